@@ -1,0 +1,2 @@
+/** oceanj actors. */
+package dev.oceanj.actors;

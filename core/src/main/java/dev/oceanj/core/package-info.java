@@ -1,0 +1,2 @@
+/** oceanj core. */
+package dev.oceanj.core;

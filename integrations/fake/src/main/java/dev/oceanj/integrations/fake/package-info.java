@@ -1,0 +1,2 @@
+/** oceanj integrations.fake. */
+package dev.oceanj.integrations.fake;

@@ -1,0 +1,2 @@
+/** oceanj spi. */
+package dev.oceanj.spi;

@@ -1,0 +1,2 @@
+/** oceanj emulator. */
+package dev.oceanj.emulator;

@@ -1,0 +1,2 @@
+/** oceanj runtime. */
+package dev.oceanj.runtime;
