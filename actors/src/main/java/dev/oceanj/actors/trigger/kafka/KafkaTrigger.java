@@ -101,6 +101,8 @@ public final class KafkaTrigger extends AbstractBehavior<KafkaTrigger.Command> {
 
   private record Ignored(int messages, String reason) implements Command {}
 
+  private enum Read implements Command { INSTANCE }
+
   /** Offsets read since the last request, and how many of them ask for a resync. */
   private record Pending(CommittableOffsetBatch offsets, int messages, int resyncRequests, String lastReason) {
     Pending merge(Pending next) {
@@ -123,6 +125,7 @@ public final class KafkaTrigger extends AbstractBehavior<KafkaTrigger.Command> {
   private long generation;
   private final Set<TopicPartition> assigned = new TreeSet<>((a, b) -> a.toString().compareTo(b.toString()));
   private boolean standbyReported;
+  private long read;
   private long messages;
   private long ignored;
   private long resyncsRequested;
@@ -177,6 +180,7 @@ public final class KafkaTrigger extends AbstractBehavior<KafkaTrigger.Command> {
         .onMessage(Revoked.class, this::onRevoked)
         .onMessage(Requested.class, this::onRequested)
         .onMessage(Ignored.class, this::onIgnored)
+        .onMessageEquals(Read.INSTANCE, this::onRead)
         .onMessage(Describe.class, this::onDescribe)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
@@ -270,7 +274,10 @@ public final class KafkaTrigger extends AbstractBehavior<KafkaTrigger.Command> {
     var system = getContext().getSystem();
     control = Consumer
         .committableSource(target.consumerSettings(), Subscriptions.topics(target.topic()).withPartitionAssignmentHandler(handler))
-        .map(msg -> pending(filter, msg))
+        .map(msg -> {
+          self.tell(Read.INSTANCE);
+          return pending(filter, msg);
+        })
         .batch(10_000, first -> first, Pending::merge)
         .mapAsync(1, pending -> request(pending, self, supervisor, settings.acceptTimeout(), system.scheduler()))
         .toMat(Committer.sink(CommitterSettings.create(system).withMaxBatch(1)), Consumer::createDrainingControl)
@@ -382,6 +389,11 @@ public final class KafkaTrigger extends AbstractBehavior<KafkaTrigger.Command> {
     return this;
   }
 
+  private Behavior<Command> onRead() {
+    read++;
+    return this;
+  }
+
   private Behavior<Command> onIgnored(Ignored msg) {
     messages += msg.messages();
     ignored += msg.messages();
@@ -398,6 +410,7 @@ public final class KafkaTrigger extends AbstractBehavior<KafkaTrigger.Command> {
     var partitions = new ArrayList<String>();
     assigned.forEach(tp -> partitions.add(tp.toString()));
     details.put("assignedPartitions", partitions);
+    details.put("read", read);
     details.put("messages", messages);
     details.put("ignored", ignored);
     details.put("resyncsRequested", resyncsRequested);
