@@ -3,6 +3,7 @@ package dev.oceanj.core.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueFactory;
@@ -100,11 +101,23 @@ public final class SettingsLoader {
     Config merged = sys.withFallback(envLayer).withFallback(file).withFallback(defaults);
     Config resolved;
     try {
-      Config envVars = ConfigValueFactory.fromMap(env, "environment").toConfig();
-      resolved = merged.resolveWith(merged.withFallback(envVars),
-          ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
-    } catch (ConfigException e) {
+      // ${?VAR} in a user file sees the given environment only: it is merged in as root keys for resolving,
+      // then removed again, so the settings never carry the whole environment.
+      ConfigObject root = merged.withFallback(ConfigValueFactory.fromMap(env, "environment"))
+          .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false)).root();
+      for (String var : env.keySet()) {
+        if (!merged.root().containsKey(var)) {
+          root = root.withoutKey(var);
+        }
+      }
+      resolved = root.toConfig();
+    } catch (ConfigException.UnresolvedSubstitution e) {
       problems.add(e.getMessage());
+      throw new ConfigurationException(problems);
+    } catch (ConfigException e) {
+      // Other resolve errors print the whole tree, secrets included: name only where it went wrong.
+      problems.add((e.origin() == null ? "configuration" : ConfigReader.originOf(e.origin()))
+          + ": substitutions cannot be resolved (" + e.getClass().getSimpleName() + ")");
       throw new ConfigurationException(problems);
     }
     ConfigReader reader = new ConfigReader(resolved);
