@@ -59,12 +59,15 @@ final class ConfigReader {
   /** Records "{@code path} (source): {@code message}". */
   void problem(String path, String message) {
     String source = source(path);
-    problems.add(path + (source.isEmpty() ? "" : " (" + source + ")") + ": " + message);
+    problem(path + (source.isEmpty() ? "" : " (" + source + ")") + ": " + message);
   }
 
   /** Records a problem that is not about one key's value (a file that does not parse, a spec file). */
   void problem(String message) {
-    problems.add(message);
+    // Two settings may read the same key (base-url is also the webhook's fallback): report it once.
+    if (!problems.contains(message)) {
+      problems.add(message);
+    }
   }
 
   /** Where the value at {@code path} came from, or "" when it is not set. */
@@ -165,15 +168,18 @@ final class ConfigReader {
   }
 
   String string(String path, String fallback) {
+    ConfigValue v = valueOrNull(path);
+    if (v == null) {
+      if (!parentIsScalar(path)) {
+        problem(path, "missing; expected a non-empty string");
+      }
+      return fallback;
+    }
     Optional<String> s = optionalString(path);
-    if (s.isEmpty() && problemsAbout(path) == 0) {
-      problem(path, "missing; expected a non-empty string");
+    if (s.isEmpty() && scalarText(v) != null) {
+      problem(path, "expected a non-empty string, got \"\"");
     }
     return s.orElse(fallback);
-  }
-
-  private long problemsAbout(String path) {
-    return problems.stream().filter(p -> p.startsWith(path + " ") || p.startsWith(path + ":")).count();
   }
 
   /** A secret; its text never appears in a problem. */
