@@ -1,0 +1,202 @@
+package dev.oceanj.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Every oceanj setting, read and validated once at start-up; immutable.
+ *
+ * <p>Built by {@link #load(Map, Properties, IntegrationSpec)} (or {@link SettingsLoader} for more control) from,
+ * highest first: system properties, Ocean's environment variables, the {@code -Dconfig.file} HOCON file, and the
+ * defaults in {@code config/application.conf}. Bad configuration throws one {@link ConfigurationException} listing
+ * every problem. Feature packages take the record they need ({@link #port()}, {@link #resync()}, ...); the merged
+ * {@link #config()} stays available for what has no record yet (and is what the ActorSystem is created with).
+ *
+ * @param port how oceanj talks to Port
+ * @param integration which integration runs and its own settings
+ * @param eventListener what triggers resyncs
+ * @param resync how a resync runs
+ * @param http the HTTP server
+ * @param liveEvents live-event processing
+ * @param initializePortResources whether default Port resources are created at start
+ * @param createPortResourcesOrigin where default resources come from; empty = decided with Port
+ * @param resourcesPath folder of the default resources
+ * @param sendRawDataExamples whether raw examples per kind are sent to Port
+ * @param scheduledResyncInterval time between automatic full resyncs, if any
+ * @param allowEnvironmentVariablesJqAccess whether jq's {@code env}/{@code $ENV} see the environment
+ * @param baseUrl public URL of this integration, if any (no trailing slash)
+ * @param pathPrefix prefix of every route, if any ({@code /x}, no trailing slash)
+ * @param dataDir folder for local state
+ * @param logLevel root log level
+ * @param clientTimeout timeout of the integration's third-party HTTP client
+ * @param ignoredKeys keys set but not used (Ocean-only or unknown environment variables), one readable line each,
+ *     for the runtime to log as warnings
+ * @param config the merged, resolved configuration these settings were read from (unmasked: never print it)
+ */
+public record OceanSettings(
+    PortSettings port,
+    IntegrationSettings integration,
+    EventListenerSettings eventListener,
+    ResyncSettings resync,
+    HttpSettings http,
+    LiveEventSettings liveEvents,
+    boolean initializePortResources,
+    Optional<CreatePortResourcesOrigin> createPortResourcesOrigin,
+    Path resourcesPath,
+    boolean sendRawDataExamples,
+    Optional<Duration> scheduledResyncInterval,
+    boolean allowEnvironmentVariablesJqAccess,
+    Optional<URI> baseUrl,
+    Optional<String> pathPrefix,
+    Path dataDir,
+    LogLevel logLevel,
+    Duration clientTimeout,
+    List<String> ignoredKeys,
+    Config config) {
+
+  /** Keys under {@code ocean} whose values are secrets. */
+  static final Set<String> SECRET_KEYS = Set.of(
+      "ocean.port.client-secret", "ocean.event-listener.kafka.password", "ocean.event-listener.webhook.token");
+
+  /** Checks for nulls and copies the list. */
+  public OceanSettings {
+    Objects.requireNonNull(port, "port");
+    Objects.requireNonNull(integration, "integration");
+    Objects.requireNonNull(eventListener, "eventListener");
+    Objects.requireNonNull(resync, "resync");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(liveEvents, "liveEvents");
+    Objects.requireNonNull(config, "config");
+    ignoredKeys = List.copyOf(ignoredKeys);
+  }
+
+  /**
+   * Loads the settings the way the runtime does.
+   *
+   * @param env the environment ({@code System.getenv()} in production; a plain map in tests)
+   * @param systemProperties system properties ({@code System.getProperties()}); {@code config.file} names the
+   *     HOCON file to read
+   * @param spec the integration's spec, or null when it has none
+   * @throws ConfigurationException listing every problem
+   */
+  public static OceanSettings load(Map<String, String> env, Properties systemProperties, IntegrationSpec spec) {
+    return SettingsLoader.create().environment(env).systemProperties(systemProperties).spec(spec).load();
+  }
+
+  /** Loads from this process's environment and system properties. */
+  public static OceanSettings fromSystem(IntegrationSpec spec) {
+    return load(System.getenv(), System.getProperties(), spec);
+  }
+
+  /** oceanj's defaults ({@code oceanj/application.conf} on the class path), resolved. */
+  public static Config defaults() {
+    return defaults(OceanSettings.class.getClassLoader());
+  }
+
+  static Config defaults(ClassLoader loader) {
+    Config c = ConfigFactory.parseResources(loader, ConfigReader.DEFAULTS_RESOURCE,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+    return c.resolve();
+  }
+
+  /**
+   * Reads settings from an already merged root config (tests: {@code ConfigFactory.parseString("ocean.resync
+   * .upsert-concurrency = 2").withFallback(OceanSettings.defaults())}), without environment or spec.
+   */
+  public static OceanSettings fromConfig(Config config) {
+    ConfigReader r = new ConfigReader(OceanKeys.normalize(config, null).resolve());
+    OceanSettings s = read(r, null, List.of());
+    r.throwIfProblems();
+    return s;
+  }
+
+  static OceanSettings read(ConfigReader r, IntegrationSpec spec, List<String> ignoredKeys) {
+    PortSettings port = PortSettings.read(r);
+    IntegrationSettings integration = IntegrationSettings.read(r, spec);
+    EventListenerSettings listener = EventListenerSettings.read(r);
+    ResyncSettings resync = ResyncSettings.read(r);
+    HttpSettings http = HttpSettings.read(r);
+    LiveEventSettings live = LiveEventSettings.read(r);
+    String o = "ocean.";
+    Optional<String> prefix = r.optionalString(o + "path-prefix")
+        .map(s -> ConfigReader.stripTrailingSlashes(s.startsWith("/") ? s : "/" + s))
+        .filter(s -> !s.isEmpty());
+    return new OceanSettings(port, integration, listener, resync, http, live,
+        r.bool(o + "initialize-port-resources", true),
+        r.optionalChoice(o + "create-port-resources-origin", CreatePortResourcesOrigin::parse,
+            List.of("Empty", "Default", "Ocean", "Port")),
+        Path.of(r.string(o + "resources-path", ".port/resources")),
+        r.bool(o + "send-raw-data-examples", true),
+        r.optionalDuration(o + "scheduled-resync-interval", ChronoUnit.MINUTES),
+        r.bool(o + "allow-environment-variables-jq-access", true),
+        r.optionalHttpUrl(o + "base-url"),
+        prefix,
+        Path.of(r.string(o + "data-dir", ".oceanj")),
+        r.choice(o + "log-level", LogLevel::parse,
+            List.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL"), LogLevel.INFO),
+        r.duration(o + "client-timeout", ChronoUnit.SECONDS, Duration.ofSeconds(60)),
+        ignoredKeys,
+        r.config());
+  }
+
+  /**
+   * The effective settings, one {@code key = value  # source} line each, sorted, with every secret (and every
+   * sensitive integration setting) shown as {@value Secret#MASK}. Printed at start with DEBUG or
+   * {@code --print-config}.
+   */
+  public String describe() {
+    List<String> lines = new ArrayList<>();
+    ConfigObject ocean = config.getObject("ocean");
+    collect(ocean, List.of("ocean"), lines);
+    lines.removeIf(l -> l.startsWith(OceanKeys.INTEGRATION_CONFIG + ".") || l.startsWith("ocean.integration.identifier ")
+        || l.startsWith("ocean.integration.type "));
+    lines.add("ocean.integration.identifier = " + ConfigUtil.quoteString(integration.identifier()));
+    lines.add("ocean.integration.type = " + ConfigUtil.quoteString(integration.type()));
+    integration.maskedConfig().fields().forEachRemaining(f -> lines.add(
+        OceanKeys.INTEGRATION_CONFIG + "." + ConfigUtil.quoteString(f.getKey()).replaceAll("^\"([A-Za-z0-9_-]+)\"$", "$1")
+            + " = " + f.getValue()));
+    lines.sort(null);
+    return String.join(System.lineSeparator(), lines);
+  }
+
+  private static void collect(ConfigObject obj, List<String> prefix, List<String> lines) {
+    for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+      List<String> pathList = new ArrayList<>(prefix);
+      pathList.add(e.getKey());
+      String path = ConfigUtil.joinPath(pathList);
+      ConfigValue v = e.getValue();
+      if (v.valueType() == ConfigValueType.OBJECT && !((ConfigObject) v).isEmpty()) {
+        collect((ConfigObject) v, pathList, lines);
+        continue;
+      }
+      String shown = v.valueType() == ConfigValueType.NULL ? "null"
+          : SECRET_KEYS.contains(path) ? ConfigUtil.quoteString(Secret.MASK)
+          : v.render(ConfigRenderOptions.concise());
+      String source = ConfigReader.originOf(v.origin());
+      lines.add(path + " = " + shown + (source.isEmpty() ? "" : "  # " + source));
+    }
+  }
+
+  /** {@link #describe()}: never the raw config, which holds secrets. */
+  @Override
+  public String toString() {
+    return "OceanSettings{" + System.lineSeparator() + describe() + System.lineSeparator() + "}";
+  }
+}
