@@ -1,20 +1,18 @@
 package dev.oceanj.actors.trigger.kafka;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.oceanj.core.config.EventListenerSettings;
+import dev.oceanj.core.config.Secret;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The KAFKA listener's settings, read from {@code ocean.event-listener.kafka.*} or, for Ocean compatibility,
- * the same keys directly under {@code ocean.event-listener} ({@code OCEAN__EVENT_LISTENER__BROKERS} etc.).
+ * The KAFKA trigger's settings: {@code ocean.event-listener.kafka} as validated by the config, plus a few knobs
+ * only oceanj has (see {@link #from}).
  *
  * @param brokers bootstrap servers; Ocean's default is Port's public brokers
  * @param securityEnabled SASL on ({@code kafka-security-enabled}, default true)
@@ -22,6 +20,7 @@ import java.util.Optional;
  * @param saslMechanism default {@code SCRAM-SHA-512} ({@code authentication-mechanism})
  * @param username SASL user; empty: asked from Port's {@code GET /v1/kafka-credentials}
  * @param password SASL password; never printed
+ * @param groupId consumer group; empty: {@code {orgId}.{type}.{identifier}}
  * @param autoOffsetReset where a new consumer group starts: {@code latest} (Ocean's) or {@code earliest}
  * @param acceptTimeout how long to wait for the supervisor to accept a resync before the message is left
  *     uncommitted and the consumer restarts
@@ -35,6 +34,7 @@ public record KafkaSettings(
     String saslMechanism,
     Optional<String> username,
     Optional<String> password,
+    Optional<String> groupId,
     String autoOffsetReset,
     Duration acceptTimeout,
     Duration restartBackoff,
@@ -63,7 +63,7 @@ public record KafkaSettings(
   /** Ocean's defaults: Port's brokers over SASL_SSL/SCRAM-SHA-512, credentials from Port. */
   public static KafkaSettings defaults() {
     return new KafkaSettings(PORT_BROKERS, true, "SASL_SSL", "SCRAM-SHA-512", Optional.empty(), Optional.empty(),
-        "latest", Duration.ofSeconds(30), Duration.ofSeconds(5), Map.of());
+        Optional.empty(), "latest", Duration.ofSeconds(30), Duration.ofSeconds(5), Map.of());
   }
 
   /** The bootstrap servers as Kafka wants them. */
@@ -72,75 +72,38 @@ public record KafkaSettings(
   }
 
   /**
-   * Reads the settings; absent keys take Ocean's defaults.
+   * Builds the trigger's settings from the validated {@code ocean.event-listener.kafka} record, plus the keys only
+   * oceanj has, read from {@code config} with defaults when absent: {@code auto-offset-reset},
+   * {@code accept-timeout}, {@code restart-backoff} and the {@code client {…}} block of raw consumer properties.
    *
-   * @throws IllegalArgumentException naming the key when a value is malformed
+   * @throws IllegalArgumentException naming the key when one of those is malformed
    */
-  public static KafkaSettings fromConfig(Config config) {
+  public static KafkaSettings from(EventListenerSettings.Kafka kafka, Config config) {
     KafkaSettings d = defaults();
+    String k = PATH + ".kafka.";
     try {
-      List<String> brokers = find(config, "brokers").map(path -> parseBrokers(config, path)).orElse(d.brokers());
-      boolean security = find(config, "kafka-security-enabled", "security-enabled")
-          .map(config::getBoolean).orElse(d.securityEnabled());
-      String protocol = find(config, "security-protocol").map(config::getString).orElse(d.securityProtocol());
-      String mechanism = find(config, "authentication-mechanism", "sasl-mechanism")
-          .map(config::getString).orElse(d.saslMechanism());
-      Optional<String> username = find(config, "username").map(config::getString).filter(s -> !s.isBlank());
-      Optional<String> password = find(config, "password").map(config::getString).filter(s -> !s.isBlank());
-      String reset = find(config, "auto-offset-reset").map(config::getString).orElse(d.autoOffsetReset());
-      Duration accept = find(config, "accept-timeout").map(config::getDuration).orElse(d.acceptTimeout());
-      Duration backoff = find(config, "restart-backoff").map(config::getDuration).orElse(d.restartBackoff());
+      String reset = config.hasPath(k + "auto-offset-reset") ? config.getString(k + "auto-offset-reset") : d.autoOffsetReset();
+      Duration accept = config.hasPath(k + "accept-timeout") ? config.getDuration(k + "accept-timeout") : d.acceptTimeout();
+      Duration backoff = config.hasPath(k + "restart-backoff") ? config.getDuration(k + "restart-backoff") : d.restartBackoff();
       Map<String, String> client = new LinkedHashMap<>();
-      if (config.hasPath(PATH + ".kafka.client")) {
-        config.getConfig(PATH + ".kafka.client").entrySet()
+      if (config.hasPath(k + "client")) {
+        config.getConfig(k + "client").entrySet()
             .forEach(e -> client.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
       }
-      return new KafkaSettings(brokers, security, protocol, mechanism, username, password, reset, accept, backoff, client);
+      return new KafkaSettings(kafka.brokers().isEmpty() ? d.brokers() : kafka.brokers(), kafka.kafkaSecurityEnabled(),
+          kafka.securityProtocol(), kafka.saslMechanism(), kafka.username(), kafka.password().map(Secret::reveal),
+          kafka.groupId(), reset, accept, backoff, client);
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-  }
-
-  /** The first present of {@code kafka.<name>} and the flat Ocean key {@code <name>}, for each name. */
-  private static Optional<String> find(Config config, String... names) {
-    for (String name : names) {
-      for (String path : List.of(PATH + ".kafka." + name, PATH + "." + name)) {
-        if (config.hasPath(path)) {
-          return Optional.of(path);
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** A list, a comma-separated string, or (Ocean) a JSON array in a string. */
-  private static List<String> parseBrokers(Config config, String path) {
-    Object value = config.getValue(path).unwrapped();
-    List<String> result = new ArrayList<>();
-    if (value instanceof List<?> list) {
-      list.forEach(item -> result.add(String.valueOf(item).trim()));
-    } else {
-      String text = String.valueOf(value).trim();
-      if (text.startsWith("[")) {
-        try {
-          JsonNode array = new ObjectMapper().readTree(text);
-          array.forEach(node -> result.add(node.asText().trim()));
-        } catch (java.io.IOException e) {
-          throw new IllegalArgumentException(path + ": not a JSON array of brokers: " + e.getMessage(), e);
-        }
-      } else {
-        Arrays.stream(text.split(",")).map(String::trim).forEach(result::add);
-      }
-    }
-    result.removeIf(String::isEmpty);
-    return result;
   }
 
   @Override
   public String toString() {
     return "KafkaSettings[brokers=" + brokers + ", securityEnabled=" + securityEnabled + ", securityProtocol="
         + securityProtocol + ", saslMechanism=" + saslMechanism + ", username=" + username.orElse("(from Port)")
-        + ", password=" + (password.isPresent() ? "****" : "(from Port)") + ", autoOffsetReset=" + autoOffsetReset
+        + ", password=" + (password.isPresent() ? "****" : "(from Port)") + ", groupId=" + groupId
+        + ", autoOffsetReset=" + autoOffsetReset
         + ", acceptTimeout=" + acceptTimeout + ", restartBackoff=" + restartBackoff + ", clientProperties="
         + clientProperties.keySet() + "]";
   }

@@ -220,7 +220,7 @@ public final class KafkaTrigger extends AbstractBehavior<KafkaTrigger.Command> {
         : org.id() + ".change.log";
     // Ocean uses "no-security" as the group when security is off, which makes every integration share one group;
     // the org/type/identifier group keeps them apart in both cases.
-    String groupId = org.id() + "." + integrationType + "." + integrationId;
+    String groupId = settings.groupId().orElse(org.id() + "." + integrationType + "." + integrationId);
     ConsumerSettings<String, byte[]> consumer = ConsumerSettings
         .create(getContext().getSystem(), new StringDeserializer(), new ByteArrayDeserializer())
         .withBootstrapServers(settings.bootstrapServers())

@@ -7,6 +7,7 @@ import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
 import dev.oceanj.actors.trigger.TriggerInfo;
+import dev.oceanj.core.config.EventListenerSettings.Polling;
 import dev.oceanj.core.port.PortClient.ResyncRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ public final class PollingTrigger extends AbstractBehavior<PollingTrigger.Comman
 
   private final ActorRef<ResyncProtocol.Command> supervisor;
   private final Supplier<CompletionStage<Optional<ResyncRequest>>> resyncRequests;
-  private final PollingSettings settings;
+  private final Polling settings;
   private final TimerScheduler<Command> timers;
   private final ActorRef<ResyncAccepted> acceptedAdapter;
   private final ActorRef<ResyncFinished> finishedAdapter;
@@ -75,7 +76,7 @@ public final class PollingTrigger extends AbstractBehavior<PollingTrigger.Comman
       TimerScheduler<Command> timers,
       ActorRef<ResyncProtocol.Command> supervisor,
       Supplier<CompletionStage<Optional<ResyncRequest>>> resyncRequests,
-      PollingSettings settings,
+      Polling settings,
       Optional<Instant> watermark) {
     super(context);
     this.timers = timers;
@@ -97,8 +98,12 @@ public final class PollingTrigger extends AbstractBehavior<PollingTrigger.Comman
   public static Behavior<Command> create(
       ActorRef<ResyncProtocol.Command> supervisor,
       Supplier<CompletionStage<Optional<ResyncRequest>>> resyncRequests,
-      PollingSettings settings,
+      Polling settings,
       Optional<Instant> watermark) {
+    if (settings.interval().isZero() || settings.interval().isNegative()) {
+      throw new IllegalArgumentException("ocean.event-listener.polling.interval must be positive, was "
+          + settings.interval());
+    }
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       context.getLog().info(
           "POLLING: every {}, resync on start {}", settings.interval(), settings.resyncOnStart());

@@ -1,6 +1,8 @@
 package dev.oceanj.actors.trigger.webhook;
 
-import dev.oceanj.actors.trigger.ListenerType;
+import dev.oceanj.core.config.EventListenerType;
+import dev.oceanj.core.config.Secret;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -22,22 +24,23 @@ public final class ChangelogDestination {
    * <p>When a webhook token is set it travels as the {@code token} query parameter, because Port calls the
    * registered URL as is and cannot add a header; the route also accepts it as {@code Authorization: Bearer}.
    *
-   * @param baseUrl the public URL of this integration ({@code ocean.base-url}); required for WEBHOOK
-   * @throws IllegalArgumentException naming {@code ocean.base-url} when WEBHOOK has no base URL
+   * @param baseUrl the public URL of this integration (webhook {@code app-host}, else {@code ocean.base-url});
+   *     required for WEBHOOK
+   * @throws IllegalArgumentException naming the keys when WEBHOOK has no base URL
    */
-  public static Map<String, Object> of(ListenerType type, Optional<String> baseUrl, Optional<String> token) {
+  public static Map<String, Object> of(EventListenerType type, Optional<URI> baseUrl, Optional<Secret> token) {
     var destination = new LinkedHashMap<String, Object>();
-    if (type == ListenerType.WEBHOOK) {
-      String base = baseUrl.filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalArgumentException(
-          "ocean.base-url (OCEAN__BASE_URL) is required for the WEBHOOK event listener: Port must know where to"
-              + " POST /resync"));
+    if (type == EventListenerType.WEBHOOK) {
+      String base = baseUrl.map(URI::toString).filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalArgumentException(
+          "ocean.event-listener.webhook.app-host or ocean.base-url is required for the WEBHOOK event listener: Port"
+              + " must know where to POST /resync"));
       String url = stripTrailingSlash(base) + "/resync";
-      if (token.isPresent() && !token.get().isEmpty()) {
-        url += "?token=" + URLEncoder.encode(token.get(), StandardCharsets.UTF_8);
+      if (token.isPresent() && !token.get().reveal().isEmpty()) {
+        url += "?token=" + URLEncoder.encode(token.get().reveal(), StandardCharsets.UTF_8);
       }
       destination.put("type", "WEBHOOK");
       destination.put("url", url);
-    } else if (type == ListenerType.KAFKA) {
+    } else if (type == EventListenerType.KAFKA) {
       destination.put("type", "KAFKA");
     }
     return destination;

@@ -106,7 +106,7 @@ class KafkaTriggerTest {
 
   static KafkaSettings settings() {
     return new KafkaSettings(List.of(bootstrap), false, "PLAINTEXT", "PLAIN", Optional.empty(), Optional.empty(),
-        "earliest", Duration.ofSeconds(2), Duration.ofMillis(200), Map.of());
+        Optional.empty(), "earliest", Duration.ofSeconds(2), Duration.ofMillis(200), Map.of());
   }
 
   static ActorRef<KafkaTrigger.Command> spawn(Org org, boolean flag, TestProbe<ResyncProtocol.Command> supervisor) {

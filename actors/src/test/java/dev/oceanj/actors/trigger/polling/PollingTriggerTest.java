@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
 import dev.oceanj.actors.trigger.Resyncs;
+import dev.oceanj.core.config.EventListenerSettings.Polling;
 import dev.oceanj.core.port.PortClient.ResyncRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +75,7 @@ class PollingTriggerTest {
   void resyncsOnStartEvenWithoutARequestThenOnlyForNewerRequests() {
     var supervisor = testKit.<ResyncProtocol.Command>createTestProbe();
     var port = new FakeResyncRequests();
-    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new PollingSettings(INTERVAL, true), Optional.empty()));
+    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new Polling(INTERVAL, true), Optional.empty()));
 
     finish(expectStart(supervisor), "r1");
     int afterFirst = port.reads.get();
@@ -91,7 +91,7 @@ class PollingTriggerTest {
     var supervisor = testKit.<ResyncProtocol.Command>createTestProbe();
     var port = new FakeResyncRequests();
     port.raise("req-1", Instant.parse("2026-11-26T10:00:00Z"));
-    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new PollingSettings(INTERVAL, false), Optional.empty()));
+    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new Polling(INTERVAL, false), Optional.empty()));
 
     finish(expectStart(supervisor), "r1");
     int afterResync = port.reads.get();
@@ -111,7 +111,7 @@ class PollingTriggerTest {
     var supervisor = testKit.<ResyncProtocol.Command>createTestProbe();
     var port = new FakeResyncRequests();
     port.raise("req-1", Instant.parse("2026-11-26T10:00:00Z"));
-    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new PollingSettings(INTERVAL, false),
+    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new Polling(INTERVAL, false),
         Optional.of(Instant.parse("2026-11-26T10:00:00Z"))));
     port.awaitReads(4);
     supervisor.expectNoMessage(Duration.ofMillis(50));
@@ -121,7 +121,7 @@ class PollingTriggerTest {
   void neverPollsWhileItsResyncRuns() {
     var supervisor = testKit.<ResyncProtocol.Command>createTestProbe();
     var port = new FakeResyncRequests();
-    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new PollingSettings(INTERVAL, true), Optional.empty()));
+    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new Polling(INTERVAL, true), Optional.empty()));
 
     StartResync start = expectStart(supervisor);
     start.acceptedTo().tell(Resyncs.started("r1"));
@@ -140,7 +140,7 @@ class PollingTriggerTest {
     var port = new FakeResyncRequests();
     port.failuresLeft.set(2);
     port.raise("req-1", Instant.parse("2026-11-26T10:00:00Z"));
-    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new PollingSettings(INTERVAL, false), Optional.empty()));
+    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new Polling(INTERVAL, false), Optional.empty()));
 
     finish(expectStart(supervisor), "r1");
     assertTrue(port.reads.get() >= 3, "two failed polls, then the one that found the request");
@@ -151,21 +151,15 @@ class PollingTriggerTest {
     var supervisor = testKit.<ResyncProtocol.Command>createTestProbe();
     var port = new FakeResyncRequests();
     port.failuresLeft.set(1);
-    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new PollingSettings(INTERVAL, true), Optional.empty()));
+    testKit.spawn(PollingTrigger.create(supervisor.ref(), port, new Polling(INTERVAL, true), Optional.empty()));
     finish(expectStart(supervisor), "r1");
   }
 
   @Test
-  void settingsReadOceansKeysAndNameTheKeyOnError() {
-    var settings = PollingSettings.fromConfig(ConfigFactory.parseString(
-        "ocean.event-listener.polling { interval = 15, resync-on-start = false }"));
-    assertEquals(Duration.ofSeconds(15), settings.interval());
-    assertEquals(false, settings.resyncOnStart());
-    assertEquals(PollingSettings.defaults(), PollingSettings.fromConfig(ConfigFactory.empty()));
-    assertEquals(Duration.ofMillis(1500), PollingSettings.fromConfig(ConfigFactory.parseString(
-        "ocean.event-listener.polling.interval = 1500ms")).interval());
-    var error = assertThrows(IllegalArgumentException.class, () -> PollingSettings.fromConfig(ConfigFactory.parseString(
-        "ocean.event-listener.polling.interval = soon")));
+  void refusesANonPositiveInterval() {
+    var supervisor = testKit.<ResyncProtocol.Command>createTestProbe();
+    var error = assertThrows(IllegalArgumentException.class, () -> PollingTrigger.create(
+        supervisor.ref(), new FakeResyncRequests(), new Polling(Duration.ZERO, true), Optional.empty()));
     assertTrue(error.getMessage().contains("ocean.event-listener.polling.interval"), error.getMessage());
   }
 }

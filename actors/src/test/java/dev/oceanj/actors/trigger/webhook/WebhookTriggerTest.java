@@ -11,8 +11,10 @@ import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
-import dev.oceanj.actors.trigger.ListenerType;
 import dev.oceanj.actors.trigger.TriggerInfo;
+import dev.oceanj.core.config.EventListenerType;
+import dev.oceanj.core.config.Secret;
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -56,22 +58,13 @@ class WebhookTriggerTest {
   @Test
   void changelogDestinationPointsPortAtResyncWithTheTokenInTheUrl() {
     assertEquals(Map.of("type", "WEBHOOK", "url", "https://ocean.example.com/resync"),
-        ChangelogDestination.of(ListenerType.WEBHOOK, Optional.of("https://ocean.example.com/"), Optional.empty()));
+        ChangelogDestination.of(EventListenerType.WEBHOOK, Optional.of(URI.create("https://ocean.example.com/")), Optional.empty()));
     assertEquals("https://h/resync?token=a+b%26c",
-        ChangelogDestination.of(ListenerType.WEBHOOK, Optional.of("https://h"), Optional.of("a b&c")).get("url"));
-    assertEquals(Map.of("type", "KAFKA"), ChangelogDestination.of(ListenerType.KAFKA, Optional.empty(), Optional.empty()));
-    assertTrue(ChangelogDestination.of(ListenerType.POLLING, Optional.empty(), Optional.empty()).isEmpty());
+        ChangelogDestination.of(EventListenerType.WEBHOOK, Optional.of(URI.create("https://h")), Optional.of(Secret.of("a b&c"))).get("url"));
+    assertEquals(Map.of("type", "KAFKA"), ChangelogDestination.of(EventListenerType.KAFKA, Optional.empty(), Optional.empty()));
+    assertTrue(ChangelogDestination.of(EventListenerType.POLLING, Optional.empty(), Optional.empty()).isEmpty());
     var error = assertThrows(IllegalArgumentException.class,
-        () -> ChangelogDestination.of(ListenerType.WEBHOOK, Optional.empty(), Optional.empty()));
+        () -> ChangelogDestination.of(EventListenerType.WEBHOOK, Optional.empty(), Optional.empty()));
     assertTrue(error.getMessage().contains("ocean.base-url"), error.getMessage());
-  }
-
-  @Test
-  void listenerTypesParseOceansSpellingsAndNameTheKeyOnError() {
-    assertEquals(ListenerType.WEBHOOKS_ONLY, ListenerType.parse("webhooks-only", "k"));
-    assertEquals(ListenerType.ONCE, ListenerType.parse(" once ", "k"));
-    var error = assertThrows(IllegalArgumentException.class, () -> ListenerType.parse("SOMETIMES", "ocean.event-listener.type"));
-    assertTrue(error.getMessage().contains("ocean.event-listener.type"), error.getMessage());
-    assertTrue(error.getMessage().contains("SOMETIMES"), error.getMessage());
   }
 }
