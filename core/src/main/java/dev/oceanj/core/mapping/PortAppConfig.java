@@ -64,8 +64,9 @@ public record PortAppConfig(
       // JSON is read with the JSON parser: YAML rejects tabs that JSON allows.
       tree = trimmed.startsWith("{") || trimmed.startsWith("[") ? JSON.readTree(trimmed) : YAML.readTree(yamlOrJson);
     } catch (JsonProcessingException e) {
-      throw new MappingException(sourceName, List.of(top("(document)", "not valid YAML/JSON: " + e.getOriginalMessage()
-          + location(e))));
+      String message = e.getOriginalMessage();
+      throw new MappingException(sourceName, List.of(top("(document)", "not valid YAML/JSON: " + message
+          + (message.contains(" line ") ? "" : location(e)))));
     }
     return fromJson(tree == null ? MissingNode.getInstance() : tree, sourceName);
   }
