@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.JavaFlowSupport;
@@ -24,6 +25,14 @@ public final class RawSources {
 
   /** A fresh stream of {@code source}'s batches; nothing is fetched until it is materialized. */
   public static Source<List<JsonNode>, NotUsed> of(ResyncSource<?> source, ObjectMapper json) {
+    return of(source, item -> item instanceof JsonNode node ? node : json.valueToTree(item));
+  }
+
+  /**
+   * A fresh stream of {@code source}'s batches, items converted with {@code toJson} (e.g. the host's
+   * {@code DefinedIntegration::toJson}); nothing is fetched until it is materialized.
+   */
+  public static Source<List<JsonNode>, NotUsed> of(ResyncSource<?> source, Function<Object, JsonNode> json) {
     if (source instanceof ResyncSource.Single<?> single) {
       return Source.lazyCompletionStage(() -> {
         CompletionStage<? extends List<?>> stage = single.fetch().get();
@@ -41,7 +50,8 @@ public final class RawSources {
     throw new IllegalArgumentException("unknown ResyncSource " + source.getClass().getName());
   }
 
-  private static <T> Source<List<JsonNode>, NotUsed> paged(ResyncSource.Paged<T> paged, ObjectMapper json) {
+  private static <T> Source<List<JsonNode>, NotUsed> paged(ResyncSource.Paged<T> paged,
+      Function<Object, JsonNode> json) {
     // State: the cursor of the page to fetch; null once the last page has been emitted.
     Optional<Optional<String>> first = Optional.of(Optional.empty());
     return Source.unfoldAsync(first, state -> {
@@ -56,10 +66,10 @@ public final class RawSources {
     });
   }
 
-  private static List<JsonNode> toJson(List<?> items, ObjectMapper json) {
+  private static List<JsonNode> toJson(List<?> items, Function<Object, JsonNode> json) {
     List<JsonNode> out = new ArrayList<>(items.size());
     for (Object item : items) {
-      out.add(item instanceof JsonNode node ? node : json.valueToTree(item));
+      out.add(json.apply(item));
     }
     return out;
   }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -84,6 +85,16 @@ public final class Reconciler {
    * @param blockedBecause a reason that forbids deletion (kind errors, abort); empty when allowed
    */
   public CompletionStage<Result> reconcile(ResyncRun run, Optional<String> blockedBecause) {
+    return reconcile(run, blockedBecause, () -> false);
+  }
+
+  /**
+   * Runs the deletion phase for {@code run}, stopping before the next delete request once {@code cancelled}
+   * says so (a newer resync aborted this one).
+   *
+   * @param blockedBecause a reason that forbids deletion (kind errors, abort); empty when allowed
+   */
+  public CompletionStage<Result> reconcile(ResyncRun run, Optional<String> blockedBecause, BooleanSupplier cancelled) {
     if (blockedBecause.isPresent()) {
       return CompletableFuture.completedFuture(Result.skipped(blockedBecause.get(), 0, 0));
     }
@@ -129,7 +140,10 @@ public final class Reconciler {
             return CompletableFuture.completedFuture(Result.skipped(
                 "listing the owned entities failed: " + ResyncPipeline.describe(error), owned.get(), stale.get()));
           }
-          return decideAndDelete(run, spool, owned.get(), stale.get(), protectedCount.get());
+          if (cancelled.getAsBoolean()) {
+            return CompletableFuture.completedFuture(Result.skipped("the resync was aborted", owned.get(), stale.get()));
+          }
+          return decideAndDelete(run, spool, owned.get(), stale.get(), protectedCount.get(), cancelled);
         });
     return result.whenComplete((r, e) -> {
       try {
@@ -140,7 +154,8 @@ public final class Reconciler {
     });
   }
 
-  private CompletionStage<Result> decideAndDelete(ResyncRun run, Path spool, long owned, long stale, long prot) {
+  private CompletionStage<Result> decideAndDelete(ResyncRun run, Path spool, long owned, long stale, long prot,
+      BooleanSupplier cancelled) {
     if (stale == 0) {
       return CompletableFuture.completedFuture(new Result(true, Optional.empty(), owned, 0, 0, 0, List.of()));
     }
@@ -175,6 +190,7 @@ public final class Reconciler {
               return Optional.of(rest);
             })
         .mapConcat(l -> l)
+        .takeWhile(batch -> !cancelled.getAsBoolean())
         .mapAsyncUnordered(settings.upsertConcurrency(), batch -> client
             .bulkDelete(batch.first(), batch.second(), dependents)
             .handle((deleted, error) -> {
