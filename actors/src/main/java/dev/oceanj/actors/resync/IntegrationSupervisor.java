@@ -544,7 +544,9 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     saveDigests(c, outcome);
     getContext().getLog().info("Resync {} {} in {} ms: {}", c.id, outcome, result.duration().toMillis(), summary(result));
     last = result;
-    c.waiters.forEach(w -> w.tell(result));
+    // Answer once Port knows the final state, so a ONCE run that exits on this answer leaves Port up to date.
+    List<ActorRef<ResyncFinished>> waiters = List.copyOf(c.waiters);
+    statePatches.whenComplete((v, e) -> waiters.forEach(w -> w.tell(result)));
     if (queued != null && outcome != Outcome.ABORTED) {
       Queued q = queued;
       queued = null;
