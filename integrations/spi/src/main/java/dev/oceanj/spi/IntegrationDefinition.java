@@ -1,0 +1,39 @@
+package dev.oceanj.spi;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpClient;
+
+/**
+ * What {@link Integration#define} receives: the integration's settings, shared resources, and the
+ * registration of kinds and lifecycle hooks.
+ *
+ * @since 0.1
+ */
+public interface IntegrationDefinition {
+
+  /**
+   * The integration's own settings ({@code ocean.integration.config}, typed by {@code .port/spec.yaml}) bound
+   * to {@code type}, usually a record whose component names are the spec's configuration names.
+   *
+   * @throws IllegalArgumentException naming the field when a value cannot be bound
+   */
+  <T> T settings(Class<T> type);
+
+  /** The same settings as a JSON object (never null; empty when the integration has none). */
+  ObjectNode rawSettings();
+
+  /**
+   * The HTTP client for 3rd-party calls, shared by the whole integration (one connection pool). Closed by the
+   * runtime at shutdown; integrations must not close it.
+   */
+  HttpClient httpClient();
+
+  /** Starts (or continues) the declaration of {@code kind}; kinds are the {@code kind} values of the mapping. */
+  KindDefinition kind(String kind);
+
+  /** Runs {@code hook} once after {@code define} and before the first resync (e.g. to verify credentials). */
+  void onStart(LifecycleHook hook);
+
+  /** Runs {@code hook} once at shutdown, after the last resync stopped (e.g. to close clients). */
+  void onStop(LifecycleHook hook);
+}
