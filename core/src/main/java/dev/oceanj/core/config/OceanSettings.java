@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -164,7 +165,7 @@ public record OceanSettings(
    */
   public String describe() {
     // Values the records derive (defaults that depend on other keys, caps) are shown as they take effect.
-    Map<String, String> derived = new java.util.LinkedHashMap<>();
+    Map<String, String> derived = new LinkedHashMap<>();
     derived.put("ocean.integration.identifier", ConfigUtil.quoteString(integration.identifier()));
     derived.put("ocean.integration.type", ConfigUtil.quoteString(integration.type()));
     derived.put("ocean.event-listener.should-resync", String.valueOf(eventListener.shouldResync()));
@@ -177,10 +178,13 @@ public record OceanSettings(
     List<String> lines = new ArrayList<>();
     ConfigObject ocean = config.getObject("ocean");
     collect(ocean, List.of("ocean"), derived, lines);
-    lines.removeIf(l -> l.startsWith(OceanKeys.INTEGRATION_CONFIG + "."));
-    integration.maskedConfig().fields().forEachRemaining(f -> lines.add(
-        OceanKeys.INTEGRATION_CONFIG + "." + ConfigUtil.quoteString(f.getKey()).replaceAll("^\"([A-Za-z0-9_-]+)\"$", "$1")
-            + " = " + f.getValue()));
+    lines.removeIf(l -> l.startsWith(OceanKeys.INTEGRATION_CONFIG + ".") || l.startsWith(OceanKeys.INTEGRATION_CONFIG + " "));
+    var typed = integration.maskedConfig();
+    if (typed.isEmpty()) {
+      lines.add(OceanKeys.INTEGRATION_CONFIG + " = {}");
+    }
+    typed.fields().forEachRemaining(f -> lines.add(
+        OceanKeys.INTEGRATION_CONFIG + "." + ConfigUtil.joinPath(List.of(f.getKey())) + " = " + f.getValue()));
     lines.sort(null);
     return String.join(System.lineSeparator(), lines);
   }
@@ -195,8 +199,11 @@ public record OceanSettings(
         collect((ConfigObject) v, pathList, derived, lines);
         continue;
       }
+      // Keys oceanj does not read (Ocean-only, unknown) may hold secrets too: mask them by name.
+      boolean secret = SECRET_KEYS.contains(path)
+          || !path.equals("ocean.port.token-refresh-skew") && IntegrationSettings.SECRET_LIKE.matcher(e.getKey()).matches();
       String shown = v.valueType() == ConfigValueType.NULL ? "null"
-          : SECRET_KEYS.contains(path) ? ConfigUtil.quoteString(Secret.MASK)
+          : secret ? ConfigUtil.quoteString(Secret.MASK)
           : v.render(ConfigRenderOptions.concise());
       String source = ConfigReader.originOf(v.origin());
       String effective = derived.get(path);
