@@ -215,6 +215,16 @@ class FakeIntegrationTest {
   }
 
   @Test
+  void latencyHoldsBackEveryAnswer() {
+    // The API sleeps 5 s before answering, so a 200 ms bound on the fetch must expire whatever the load.
+    try (var harness = ResyncHarness.start(new FakeIntegration(), "{\"thirdPartyLatencyMS\": 5000}",
+        java.time.Duration.ofMillis(200))) {
+      var e = assertThrows(ResyncHarness.KindFailedException.class, () -> harness.count("fake-office"));
+      assertTrue(e.getMessage().contains("did not complete within"), e.getMessage());
+    }
+  }
+
+  @Test
   void oceansSnakeCaseSettingsWork() {
     assertEquals(15, collect("{\"entity_amount\": 3, \"third_party_batch_size\": 2, \"third_party_latency_ms\": 1}",
         "fake-person").size());
