@@ -42,13 +42,13 @@ class FakePortFolderTest {
     assertEquals(settings, declared);
     Set<String> kinds = new HashSet<>();
     spec.at("/features/0/resources").forEach(resource -> kinds.add(resource.get("kind").asText()));
-    assertEquals(Set.of(FakeIntegration.KINDS), kinds);
+    assertEquals(Set.copyOf(FakeIntegration.KINDS), kinds);
   }
 
   @Test
   void everyMappedPropertyAndRelationExistsOnItsBlueprint() throws Exception {
     Map<String, JsonNode> blueprints = blueprints();
-    assertEquals(Set.of(FakeIntegration.KINDS), blueprints.keySet());
+    assertEquals(Set.copyOf(FakeIntegration.KINDS), blueprints.keySet());
     JsonNode mapping = YAML.readTree(port.mapping().orElseThrow().text());
     assertEquals(5, mapping.get("resources").size());
     for (JsonNode resource : mapping.get("resources")) {
