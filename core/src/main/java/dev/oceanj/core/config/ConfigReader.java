@@ -135,7 +135,9 @@ final class ConfigReader {
 
   static String describe(ConfigValue v) {
     if (v.valueType() == ConfigValueType.STRING) {
-      return "\"" + v.unwrapped() + "\"";
+      String s = ((String) v.unwrapped()).trim();
+      // Broken whole-JSON values (OCEAN__EVENT_LISTENER, OCEAN__INTEGRATION__CONFIG) often carry passwords.
+      return s.startsWith("{") || s.startsWith("[") ? "text that is not valid JSON (not shown)" : "\"" + s + "\"";
     }
     if (v.valueType() == ConfigValueType.OBJECT) {
       return "an object";

@@ -12,8 +12,8 @@ import com.typesafe.config.ConfigValueType;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +42,7 @@ public record IntegrationSettings(
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** Settings named like secrets are masked even when no spec says so: printing one by mistake costs too much. */
-  private static final Pattern SECRET_LIKE =
+  static final Pattern SECRET_LIKE =
       Pattern.compile("(?i).*(secret|password|passwd|token|api[-_]?key|private[-_]?key|credential).*");
 
   /** Copies {@code config} and the set, so the record stays immutable. */
@@ -67,14 +67,9 @@ public record IntegrationSettings(
   /** {@link #config()} with every sensitive value replaced by {@value Secret#MASK}. */
   public ObjectNode maskedConfig() {
     ObjectNode masked = config.deepCopy();
-    Iterator<String> names = masked.fieldNames();
-    List<String> toMask = new java.util.ArrayList<>();
-    names.forEachRemaining(n -> {
-      if (isSensitive(n)) {
-        toMask.add(n);
-      }
-    });
-    toMask.forEach(n -> masked.put(n, Secret.MASK));
+    List<String> names = new ArrayList<>();
+    masked.fieldNames().forEachRemaining(names::add);
+    names.stream().filter(this::isSensitive).forEach(n -> masked.put(n, Secret.MASK));
     return masked;
   }
 

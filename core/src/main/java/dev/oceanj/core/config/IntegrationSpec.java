@@ -39,6 +39,9 @@ public record IntegrationSpec(
     Optional<Saas> saas,
     boolean actionsProcessingEnabled) {
 
+  /** Where integration modules put their {@code .port} folder on the class path: this, then {@code <type>/.port}. */
+  public static final String CLASSPATH_ROOT = "oceanj/integration/";
+
   /** The spec file names Ocean looks for inside {@code .port/}, in its order. */
   public static final List<String> FILE_NAMES = List.of("spec.yaml", "spec.yml", "spec.json");
 
@@ -187,6 +190,14 @@ public record IntegrationSpec(
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The spec a built-in or classpath integration ships: {@code oceanj/integration/<type>/.port/spec.*} (where an
+   * integration module puts its {@code .port} folder); empty when the integration has none.
+   */
+  public static Optional<IntegrationSpec> forType(ClassLoader loader, String type) {
+    return fromClasspath(loader, CLASSPATH_ROOT + type.toLowerCase(Locale.ROOT) + "/.port");
   }
 
   private static IntegrationSpec fromTree(JsonNode root, String source) {

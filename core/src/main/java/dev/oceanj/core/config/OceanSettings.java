@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,9 +101,10 @@ public record OceanSettings(
     return SettingsLoader.create().environment(env).systemProperties(systemProperties).spec(spec).load();
   }
 
-  /** Loads from this process's environment and system properties. */
+  /** Loads from this process's environment, a {@code .env} in the working directory (as Ocean) and system properties. */
   public static OceanSettings fromSystem(IntegrationSpec spec) {
-    return load(System.getenv(), System.getProperties(), spec);
+    return SettingsLoader.create().environment(System.getenv()).dotEnvFile(Path.of(".env"))
+        .systemProperties(System.getProperties()).spec(spec).load();
   }
 
   /** oceanj's defaults ({@code oceanj/application.conf} on the class path), resolved. */
@@ -162,34 +164,53 @@ public record OceanSettings(
    * {@code --print-config}.
    */
   public String describe() {
+    // Values the records derive (defaults that depend on other keys, caps) are shown as they take effect.
+    Map<String, String> derived = new LinkedHashMap<>();
+    derived.put("ocean.integration.identifier", ConfigUtil.quoteString(integration.identifier()));
+    derived.put("ocean.integration.type", ConfigUtil.quoteString(integration.type()));
+    derived.put("ocean.event-listener.should-resync", String.valueOf(eventListener.shouldResync()));
+    derived.put("ocean.event-listener.should-process-webhooks", String.valueOf(eventListener.shouldProcessWebhooks()));
+    derived.put("ocean.event-listener.should-run-actions", String.valueOf(eventListener.shouldRunActions()));
+    derived.put("ocean.event-listener.webhook.app-host",
+        eventListener.webhook().appHost().map(u -> ConfigUtil.quoteString(u.toString())).orElse("null"));
+    derived.put("ocean.resync.mapping-parallelism", String.valueOf(resync.mappingParallelism()));
+    derived.put("ocean.resync.delete-batch-size", String.valueOf(resync.deleteBatchSize()));
     List<String> lines = new ArrayList<>();
     ConfigObject ocean = config.getObject("ocean");
-    collect(ocean, List.of("ocean"), lines);
-    lines.removeIf(l -> l.startsWith(OceanKeys.INTEGRATION_CONFIG + ".") || l.startsWith("ocean.integration.identifier ")
-        || l.startsWith("ocean.integration.type "));
-    lines.add("ocean.integration.identifier = " + ConfigUtil.quoteString(integration.identifier()));
-    lines.add("ocean.integration.type = " + ConfigUtil.quoteString(integration.type()));
-    integration.maskedConfig().fields().forEachRemaining(f -> lines.add(
-        OceanKeys.INTEGRATION_CONFIG + "." + ConfigUtil.quoteString(f.getKey()).replaceAll("^\"([A-Za-z0-9_-]+)\"$", "$1")
-            + " = " + f.getValue()));
+    collect(ocean, List.of("ocean"), derived, lines);
+    lines.removeIf(l -> l.startsWith(OceanKeys.INTEGRATION_CONFIG + ".") || l.startsWith(OceanKeys.INTEGRATION_CONFIG + " "));
+    var typed = integration.maskedConfig();
+    if (typed.isEmpty()) {
+      lines.add(OceanKeys.INTEGRATION_CONFIG + " = {}");
+    }
+    typed.fields().forEachRemaining(f -> lines.add(
+        OceanKeys.INTEGRATION_CONFIG + "." + ConfigUtil.joinPath(List.of(f.getKey())) + " = " + f.getValue()));
     lines.sort(null);
     return String.join(System.lineSeparator(), lines);
   }
 
-  private static void collect(ConfigObject obj, List<String> prefix, List<String> lines) {
+  private static void collect(ConfigObject obj, List<String> prefix, Map<String, String> derived, List<String> lines) {
     for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
       List<String> pathList = new ArrayList<>(prefix);
       pathList.add(e.getKey());
       String path = ConfigUtil.joinPath(pathList);
       ConfigValue v = e.getValue();
       if (v.valueType() == ConfigValueType.OBJECT && !((ConfigObject) v).isEmpty()) {
-        collect((ConfigObject) v, pathList, lines);
+        collect((ConfigObject) v, pathList, derived, lines);
         continue;
       }
+      // Keys oceanj does not read (Ocean-only, unknown) may hold secrets too: mask them by name.
+      boolean secret = SECRET_KEYS.contains(path)
+          || !path.equals("ocean.port.token-refresh-skew") && IntegrationSettings.SECRET_LIKE.matcher(e.getKey()).matches();
       String shown = v.valueType() == ConfigValueType.NULL ? "null"
-          : SECRET_KEYS.contains(path) ? ConfigUtil.quoteString(Secret.MASK)
+          : secret ? ConfigUtil.quoteString(Secret.MASK)
           : v.render(ConfigRenderOptions.concise());
       String source = ConfigReader.originOf(v.origin());
+      String effective = derived.get(path);
+      if (effective != null && !effective.equals(shown)) {
+        source = "derived; configured " + shown + (source.isEmpty() ? "" : " in " + source);
+        shown = effective;
+      }
       lines.add(path + " = " + shown + (source.isEmpty() ? "" : "  # " + source));
     }
   }

@@ -19,7 +19,8 @@ import java.util.Properties;
  * system properties. Unset sources are empty: {@code SettingsLoader.create().load()} gives the defaults.
  *
  * <p>Order, highest first: system properties, environment ({@code OCEAN__*}, then {@code APPLICATION__PORT} /
- * {@code APPLICATION__LOG_LEVEL}, then the legacy {@code OCEAN__INTEGRATION__CONFIG__APP_HOST}), the HOCON file
+ * {@code APPLICATION__LOG_LEVEL}, then the legacy {@code OCEAN__INTEGRATION__CONFIG__APP_HOST}; a {@code .env}
+ * file fills in variables the environment lacks), the HOCON file
  * ({@link #configFile(Path)}, else the {@code config.file} system property), the defaults. A user file may use
  * {@code ${?VAR}}; it resolves against the given environment only.
  */
@@ -28,6 +29,7 @@ public final class SettingsLoader {
   private Map<String, String> env = Map.of();
   private Properties systemProperties = new Properties();
   private Path configFile;
+  private Path dotEnv;
   private IntegrationSpec spec;
   private ClassLoader classLoader = SettingsLoader.class.getClassLoader();
 
@@ -41,6 +43,15 @@ public final class SettingsLoader {
   /** The environment variables to read ({@code System.getenv()} in production). */
   public SettingsLoader environment(Map<String, String> env) {
     this.env = Map.copyOf(env);
+    return this;
+  }
+
+  /**
+   * A {@code .env} file (as Ocean reads): {@code KEY=VALUE} lines, {@code #} comments, optional {@code export}
+   * and quotes. The real environment wins over it. A missing file is fine; a malformed line is a problem.
+   */
+  public SettingsLoader dotEnvFile(Path file) {
+    this.dotEnv = file;
     return this;
   }
 
@@ -82,7 +93,8 @@ public final class SettingsLoader {
 
     Config sys = OceanKeys.normalize(ConfigFactory.parseProperties(systemProperties,
         ConfigParseOptions.defaults().setOriginDescription("system properties")), spec);
-    Config envLayer = OceanKeys.normalize(OceanEnvironment.toConfig(env, spec), spec);
+    Map<String, String> environment = withDotEnv(problems);
+    Config envLayer = OceanKeys.normalize(OceanEnvironment.toConfig(environment, spec), spec);
     Config file = OceanKeys.normalize(readFile(problems), spec);
 
     for (OceanKeys.UnknownKey k : OceanKeys.unknownKeys(envLayer, defaults)) {
@@ -103,9 +115,9 @@ public final class SettingsLoader {
     try {
       // ${?VAR} in a user file sees the given environment only: it is merged in as root keys for resolving,
       // then removed again, so the settings never carry the whole environment.
-      ConfigObject root = merged.withFallback(ConfigValueFactory.fromMap(env, "environment"))
+      ConfigObject root = merged.withFallback(ConfigValueFactory.fromMap(environment, "environment"))
           .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false)).root();
-      for (String var : env.keySet()) {
+      for (String var : environment.keySet()) {
         if (!merged.root().containsKey(var)) {
           root = root.withoutKey(var);
         }
@@ -125,6 +137,42 @@ public final class SettingsLoader {
     OceanSettings settings = OceanSettings.read(reader, spec, ignored);
     reader.throwIfProblems();
     return settings;
+  }
+
+  private Map<String, String> withDotEnv(List<String> problems) {
+    if (dotEnv == null || !Files.isRegularFile(dotEnv)) {
+      return env;
+    }
+    Map<String, String> merged = new java.util.HashMap<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(dotEnv);
+    } catch (java.io.IOException e) {
+      problems.add(dotEnv + ": cannot be read: " + e.getMessage());
+      return env;
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      if (line.startsWith("export ")) {
+        line = line.substring("export ".length()).strip();
+      }
+      int eq = line.indexOf('=');
+      if (eq <= 0) {
+        problems.add(dotEnv + ":" + (i + 1) + ": expected KEY=VALUE");
+        continue;
+      }
+      String value = line.substring(eq + 1).strip();
+      if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+          || value.startsWith("'") && value.endsWith("'"))) {
+        value = value.substring(1, value.length() - 1);
+      }
+      merged.put(line.substring(0, eq).strip(), value);
+    }
+    merged.putAll(env);
+    return merged;
   }
 
   private Config readFile(List<String> problems) {

@@ -44,6 +44,14 @@ class IntegrationSpecTest {
   }
 
   @Test
+  void findsTheSpecAnIntegrationModuleShipsForItsType() {
+    var spec = IntegrationSpec.forType(getClass().getClassLoader(), "Fixture-Type").orElseThrow();
+    assertEquals("classpath:oceanj/integration/fixture-type/.port/spec.yml", spec.source());
+    assertEquals(Optional.of("from the class path"), spec.title());
+    assertEquals(Optional.empty(), IntegrationSpec.forType(getClass().getClassLoader(), "no-such-type"));
+  }
+
+  @Test
   void findsJsonSpecInAnIntegrationFolder() throws Exception {
     Files.createDirectories(dir.resolve(".port"));
     Files.writeString(dir.resolve(".port/spec.json"),

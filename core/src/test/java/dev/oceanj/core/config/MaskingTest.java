@@ -15,6 +15,7 @@ class MaskingTest {
   private static final String WEBHOOK_TOKEN = "wt-SECRET-0003";
   private static final String SPEC_TOKEN = "tok-3141592653";
   private static final String UNDECLARED_PASSWORD = "up-SECRET-0004";
+  private static final String OCEAN_ONLY_PASSWORD = "oo-SECRET-0005";
 
   private static OceanSettings settings() {
     return SettingsLoader.create().spec(Fixtures.spec()).environment(Fixtures.validEnv(Map.of(
@@ -23,7 +24,8 @@ class MaskingTest {
         "OCEAN__EVENT_LISTENER__KAFKA__USERNAME", "kafka-user",
         "OCEAN__EVENT_LISTENER__KAFKA__PASSWORD", KAFKA_PASSWORD,
         "OCEAN__EVENT_LISTENER__WEBHOOK__TOKEN", WEBHOOK_TOKEN,
-        "OCEAN__INTEGRATION__CONFIG__DB_PASSWORD", UNDECLARED_PASSWORD))).load();
+        "OCEAN__INTEGRATION__CONFIG__DB_PASSWORD", UNDECLARED_PASSWORD,
+        "OCEAN__LIVE_EVENTS__REDIS__PASSWORD", OCEAN_ONLY_PASSWORD))).load();
   }
 
   @Test
@@ -40,7 +42,8 @@ class MaskingTest {
     var s = settings();
     for (String printed : new String[] {s.toString(), s.describe(), s.port().toString(), s.eventListener().toString(),
         s.integration().toString(), s.integration().maskedConfig().toString()}) {
-      for (String secret : new String[] {CLIENT_SECRET, KAFKA_PASSWORD, WEBHOOK_TOKEN, SPEC_TOKEN, UNDECLARED_PASSWORD}) {
+      for (String secret : new String[] {CLIENT_SECRET, KAFKA_PASSWORD, WEBHOOK_TOKEN, SPEC_TOKEN, UNDECLARED_PASSWORD,
+          OCEAN_ONLY_PASSWORD}) {
         assertFalse(printed.contains(secret), "leaked " + secret + " in: " + printed);
       }
     }
@@ -69,6 +72,8 @@ class MaskingTest {
     assertTrue(d.contains("ocean.integration.config.apiToken = \"****\""), d);
     assertTrue(d.contains("ocean.integration.config.pageSize = 100"), d);
     assertTrue(d.contains("ocean.integration.identifier = \"my-fake-integration\""), d);
+    assertTrue(d.contains("ocean.live-events.redis.password = \"****\"  # env OCEAN__LIVE_EVENTS__REDIS__PASSWORD"), d);
+    assertTrue(d.contains("ocean.port.token-refresh-skew = \"60 s\""), d);
   }
 
   @Test

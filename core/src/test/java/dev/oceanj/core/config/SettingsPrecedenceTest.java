@@ -148,6 +148,38 @@ class SettingsPrecedenceTest {
   }
 
   @Test
+  void dotEnvFillsInWhatTheEnvironmentLacks() throws Exception {
+    Path dotEnv = dir.resolve(".env");
+    Files.writeString(dotEnv, """
+        # Ocean-style .env
+        export OCEAN__INTEGRATION__TYPE="jira"
+        OCEAN__HTTP__PORT='9100'
+        OCEAN__LOG_LEVEL=DEBUG
+        """);
+    var s = SettingsLoader.create().dotEnvFile(dotEnv).environment(Map.of("OCEAN__LOG_LEVEL", "ERROR")).load();
+    assertEquals("jira", s.integration().type());
+    assertEquals(9100, s.http().port());
+    assertEquals(LogLevel.ERROR, s.logLevel(), "the real environment wins");
+    assertEquals("fake", SettingsLoader.create().dotEnvFile(dir.resolve("absent")).load().integration().type(),
+        "a missing .env is fine");
+
+    Files.writeString(dotEnv, "OCEAN__HTTP__PORT=1\nnot a pair\n");
+    var e = Fixtures.failure(SettingsLoader.create().dotEnvFile(dotEnv));
+    assertEquals(java.util.List.of(dotEnv + ":2: expected KEY=VALUE"), e.problems());
+  }
+
+  @Test
+  void describeShowsDerivedValuesWithWhatWasConfigured() {
+    var s = SettingsLoader.create().environment(Map.of("OCEAN__EVENT_LISTENER__TYPE", "ONCE",
+        "OCEAN__DELETE_ENTITIES_MAX_BATCH_SIZE", "1000")).load();
+    var d = s.describe();
+    assertTrue(d.contains("ocean.event-listener.should-process-webhooks = false  # derived; configured null in default"), d);
+    assertTrue(d.contains("ocean.resync.delete-batch-size = 100  # derived; configured \"1000\" in env "
+        + "OCEAN__DELETE_ENTITIES_MAX_BATCH_SIZE"), d);
+    assertTrue(d.contains("ocean.integration.identifier = \"my-fake-integration\"  # derived; configured null"), d);
+  }
+
+  @Test
   void theConfigKeepsUserKeysForFeaturePackagesAndPekko() throws Exception {
     Path f = file("pekko.loglevel = DEBUG");
     var s = SettingsLoader.create().configFile(f).load();

@@ -95,7 +95,11 @@ class ValidationTest {
   @Test
   void scalarWhereAnObjectBelongsIsNamedOnce() {
     assertEquals(List.of("ocean.event-listener (env OCEAN__EVENT_LISTENER): expected an object (a JSON object when "
-        + "set as one environment variable), got \"{not json\""), problems(Map.of("OCEAN__EVENT_LISTENER", "{not json")));
+            + "set as one environment variable), got text that is not valid JSON (not shown)"),
+        problems(Map.of("OCEAN__EVENT_LISTENER", "{\"type\":\"KAFKA\",\"password\":\"pw-SECRET-9\"")));
+    assertEquals(List.of("ocean.integration.config (env OCEAN__INTEGRATION__CONFIG): expected an object of the "
+            + "integration's settings, got text that is not valid JSON (not shown)"),
+        problems(Map.of("OCEAN__INTEGRATION__CONFIG", "{\"token\":\"tk-SECRET\"")));
   }
 
   @Test
