@@ -541,12 +541,14 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     ResyncFinished result = new ResyncFinished(c.id, c.trigger, outcome, c.started, finished, kindStats(c),
         c.reconciliation, outcome == Outcome.COMPLETED ? List.of() : List.copyOf(c.errors));
     reportState(outcome.name().toLowerCase(java.util.Locale.ROOT), null, finished);
-    saveDigests(c, outcome);
+    CompletionStage<Void> saved = saveDigests(c, outcome);
     getContext().getLog().info("Resync {} {} in {} ms: {}", c.id, outcome, result.duration().toMillis(), summary(result));
     last = result;
-    // Answer once Port knows the final state, so a ONCE run that exits on this answer leaves Port up to date.
+    // Answer once Port knows the final state and the skip-unchanged store is on disk, so a ONCE run that exits
+    // on this answer leaves both up to date.
     List<ActorRef<ResyncFinished>> waiters = List.copyOf(c.waiters);
-    statePatches.whenComplete((v, e) -> waiters.forEach(w -> w.tell(result)));
+    statePatches.thenCombine(saved.exceptionally(e -> null), (a, b) -> null)
+        .whenComplete((v, e) -> waiters.forEach(w -> w.tell(result)));
     if (queued != null && outcome != Outcome.ABORTED) {
       Queued q = queued;
       queued = null;
@@ -555,16 +557,16 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     return this;
   }
 
-  private void saveDigests(Current c, Outcome outcome) {
+  private CompletionStage<Void> saveDigests(Current c, Outcome outcome) {
     if (digests == null || c.run == null) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     DigestStore store = digests;
     LongSet seen = c.run.seen();
     boolean prune = outcome == Outcome.COMPLETED;
     Optional<Path> file = digestFile;
     if (!prune && file.isEmpty()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     // Pruning to what this complete resync saw keeps the store the size of the catalog; an aborted or failed
     // resync saw only part of it, so its store is kept whole.
@@ -581,6 +583,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       }
     }, deps.mappingPool());
     getContext().pipeToSelf(work, (v, e) -> new Saved(e));
+    return work;
   }
 
   private Behavior<ResyncProtocol.Command> onSaved(Saved msg) {
