@@ -1,6 +1,8 @@
 package dev.oceanj.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
@@ -9,6 +11,7 @@ import dev.oceanj.actors.resync.IntegrationSupervisor;
 import dev.oceanj.actors.trigger.webhook.ChangelogDestination;
 import dev.oceanj.core.config.EventListenerType;
 import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
@@ -64,6 +67,7 @@ public final class OceanRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OceanRuntime.class);
   private static final String DEFAULTS_RESOURCE = "oceanj/application.conf";
   private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Pekko settings the runtime always wants, under whatever the user configured. */
   private static final Config PEKKO = ConfigFactory.parseString(String.join("\n",
@@ -131,8 +135,13 @@ public final class OceanRuntime implements AutoCloseable {
       IntegrationResources resources = resources(type, settings.resourcesPath());
       Map<String, Object> destination = ChangelogDestination.of(listener,
           settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
-      await(PortSetup.run(port, resources, version, destination, settings.initializePortResources()),
+      JsonNode destinationJson = JSON.valueToTree(destination);
+      var defaults = new DefaultsInitializer(port, DefaultsInitializer.Resources.from(resources),
+          settings.initializePortResources(), Optional.of(destinationJson));
+      DefaultsInitializer.Outcome setup = await(defaults.run(),
           "setting up the integration in Port (" + clientSettings.baseUrl() + ")");
+      setup.warnings().forEach(w -> LOG.warn("Port setup: {}", w));
+      await(verifyChangelogDestination(port, destinationJson), "registering the changelogDestination in Port");
       Optional<Instant> watermark = listener == EventListenerType.POLLING && !settings.eventListener().polling().resyncOnStart()
           ? lastResyncState(port) : Optional.empty();
 
@@ -175,6 +184,25 @@ public final class OceanRuntime implements AutoCloseable {
       }
       throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * Ocean's {@code _verify_integration_configuration} for the one field the connection mode owns: an existing
+   * integration whose {@code changelogDestination} differs (the mode or the base URL changed) is patched, so Port
+   * sends resync requests where this instance listens.
+   */
+  private static CompletionStage<Void> verifyChangelogDestination(PortClient port, JsonNode destination) {
+    return port.getIntegration().thenCompose(integration -> {
+      JsonNode current = integration.map(i -> i.path("changelogDestination")).orElse(null);
+      if (integration.isEmpty() || destination.equals(current)
+          || (destination.isEmpty() && (current == null || current.isNull() || current.isMissingNode()))) {
+        return CompletableFuture.completedFuture(null);
+      }
+      LOG.info("Registering changelogDestination {} in Port", destination.path("type").asText("{}"));
+      ObjectNode patch = JSON.createObjectNode();
+      patch.set("changelogDestination", destination);
+      return port.patchIntegration(patch).thenApply(patched -> null);
+    });
   }
 
   /** ONCE for the embedded default (no credentials, listener type not set explicitly), else the configured type. */

@@ -209,6 +209,17 @@ class ModesEndToEndTest {
   }
 
   @Test
+  void switchingToWebhookRegistersTheNewChangelogDestinationInPort() throws Exception {
+    start(Map.of("OCEAN__EVENT_LISTENER__TYPE", "POLLING", "OCEAN__EVENT_LISTENER__RESYNC_ON_START", "false"), Map.of());
+    assertTrue(port.integration(ID).orElseThrow().path("changelogDestination").path("type").isMissingNode());
+    runtime.close();
+    start(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOK", "OCEAN__BASE_URL", "https://ocean.example.com"), Map.of());
+    JsonNode destination = port.integration(ID).orElseThrow().path("changelogDestination");
+    assertEquals("WEBHOOK", destination.path("type").asText());
+    assertEquals("https://ocean.example.com/resync", destination.path("url").asText());
+  }
+
+  @Test
   void webhookWithATokenRefusesCallsWithoutIt() throws Exception {
     start(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOK", "OCEAN__BASE_URL", "http://127.0.0.1:8000",
         "OCEAN__EVENT_LISTENER__WEBHOOK__TOKEN", "t0ken"), Map.of());
