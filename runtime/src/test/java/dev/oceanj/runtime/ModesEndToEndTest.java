@@ -282,6 +282,20 @@ class ModesEndToEndTest {
   }
 
   @Test
+  void theScheduleStartsResyncsBesideTheModeAndStatusShowsTheNextOne() throws Exception {
+    start(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOK", "OCEAN__BASE_URL", "http://127.0.0.1:8000",
+        "OCEAN__SCHEDULED_RESYNC_INTERVAL", "2 s"), Map.of());
+    await("a scheduled resync", quietly(() -> status().path("last").path("trigger").asText().equals("schedule")));
+    assertEquals(100, persons());
+    JsonNode now = status();
+    assertEquals(2, now.path("schedule").path("intervalSeconds").asInt());
+    assertTrue(java.time.Instant.parse(now.path("nextResync").asText()).isAfter(java.time.Instant.now().minusSeconds(1)),
+        now.path("nextResync").asText());
+    assertTrue(port.integration(ID).orElseThrow().path("resyncState").has("nextResync"),
+        "the resync state carries nextResync: " + port.integration(ID).orElseThrow().path("resyncState"));
+  }
+
+  @Test
   void readinessFlipsWhenPortStops() throws Exception {
     start(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY"), Map.of());
     await("ready", quietly(() -> call("GET", "/health/ready").statusCode() == 200));
