@@ -121,7 +121,8 @@ public final class OceanRuntime implements AutoCloseable {
     }
     String version = settings.integration().version().orElse(runtimeVersion());
     PortIdentity identity = new PortIdentity(type, version, settings.integration().identifier());
-    HttpPortClient port = HttpPortClient.create(clientSettings, identity, WriteLimiter.create(clientSettings.rateLimit()));
+    WriteLimiter limiter = WriteLimiter.create(clientSettings.rateLimit());
+    HttpPortClient port = HttpPortClient.create(clientSettings, identity, limiter);
     HttpClient thirdParty = HttpClient.newBuilder().connectTimeout(settings.clientTimeout()).build();
     DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty);
     ExecutorService mappingPool = mappingPool(settings);
@@ -129,6 +130,7 @@ public final class OceanRuntime implements AutoCloseable {
       mappingPool.shutdownNow();
       defined.stop().forEach(e -> LOG.warn("integration stop hook failed: {}", e.toString()));
       port.close();
+      limiter.close();
     };
     try {
       defined.start();
@@ -156,7 +158,9 @@ public final class OceanRuntime implements AutoCloseable {
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var info = new StatusRoutes.RuntimeInfo(type, identity.identifier(), version, listener.name(), embedded,
           clientSettings.baseUrl().toString());
-      var wiring = new Guardian.Wiring(settings, listener, port, IntegrationSupervisor.create(deps), new OceanMetrics(),
+      var metrics = new OceanMetrics();
+      metrics.bindPort(port::stats, limiter::stats);
+      var wiring = new Guardian.Wiring(settings, listener, port, IntegrationSupervisor.create(deps), metrics,
           new PortReadiness(port, Duration.ofSeconds(3), Duration.ofSeconds(2), Clock.systemUTC()), serveHttp, print,
           exitCode, httpPort, info, watermark, runtimeVersion());
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",

@@ -206,6 +206,8 @@ class ModesEndToEndTest {
     assertEquals((double) port.entities("fake-department").size(), samples.value("object_count",
         Map.of("kind", "fake-department-0", "phase", "extract", "object_count_type", "raw_extracted")));
     assertEquals(1.0, samples.value("success", Map.of("kind", "__runtime__", "phase", "resync")));
+    assertTrue(samples.value("rate_limit_wait_seconds", Map.of("endpoint", "writes")) >= 0.0);
+    assertTrue(samples.value("oceanj_port_requests_total", Map.of()) > 5, "the resync talked to Port");
   }
 
   @Test
