@@ -1,6 +1,9 @@
 package dev.oceanj.core.jq;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
@@ -24,13 +27,18 @@ public final class JqEngine {
   /** Ocean's rewrite: {@code (^|\s)'(?!\s|")|(?<!\s|")'(\s|$)} replaced by {@code \1"\2}. */
   private static final Pattern SINGLE_QUOTE = Pattern.compile("(^|\\s)'(?!\\s|\")|(?<!\\s|\")'(\\s|$)");
 
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .build();
+
   private final Scope root;
   private final boolean envAccess;
 
   private JqEngine(boolean envAccess, Map<String, String> environment) {
     this.envAccess = envAccess;
     this.root = Scope.newEmptyScope();
-    BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, root);
+    BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_7, root);
     ObjectNode env = JsonNodeFactory.instance.objectNode();
     if (envAccess) {
       environment.forEach(env::put);
@@ -62,12 +70,34 @@ public final class JqEngine {
    * @throws JqException with the parser's message when the program does not compile
    */
   public JqProgram compile(String expr) {
-    String rewritten = oceanRewrite(expr);
+    return compileProgram(expr, oceanRewrite(expr));
+  }
+
+  /**
+   * Compiles {@code program} as jq itself would, without Ocean's single-quote rewrite.
+   *
+   * @throws JqException with the parser's message when the program does not compile
+   */
+  public JqProgram compileJq(String program) {
+    return compileProgram(program, program);
+  }
+
+  private JqProgram compileProgram(String source, String program) {
     try {
-      return new JqProgram(expr, JsonQuery.compile(rewritten, Versions.JQ_1_6), root);
+      return new JqProgram(source, JsonQuery.compile(program, Versions.JQ_1_7), root);
     } catch (JsonQueryException e) {
       throw new JqException(e.getMessage(), e);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new JqException("jq: error: cannot compile: " + e, e);
     }
+  }
+
+  /**
+   * A JSON reader that keeps numbers as jq 1.8 keeps literals: decimals as written ({@code 1.0} stays
+   * {@code 1.0}, {@code 1e+17} prints {@code 1E+17}), integers exact. Use it to parse what programs run on.
+   */
+  public static ObjectMapper jsonMapper() {
+    return JSON;
   }
 
   /** Convenience for tests and the CLI: compile and return the first output of {@code expr} on {@code input}. */
