@@ -6,14 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
 import net.thisptr.jackson.jq.Versions;
 import net.thisptr.jackson.jq.exception.JsonQueryException;
-import net.thisptr.jackson.jq.internal.functions.EnvFunction;
 
 /**
  * Compiles jq programs the way Port Ocean does: single-quoted string delimiters are rewritten to double
@@ -39,19 +41,39 @@ public final class JqEngine {
     this.envAccess = envAccess;
     this.root = Scope.newEmptyScope();
     BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_7, root);
+    try {
+      JqBuiltins.register(root, ZoneId.systemDefault());
+    } catch (JsonQueryException e) {
+      throw new IllegalStateException("jq builtins do not compile: " + e.getMessage(), e);
+    }
     ObjectNode env = JsonNodeFactory.instance.objectNode();
     if (envAccess) {
-      environment.forEach(env::put);
-      root.addFunction("env", 0, new EnvFunction());
-    } else {
-      root.addFunction("env", 0, (scope, args, in, path, output, version) -> output.emit(env, null));
+      new TreeMap<>(environment).forEach(env::put);
     }
+    root.addFunction("env", 0, (scope, args, in, path, output, version) -> output.emit(env, null));
     root.setValue("ENV", env);
+    ObjectNode programArgs = JsonNodeFactory.instance.objectNode();
+    programArgs.putArray("positional");
+    programArgs.putObject("named");
+    root.setValue("ARGS", programArgs);
   }
 
   /** An engine whose {@code env}/{@code $ENV} see the process environment when {@code envAccess} is true. */
   public static JqEngine create(boolean envAccess) {
     return new JqEngine(envAccess, System.getenv());
+  }
+
+  /**
+   * An engine whose {@code env}/{@code $ENV} see {@code environment} when {@code envAccess} is true, and
+   * {@code {}} otherwise (Ocean's {@code ALLOW_ENVIRONMENT_VARIABLES_JQ_ACCESS} off).
+   */
+  public static JqEngine create(boolean envAccess, Map<String, String> environment) {
+    return new JqEngine(envAccess, Map.copyOf(environment));
+  }
+
+  /** {@code value} as {@code jq -c} prints it: compact, keys in order, numbers as jq prints them. */
+  public static String toJqString(JsonNode value) {
+    return JqText.toJson(value);
   }
 
   /** Whether {@code env}/{@code $ENV} expose the environment. */
@@ -84,7 +106,16 @@ public final class JqEngine {
 
   private JqProgram compileProgram(String source, String program) {
     try {
-      return new JqProgram(source, JsonQuery.compile(program, Versions.JQ_1_7), root);
+      JqSyntax syntax = JqSyntax.rewrite(program);
+      Map<String, JsonNode> vars = new HashMap<>();
+      if (!syntax.locLines().isEmpty()) {
+        // $__loc__ is the line of its use; jq programs in mappings are one line, so one binding suffices.
+        ObjectNode loc = JsonNodeFactory.instance.objectNode();
+        loc.put("file", "<top-level>");
+        loc.put("line", syntax.locLines().iterator().next());
+        vars.put("__loc__", loc);
+      }
+      return new JqProgram(source, JsonQuery.compile(syntax.program(), Versions.JQ_1_7), root, vars);
     } catch (JsonQueryException e) {
       throw new JqException(e.getMessage(), e);
     } catch (RuntimeException | StackOverflowError e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
@@ -17,10 +18,13 @@ public final class JqProgram {
   private final JsonQuery query;
   private final Scope root;
 
-  JqProgram(String source, JsonQuery query, Scope root) {
+  private final Map<String, JsonNode> variables;
+
+  JqProgram(String source, JsonQuery query, Scope root, Map<String, JsonNode> variables) {
     this.source = source;
     this.query = query;
     this.root = root;
+    this.variables = Map.copyOf(variables);
   }
 
   /** The expression as written in the mapping (before Ocean's rewrite). */
@@ -31,9 +35,13 @@ public final class JqProgram {
   /** Emits every output of the program on {@code input}, in order. */
   public void apply(JsonNode input, Consumer<JsonNode> output) {
     try {
-      query.apply(Scope.newChildScope(root), input, output::accept);
+      Scope scope = Scope.newChildScope(root);
+      variables.forEach(scope::setValue);
+      query.apply(scope, input, output::accept);
     } catch (JsonQueryException e) {
-      throw new JqException(e.getMessage(), e);
+      throw new JqException(JqErrors.message(e), e);
+    } catch (StackOverflowError e) {
+      throw new JqException("jq: error: program too deeply recursive", e);
     }
   }
 
