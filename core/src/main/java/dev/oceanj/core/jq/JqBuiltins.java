@@ -76,7 +76,7 @@ final class JqBuiltins {
       {"walk", "f", "def w: if type == \"object\" then map_values(w) elif type == \"array\" then map(w) else . end | f; w"},
       {"sub", "$re;str;$flags", ". as $in | (reduce match($re; $flags) as $edit ({result: [], previous: 0}; "
           + "$in[.previous: ($edit | .offset)] as $gap "
-          + "| [reduce ($edit | .captures | map(select(.name != null) | {key: .name, value: .string}) | .[]) as $pair "
+          + "| [reduce ($edit | .captures | map(select(.name != null) | {(.name): .string}) | .[]) as $pair "
           + "({}; . + $pair) | str] as $inserts "
           + "| reduce range(0; $inserts | length) as $ix (.; .result[$ix] += $gap + $inserts[$ix]) "
           + "| .previous = ($edit | .offset + .length)) | .result[] + $in[.previous:]) // $in"},
@@ -359,7 +359,7 @@ final class JqBuiltins {
       if (NUMBER.matcher(s).matches()) {
         if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
           BigInteger bi = new BigInteger(s);
-          return bi.bitLength() < 64 ? LongNode.valueOf(bi.longValue()) : NODES.numberNode(bi);
+          return bi.bitLength() < 54 ? LongNode.valueOf(bi.longValue()) : DecimalNode.valueOf(new BigDecimal(bi));
         }
         return DecimalNode.valueOf(new BigDecimal(s.endsWith(".") ? s + "0" : s));
       }

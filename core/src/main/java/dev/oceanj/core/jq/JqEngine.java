@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.NumericNode;
+import com.fasterxml.jackson.databind.node.ValueNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,10 +36,33 @@ public final class JqEngine {
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .nodeFactory(new LiteralNumbers())
       .build();
 
   private final Scope root;
+
+  /**
+   * Integers beyond 2^53 become exact decimals: they print as written (jq 1.8 keeps literals) while
+   * arithmetic on them goes through doubles, as in jq ({@code 13911860366432393 + 1 == 13911860366432392}).
+   */
+  private static final class LiteralNumbers extends JsonNodeFactory {
+    private static final long serialVersionUID = 1L;
+    private static final long EXACT = 1L << 53;
+
+    LiteralNumbers() {
+      super(true);
+    }
+
+    @Override
+    public NumericNode numberNode(long v) {
+      return v > EXACT || v < -EXACT ? DecimalNode.valueOf(BigDecimal.valueOf(v)) : super.numberNode(v);
+    }
+
+    @Override
+    public ValueNode numberNode(BigInteger v) {
+      return v == null ? super.numberNode(v) : DecimalNode.valueOf(new BigDecimal(v));
+    }
+  }
   private final boolean envAccess;
 
   private JqEngine(boolean envAccess, Map<String, String> environment) {
