@@ -2,7 +2,12 @@ package dev.oceanj.core.jq;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.TreeSet;
 
 /**
@@ -37,6 +42,9 @@ final class JqSyntax {
 
   /** Rewrites {@code program}; the result also says on which lines {@code $__loc__} occurs. */
   static JqSyntax rewrite(String program) {
+    if (program.contains("?//")) {
+      program = alternatives(program);
+    }
     JqSyntax s = new JqSyntax(program);
     s.code(false);
     return s;
@@ -49,6 +57,163 @@ final class JqSyntax {
   /** The source lines where {@code $__loc__} is used. */
   Set<Integer> locLines() {
     return locLines;
+  }
+
+  /**
+   * Destructuring alternatives (jq 1.7): {@code E as P1 ?// P2 | body} becomes
+   * {@code E as $__altN | null as $v… | try ($__altN as P1 | body) catch ($__altN as P2 | body)}, binding every
+   * variable of every pattern to null first, so an error in the pattern or the body of one alternative moves on
+   * to the next one and the last alternative's error propagates, as in jq.
+   */
+  static String alternatives(String src) {
+    int counter = 0;
+    for (int guard = 0; guard < 64; guard++) {
+      String next = alternativesOnce(src, counter++);
+      if (next == null) {
+        return src;
+      }
+      src = next;
+    }
+    return src;
+  }
+
+  private static String alternativesOnce(String src, int n) {
+    for (int i = 0; i < src.length(); i++) {
+      char c = src.charAt(i);
+      if (c == '"') {
+        i = skipString(src, i) - 1;
+        continue;
+      }
+      if (c == '#') {
+        while (i < src.length() && src.charAt(i) != '\n') {
+          i++;
+        }
+        continue;
+      }
+      if (!src.startsWith("as", i) || (i > 0 && (isIdentPart(src.charAt(i - 1)) || src.charAt(i - 1) == '.'
+          || src.charAt(i - 1) == '$')) || (i + 2 < src.length() && isIdentPart(src.charAt(i + 2)))) {
+        continue;
+      }
+      List<int[]> patterns = new ArrayList<>();
+      int start = i + 2;
+      int depth = 0;
+      int j = start;
+      int bar = -1;
+      for (; j < src.length(); j++) {
+        char d = src.charAt(j);
+        if (d == '"') {
+          j = skipString(src, j) - 1;
+        } else if (d == '(' || d == '[' || d == '{') {
+          depth++;
+        } else if (d == ')' || d == ']' || d == '}') {
+          if (--depth < 0) {
+            break;
+          }
+        } else if (depth == 0 && src.startsWith("?//", j)) {
+          patterns.add(new int[] {start, j});
+          start = j + 3;
+          j += 2;
+        } else if (depth == 0 && d == '|') {
+          bar = j;
+          break;
+        } else if (depth == 0 && (d == ';' || d == ',')) {
+          break;
+        }
+      }
+      if (bar < 0 || patterns.isEmpty()) {
+        continue;
+      }
+      patterns.add(new int[] {start, bar});
+      int bodyEnd = bodyEnd(src, bar + 1);
+      String body = src.substring(bar + 1, bodyEnd);
+      Set<String> vars = new LinkedHashSet<>();
+      for (int[] p : patterns) {
+        Matcher m = VARIABLE.matcher(src.substring(p[0], p[1]));
+        while (m.find()) {
+          vars.add(m.group());
+        }
+      }
+      String alt = "$__alt" + n;
+      StringBuilder b = new StringBuilder(src.substring(0, i)).append("as ").append(alt).append(" | ");
+      for (String v : vars) {
+        b.append("null as ").append(v).append(" | ");
+      }
+      for (int k = 0; k < patterns.size(); k++) {
+        String pattern = src.substring(patterns.get(k)[0], patterns.get(k)[1]).trim();
+        boolean last = k == patterns.size() - 1;
+        b.append(last ? "(" : "try (").append(alt).append(" as ").append(pattern).append(" | ").append(body)
+            .append(last ? ")" : ") catch (");
+      }
+      for (int k = 0; k < patterns.size() - 1; k++) {
+        b.append(')');
+      }
+      return b.append(src.substring(bodyEnd)).toString();
+    }
+    return null;
+  }
+
+  private static final Pattern VARIABLE = Pattern.compile("\\$[A-Za-z_][A-Za-z0-9_]*");
+
+  /** Where the body of an {@code as} binding ends: an unmatched closer, a ';', or a keyword closing a construct. */
+  private static int bodyEnd(String src, int from) {
+    int depth = 0;
+    for (int j = from; j < src.length(); j++) {
+      char d = src.charAt(j);
+      if (d == '"') {
+        j = skipString(src, j) - 1;
+      } else if (d == '(' || d == '[' || d == '{') {
+        depth++;
+      } else if (d == ')' || d == ']' || d == '}') {
+        if (--depth < 0) {
+          return j;
+        }
+      } else if (depth == 0 && d == ';') {
+        return j;
+      } else if (depth == 0 && isIdentStart(d) && (j == 0 || !isIdentPart(src.charAt(j - 1)))
+          && src.charAt(Math.max(0, j - 1)) != '.' && src.charAt(Math.max(0, j - 1)) != '$') {
+        int e = j;
+        while (e < src.length() && isIdentPart(src.charAt(e))) {
+          e++;
+        }
+        String w = src.substring(j, e);
+        if (w.equals("end") || w.equals("then") || w.equals("elif") || w.equals("else") || w.equals("catch")) {
+          return j;
+        }
+        j = e - 1;
+      }
+    }
+    return src.length();
+  }
+
+  /** Index just past the string literal starting at {@code i}, interpolations included. */
+  private static int skipString(String src, int i) {
+    int j = i + 1;
+    while (j < src.length()) {
+      char c = src.charAt(j);
+      if (c == '"') {
+        return j + 1;
+      }
+      if (c == '\\' && j + 1 < src.length() && src.charAt(j + 1) == '(') {
+        int depth = 1;
+        j += 2;
+        while (j < src.length() && depth > 0) {
+          char d = src.charAt(j);
+          if (d == '"') {
+            j = skipString(src, j);
+            continue;
+          }
+          if (d == '(') {
+            depth++;
+          } else if (d == ')') {
+            depth--;
+          }
+          j++;
+        }
+        continue;
+      }
+      j += c == '\\' ? 2 : 1;
+    }
+    return src.length();
   }
 
   /** Scans code up to the end of input, or (when {@code nested}) up to the ')' closing an interpolation. */
