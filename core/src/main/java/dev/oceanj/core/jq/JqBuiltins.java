@@ -151,6 +151,41 @@ final class JqBuiltins {
     fn(root, "first", 1, (s, a, in, o) -> limit(s, LongNode.valueOf(1), a.get(0), in, o));
     fn(root, "any", 2, (s, a, in, o) -> o.emit(BooleanNode.valueOf(anyAll(s, a, in, true)), null));
     fn(root, "all", 2, (s, a, in, o) -> o.emit(BooleanNode.valueOf(!anyAll(s, a, in, false)), null));
+    Function origHas = root.getFunction("has", 1);
+    fn(root, "has", 1, (s, a, in, path, o, ver) -> each(s, a, in, v -> {
+      if (in.isArray() && v.get(0).isNumber() && Double.isNaN(v.get(0).doubleValue())) {
+        o.emit(BooleanNode.FALSE, null);
+      } else {
+        origHas.apply(s, a, in, path, o, ver);
+      }
+    }));
+    fn(root, "implode", 0, (s, a, in, o) -> o.emit(implode(in), null));
+    fn(root, "fromjson", 0, (s, a, in, o) -> o.emit(fromJson(in), null));
+    Function origSetpath = root.getFunction("setpath", 2);
+    fn(root, "setpath", 2, (s, a, in, path, o, ver) -> each(s, a.subList(0, 1), in, v -> {
+      checkPathDepth(v.get(0));
+      origSetpath.apply(s, a, in, path, o, ver);
+    }));
+    Function origDelpaths = root.getFunction("delpaths", 1);
+    fn(root, "delpaths", 1, (s, a, in, path, o, ver) -> each(s, a, in, v -> {
+      if (v.get(0).isArray()) {
+        for (JsonNode p : v.get(0)) {
+          checkPathDepth(p);
+        }
+      }
+      origDelpaths.apply(s, a, in, path, o, ver);
+    }));
+    fn(root, "builtins", 0, (s, a, in, o) -> {
+      ArrayNode names = NODES.arrayNode();
+      for (Scope sc = s; sc != null; sc = sc.getParentScope()) {
+        for (String k : sc.getLocalFunctions().keySet()) {
+          if (!k.startsWith("_") && !k.startsWith("@")) {
+            names.add(k);
+          }
+        }
+      }
+      o.emit(names, null);
+    });
     fn(root, "@base64d", 0, (s, a, in, o) -> o.emit(TextNode.valueOf(base64d(in)), null));
     fn(root, "_strindices", 1, (s, a, in, o) -> each(s, a, in, v -> o.emit(strIndices(in, v.get(0)), null)));
     fn(root, "indices", 1, (s, a, in, path, o, ver) -> each(s, a, in, v -> {
@@ -313,8 +348,10 @@ final class JqBuiltins {
     return s.substring(b, e);
   }
 
+  /** jq 1.8 trims Unicode white space, not just ASCII. */
   private static boolean isSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
+    return (c >= 0x09 && c <= 0x0d) || c == ' ' || c == 0x85 || c == 0xa0 || c == 0x1680
+        || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
   }
 
   private static JsonNode reverse(JsonNode in) throws JsonQueryException {
@@ -398,8 +435,11 @@ final class JqBuiltins {
   }
 
   private static JsonNode strIndices(JsonNode in, JsonNode needle) throws JsonQueryException {
-    if (!in.isTextual() || !needle.isTextual()) {
-      throw error("_strindices/1 requires string inputs");
+    if (!in.isTextual()) {
+      throw error(JqText.describe(in) + " cannot be searched, as it is not a string");
+    }
+    if (!needle.isTextual()) {
+      throw error(JqText.describe(needle) + " is not a string");
     }
     String s = in.textValue();
     String n = needle.textValue();
@@ -485,6 +525,7 @@ final class JqBuiltins {
       if (!p.isArray()) {
         throw error("Path must be specified as an array");
       }
+      checkPathDepth(p);
       if (path != null) {
         ORIGINAL_GETPATH.apply(s, a, in, path, o, ver);
         return;
@@ -539,6 +580,65 @@ final class JqBuiltins {
       return out;
     }
     throw error("Cannot iterate over " + JqText.describe(in));
+  }
+
+  /** jq refuses paths longer than its parser's depth limit rather than recursing without bound. */
+  private static void checkPathDepth(JsonNode p) throws JsonQueryException {
+    if (p.isArray() && p.size() > MAX_DEPTH) {
+      throw error("Path too deep");
+    }
+  }
+
+  static final int MAX_DEPTH = 10_000;
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper FROM_JSON = JqEngine.jsonMapper().copy();
+
+  static {
+    FROM_JSON.getFactory().setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+        .maxNestingDepth(MAX_DEPTH).maxNumberLength(Integer.MAX_VALUE).build());
+    FROM_JSON.enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
+  }
+
+  private static JsonNode fromJson(JsonNode in) throws JsonQueryException {
+    if (!in.isTextual()) {
+      throw error(JqText.describe(in) + " only strings can be parsed");
+    }
+    String text = in.textValue();
+    String t = text.strip();
+    if (t.equals("nan") || t.equals("NaN") || t.equals("-nan") || t.equals("-NaN")) {
+      return DoubleNode.valueOf(Double.NaN);
+    }
+    try {
+      JsonNode v = FROM_JSON.readTree(text);
+      if (v == null || v.isMissingNode()) {
+        throw error("Expected JSON value (while parsing '" + text + "')");
+      }
+      return v;
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      throw error("Exceeds depth limit for parsing (while parsing '" + text + "')");
+    } catch (java.io.IOException e) {
+      String reason = e.getMessage() == null ? "Invalid JSON" : e.getMessage().split("\n")[0];
+      throw error(reason + " (while parsing '" + text + "')");
+    }
+  }
+
+  private static JsonNode implode(JsonNode in) throws JsonQueryException {
+    if (!in.isArray()) {
+      throw error("implode input must be an array");
+    }
+    StringBuilder b = new StringBuilder(in.size());
+    for (JsonNode c : in) {
+      if (!c.isNumber() || Double.isNaN(c.doubleValue())) {
+        throw error(JqText.describe(c) + " can't be imploded, unicode codepoint needs to be numeric");
+      }
+      double d = c.doubleValue();
+      int cp = d > 0x10FFFF || d < 0 ? 0xFFFD : (int) d;
+      if (cp >= 0xD800 && cp <= 0xDFFF) {
+        cp = 0xFFFD;
+      }
+      b.appendCodePoint(cp);
+    }
+    return TextNode.valueOf(b.toString());
   }
 
   private static void limit(Scope s, JsonNode n, Expression f, JsonNode in, net.thisptr.jackson.jq.PathOutput o)
@@ -661,9 +761,6 @@ final class JqBuiltins {
     if (!in.isArray()) {
       throw error(fn + " requires array of 6 numbers");
     }
-    if (in.size() < 6) {
-      throw error(fn + " requires array of 6 numbers");
-    }
     JqDates.Tm tm = JqDates.fromJson(in);
     if (tm == null) {
       throw error(fn + " requires parsed datetime inputs");
@@ -727,7 +824,8 @@ final class JqBuiltins {
       } else if (e.isNumber() || e.isBoolean()) {
         b.append(JqText.toJson(e));
       } else {
-        throw error("Cannot join with " + JqText.typeOf(e));
+        throw error(JqText.describe(TextNode.valueOf(b.toString())) + " and " + JqText.describe(e)
+            + " cannot be added");
       }
     }
     return TextNode.valueOf(b.toString());

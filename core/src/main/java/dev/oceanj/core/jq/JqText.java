@@ -21,6 +21,15 @@ final class JqText {
   }
 
   static void write(StringBuilder b, JsonNode v) {
+    write(b, v, 0);
+  }
+
+  private static void write(StringBuilder b, JsonNode v, int depth) {
+    if (depth > JqBuiltins.MAX_DEPTH) {
+      // jq's printer gives up at its depth limit instead of overflowing the stack.
+      b.append("<skipped: too deep>");
+      return;
+    }
     if (v == null || v.isNull() || v.isMissingNode()) {
       b.append("null");
     } else if (v.isTextual()) {
@@ -35,7 +44,7 @@ final class JqText {
         if (i > 0) {
           b.append(',');
         }
-        write(b, v.get(i));
+        write(b, v.get(i), depth + 1);
       }
       b.append(']');
     } else if (v.isObject()) {
@@ -49,7 +58,7 @@ final class JqText {
         first = false;
         quote(b, e.getKey());
         b.append(':');
-        write(b, e.getValue());
+        write(b, e.getValue(), depth + 1);
       }
       b.append('}');
     } else {
