@@ -45,6 +45,9 @@ final class JqSyntax {
     if (program.contains("?//")) {
       program = alternatives(program);
     }
+    if (program.contains("try")) {
+      program = tryBodies(program);
+    }
     JqSyntax s = new JqSyntax(program);
     s.code(false);
     return s;
@@ -150,6 +153,194 @@ final class JqSyntax {
       return b.append(src.substring(bodyEnd)).toString();
     }
     return null;
+  }
+
+  /**
+   * In jq, {@code try} and {@code catch} take a postfix term ({@code 1, try error(2), 3} is
+   * {@code 1, (try error(2)), 3}); jackson-jq's parser takes a whole pipeline. Each body is parenthesized.
+   */
+  static String tryBodies(String src) {
+    StringBuilder out = new StringBuilder(src.length() + 16);
+    int i = 0;
+    while (i < src.length()) {
+      char c = src.charAt(i);
+      if (c == '"') {
+        int e = skipString(src, i);
+        out.append(src, i, e);
+        i = e;
+        continue;
+      }
+      if (c == '#') {
+        int e = src.indexOf('\n', i);
+        e = e < 0 ? src.length() : e;
+        out.append(src, i, e);
+        i = e;
+        continue;
+      }
+      String kw = src.startsWith("try", i) ? "try" : src.startsWith("catch", i) ? "catch" : null;
+      if (kw != null && (i == 0 || (!isIdentPart(src.charAt(i - 1)) && src.charAt(i - 1) != '.'
+          && src.charAt(i - 1) != '$')) && (i + kw.length() >= src.length()
+          || !isIdentPart(src.charAt(i + kw.length())))) {
+        int start = i + kw.length();
+        while (start < src.length() && Character.isWhitespace(src.charAt(start))) {
+          start++;
+        }
+        int end = postTermEnd(src, start);
+        out.append(kw).append(' ');
+        if (end > start && end <= src.length()) {
+          String term = tryBodies(src.substring(start, end));
+          out.append('(').append(term).append(')');
+          i = end;
+        } else {
+          i = start;
+        }
+        continue;
+      }
+      if (isIdentStart(c)) {
+        int e = i;
+        while (e < src.length() && isIdentPart(src.charAt(e))) {
+          e++;
+        }
+        out.append(src, i, e);
+        i = e;
+        continue;
+      }
+      out.append(c);
+      i++;
+    }
+    return out.toString();
+  }
+
+  /** End of the postfix term starting at {@code j} (a primary term and its suffixes), or {@code j} if none. */
+  private static int postTermEnd(String src, int j) {
+    int n = src.length();
+    if (j >= n) {
+      return j;
+    }
+    char c = src.charAt(j);
+    int e;
+    if (c == '"') {
+      e = skipString(src, j);
+    } else if (c == '(' || c == '[' || c == '{') {
+      e = matching(src, j);
+    } else if (c == '@') {
+      e = identEnd(src, j + 1);
+      int k = e;
+      while (k < n && Character.isWhitespace(src.charAt(k))) {
+        k++;
+      }
+      if (k < n && src.charAt(k) == '"') {
+        e = skipString(src, k);
+      }
+    } else if (c == '$') {
+      e = identEnd(src, j + 1);
+    } else if (c == '.') {
+      e = j + 1;
+      if (e < n && src.charAt(e) == '.') {
+        e++;
+      } else if (e < n && src.charAt(e) == '"') {
+        e = skipString(src, e);
+      } else if (e < n && isIdentStart(src.charAt(e))) {
+        e = identEnd(src, e);
+      }
+    } else if (Character.isDigit(c)) {
+      e = j;
+      while (e < n && (Character.isLetterOrDigit(src.charAt(e)) || src.charAt(e) == '.'
+          || ((src.charAt(e) == '+' || src.charAt(e) == '-') && (src.charAt(e - 1) == 'e' || src.charAt(e - 1) == 'E')))) {
+        e++;
+      }
+    } else if (isIdentStart(c)) {
+      e = identEnd(src, j);
+      String word = src.substring(j, e);
+      if (word.equals("if")) {
+        return keywordBlockEnd(src, e);
+      }
+      if (word.equals("reduce") || word.equals("foreach") || word.equals("try") || word.equals("label")
+          || word.equals("def") || word.equals("catch") || KEYWORDS.contains(word)) {
+        return j;
+      }
+      if (e < n && src.charAt(e) == '(') {
+        e = matching(src, e);
+      }
+    } else {
+      return j;
+    }
+    // Suffixes: .name, ."s", [..], .[..], ?
+    while (e < n) {
+      int k = e;
+      while (k < n && src.charAt(k) == ' ') {
+        k++;
+      }
+      if (k >= n) {
+        break;
+      }
+      char d = src.charAt(k);
+      if (d == '[') {
+        e = matching(src, k);
+      } else if (d == '?' && !src.startsWith("?//", k)) {
+        e = k + 1;
+      } else if (d == '.' && k + 1 < n && (isIdentStart(src.charAt(k + 1)) || src.charAt(k + 1) == '"'
+          || src.charAt(k + 1) == '[')) {
+        if (src.charAt(k + 1) == '"') {
+          e = skipString(src, k + 1);
+        } else if (src.charAt(k + 1) == '[') {
+          e = matching(src, k + 1);
+        } else {
+          e = identEnd(src, k + 1);
+        }
+      } else {
+        break;
+      }
+    }
+    return e;
+  }
+
+  private static int identEnd(String src, int j) {
+    while (j < src.length() && (isIdentPart(src.charAt(j))
+        || (src.startsWith("::", j) && j + 2 < src.length() && isIdentStart(src.charAt(j + 2))))) {
+      j += src.charAt(j) == ':' ? 2 : 1;
+    }
+    return j;
+  }
+
+  /** Index just past the bracket matching the one at {@code j}. */
+  private static int matching(String src, int j) {
+    int depth = 0;
+    for (int k = j; k < src.length(); k++) {
+      char d = src.charAt(k);
+      if (d == '"') {
+        k = skipString(src, k) - 1;
+      } else if (d == '(' || d == '[' || d == '{') {
+        depth++;
+      } else if (d == ')' || d == ']' || d == '}') {
+        if (--depth == 0) {
+          return k + 1;
+        }
+      }
+    }
+    return src.length();
+  }
+
+  /** Index just past the {@code end} closing an {@code if} whose keyword ends at {@code j}. */
+  private static int keywordBlockEnd(String src, int j) {
+    int depth = 1;
+    for (int k = j; k < src.length(); k++) {
+      char d = src.charAt(k);
+      if (d == '"') {
+        k = skipString(src, k) - 1;
+      } else if (isIdentStart(d) && (k == 0 || (!isIdentPart(src.charAt(k - 1)) && src.charAt(k - 1) != '.'
+          && src.charAt(k - 1) != '$'))) {
+        int e = identEnd(src, k);
+        String w = src.substring(k, e);
+        if (w.equals("if")) {
+          depth++;
+        } else if (w.equals("end") && --depth == 0) {
+          return e;
+        }
+        k = e - 1;
+      }
+    }
+    return src.length();
   }
 
   private static final Pattern VARIABLE = Pattern.compile("\\$[A-Za-z_][A-Za-z0-9_]*");
