@@ -177,23 +177,29 @@ final class JqSyntax {
         i = e;
         continue;
       }
-      String kw = src.startsWith("try", i) ? "try" : src.startsWith("catch", i) ? "catch" : null;
-      if (kw != null && (i == 0 || (!isIdentPart(src.charAt(i - 1)) && src.charAt(i - 1) != '.'
-          && src.charAt(i - 1) != '$')) && (i + kw.length() >= src.length()
-          || !isIdentPart(src.charAt(i + kw.length())))) {
-        int start = i + kw.length();
-        while (start < src.length() && Character.isWhitespace(src.charAt(start))) {
-          start++;
-        }
+      if (src.startsWith("try", i) && (i == 0 || (!isIdentPart(src.charAt(i - 1)) && src.charAt(i - 1) != '.'
+          && src.charAt(i - 1) != '$')) && (i + 3 >= src.length() || !isIdentPart(src.charAt(i + 3)))) {
+        int start = skipWhite(src, i + 3);
         int end = postTermEnd(src, start);
-        out.append(kw).append(' ');
-        if (end > start && end <= src.length()) {
-          String term = tryBodies(src.substring(start, end));
-          out.append('(').append(term).append(')');
-          i = end;
-        } else {
-          i = start;
+        if (end == start) {
+          out.append("try");
+          i += 3;
+          continue;
         }
+        // (try (body) catch (handler)): the whole construct is one term, as in jq's grammar.
+        out.append("(try (").append(tryBodies(src.substring(start, end))).append(')');
+        int k = skipWhite(src, end);
+        if (src.startsWith("catch", k) && (k + 5 >= src.length() || !isIdentPart(src.charAt(k + 5)))) {
+          int hStart = skipWhite(src, k + 5);
+          int hEnd = postTermEnd(src, hStart);
+          if (hEnd > hStart) {
+            out.append(" catch (").append(tryBodies(src.substring(hStart, hEnd))).append("))");
+            i = hEnd;
+            continue;
+          }
+        }
+        out.append(')');
+        i = end;
         continue;
       }
       if (isIdentStart(c)) {
@@ -293,6 +299,13 @@ final class JqSyntax {
       }
     }
     return e;
+  }
+
+  private static int skipWhite(String src, int j) {
+    while (j < src.length() && Character.isWhitespace(src.charAt(j))) {
+      j++;
+    }
+    return j;
   }
 
   private static int identEnd(String src, int j) {
@@ -409,7 +422,8 @@ final class JqSyntax {
 
   /** Scans code up to the end of input, or (when {@code nested}) up to the ')' closing an interpolation. */
   private void code(boolean nested) {
-    Deque<boolean[]> ifs = new ArrayDeque<>();
+    Deque<int[]> ifs = new ArrayDeque<>();
+    Deque<Character> brackets = new ArrayDeque<>();
     int depth = 0;
     String prev = "";
     while (pos < src.length()) {
@@ -438,11 +452,13 @@ final class JqSyntax {
       }
       if (c == '(' || c == '[' || c == '{') {
         depth++;
+        brackets.push(c);
       } else if (c == ')' || c == ']' || c == '}') {
         if (nested && depth == 0 && c == ')') {
           return;
         }
         depth--;
+        brackets.poll();
       }
       if (c == '$' || c == '@' || isIdentStart(c)) {
         int start = pos;
@@ -452,27 +468,44 @@ final class JqSyntax {
           pos += src.charAt(pos) == ':' ? 2 : 1;
         }
         String word = src.substring(start, pos);
+        boolean shorthand = !brackets.isEmpty() && brackets.peek() == '{' && (prev.equals("{") || prev.equals(","))
+            && (nextNonSpace() == ',' || nextNonSpace() == '}');
         if (word.equals("$__loc__")) {
           locLines.add(line);
         } else if (word.startsWith("$") && KEYWORDS.contains(word.substring(1))) {
           // jq 1.7 allows keywords as variable names ($label, $if); jackson-jq's parser does not.
+          if (shorthand) {
+            out.append('"').append(word, 1, word.length()).append("\": ");
+          }
           word = "$__kw_" + word.substring(1);
+        } else if (shorthand && KEYWORDS.contains(word)) {
+          // {as} is {as: .as} in jq 1.7
+          out.append('"').append(word).append("\": .\"").append(word).append('"');
+          prev = word;
+          continue;
         }
         if (KEYWORDS.contains(word) && !prev.equals(".") && nextNonSpace() == ':' && !src.startsWith("::", skipSpace())) {
           out.append('"').append(word).append('"');
         } else if (KEYWORDS.contains(word) && prev.equals(".") && src.charAt(start - 1) == '.') {
           out.append('"').append(word).append('"');
         } else if (word.equals("if") && !prev.equals(".")) {
-          ifs.push(new boolean[1]);
+          ifs.push(new int[] {0, out.length()});
           out.append(word);
         } else if (word.equals("else") && !ifs.isEmpty()) {
-          ifs.peek()[0] = true;
+          ifs.peek()[0] = 1;
           out.append(word);
         } else if (word.equals("end") && !ifs.isEmpty()) {
-          if (!ifs.pop()[0]) {
+          int[] open = ifs.pop();
+          if (open[0] == 0) {
             out.append("else . ");
           }
           out.append(word);
+          char next = nextNonSpace();
+          if (next == '[' || (next == '?' && !src.startsWith("?//", skipSpace())) || next == '.') {
+            // jq allows suffixes on if...end (`if c then [.] else . end [0]`); jackson-jq needs parentheses.
+            out.insert(open[1], '(');
+            out.append(')');
+          }
         } else {
           out.append(word);
         }
