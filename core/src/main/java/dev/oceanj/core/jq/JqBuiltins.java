@@ -175,6 +175,22 @@ final class JqBuiltins {
       }
       origDelpaths.apply(s, a, in, path, o, ver);
     }));
+    // Hot jq-defined builtins made native: select keeps its path so del(.[] | select(f)) still works.
+    fn(root, "select", 1, (s, a, in, path, o, ver) -> a.get(0).apply(s, in, c -> {
+      if (!(c.isNull() || (c.isBoolean() && !c.booleanValue()))) {
+        o.emit(in, path);
+      }
+    }));
+    fn(root, "map", 1, (s, a, in, o) -> {
+      if (!in.isArray() && !in.isObject()) {
+        throw error("Cannot iterate over " + JqText.describe(in));
+      }
+      ArrayNode out = NODES.arrayNode(in.size());
+      for (JsonNode e : in) {
+        a.get(0).apply(s, e, out::add);
+      }
+      o.emit(out, null);
+    });
     fn(root, "builtins", 0, (s, a, in, o) -> {
       ArrayNode names = NODES.arrayNode();
       for (Scope sc = s; sc != null; sc = sc.getParentScope()) {
