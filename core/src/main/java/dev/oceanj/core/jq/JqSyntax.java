@@ -383,6 +383,9 @@ final class JqSyntax {
         if (w.equals("end") || w.equals("then") || w.equals("elif") || w.equals("else") || w.equals("catch")) {
           return j;
         }
+        if (w.equals("if")) {
+          e = keywordBlockEnd(src, e);
+        }
         j = e - 1;
       }
     }

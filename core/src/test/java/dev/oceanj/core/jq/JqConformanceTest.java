@@ -27,7 +27,7 @@ class JqConformanceTest {
   /** Floors only go up: raise them when the engine gets better. */
   static final double MAPPINGS_FLOOR = 1.0;
   static final double CASES_FLOOR = 1.0;
-  static final double UPSTREAM_FLOOR = 0.903;
+  static final double UPSTREAM_FLOOR = 0.904;
 
   private static final ObjectMapper MAPPER = JqEngine.jsonMapper();
   private final JqEngine engine = JqEngine.create(true);
