@@ -87,9 +87,7 @@ final class JqBuiltins {
       {"halt_error", "", "halt_error(5)"},
       {"finites", "", "select(isinfinite or isnan | not)"},
       {"normals", "", "select(isnormal)"},
-      {"getpath_or_null", "p", "getpath(p)"},
       {"input_line_number", "", "0"},
-      {"get_search_list", "", "[]"},
   };
 
   private JqBuiltins() {}
@@ -305,7 +303,7 @@ final class JqBuiltins {
 
   private static double number(JsonNode in, String fn) throws JsonQueryException {
     if (!in.isNumber()) {
-      throw error(JqText.describe(in) + " number required");
+      throw error(fn.endsWith("time") ? fn + "() requires a number" : JqText.describe(in) + " number required");
     }
     return in.doubleValue();
   }
@@ -571,7 +569,7 @@ final class JqBuiltins {
     });
   }
 
-  private static Function ORIGINAL_GETPATH = new net.thisptr.jackson.jq.internal.functions.GetPathFunction();
+  private static final Function ORIGINAL_GETPATH = new net.thisptr.jackson.jq.internal.functions.GetPathFunction();
 
   private static JsonNode mapValues(Scope s, Expression f, JsonNode in) throws JsonQueryException {
     if (in.isObject()) {

@@ -26,6 +26,12 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  * Compiles jq programs the way Port Ocean does: single-quoted string delimiters are rewritten to double
  * quotes first, and {@code env}/{@code $ENV} are either the process environment or stubbed to {@code {}}.
  *
+ * <p>Programs behave as in jq 1.8.1 (the jq Ocean runs): jackson-jq evaluates them, with the builtins jq
+ * 1.8.1 has and jackson-jq lacks or defines differently ({@code JqBuiltins}), and jq 1.7/1.8 syntax rewritten
+ * into what jackson-jq's parser accepts ({@code JqSyntax}). Numbers print as jq prints them: use
+ * {@link #jsonMapper()} to read the JSON programs run on (so {@code 1.0} stays {@code 1.0}) and
+ * {@link #toJqString(JsonNode)} to print results the way {@code jq -c} does.
+ *
  * <p>One engine holds one root scope with every builtin; it is immutable after creation and safe to share
  * between threads. Each compiled {@link JqProgram} evaluates in a fresh child scope.
  */

@@ -42,6 +42,11 @@ public final class JqProgram {
       throw new JqException(JqErrors.message(e), e);
     } catch (StackOverflowError e) {
       throw new JqException("jq: error: program too deeply recursive", e);
+    } catch (JqException | Enough e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A defect inside the evaluator must still fail only this program (Ocean nulls the field), not the caller.
+      throw new JqException("jq: error: " + e, e);
     }
   }
 
@@ -52,11 +57,31 @@ public final class JqProgram {
     return out;
   }
 
-  /** Ocean's semantics: the first output, or JSON {@code null} when the program yields nothing. */
+  /**
+   * Ocean's semantics: the first output, or JSON {@code null} when the program yields nothing. Evaluation
+   * stops at the first output, as Ocean's lazy {@code .first()} does, so a later error does not count.
+   */
   public JsonNode first(JsonNode input) {
-    List<JsonNode> out = new ArrayList<>(1);
-    apply(input, v -> { if (out.isEmpty()) out.add(v); });
-    return out.isEmpty() ? NullNode.getInstance() : out.get(0);
+    JsonNode[] out = {null};
+    try {
+      apply(input, v -> {
+        out[0] = v;
+        throw Enough.INSTANCE;
+      });
+    } catch (Enough e) {
+      return out[0];
+    }
+    return NullNode.getInstance();
+  }
+
+  /** Ends an evaluation once the caller has what it needs; carries no stack trace. */
+  private static final class Enough extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final Enough INSTANCE = new Enough();
+
+    private Enough() {
+      super(null, null, false, false);
+    }
   }
 
   @Override

@@ -152,6 +152,16 @@ class JqBuiltinsTest {
   }
 
   @Test
+  void firstStopsAtTheFirstOutputLikeOceanAndErrorsAreJqExceptions() throws Exception {
+    JsonNode in = JqEngine.jsonMapper().readTree("[\"1\", \"x\"]");
+    assertEquals("1", JqEngine.toJqString(ENGINE.first(".[] | tonumber", in)));
+    assertEquals("null", JqEngine.toJqString(ENGINE.first("empty", in)));
+    JqException e = assertThrows(JqException.class, () -> ENGINE.compile(".[] | tonumber").all(in));
+    assertEquals("string (\"x\") cannot be parsed as a number", e.getMessage());
+    assertThrows(JqException.class, () -> ENGINE.compile(".a | ("));
+  }
+
+  @Test
   void envIsEmptyWhenAccessIsOff() throws Exception {
     JqEngine closed = JqEngine.create(false, Map.of("SECRET", "s3cr3t"));
     assertEquals("{}", JqEngine.toJqString(closed.first("$ENV", null)));

@@ -20,6 +20,12 @@ record UpstreamCase(String file, int line, String program, String input, List<St
 
   private static final ObjectMapper MAPPER = JqEngine.jsonMapper();
 
+  /**
+   * Programs that make jackson-jq allocate without bound (jq refuses them with "Array index too large"):
+   * not run, and counted as failures, so a test JVM with a large heap does not spend minutes in GC.
+   */
+  private static final java.util.Set<String> NOT_RUN = java.util.Set.of("try (.[999999999] = 0) catch .");
+
   static List<UpstreamCase> parse(Path file) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     List<UpstreamCase> cases = new ArrayList<>();
@@ -68,6 +74,9 @@ record UpstreamCase(String file, int line, String program, String input, List<St
       } catch (RuntimeException e) {
         return null;
       }
+    }
+    if (NOT_RUN.contains(program)) {
+      return "not run: exhausts memory in jackson-jq";
     }
     List<JsonNode> outputs;
     JsonNode in;
