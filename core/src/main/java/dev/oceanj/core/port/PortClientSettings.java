@@ -200,6 +200,11 @@ public record PortClientSettings(
       return new RateLimitSettings(true, 35_000, 3_500, 0.2);
     }
 
+    /** A copy with another live-events share. */
+    public RateLimitSettings withShare(double share) {
+      return new RateLimitSettings(enabled, requestsPer5Min, burst, share);
+    }
+
     /** Steady rate in requests per second. */
     public double perSecond() {
       return requestsPer5Min / 300.0;
