@@ -122,12 +122,12 @@ class PortClientResilienceContractTest {
   void serverErrorsAreRetriedUntilTheWritesSucceed() {
     port.faults().set(Faults.none().withServerErrorRate(0.3));
     List<CompletableFuture<BulkUpsertResult>> writes = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 30; i++) {
       writes.add(client.bulkUpsert("svc", entities("f" + i + "-", 0, 10), UpsertOptions.defaults()).toCompletableFuture());
     }
     writes.forEach(f -> assertAllOk(f.join()));
     assertTrue(port.counters().serverErrorsInjected() > 0);
-    assertEquals(600, port.entities("svc").size());
+    assertEquals(300, port.entities("svc").size());
   }
 
   @Test
