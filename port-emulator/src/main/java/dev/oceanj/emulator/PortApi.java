@@ -951,7 +951,19 @@ final class PortApi {
   // ------------------------------------------------------------------------------------------------------- locks
 
   private <T> T withLocks(Collection<String> keys, java.util.function.Supplier<T> work) {
-    int[] stripes = keys.stream().mapToInt(k -> (k.hashCode() & 0x7fffffff) % STRIPES).distinct().sorted().toArray();
+    int[] all = new int[keys.size()];
+    int n = 0;
+    for (String k : keys) {
+      all[n++] = (k.hashCode() & 0x7fffffff) % STRIPES;
+    }
+    java.util.Arrays.sort(all);
+    int distinct = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == 0 || all[i] != all[i - 1]) {
+        all[distinct++] = all[i];
+      }
+    }
+    int[] stripes = distinct == n ? all : java.util.Arrays.copyOf(all, distinct);
     int taken = 0;
     try {
       for (int s : stripes) {

@@ -101,6 +101,8 @@ public final class PortEmulator implements AutoCloseable {
             "pekko.jvm-exit-on-fatal-error = off",
             "pekko.http.server.server-header = \"port-emulator\"",
             "pekko.http.server.remote-address-attribute = on",
+            // Ocean's User-Agent (port-ocean/type/version/id/exporter) is not RFC 9110 product syntax; it is kept raw.
+            "pekko.http.server.parsing.illegal-header-warnings = off",
             // Bodies up to this size are read so the emulator itself can answer Port's 413 above 1 MiB.
             "pekko.http.server.parsing.max-content-length = 16m",
             "pekko.http.server.request-timeout = 120 s",

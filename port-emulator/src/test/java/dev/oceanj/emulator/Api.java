@@ -30,7 +30,11 @@ final class Api {
   String userAgent = UA;
 
   Api(PortEmulator emulator) {
-    this.base = emulator.baseUrl();
+    this(emulator.baseUrl());
+  }
+
+  Api(String base) {
+    this.base = base;
   }
 
   Api login(String id, String secret) {
