@@ -153,4 +153,10 @@ class PortClientResilienceContractTest {
     assertEquals(503, assertInstanceOf(PortApiException.class, e.getCause()).status());
     assertEquals(1, port.counters().requests("PATCH /v1/integration/{id}"));
   }
+
+  @Test
+  void absentKafkaCredentialsAreEmpty() {
+    assertTrue(join(client.kafkaCredentials()).isEmpty());
+    assertEquals(1, port.counters().requests("GET /v1/kafka-credentials"), "a 404 is an answer, not retried");
+  }
 }
