@@ -465,11 +465,11 @@ final class PortApi {
     boolean merge = previous != null && opt.merge();
     ObjectNode properties = merge ? (ObjectNode) previous.get("properties").deepCopy() : Json.MAPPER.createObjectNode();
     if (propsNode instanceof ObjectNode p) {
-      p.fields().forEachRemaining(f -> properties.set(f.getKey(), f.getValue()));
+      p.properties().forEach(f -> properties.set(f.getKey(), f.getValue()));
     }
     ObjectNode relations = Json.MAPPER.createObjectNode();
     if (merge) {
-      previous.get("relations").fields().forEachRemaining(f -> relations.set(f.getKey(), f.getValue()));
+      previous.get("relations").properties().forEach(f -> relations.set(f.getKey(), f.getValue()));
     }
     incomingRelations.forEach(relations::set);
     for (Blueprint.Relation r : bp.relations().values()) {
@@ -477,7 +477,7 @@ final class PortApi {
         relations.set(r.name(), r.many() ? Json.MAPPER.createArrayNode() : NullNode.getInstance());
       }
     }
-    properties.fields().forEachRemaining(f -> bp.checkProperty(f.getKey(), f.getValue()));
+    properties.properties().forEach(f -> bp.checkProperty(f.getKey(), f.getValue()));
     for (String req : bp.required()) {
       JsonNode v = properties.get(req);
       if (v == null || v.isNull()) {
@@ -620,9 +620,7 @@ final class PortApi {
     if (rels == null || rels.isNull()) {
       return out;
     }
-    var it = rels.fields();
-    while (it.hasNext()) {
-      var f = it.next();
+    for (var f : rels.properties()) {
       String name = f.getKey();
       JsonNode v = f.getValue();
       Blueprint.Relation def = bp.relations().get(name);
@@ -916,7 +914,7 @@ final class PortApi {
     rec.put("incrementalSyncEnabled", false);
     rec.put("arePortResourcesInitialized", false);
     rec.putNull("resyncState");
-    in.fields().forEachRemaining(f -> rec.set(f.getKey(), f.getValue()));
+    in.properties().forEach(f -> rec.set(f.getKey(), f.getValue()));
     if (rec.get("config").isNull()) {
       rec.putObject("config");
     }
@@ -932,7 +930,7 @@ final class PortApi {
     if (!body.isObject()) {
       throw PortError.invalid("integration patch must be a JSON object");
     }
-    body.fields().forEachRemaining(f -> {
+    body.properties().forEach(f -> {
       if (!f.getKey().equals("installationId") && !f.getKey().equals("identifier")) {
         rec.set(f.getKey(), f.getValue());
       }
