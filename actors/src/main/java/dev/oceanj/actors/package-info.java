@@ -1,2 +1,0 @@
-/** oceanj actors. */
-package dev.oceanj.actors;

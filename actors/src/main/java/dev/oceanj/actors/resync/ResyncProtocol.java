@@ -1,0 +1,135 @@
+package dev.oceanj.actors.resync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The public protocol of an integration's {@code IntegrationSupervisor}: what triggers (once, webhook,
+ * polling, Kafka, schedule), the HTTP routes and the runtime send to it, and what it answers. Triggers know
+ * this protocol and nothing else about how a resync works.
+ */
+public final class ResyncProtocol {
+
+  private ResyncProtocol() {}
+
+  /** Everything the supervisor accepts. */
+  public interface Command {}
+
+  /**
+   * What the supervisor does with a {@link StartResync} that arrives while a resync runs.
+   *
+   * <ul>
+   *   <li>{@code RESTART}: Ocean's behaviour: abort the running resync (state {@code aborted}, no deletion)
+   *       and start a new one.
+   *   <li>{@code QUEUE}: let the running resync finish, then run one more; any number of QUEUE requests that
+   *       arrive meanwhile collapse into that one.
+   *   <li>{@code SKIP}: do nothing (the scheduled trigger: a tick that finds a resync running is skipped).
+   * </ul>
+   */
+  public enum WhenRunning { RESTART, QUEUE, SKIP }
+
+  /**
+   * Starts a full resync.
+   *
+   * @param trigger who asked, for logs and status ("once", "webhook", "polling", "kafka", "schedule", …)
+   * @param whenRunning what to do if a resync is already running
+   * @param acceptedTo told at once whether the request started, queued or was skipped; may be null
+   * @param finishedTo told when the resync this request led to has finished; may be null
+   */
+  public record StartResync(
+      String trigger, WhenRunning whenRunning, ActorRef<ResyncAccepted> acceptedTo, ActorRef<ResyncFinished> finishedTo)
+      implements Command {}
+
+  /** Answer to {@link StartResync}: the resync id it started or joined, and how. */
+  public record ResyncAccepted(String resyncId, Disposition disposition) {}
+
+  /** How a {@link StartResync} was handled. */
+  public enum Disposition { STARTED, RESTARTED, QUEUED, SKIPPED }
+
+  /** Asks for the running and last finished resync. */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /** Aborts the running resync, if any (graceful shutdown); answers when it has stopped. */
+  public record AbortResync(String reason, ActorRef<Done> replyTo) implements Command {}
+
+  /** Acknowledgement without content. */
+  public enum Done { INSTANCE }
+
+  /** The supervisor's view: the running resync's progress, the last finished one. */
+  public record Status(Optional<ResyncProgress> running, Optional<ResyncFinished> last) {}
+
+  /** A running resync's progress so far, per kind in mapping order. */
+  public record ResyncProgress(String resyncId, String trigger, Instant started, List<KindStats> kinds) {}
+
+  /** How a resync ended. */
+  public enum Outcome { COMPLETED, FAILED, ABORTED }
+
+  /**
+   * A finished resync.
+   *
+   * @param kinds per resource of the mapping, in mapping order
+   * @param reconciliation what the deletion phase did, and why it was skipped when it was
+   * @param errors extraction, mapping or Port errors that made the resync fail (empty when completed)
+   */
+  public record ResyncFinished(
+      String resyncId,
+      String trigger,
+      Outcome outcome,
+      Instant started,
+      Instant finished,
+      List<KindStats> kinds,
+      Reconciliation reconciliation,
+      List<String> errors) {
+
+    public Duration duration() {
+      return Duration.between(started, finished);
+    }
+  }
+
+  /**
+   * Counters of one resource (kind) of the mapping.
+   *
+   * @param kind the kind
+   * @param index the resource's index in the mapping (a kind may appear twice)
+   * @param fetched raw objects the integration returned (before itemsToParse)
+   * @param mapped entities the mapping produced (selector true, identifier and blueprint set)
+   * @param filteredOut objects the selector dropped
+   * @param upserted entities written to Port (created or changed)
+   * @param unchanged entities skipped because Port already had them as mapped
+   * @param failed entities Port rejected, or that failed mapping
+   * @param misconfigured mapping field path → its expression, for fields that failed or yielded null
+   * @param failedEntities a sample of rejected entities: identifier → Port's message
+   * @param error the kind's extraction or mapping error, if it failed as a whole
+   */
+  public record KindStats(
+      String kind,
+      int index,
+      long fetched,
+      long mapped,
+      long filteredOut,
+      long upserted,
+      long unchanged,
+      long failed,
+      Map<String, String> misconfigured,
+      Map<String, String> failedEntities,
+      Optional<String> error) {}
+
+  /**
+   * The deletion phase.
+   *
+   * @param ran whether deletion was attempted
+   * @param skippedBecause why not, when it did not run
+   * @param owned entities this integration owned in Port before the resync began
+   * @param stale owned entities the resync did not see
+   * @param deleted entities deleted
+   */
+  public record Reconciliation(boolean ran, Optional<String> skippedBecause, long owned, long stale, long deleted) {
+    public static Reconciliation skipped(String why) {
+      return new Reconciliation(false, Optional.of(why), 0, 0, 0);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.oceanj.spi;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpClient;
+
+/**
+ * What {@link Integration#define} receives: the integration's settings, shared resources, and the
+ * registration of kinds and lifecycle hooks.
+ *
+ * @since 0.1
+ */
+public interface IntegrationDefinition {
+
+  /**
+   * The integration's own settings ({@code ocean.integration.config}, typed by {@code .port/spec.yaml}) bound
+   * to {@code type} with Jackson, usually a record whose component names are the spec's configuration names.
+   *
+   * <p>Binding rules: for a record, keys that differ from a component name only by case, {@code _} or
+   * {@code -} bind to it, so Ocean's snake_case keys ({@code third_party_latency_ms}) reach
+   * {@code thirdPartyLatencyMS}; an exact key wins. Keys the type does not declare are ignored (the spec
+   * validation already rejected unknown ones). A missing key binds as {@code null} (0/false for primitives):
+   * use boxed components and apply defaults in the compact constructor, which may also throw
+   * {@link IllegalArgumentException} to reject a value. Strings holding numbers or booleans are accepted;
+   * fractions are not truncated into integers. Each call binds afresh.
+   *
+   * @throws InvalidSettingsException naming the field (e.g. {@code failKindAfter.items}) when a value cannot be
+   *     bound or the constructor rejects it; the message never contains the value, which may be a secret
+   */
+  <T> T settings(Class<T> type);
+
+  /** The same settings as a JSON object (never null; empty when the integration has none). */
+  ObjectNode rawSettings();
+
+  /**
+   * The HTTP client for 3rd-party calls, shared by the whole integration (one connection pool). Closed by the
+   * runtime at shutdown; integrations must not close it.
+   */
+  HttpClient httpClient();
+
+  /** Starts (or continues) the declaration of {@code kind}; kinds are the {@code kind} values of the mapping. */
+  KindDefinition kind(String kind);
+
+  /** Runs {@code hook} once after {@code define} and before the first resync (e.g. to verify credentials). */
+  void onStart(LifecycleHook hook);
+
+  /** Runs {@code hook} once at shutdown, after the last resync stopped (e.g. to close clients). */
+  void onStop(LifecycleHook hook);
+}
