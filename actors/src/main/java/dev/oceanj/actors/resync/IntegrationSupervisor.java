@@ -43,6 +43,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -93,7 +94,24 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       Optional<Duration> scheduledResyncInterval,
       Executor mappingPool,
       Function<Object, JsonNode> toJson,
-      Clock clock) {}
+      Clock clock) {
+
+    /**
+     * The usual wiring for a defined integration: its kinds and JSON conversion, jq mapping, and a mapping pool
+     * of {@code settings.mappingParallelism()} daemon threads.
+     */
+    public static Dependencies of(PortClient port, dev.oceanj.spi.host.DefinedIntegration integration,
+        dev.oceanj.core.jq.JqEngine jq, ResyncSettings settings, Optional<Duration> scheduledResyncInterval) {
+      AtomicInteger n = new AtomicInteger();
+      Executor pool = java.util.concurrent.Executors.newFixedThreadPool(settings.mappingParallelism(), r -> {
+        Thread t = new Thread(r, "oceanj-mapping-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      return new Dependencies(port, integration::resyncSource, new dev.oceanj.core.sync.JqMappingCompiler(jq),
+          settings, scheduledResyncInterval, pool, integration::toJson, Clock.systemUTC());
+    }
+  }
 
   private interface Internal extends ResyncProtocol.Command {}
 
