@@ -396,13 +396,11 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       var job = new KindWorker.Job(c.id, slot.slot, c.run, slot.resource, source.get(), slot.counters, pipeline,
           deps.toJson(), reportAdapter);
       ResyncSettings.KindRestart r = deps.settings().kindRestart();
-      Behavior<KindWorker.Command> behavior = r.maxRestarts() == 0
-          ? Behaviors.supervise(KindWorker.create(job)).onFailure(KindWorker.KindFailedException.class,
-              SupervisorStrategy.stop())
-          : Behaviors.supervise(KindWorker.create(job)).onFailure(KindWorker.KindFailedException.class,
+      // The restart budget is counted here, from AttemptFailed reports, and this actor stops the worker when it
+      // is spent; supervision alone would stop it too, but its death notice can overtake the last report.
+      Behavior<KindWorker.Command> behavior = Behaviors.supervise(KindWorker.create(job))
+          .onFailure(KindWorker.KindFailedException.class,
               SupervisorStrategy.restartWithBackoff(r.minBackoff(), r.maxBackoff(), r.randomFactor())
-                  .withMaxRestarts(r.maxRestarts())
-                  // Never forget earlier failures of this resync: a kind that fails late would otherwise retry forever.
                   .withResetBackoffAfter(Duration.ofDays(1)));
       slot.worker = getContext().spawn(behavior, "kind-" + slot.slot + "-" + c.seq);
       getContext().watchWith(slot.worker, new WorkerStopped(c.id, slot.slot));
@@ -421,6 +419,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       if (!slot.done) {
         slot.done = true;
         slot.result = done.result();
+        getContext().stop(slot.worker);
         current.running--;
         logKind(slot);
         startKinds();
