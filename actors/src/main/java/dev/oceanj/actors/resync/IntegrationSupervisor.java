@@ -431,7 +431,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       Slot slot = current.slots.get(failed.slot());
       slot.attempts++;
       slot.error = failed.message();
-      if (slot.attempts > deps.settings().kindRestart().maxRestarts()) {
+      if (deps.settings().kindRestart().exhausted(slot.attempts)) {
         getContext().stop(slot.worker);
       }
     }

@@ -1,6 +1,7 @@
 package dev.oceanj.core.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,16 +125,20 @@ class SmallPartsTest {
         ocean.data-dir = "/tmp/x"
         ocean.send-raw-data-examples = false
         ocean.resync { kind-parallelism = 3, upsert-batch-max-length = 10, upsert-batch-max-size-bytes = 512 KiB,
-          kind-restart { min-backoff = 2 s, max-restarts = 5 }, progress-interval = 30 s }""");
+          kind-restart { min-backoff = 2 s, max-restarts = -1, jitter = 0.3 }, progress-interval = 30 s,
+          mapping-parallelism = 0, delete-batch-size = 500 }""");
     ResyncSettings s = ResyncSettings.fromConfig(c);
     assertEquals(3, s.kindParallelism());
     assertEquals(10, s.upsertBatchMaxLength());
     assertEquals(512 * 1024, s.upsertBatchMaxSizeBytes());
     assertEquals(Duration.ofSeconds(2), s.kindRestart().minBackoff());
-    assertEquals(5, s.kindRestart().maxRestarts());
+    assertEquals(-1, s.kindRestart().maxRestarts());
+    assertFalse(s.kindRestart().exhausted(1000), "-1 restarts without limit");
+    assertEquals(0.3, s.kindRestart().randomFactor());
+    assertEquals(Runtime.getRuntime().availableProcessors(), s.mappingParallelism());
     assertEquals(Optional.of(Path.of("/tmp/x")), s.dataDir());
     assertEquals(false, s.sendRawDataExamples());
-    assertEquals(100, s.deleteBatchSize());
+    assertEquals(100, s.deleteBatchSize(), "lowered to Port's cap, as Ocean does");
 
     var tooBig = assertThrows(IllegalArgumentException.class,
         () -> ResyncSettings.fromConfig(ConfigFactory.parseString("ocean.resync.upsert-batch-max-length = 21")));
