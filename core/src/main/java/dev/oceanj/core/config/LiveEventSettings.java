@@ -1,0 +1,47 @@
+package dev.oceanj.core.config;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Processing of live events from third-party webhooks ({@code ocean.live-events}).
+ *
+ * @param maxEventProcessing time budget of one event, retries included
+ * @param maxRetries retries of a processor that failed with a retriable error
+ * @param retryBaseDelay first wait before a retry, doubled per retry
+ * @param retryMaxDelay cap of one wait
+ * @param workers workers per webhook path
+ * @param maxBodySize largest event body accepted, in bytes
+ * @param shutdownDrain how long queued events may drain at shutdown
+ */
+public record LiveEventSettings(
+    Duration maxEventProcessing,
+    int maxRetries,
+    Duration retryBaseDelay,
+    Duration retryMaxDelay,
+    int workers,
+    long maxBodySize,
+    Duration shutdownDrain) {
+
+  /** Reads {@code ocean.live-events} from a root config (defaults already merged in). */
+  public static LiveEventSettings fromConfig(Config config) {
+    ConfigReader r = new ConfigReader(OceanKeys.normalize(config, null));
+    LiveEventSettings s = read(r);
+    r.throwIfProblems();
+    return s;
+  }
+
+  static LiveEventSettings read(ConfigReader r) {
+    String p = "ocean.live-events.";
+    Duration one = Duration.ofSeconds(1);
+    return new LiveEventSettings(
+        r.duration(p + "max-event-processing", ChronoUnit.SECONDS, Duration.ofSeconds(90)),
+        r.integer(p + "max-retries", 0, 1000, 3),
+        r.duration(p + "retry-base-delay", ChronoUnit.SECONDS, one),
+        r.duration(p + "retry-max-delay", ChronoUnit.SECONDS, one),
+        r.integer(p + "workers", 1, 1024, 1),
+        r.bytes(p + "max-body-size", 1, 10L << 20),
+        r.duration(p + "shutdown-drain", ChronoUnit.SECONDS, Duration.ofSeconds(5)));
+  }
+}
