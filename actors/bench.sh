@@ -24,17 +24,24 @@ cp="actors/target/test-classes:actors/target/classes:$(cat actors/target/bench.c
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 if [ "$target" = standin ]; then
-  shared=${OCEANJ_SHARED_DIR:-../shared}
+  # The shared folder sits next to the checkout (or next to the folder holding worktrees).
+  shared=${OCEANJ_SHARED_DIR:-}
+  for d in ../shared ../../shared; do
+    [ -z "$shared" ] && [ -f "$d/tools/port_standin.py" ] && shared=$d
+  done
+  [ -n "$shared" ] || { echo "port_standin.py not found; set OCEANJ_SHARED_DIR" >&2; exit 2; }
   python3 "$shared/tools/port_standin.py" --port "$port" >/dev/null 2>&1 &
 else
-  java -Xmx1g -jar port-emulator/target/oceanj-port-emulator.jar --port "$port" >/dev/null 2>&1 &
+  java ${EMULATOR_JVM:--Xmx3g} -jar port-emulator/target/oceanj-port-emulator.jar --port "$port" >/dev/null 2>&1 &
 fi
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
+up=
+for _ in $(seq 1 300); do
+  if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then up=1; break; fi
   sleep 0.2
 done
+[ -n "$up" ] || { echo "the Port stand-in did not start on :$port" >&2; exit 2; }
 echo "Port stand-in: $target on :$port; runtime JVM: ${jvm[*]}; entityAmount $amount"
 java "${jvm[@]}" -cp "$cp" dev.oceanj.actors.bench.ResyncBench --port-url "http://127.0.0.1:$port" \
   --entity-amount "$amount"

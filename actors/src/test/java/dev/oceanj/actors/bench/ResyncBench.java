@@ -62,8 +62,8 @@ public final class ResyncBench {
     @Override
     public String toString() {
       return String.format("%-12s %9d entities (%d upserted, %d unchanged) in %8.2f s = %9.0f entities/s; "
-              + "CPU %7.2f s (%.3f ms/entity; JIT %.1f s, GC %.1f s); peak RSS %4d MiB; %s", label, entities, upserted,
-          unchanged, seconds, perSecond(), cpuSeconds, entities == 0 ? 0.0 : cpuSeconds * 1000 / entities, jitSeconds,
+              + "CPU %7.2f s (%.3f ms/entity; GC %.1f s); peak RSS %4d MiB; %s", label, entities, upserted,
+          unchanged, seconds, perSecond(), cpuSeconds, entities == 0 ? 0.0 : cpuSeconds * 1000 / entities,
           gcSeconds, peakRssKib / 1024, outcome);
     }
   }
@@ -165,7 +165,7 @@ public final class ResyncBench {
     return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
   }
 
-  /** Time the JIT compilers spent (wall time of the compiler threads, a proxy for their CPU). */
+  /** Time the JIT compilers spent (wall time of the compiler threads: inflated on a busy machine). */
   static double jitSeconds() {
     var jit = ManagementFactory.getCompilationMXBean();
     return jit == null || !jit.isCompilationTimeMonitoringSupported() ? 0 : jit.getTotalCompilationTime() / 1000.0;
