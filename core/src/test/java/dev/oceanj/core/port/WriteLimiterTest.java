@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -72,15 +75,24 @@ class WriteLimiterTest {
 
   @Test
   void waitersAreServedAsTokensRefill() throws Exception {
-    // 20 per second, burst 1.
-    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 6_000, 1, 0.0))) {
+    // 20 per second, burst 1, on a clock the test moves: nothing refills until it does, however slow the machine.
+    AtomicLong clock = new AtomicLong(1_000_000_000L);
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 6_000, 1, 0.0), clock::get, scheduler)) {
       var fs = acquire(l, Priority.RESYNC, 11);
       assertEquals(1, done(fs));
-      await(() -> done(fs) == 11, Duration.ofSeconds(10));
+      // The bucket holds one token (capacity 1), refilled at 98% of 20/s: each 60 ms of the clock frees exactly one waiter.
+      for (int served = 1; served < 11; served++) {
+        long expected = served + 1;
+        clock.addAndGet(Duration.ofMillis(60).toNanos());
+        await(() -> done(fs) == expected, Duration.ofSeconds(10));
+      }
       WriteLimiter.Stats s = l.stats(Priority.RESYNC);
       assertEquals(11, s.acquired());
       assertEquals(10, s.delayed());
       assertTrue(s.totalWait().toMillis() > 0);
+    } finally {
+      scheduler.shutdownNow();
     }
   }
 
