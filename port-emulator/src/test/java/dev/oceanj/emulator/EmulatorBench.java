@@ -35,15 +35,18 @@ public final class EmulatorBench {
       run(http, url, api.token, Math.max(1, batches / 10), concurrency, new AtomicLong(), failures, "warm");
       port.reset();
       catalog(api);
-      long cpu0 = serverCpuNanos();
+      long cpu0 = serverCpuNanos(false);
+      long user0 = serverCpuNanos(true);
       long t0 = System.nanoTime();
       run(http, url, api.token, batches, concurrency, next, failures, "e");
       double secs = (System.nanoTime() - t0) / 1e9;
-      double cpuMicrosPerEntity = (serverCpuNanos() - cpu0) / 1e3 / (batches * 20.0);
+      double cpuMicrosPerEntity = (serverCpuNanos(false) - cpu0) / 1e3 / (batches * 20.0);
+      double userMicrosPerEntity = (serverCpuNanos(true) - user0) / 1e3 / (batches * 20.0);
       System.out.printf("entities=%d concurrency=%d seconds=%.2f entities/s=%.0f requests/s=%.0f failures=%d stored=%d%n",
           batches * 20L, concurrency, secs, batches * 20 / secs, batches / secs, failures.get(), port.store().countAll());
-      System.out.printf("emulator CPU per entity: %.1f us (=> %.0f entities/s per fully available core)%n",
-          cpuMicrosPerEntity, 1e6 / cpuMicrosPerEntity);
+      System.out.printf("emulator CPU per entity: %.1f us, of which user %.1f us, system %.1f us"
+          + " (=> %.0f entities/s per fully available core)%n",
+          cpuMicrosPerEntity, userMicrosPerEntity, cpuMicrosPerEntity - userMicrosPerEntity, 1e6 / cpuMicrosPerEntity);
       long t1 = System.nanoTime();
       int pages = 0;
       String cursor = null;
@@ -63,13 +66,14 @@ public final class EmulatorBench {
     }
   }
 
-  /** CPU time of the emulator's own threads (its ActorSystem's dispatchers), excluding the bench's clients. */
-  private static long serverCpuNanos() {
+  /** CPU time (or user time only) of the emulator's own threads (its ActorSystem's dispatchers), excluding the bench's clients. */
+  private static long serverCpuNanos(boolean userOnly) {
     var mx = java.lang.management.ManagementFactory.getThreadMXBean();
     long sum = 0;
     for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
       if (info != null && info.getThreadName().startsWith("port-emulator")) {
-        sum += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
+        long t = userOnly ? mx.getThreadUserTime(info.getThreadId()) : mx.getThreadCpuTime(info.getThreadId());
+        sum += Math.max(0, t);
       }
     }
     return sum;
