@@ -91,7 +91,8 @@ public final class PortEmulator implements AutoCloseable {
   }
 
   private static Config pekkoConfig() {
-    return ConfigFactory.parseString(String.join("\n",
+    // System properties (-Dpekko.…) override these defaults, to tune a bench run without a rebuild.
+    return ConfigFactory.defaultOverrides().withFallback(ConfigFactory.parseString(String.join("\n",
             "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
             "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
             "pekko.loglevel = INFO",
@@ -113,7 +114,7 @@ public final class PortEmulator implements AutoCloseable {
             "pekko.http.server.request-timeout = 120 s",
             "pekko.http.server.idle-timeout = 300 s",
             "pekko.http.server.max-connections = 4096",
-            "pekko.http.server.backlog = 1024"))
+            "pekko.http.server.backlog = 1024")))
         .withFallback(ConfigFactory.defaultReference());
   }
 

@@ -67,7 +67,7 @@ public final class EmulatorBench {
   }
 
   /** CPU time (or user time only) of the emulator's own threads (its ActorSystem's dispatchers), excluding the bench's clients. */
-  private static long serverCpuNanos(boolean userOnly) {
+  static long serverCpuNanos(boolean userOnly) {
     var mx = java.lang.management.ManagementFactory.getThreadMXBean();
     long sum = 0;
     for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
