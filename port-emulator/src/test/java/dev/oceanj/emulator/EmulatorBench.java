@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Throughput bench (not a test): bulk upserts of 20 entities from many concurrent clients against an in-process
  * emulator. Prints entities/s and the emulator's counters.
  *
- * <pre>java -cp … dev.oceanj.emulator.EmulatorBench [entities=200000] [concurrency=32] [h2-dir]</pre>
+ * <pre>java [-Dwarmup=entities] -cp … dev.oceanj.emulator.EmulatorBench [entities=200000] [concurrency=32] [h2-dir]</pre>
  */
 public final class EmulatorBench {
 
@@ -31,8 +31,10 @@ public final class EmulatorBench {
       int batches = total / 20;
       AtomicLong next = new AtomicLong();
       AtomicLong failures = new AtomicLong();
-      // Warm-up: a tenth of the work, not measured.
-      run(http, url, api.token, Math.max(1, batches / 10), concurrency, new AtomicLong(), failures, "warm");
+      // Warm-up, not measured: a tenth of the work unless -Dwarmup=<entities> asks for more. A tenth is too short for
+      // the JIT on a loaded 2-core machine, so the default figure includes compilation.
+      int warmBatches = Math.max(1, Integer.getInteger("warmup", total / 10) / 20);
+      run(http, url, api.token, warmBatches, concurrency, new AtomicLong(), failures, "warm");
       port.reset();
       catalog(api);
       long cpu0 = serverCpuNanos(false);
