@@ -37,6 +37,7 @@ public final class EmulatorBench {
       run(http, url, api.token, warmBatches, concurrency, new AtomicLong(), failures, "warm");
       port.reset();
       catalog(api);
+      java.util.Map<String, Long> groups0 = cpuByThreadGroup();
       long cpu0 = serverCpuNanos(false);
       long user0 = serverCpuNanos(true);
       long t0 = System.nanoTime();
@@ -49,6 +50,9 @@ public final class EmulatorBench {
       System.out.printf("emulator CPU per entity: %.1f us, of which user %.1f us, system %.1f us"
           + " (=> %.0f entities/s per fully available core)%n",
           cpuMicrosPerEntity, userMicrosPerEntity, cpuMicrosPerEntity - userMicrosPerEntity, 1e6 / cpuMicrosPerEntity);
+      java.util.Map<String, Long> groups1 = cpuByThreadGroup();
+      groups1.forEach((g, ns) -> System.out.printf("  %-55s %6.1f us/entity%n", g,
+          (ns - groups0.getOrDefault(g, 0L)) / 1e3 / (batches * 20.0)));
       long t1 = System.nanoTime();
       int pages = 0;
       String cursor = null;
@@ -79,6 +83,18 @@ public final class EmulatorBench {
       }
     }
     return sum;
+  }
+
+  /** CPU nanoseconds of the emulator's threads by name without its numbers (dispatcher, selector, …). */
+  private static java.util.Map<String, Long> cpuByThreadGroup() {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("port-emulator")) {
+        out.merge(info.getThreadName().replaceAll("[0-9]+", "N"), Math.max(0, mx.getThreadCpuTime(info.getThreadId())), Long::sum);
+      }
+    }
+    return out;
   }
 
   private static void catalog(Api api) {
