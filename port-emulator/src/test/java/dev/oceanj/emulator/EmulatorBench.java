@@ -38,6 +38,7 @@ public final class EmulatorBench {
       port.reset();
       catalog(api);
       java.util.Map<String, Long> groups0 = cpuByThreadGroup();
+      long switches0 = emulatorContextSwitches();
       long cpu0 = serverCpuNanos(false);
       long user0 = serverCpuNanos(true);
       long t0 = System.nanoTime();
@@ -51,6 +52,8 @@ public final class EmulatorBench {
           + " (=> %.0f entities/s per fully available core)%n",
           cpuMicrosPerEntity, userMicrosPerEntity, cpuMicrosPerEntity - userMicrosPerEntity, 1e6 / cpuMicrosPerEntity);
       java.util.Map<String, Long> groups1 = cpuByThreadGroup();
+      System.out.printf("emulator threads' context switches per request: %.1f%n",
+          (emulatorContextSwitches() - switches0) / (double) batches);
       groups1.forEach((g, ns) -> System.out.printf("  %-55s %6.1f us/entity%n", g,
           (ns - groups0.getOrDefault(g, 0L)) / 1e3 / (batches * 20.0)));
       long t1 = System.nanoTime();
@@ -80,6 +83,35 @@ public final class EmulatorBench {
       if (info != null && info.getThreadName().startsWith("port-emulator")) {
         long t = userOnly ? mx.getThreadUserTime(info.getThreadId()) : mx.getThreadCpuTime(info.getThreadId());
         sum += Math.max(0, t);
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Voluntary and involuntary context switches of the emulator's threads (Linux: their native names start with
+   * "port-emulator"); -1 where /proc is absent. Fewer hand-offs between threads show here even when CPU figures
+   * drown in the noise of a loaded machine.
+   */
+  private static long emulatorContextSwitches() {
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return -1;
+    }
+    long sum = 0;
+    for (java.io.File task : tasks) {
+      try {
+        String comm = java.nio.file.Files.readString(task.toPath().resolve("comm")).trim();
+        if (!comm.startsWith("port-emulator")) {
+          continue;
+        }
+        for (String line : java.nio.file.Files.readAllLines(task.toPath().resolve("status"))) {
+          if (line.startsWith("voluntary_ctxt_switches") || line.startsWith("nonvoluntary_ctxt_switches")) {
+            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // The thread ended meanwhile.
       }
     }
     return sum;
