@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,7 @@ record Blueprint(String identifier, ObjectNode json, Map<String, JsonNode> prope
 
   private static final Set<String> TYPES = Set.of("string", "number", "boolean", "object", "array");
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+  private static final Pattern IPV6_CHARS = Pattern.compile("^[0-9a-fA-F:.]+$");
   private static final Pattern IPV4 = Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
 
   static void checkEntityIdentifier(String id, String what) {
@@ -127,62 +129,64 @@ record Blueprint(String identifier, ObjectNode json, Map<String, JsonNode> prope
     if (value == null || value.isNull()) {
       return;
     }
-    checkValue("property \"" + name + "\" of blueprint \"" + identifier + "\"", schema, value);
+    // The subject of an error message is built only when there is an error: most values are valid.
+    checkValue(() -> "property \"" + name + "\" of blueprint \"" + identifier + "\"", schema, value);
   }
 
-  private static void checkValue(String what, JsonNode schema, JsonNode value) {
+  private static void checkValue(Supplier<String> subject, JsonNode schema, JsonNode value) {
     String type = schema.path("type").asText();
     switch (type) {
       case "string" -> {
         if (!value.isTextual()) {
-          throw typeError(what, type, value);
+          throw typeError(subject.get(), type, value);
         }
         String s = value.asText();
-        checkFormat(what, schema.path("format").asText(""), s);
+        checkFormat(subject, schema.path("format").asText(""), s);
         if (schema.has("minLength") && s.length() < schema.get("minLength").asInt()) {
-          throw PortError.invalid(what + " must have at least " + schema.get("minLength").asInt() + " characters");
+          throw PortError.invalid(subject.get() + " must have at least " + schema.get("minLength").asInt() + " characters");
         }
         if (schema.has("maxLength") && s.length() > schema.get("maxLength").asInt()) {
-          throw PortError.invalid(what + " must have at most " + schema.get("maxLength").asInt() + " characters");
+          throw PortError.invalid(subject.get() + " must have at most " + schema.get("maxLength").asInt() + " characters");
         }
-        if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
-          throw PortError.invalid(what + " must match pattern " + schema.get("pattern").asText());
+        if (schema.has("pattern") && !pattern(schema.get("pattern").asText()).matcher(s).find()) {
+          throw PortError.invalid(subject.get() + " must match pattern " + schema.get("pattern").asText());
         }
       }
       case "number" -> {
         if (!value.isNumber()) {
-          throw typeError(what, type, value);
+          throw typeError(subject.get(), type, value);
         }
         if (schema.has("minimum") && value.asDouble() < schema.get("minimum").asDouble()) {
-          throw PortError.invalid(what + " must be >= " + schema.get("minimum").asText());
+          throw PortError.invalid(subject.get() + " must be >= " + schema.get("minimum").asText());
         }
         if (schema.has("maximum") && value.asDouble() > schema.get("maximum").asDouble()) {
-          throw PortError.invalid(what + " must be <= " + schema.get("maximum").asText());
+          throw PortError.invalid(subject.get() + " must be <= " + schema.get("maximum").asText());
         }
       }
       case "boolean" -> {
         if (!value.isBoolean()) {
-          throw typeError(what, type, value);
+          throw typeError(subject.get(), type, value);
         }
       }
       case "object" -> {
         if (!value.isObject()) {
-          throw typeError(what, type, value);
+          throw typeError(subject.get(), type, value);
         }
       }
       case "array" -> {
         if (!value.isArray()) {
-          throw typeError(what, type, value);
+          throw typeError(subject.get(), type, value);
         }
         JsonNode items = schema.get("items");
         if (items != null && items.has("type")) {
           int i = 0;
           for (JsonNode item : value) {
-            checkValue(what + " item " + i++, items, item);
+            int index = i++;
+            checkValue(() -> subject.get() + " item " + index, items, item);
           }
         }
       }
-      default -> throw PortError.invalid(what + " has an unknown schema type \"" + type + "\"");
+      default -> throw PortError.invalid(subject.get() + " has an unknown schema type \"" + type + "\"");
     }
     JsonNode allowed = schema.get("enum");
     if (allowed instanceof ArrayNode list) {
@@ -194,26 +198,40 @@ record Blueprint(String identifier, ObjectNode json, Map<String, JsonNode> prope
         }
       }
       if (!found) {
-        throw PortError.invalid(what + " must be one of " + list + " (got " + value + ")");
+        throw PortError.invalid(subject.get() + " must be one of " + list + " (got " + value + ")");
       }
     }
+  }
+
+  /** Compiled {@code pattern}s of the schemas: compiling one costs far more than matching it. */
+  private static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Pattern pattern(String regex) {
+    Pattern p = PATTERNS.get(regex);
+    if (p == null) {
+      p = Pattern.compile(regex);
+      if (PATTERNS.size() < 10_000) {
+        PATTERNS.put(regex, p);
+      }
+    }
+    return p;
   }
 
   private static PortError typeError(String what, String type, JsonNode value) {
     return PortError.invalid(what + " must be of type " + type + " (got " + value.getNodeType().name().toLowerCase() + ")");
   }
 
-  private static void checkFormat(String what, String format, String s) {
+  private static void checkFormat(Supplier<String> subject, String format, String s) {
     boolean ok = switch (format) {
       case "date-time", "timer" -> Json.parseInstant(s) != null;
       case "url" -> isUrl(s);
       case "email" -> EMAIL.matcher(s).matches();
       case "ipv4" -> IPV4.matcher(s).matches();
-      case "ipv6" -> s.contains(":") && s.matches("^[0-9a-fA-F:.]+$");
+      case "ipv6" -> s.contains(":") && IPV6_CHARS.matcher(s).matches();
       default -> true;
     };
     if (!ok) {
-      throw PortError.invalid(what + " must be in format \"" + format + "\" (got \"" + s + "\")");
+      throw PortError.invalid(subject.get() + " must be in format \"" + format + "\" (got \"" + s + "\")");
     }
   }
 

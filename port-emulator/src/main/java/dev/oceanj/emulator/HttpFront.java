@@ -109,16 +109,28 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
         return CompletableFuture.completedFuture(json(500, error("internal_error", "emulator failure: " + e), traceId));
       }
     }
+    // Explicit executors: the stage Pekko returns wraps a Scala Future whose non-async callbacks run on the default
+    // async pool, which on a 2-core machine is a new thread per task.
     return req.entity().toStrict(BODY_READ_TIMEOUT_MS, MAX_BODY_BYTES, materializer)
-        .thenCompose(strict -> handle(req, strict.getData().toArray(), traceId))
-        .exceptionally(t -> {
+        .handleAsync((strict, t) -> {
+          if (t == null) {
+            try {
+              return handle(req, strict.getData().toArray(), traceId);
+            } catch (RuntimeException e) {
+              t = e;
+            }
+          }
           Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
           if (cause.getClass().getSimpleName().contains("EntityStreamSizeException")) {
-            return tooLarge(traceId);
+            return CompletableFuture.completedFuture(tooLarge(traceId));
           }
-          return json(500, error("internal_error", "emulator failure: " + cause), traceId);
-        });
+          return CompletableFuture.completedFuture(json(500, error("internal_error", "emulator failure: " + cause), traceId));
+        }, DIRECT)
+        .thenComposeAsync(java.util.function.Function.identity(), DIRECT);
   }
+
+  /** Runs callbacks on the thread that completes the stage: a Pekko dispatcher thread here. */
+  private static final Executor DIRECT = Runnable::run;
 
   private static String traceId() {
     // Not security relevant: a cheap random id instead of UUID.randomUUID(), which contends on SecureRandom.
@@ -243,7 +255,8 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
       Source<ByteString, ?> drip = Source.from(chunks).throttle(1, f.dripInterval());
       return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, bytes.length, drip));
     }
-    return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, bytes));
+    // The bytes are never touched again: hand them over without the copy ByteString.fromArray makes.
+    return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ByteString.fromArrayUnsafe(bytes)));
   }
 
   private static HttpResponse base(int status, String traceId) {

@@ -71,8 +71,29 @@ final class Json {
     return MAPPER.createObjectNode().put("ok", true);
   }
 
+  /** A formatted whole second: everything of the ISO text before the milliseconds. */
+  private record SecondText(long second, String prefix) {}
+
+  /**
+   * Recently formatted seconds, indexed by the second's low bits. Every upsert formats its timestamps and
+   * DateTimeFormatter costs several microseconds a call; the seconds repeat, so only the milliseconds are appended.
+   * Entries are immutable records, so a racy read sees either a whole old entry or a whole new one.
+   */
+  private static final SecondText[] SECONDS = new SecondText[64];
+
   static String iso(long epochMillis) {
-    return ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis));
+    long second = Math.floorDiv(epochMillis, 1000);
+    int millis = (int) Math.floorMod(epochMillis, 1000);
+    int slot = (int) (second & (SECONDS.length - 1));
+    SecondText cached = SECONDS[slot];
+    if (cached == null || cached.second() != second) {
+      String whole = ISO_MILLIS.format(Instant.ofEpochSecond(second));
+      // The pattern ends in ".SSS'Z'": keep what precedes the five characters of milliseconds and zone.
+      cached = new SecondText(second, whole.substring(0, whole.length() - 5));
+      SECONDS[slot] = cached;
+    }
+    return cached.prefix() + '.' + (char) ('0' + millis / 100) + (char) ('0' + millis / 10 % 10)
+        + (char) ('0' + millis % 10) + 'Z';
   }
 
   /** Epoch millis of an ISO-8601 instant, or null when it is not one. */

@@ -91,7 +91,8 @@ public final class PortEmulator implements AutoCloseable {
   }
 
   private static Config pekkoConfig() {
-    return ConfigFactory.parseString(String.join("\n",
+    // System properties (-Dpekko.…) override these defaults, to tune a bench run without a rebuild.
+    return ConfigFactory.defaultOverrides().withFallback(ConfigFactory.parseString(String.join("\n",
             "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
             "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
             "pekko.loglevel = INFO",
@@ -104,6 +105,10 @@ public final class PortEmulator implements AutoCloseable {
             "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = 2",
             "pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor = 1.0",
             "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 8",
+            // TCP connection actors run where the HTTP stages run: by default they have their own pool (the internal
+            // dispatcher), and every request then crosses pools twice. Halves the emulator's context switches per
+            // request (5.4 -> 2.8 in EmulatorBench); they never block.
+            "pekko.io.tcp.worker-dispatcher = \"pekko.actor.default-dispatcher\"",
             "pekko.http.server.server-header = \"port-emulator\"",
             "pekko.http.server.remote-address-attribute = on",
             // Ocean's User-Agent (port-ocean/type/version/id/exporter) is not RFC 9110 product syntax; it is kept raw.
@@ -113,7 +118,7 @@ public final class PortEmulator implements AutoCloseable {
             "pekko.http.server.request-timeout = 120 s",
             "pekko.http.server.idle-timeout = 300 s",
             "pekko.http.server.max-connections = 4096",
-            "pekko.http.server.backlog = 1024"))
+            "pekko.http.server.backlog = 1024")))
         .withFallback(ConfigFactory.defaultReference());
   }
 

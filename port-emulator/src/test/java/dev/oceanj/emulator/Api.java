@@ -24,7 +24,9 @@ final class Api {
     }
   }
 
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+      // HTTP/1.1: with the default (HTTP/2) the client asks every new cleartext connection to upgrade to h2c.
+      .version(HttpClient.Version.HTTP_1_1).build();
   final String base;
   String token;
   String userAgent = UA;

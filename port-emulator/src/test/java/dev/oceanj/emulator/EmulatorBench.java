@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Throughput bench (not a test): bulk upserts of 20 entities from many concurrent clients against an in-process
  * emulator. Prints entities/s and the emulator's counters.
  *
- * <pre>java -cp … dev.oceanj.emulator.EmulatorBench [entities=200000] [concurrency=32] [h2-dir]</pre>
+ * <pre>java [-Dwarmup=entities] -cp … dev.oceanj.emulator.EmulatorBench [entities=200000] [concurrency=32] [h2-dir]</pre>
  */
 public final class EmulatorBench {
 
@@ -31,19 +31,31 @@ public final class EmulatorBench {
       int batches = total / 20;
       AtomicLong next = new AtomicLong();
       AtomicLong failures = new AtomicLong();
-      // Warm-up: a tenth of the work, not measured.
-      run(http, url, api.token, Math.max(1, batches / 10), concurrency, new AtomicLong(), failures, "warm");
+      // Warm-up, not measured: a tenth of the work unless -Dwarmup=<entities> asks for more. A tenth is too short for
+      // the JIT on a loaded 2-core machine, so the default figure includes compilation.
+      int warmBatches = Math.max(1, Integer.getInteger("warmup", total / 10) / 20);
+      run(http, url, api.token, warmBatches, concurrency, new AtomicLong(), failures, "warm");
       port.reset();
       catalog(api);
-      long cpu0 = serverCpuNanos();
+      java.util.Map<String, Long> groups0 = cpuByThreadGroup();
+      long switches0 = emulatorContextSwitches();
+      long cpu0 = serverCpuNanos(false);
+      long user0 = serverCpuNanos(true);
       long t0 = System.nanoTime();
       run(http, url, api.token, batches, concurrency, next, failures, "e");
       double secs = (System.nanoTime() - t0) / 1e9;
-      double cpuMicrosPerEntity = (serverCpuNanos() - cpu0) / 1e3 / (batches * 20.0);
+      double cpuMicrosPerEntity = (serverCpuNanos(false) - cpu0) / 1e3 / (batches * 20.0);
+      double userMicrosPerEntity = (serverCpuNanos(true) - user0) / 1e3 / (batches * 20.0);
       System.out.printf("entities=%d concurrency=%d seconds=%.2f entities/s=%.0f requests/s=%.0f failures=%d stored=%d%n",
           batches * 20L, concurrency, secs, batches * 20 / secs, batches / secs, failures.get(), port.store().countAll());
-      System.out.printf("emulator CPU per entity: %.1f us (=> %.0f entities/s per fully available core)%n",
-          cpuMicrosPerEntity, 1e6 / cpuMicrosPerEntity);
+      System.out.printf("emulator CPU per entity: %.1f us, of which user %.1f us, system %.1f us"
+          + " (=> %.0f entities/s per fully available core)%n",
+          cpuMicrosPerEntity, userMicrosPerEntity, cpuMicrosPerEntity - userMicrosPerEntity, 1e6 / cpuMicrosPerEntity);
+      java.util.Map<String, Long> groups1 = cpuByThreadGroup();
+      System.out.printf("emulator threads' context switches per request: %.1f%n",
+          (emulatorContextSwitches() - switches0) / (double) batches);
+      groups1.forEach((g, ns) -> System.out.printf("  %-55s %6.1f us/entity%n", g,
+          (ns - groups0.getOrDefault(g, 0L)) / 1e3 / (batches * 20.0)));
       long t1 = System.nanoTime();
       int pages = 0;
       String cursor = null;
@@ -63,16 +75,58 @@ public final class EmulatorBench {
     }
   }
 
-  /** CPU time of the emulator's own threads (its ActorSystem's dispatchers), excluding the bench's clients. */
-  private static long serverCpuNanos() {
+  /** CPU time (or user time only) of the emulator's own threads (its ActorSystem's dispatchers), excluding the bench's clients. */
+  static long serverCpuNanos(boolean userOnly) {
     var mx = java.lang.management.ManagementFactory.getThreadMXBean();
     long sum = 0;
     for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
       if (info != null && info.getThreadName().startsWith("port-emulator")) {
-        sum += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
+        long t = userOnly ? mx.getThreadUserTime(info.getThreadId()) : mx.getThreadCpuTime(info.getThreadId());
+        sum += Math.max(0, t);
       }
     }
     return sum;
+  }
+
+  /**
+   * Voluntary and involuntary context switches of the emulator's threads (Linux: their native names start with
+   * "port-emulator"); -1 where /proc is absent. Fewer hand-offs between threads show here even when CPU figures
+   * drown in the noise of a loaded machine.
+   */
+  private static long emulatorContextSwitches() {
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return -1;
+    }
+    long sum = 0;
+    for (java.io.File task : tasks) {
+      try {
+        String comm = java.nio.file.Files.readString(task.toPath().resolve("comm")).trim();
+        if (!comm.startsWith("port-emulator")) {
+          continue;
+        }
+        for (String line : java.nio.file.Files.readAllLines(task.toPath().resolve("status"))) {
+          if (line.startsWith("voluntary_ctxt_switches") || line.startsWith("nonvoluntary_ctxt_switches")) {
+            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // The thread ended meanwhile.
+      }
+    }
+    return sum;
+  }
+
+  /** CPU nanoseconds of the emulator's threads by name without its numbers (dispatcher, selector, …). */
+  private static java.util.Map<String, Long> cpuByThreadGroup() {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("port-emulator")) {
+        out.merge(info.getThreadName().replaceAll("[0-9]+", "N"), Math.max(0, mx.getThreadCpuTime(info.getThreadId())), Long::sum);
+      }
+    }
+    return out;
   }
 
   private static void catalog(Api api) {
