@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -119,7 +120,8 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private record MappingFetched(String resyncId, Optional<ObjectNode> integration, Throwable error) implements Internal {}
 
-  private record Prepared(String resyncId, LongSet owned, DigestStore digests, Throwable error) implements Internal {}
+  private record Prepared(String resyncId, OptionalLong owned, DigestStore digests, Throwable error)
+      implements Internal {}
 
   private record WorkerReport(KindWorker.Report report) implements Internal {}
 
@@ -348,12 +350,12 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
         ? CompletableFuture.completedFuture(digests)
         : CompletableFuture.supplyAsync(
             () -> digestFile.map(DigestStore::load).orElseGet(DigestStore::new), deps.mappingPool());
-    CompletionStage<LongSet> owned = deps.settings().skipUnchanged()
-        ? call(() -> OwnedEntities.keys(deps.port(), mat))
-        : CompletableFuture.completedFuture(null);
     // The listing may fail without harm: the resync then writes everything.
-    CompletionStage<Prepared> prepared = store.thenCompose(d -> owned.handle((o, e) -> new Prepared(id, o, d, e)));
-    getContext().pipeToSelf(prepared, (p, e) -> e == null ? p : new Prepared(id, null, null, e));
+    CompletionStage<Prepared> prepared = store.thenCompose(d -> d == null
+        ? CompletableFuture.completedFuture(new Prepared(id, OptionalLong.empty(), null, null))
+        : call(() -> OwnedEntities.markPresent(deps.port(), d, mat))
+            .handle((n, e) -> new Prepared(id, e == null ? OptionalLong.of(n) : OptionalLong.empty(), d, e)));
+    getContext().pipeToSelf(prepared, (p, e) -> e == null ? p : new Prepared(id, OptionalLong.empty(), null, e));
     return this;
   }
 
@@ -368,8 +370,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       getContext().getLog().warn("Listing the entities Port holds failed ({}); every entity will be written",
           describe(msg.error()));
     }
-    Optional<LongSet> owned = Optional.ofNullable(msg.owned());
-    current.run = new ResyncRun(current.id, current.started, current.plan, owned,
+    current.run = new ResyncRun(current.id, current.started, current.plan, msg.owned(),
         deps.settings().skipUnchanged() ? digests : null);
     List<Slot> slots = new ArrayList<>();
     for (ResourceMapper r : current.plan.resources()) {

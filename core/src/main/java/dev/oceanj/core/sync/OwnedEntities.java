@@ -41,12 +41,16 @@ public final class OwnedEntities {
     }).mapConcat(list -> list);
   }
 
-  /** The key hashes of every owned entity (what skip-unchanged checks against). */
-  public static CompletionStage<LongSet> keys(PortClient client, Materializer mat) {
+  /**
+   * Lists every owned entity and marks it present in {@code digests} (what skip-unchanged checks against);
+   * completes with how many Port holds.
+   */
+  public static CompletionStage<Long> markPresent(PortClient client, DigestStore digests, Materializer mat) {
+    digests.clearPresence();
     return source(client, Optional.empty())
-        .runWith(Sink.fold(new LongSet(), (set, ref) -> {
-          set.add(KeyHash.key(ref.blueprint(), ref.identifier()));
-          return set;
+        .runWith(Sink.fold(0L, (n, ref) -> {
+          digests.markPresent(KeyHash.key(ref.blueprint(), ref.identifier()));
+          return n + 1;
         }), mat);
   }
 }

@@ -159,7 +159,7 @@ public final class Reconciler {
     if (stale == 0) {
       return CompletableFuture.completedFuture(new Result(true, Optional.empty(), owned, 0, 0, 0, List.of()));
     }
-    long base = Math.max(owned, run.ownedAtStart().map(s -> (long) s.size()).orElse(0L));
+    long base = Math.max(owned, run.ownedAtStart().orElse(0L));
     double share = base == 0 ? 1.0 : (double) stale / base;
     double threshold = run.plan().entityDeletionThreshold();
     if (share > threshold) {

@@ -154,7 +154,7 @@ public final class ResyncPipeline {
         run.seen().add(key);
         digest = KeyHash.digest(KeyHash.identifier(m.blueprint()), bytes);
         // Skip only what Port has now (listing at resync start) and what we last wrote identically.
-        if (run.skipping() && run.ownedAtStart().get().contains(key) && run.digests().get().get(key) == digest) {
+        if (run.skipping() && run.digests().get().unchanged(key, digest)) {
           counters.unchanged.incrementAndGet();
           return;
         }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What one resync shares across its kinds: the mapping, the compact set of entities it has seen (for
@@ -25,23 +26,24 @@ public final class ResyncRun {
   private final MappingPlan plan;
   private final LongSet seen;
   private final LongSet referenced;
-  private final Optional<LongSet> ownedAtStart;
+  private final OptionalLong ownedAtStart;
   private final DigestStore digests;
   private final List<FailedEntity> failed = new ArrayList<>();
   private long failedOverflow;
 
   /**
-   * @param ownedAtStart key hashes of the entities Port had at resync start; empty disables skip-unchanged
+   * @param ownedAtStart how many entities Port held for this integration at resync start, once they are
+   *     marked present in {@code digests}; empty (the listing failed) disables skip-unchanged
    * @param digests the integration's digest store; null disables skip-unchanged
    */
-  public ResyncRun(String resyncId, Instant started, MappingPlan plan, Optional<LongSet> ownedAtStart,
+  public ResyncRun(String resyncId, Instant started, MappingPlan plan, OptionalLong ownedAtStart,
       DigestStore digests) {
     this.resyncId = resyncId;
     this.started = started;
     this.plan = plan;
     this.ownedAtStart = ownedAtStart;
     this.digests = digests;
-    this.seen = new LongSet(ownedAtStart.map(LongSet::size).orElse(1024));
+    this.seen = new LongSet((int) Math.min(Integer.MAX_VALUE / 2, ownedAtStart.orElse(1024)));
     this.referenced = plan.createMissingRelatedEntities() ? new LongSet() : null;
   }
 
@@ -67,7 +69,8 @@ public final class ResyncRun {
     return Optional.ofNullable(referenced);
   }
 
-  public Optional<LongSet> ownedAtStart() {
+  /** How many entities Port held for this integration at resync start, when the listing succeeded. */
+  public OptionalLong ownedAtStart() {
     return ownedAtStart;
   }
 

@@ -51,8 +51,8 @@ class ResyncPipelineTest {
 
   ResyncRun newRun(MappingPlan plan) throws Exception {
     Instant started = Instant.now();
-    LongSet owned = OwnedEntities.keys(port, mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return new ResyncRun("r", started, plan, Optional.of(owned), digests);
+    long owned = OwnedEntities.markPresent(port, digests, mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return new ResyncRun("r", started, plan, java.util.OptionalLong.of(owned), digests);
   }
 
   KindResult runKind(ResyncRun run, ResourceMapper mapper, List<? extends JsonNode> items) throws Exception {
