@@ -36,7 +36,23 @@ public final class Main implements Callable<Integer> {
 
   /** Entry point of the runtime JAR. */
   public static void main(String[] args) {
+    widenCommonPool();
     System.exit(run(CliIO.system(), args));
+  }
+
+  private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  /**
+   * On a 2-CPU machine the common pool's parallelism is 1, and {@code CompletableFuture}'s async stages without an
+   * executor (the JDK HTTP client's among them) then start a new thread per task: over a thousand threads per
+   * 20,000-entity resync. Two workers at least; must run before anything touches the common pool. A value given
+   * with {@code -D} wins.
+   */
+  static void widenCommonPool() {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM,
+          String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+    }
   }
 
   /** Runs the command line with the given streams and returns the exit code (tests call this in-process). */
