@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     name = "oceanj",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {MapCommand.class, JqCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {MapCommand.class, JqCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
     description = "A Java runtime for Port Ocean integrations.")
 public final class Main implements Callable<Integer> {
 
@@ -88,6 +88,9 @@ public final class Main implements Callable<Integer> {
       }
       if (cls == JqCommand.class) {
         return cls.cast(new JqCommand(io));
+      }
+      if (cls == ConfigCommand.class) {
+        return cls.cast(new ConfigCommand(io));
       }
       return CommandLine.defaultFactory().create(cls);
     }

@@ -1,0 +1,37 @@
+package dev.oceanj.runtime;
+
+import dev.oceanj.core.config.ConfigurationException;
+import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.runtime.cli.CliIO;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code oceanj config}: loads the settings exactly as a run would (system properties, {@code OCEAN__*} variables,
+ * {@code -Dconfig.file}, the defaults) and prints them, secrets masked, each with where it came from; or every
+ * configuration problem, one per line. Exit 0 when valid, 2 otherwise. Starts nothing.
+ */
+@Command(name = "config", mixinStandardHelpOptions = true,
+    description = "Print the effective settings (secrets masked) or every configuration problem; starts nothing.")
+final class ConfigCommand implements Callable<Integer> {
+
+  private final CliIO io;
+
+  ConfigCommand(CliIO io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    OceanSettings settings;
+    try {
+      settings = RunCommand.load();
+    } catch (ConfigurationException | IllegalArgumentException e) {
+      io.err().println("oceanj: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    io.out().println(settings.describe());
+    settings.ignoredKeys().forEach(k -> io.err().println("oceanj: warning: " + k));
+    return 0;
+  }
+}
