@@ -21,6 +21,14 @@ public interface PortClient extends AutoCloseable {
   /** The integration this client acts for. */
   PortIdentity identity();
 
+  /**
+   * This client for live events: its writes may use the share of the org-wide write budget that resyncs leave
+   * free. The default (for clients without a limiter) is this client itself.
+   */
+  default PortClient forLiveEvents() {
+    return this;
+  }
+
   // ---- entities ----------------------------------------------------------------------------------------
 
   /**

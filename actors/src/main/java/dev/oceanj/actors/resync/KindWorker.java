@@ -1,0 +1,112 @@
+package dev.oceanj.actors.resync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.oceanj.core.sync.KindCounters;
+import dev.oceanj.core.sync.KindResult;
+import dev.oceanj.core.sync.RawSources;
+import dev.oceanj.core.sync.ResourceMapper;
+import dev.oceanj.core.sync.ResyncPipeline;
+import dev.oceanj.core.sync.ResyncRun;
+import dev.oceanj.spi.ResyncSource;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.UniqueKillSwitch;
+
+/**
+ * Resyncs one resource (kind) of the mapping: materializes its {@link ResyncPipeline} when it starts, reports
+ * {@link KindDone} to the {@link IntegrationSupervisor} that spawned it and stops.
+ *
+ * <p>When the kind's source or pipeline fails, it reports {@link AttemptFailed} and throws
+ * {@link KindFailedException}; the supervisor spawned it with restart-with-backoff, so a restart materializes
+ * the pipeline again from the first page. A restart keeps the resync's seen set (adding is idempotent) and
+ * resets the kind's counters, so nothing is counted twice. Stopping the worker (a newer resync aborted this
+ * one) pulls the kill switch, and its streams run on a materializer bound to it, so nothing outlives it.
+ */
+public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
+
+  /** What the worker handles: only its own pipeline's completion. */
+  public sealed interface Command {}
+
+  /** What the worker tells its supervisor. */
+  public sealed interface Report {}
+
+  /** The kind finished; {@code result} holds its counters. */
+  public record KindDone(String resyncId, int slot, KindResult result) implements Report {}
+
+  /** An attempt failed; the worker restarts after a backoff unless the supervisor stops it. */
+  public record AttemptFailed(String resyncId, int slot, String message) implements Report {}
+
+  /** Thrown to let supervision restart the kind. */
+  public static final class KindFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public KindFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Everything one kind needs.
+   *
+   * @param slot the kind's position in the mapping, echoed in reports
+   */
+  public record Job(String resyncId, int slot, ResyncRun run, ResourceMapper resource, ResyncSource<?> source,
+      KindCounters counters, ResyncPipeline pipeline, Function<Object, JsonNode> toJson, ActorRef<Report> reportTo) {}
+
+  private record PipelineDone(KindResult result, Throwable error) implements Command {}
+
+  private final Job job;
+  private final UniqueKillSwitch killSwitch;
+
+  /** The worker's behaviour; the caller wraps it in restart-with-backoff supervision. */
+  public static Behavior<Command> create(Job job) {
+    return Behaviors.setup(context -> new KindWorker(context, job));
+  }
+
+  private KindWorker(ActorContext<Command> context, Job job) {
+    super(context);
+    this.job = job;
+    var graph = job.pipeline().graph(job.run(), job.resource(), RawSources.of(job.source(), job.toJson()),
+        job.counters());
+    var materialized = graph.run(Materializer.createMaterializer(context));
+    this.killSwitch = materialized.first();
+    context.pipeToSelf(materialized.second(), PipelineDone::new);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(PipelineDone.class, this::onPipelineDone)
+        .onSignal(PostStop.class, s -> stopStream())
+        .onSignal(PreRestart.class, s -> stopStream())
+        .build();
+  }
+
+  private Behavior<Command> onPipelineDone(PipelineDone done) {
+    if (done.error() == null) {
+      job.reportTo().tell(new KindDone(job.resyncId(), job.slot(), done.result()));
+      return Behaviors.stopped();
+    }
+    Throwable cause = done.error() instanceof CompletionException && done.error().getCause() != null
+        ? done.error().getCause() : done.error();
+    String message = "kind " + job.resource().kind() + " (resource " + job.resource().index() + ") failed: "
+        + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    getContext().getLog().warn("{}", message);
+    job.reportTo().tell(new AttemptFailed(job.resyncId(), job.slot(), message));
+    throw new KindFailedException(message, cause);
+  }
+
+  private Behavior<Command> stopStream() {
+    killSwitch.abort(new KindFailedException("kind " + job.resource().kind() + " stopped", null));
+    return this;
+  }
+}

@@ -1,0 +1,353 @@
+package dev.oceanj.actors.resync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
+import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
+import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
+import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
+import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.sync.JqMappingCompiler;
+import dev.oceanj.core.sync.ResyncSettings;
+import dev.oceanj.emulator.Faults;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The supervisor end to end: real emulator over HTTP, real client, real jq mapping, a small 3rd-party source. */
+class IntegrationSupervisorTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+  static EmulatedPort port;
+  static ExecutorService cpu;
+  static final JqEngine jq = JqEngine.create(false);
+  static final AtomicInteger ids = new AtomicInteger();
+
+  @BeforeAll
+  static void start() {
+    port = new EmulatedPort();
+    cpu = Executors.newFixedThreadPool(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+    cpu.shutdownNow();
+    port.close();
+  }
+
+  final TestCatalog catalog = new TestCatalog();
+  HttpPortClient client;
+  EmulatedPort.StateRecorder recorder;
+  ResyncSettings settings = ResyncSettings.defaults()
+      .withKindRestart(new ResyncSettings.KindRestart(Duration.ofMillis(20), Duration.ofMillis(100), 0.1, 1));
+
+  @AfterEach
+  void tearDown() {
+    port.emulator.reset();
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  ActorRef<ResyncProtocol.Command> supervisor(String mappingYaml) {
+    String id = "it-" + ids.incrementAndGet();
+    client = port.client(id);
+    recorder = new EmulatedPort.StateRecorder(client);
+    port.blueprint(client, TestCatalog.BLUEPRINT_DEPT);
+    port.blueprint(client, TestCatalog.BLUEPRINT_PERSON);
+    port.integration(client, EmulatedPort.yaml(mappingYaml));
+    var deps = new IntegrationSupervisor.Dependencies(recorder, catalog::source, new JqMappingCompiler(jq), settings,
+        Optional.of(Duration.ofMinutes(60)), cpu, item -> EmulatedPort.JSON.valueToTree(item), Clock.systemUTC());
+    return testKit.spawn(IntegrationSupervisor.create(deps));
+  }
+
+  ResyncFinished resync(ActorRef<ResyncProtocol.Command> supervisor) {
+    var finished = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("test", WhenRunning.QUEUE, null, finished.getRef()));
+    return finished.receiveMessage(Duration.ofSeconds(120));
+  }
+
+  static KindStats kind(ResyncFinished f, String kind) {
+    return f.kinds().stream().filter(k -> k.kind().equals(kind)).findFirst().orElseThrow();
+  }
+
+  int count(String blueprint) {
+    return port.emulator.entities(blueprint).size();
+  }
+
+  String portState() {
+    JsonNode integration = port.emulator.integration(client.identity().identifier()).orElseThrow();
+    return integration.path("resyncState").path("status").asText();
+  }
+
+  @Test
+  void aFirstResyncCreatesExactlyTheExpectedEntities() {
+    var supervisor = supervisor(TestCatalog.mapping(0.9, true));
+    ResyncFinished f = resync(supervisor);
+
+    assertEquals(Outcome.COMPLETED, f.outcome(), f.errors().toString());
+    assertEquals(3, count("dept"));
+    assertEquals(250, count("person"));
+    assertEquals(250, kind(f, "person").upserted());
+    assertEquals(250, kind(f, "person").fetched());
+    assertEquals(3, kind(f, "dept").upserted());
+    JsonNode p7 = port.emulator.entity("person", "p7").orElseThrow();
+    assertEquals("p7@example.com", p7.path("properties").path("email").asText());
+    assertEquals("d1", p7.path("relations").path("department").asText());
+    assertEquals("completed", portState());
+    assertEquals(java.util.List.of("running", "completed"), recorder.states);
+    assertEquals(5, port.emulator.examples(client.identity().identifier(), "person").size());
+    assertTrue(f.reconciliation().ran());
+    assertEquals(0, f.reconciliation().deleted());
+  }
+
+  @Test
+  void aSecondResyncOfAnUnchangedSourceWritesNothingNew() {
+    var supervisor = supervisor(TestCatalog.mapping(0.9, true));
+    resync(supervisor);
+    long written = port.emulator.counters().entitiesWritten();
+
+    ResyncFinished second = resync(supervisor);
+    assertEquals(Outcome.COMPLETED, second.outcome());
+    assertEquals(0, kind(second, "person").upserted());
+    assertEquals(250, kind(second, "person").unchanged());
+    assertEquals(3, kind(second, "dept").unchanged());
+    assertEquals(written, port.emulator.counters().entitiesWritten(), "not one entity written again");
+    assertEquals(0, second.reconciliation().deleted());
+    assertEquals(250, count("person"));
+  }
+
+  @Test
+  void entitiesTheSourceDroppedAreDeleted() {
+    var supervisor = supervisor(TestCatalog.mapping(0.9, true));
+    resync(supervisor);
+    for (int i = 100; i < 120; i++) {
+      catalog.dropped.add(i);
+    }
+    ResyncFinished f = resync(supervisor);
+    assertEquals(Outcome.COMPLETED, f.outcome());
+    assertTrue(f.reconciliation().ran());
+    assertEquals(20, f.reconciliation().stale());
+    assertEquals(20, f.reconciliation().deleted());
+    assertEquals(230, count("person"));
+    assertTrue(port.emulator.entity("person", "p100").isEmpty());
+    assertTrue(port.emulator.entity("person", "p120").isPresent());
+  }
+
+  @Test
+  void aKindThatThrowsMidwayDeletesNothingAtAllWhileItsSiblingsFinish() {
+    var supervisor = supervisor(TestCatalog.mapping(0.9, true));
+    resync(supervisor);
+    for (int i = 0; i < 50; i++) {
+      catalog.dropped.add(i);
+    }
+    catalog.departments = 2; // d2 would be stale too
+    catalog.failAfterPages = 3;
+    ResyncFinished f = resync(supervisor);
+
+    assertEquals(Outcome.FAILED, f.outcome());
+    assertFalse(f.reconciliation().ran());
+    assertTrue(kind(f, "person").error().orElseThrow().contains("3rd-party API broke on page 3"),
+        kind(f, "person").error().toString());
+    assertEquals(2, catalog.personAttempts.get() - 1, "one restart with backoff, then the kind gave up");
+    assertTrue(kind(f, "dept").error().isEmpty());
+    assertEquals(2, kind(f, "dept").unchanged());
+    assertEquals(250, count("person"), "nothing deleted");
+    assertEquals(3, count("dept"), "nothing deleted, not even in the kind that succeeded");
+    assertEquals("failed", portState());
+  }
+
+  @Test
+  void aDeletionShareAboveTheThresholdDeletesNothing() {
+    var supervisor = supervisor(TestCatalog.mapping(0.5, true));
+    resync(supervisor);
+    for (int i = 0; i < 200; i++) {
+      catalog.dropped.add(i);
+    }
+    ResyncFinished f = resync(supervisor);
+    assertFalse(f.reconciliation().ran());
+    assertTrue(f.reconciliation().skippedBecause().orElseThrow().contains("entityDeletionThreshold"),
+        f.reconciliation().toString());
+    assertEquals(250, count("person"));
+  }
+
+  @Test
+  void anAbortByANewerResyncDeletesNothingAndReportsAborted() {
+    var supervisor = supervisor(TestCatalog.mapping(1.0, true));
+    resync(supervisor);
+    for (int i = 0; i < 200; i++) {
+      catalog.dropped.add(i);
+    }
+    catalog.gate = new CompletableFuture<>();
+    var accepted = testKit.<ResyncAccepted>createTestProbe();
+    var first = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("schedule", WhenRunning.RESTART, accepted.getRef(), first.getRef()));
+    assertEquals(Disposition.STARTED, accepted.receiveMessage().disposition());
+    // Hold until the first resync is inside the person kind, blocked on its second page.
+    awaitCondition(() -> catalog.pagesServed.get() >= 6);
+
+    catalog.dropped.clear();
+    catalog.gate = null;
+    var second = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("webhook", WhenRunning.RESTART, accepted.getRef(), second.getRef()));
+    assertEquals(Disposition.RESTARTED, accepted.receiveMessage().disposition());
+
+    ResyncFinished aborted = first.receiveMessage(Duration.ofSeconds(30));
+    assertEquals(Outcome.ABORTED, aborted.outcome());
+    assertFalse(aborted.reconciliation().ran());
+    ResyncFinished completed = second.receiveMessage(Duration.ofSeconds(60));
+    assertEquals(Outcome.COMPLETED, completed.outcome());
+    assertEquals(250, count("person"), "the aborted resync deleted nothing");
+    assertEquals(java.util.List.of("running", "completed", "running", "aborted", "running", "completed"),
+        recorder.states);
+  }
+
+  @Test
+  void invalidEntitiesAreReportedIndividuallyWhileTheRestLand() {
+    var supervisor = supervisor(TestCatalog.mapping(0.9, true));
+    catalog.withoutEmail.add(13);
+    catalog.withoutEmail.add(77);
+    ResyncFinished f = resync(supervisor);
+    KindStats persons = kind(f, "person");
+    assertEquals(248, persons.upserted());
+    assertEquals(2, persons.failed());
+    assertTrue(persons.failedEntities().get("p13").contains("required property"), persons.failedEntities().toString());
+    assertTrue(persons.failedEntities().containsKey("p77"));
+    assertTrue(persons.misconfigured().containsKey("properties.email"), persons.misconfigured().toString());
+    assertEquals(248, count("person"));
+    assertEquals(Outcome.COMPLETED, f.outcome(), "per-entity rejections do not fail a resync");
+  }
+
+  @Test
+  void aBrokenMappingFailsTheResyncBeforeAnythingIsWritten() {
+    var supervisor = supervisor("""
+        resources:
+          - kind: person
+            selector: {query: 'true'}
+            port: {entity: {mappings: {identifier: '.id | ', blueprint: '"person"'}}}
+        """);
+    ResyncFinished f = resync(supervisor);
+    assertEquals(Outcome.FAILED, f.outcome());
+    assertTrue(f.errors().get(0).startsWith("the mapping in Port is invalid"), f.errors().toString());
+    assertEquals(0, count("person"));
+    assertEquals(0, port.emulator.counters().entitiesWritten());
+  }
+
+  @Test
+  void aKindTheIntegrationDoesNotProvideDisablesDeletion() {
+    var supervisor = supervisor(TestCatalog.mapping(1.0, true));
+    resync(supervisor);
+    catalog.dropped.add(1);
+    client.close();
+    var supervisor2 = supervisorForSameIntegration(TestCatalog.mapping(1.0, true, "ghost"));
+    ResyncFinished f = resync(supervisor2);
+    assertEquals(Outcome.FAILED, f.outcome());
+    assertTrue(kind(f, "ghost").error().orElseThrow().contains("does not provide"));
+    assertFalse(f.reconciliation().ran());
+    assertEquals(250, count("person"));
+  }
+
+  ActorRef<ResyncProtocol.Command> supervisorForSameIntegration(String mappingYaml) {
+    String id = client.identity().identifier();
+    client = port.client(id);
+    recorder = new EmulatedPort.StateRecorder(client);
+    EmulatedPort.await(client.patchMapping(EmulatedPort.yaml(mappingYaml)));
+    var deps = new IntegrationSupervisor.Dependencies(recorder, catalog::source, new JqMappingCompiler(jq), settings,
+        Optional.empty(), cpu, item -> EmulatedPort.JSON.valueToTree(item), Clock.systemUTC());
+    return testKit.spawn(IntegrationSupervisor.create(deps));
+  }
+
+  @Test
+  void skipAndQueueRequestsWhileAResyncRuns() {
+    var supervisor = supervisor(TestCatalog.mapping(0.9, true));
+    catalog.gate = new CompletableFuture<>();
+    var accepted = testKit.<ResyncAccepted>createTestProbe();
+    var first = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("once", WhenRunning.QUEUE, accepted.getRef(), first.getRef()));
+    String firstId = accepted.receiveMessage().resyncId();
+    supervisor.tell(new StartResync("schedule", WhenRunning.SKIP, accepted.getRef(), null));
+    ResyncAccepted skipped = accepted.receiveMessage();
+    assertEquals(Disposition.SKIPPED, skipped.disposition());
+    assertEquals(firstId, skipped.resyncId());
+    var queued = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("polling", WhenRunning.QUEUE, accepted.getRef(), queued.getRef()));
+    supervisor.tell(new StartResync("polling", WhenRunning.QUEUE, accepted.getRef(), queued.getRef()));
+    ResyncAccepted q1 = accepted.receiveMessage();
+    ResyncAccepted q2 = accepted.receiveMessage();
+    assertEquals(Disposition.QUEUED, q1.disposition());
+    assertEquals(q1.resyncId(), q2.resyncId(), "queued requests collapse into one resync");
+
+    var status = testKit.<ResyncProtocol.Status>createTestProbe();
+    supervisor.tell(new ResyncProtocol.GetStatus(status.getRef()));
+    assertEquals(firstId, status.receiveMessage().running().orElseThrow().resyncId());
+
+    catalog.gate.complete(null);
+    assertEquals(firstId, first.receiveMessage(Duration.ofSeconds(60)).resyncId());
+    ResyncFinished a = queued.receiveMessage(Duration.ofSeconds(60));
+    ResyncFinished b = queued.receiveMessage(Duration.ofSeconds(60));
+    assertEquals(q1.resyncId(), a.resyncId());
+    assertEquals(a, b);
+    assertEquals(250, kind(a, "person").unchanged());
+  }
+
+  @Test
+  void aFiftyThousandEntityResyncConvergesUnderInjectedFaults() {
+    catalog.persons = 50_000;
+    catalog.pageSize = 1000;
+    catalog.departments = 10;
+    var supervisor = supervisor(TestCatalog.mapping(0.9, true));
+    Faults faults = Faults.none().withServerErrorRate(0.10).withTooManyRequestsBurst(5).withDropConnectionRate(0.02);
+    port.emulator.faults().set(faults);
+    var finished = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("test", WhenRunning.QUEUE, null, finished.getRef()));
+    // Two more 429 bursts while entities are being written.
+    awaitCondition(() -> port.emulator.counters().entitiesWritten() >= 10_000);
+    port.emulator.faults().set(faults);
+    awaitCondition(() -> port.emulator.counters().entitiesWritten() >= 30_000);
+    port.emulator.faults().set(faults);
+    ResyncFinished f = finished.receiveMessage(Duration.ofSeconds(180));
+    port.emulator.faults().set(Faults.none());
+
+    var counters = port.emulator.counters();
+    assertTrue(counters.serverErrorsInjected() > 0 && counters.tooManyRequestsSent() > 0
+        && counters.connectionsDropped() > 0, counters.toString());
+    assertEquals(Outcome.COMPLETED, f.outcome(), f.errors().toString());
+    assertEquals(0, kind(f, "person").failed(), kind(f, "person").failedEntities().toString());
+    assertEquals(50_000, count("person"));
+    assertEquals(10, count("dept"));
+    assertTrue(port.emulator.entity("person", "p49999").isPresent());
+  }
+
+  static void awaitCondition(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 60 s");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.oceanj.actors.trigger;
+
+import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
+import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
+import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Test data and waiting helpers for trigger tests. */
+public final class Resyncs {
+
+  private Resyncs() {}
+
+  public static ResyncAccepted started(String id) {
+    return new ResyncAccepted(id, Disposition.STARTED);
+  }
+
+  public static ResyncFinished finished(String id, String trigger, Outcome outcome) {
+    Instant now = Instant.now();
+    return new ResyncFinished(id, trigger, outcome, now.minusSeconds(1), now, List.of(),
+        Reconciliation.skipped("test"), List.of());
+  }
+
+  /** Polls {@code condition} until it holds or {@code timeout} passes. */
+  public static void await(Duration timeout, String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+  }
+}

@@ -1,0 +1,388 @@
+package dev.oceanj.core.port;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.port.AccessTokens.Issued;
+import dev.oceanj.core.port.AccessTokens.Token;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection pool to Port with authentication, retries and the write limiter; knows nothing of endpoints.
+ *
+ * <p>What is retried (ocean-reference.md §1.2): 401 (after a token refresh, the request rebuilt with the new
+ * header), 429, connection failures before the request left, for any method, since Port did not act on the
+ * request; 408, 502, 503, 504 and I/O errors after sending only for calls marked idempotent. Waits honour
+ * {@code Retry-After} (and {@code x-ratelimit-reset} on a 429), else back off exponentially with jitter.
+ */
+final class PortTransport implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PortTransport.class);
+  static final String TOKEN_PATH = "/v1/auth/access_token";
+  private static final int MAX_RECORDED_BODY = 4096;
+
+  /**
+   * One logical request.
+   *
+   * @param method     HTTP method
+   * @param path       path from the API root, e.g. {@code /v1/blueprints/x}, segments already encoded
+   * @param query      query string without {@code ?}, or empty
+   * @param body       JSON body, or null
+   * @param idempotent whether Port's semantics make a repeat harmless (upserts, deletes, reads, search)
+   * @param write      whether the call draws from the org-wide write budget
+   * @param priority   whose budget share it draws from
+   * @param exporter   whether the User-Agent carries {@code /exporter} (entity writes: Port's {@code $datasource})
+   */
+  record Call(String method, String path, String query, byte[] body, boolean idempotent, boolean write,
+      WriteLimiter.Priority priority, boolean exporter) {
+    String target() {
+      return query.isEmpty() ? path : path + "?" + query;
+    }
+
+    boolean authenticated() {
+      return !path.equals(TOKEN_PATH);
+    }
+  }
+
+  /** Port's answer (any status). */
+  record Reply(int status, byte[] body, HttpHeaders headers) {
+    boolean ok() {
+      return status >= 200 && status < 300;
+    }
+
+    String traceId() {
+      return headers.firstValue("x-trace-id").orElse(null);
+    }
+
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Request figures since start.
+   *
+   * @param sent       HTTP exchanges attempted, retries included
+   * @param retries    of which were retries
+   * @param throttled  429 answers received
+   * @param unauthorized 401 answers received (refreshes forced)
+   * @param tokens     access tokens fetched
+   */
+  record Stats(long sent, long retries, long throttled, long unauthorized, long tokens) {}
+
+  private final PortClientSettings settings;
+  private final String userAgent;
+  private final String exporterUserAgent;
+  private final WriteLimiter limiter;
+  private final ObjectMapper mapper;
+  private final RetryTiming timing;
+  private final ExecutorService executor;
+  private final ScheduledExecutorService scheduler;
+  private final HttpClient http;
+  private final AccessTokens tokens;
+  private final Permits permits;
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder retries = new LongAdder();
+  private final LongAdder throttled = new LongAdder();
+  private final LongAdder unauthorized = new LongAdder();
+  private final LongAdder tokensFetched = new LongAdder();
+
+  PortTransport(PortClientSettings settings, PortClient.PortIdentity identity, WriteLimiter limiter, ObjectMapper mapper) {
+    this.settings = settings;
+    this.userAgent = "port-ocean/" + identity.type() + "/" + identity.version() + "/" + identity.identifier();
+    this.exporterUserAgent = userAgent + "/exporter";
+    this.limiter = limiter;
+    this.mapper = mapper;
+    this.timing = new RetryTiming(settings.retry());
+    AtomicInteger n = new AtomicInteger();
+    int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    this.executor = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "oceanj-port-client-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "oceanj-port-client-retry");
+      t.setDaemon(true);
+      return t;
+    });
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(settings.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(executor)
+        .build();
+    this.tokens = new AccessTokens(this::fetchToken, settings.tokenRefreshSkew(), System::nanoTime, mapper);
+    this.permits = new Permits(settings.maxConnections());
+  }
+
+  Stats stats() {
+    return new Stats(sent.sum(), retries.sum(), throttled.sum(), unauthorized.sum(), tokensFetched.sum());
+  }
+
+  WriteLimiter limiter() {
+    return limiter;
+  }
+
+  /** Sends {@code call}, retrying what may be retried; completes with Port's last answer, whatever its status. */
+  CompletableFuture<Reply> send(Call call) {
+    CompletableFuture<Reply> result = new CompletableFuture<>();
+    attempt(call, 0, result);
+    return result;
+  }
+
+  /** The error a failed call completes with. The token endpoint's body is not recorded. */
+  PortApiException error(Call call, Reply reply) {
+    String body = call.authenticated() ? truncate(reply.text()) : "";
+    return new PortApiException(call.method(), call.target(), reply.status(), body, reply.traceId(), null);
+  }
+
+  private void attempt(Call call, int retry, CompletableFuture<Reply> result) {
+    CompletableFuture<Void> gate = call.write() && limiter != null
+        ? limiter.acquire(call.priority()).toCompletableFuture()
+        : CompletableFuture.completedFuture(null);
+    gate.thenCompose(v -> call.authenticated() ? tokens.current() : CompletableFuture.<Token>completedFuture(null))
+        .thenCompose(token -> permits.acquire().thenApply(v -> token))
+        .thenCompose(token -> exchange(call, token))
+        .whenComplete((outcome, err) -> {
+          if (err != null) {
+            // The limiter closed or the token could not be fetched: nothing more to try.
+            Throwable cause = unwrap(err);
+            result.completeExceptionally(cause instanceof PortApiException ? cause
+                : new PortApiException(call.method(), call.target(), 0, cause.toString(), null, cause));
+          } else {
+            decide(call, retry, outcome, result);
+          }
+        });
+  }
+
+  private record Outcome(Token token, HttpResponse<byte[]> response, Throwable failure) {}
+
+  private CompletableFuture<Outcome> exchange(Call call, Token token) {
+    CompletableFuture<HttpResponse<byte[]>> f;
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(settings.baseUrl() + call.target()))
+          .timeout(settings.requestTimeout())
+          .header("User-Agent", call.exporter() ? exporterUserAgent : userAgent)
+          .header("Accept", "application/json");
+      if (token != null) {
+        b.header("Authorization", token.authorization());
+      }
+      if (call.body() != null) {
+        b.header("Content-Type", "application/json");
+        b.method(call.method(), HttpRequest.BodyPublishers.ofByteArray(call.body()));
+      } else {
+        b.method(call.method(), HttpRequest.BodyPublishers.noBody());
+      }
+      sent.increment();
+      f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (RuntimeException e) {
+      permits.release();
+      return CompletableFuture.completedFuture(new Outcome(token, null, e));
+    }
+    return f.handle((resp, err) -> {
+      permits.release();
+      return new Outcome(token, resp, err == null ? null : unwrap(err));
+    });
+  }
+
+  private void decide(Call call, int retry, Outcome o, CompletableFuture<Reply> result) {
+    int max = settings.retry().maxAttempts();
+    if (o.failure() != null) {
+      Throwable cause = o.failure();
+      boolean notSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
+      boolean retryable = cause instanceof IOException && (call.idempotent() || notSent);
+      if (retryable && retry < max) {
+        Duration d = timing.delay(retry + 1, Optional.empty());
+        LOG.debug("{} {} failed ({}); retry {}/{} in {} ms", call.method(), call.path(), cause.toString(), retry + 1,
+            max, d.toMillis());
+        schedule(call, retry + 1, d, result);
+      } else {
+        result.completeExceptionally(
+            new PortApiException(call.method(), call.target(), 0, cause.toString(), null, cause));
+      }
+      return;
+    }
+    HttpResponse<byte[]> resp = o.response();
+    HttpHeaders h = resp.headers();
+    if (call.write() && limiter != null) {
+      limiter.observe(header(h, "x-ratelimit-limit"), header(h, "x-ratelimit-remaining"),
+          header(h, "x-ratelimit-reset"), header(h, "x-ratelimit-period"));
+    }
+    int status = resp.statusCode();
+    boolean retryable;
+    if (status == 401 && call.authenticated()) {
+      unauthorized.increment();
+      tokens.rejected(o.token());
+      retryable = true;
+    } else if (status == 429) {
+      throttled.increment();
+      retryable = true;
+    } else if (status == 408 || status == 502 || status == 503 || status == 504) {
+      retryable = call.idempotent();
+    } else {
+      retryable = false;
+    }
+    if (!retryable || retry >= max) {
+      result.complete(new Reply(status, resp.body() == null ? new byte[0] : resp.body(), h));
+      return;
+    }
+    Instant now = Instant.now();
+    Optional<Duration> hint = RetryTiming.parseWait(h.firstValue("retry-after").orElse(null), now);
+    if (hint.isEmpty() && status == 429) {
+      hint = RetryTiming.parseWait(h.firstValue("x-ratelimit-reset").orElse(null), now);
+    }
+    Duration d = status == 401 && retry == 0 ? Duration.ZERO : timing.delay(retry + 1, hint);
+    if (status == 429 && call.write() && limiter != null) {
+      limiter.pauseFor(d);
+    }
+    LOG.debug("{} {} answered {} (x-trace-id {}); retry {}/{} in {} ms", call.method(), call.path(), status,
+        h.firstValue("x-trace-id").orElse("-"), retry + 1, max, d.toMillis());
+    schedule(call, retry + 1, d, result);
+  }
+
+  private void schedule(Call call, int retry, Duration delay, CompletableFuture<Reply> result) {
+    retries.increment();
+    Runnable again = () -> attempt(call, retry, result);
+    try {
+      if (delay.isZero()) {
+        executor.execute(again);
+      } else {
+        scheduler.schedule(again, delay.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (RuntimeException e) {
+      result.completeExceptionally(new PortApiException(call.method(), call.target(), 0, "client closed", null, e));
+    }
+  }
+
+  private CompletableFuture<Issued> fetchToken() {
+    byte[] body;
+    try {
+      body = mapper.writeValueAsBytes(mapper.createObjectNode()
+          .put("clientId", settings.clientId())
+          .put("clientSecret", settings.clientSecret()));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Call call = new Call("POST", TOKEN_PATH, "", body, true, false, WriteLimiter.Priority.RESYNC, false);
+    return send(call).thenApply(reply -> {
+      if (!reply.ok()) {
+        throw error(call, reply);
+      }
+      JsonNode n;
+      try {
+        n = mapper.readTree(reply.body());
+      } catch (IOException e) {
+        throw new PortApiException("POST", TOKEN_PATH, reply.status(), "unreadable token response", reply.traceId(), e);
+      }
+      String token = n.path("accessToken").asText("");
+      if (token.isEmpty()) {
+        throw new PortApiException("POST", TOKEN_PATH, reply.status(), "no accessToken in Port's answer",
+            reply.traceId(), null);
+      }
+      tokensFetched.increment();
+      return new Issued(token, n.path("tokenType").asText("Bearer"), n.path("expiresIn").asLong(-1));
+    });
+  }
+
+  private static OptionalLong header(HttpHeaders h, String name) {
+    Optional<String> v = h.firstValue(name);
+    if (v.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of((long) Double.parseDouble(v.get().trim()));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= MAX_RECORDED_BODY ? s : s.substring(0, MAX_RECORDED_BODY) + "…";
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  @Override
+  public void close() {
+    permits.close();
+    scheduler.shutdownNow();
+    executor.shutdownNow();
+  }
+
+  /** Bounds requests in flight without blocking a thread: the pool's size, since the JDK client has no cap. */
+  private static final class Permits {
+    private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+    private int free;
+    private boolean closed;
+
+    Permits(int n) {
+      this.free = n;
+    }
+
+    CompletableFuture<Void> acquire() {
+      synchronized (this) {
+        if (closed) {
+          return CompletableFuture.failedFuture(new IllegalStateException("Port client closed"));
+        }
+        if (free > 0) {
+          free--;
+          return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        waiting.addLast(f);
+        return f;
+      }
+    }
+
+    void release() {
+      CompletableFuture<Void> next;
+      synchronized (this) {
+        next = waiting.pollFirst();
+        if (next == null) {
+          free++;
+          return;
+        }
+      }
+      next.complete(null);
+    }
+
+    void close() {
+      ArrayDeque<CompletableFuture<Void>> dropped;
+      synchronized (this) {
+        closed = true;
+        dropped = new ArrayDeque<>(waiting);
+        waiting.clear();
+      }
+      dropped.forEach(f -> f.completeExceptionally(new IllegalStateException("Port client closed")));
+    }
+  }
+}

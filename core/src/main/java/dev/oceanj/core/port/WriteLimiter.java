@@ -1,0 +1,366 @@
+package dev.oceanj.core.port;
+
+import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The organisation-wide budget of writes to Port: one instance per process, shared by every client, kind and
+ * live-event path (constructor-injected), so concurrency adapts to Port's limit instead of storming 429s.
+ *
+ * <p>Two token buckets: the <em>global</em> one holds the whole budget ({@code requests-per-5-min}, capacity
+ * {@code burst}); the <em>resync</em> one holds the budget minus the live-events reserve. A resync write takes a
+ * token from both, a live-event write only from the global one, so a resync can never use the reserved share while
+ * a live event can use everything. Waiters are served in order within a priority; live events go first.
+ *
+ * <p>The buckets start from the configured limits and then follow Port: every response to a write reports
+ * {@code x-ratelimit-remaining} (the bucket never holds more than that), {@code x-ratelimit-limit} with
+ * {@code x-ratelimit-period} (the rate never exceeds it), and a 429 pauses every writer until Port's reset.
+ *
+ * <p>{@link #acquire} never blocks a thread: it completes a stage when a token is free, from the limiter's own
+ * scheduler thread.
+ */
+public final class WriteLimiter implements AutoCloseable {
+
+  /** Who is writing: live events may use the share resyncs leave free. */
+  public enum Priority {
+    /** Resync writes: bulk upserts and reconciliation deletes. */
+    RESYNC,
+    /** Live-event writes: they may use the whole budget. */
+    LIVE_EVENT
+  }
+
+  /**
+   * Waiting figures since start, per priority and overall, for {@code rate_limit_wait_seconds}.
+   *
+   * @param acquired       tokens handed out
+   * @param delayed        of which had to wait
+   * @param totalWait      time spent waiting, summed over every acquisition
+   * @param maxWait        longest single wait
+   * @param pauses         times Port told the limiter to stop (429, or nothing remaining)
+   */
+  public record Stats(long acquired, long delayed, Duration totalWait, Duration maxWait, long pauses) {}
+
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  private final boolean enabled;
+  private final LongSupplier nanoClock;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final double reserveShare;
+  private final double configuredPerNano;
+
+  // All state below is guarded by `this`; completions happen outside the lock.
+  private double perNano;
+  private double globalCapacity;
+  private double resyncCapacity;
+  private double globalTokens;
+  private double resyncTokens;
+  private long lastRefill;
+  private long pausedUntil;
+  private final ArrayDeque<Waiter> liveWaiters = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> resyncWaiters = new ArrayDeque<>();
+  private ScheduledFuture<?> drain;
+  private long drainAt;
+  private final long[] acquired = new long[2];
+  private final long[] delayed = new long[2];
+  private final long[] waitNanos = new long[2];
+  private final long[] maxWaitNanos = new long[2];
+  private long pauses;
+  private boolean closed;
+
+  private record Waiter(CompletableFuture<Void> future, long since) {}
+
+  private WriteLimiter(RateLimitSettings s, LongSupplier nanoClock, ScheduledExecutorService scheduler,
+      boolean ownsScheduler) {
+    this.enabled = s.enabled();
+    this.nanoClock = nanoClock;
+    this.scheduler = scheduler;
+    this.ownsScheduler = ownsScheduler;
+    this.reserveShare = s.liveEventsReservedShare();
+    this.configuredPerNano = s.perSecond() / NANOS_PER_SECOND;
+    this.perNano = configuredPerNano;
+    this.globalCapacity = s.burst();
+    this.resyncCapacity = Math.max(1.0, s.burst() * (1.0 - reserveShare));
+    this.globalTokens = globalCapacity;
+    this.resyncTokens = resyncCapacity;
+    this.lastRefill = nanoClock.getAsLong();
+    this.pausedUntil = lastRefill;
+  }
+
+  /** A limiter with its own daemon scheduler thread; close it at shutdown. */
+  public static WriteLimiter create(RateLimitSettings settings) {
+    ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "oceanj-port-write-limiter");
+      t.setDaemon(true);
+      return t;
+    });
+    return new WriteLimiter(settings, System::nanoTime, s, true);
+  }
+
+  /** A limiter on a given clock and scheduler, for tests. The scheduler is not shut down by {@link #close}. */
+  static WriteLimiter create(RateLimitSettings settings, LongSupplier nanoClock, ScheduledExecutorService scheduler) {
+    return new WriteLimiter(settings, nanoClock, scheduler, false);
+  }
+
+  /** A limiter that never delays (rate limiting disabled); 429s still pause it. */
+  public static WriteLimiter unlimited() {
+    return create(new RateLimitSettings(false, 35_000, 3_500, 0.0));
+  }
+
+  /** Whether the limiter shapes writes at all. */
+  public boolean enabled() {
+    return enabled;
+  }
+
+  /** Completes when the caller may send one write of the given priority. */
+  public CompletionStage<Void> acquire(Priority priority) {
+    List<CompletableFuture<Void>> ready;
+    CompletableFuture<Void> mine;
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new IllegalStateException("write limiter closed"));
+      }
+      long now = nanoClock.getAsLong();
+      refill(now);
+      ArrayDeque<Waiter> queue = queue(priority);
+      if (queue.isEmpty() && now >= pausedUntil && canTake(priority)) {
+        take(priority);
+        count(priority, 0);
+        return CompletableFuture.completedFuture(null);
+      }
+      mine = new CompletableFuture<>();
+      queue.addLast(new Waiter(mine, now));
+      ready = serve(now);
+    }
+    complete(ready);
+    return mine;
+  }
+
+  /**
+   * Follows Port's view of the budget, from the {@code x-ratelimit-*} headers of a write's response.
+   *
+   * @param limit      requests allowed per period, if sent
+   * @param remaining  requests left, if sent
+   * @param resetEpochSeconds when the budget is whole again (epoch seconds), if sent
+   * @param periodSeconds the period {@code limit} applies to in seconds, if sent (Port: 300)
+   */
+  public void observe(OptionalLong limit, OptionalLong remaining, OptionalLong resetEpochSeconds,
+      OptionalLong periodSeconds) {
+    if (!enabled && remaining.isEmpty()) {
+      return;
+    }
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      refill(now);
+      // Without its period a limit says nothing about a rate, so it only counts when both are sent.
+      if (limit.isPresent() && limit.getAsLong() > 0 && periodSeconds.isPresent()) {
+        long period = periodSeconds.getAsLong();
+        if (period > 0) {
+          double portPerNano = (double) limit.getAsLong() / period / NANOS_PER_SECOND;
+          // Never faster than configured, never faster than Port says: a lower Port limit wins.
+          perNano = Math.min(configuredPerNano, portPerNano);
+        }
+      }
+      if (remaining.isPresent() && enabled) {
+        long r = remaining.getAsLong();
+        globalTokens = Math.min(globalTokens, r);
+        resyncTokens = Math.min(resyncTokens, Math.max(0.0, r - globalCapacity * reserveShare));
+      }
+    }
+    // Nothing remaining is not a pause: the bucket is now empty and refills no faster than Port's rate, and a 429
+    // (fixed-window budgets) pauses it until Port's reset.
+  }
+
+  /** Stops every writer until {@code until} (a 429 with Retry-After); a later pause extends, an earlier one does not. */
+  public void pauseUntil(Instant until) {
+    long delayNanos = Math.max(0, Duration.between(Instant.now(), until).toNanos());
+    pauseFor(Duration.ofNanos(delayNanos));
+  }
+
+  /** Stops every writer for {@code d} from now. */
+  public void pauseFor(Duration d) {
+    List<CompletableFuture<Void>> ready;
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      pauseUntilNanos(now + d.toNanos());
+      ready = serve(now);
+    }
+    complete(ready);
+  }
+
+  private void pauseUntilNanos(long until) {
+    if (until > pausedUntil) {
+      pausedUntil = until;
+      pauses++;
+      // What was in the bucket is not what Port has left: start again from empty after the pause.
+      globalTokens = Math.min(globalTokens, 0.0);
+      resyncTokens = Math.min(resyncTokens, 0.0);
+    }
+  }
+
+  /** Waiting figures of one priority. */
+  public synchronized Stats stats(Priority p) {
+    int i = p.ordinal();
+    return new Stats(acquired[i], delayed[i], Duration.ofNanos(waitNanos[i]), Duration.ofNanos(maxWaitNanos[i]), pauses);
+  }
+
+  /** Waiting figures of every priority together. */
+  public synchronized Stats stats() {
+    return new Stats(acquired[0] + acquired[1], delayed[0] + delayed[1], Duration.ofNanos(waitNanos[0] + waitNanos[1]),
+        Duration.ofNanos(Math.max(maxWaitNanos[0], maxWaitNanos[1])), pauses);
+  }
+
+  /** Writers waiting now. */
+  public synchronized int waiting() {
+    return liveWaiters.size() + resyncWaiters.size();
+  }
+
+  /** Fails every waiter and stops the scheduler if the limiter owns it. */
+  @Override
+  public void close() {
+    List<Waiter> dropped = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      dropped.addAll(liveWaiters);
+      dropped.addAll(resyncWaiters);
+      liveWaiters.clear();
+      resyncWaiters.clear();
+      if (drain != null) {
+        drain.cancel(false);
+      }
+    }
+    dropped.forEach(w -> w.future().completeExceptionally(new IllegalStateException("write limiter closed")));
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+  }
+
+  // ---- internals (callers hold the lock) ----------------------------------------------------------------
+
+  private ArrayDeque<Waiter> queue(Priority p) {
+    return p == Priority.LIVE_EVENT ? liveWaiters : resyncWaiters;
+  }
+
+  private void refill(long now) {
+    long elapsed = now - lastRefill;
+    if (elapsed > 0) {
+      lastRefill = now;
+      if (now > pausedUntil) {
+        long refillFrom = Math.max(now - elapsed, pausedUntil);
+        double added = (now - refillFrom) * perNano;
+        globalTokens = Math.min(globalCapacity, globalTokens + added);
+        resyncTokens = Math.min(resyncCapacity, resyncTokens + added * (1.0 - reserveShare));
+      }
+    }
+  }
+
+  private boolean canTake(Priority p) {
+    if (!enabled) {
+      return true;
+    }
+    return globalTokens >= 1.0 && (p == Priority.LIVE_EVENT || resyncTokens >= 1.0);
+  }
+
+  private void take(Priority p) {
+    if (!enabled) {
+      return;
+    }
+    globalTokens -= 1.0;
+    if (p == Priority.RESYNC) {
+      resyncTokens -= 1.0;
+    }
+  }
+
+  private void count(Priority p, long waited) {
+    int i = p.ordinal();
+    acquired[i]++;
+    if (waited > 0) {
+      delayed[i]++;
+      waitNanos[i] += waited;
+      maxWaitNanos[i] = Math.max(maxWaitNanos[i], waited);
+    }
+  }
+
+  /** Hands out what the buckets allow now and schedules the next hand-out; returns the futures to complete. */
+  private List<CompletableFuture<Void>> serve(long now) {
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    if (closed) {
+      return ready;
+    }
+    if (now >= pausedUntil) {
+      serveQueue(Priority.LIVE_EVENT, now, ready);
+      serveQueue(Priority.RESYNC, now, ready);
+    }
+    if (!liveWaiters.isEmpty() || !resyncWaiters.isEmpty()) {
+      scheduleDrain(now, nextReadyAt(now));
+    }
+    return ready;
+  }
+
+  private void serveQueue(Priority p, long now, List<CompletableFuture<Void>> ready) {
+    ArrayDeque<Waiter> q = queue(p);
+    while (!q.isEmpty() && canTake(p)) {
+      Waiter w = q.pollFirst();
+      take(p);
+      count(p, now - w.since());
+      ready.add(w.future());
+    }
+  }
+
+  private long nextReadyAt(long now) {
+    long at = Math.max(now, pausedUntil);
+    double missing;
+    if (!liveWaiters.isEmpty()) {
+      missing = 1.0 - globalTokens;
+    } else {
+      missing = Math.max(1.0 - globalTokens, (1.0 - resyncTokens) / (1.0 - reserveShare));
+    }
+    long refillNanos = missing <= 0 ? 0 : (long) Math.ceil(missing / perNano);
+    // Tokens do not refill during a pause, so the refill time counts from its end.
+    return max3(at, pausedUntil + refillNanos, now + refillNanos) + 1;
+  }
+
+  private static long max3(long a, long b, long c) {
+    return Math.max(a, Math.max(b, c));
+  }
+
+  private void scheduleDrain(long now, long at) {
+    if (drain != null && !drain.isDone() && drainAt <= at) {
+      return;
+    }
+    if (drain != null) {
+      drain.cancel(false);
+    }
+    drainAt = at;
+    drain = scheduler.schedule(this::drain, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+  }
+
+  private void drain() {
+    List<CompletableFuture<Void>> ready;
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      refill(now);
+      drain = null;
+      ready = serve(now);
+    }
+    complete(ready);
+  }
+
+  private static void complete(List<CompletableFuture<Void>> ready) {
+    for (CompletableFuture<Void> f : ready) {
+      f.complete(null);
+    }
+  }
+}

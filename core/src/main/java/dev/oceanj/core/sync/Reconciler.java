@@ -1,0 +1,262 @@
+package dev.oceanj.core.sync;
+
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.PortClient.EntityRef;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deletion phase of a resync: entities this integration owns in Port, last updated before the resync
+ * began, that the resync did not see, are deleted in bulk, unless anything makes that unsafe.
+ *
+ * <p>Safety rules, in order: nothing is deleted when a kind had an extraction or mapping error, or the resync
+ * was aborted (the caller passes the reason); when the share of stale entities exceeds
+ * {@code entityDeletionThreshold}; and an entity that a seen entity still names as a relation target is kept
+ * when {@code createMissingRelatedEntities} is on (Port would just recreate it empty). The share is measured
+ * against what the integration owned at resync start, because entities written during the resync drop out of
+ * the {@code before}-filtered listing and would otherwise inflate it.
+ *
+ * <p>Memory stays bounded at any catalog size: the listing is streamed page by page against the compact seen
+ * set, and stale references are spooled to a temporary file until the threshold can be decided.
+ */
+public final class Reconciler {
+
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  private final PortClient client;
+  private final ResyncSettings settings;
+  private final Materializer mat;
+
+  public Reconciler(PortClient client, ResyncSettings settings, Materializer mat) {
+    this.client = client;
+    this.settings = settings;
+    this.mat = mat;
+  }
+
+  /**
+   * What the deletion phase did.
+   *
+   * @param ran whether deletion was attempted
+   * @param skippedBecause why it was not, when it was not
+   * @param owned owned entities last updated before the resync began
+   * @param stale those the resync did not see
+   * @param protectedTargets stale entities kept because seen entities reference them
+   * @param deleted entities Port reports deleted
+   * @param errors delete requests that failed
+   */
+  public record Result(boolean ran, Optional<String> skippedBecause, long owned, long stale, long protectedTargets,
+      long deleted, List<String> errors) {
+    public Result {
+      errors = List.copyOf(errors);
+    }
+
+    static Result skipped(String why, long owned, long stale) {
+      return new Result(false, Optional.of(why), owned, stale, 0, 0, List.of());
+    }
+  }
+
+  /**
+   * Runs the deletion phase for {@code run}.
+   *
+   * @param blockedBecause a reason that forbids deletion (kind errors, abort); empty when allowed
+   */
+  public CompletionStage<Result> reconcile(ResyncRun run, Optional<String> blockedBecause) {
+    return reconcile(run, blockedBecause, () -> false);
+  }
+
+  /**
+   * Runs the deletion phase for {@code run}, stopping before the next delete request once {@code cancelled}
+   * says so (a newer resync aborted this one).
+   *
+   * @param blockedBecause a reason that forbids deletion (kind errors, abort); empty when allowed
+   */
+  public CompletionStage<Result> reconcile(ResyncRun run, Optional<String> blockedBecause, BooleanSupplier cancelled) {
+    if (blockedBecause.isPresent()) {
+      return CompletableFuture.completedFuture(Result.skipped(blockedBecause.get(), 0, 0));
+    }
+    Path spool;
+    DataOutputStream out;
+    try {
+      spool = Files.createTempFile("oceanj-stale-", ".bin");
+      out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16));
+    } catch (IOException e) {
+      return CompletableFuture.completedFuture(Result.skipped("cannot spool stale entities: " + e.getMessage(), 0, 0));
+    }
+    AtomicLong owned = new AtomicLong();
+    AtomicLong stale = new AtomicLong();
+    AtomicLong protectedCount = new AtomicLong();
+    LongSet seen = run.seen();
+    Optional<LongSet> referenced = run.referenced();
+    CompletionStage<Result> result = OwnedEntities.source(client, Optional.of(run.started()))
+        .runForeach(ref -> {
+          owned.incrementAndGet();
+          if (seen.contains(KeyHash.key(ref.blueprint(), ref.identifier()))) {
+            return;
+          }
+          stale.incrementAndGet();
+          if (referenced.isPresent() && referenced.get().contains(KeyHash.identifier(ref.identifier()))) {
+            protectedCount.incrementAndGet();
+            return;
+          }
+          out.writeUTF(ref.blueprint());
+          out.writeUTF(ref.identifier());
+        }, mat)
+        .handle((done, error) -> {
+          try {
+            out.close();
+          } catch (IOException e) {
+            if (error == null) {
+              error = e;
+            }
+          }
+          return error;
+        })
+        .thenCompose(error -> {
+          if (error != null) {
+            return CompletableFuture.completedFuture(Result.skipped(
+                "listing the owned entities failed: " + ResyncPipeline.describe(error), owned.get(), stale.get()));
+          }
+          if (cancelled.getAsBoolean()) {
+            return CompletableFuture.completedFuture(Result.skipped("the resync was aborted", owned.get(), stale.get()));
+          }
+          return decideAndDelete(run, spool, owned.get(), stale.get(), protectedCount.get(), cancelled);
+        });
+    return result.whenComplete((r, e) -> {
+      try {
+        Files.deleteIfExists(spool);
+      } catch (IOException ignored) {
+        // a temp file left behind is harmless; the next run uses a fresh one
+      }
+    });
+  }
+
+  private CompletionStage<Result> decideAndDelete(ResyncRun run, Path spool, long owned, long stale, long prot,
+      BooleanSupplier cancelled) {
+    if (stale == 0) {
+      return CompletableFuture.completedFuture(new Result(true, Optional.empty(), owned, 0, 0, 0, List.of()));
+    }
+    long base = Math.max(owned, run.ownedAtStart().map(s -> (long) s.size()).orElse(0L));
+    double share = base == 0 ? 1.0 : (double) stale / base;
+    double threshold = run.plan().entityDeletionThreshold();
+    if (share > threshold) {
+      String why = String.format("deleting %d of %d owned entities (%.1f%%) exceeds entityDeletionThreshold %.2f",
+          stale, base, share * 100, threshold);
+      log.warn("Skipping deletion: {}", why);
+      return CompletableFuture.completedFuture(Result.skipped(why, owned, stale));
+    }
+    boolean dependents = run.plan().deleteDependentEntities();
+    List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    Optional<DigestStore> digests = run.digests();
+    return Source.fromIterator(() -> new SpoolIterator(spool))
+        .statefulMap(
+            () -> new LinkedHashMap<String, List<String>>(),
+            (groups, ref) -> {
+              List<String> ids = groups.computeIfAbsent(ref.blueprint(), k -> new ArrayList<>());
+              ids.add(ref.identifier());
+              List<Pair<String, List<String>>> full = List.of();
+              if (ids.size() >= settings.deleteBatchSize()) {
+                full = List.of(Pair.create(ref.blueprint(), List.copyOf(ids)));
+                groups.remove(ref.blueprint());
+              }
+              return Pair.create(groups, full);
+            },
+            groups -> {
+              List<Pair<String, List<String>>> rest = new ArrayList<>();
+              groups.forEach((bp, ids) -> rest.add(Pair.create(bp, List.copyOf(ids))));
+              return Optional.of(rest);
+            })
+        .mapConcat(l -> l)
+        .takeWhile(batch -> !cancelled.getAsBoolean())
+        .mapAsyncUnordered(settings.upsertConcurrency(), batch -> client
+            .bulkDelete(batch.first(), batch.second(), dependents)
+            .handle((deleted, error) -> {
+              if (error != null) {
+                String msg = "deleting " + batch.second().size() + " " + batch.first() + " entities failed: "
+                    + ResyncPipeline.describe(error);
+                log.warn(msg);
+                if (errors.size() < KindCounters.SAMPLE) {
+                  errors.add(msg);
+                }
+                return 0L;
+              }
+              digests.ifPresent(d -> deleted.forEach(id -> d.remove(KeyHash.key(batch.first(), id))));
+              return (long) deleted.size();
+            }))
+        .runWith(Sink.fold(0L, Long::sum), mat)
+        .thenApply(deleted -> new Result(true, Optional.empty(), owned, stale, prot, deleted, errors));
+  }
+
+  /** Reads back the spooled (blueprint, identifier) pairs. */
+  private static final class SpoolIterator implements Iterator<EntityRef> {
+    private final DataInputStream in;
+    private EntityRef next;
+
+    SpoolIterator(Path spool) {
+      try {
+        in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spool), 1 << 16));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      advance();
+    }
+
+    private void advance() {
+      try {
+        next = new EntityRef(in.readUTF(), in.readUTF());
+      } catch (EOFException e) {
+        next = null;
+        close();
+      } catch (IOException e) {
+        close();
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private void close() {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // reading is over either way
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public EntityRef next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      EntityRef r = next;
+      advance();
+      return r;
+    }
+  }
+}

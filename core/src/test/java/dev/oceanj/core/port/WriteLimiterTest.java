@@ -1,0 +1,132 @@
+package dev.oceanj.core.port;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
+import dev.oceanj.core.port.WriteLimiter.Priority;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+class WriteLimiterTest {
+
+  /** A budget so slow that nothing refills during a test: only the burst counts. */
+  private static RateLimitSettings frozen(int burst, double reserve) {
+    return new RateLimitSettings(true, 1, burst, reserve);
+  }
+
+  private static List<CompletableFuture<Void>> acquire(WriteLimiter l, Priority p, int n) {
+    List<CompletableFuture<Void>> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(l.acquire(p).toCompletableFuture());
+    }
+    return out;
+  }
+
+  private static long done(List<CompletableFuture<Void>> fs) {
+    return fs.stream().filter(CompletableFuture::isDone).count();
+  }
+
+  private static void await(BooleanSupplier condition, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + within);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void resyncWritesCannotTakeTheLiveEventsReserve() {
+    try (WriteLimiter l = WriteLimiter.create(frozen(10, 0.5))) {
+      var resync = acquire(l, Priority.RESYNC, 8);
+      assertEquals(5, done(resync), "half the burst is reserved");
+      var live = acquire(l, Priority.LIVE_EVENT, 6);
+      assertEquals(5, done(live), "live events get what resync left");
+      assertEquals(4, l.waiting());
+    }
+  }
+
+  @Test
+  void liveEventsMayUseTheWholeBudget() {
+    try (WriteLimiter l = WriteLimiter.create(frozen(10, 0.5))) {
+      assertEquals(10, done(acquire(l, Priority.LIVE_EVENT, 12)));
+      assertEquals(0, done(acquire(l, Priority.RESYNC, 1)));
+    }
+  }
+
+  @Test
+  void portsRemainingShrinksTheBucket() {
+    try (WriteLimiter l = WriteLimiter.create(frozen(100, 0.0))) {
+      l.observe(OptionalLong.of(35_000), OptionalLong.of(3), OptionalLong.empty(), OptionalLong.empty());
+      assertEquals(3, done(acquire(l, Priority.RESYNC, 10)));
+    }
+  }
+
+  @Test
+  void waitersAreServedAsTokensRefill() throws Exception {
+    // 20 per second, burst 1.
+    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 6_000, 1, 0.0))) {
+      var fs = acquire(l, Priority.RESYNC, 11);
+      assertEquals(1, done(fs));
+      await(() -> done(fs) == 11, Duration.ofSeconds(10));
+      WriteLimiter.Stats s = l.stats(Priority.RESYNC);
+      assertEquals(11, s.acquired());
+      assertEquals(10, s.delayed());
+      assertTrue(s.totalWait().toMillis() > 0);
+    }
+  }
+
+  @Test
+  void aPauseHoldsEveryWriterUntilItEnds() throws Exception {
+    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 300_000, 100, 0.2))) {
+      l.pauseFor(Duration.ofMillis(300));
+      var live = acquire(l, Priority.LIVE_EVENT, 1);
+      var resync = acquire(l, Priority.RESYNC, 1);
+      assertFalse(live.get(0).isDone());
+      assertFalse(resync.get(0).isDone());
+      await(() -> done(live) == 1 && done(resync) == 1, Duration.ofSeconds(10));
+      assertEquals(1, l.stats().pauses());
+      assertTrue(l.stats().maxWait().toMillis() >= 250, "waited " + l.stats().maxWait());
+    }
+  }
+
+  @Test
+  void aDisabledLimiterOnlyObeysPauses() throws Exception {
+    try (WriteLimiter l = WriteLimiter.unlimited()) {
+      assertEquals(10_000, done(acquire(l, Priority.RESYNC, 10_000)));
+      l.pauseFor(Duration.ofMillis(100));
+      var f = acquire(l, Priority.RESYNC, 1);
+      assertFalse(f.get(0).isDone());
+      await(() -> f.get(0).isDone(), Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void portsLowerLimitSlowsTheRate() throws Exception {
+    // Configured 100/s; Port says 2 per 1 s period: the second waiter needs about half a second.
+    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 30_000, 1, 0.0))) {
+      l.observe(OptionalLong.of(2), OptionalLong.of(1), OptionalLong.empty(), OptionalLong.of(1));
+      var fs = acquire(l, Priority.RESYNC, 3);
+      assertEquals(1, done(fs));
+      await(() -> done(fs) == 3, Duration.ofSeconds(10));
+      assertTrue(l.stats().maxWait().toMillis() >= 800, "2 waits at 2/s, was " + l.stats().maxWait());
+    }
+  }
+
+  @Test
+  void closingFailsTheWaiters() {
+    WriteLimiter l = WriteLimiter.create(frozen(1, 0.0));
+    var fs = acquire(l, Priority.RESYNC, 2);
+    l.close();
+    assertTrue(fs.get(1).isCompletedExceptionally());
+    assertTrue(l.acquire(Priority.RESYNC).toCompletableFuture().isCompletedExceptionally());
+  }
+}

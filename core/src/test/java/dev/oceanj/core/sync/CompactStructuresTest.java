@@ -1,0 +1,167 @@
+package dev.oceanj.core.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompactStructuresTest {
+
+  @Test
+  void longSetHoldsEveryAddedHashAndNothingElse() {
+    LongSet set = new LongSet(4);
+    Set<Long> reference = new HashSet<>();
+    Random r = new Random(7);
+    for (int i = 0; i < 50_000; i++) {
+      long h = i % 1000 == 0 ? 0 : r.nextLong();
+      assertEquals(reference.add(h), set.add(h));
+    }
+    assertEquals(reference.size(), set.size());
+    for (long h : reference) {
+      assertTrue(set.contains(h));
+    }
+    Random other = new Random(8);
+    for (int i = 0; i < 10_000; i++) {
+      long h = other.nextLong();
+      assertEquals(reference.contains(h), set.contains(h));
+    }
+    long[] count = new long[1];
+    set.forEach(h -> count[0]++);
+    assertEquals(reference.size(), count[0]);
+  }
+
+  @Test
+  void keyHashesDifferAcrossBlueprintAndIdentifierBoundaries() {
+    assertTrue(KeyHash.key("ab", "c") != KeyHash.key("a", "bc"));
+    assertTrue(KeyHash.key("a", "b") != KeyHash.key("b", "a"));
+    Set<Long> hashes = new HashSet<>();
+    for (int i = 0; i < 200_000; i++) {
+      hashes.add(KeyHash.key("fake-person", "person-" + i));
+    }
+    assertEquals(200_000, hashes.size());
+  }
+
+  @Test
+  void digestStorePutGetRemoveSurvivesHeavyChurn() {
+    DigestStore store = new DigestStore();
+    java.util.Map<Long, Long> reference = new java.util.HashMap<>();
+    Random r = new Random(3);
+    long[] keys = new long[5000];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = r.nextLong();
+    }
+    for (int step = 0; step < 100_000; step++) {
+      long k = keys[r.nextInt(keys.length)];
+      if (r.nextInt(3) == 0) {
+        store.remove(k);
+        reference.remove(k);
+      } else {
+        long d = r.nextLong() | 1;
+        store.put(k, d);
+        reference.put(k, d);
+      }
+    }
+    assertEquals(reference.size(), store.size());
+    for (long k : keys) {
+      assertEquals(reference.getOrDefault(k, 0L), store.get(k), "key " + k);
+    }
+  }
+
+  @Test
+  void digestStoreRoundTripsThroughItsFileAndIgnoresAGarbledOne(@TempDir Path dir) throws Exception {
+    DigestStore store = new DigestStore();
+    for (long i = 0; i < 10_000; i++) {
+      store.put(i * 31, i + 100);
+    }
+    Path file = dir.resolve("sub/digests.bin");
+    store.save(file);
+    DigestStore loaded = DigestStore.load(file);
+    assertEquals(10_000, loaded.size());
+    assertEquals(100, loaded.get(0));
+    assertEquals(9_999 + 100, loaded.get(9_999 * 31));
+    assertEquals(0, loaded.get(7));
+
+    Files.write(file, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    assertEquals(0, DigestStore.load(file).size());
+    assertEquals(0, DigestStore.load(dir.resolve("missing.bin")).size());
+  }
+
+  @Test
+  void digestStoreRetainKeepsOnlyWhatThePredicateAccepts() {
+    DigestStore store = new DigestStore();
+    for (long i = 1; i <= 1000; i++) {
+      store.put(i, i);
+    }
+    store.retain(k -> k % 2 == 0);
+    assertEquals(500, store.size());
+    assertEquals(2, store.get(2));
+    assertEquals(0, store.get(3));
+  }
+
+  private static PreparedEntity entity(String bp, String id, int bytes) {
+    return new PreparedEntity(bp, id, KeyHash.key(bp, id), JsonNodeFactory.instance.objectNode(), bytes, 1);
+  }
+
+  @Test
+  void batcherCutsAtTwentyEntitiesPerBlueprint() {
+    EntityBatcher b = new EntityBatcher(20, 1024 * 1024);
+    int emitted = 0;
+    for (int i = 0; i < 45; i++) {
+      for (UpsertBatch batch : b.add(entity(i % 2 == 0 ? "a" : "b", "e" + i, 100))) {
+        assertEquals(20, batch.entities().size());
+        assertTrue(batch.entities().stream().allMatch(e -> e.blueprint().equals(batch.blueprint())));
+        emitted += batch.entities().size();
+      }
+    }
+    List<UpsertBatch> rest = b.flush();
+    for (UpsertBatch batch : rest) {
+      emitted += batch.entities().size();
+    }
+    assertEquals(45, emitted);
+    assertEquals(2, rest.size());
+  }
+
+  @Test
+  void batcherKeepsEveryBodyWithinTheByteLimit() {
+    long limit = 10_000;
+    EntityBatcher b = new EntityBatcher(20, limit);
+    Random r = new Random(1);
+    int emitted = 0;
+    int batches = 0;
+    for (int i = 0; i < 500; i++) {
+      for (UpsertBatch batch : b.add(entity("a", "e" + i, 200 + r.nextInt(3000)))) {
+        long body = EntityBatcher.ENVELOPE_BYTES + batch.entities().stream().mapToLong(PreparedEntity::bytes).sum()
+            + batch.entities().size() - 1;
+        assertEquals(body, batch.bytes());
+        assertTrue(body <= limit, "body " + body);
+        emitted += batch.entities().size();
+        batches++;
+      }
+    }
+    for (UpsertBatch batch : b.flush()) {
+      assertTrue(batch.bytes() <= limit);
+      emitted += batch.entities().size();
+    }
+    assertEquals(500, emitted);
+    assertTrue(batches > 500 / 20, "byte limit must cut before 20 entities: " + batches + " batches");
+  }
+
+  @Test
+  void anEntityLargerThanTheLimitGoesAloneInsteadOfBlocking() {
+    EntityBatcher b = new EntityBatcher(20, 10_000);
+    assertTrue(b.add(entity("a", "small", 100)).isEmpty());
+    List<UpsertBatch> out = b.add(entity("a", "huge", 50_000));
+    assertEquals(2, out.size());
+    assertEquals(List.of("small"), out.get(0).entities().stream().map(PreparedEntity::identifier).toList());
+    assertEquals(List.of("huge"), out.get(1).entities().stream().map(PreparedEntity::identifier).toList());
+  }
+}

@@ -1,0 +1,302 @@
+package dev.oceanj.spi.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.oceanj.spi.Integration;
+import dev.oceanj.spi.IntegrationDefinition;
+import dev.oceanj.spi.InvalidSettingsException;
+import dev.oceanj.spi.KindDefinition;
+import dev.oceanj.spi.LifecycleHook;
+import dev.oceanj.spi.ResyncSource;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One integration after its {@link Integration#define} ran: the kinds it declared with their resync sources,
+ * and its start and stop hooks. Built by the runtime (and by test harnesses) with
+ * {@link #define(Integration, ObjectNode, HttpClient)}; immutable afterwards and safe to share between threads.
+ *
+ * <p>Lifecycle: {@code define} → {@link #start()} (start hooks, in declaration order) → resyncs →
+ * {@link #stop()} (stop hooks, in reverse declaration order). The host calls {@code stop()} in every case, also
+ * when {@code start()} failed, because clients built during {@code define} may already hold resources.
+ *
+ * @since 0.1
+ */
+public final class DefinedIntegration {
+
+  // Items are turned into JSON for the mapping; java.time and Optional appear in authors' records, so both
+  // modules are registered, and dates are written as ISO strings like Ocean's pydantic output.
+  private static final ObjectMapper ITEM_MAPPER = JsonMapper.builder()
+      .addModule(new Jdk8Module())
+      .addModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      .build();
+
+  private final Integration integration;
+  private final String type;
+  private final ObjectNode settings;
+  private final HttpClient httpClient;
+  private final Set<String> kinds;
+  private final Map<String, ResyncSource<?>> resyncSources;
+  private final List<LifecycleHook> startHooks;
+  private final List<LifecycleHook> stopHooks;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private DefinedIntegration(Integration integration, String type, ObjectNode settings, HttpClient httpClient,
+      Recorder recorder) {
+    this.integration = integration;
+    this.type = type;
+    this.settings = settings;
+    this.httpClient = httpClient;
+    this.kinds = Collections.unmodifiableSet(new LinkedHashSet<>(recorder.kinds));
+    this.resyncSources = Collections.unmodifiableMap(new LinkedHashMap<>(recorder.resyncSources));
+    this.startHooks = List.copyOf(recorder.startHooks);
+    this.stopHooks = List.copyOf(recorder.stopHooks);
+  }
+
+  /**
+   * Calls {@code integration.define} on the calling thread and records what it declared.
+   *
+   * @param integration the integration, e.g. from {@link Integrations#load(String)}
+   * @param settings {@code ocean.integration.config} as a JSON object (already validated against the spec by
+   *     the runtime); null means no settings. It is copied, so later changes by the caller are not seen.
+   * @param httpClient the shared client for 3rd-party calls; owned by the caller, never closed here
+   * @return the recorded declarations; no hook has run yet
+   * @throws InvalidSettingsException when the integration's settings cannot be bound (names the field)
+   * @throws IllegalStateException when {@code define} fails otherwise, naming the integration type
+   */
+  public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient) {
+    Objects.requireNonNull(integration, "integration");
+    Objects.requireNonNull(httpClient, "httpClient");
+    String type = integration.type();
+    if (type == null || type.isBlank()) {
+      throw new IllegalStateException(integration.getClass().getName() + ".type() returned no type");
+    }
+    ObjectNode ownSettings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
+    Recorder recorder = new Recorder(type, ownSettings, httpClient);
+    try {
+      integration.define(recorder);
+    } catch (InvalidSettingsException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("Integration '" + type + "' (" + integration.getClass().getName()
+          + ") failed in define(): " + e.getMessage(), e);
+    } finally {
+      recorder.closed = true;
+    }
+    return new DefinedIntegration(integration, type, ownSettings, httpClient, recorder);
+  }
+
+  /** The integration instance that was defined. */
+  public Integration integration() {
+    return integration;
+  }
+
+  /** The integration's type, as returned by {@link Integration#type()} during {@code define}. */
+  public String type() {
+    return type;
+  }
+
+  /** A copy of the settings the integration was defined with (never null). */
+  public ObjectNode settings() {
+    return settings.deepCopy();
+  }
+
+  /** The shared 3rd-party HTTP client handed to the integration. */
+  public HttpClient httpClient() {
+    return httpClient;
+  }
+
+  /** Every kind the integration declared, in declaration order, including kinds without a resync source. */
+  public Set<String> kinds() {
+    return kinds;
+  }
+
+  /** The resync source of each kind that declared one, in declaration order. Unmodifiable. */
+  public Map<String, ResyncSource<?>> resyncSources() {
+    return resyncSources;
+  }
+
+  /** The resync source of {@code kind}, empty when the integration declared none for it. */
+  public Optional<ResyncSource<?>> resyncSource(String kind) {
+    return Optional.ofNullable(resyncSources.get(kind));
+  }
+
+  /** The start hooks, in the order {@link #start()} runs them. */
+  public List<LifecycleHook> startHooks() {
+    return startHooks;
+  }
+
+  /** The stop hooks, in declaration order ({@link #stop()} runs them in reverse). */
+  public List<LifecycleHook> stopHooks() {
+    return stopHooks;
+  }
+
+  /**
+   * Runs the start hooks once, in declaration order, on the calling thread (the runtime calls it on a thread
+   * reserved for blocking work). Stops at the first failure.
+   *
+   * @throws IllegalStateException when a hook fails (naming the integration and the hook's position, with the
+   *     hook's exception as cause), or when called twice or after {@link #stop()}
+   */
+  public void start() {
+    if (stopped.get()) {
+      throw new IllegalStateException("Integration '" + type + "' is stopped; it cannot start again");
+    }
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("Integration '" + type + "' is already started");
+    }
+    for (int i = 0; i < startHooks.size(); i++) {
+      try {
+        startHooks.get(i).run();
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("Integration '" + type + "': start hook " + (i + 1) + " of "
+            + startHooks.size() + " failed: " + e, e);
+      }
+    }
+  }
+
+  /**
+   * Runs the stop hooks once, in reverse declaration order, on the calling thread. Every hook runs even when an
+   * earlier one fails. Later calls do nothing. Safe to call without {@link #start()}.
+   *
+   * @return the hooks' failures, in the order they happened; empty when all succeeded or on a repeated call.
+   *     The caller logs them: a stop failure must not hide the other hooks' cleanup.
+   */
+  public List<Exception> stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return List.of();
+    }
+    List<Exception> failures = new ArrayList<>();
+    for (int i = stopHooks.size() - 1; i >= 0; i--) {
+      try {
+        stopHooks.get(i).run();
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        failures.add(e);
+      }
+    }
+    return failures;
+  }
+
+  /**
+   * Converts one item produced by a resync source to the JSON the mapping reads: a {@link JsonNode} is returned
+   * as is (no copy), anything else is serialised with Jackson (records, maps, java.time, Optional).
+   *
+   * @throws IllegalArgumentException when the item is null or cannot be serialised, naming the integration
+   */
+  public JsonNode toJson(Object item) {
+    if (item instanceof JsonNode node) {
+      return node;
+    }
+    if (item == null) {
+      throw new IllegalArgumentException("Integration '" + type + "': a resync source produced a null item");
+    }
+    try {
+      return ITEM_MAPPER.valueToTree(item);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Integration '" + type + "': cannot convert an item of type "
+          + item.getClass().getName() + " to JSON: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    // Settings are left out on purpose: they hold secrets.
+    return "DefinedIntegration[type=" + type + ", kinds=" + kinds + "]";
+  }
+
+  /** The {@link IntegrationDefinition} handed to {@code define}; refuses registrations once it returned. */
+  private static final class Recorder implements IntegrationDefinition {
+    private final String type;
+    private final ObjectNode settings;
+    private final HttpClient httpClient;
+    private final Set<String> kinds = new LinkedHashSet<>();
+    private final Map<String, ResyncSource<?>> resyncSources = new LinkedHashMap<>();
+    private final List<LifecycleHook> startHooks = new ArrayList<>();
+    private final List<LifecycleHook> stopHooks = new ArrayList<>();
+    private volatile boolean closed;
+
+    Recorder(String type, ObjectNode settings, HttpClient httpClient) {
+      this.type = type;
+      this.settings = settings;
+      this.httpClient = httpClient;
+    }
+
+    @Override
+    public <T> T settings(Class<T> settingsType) {
+      Objects.requireNonNull(settingsType, "type");
+      return SettingsBinder.bind(type, settings, settingsType);
+    }
+
+    @Override
+    public ObjectNode rawSettings() {
+      return settings.deepCopy();
+    }
+
+    @Override
+    public HttpClient httpClient() {
+      return httpClient;
+    }
+
+    @Override
+    public KindDefinition kind(String kind) {
+      checkOpen("kind");
+      if (kind == null || kind.isBlank()) {
+        throw new IllegalArgumentException("Integration '" + type + "': a kind needs a non-blank name");
+      }
+      kinds.add(kind);
+      return new KindRecorder(this, kind);
+    }
+
+    @Override
+    public void onStart(LifecycleHook hook) {
+      checkOpen("onStart");
+      startHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    @Override
+    public void onStop(LifecycleHook hook) {
+      checkOpen("onStop");
+      stopHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    void checkOpen(String what) {
+      if (closed) {
+        throw new IllegalStateException("Integration '" + type + "': " + what
+            + "() called after define() returned; declarations are only accepted during define()");
+      }
+    }
+  }
+
+  private record KindRecorder(Recorder recorder, String kind) implements KindDefinition {
+    @Override
+    public KindDefinition resync(ResyncSource<?> source) {
+      recorder.checkOpen("resync");
+      recorder.resyncSources.put(kind, Objects.requireNonNull(source, "source"));
+      return this;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The hosting side of the SPI, called by the runtime and by test harnesses, never by integration authors:
+ * discovery ({@link dev.oceanj.spi.host.Integrations}), the recorded declarations of one integration
+ * ({@link dev.oceanj.spi.host.DefinedIntegration}) and its {@code .port} files
+ * ({@link dev.oceanj.spi.host.IntegrationResources}).
+ *
+ * @since 0.1
+ */
+package dev.oceanj.spi.host;

@@ -1,0 +1,267 @@
+package dev.oceanj.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.oceanj.emulator.store.H2Store;
+import dev.oceanj.emulator.store.MemoryStore;
+import dev.oceanj.emulator.store.Store;
+import dev.oceanj.emulator.store.StoredEntity;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * A running Port emulator: a Pekko HTTP server with its own ActorSystem, answering Port's REST API under
+ * {@code /v1} and control calls under {@code /_emulator}. Start one per test (or per test class) with
+ * {@link #start(EmulatorSettings)}; {@link #close()} stops the server and its ActorSystem.
+ *
+ * <pre>{@code
+ * try (PortEmulator port = PortEmulator.start(EmulatorSettings.defaults().withClientId("id").withClientSecret("secret"))) {
+ *   String api = port.baseUrl() + "/v1";
+ *   port.faults().set(Faults.none().withServerErrorRate(0.1));
+ *   port.raiseResyncRequest("my-integration");
+ * }
+ * }</pre>
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class PortEmulator implements AutoCloseable {
+
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final EmulatorSettings settings;
+  private final Store store;
+  private final Counters counters = new Counters();
+  private final FaultControl faults;
+  private final Tokens tokens;
+  private final RateLimiter limiter;
+  private final PortApi api;
+  private final ActorSystem<Void> system;
+  private final ExecutorService workers;
+  private final ServerBinding binding;
+
+  private PortEmulator(EmulatorSettings settings) {
+    this.settings = settings;
+    this.store = settings.dataDir().<Store>map(H2Store::open).orElseGet(MemoryStore::new);
+    this.faults = new FaultControl(settings.faults());
+    this.tokens = new Tokens(settings.clock(), settings.tokenTtl(), settings.organizationId());
+    this.limiter = new RateLimiter(settings.clock(), settings.rateLimits());
+    this.api = new PortApi(store, settings.clock(), counters, settings);
+    ActorSystem<Void> sys = null;
+    ExecutorService pool = null;
+    try {
+      sys = ActorSystem.create(Behaviors.empty(), "port-emulator-" + INSTANCES.incrementAndGet(), pekkoConfig());
+      // A file-backed store blocks on JDBC: keep that off the HTTP dispatcher.
+      pool = store.durable()
+          ? Executors.newFixedThreadPool(8, r -> {
+              Thread t = new Thread(r, "port-emulator-store");
+              t.setDaemon(true);
+              return t;
+            })
+          : null;
+      Materializer mat = Materializer.matFromSystem(sys);
+      HttpFront front = new HttpFront(this, api, tokens, limiter, faults, counters, mat,
+          pool != null ? pool : Runnable::run, settings);
+      this.binding = Http.get(sys).newServerAt(settings.host(), settings.port()).bind(front)
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      if (sys != null) {
+        sys.terminate();
+      }
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+      store.close();
+      throw new IllegalStateException("Port emulator could not bind " + settings.host() + ":" + settings.port()
+          + ": " + e.getMessage(), e);
+    }
+    this.system = sys;
+    this.workers = pool;
+  }
+
+  private static Config pekkoConfig() {
+    return ConfigFactory.parseString(String.join("\n",
+            "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+            "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+            "pekko.loglevel = INFO",
+            "pekko.log-dead-letters = off",
+            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+            "pekko.coordinated-shutdown.terminate-actor-system = on",
+            "pekko.jvm-exit-on-fatal-error = off",
+            "pekko.http.server.server-header = \"port-emulator\"",
+            "pekko.http.server.remote-address-attribute = on",
+            // Bodies up to this size are read so the emulator itself can answer Port's 413 above 1 MiB.
+            "pekko.http.server.parsing.max-content-length = 16m",
+            "pekko.http.server.request-timeout = 120 s",
+            "pekko.http.server.idle-timeout = 300 s",
+            "pekko.http.server.max-connections = 4096",
+            "pekko.http.server.backlog = 1024"))
+        .withFallback(ConfigFactory.defaultReference());
+  }
+
+  /** Starts an emulator and blocks until it is bound. */
+  public static PortEmulator start(EmulatorSettings settings) {
+    return new PortEmulator(settings);
+  }
+
+  /** Starts an emulator with {@link EmulatorSettings#defaults()}. */
+  public static PortEmulator start() {
+    return start(EmulatorSettings.defaults());
+  }
+
+  /** The settings it started with. */
+  public EmulatorSettings settings() {
+    return settings;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** {@code http://host:port}, without {@code /v1}. */
+  public String baseUrl() {
+    String host = binding.localAddress().getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port();
+  }
+
+  /** The storage, for direct inspection. */
+  public Store store() {
+    return store;
+  }
+
+  /** The entities of a blueprint as Port returns them, in identifier order. */
+  public List<JsonNode> entities(String blueprint) {
+    List<JsonNode> out = new ArrayList<>();
+    for (StoredEntity e : store.entities(blueprint)) {
+      out.add(Json.object(e.json()));
+    }
+    return out;
+  }
+
+  /** One entity as Port returns it. */
+  public Optional<JsonNode> entity(String blueprint, String identifier) {
+    StoredEntity e = store.entity(blueprint, identifier);
+    return e == null ? Optional.empty() : Optional.of(Json.object(e.json()));
+  }
+
+  /** The {@code $datasource} recorded for an entity. */
+  public Optional<String> datasource(String blueprint, String identifier) {
+    return Optional.ofNullable(store.entity(blueprint, identifier)).map(StoredEntity::datasource);
+  }
+
+  /** A blueprint as Port returns it. */
+  public Optional<JsonNode> blueprint(String identifier) {
+    return store.document(Store.BLUEPRINTS, identifier).map(Json::object);
+  }
+
+  /** An integration record as Port returns it. */
+  public Optional<JsonNode> integration(String identifier) {
+    return store.document(Store.INTEGRATIONS, identifier).map(Json::object);
+  }
+
+  /** Raw-data examples posted for an integration's kind (the last 100). */
+  public List<JsonNode> examples(String integration, String kind) {
+    return api.examples(integration, kind);
+  }
+
+  /** A snapshot of the counters. */
+  public Counters.Snapshot counters() {
+    return counters.snapshot();
+  }
+
+  /** The fault injection switch. */
+  public FaultControl faults() {
+    return faults;
+  }
+
+  /**
+   * Raises a resync request on an integration, as a user pressing "resync" in Port: the polling trigger sees a new
+   * {@code request.id} at {@code GET /v1/integration/{id}/resync-request}. Returns {@code {id, updatedAt}}.
+   *
+   * @throws IllegalArgumentException when the integration does not exist
+   */
+  public JsonNode raiseResyncRequest(String integrationId) {
+    try {
+      return api.raiseResyncRequest(integrationId).get("request");
+    } catch (PortError e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** Lifetime of tokens issued from now on. */
+  public void tokenTtl(Duration ttl) {
+    tokens.ttl(ttl);
+  }
+
+  /** Invalidates every token issued so far (the next call with one gets 401). */
+  public void expireTokens() {
+    tokens.expireAll();
+  }
+
+  /** Issues a valid token for the configured client, for tests that skip the token call. */
+  public String accessToken() {
+    return tokens.issue(settings.clientId());
+  }
+
+  /** Replaces the rate limits (buckets start full). */
+  public void rateLimits(RateLimits limits) {
+    limiter.set(limits);
+  }
+
+  /** The rate limits in force. */
+  public RateLimits rateLimits() {
+    return limiter.limits();
+  }
+
+  /** Replaces the organization's feature flags. */
+  public void featureFlags(List<String> flags) {
+    api.featureFlags(flags);
+  }
+
+  /** Forgets all data, zeroes the counters and clears faults (settings such as credentials stay). */
+  public void reset() {
+    api.reset();
+    counters.reset();
+    faults.set(Faults.none());
+  }
+
+  /** Stops the server and its ActorSystem and closes the store. Writes are already durable: nothing is flushed. */
+  @Override
+  public void close() {
+    try {
+      binding.terminate(Duration.ofSeconds(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // Terminating anyway below.
+    }
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // The system is shutting down; nothing else to wait for.
+    }
+    if (workers != null) {
+      workers.shutdown();
+    }
+    store.close();
+  }
+
+  @Override
+  public String toString() {
+    return "PortEmulator[" + baseUrl() + ", store=" + (store.durable() ? "h2" : "memory") + "]";
+  }
+}

@@ -1,0 +1,129 @@
+package dev.oceanj.runtime;
+
+import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
+import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code /metrics} registry: Ocean's resync gauges with Ocean's names and labels (ocean-reference.md §11),
+ * plus JVM, process and HTTP metrics, and a few of oceanj's own ({@code oceanj_*}).
+ *
+ * <p>Ocean's gauges, per resource {@code kind="{kind}-{index}"} of the mapping:
+ * <ul>
+ *   <li>{@code object_count{phase="extract",object_count_type="raw_extracted"}}: raw objects fetched;
+ *   <li>{@code object_count{phase="transform",object_count_type="transformed"|"filtered_out"}};
+ *   <li>{@code object_count{phase="load",object_count_type="loaded"|"skipped"|"failed"}}: upserted, unchanged
+ *       (Port already had them), failed;
+ *   <li>{@code object_count{kind="__reconciliation__",phase="delete",object_count_type="deleted"}};
+ *   <li>{@code success{kind,phase="resync"}} 1/0 and {@code duration_seconds{kind="__runtime__",phase="resync"}}.
+ * </ul>
+ * They describe the running resync while one runs and the last finished one afterwards. Thread-safe.
+ */
+public final class OceanMetrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, double[]> gauges = new ConcurrentHashMap<>();
+  private final Set<String> countedResyncs = ConcurrentHashMap.newKeySet();
+
+  /** A registry with the JVM and process binders bound. */
+  public OceanMetrics() {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    gauge("oceanj.resync.running", Tags.empty(), 0);
+  }
+
+  /** The Micrometer registry, for more binders. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of everything. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Updates Ocean's gauges from a running resync's progress. */
+  public void recordProgress(ResyncProgress progress) {
+    gauge("oceanj.resync.running", Tags.empty(), 1);
+    recordKinds(progress.kinds());
+  }
+
+  /**
+   * Updates Ocean's gauges from a finished resync; counts it once in {@code oceanj_resyncs_total} however often
+   * it is recorded.
+   */
+  public void recordFinished(ResyncFinished finished) {
+    gauge("oceanj.resync.running", Tags.empty(), 0);
+    recordKinds(finished.kinds());
+    Tags runtime = Tags.of("kind", "__runtime__", "phase", "resync");
+    gauge("duration_seconds", runtime, finished.duration().toMillis() / 1000.0);
+    gauge("success", runtime, finished.outcome() == Outcome.COMPLETED ? 1 : 0);
+    gauge("object_count", Tags.of("kind", "__reconciliation__", "phase", "delete", "object_count_type", "deleted"),
+        finished.reconciliation().deleted());
+    gauge("oceanj.resync.entities.per.second", Tags.empty(), ResyncSummary.entitiesPerSecond(finished));
+    gauge("oceanj.resync.last.finished.timestamp.seconds", Tags.empty(), finished.finished().toEpochMilli() / 1000.0);
+    if (countedResyncs.add(finished.resyncId())) {
+      Counter.builder("oceanj.resyncs")
+          .description("Finished resyncs by trigger and outcome")
+          .tags("trigger", finished.trigger(), "outcome", finished.outcome().name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry)
+          .increment();
+    }
+  }
+
+  /** Records one HTTP request served; {@code route} is a route template, never a raw path (bounded labels). */
+  public void recordHttp(String method, String route, int status, Duration took) {
+    Timer.builder("http.server.requests")
+        .tags("method", method, "route", route, "status", Integer.toString(status))
+        .register(registry)
+        .record(took);
+  }
+
+  private void recordKinds(List<KindStats> kinds) {
+    for (KindStats k : kinds) {
+      String kind = k.kind() + "-" + k.index();
+      count(kind, "extract", "raw_extracted", k.fetched());
+      count(kind, "transform", "transformed", k.mapped());
+      count(kind, "transform", "filtered_out", k.filteredOut());
+      count(kind, "load", "loaded", k.upserted());
+      count(kind, "load", "skipped", k.unchanged());
+      count(kind, "load", "failed", k.failed());
+      gauge("success", Tags.of("kind", kind, "phase", "resync"), k.error().isPresent() ? 0 : 1);
+    }
+  }
+
+  private void count(String kind, String phase, String type, long value) {
+    gauge("object_count", Tags.of("kind", kind, "phase", phase, "object_count_type", type), value);
+  }
+
+  private void gauge(String name, Tags tags, double value) {
+    String key = name + tags;
+    double[] cell = gauges.computeIfAbsent(key, k -> {
+      double[] holder = new double[1];
+      registry.gauge(name, tags, holder, h -> h[0]);
+      return holder;
+    });
+    cell[0] = value;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.oceanj.runtime.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.actors.resync.ResyncProtocol;
+import dev.oceanj.actors.resync.ResyncProtocol.Status;
+import dev.oceanj.actors.trigger.TriggerInfo;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code GET /status}: the integration, the listener (and the schedule, with the next scheduled resync), the running
+ * resync per kind (fetched, mapped, upserted, unchanged, failed, rate) and the last finished one with its summary.
+ */
+public final class StatusRoutes {
+
+  /** Who runs: fixed facts shown at the top of {@code /status}. */
+  public record RuntimeInfo(String integrationType, String identifier, String version, String listenerType,
+      boolean embeddedPort, String portBaseUrl) {}
+
+  private final RuntimeInfo info;
+  private final ActorRef<ResyncProtocol.Command> supervisor;
+  private final Supplier<CompletionStage<Optional<TriggerInfo>>> listener;
+  private final Supplier<CompletionStage<Optional<TriggerInfo>>> schedule;
+  private final Duration askTimeout;
+  private final Scheduler scheduler;
+  private final Clock clock;
+
+  /**
+   * @param listener describes the connection mode's trigger (empty for modes without one)
+   * @param schedule describes the scheduled resync (empty when none is configured)
+   */
+  public StatusRoutes(
+      RuntimeInfo info,
+      ActorRef<ResyncProtocol.Command> supervisor,
+      Supplier<CompletionStage<Optional<TriggerInfo>>> listener,
+      Supplier<CompletionStage<Optional<TriggerInfo>>> schedule,
+      Duration askTimeout,
+      Scheduler scheduler,
+      Clock clock) {
+    this.info = info;
+    this.supervisor = supervisor;
+    this.listener = listener;
+    this.schedule = schedule;
+    this.askTimeout = askTimeout;
+    this.scheduler = scheduler;
+    this.clock = clock;
+  }
+
+  public Route routes() {
+    return path("status", () -> get(() -> completeWithFuture(status()
+        .thenApply(body -> HttpJson.response(StatusCodes.OK, body))
+        .exceptionally(e -> HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
+            "the integration did not report its status within " + askTimeout)))));
+  }
+
+  /** The status document. */
+  public CompletionStage<ObjectNode> status() {
+    CompletionStage<Status> status = AskPattern.ask(supervisor, ResyncProtocol.GetStatus::new, askTimeout, scheduler);
+    CompletableFuture<Optional<TriggerInfo>> listenerInfo = optional(listener);
+    CompletableFuture<Optional<TriggerInfo>> scheduleInfo = optional(schedule);
+    return status.thenCombine(listenerInfo, (s, l) -> {
+      ObjectNode body = JsonNodeFactory.instance.objectNode();
+      ObjectNode integration = body.putObject("integration");
+      integration.put("type", info.integrationType());
+      integration.put("identifier", info.identifier());
+      integration.put("version", info.version());
+      ObjectNode port = body.putObject("port");
+      port.put("embeddedEmulator", info.embeddedPort());
+      port.put("baseUrl", info.portBaseUrl());
+      ObjectNode listenerNode = l.map(ResyncJson::trigger).orElseGet(() -> JsonNodeFactory.instance.objectNode());
+      listenerNode.put("type", info.listenerType());
+      body.set("listener", listenerNode);
+      body.set("running", s.running().map(p -> ResyncJson.running(p, clock.instant())).orElse(null));
+      body.set("last", s.last().map(ResyncJson::finished).orElse(null));
+      return body;
+    }).thenCombine(scheduleInfo, (body, sched) -> {
+      body.set("schedule", sched.map(ResyncJson::trigger).orElse(null));
+      body.put("nextResync", sched.map(t -> (String) t.details().get("nextResync")).orElse(null));
+      return body;
+    });
+  }
+
+  private static CompletableFuture<Optional<TriggerInfo>> optional(Supplier<CompletionStage<Optional<TriggerInfo>>> s) {
+    try {
+      return s.get().toCompletableFuture().exceptionally(e -> Optional.empty());
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+  }
+}
