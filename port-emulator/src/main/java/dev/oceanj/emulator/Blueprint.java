@@ -69,7 +69,7 @@ record Blueprint(String identifier, ObjectNode json, Map<String, JsonNode> prope
     ObjectNode props = schema.get("properties") instanceof ObjectNode p ? p : schema.putObject("properties");
     ArrayNode req = schema.get("required") instanceof ArrayNode r ? r : schema.putArray("required");
     Map<String, JsonNode> properties = new LinkedHashMap<>();
-    props.fields().forEachRemaining(f -> {
+    props.properties().forEach(f -> {
       String type = f.getValue().path("type").asText("");
       if (!TYPES.contains(type)) {
         throw PortError.invalid("blueprint \"" + id + "\" property \"" + f.getKey() + "\" has type \"" + type
@@ -86,7 +86,7 @@ record Blueprint(String identifier, ObjectNode json, Map<String, JsonNode> prope
     }
     ObjectNode rels = body.get("relations") instanceof ObjectNode r ? r : body.putObject("relations");
     Map<String, Relation> relations = new LinkedHashMap<>();
-    rels.fields().forEachRemaining(f -> {
+    rels.properties().forEach(f -> {
       JsonNode def = f.getValue();
       String target = def.path("target").asText(null);
       if (target == null) {

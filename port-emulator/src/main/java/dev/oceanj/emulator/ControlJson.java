@@ -48,9 +48,7 @@ final class ControlJson {
    */
   static RateLimits rateLimits(JsonNode b, RateLimits current) {
     Map<RouteFamily, Budget> budgets = new EnumMap<>(current.budgets());
-    var it = b.path("budgets").fields();
-    while (it.hasNext()) {
-      var f = it.next();
+    for (var f : b.path("budgets").properties()) {
       RouteFamily family;
       try {
         family = RouteFamily.valueOf(f.getKey());

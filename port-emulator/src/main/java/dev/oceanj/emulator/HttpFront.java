@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -95,11 +95,19 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
 
   @Override
   public CompletionStage<HttpResponse> apply(HttpRequest req) {
-    String traceId = UUID.randomUUID().toString();
+    String traceId = traceId();
     var contentLength = req.entity().getContentLengthOption();
     if (contentLength.isPresent() && contentLength.getAsLong() > MAX_BODY_BYTES) {
       req.discardEntityBytes(materializer);
       return CompletableFuture.completedFuture(tooLarge(traceId));
+    }
+    if (req.entity() instanceof HttpEntity.Strict strict) {
+      // Bodies that arrived whole (most of them) skip materialising a stream.
+      try {
+        return handle(req, strict.getData().toArray(), traceId);
+      } catch (RuntimeException e) {
+        return CompletableFuture.completedFuture(json(500, error("internal_error", "emulator failure: " + e), traceId));
+      }
     }
     return req.entity().toStrict(BODY_READ_TIMEOUT_MS, MAX_BODY_BYTES, materializer)
         .thenCompose(strict -> handle(req, strict.getData().toArray(), traceId))
@@ -110,6 +118,12 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
           }
           return json(500, error("internal_error", "emulator failure: " + cause), traceId);
         });
+  }
+
+  private static String traceId() {
+    // Not security relevant: a cheap random id instead of UUID.randomUUID(), which contends on SecureRandom.
+    var r = java.util.concurrent.ThreadLocalRandom.current();
+    return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
   }
 
   private HttpResponse tooLarge(String traceId) {

@@ -94,7 +94,7 @@ final class Json {
 
   /** Deep merge of {@code patch} into {@code target}: objects merge key by key, anything else replaces. */
   static void deepMerge(ObjectNode target, JsonNode patch) {
-    patch.fields().forEachRemaining(f -> {
+    patch.properties().forEach(f -> {
       JsonNode existing = target.get(f.getKey());
       if (existing instanceof ObjectNode eo && f.getValue() instanceof ObjectNode) {
         deepMerge(eo, f.getValue());

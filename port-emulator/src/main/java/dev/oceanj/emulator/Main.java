@@ -91,6 +91,8 @@ public final class Main implements Callable<Integer> {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "oceanj-port-emulator-logback.xml");
     }
+    // Initialise logging before Pekko starts logging from its own threads (avoids SLF4J's replay warning).
+    org.slf4j.LoggerFactory.getLogger(Main.class).debug("starting");
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")
         || Arrays.asList(args).contains("--version") || Arrays.asList(args).contains("-V")) {

@@ -314,7 +314,13 @@ final class PortApi {
   ObjectNode upsertOne(String bpId, JsonNode raw, WriteOptions opt, String datasource, String user) {
     Blueprint bp = blueprint(bpId);
     try {
-      Written w = write(bp, raw, opt, datasource, user);
+      Prepared p = prepare(bp, raw);
+      Written w = withLocks(p.lockKeys(bp), () -> {
+        Map<String, StoredEntity> pending = new LinkedHashMap<>();
+        Written written = apply(bp, p, opt, datasource, user, pending);
+        flush(pending);
+        return written;
+      });
       ObjectNode out = Json.ok();
       out.set("entity", w.entity());
       out.put("created", w.created());
@@ -325,7 +331,11 @@ final class PortApi {
     }
   }
 
-  /** Bulk upsert: {@code {ok, entities:[{index, identifier, created}], errors:[…]}}; 207 when some fail. */
+  /**
+   * Bulk upsert: {@code {ok, entities:[{index, identifier, created}], errors:[…]}}; 207 when some fail. The entities
+   * of one request are applied under one set of locks and written to the store in one step (one transaction for
+   * H2); later entities see earlier ones of the same request.
+   */
   ObjectNode upsertBulk(String bpId, JsonNode body, WriteOptions opt, String datasource, String user) {
     Blueprint bp = blueprint(bpId);
     JsonNode entities = body.get("entities");
@@ -339,18 +349,42 @@ final class PortApi {
       throw PortError.invalid("\"entities\" holds " + list.size() + " entities; at most " + MAX_BULK_UPSERT
           + " are allowed per request");
     }
+    int n = list.size();
+    Prepared[] prepared = new Prepared[n];
+    Object[] outcome = new Object[n];
+    List<String> lockKeys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      try {
+        prepared[i] = prepare(bp, list.get(i));
+        lockKeys.addAll(prepared[i].lockKeys(bp));
+      } catch (PortError e) {
+        outcome[i] = e;
+      }
+    }
+    withLocks(lockKeys, () -> {
+      Map<String, StoredEntity> pending = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        if (prepared[i] != null) {
+          try {
+            outcome[i] = apply(bp, prepared[i], opt, datasource, user, pending);
+          } catch (PortError e) {
+            outcome[i] = e;
+          }
+        }
+      }
+      flush(pending);
+    });
     ObjectNode out = Json.ok();
     ArrayNode ok = out.putArray("entities");
     ArrayNode errors = out.putArray("errors");
-    for (int i = 0; i < list.size(); i++) {
-      JsonNode raw = list.get(i);
-      try {
-        Written w = write(bp, raw, opt, datasource, user);
+    for (int i = 0; i < n; i++) {
+      if (outcome[i] instanceof Written w) {
         ok.addObject().put("index", i).put("identifier", w.identifier()).put("created", w.created())
             .putNull("additionalData");
-      } catch (PortError e) {
+      } else {
+        PortError e = (PortError) outcome[i];
         counters.entityError();
-        JsonNode id = raw.path("identifier");
+        JsonNode id = list.get(i).path("identifier");
         errors.addObject().put("index", i).put("identifier", id.isTextual() ? id.asText() : "unknown")
             .put("statusCode", e.status).put("error", e.error).put("message", e.getMessage());
       }
@@ -358,7 +392,18 @@ final class PortApi {
     return out;
   }
 
-  private Written write(Blueprint bp, JsonNode raw, WriteOptions opt, String datasource, String user) {
+  /** An entity checked and resolved outside the locks: everything that does not depend on its stored state. */
+  private record Prepared(String id, JsonNode title, JsonNode icon, JsonNode team, JsonNode propsNode,
+      Map<String, JsonNode> incomingRelations, Set<String> incomingTargets) {
+
+    List<String> lockKeys(Blueprint bp) {
+      List<String> keys = new ArrayList<>(incomingTargets);
+      keys.add(StoredEntity.key(bp.identifier(), id));
+      return keys;
+    }
+  }
+
+  private Prepared prepare(Blueprint bp, JsonNode raw) {
     if (!(raw instanceof ObjectNode in)) {
       throw PortError.invalid("an entity must be a JSON object");
     }
@@ -377,93 +422,119 @@ final class PortApi {
     Map<String, JsonNode> incomingRelations = resolveRelations(bp, id, relsNode);
     Set<String> incomingTargets = new LinkedHashSet<>();
     incomingRelations.forEach((name, v) -> targetKeys(bp.relations().get(name), v, incomingTargets));
+    return new Prepared(id, title, icon, team, propsNode, incomingRelations, incomingTargets);
+  }
 
-    List<String> lockKeys = new ArrayList<>(incomingTargets);
-    lockKeys.add(StoredEntity.key(bp.identifier(), id));
-    return withLocks(lockKeys, () -> {
-      StoredEntity existing = store.entity(bp.identifier(), id);
-      if (existing != null && !opt.upsert()) {
-        throw new PortError(409, "identifier_taken", "entity \"" + id + "\" of blueprint \"" + bp.identifier()
-            + "\" already exists (use upsert=true)");
+  private StoredEntity lookup(Map<String, StoredEntity> pending, String bp, String id) {
+    StoredEntity p = pending.get(StoredEntity.key(bp, id));
+    return p != null ? p : store.entity(bp, id);
+  }
+
+  /** Writes what a request produced in one store step, then counts it. Callers hold the entities' locks. */
+  private void flush(Map<String, StoredEntity> pending) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<StoredEntity> writes = new ArrayList<>(pending.values());
+    boolean[] created = new boolean[writes.size()];
+    for (int i = 0; i < created.length; i++) {
+      created[i] = store.entity(writes.get(i).blueprint(), writes.get(i).identifier()) == null;
+    }
+    store.write(writes, List.of());
+    for (boolean c : created) {
+      counters.entityWritten(c);
+    }
+  }
+
+  /** Applies a prepared entity against the stored (or pending) state; adds its writes to {@code pending}. */
+  private Written apply(Blueprint bp, Prepared prep, WriteOptions opt, String datasource, String user,
+      Map<String, StoredEntity> pending) {
+    String id = prep.id();
+    JsonNode title = prep.title();
+    JsonNode icon = prep.icon();
+    JsonNode team = prep.team();
+    JsonNode propsNode = prep.propsNode();
+    Map<String, JsonNode> incomingRelations = prep.incomingRelations();
+    Set<String> incomingTargets = prep.incomingTargets();
+    StoredEntity existing = lookup(pending, bp.identifier(), id);
+    if (existing != null && !opt.upsert()) {
+      throw new PortError(409, "identifier_taken", "entity \"" + id + "\" of blueprint \"" + bp.identifier()
+          + "\" already exists (use upsert=true)");
+    }
+    ObjectNode previous = existing == null ? null : Json.object(existing.json());
+    boolean merge = previous != null && opt.merge();
+    ObjectNode properties = merge ? (ObjectNode) previous.get("properties").deepCopy() : Json.MAPPER.createObjectNode();
+    if (propsNode instanceof ObjectNode p) {
+      p.properties().forEach(f -> properties.set(f.getKey(), f.getValue()));
+    }
+    ObjectNode relations = Json.MAPPER.createObjectNode();
+    if (merge) {
+      previous.get("relations").properties().forEach(f -> relations.set(f.getKey(), f.getValue()));
+    }
+    incomingRelations.forEach(relations::set);
+    for (Blueprint.Relation r : bp.relations().values()) {
+      if (!relations.has(r.name())) {
+        relations.set(r.name(), r.many() ? Json.MAPPER.createArrayNode() : NullNode.getInstance());
       }
-      ObjectNode previous = existing == null ? null : Json.object(existing.json());
-      boolean merge = previous != null && opt.merge();
-      ObjectNode properties = merge ? (ObjectNode) previous.get("properties").deepCopy() : Json.MAPPER.createObjectNode();
-      if (propsNode instanceof ObjectNode p) {
-        p.fields().forEachRemaining(f -> properties.set(f.getKey(), f.getValue()));
+    }
+    properties.properties().forEach(f -> bp.checkProperty(f.getKey(), f.getValue()));
+    for (String req : bp.required()) {
+      JsonNode v = properties.get(req);
+      if (v == null || v.isNull()) {
+        throw PortError.invalid("entity \"" + id + "\" lacks required property \"" + req + "\" of blueprint \""
+            + bp.identifier() + "\"");
       }
-      ObjectNode relations = Json.MAPPER.createObjectNode();
-      if (merge) {
-        previous.get("relations").fields().forEachRemaining(f -> relations.set(f.getKey(), f.getValue()));
+    }
+    Set<String> allTargets = new LinkedHashSet<>();
+    for (Blueprint.Relation r : bp.relations().values()) {
+      JsonNode v = relations.get(r.name());
+      if (r.required() && (v.isNull() || (v.isArray() && v.isEmpty()))) {
+        throw PortError.invalid("entity \"" + id + "\" lacks required relation \"" + r.name() + "\" of blueprint \""
+            + bp.identifier() + "\"");
       }
-      incomingRelations.forEach(relations::set);
-      for (Blueprint.Relation r : bp.relations().values()) {
-        if (!relations.has(r.name())) {
-          relations.set(r.name(), r.many() ? Json.MAPPER.createArrayNode() : NullNode.getInstance());
+      targetKeys(r, v, allTargets);
+    }
+    // Drop relations that no longer exist in the blueprint (it may have been patched since the entity was written).
+    relations.retain(new ArrayList<>(bp.relations().keySet()));
+    long now = clock.millis();
+    String ds = intern(datasource);
+    List<StoredEntity> stubs = new ArrayList<>();
+    for (String target : incomingTargets) {
+      String tbp = StoredEntity.blueprintOf(target);
+      String tid = StoredEntity.identifierOf(target);
+      boolean self = tbp.equals(bp.identifier()) && tid.equals(id);
+      if (!self && lookup(pending, tbp, tid) == null) {
+        if (!opt.createMissingRelated()) {
+          throw PortError.notFound("not_found", "entity \"" + id + "\" relates to \"" + tid + "\" of blueprint \""
+              + tbp + "\", which does not exist (create_missing_related_entities=false)");
         }
+        stubs.add(stub(tbp, tid, ds, user, now));
       }
-      properties.fields().forEachRemaining(f -> bp.checkProperty(f.getKey(), f.getValue()));
-      for (String req : bp.required()) {
-        JsonNode v = properties.get(req);
-        if (v == null || v.isNull()) {
-          throw PortError.invalid("entity \"" + id + "\" lacks required property \"" + req + "\" of blueprint \""
-              + bp.identifier() + "\"");
-        }
-      }
-      Set<String> allTargets = new LinkedHashSet<>();
-      for (Blueprint.Relation r : bp.relations().values()) {
-        JsonNode v = relations.get(r.name());
-        if (r.required() && (v.isNull() || (v.isArray() && v.isEmpty()))) {
-          throw PortError.invalid("entity \"" + id + "\" lacks required relation \"" + r.name() + "\" of blueprint \""
-              + bp.identifier() + "\"");
-        }
-        targetKeys(r, v, allTargets);
-      }
-      // Drop relations that no longer exist in the blueprint (it may have been patched since the entity was written).
-      relations.retain(new ArrayList<>(bp.relations().keySet()));
-      long now = clock.millis();
-      String ds = intern(datasource);
-      List<StoredEntity> stubs = new ArrayList<>();
-      for (String target : incomingTargets) {
-        String tbp = StoredEntity.blueprintOf(target);
-        String tid = StoredEntity.identifierOf(target);
-        boolean self = tbp.equals(bp.identifier()) && tid.equals(id);
-        if (!self && store.entity(tbp, tid) == null) {
-          if (!opt.createMissingRelated()) {
-            throw PortError.notFound("not_found", "entity \"" + id + "\" relates to \"" + tid + "\" of blueprint \""
-                + tbp + "\", which does not exist (create_missing_related_entities=false)");
-          }
-          stubs.add(stub(tbp, tid, ds, user, now));
-        }
-      }
-      ObjectNode entity = Json.MAPPER.createObjectNode();
-      entity.put("identifier", id);
-      entity.set("title", title != null ? title : merge ? previous.get("title") : NullNode.getInstance());
-      entity.set("icon", icon != null ? icon : merge ? previous.get("icon") : NullNode.getInstance());
-      entity.put("blueprint", bp.identifier());
-      entity.set("team", team != null ? team : merge ? previous.get("team") : Json.MAPPER.createArrayNode());
-      entity.set("properties", properties);
-      entity.set("relations", relations);
-      // Port bumps updatedAt on every accepted upsert, even when nothing changed; the resync's `before` filter
-      // relies on it, so an unchanged entity seen by a resync is not reconciled away.
-      long createdAt = existing == null ? now : existing.createdAt();
-      entity.put("createdAt", Json.iso(createdAt));
-      entity.put("createdBy", previous == null ? user : previous.path("createdBy").asText(user));
-      entity.put("updatedAt", Json.iso(now));
-      entity.put("updatedBy", user);
-      if (opt.validationOnly()) {
-        return new Written(id, existing == null, entity);
-      }
-      List<StoredEntity> writes = new ArrayList<>(stubs.size() + 1);
-      writes.addAll(stubs);
-      writes.add(new StoredEntity(bp.identifier(), id, ds, createdAt, now, new ArrayList<>(allTargets), Json.bytes(entity)));
-      store.write(writes, List.of());
-      for (int i = 0; i < stubs.size(); i++) {
-        counters.entityWritten(true);
-      }
-      counters.entityWritten(existing == null);
+    }
+    ObjectNode entity = Json.MAPPER.createObjectNode();
+    entity.put("identifier", id);
+    entity.set("title", title != null ? title : merge ? previous.get("title") : NullNode.getInstance());
+    entity.set("icon", icon != null ? icon : merge ? previous.get("icon") : NullNode.getInstance());
+    entity.put("blueprint", bp.identifier());
+    entity.set("team", team != null ? team : merge ? previous.get("team") : Json.MAPPER.createArrayNode());
+    entity.set("properties", properties);
+    entity.set("relations", relations);
+    // Port bumps updatedAt on every accepted upsert, even when nothing changed; the resync's `before` filter
+    // relies on it, so an unchanged entity seen by a resync is not reconciled away.
+    long createdAt = existing == null ? now : existing.createdAt();
+    entity.put("createdAt", Json.iso(createdAt));
+    entity.put("createdBy", previous == null ? user : previous.path("createdBy").asText(user));
+    entity.put("updatedAt", Json.iso(now));
+    entity.put("updatedBy", user);
+    if (opt.validationOnly()) {
       return new Written(id, existing == null, entity);
-    });
+    }
+    for (StoredEntity stub : stubs) {
+      pending.put(stub.key(), stub);
+    }
+    StoredEntity stored = new StoredEntity(bp.identifier(), id, ds, createdAt, now, new ArrayList<>(allTargets), Json.bytes(entity));
+    pending.put(stored.key(), stored);
+    return new Written(id, existing == null, entity);
   }
 
   private String intern(String datasource) {
@@ -549,9 +620,7 @@ final class PortApi {
     if (rels == null || rels.isNull()) {
       return out;
     }
-    var it = rels.fields();
-    while (it.hasNext()) {
-      var f = it.next();
+    for (var f : rels.properties()) {
       String name = f.getKey();
       JsonNode v = f.getValue();
       Blueprint.Relation def = bp.relations().get(name);
@@ -845,7 +914,7 @@ final class PortApi {
     rec.put("incrementalSyncEnabled", false);
     rec.put("arePortResourcesInitialized", false);
     rec.putNull("resyncState");
-    in.fields().forEachRemaining(f -> rec.set(f.getKey(), f.getValue()));
+    in.properties().forEach(f -> rec.set(f.getKey(), f.getValue()));
     if (rec.get("config").isNull()) {
       rec.putObject("config");
     }
@@ -861,7 +930,7 @@ final class PortApi {
     if (!body.isObject()) {
       throw PortError.invalid("integration patch must be a JSON object");
     }
-    body.fields().forEachRemaining(f -> {
+    body.properties().forEach(f -> {
       if (!f.getKey().equals("installationId") && !f.getKey().equals("identifier")) {
         rec.set(f.getKey(), f.getValue());
       }
@@ -951,7 +1020,19 @@ final class PortApi {
   // ------------------------------------------------------------------------------------------------------- locks
 
   private <T> T withLocks(Collection<String> keys, java.util.function.Supplier<T> work) {
-    int[] stripes = keys.stream().mapToInt(k -> (k.hashCode() & 0x7fffffff) % STRIPES).distinct().sorted().toArray();
+    int[] all = new int[keys.size()];
+    int n = 0;
+    for (String k : keys) {
+      all[n++] = (k.hashCode() & 0x7fffffff) % STRIPES;
+    }
+    java.util.Arrays.sort(all);
+    int distinct = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == 0 || all[i] != all[i - 1]) {
+        all[distinct++] = all[i];
+      }
+    }
+    int[] stripes = distinct == n ? all : java.util.Arrays.copyOf(all, distinct);
     int taken = 0;
     try {
       for (int s : stripes) {

@@ -99,8 +99,15 @@ public final class PortEmulator implements AutoCloseable {
             "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
             "pekko.coordinated-shutdown.terminate-actor-system = on",
             "pekko.jvm-exit-on-fatal-error = off",
+            // Request handling is short and non-blocking (blocking JDBC runs on its own pool): as many threads as
+            // cores, so idle dispatcher threads do not burn CPU spinning between requests.
+            "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = 2",
+            "pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor = 1.0",
+            "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 8",
             "pekko.http.server.server-header = \"port-emulator\"",
             "pekko.http.server.remote-address-attribute = on",
+            // Ocean's User-Agent (port-ocean/type/version/id/exporter) is not RFC 9110 product syntax; it is kept raw.
+            "pekko.http.server.parsing.illegal-header-warnings = off",
             // Bodies up to this size are read so the emulator itself can answer Port's 413 above 1 MiB.
             "pekko.http.server.parsing.max-content-length = 16m",
             "pekko.http.server.request-timeout = 120 s",

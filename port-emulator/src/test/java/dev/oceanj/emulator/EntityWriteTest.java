@@ -143,6 +143,23 @@ class EntityWriteTest {
   }
 
   @Test
+  void laterEntitiesOfABulkSeeEarlierOnes() {
+    var body = Fixtures.bulk(
+        Api.parse("{'identifier':'app','properties':{'language':'go'},'relations':{'deps':['lib']}}"),
+        Api.parse("{'identifier':'lib','title':'Lib','properties':{'language':'java','replicas':2}}"),
+        Api.parse("{'identifier':'lib','properties':{'public':true}}"));
+    var r = api.post(BULK, body);
+    assertEquals(200, r.status(), r.toString());
+    assertTrue(r.body().at("/entities/1/created").asBoolean() == false, "lib already exists as a stub from entity 0");
+    JsonNode lib = port.entity("service", "lib").orElseThrow();
+    assertEquals("Lib", lib.get("title").asText(), "the real entity replaced the stub, not the other way round");
+    assertEquals(2, lib.at("/properties/replicas").asInt());
+    assertTrue(lib.at("/properties/public").asBoolean(), "the third entry merged into the second");
+    assertEquals(2, port.entities("service").size());
+    assertEquals(2, port.counters().entitiesWritten());
+  }
+
+  @Test
   void bulkOfMoreThan20IsRejectedWhole() {
     List<JsonNode> list = new ArrayList<>();
     for (int i = 0; i < 21; i++) {

@@ -74,6 +74,11 @@ final class Leaf {
     return expression;
   }
 
+  /** The compiled jq program (what the fast path defers to). */
+  JqProgram program() {
+    return program;
+  }
+
   /** Whether this leaf is evaluated natively. */
   boolean fast() {
     return constant != null || path != null;

@@ -15,7 +15,9 @@ public sealed interface MapResult {
    * @param entity the body Port's (bulk) upsert receives: {@code identifier}, and {@code title}, {@code icon},
    *     {@code team}, {@code properties}, {@code relations} when the mapping has them; a field that failed or
    *     yielded nothing is {@code null}, as in Ocean; search queries are objects with their leaves evaluated.
-   *     There is no {@code blueprint} key: the blueprint is the URL path. Owned by the caller.
+   *     There is no {@code blueprint} key: the blueprint is the URL path. The objects the mapping builds are new
+   *     for each item, but values taken from the item (e.g. the object {@code .department} yields) are the item's
+   *     own nodes, not copies: treat the entity as read-only, or deep-copy before changing it.
    * @param blueprint the blueprint's identifier
    * @param identifier the identifier as text, or null when it is a search query (Port resolves it)
    * @param misconfigured field path (e.g. {@code properties.url}) to its expression, for every field that

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.oceanj.core.port.PortTransport.Call;
 import dev.oceanj.core.port.PortTransport.Reply;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -160,17 +159,25 @@ public final class HttpPortClient implements PortClient {
   /** Sends one packed request; fills {@code outcomes} at the given indices (distinct per request, so no race). */
   private CompletableFuture<Void> sendBulk(String blueprint, List<Integer> indices, List<ObjectNode> entities,
       byte[][] bytes, UpsertOptions options, EntityOutcome[] outcomes) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(BULK_PREFIX);
+    int size = BULK_PREFIX.length + BULK_SUFFIX.length + indices.size() - 1;
+    for (int i : indices) {
+      size += bytes[i].length;
+    }
+    // The entities are serialized once; the body is their bytes joined, copied once into an array of exact size.
+    byte[] body = new byte[size];
+    int at = 0;
+    System.arraycopy(BULK_PREFIX, 0, body, at, BULK_PREFIX.length);
+    at += BULK_PREFIX.length;
     for (int k = 0; k < indices.size(); k++) {
       if (k > 0) {
-        body.write(',');
+        body[at++] = ',';
       }
-      body.writeBytes(bytes[indices.get(k)]);
+      byte[] e = bytes[indices.get(k)];
+      System.arraycopy(e, 0, body, at, e.length);
+      at += e.length;
     }
-    body.writeBytes(BULK_SUFFIX);
-    Call call = write("POST", "/v1/blueprints/" + seg(blueprint) + "/entities/bulk", upsertQuery(options),
-        body.toByteArray());
+    System.arraycopy(BULK_SUFFIX, 0, body, at, BULK_SUFFIX.length);
+    Call call = write("POST", "/v1/blueprints/" + seg(blueprint) + "/entities/bulk", upsertQuery(options), body);
     return transport.send(call).thenCompose(reply -> {
       if (reply.ok()) {
         readBulkReply(call, reply, indices, entities, outcomes);

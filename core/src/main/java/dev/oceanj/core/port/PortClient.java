@@ -32,8 +32,12 @@ public interface PortClient extends AutoCloseable {
   // ---- entities ----------------------------------------------------------------------------------------
 
   /**
-   * Bulk-upserts up to 20 entities of one blueprint (body ≤ 1 MiB). Per-entity outcomes come back by index;
-   * a partial failure (HTTP 207) completes normally. A 413 is cured by splitting the batch.
+   * Bulk-upserts entities of one blueprint. Per-entity outcomes come back by index, one per entity, in order; a
+   * partial failure (HTTP 207) completes normally. Requests hold at most 20 entities and 1 MiB (from the real
+   * serialized bytes), so a longer list goes out as several requests; a 413 is cured by splitting the batch, and an
+   * entity too large on its own is reported without being sent. A request Port refuses as a whole with a 4xx
+   * (unknown blueprint, 422…) gives each of its entities that error; a failure retries did not cure (5xx,
+   * connection) fails the stage, though other requests of the same call may have landed (upserts are idempotent).
    */
   CompletionStage<BulkUpsertResult> bulkUpsert(String blueprint, List<ObjectNode> entities, UpsertOptions options);
 

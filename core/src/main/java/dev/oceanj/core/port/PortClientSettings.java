@@ -2,6 +2,7 @@ package dev.oceanj.core.port;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.oceanj.core.config.PortSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -97,6 +98,28 @@ public record PortClientSettings(
     }
   }
 
+  /**
+   * The client settings of the runtime's validated {@code ocean.port} settings.
+   *
+   * @throws IllegalArgumentException when they hold no credentials (the runtime then talks to its embedded emulator:
+   *     use {@link #from(PortSettings, URI, String, String)})
+   */
+  public static PortClientSettings from(PortSettings port) {
+    PortSettings.Credentials c = port.credentials().orElseThrow(() -> new IllegalArgumentException(
+        "ocean.port.client-id and ocean.port.client-secret are not set"));
+    return from(port, port.baseUrl(), c.clientId(), c.clientSecret().reveal());
+  }
+
+  /** The client settings of {@code ocean.port}, aimed at {@code baseUrl} with these credentials (the emulator's). */
+  public static PortClientSettings from(PortSettings port, URI baseUrl, String clientId, String clientSecret) {
+    PortSettings.Retry r = port.retry();
+    PortSettings.RateLimit l = port.rateLimit();
+    return new PortClientSettings(baseUrl, clientId, clientSecret, port.tokenRefreshSkew(), port.requestTimeout(),
+        Duration.ofSeconds(10), port.maxConnections(),
+        new RetrySettings(r.maxAttempts(), r.baseDelay(), r.maxDelay(), r.jitter()),
+        new RateLimitSettings(l.enabled(), l.requestsPer5Min(), l.burst(), l.liveEventsReservedShare()));
+  }
+
   private static String requiredString(Config p, String root, String key) {
     if (!p.hasPath(key) || p.getString(key).isBlank()) {
       throw new IllegalArgumentException(root + "." + key + " is not set");
@@ -164,8 +187,8 @@ public record PortClientSettings(
       }
       requirePositive("retry.base-delay", baseDelay, true);
       requirePositive("retry.max-delay", maxDelay, true);
-      if (!(jitter >= 0.0 && jitter < 1.0)) {
-        throw new IllegalArgumentException("ocean.port.retry.jitter must be within [0, 1), was " + jitter);
+      if (!(jitter >= 0.0 && jitter <= 1.0)) {
+        throw new IllegalArgumentException("ocean.port.retry.jitter must be within [0, 1], was " + jitter);
       }
     }
 
@@ -198,6 +221,11 @@ public record PortClientSettings(
     /** Port's entities API budget, a fifth of it reserved for live events. */
     public static RateLimitSettings defaults() {
       return new RateLimitSettings(true, 35_000, 3_500, 0.2);
+    }
+
+    /** A copy with another live-events share. */
+    public RateLimitSettings withShare(double share) {
+      return new RateLimitSettings(enabled, requestsPer5Min, burst, share);
     }
 
     /** Steady rate in requests per second. */

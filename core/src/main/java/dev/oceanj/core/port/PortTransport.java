@@ -133,7 +133,10 @@ final class PortTransport implements AutoCloseable {
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER)
-        .executor(executor)
+        // The JDK client hops to its executor for every read and write event; running those steps on its selector
+        // thread instead saves most of the client's CPU per request. Nothing of ours that runs there blocks, and
+        // callers' continuations are moved to the pool in send().
+        .executor(Runnable::run)
         .build();
     this.tokens = new AccessTokens(this::fetchToken, settings.tokenRefreshSkew(), System::nanoTime, mapper);
     this.permits = new Permits(settings.maxConnections());
@@ -151,7 +154,8 @@ final class PortTransport implements AutoCloseable {
   CompletableFuture<Reply> send(Call call) {
     CompletableFuture<Reply> result = new CompletableFuture<>();
     attempt(call, 0, result);
-    return result;
+    // Callers' continuations must never run on the HTTP selector thread.
+    return result.whenCompleteAsync((r, e) -> { }, executor);
   }
 
   /** The error a failed call completes with. The token endpoint's body is not recorded. */

@@ -53,6 +53,18 @@ public final class WriteLimiter implements AutoCloseable {
   public record Stats(long acquired, long delayed, Duration totalWait, Duration maxWait, long pauses) {}
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  /**
+   * The bucket refills this much slower than the budget. Port's clock and ours tick differently (whole
+   * milliseconds there), so a client refilling at exactly Port's rate meets an empty bucket now and then; 2 % is
+   * enough to stay behind Port's refill and keeps 98 % of the budget.
+   */
+  static final double RATE_MARGIN = 0.98;
+  /**
+   * The bucket holds the burst minus what refills in this long. Our token is taken when a request leaves, Port's
+   * when it arrives; if Port's bucket is full meanwhile, its refill of that gap is lost while ours is not, and after
+   * a full burst we would be that many tokens ahead. A quarter second covers a slow round trip.
+   */
+  static final double IN_FLIGHT_ALLOWANCE_SECONDS = 0.25;
 
   private final boolean enabled;
   private final LongSupplier nanoClock;
@@ -60,11 +72,11 @@ public final class WriteLimiter implements AutoCloseable {
   private final boolean ownsScheduler;
   private final double reserveShare;
   private final double configuredPerNano;
+  private final double globalCapacity;
+  private final double resyncCapacity;
 
   // All state below is guarded by `this`; completions happen outside the lock.
   private double perNano;
-  private double globalCapacity;
-  private double resyncCapacity;
   private double globalTokens;
   private double resyncTokens;
   private long lastRefill;
@@ -89,10 +101,10 @@ public final class WriteLimiter implements AutoCloseable {
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
     this.reserveShare = s.liveEventsReservedShare();
-    this.configuredPerNano = s.perSecond() / NANOS_PER_SECOND;
+    this.configuredPerNano = s.perSecond() * RATE_MARGIN / NANOS_PER_SECOND;
     this.perNano = configuredPerNano;
-    this.globalCapacity = s.burst();
-    this.resyncCapacity = Math.max(1.0, s.burst() * (1.0 - reserveShare));
+    this.globalCapacity = Math.max(1.0, s.burst() - Math.floor(s.perSecond() * IN_FLIGHT_ALLOWANCE_SECONDS));
+    this.resyncCapacity = Math.max(1.0, globalCapacity * (1.0 - reserveShare));
     this.globalTokens = globalCapacity;
     this.resyncTokens = resyncCapacity;
     this.lastRefill = nanoClock.getAsLong();
@@ -168,7 +180,7 @@ public final class WriteLimiter implements AutoCloseable {
       if (limit.isPresent() && limit.getAsLong() > 0 && periodSeconds.isPresent()) {
         long period = periodSeconds.getAsLong();
         if (period > 0) {
-          double portPerNano = (double) limit.getAsLong() / period / NANOS_PER_SECOND;
+          double portPerNano = (double) limit.getAsLong() / period * RATE_MARGIN / NANOS_PER_SECOND;
           // Never faster than configured, never faster than Port says: a lower Port limit wins.
           perNano = Math.min(configuredPerNano, portPerNano);
         }

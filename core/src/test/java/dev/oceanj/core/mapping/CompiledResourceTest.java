@@ -248,4 +248,27 @@ class CompiledResourceTest {
     assertSame(MapResult.FILTERED_OUT, r.map(json("{\"id\":\"x\"}")));
     assertEquals("x", ((MapResult.Mapped) r.mapIgnoringSelector(json("{\"id\":\"x\"}"))).identifier());
   }
+
+  @Test
+  void mapsConcurrentlyWithTheSameResultsAsSequentially() throws Exception {
+    CompiledResource r = resource("{identifier: .id, title: '.name | ascii_downcase', blueprint: '\"b\"',"
+        + " properties: {n: .n, missing: .nope}, relations: {d: .d.id}}");
+    List<JsonNode> items = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      items.add(json("{\"id\":\"i" + i + "\",\"name\":\"N" + i + "\",\"n\":" + i + ",\"d\":{\"id\":\"d" + (i % 7) + "\"}}"));
+    }
+    List<MapResult> expected = items.stream().map(r::map).toList();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<List<MapResult>>> runs = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        runs.add(pool.submit(() -> items.stream().map(r::map).toList()));
+      }
+      for (var run : runs) {
+        assertEquals(expected, run.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -32,6 +32,9 @@ class LeafFastPathTest {
       "{\"_x9\": {\"y\": 1}}", "{\"department\": {\"name\": \"R&D\"}}", "{\"department\": 5}",
       "{\"address\": {\"lines\": []}}", "{\"address\": {\"lines\": \"x\"}}", "{\"address\": null}");
 
+  /** Cheap pre-filter of the shapes a fast path can have, so that the test does not compile every case. */
+  private static final java.util.regex.Pattern FAST_SHAPE = java.util.regex.Pattern.compile("\\s*[.\"'a-z][^|()\\\\]*");
+
   @Test
   void fastPathsAreRecognised() {
     for (String e : FAST) {
@@ -106,5 +109,41 @@ class LeafFastPathTest {
         return a;
       }
     }
+  }
+
+  /** Every case of the Ocean conformance data whose expression takes a fast path: same answer as the jq engine. */
+  @Test
+  void fastPathsEqualJqOnOceanCases() throws Exception {
+    java.nio.file.Path cases = SharedData.file("jq/ocean-cases.jsonl");
+    org.junit.jupiter.api.Assumptions.assumeTrue(cases != null, "shared jq/ocean-cases.jsonl absent; skipping");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.Map<String, java.util.Optional<Leaf>> leaves = new java.util.HashMap<>();
+    int fast = 0;
+    int all = 0;
+    for (String line : java.nio.file.Files.readAllLines(cases)) {
+      JsonNode c = mapper.readTree(line);
+      String expr = c.get("expr").asText();
+      all++;
+      if (!FAST_SHAPE.matcher(expr).matches()) {
+        continue;
+      }
+      java.util.Optional<Leaf> compiled = leaves.computeIfAbsent(expr, e -> {
+        try {
+          return java.util.Optional.of(Leaf.compile(e, JQ)).filter(Leaf::fast);
+        } catch (JqException notCompiled) {
+          return java.util.Optional.empty();
+        }
+      });
+      if (compiled.isEmpty()) {
+        continue;
+      }
+      Leaf leaf = compiled.get();
+      fast++;
+      JsonNode in = c.get("input");
+      JqProgram jq = leaf.program();
+      assertEquals(outcome(() -> jq.first(in)), outcome(() -> leaf.first(in)), () -> expr + " on case " + c.get("case_id"));
+    }
+    assertTrue(fast > 1000, fast + " of " + all + " cases take a fast path");
+    System.out.println(fast + " of " + all + " Ocean cases take a fast path");
   }
 }

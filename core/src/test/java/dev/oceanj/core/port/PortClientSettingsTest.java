@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.config.SettingsLoader;
+import java.net.URI;
+import java.util.Map;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +51,33 @@ class PortClientSettingsTest {
     var timeout = assertThrows(IllegalArgumentException.class, () -> PortClientSettings.fromConfig(
         ConfigFactory.parseString(CONF.replace("request-timeout = 30 s", "request-timeout = soon"))));
     assertTrue(timeout.getMessage().contains("request-timeout"), timeout.getMessage());
+  }
+
+  @Test
+  void readsTheProjectDefaultsWithCredentials() {
+    PortClientSettings s = PortClientSettings.fromConfig(ConfigFactory.parseString(
+        "ocean.port { client-id = a, client-secret = b }").withFallback(OceanSettings.defaults()));
+    assertEquals(PortClientSettings.RetrySettings.defaults(), s.retry());
+    assertEquals(PortClientSettings.RateLimitSettings.defaults(), s.rateLimit());
+    assertEquals(100, s.maxConnections());
+  }
+
+  @Test
+  void bridgesTheRuntimesPortSettings() {
+    var port = SettingsLoader.create()
+        .environment(Map.of("OCEAN__PORT__CLIENT_ID", "env-id", "OCEAN__PORT__CLIENT_SECRET", "env-secret",
+            "OCEAN__PORT__BASE_URL", "https://api.us.port.io"))
+        .load().port();
+    PortClientSettings s = PortClientSettings.from(port);
+    assertEquals("env-id", s.clientId());
+    assertEquals("env-secret", s.clientSecret());
+    assertEquals(URI.create("https://api.us.port.io"), s.baseUrl());
+    assertEquals(port.retry().maxAttempts(), s.retry().maxAttempts());
+    assertEquals(port.rateLimit().requestsPer5Min(), s.rateLimit().requestsPer5Min());
+
+    var embedded = SettingsLoader.create().environment(Map.of()).load().port();
+    assertThrows(IllegalArgumentException.class, () -> PortClientSettings.from(embedded));
+    PortClientSettings e = PortClientSettings.from(embedded, URI.create("http://127.0.0.1:5555"), "emu", "sec");
+    assertEquals("emu", e.clientId());
   }
 }

@@ -14,9 +14,18 @@ public interface IntegrationDefinition {
 
   /**
    * The integration's own settings ({@code ocean.integration.config}, typed by {@code .port/spec.yaml}) bound
-   * to {@code type}, usually a record whose component names are the spec's configuration names.
+   * to {@code type} with Jackson, usually a record whose component names are the spec's configuration names.
    *
-   * @throws IllegalArgumentException naming the field when a value cannot be bound
+   * <p>Binding rules: for a record, keys that differ from a component name only by case, {@code _} or
+   * {@code -} bind to it, so Ocean's snake_case keys ({@code third_party_latency_ms}) reach
+   * {@code thirdPartyLatencyMS}; an exact key wins. Keys the type does not declare are ignored (the spec
+   * validation already rejected unknown ones). A missing key binds as {@code null} (0/false for primitives):
+   * use boxed components and apply defaults in the compact constructor, which may also throw
+   * {@link IllegalArgumentException} to reject a value. Strings holding numbers or booleans are accepted;
+   * fractions are not truncated into integers. Each call binds afresh.
+   *
+   * @throws InvalidSettingsException naming the field (e.g. {@code failKindAfter.items}) when a value cannot be
+   *     bound or the constructor rejects it; the message never contains the value, which may be a secret
    */
   <T> T settings(Class<T> type);
 

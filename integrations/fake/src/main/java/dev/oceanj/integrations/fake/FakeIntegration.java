@@ -3,6 +3,7 @@ package dev.oceanj.integrations.fake;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.IntegrationDefinition;
 import dev.oceanj.spi.ResyncSource;
+import java.util.List;
 
 /**
  * Port Ocean's fake integration on oceanj: a seeded fake organisation served by an in-process 3rd-party HTTP
@@ -19,7 +20,7 @@ public final class FakeIntegration implements Integration {
   public static final String OFFICE = "fake-office";
   public static final String TEAM = "fake-team";
   public static final String PROJECT = "fake-project";
-  static final String[] KINDS = {DEPARTMENT, PERSON, OFFICE, TEAM, PROJECT};
+  static final List<String> KINDS = List.of(DEPARTMENT, PERSON, OFFICE, TEAM, PROJECT);
 
   @Override
   public String type() {

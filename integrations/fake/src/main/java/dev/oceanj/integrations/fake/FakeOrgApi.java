@@ -2,26 +2,16 @@ package dev.oceanj.integrations.fake;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The fake 3rd-party API, served in-process on a free loopback port with the JDK's HTTP server. Routes follow
+ * The fake 3rd-party API, served in-process on a free loopback port. Routes follow
  * Ocean's fake integration; every listing is paged with {@code limit} and {@code offset}, answers
  * {@code {"results":[...],"total":N,"offset":O}}, and is streamed as it is generated, so no response is ever
  * held in memory whole.
@@ -39,59 +29,42 @@ final class FakeOrgApi {
 
   private final FakeOrg org;
   private final FakeSettings.FailKindAfter failure;
-  private HttpServer server;
-  private ExecutorService executor;
+  private final LoopbackHttpServer server;
 
   FakeOrgApi(FakeOrg org, FakeSettings.FailKindAfter failure) {
     this.org = org;
     this.failure = failure;
+    this.server = new LoopbackHttpServer("fake-org-api", this::handle);
   }
 
-  synchronized void start() throws IOException {
-    if (server != null) {
-      return;
-    }
-    AtomicInteger threads = new AtomicInteger();
-    ThreadFactory factory = runnable -> {
-      Thread thread = new Thread(runnable, "fake-org-api-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-    // Requests sleep for thirdPartyLatencyMS, so a few threads keep concurrent kinds from queueing behind it.
-    executor = Executors.newFixedThreadPool(8, factory);
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.setExecutor(executor);
-    server.createContext(PREFIX, this::handle);
+  void start() throws IOException {
     server.start();
   }
 
-  synchronized void stop() throws InterruptedException {
-    if (server == null) {
-      return;
-    }
-    server.stop(0);
-    executor.shutdownNow();
-    executor.awaitTermination(5, TimeUnit.SECONDS);
-    server = null;
-    executor = null;
+  void stop() throws InterruptedException {
+    server.stop();
   }
 
-  synchronized URI baseUri() {
-    if (server == null) {
+  URI baseUri() {
+    InetSocketAddress address = server.address();
+    if (address == null) {
       throw new IllegalStateException("The fake 3rd-party API is not running: the integration was not started");
     }
-    return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort()
-        + PREFIX);
+    return URI.create("http://" + address.getHostString() + ":" + address.getPort() + PREFIX);
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        error(exchange, 405, "only GET is served");
-        return;
-      }
-      String path = exchange.getRequestURI().getPath().substring(PREFIX.length());
-      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+  private void handle(LoopbackHttpServer.Exchange exchange) throws IOException, InterruptedException {
+    if (!"GET".equals(exchange.method)) {
+      error(exchange, 405, "only GET is served");
+      return;
+    }
+    if (!exchange.path.startsWith(PREFIX)) {
+      error(exchange, 404, "no route " + exchange.path);
+      return;
+    }
+    String path = exchange.path.substring(PREFIX.length());
+    try {
+      Map<String, String> query = query(exchange.rawQuery);
       int latency = number(query, "latency", 0);
       if (latency > 0) {
         Thread.sleep(latency);
@@ -103,9 +76,10 @@ final class FakeOrgApi {
           return;
         }
         int total = org.departments().size();
-        page(exchange, FakeIntegration.DEPARTMENT, 0, total, 0, total, (g, i) -> org.writeDepartment(g, i));
+        page(exchange, FakeIntegration.DEPARTMENT, 0, total, 0, total, org::writeDepartment);
       } else if (path.startsWith("department/") && path.endsWith("/employees")) {
-        String id = path.substring("department/".length(), path.length() - "/employees".length());
+        String id = URLDecoder.decode(path.substring("department/".length(), path.length() - "/employees".length()),
+            StandardCharsets.UTF_8);
         int department = org.departmentIndex(id);
         if (department < 0) {
           error(exchange, 404, "no department '" + id + "'");
@@ -130,12 +104,10 @@ final class FakeOrgApi {
         page(exchange, FakeIntegration.PROJECT, 0, FakeOrg.PROJECTS, number(query, "offset", 0),
             number(query, "limit", Integer.MAX_VALUE), org::writeProject);
       } else {
-        error(exchange, 404, "no route " + exchange.getRequestURI().getPath());
+        error(exchange, 404, "no route " + exchange.path);
       }
     } catch (BadRequest e) {
       error(exchange, 400, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -147,8 +119,8 @@ final class FakeOrgApi {
    * Streams items {@code offset .. offset+limit} of a listing of {@code total}; {@code position} is where the
    * listing starts within the whole kind, which {@code failKindAfter} counts in.
    */
-  private void page(HttpExchange exchange, String kind, long position, int total, int offset, int limit,
-      ItemWriter writer) throws IOException {
+  private void page(LoopbackHttpServer.Exchange exchange, String kind, long position, int total, int offset,
+      int limit, ItemWriter writer) throws IOException {
     if (offset < 0 || limit < 1) {
       error(exchange, 400, "offset must be >= 0 and limit >= 1");
       return;
@@ -163,11 +135,7 @@ final class FakeOrgApi {
       }
       to = (int) Math.min(to, Math.max(from, failAt - position));
     }
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, 0);
-    // Large chunks: the JDK server writes one HTTP chunk (and one syscall) per write it is handed.
-    try (OutputStream body = new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024);
-        JsonGenerator g = JSON.createGenerator(body)) {
+    try (JsonGenerator g = JSON.createGenerator(exchange.stream(200))) {
       g.writeStartObject();
       g.writeArrayFieldStart("results");
       for (int i = from; i < to; i++) {
@@ -180,14 +148,8 @@ final class FakeOrgApi {
     }
   }
 
-  private static void error(HttpExchange exchange, int status, String message) throws IOException {
-    byte[] body = ("{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}")
-        .getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
+  private static void error(LoopbackHttpServer.Exchange exchange, int status, String message) throws IOException {
+    exchange.respond(status, "{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
   }
 
   private static Map<String, String> query(String raw) {

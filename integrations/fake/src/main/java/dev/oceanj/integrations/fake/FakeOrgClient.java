@@ -42,19 +42,21 @@ final class FakeOrgClient {
 
   /** Persons of every department in turn; the cursor is {@code departmentId:offset}. */
   CompletionStage<Page<JsonNode>> persons(Optional<String> cursor) {
-    int department = 0;
-    int offset = 0;
+    int current = 0;
+    int from = 0;
     if (cursor.isPresent()) {
       int colon = cursor.get().lastIndexOf(':');
-      department = colon < 0 ? -1 : indexOf(cursor.get().substring(0, colon));
-      if (department < 0) {
+      current = colon < 0 ? -1 : indexOf(cursor.get().substring(0, colon));
+      from = current < 0 ? -1 : offset(cursor.get().substring(colon + 1));
+      if (from < 0) {
         return CompletableFuture.failedFuture(new IllegalArgumentException("Not a fake-person cursor: '"
             + cursor.get() + "'"));
       }
-      offset = Integer.parseInt(cursor.get().substring(colon + 1));
     }
-    int current = department;
-    int from = offset;
+    return persons(current, from);
+  }
+
+  private CompletionStage<Page<JsonNode>> persons(int current, int from) {
     String id = departments.get(current).id();
     return get("department/" + id + "/employees?limit=" + settings.thirdPartyBatchSize() + "&offset=" + from
         + "&entity_kb_size=" + settings.entityKbSize() + "&latency=" + settings.thirdPartyLatencyMS())
@@ -72,7 +74,11 @@ final class FakeOrgClient {
 
   /** A plain offset-paged listing ({@code offices}, {@code teams}, {@code projects}); the cursor is the offset. */
   CompletionStage<Page<JsonNode>> page(String listing, Optional<String> cursor) {
-    int from = cursor.map(Integer::parseInt).orElse(0);
+    int from = cursor.map(FakeOrgClient::offset).orElse(0);
+    if (from < 0) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("Not a " + listing + " cursor: '"
+          + cursor.get() + "'"));
+    }
     return get(listing + "?limit=" + settings.thirdPartyBatchSize() + "&offset=" + from + "&latency="
         + settings.thirdPartyLatencyMS())
         .thenApply(body -> {
@@ -82,6 +88,14 @@ final class FakeOrgClient {
               ? Page.of(items, String.valueOf(next))
               : Page.last(items);
         });
+  }
+
+  private static int offset(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private int indexOf(String departmentId) {

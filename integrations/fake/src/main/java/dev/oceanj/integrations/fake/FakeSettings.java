@@ -1,7 +1,5 @@
 package dev.oceanj.integrations.fake;
 
-import java.util.Set;
-
 /**
  * The fake integration's settings ({@code ocean.integration.config}), named as in its {@code .port/spec.yaml}.
  * Missing values take Ocean's fake-integration defaults; out-of-range values are refused, naming the setting.
@@ -58,8 +56,8 @@ public record FakeSettings(Integer entityAmount, Integer entityKbSize, Integer t
    */
   public record FailKindAfter(String kind, Integer items) {
     public FailKindAfter {
-      if (kind == null || !Set.of(FakeIntegration.KINDS).contains(kind)) {
-        throw new IllegalArgumentException("failKindAfter.kind must be one of " + Set.of(FakeIntegration.KINDS)
+      if (kind == null || !FakeIntegration.KINDS.contains(kind)) {
+        throw new IllegalArgumentException("failKindAfter.kind must be one of " + FakeIntegration.KINDS
             + ", got " + (kind == null ? "nothing" : "'" + kind + "'"));
       }
       if (items == null || items < 0) {

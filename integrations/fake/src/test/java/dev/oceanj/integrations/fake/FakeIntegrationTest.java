@@ -215,6 +215,30 @@ class FakeIntegrationTest {
   }
 
   @Test
+  void latencyHoldsBackEveryAnswer() {
+    // The API sleeps 5 s before answering, so a 200 ms bound on the fetch must expire whatever the load.
+    try (var harness = ResyncHarness.start(new FakeIntegration(), "{\"thirdPartyLatencyMS\": 5000}",
+        java.time.Duration.ofMillis(200))) {
+      var e = assertThrows(ResyncHarness.KindFailedException.class, () -> harness.count("fake-office"));
+      assertTrue(e.getMessage().contains("did not complete within"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aForeignCursorFailsTheStage() {
+    try (var harness = ResyncHarness.start(new FakeIntegration(), "{}")) {
+      for (String kind : List.of(FakeIntegration.PERSON, FakeIntegration.TEAM)) {
+        var paged = (dev.oceanj.spi.ResyncSource.Paged<?>) harness.defined().resyncSource(kind).orElseThrow();
+        for (String cursor : List.of("legal:0", "hr:x", "x")) {
+          var stage = paged.fetchPage().apply(java.util.Optional.of(cursor)).toCompletableFuture();
+          var e = assertThrows(java.util.concurrent.ExecutionException.class, stage::get);
+          assertTrue(e.getCause().getMessage().contains("cursor"), e.getCause().getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
   void oceansSnakeCaseSettingsWork() {
     assertEquals(15, collect("{\"entity_amount\": 3, \"third_party_batch_size\": 2, \"third_party_latency_ms\": 1}",
         "fake-person").size());

@@ -24,7 +24,7 @@ public final class FakeResyncBench {
     int entityAmount = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
     int kbSize = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-    List<String> kinds = args.length > 3 ? List.of(args).subList(3, args.length) : List.of(FakeIntegration.KINDS);
+    List<String> kinds = args.length > 3 ? List.of(args).subList(3, args.length) : FakeIntegration.KINDS;
     String settings = String.format(Locale.ROOT,
         "{\"entityAmount\": %d, \"entityKbSize\": %d, \"thirdPartyBatchSize\": %d}", entityAmount, kbSize, batch);
 

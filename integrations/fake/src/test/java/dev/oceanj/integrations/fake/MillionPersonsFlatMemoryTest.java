@@ -38,6 +38,7 @@ class MillionPersonsFlatMemoryTest {
       child.destroyForcibly();
     }
     List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+    lines.forEach(System.out::println);
     assertTrue(finished, "the 1,000,000-person drain did not finish in 15 minutes: " + lines);
     assertEquals(0, child.exitValue(), "child JVM failed: " + lines);
     assertTrue(lines.contains("fake-person=1000000"), String.join("\n", lines));

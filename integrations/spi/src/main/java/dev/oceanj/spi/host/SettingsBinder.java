@@ -161,7 +161,15 @@ final class SettingsBinder {
     if (node.isNumber()) {
       return "a non-integer number";
     }
-    return "a" + (node.getNodeType().name().startsWith("A") || node.getNodeType().name().startsWith("O") ? "n " : " ")
-        + node.getNodeType().name().toLowerCase(Locale.ROOT);
+    if (node.isObject()) {
+      return "an object";
+    }
+    if (node.isArray()) {
+      return "an array";
+    }
+    if (node.isNull()) {
+      return "null";
+    }
+    return "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 }
