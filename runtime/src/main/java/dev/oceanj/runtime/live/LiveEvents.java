@@ -1,5 +1,6 @@
 package dev.oceanj.runtime.live;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.live.LiveEventIntake;
 import dev.oceanj.core.config.LiveEventSettings;
 import dev.oceanj.core.live.EventIntake;
@@ -112,6 +113,21 @@ public final class LiveEvents implements AutoCloseable {
   /** The HTTP routes: webhooks and dead letters. */
   public LiveEventRoutes routes() {
     return routes;
+  }
+
+  /**
+   * The {@code liveEvents} section of {@code /status}: whether the intake is durable, its depth, the counts, and
+   * the latest 100 dead letters with their errors (replay with {@code POST /live-events/dead-letters/<id>/replay}).
+   */
+  public ObjectNode status() {
+    ObjectNode s = LiveEventRoutes.deadLettersJson(intake, 100);
+    s.put("received", counters.received.sum());
+    s.put("acknowledged", counters.acknowledged.sum());
+    s.put("rejected", counters.rejected.sum());
+    s.put("processed", counters.processed.sum());
+    s.put("failedAttempts", counters.failed.sum());
+    s.put("deadLettered", counters.deadLettered.sum());
+    return s;
   }
 
   /** The draining actor. */

@@ -2,6 +2,7 @@ package dev.oceanj.runtime.live;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
@@ -34,6 +35,9 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -82,7 +86,9 @@ public final class LiveEventsApp {
         settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry());
 
     Route inner = concat(live.routes().webhookRoutes(), live.routes().deadLetterRoutes(),
-        path("metrics", () -> get(() -> complete(metrics.scrape()))));
+        path("metrics", () -> get(() -> complete(metrics.scrape()))),
+        path("status", () -> get(() -> extractRequest(r -> complete(HttpResponse.create().withEntity(
+            HttpEntities.create(ContentTypes.APPLICATION_JSON, live.status().toString())))))));
     Route route = settings.pathPrefix().map(p -> p.replaceAll("^/+|/+$", "")).filter(p -> !p.isEmpty())
         .map(p -> pathPrefix(PathMatchers.separateOnSlashes(p), () -> inner)).orElse(inner);
     PortEmulator emulator = embedded;

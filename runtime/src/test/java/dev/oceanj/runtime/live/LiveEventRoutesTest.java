@@ -196,6 +196,16 @@ class LiveEventRoutesTest {
   }
 
   @Test
+  void statusShowsTheIntakeAndItsCounts() throws Exception {
+    assertEquals(202, post("/integration/webhook", person("st1", 20), Map.of()).statusCode());
+    JsonNode status = live.status();
+    assertTrue(status.get("durable").asBoolean());
+    assertTrue(status.get("acknowledged").asLong() >= 1);
+    assertTrue(status.get("received").asLong() >= status.get("acknowledged").asLong());
+    assertTrue(status.has("deadLetters") && status.has("depth"));
+  }
+
+  @Test
   void anUnknownPathIs404() throws Exception {
     assertEquals(404, post("/integration/nope", "{}", Map.of()).statusCode());
   }
