@@ -3,12 +3,11 @@ package dev.oceanj.core.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.port.PortClient;
-import dev.oceanj.core.port.PortClient.BulkUpsertResult;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
-import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.core.sync.ResourceMapper;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,10 +33,13 @@ public final class LiveEventWriter {
   public record Applied(int upserted, int deleted, int filteredOut) {}
 
   private final PortClient port;
+  private final UpsertCoalescer upserts;
 
   /** @param port the integration's client; its live-event view is used for every write */
   public LiveEventWriter(PortClient port) {
     this.port = port.forLiveEvents();
+    // A few milliseconds of waiting turn concurrent events into bulk requests: Port's budget is per request.
+    this.upserts = new UpsertCoalescer(this.port, Duration.ofMillis(3));
   }
 
   /**
@@ -46,6 +48,7 @@ public final class LiveEventWriter {
    */
   public CompletionStage<Applied> apply(MappingPlan plan, String kind, List<JsonNode> upserted, List<JsonNode> deleted) {
     Map<String, List<ObjectNode>> toUpsert = new LinkedHashMap<>();
+    Map<ObjectNode, String> identifiers = new java.util.IdentityHashMap<>();
     Set<String> upsertKeys = new LinkedHashSet<>();
     Set<List<String>> toDelete = new LinkedHashSet<>();
     int[] filtered = {0};
@@ -59,6 +62,7 @@ public final class LiveEventWriter {
           ResourceMapper.Outcome o = r.map(item);
           if (o instanceof ResourceMapper.Mapped m) {
             toUpsert.computeIfAbsent(m.blueprint(), b -> new ArrayList<>()).add(m.entity());
+            identifiers.put(m.entity(), m.identifier());
             upsertKeys.add(m.blueprint() + "\u0000" + m.identifier());
           } else if (o instanceof ResourceMapper.Failed f) {
             errors.add("kind " + kind + " resource " + r.index() + ": " + f.message());
@@ -83,18 +87,18 @@ public final class LiveEventWriter {
     }
     toDelete.removeIf(ref -> upsertKeys.contains(ref.get(0) + "\u0000" + ref.get(1)));
     UpsertOptions options = new UpsertOptions(plan.merge(), plan.createMissingRelatedEntities(), false);
-    List<CompletableFuture<Integer>> writes = new ArrayList<>();
+    List<CompletableFuture<EntityOutcome>> writes = new ArrayList<>();
+    List<String> blueprints = new ArrayList<>();
     toUpsert.forEach((blueprint, entities) -> {
-      for (int i = 0; i < entities.size(); i += PortClientSettings.MAX_BULK_UPSERT) {
-        List<ObjectNode> batch = entities.subList(i, Math.min(entities.size(), i + PortClientSettings.MAX_BULK_UPSERT));
-        writes.add(port.bulkUpsert(blueprint, batch, options).toCompletableFuture()
-            .thenApply(result -> checked(blueprint, result)));
+      for (ObjectNode entity : entities) {
+        writes.add(upserts.upsert(blueprint, entity, identifiers.get(entity), options));
+        blueprints.add(blueprint);
       }
     });
-    CompletableFuture<Integer> upserts = CompletableFuture.allOf(writes.toArray(new CompletableFuture[0]))
-        .thenApply(v -> writes.stream().mapToInt(CompletableFuture::join).sum());
+    CompletableFuture<Integer> written = CompletableFuture.allOf(writes.toArray(new CompletableFuture[0]))
+        .thenApply(v -> checked(blueprints, writes));
     // Deletes go after the upserts: an entity may be referenced by one just written.
-    return upserts.thenCompose(count -> {
+    return written.thenCompose(count -> {
       List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
       for (List<String> ref : toDelete) {
         deletes.add(port.deleteEntity(ref.get(0), ref.get(1), plan.deleteDependentEntities()).toCompletableFuture());
@@ -105,15 +109,16 @@ public final class LiveEventWriter {
     });
   }
 
-  private static int checked(String blueprint, BulkUpsertResult result) {
+  private static int checked(List<String> blueprints, List<CompletableFuture<EntityOutcome>> outcomes) {
     List<String> failures = new ArrayList<>();
-    for (EntityOutcome o : result.outcomes()) {
+    for (int i = 0; i < outcomes.size(); i++) {
+      EntityOutcome o = outcomes.get(i).join();
       o.error().ifPresent(e -> failures.add(o.identifier() + ": " + e.error() + " " + e.message()));
     }
     if (!failures.isEmpty()) {
       throw new IllegalStateException("Port refused " + failures.size() + " entit" + (failures.size() == 1 ? "y" : "ies")
-          + " of blueprint " + blueprint + ": " + String.join("; ", failures));
+          + " of blueprint(s) " + new LinkedHashSet<>(blueprints) + ": " + String.join("; ", failures));
     }
-    return result.outcomes().size();
+    return outcomes.size();
   }
 }
