@@ -48,6 +48,7 @@ class LiveEventDurabilityTest {
   static final int SENDERS = 16;
 
   @TempDir Path dataDir;
+  @TempDir Path logs;
 
   @Test
   void everyAcknowledgedEventSurvivesAKill9() throws Exception {
@@ -158,13 +159,13 @@ class LiveEventDurabilityTest {
     throw new AssertionError("event " + update + " of person " + person + " was never acknowledged");
   }
 
-  private static Process startChild(Map<String, String> env) throws Exception {
+  private Process startChild(Map<String, String> env) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
         LiveEventsApp.class.getName());
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
-    Path log = Files.createTempFile("oceanj-live-child-", ".log");
+    Path log = Files.createTempFile(logs, "child-", ".log");
     Process process = pb.start();
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> {
