@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code oceanj} command: {@code java -jar oceanj-runtime.jar [COMMAND]}. Subcommands try mappings without
- * Port ({@code map}, {@code jq}); with no subcommand, {@link #call()} is the default action (for now: usage).
+ * Port ({@code map}, {@code jq}); with no subcommand, {@link #call()} runs the integration
+ * ({@link RunCommand}).
  *
  * <p>Exit codes: 0 ok; 2 usage error or bad mapping/input; 3 a jq expression that does not compile; 5 a jq
  * error while evaluating ({@code jq}).
@@ -50,11 +51,10 @@ public final class Main implements Callable<Integer> {
     return cli.execute(args);
   }
 
-  /** The default action, when no subcommand is given. */
+  /** The default action, when no subcommand is given: run the integration ({@link RunCommand}). */
   @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-    return 0;
+  public Integer call() throws Exception {
+    return new RunCommand(io).call();
   }
 
   /** Builds the subcommands with the process's (or a test's) streams. */

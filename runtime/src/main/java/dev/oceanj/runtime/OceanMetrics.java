@@ -4,7 +4,11 @@ import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.WriteLimiter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The {@code /metrics} registry: Ocean's resync gauges with Ocean's names and labels (ocean-reference.md §11),
@@ -41,6 +46,7 @@ public final class OceanMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, double[]> gauges = new ConcurrentHashMap<>();
   private final Set<String> countedResyncs = ConcurrentHashMap.newKeySet();
+  private final List<Object> portStats = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A registry with the JVM and process binders bound. */
   public OceanMetrics() {
@@ -61,6 +67,28 @@ public final class OceanMetrics {
   /** The Prometheus text exposition of everything. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /**
+   * Exposes the Port client's figures: {@code rate_limit_wait_seconds{kind="__runtime__",phase="load",endpoint="writes"}}
+   * (Ocean's name; here the total time writes waited for the org-wide limiter since start, all kinds together) and
+   * {@code oceanj_port_requests_total}, {@code oceanj_port_retries_total}, {@code oceanj_port_throttled_total}.
+   */
+  public void bindPort(Supplier<HttpPortClient.ClientStats> client, Supplier<WriteLimiter.Stats> limiter) {
+    // Micrometer holds gauge and function-counter state weakly; these suppliers live only here.
+    portStats.add(client);
+    portStats.add(limiter);
+    Gauge.builder("rate_limit_wait_seconds", limiter, l -> l.get().totalWait().toNanos() / 1e9)
+        .strongReference(true)
+        .tags("kind", "__runtime__", "phase", "load", "endpoint", "writes")
+        .description("Time writes to Port waited for the rate limiter since start")
+        .register(registry);
+    FunctionCounter.builder("oceanj.port.requests", client, c -> c.get().sent())
+        .description("HTTP exchanges with Port, retries included").register(registry);
+    FunctionCounter.builder("oceanj.port.retries", client, c -> c.get().retries())
+        .description("Retried exchanges with Port").register(registry);
+    FunctionCounter.builder("oceanj.port.throttled", client, c -> c.get().throttled())
+        .description("429 answers from Port").register(registry);
   }
 
   /** Updates Ocean's gauges from a running resync's progress. */

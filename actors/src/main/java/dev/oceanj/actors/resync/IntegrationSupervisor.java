@@ -43,6 +43,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -93,7 +94,24 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       Optional<Duration> scheduledResyncInterval,
       Executor mappingPool,
       Function<Object, JsonNode> toJson,
-      Clock clock) {}
+      Clock clock) {
+
+    /**
+     * The usual wiring for a defined integration: its kinds and JSON conversion, jq mapping, and a mapping pool
+     * of {@code settings.mappingParallelism()} daemon threads.
+     */
+    public static Dependencies of(PortClient port, dev.oceanj.spi.host.DefinedIntegration integration,
+        dev.oceanj.core.jq.JqEngine jq, ResyncSettings settings, Optional<Duration> scheduledResyncInterval) {
+      AtomicInteger n = new AtomicInteger();
+      Executor pool = java.util.concurrent.Executors.newFixedThreadPool(settings.mappingParallelism(), r -> {
+        Thread t = new Thread(r, "oceanj-mapping-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      return new Dependencies(port, integration::resyncSource, new dev.oceanj.core.sync.JqMappingCompiler(jq),
+          settings, scheduledResyncInterval, pool, integration::toJson, Clock.systemUTC());
+    }
+  }
 
   private interface Internal extends ResyncProtocol.Command {}
 
@@ -378,13 +396,11 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       var job = new KindWorker.Job(c.id, slot.slot, c.run, slot.resource, source.get(), slot.counters, pipeline,
           deps.toJson(), reportAdapter);
       ResyncSettings.KindRestart r = deps.settings().kindRestart();
-      Behavior<KindWorker.Command> behavior = r.maxRestarts() == 0
-          ? Behaviors.supervise(KindWorker.create(job)).onFailure(KindWorker.KindFailedException.class,
-              SupervisorStrategy.stop())
-          : Behaviors.supervise(KindWorker.create(job)).onFailure(KindWorker.KindFailedException.class,
+      // The restart budget is counted here, from AttemptFailed reports, and this actor stops the worker when it
+      // is spent; supervision alone would stop it too, but its death notice can overtake the last report.
+      Behavior<KindWorker.Command> behavior = Behaviors.supervise(KindWorker.create(job))
+          .onFailure(KindWorker.KindFailedException.class,
               SupervisorStrategy.restartWithBackoff(r.minBackoff(), r.maxBackoff(), r.randomFactor())
-                  .withMaxRestarts(r.maxRestarts())
-                  // Never forget earlier failures of this resync: a kind that fails late would otherwise retry forever.
                   .withResetBackoffAfter(Duration.ofDays(1)));
       slot.worker = getContext().spawn(behavior, "kind-" + slot.slot + "-" + c.seq);
       getContext().watchWith(slot.worker, new WorkerStopped(c.id, slot.slot));
@@ -403,6 +419,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       if (!slot.done) {
         slot.done = true;
         slot.result = done.result();
+        getContext().stop(slot.worker);
         current.running--;
         logKind(slot);
         startKinds();
@@ -414,7 +431,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       Slot slot = current.slots.get(failed.slot());
       slot.attempts++;
       slot.error = failed.message();
-      if (slot.attempts > deps.settings().kindRestart().maxRestarts()) {
+      if (deps.settings().kindRestart().exhausted(slot.attempts)) {
         getContext().stop(slot.worker);
       }
     }
@@ -541,12 +558,14 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     ResyncFinished result = new ResyncFinished(c.id, c.trigger, outcome, c.started, finished, kindStats(c),
         c.reconciliation, outcome == Outcome.COMPLETED ? List.of() : List.copyOf(c.errors));
     reportState(outcome.name().toLowerCase(java.util.Locale.ROOT), null, finished);
-    saveDigests(c, outcome);
+    CompletionStage<Void> saved = saveDigests(c, outcome);
     getContext().getLog().info("Resync {} {} in {} ms: {}", c.id, outcome, result.duration().toMillis(), summary(result));
     last = result;
-    // Answer once Port knows the final state, so a ONCE run that exits on this answer leaves Port up to date.
+    // Answer once Port knows the final state and the skip-unchanged store is on disk, so a ONCE run that exits
+    // on this answer leaves both up to date.
     List<ActorRef<ResyncFinished>> waiters = List.copyOf(c.waiters);
-    statePatches.whenComplete((v, e) -> waiters.forEach(w -> w.tell(result)));
+    statePatches.thenCombine(saved.exceptionally(e -> null), (a, b) -> null)
+        .whenComplete((v, e) -> waiters.forEach(w -> w.tell(result)));
     if (queued != null && outcome != Outcome.ABORTED) {
       Queued q = queued;
       queued = null;
@@ -555,16 +574,16 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     return this;
   }
 
-  private void saveDigests(Current c, Outcome outcome) {
+  private CompletionStage<Void> saveDigests(Current c, Outcome outcome) {
     if (digests == null || c.run == null) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     DigestStore store = digests;
     LongSet seen = c.run.seen();
     boolean prune = outcome == Outcome.COMPLETED;
     Optional<Path> file = digestFile;
     if (!prune && file.isEmpty()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     // Pruning to what this complete resync saw keeps the store the size of the catalog; an aborted or failed
     // resync saw only part of it, so its store is kept whole.
@@ -581,6 +600,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       }
     }, deps.mappingPool());
     getContext().pipeToSelf(work, (v, e) -> new Saved(e));
+    return work;
   }
 
   private Behavior<ResyncProtocol.Command> onSaved(Saved msg) {

@@ -23,7 +23,7 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 
 /**
  * Resyncs one resource (kind) of the mapping: materializes its {@link ResyncPipeline} when it starts, reports
- * {@link KindDone} to the {@link IntegrationSupervisor} that spawned it and stops.
+ * {@link KindDone} to the {@link IntegrationSupervisor} that spawned it, which then stops it.
  *
  * <p>When the kind's source or pipeline fails, it reports {@link AttemptFailed} and throws
  * {@link KindFailedException}; the supervisor spawned it with restart-with-backoff, so a restart materializes
@@ -93,8 +93,10 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
 
   private Behavior<Command> onPipelineDone(PipelineDone done) {
     if (done.error() == null) {
+      // The supervisor stops this worker when it has the result: were the worker to stop itself, the death
+      // notification (a system message) could overtake the result and read as a failure.
       job.reportTo().tell(new KindDone(job.resyncId(), job.slot(), done.result()));
-      return Behaviors.stopped();
+      return this;
     }
     Throwable cause = done.error() instanceof CompletionException && done.error().getCause() != null
         ? done.error().getCause() : done.error();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
@@ -17,10 +18,13 @@ public final class JqProgram {
   private final JsonQuery query;
   private final Scope root;
 
-  JqProgram(String source, JsonQuery query, Scope root) {
+  private final Map<String, JsonNode> variables;
+
+  JqProgram(String source, JsonQuery query, Scope root, Map<String, JsonNode> variables) {
     this.source = source;
     this.query = query;
     this.root = root;
+    this.variables = Map.copyOf(variables);
   }
 
   /** The expression as written in the mapping (before Ocean's rewrite). */
@@ -31,9 +35,18 @@ public final class JqProgram {
   /** Emits every output of the program on {@code input}, in order. */
   public void apply(JsonNode input, Consumer<JsonNode> output) {
     try {
-      query.apply(Scope.newChildScope(root), input, output::accept);
+      Scope scope = Scope.newChildScope(root);
+      variables.forEach(scope::setValue);
+      query.apply(scope, input, output::accept);
     } catch (JsonQueryException e) {
-      throw new JqException(e.getMessage(), e);
+      throw new JqException(JqErrors.message(e), e);
+    } catch (StackOverflowError e) {
+      throw new JqException("jq: error: program too deeply recursive", e);
+    } catch (JqException | Enough e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A defect inside the evaluator must still fail only this program (Ocean nulls the field), not the caller.
+      throw new JqException("jq: error: " + e, e);
     }
   }
 
@@ -44,11 +57,31 @@ public final class JqProgram {
     return out;
   }
 
-  /** Ocean's semantics: the first output, or JSON {@code null} when the program yields nothing. */
+  /**
+   * Ocean's semantics: the first output, or JSON {@code null} when the program yields nothing. Evaluation
+   * stops at the first output, as Ocean's lazy {@code .first()} does, so a later error does not count.
+   */
   public JsonNode first(JsonNode input) {
-    List<JsonNode> out = new ArrayList<>(1);
-    apply(input, v -> { if (out.isEmpty()) out.add(v); });
-    return out.isEmpty() ? NullNode.getInstance() : out.get(0);
+    JsonNode[] out = {null};
+    try {
+      apply(input, v -> {
+        out[0] = v;
+        throw Enough.INSTANCE;
+      });
+    } catch (Enough e) {
+      return out[0];
+    }
+    return NullNode.getInstance();
+  }
+
+  /** Ends an evaluation once the caller has what it needs; carries no stack trace. */
+  private static final class Enough extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final Enough INSTANCE = new Enough();
+
+    private Enough() {
+      super(null, null, false, false);
+    }
   }
 
   @Override

@@ -68,15 +68,22 @@ public record ResyncSettings(
   /**
    * Restart-with-backoff of a failed kind.
    *
-   * @param maxRestarts restarts before the kind counts as failed (which disables deletion)
+   * @param maxRestarts restarts before the kind counts as failed (which disables deletion); -1 = no limit
    */
   public record KindRestart(Duration minBackoff, Duration maxBackoff, double randomFactor, int maxRestarts) {
+
+    /** Whether a kind that failed {@code attempts} times has used up its restarts. */
+    public boolean exhausted(int attempts) {
+      return maxRestarts >= 0 && attempts > maxRestarts;
+    }
+
     public KindRestart {
       if (minBackoff.isNegative() || maxBackoff.compareTo(minBackoff) < 0) {
         throw new IllegalArgumentException("ocean.resync.kind-restart: need 0 <= min-backoff <= max-backoff");
       }
-      if (randomFactor < 0 || maxRestarts < 0) {
-        throw new IllegalArgumentException("ocean.resync.kind-restart: random-factor and max-restarts must be >= 0");
+      if (randomFactor < 0 || maxRestarts < -1) {
+        throw new IllegalArgumentException(
+            "ocean.resync.kind-restart: jitter must be >= 0 and max-restarts >= -1 (-1 = no limit)");
       }
     }
   }
@@ -84,7 +91,7 @@ public record ResyncSettings(
   /** Sensible defaults for tests and embedded use: what {@code config/application.conf} ships. */
   public static ResyncSettings defaults() {
     int cpus = Runtime.getRuntime().availableProcessors();
-    return new ResyncSettings(1, Math.max(2, cpus), 8, PORT_MAX_UPSERT_BATCH, PORT_MAX_UPSERT_BYTES,
+    return new ResyncSettings(1, cpus, 8, PORT_MAX_UPSERT_BATCH, PORT_MAX_UPSERT_BYTES,
         PORT_MAX_DELETE_BATCH, 200, Duration.ofSeconds(10),
         new KindRestart(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2, 3), true, Optional.empty(), true);
   }
@@ -101,17 +108,22 @@ public record ResyncSettings(
       KindRestart kr = new KindRestart(
           r.hasPath("min-backoff") ? r.getDuration("min-backoff") : d.kindRestart.minBackoff,
           r.hasPath("max-backoff") ? r.getDuration("max-backoff") : d.kindRestart.maxBackoff,
-          r.hasPath("random-factor") ? r.getDouble("random-factor") : d.kindRestart.randomFactor,
+          r.hasPath("jitter") ? r.getDouble("jitter")
+              : r.hasPath("random-factor") ? r.getDouble("random-factor") : d.kindRestart.randomFactor,
           r.hasPath("max-restarts") ? r.getInt("max-restarts") : d.kindRestart.maxRestarts);
       Optional<Path> dataDir = root.hasPath("ocean.data-dir") && !root.getIsNull("ocean.data-dir")
           ? Optional.of(Path.of(root.getString("ocean.data-dir"))) : Optional.empty();
       return new ResyncSettings(
           c.hasPath("kind-parallelism") ? c.getInt("kind-parallelism") : d.kindParallelism,
-          c.hasPath("mapping-parallelism") ? c.getInt("mapping-parallelism") : d.mappingParallelism,
+          // 0 = one mapping thread per available core
+          c.hasPath("mapping-parallelism") && c.getInt("mapping-parallelism") != 0 ? c.getInt("mapping-parallelism")
+              : d.mappingParallelism,
           c.hasPath("upsert-concurrency") ? c.getInt("upsert-concurrency") : d.upsertConcurrency,
           c.hasPath("upsert-batch-max-length") ? c.getInt("upsert-batch-max-length") : d.upsertBatchMaxLength,
           c.hasPath("upsert-batch-max-size-bytes") ? c.getBytes("upsert-batch-max-size-bytes") : d.upsertBatchMaxSizeBytes,
-          c.hasPath("delete-batch-size") ? c.getInt("delete-batch-size") : d.deleteBatchSize,
+          // Ocean lowers a larger value to Port's cap instead of failing; so do we.
+          c.hasPath("delete-batch-size") ? Math.min(PORT_MAX_DELETE_BATCH, c.getInt("delete-batch-size"))
+              : d.deleteBatchSize,
           c.hasPath("items-to-parse-batch-size") ? c.getInt("items-to-parse-batch-size") : d.itemsToParseBatchSize,
           c.hasPath("progress-interval") ? c.getDuration("progress-interval") : d.progressInterval,
           kr,

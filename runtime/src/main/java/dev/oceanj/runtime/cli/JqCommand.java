@@ -41,6 +41,10 @@ public final class JqCommand implements Callable<Integer> {
   @Option(names = {"-r", "--raw-output"}, description = "Print strings without quotes.")
   private boolean rawOutput;
 
+  /** Accepted for muscle memory: output is always compact, one value per line, as with {@code jq -c}. */
+  @Option(names = {"-c", "--compact-output"}, description = "Accepted for compatibility; output is always compact.")
+  private boolean compact;
+
   @Option(names = "--no-env", description = "Stub env and $ENV to {} (OCEAN__ALLOW_ENVIRONMENT_VARIABLES_JQ_ACCESS=false).")
   private boolean noEnv;
 
@@ -105,11 +109,9 @@ public final class JqCommand implements Callable<Integer> {
       if (rawOutput && v.isTextual()) {
         out.write(v.textValue());
       } else {
-        out.write(JsonText.compact(v));
+        out.write(JsonText.jq(v));
       }
       out.write('\n');
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

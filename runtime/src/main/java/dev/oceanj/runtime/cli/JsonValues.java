@@ -14,7 +14,8 @@ import java.nio.file.Path;
 /** Reads whitespace-separated JSON values (a JSON array, JSON lines, one object...) one at a time, as jq does. */
 final class JsonValues implements AutoCloseable {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** jq's reader: number literals keep their text ({@code 1.0} stays {@code 1.0}), as jq 1.8 keeps them. */
+  static final ObjectMapper JSON = dev.oceanj.core.jq.JqEngine.jsonMapper();
 
   /** A value that could not be parsed; names the input and the line. */
   static final class BadInput extends RuntimeException {

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The resync benchmark (issue 4 §7): the fake integration's first resync into an empty Port, then a no-change
+# resync, in a runtime process of its own, against a Port in another process.
+#
+#   actors/bench.sh [emulator|standin] [entityAmount] [extra JVM options…]
+#
+#   entityAmount 4000 → 20,065 entities (Ocean's measured run), 40000 → 200,065, 200000 → 1,000,065.
+#   Example: actors/bench.sh emulator 200000 -Xmx256m
+#
+# Prints, per resync: entities, seconds, entities/s, the runtime process's CPU seconds and its peak RSS.
+# The machine is shared: run the big sizes once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:-emulator}
+amount=${2:-4000}
+shift $(( $# > 2 ? 2 : $# )) || true
+jvm=("$@")
+[ ${#jvm[@]} -eq 0 ] && jvm=(-Xmx256m)
+
+# One reactor invocation, so the sibling modules resolve to their freshly built JARs (nothing is installed).
+mvn -B -o -q -pl actors,port-emulator -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
+cp="actors/target/test-classes:actors/target/classes:$(cat actors/target/bench.cp)"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+if [ "$target" = standin ]; then
+  # The shared folder sits next to the checkout (or next to the folder holding worktrees).
+  shared=${OCEANJ_SHARED_DIR:-}
+  for d in ../shared ../../shared; do
+    [ -z "$shared" ] && [ -f "$d/tools/port_standin.py" ] && shared=$d
+  done
+  [ -n "$shared" ] || { echo "port_standin.py not found; set OCEANJ_SHARED_DIR" >&2; exit 2; }
+  python3 "$shared/tools/port_standin.py" --port "$port" >/dev/null 2>&1 &
+else
+  java ${EMULATOR_JVM:--Xmx3g} -jar port-emulator/target/oceanj-port-emulator.jar --port "$port" >/dev/null 2>&1 &
+fi
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+up=
+for _ in $(seq 1 300); do
+  if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then up=1; break; fi
+  sleep 0.2
+done
+[ -n "$up" ] || { echo "the Port stand-in did not start on :$port" >&2; exit 2; }
+echo "Port stand-in: $target on :$port; runtime JVM: ${jvm[*]}; entityAmount $amount"
+java "${jvm[@]}" -cp "$cp" dev.oceanj.actors.bench.ResyncBench --port-url "http://127.0.0.1:$port" \
+  --entity-amount "$amount"

@@ -1,0 +1,147 @@
+package dev.oceanj.actors.resync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
+import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
+import dev.oceanj.core.defaults.DefaultsInitializer;
+import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.sync.JqMappingCompiler;
+import dev.oceanj.core.sync.ResyncSettings;
+import dev.oceanj.integrations.fake.FakeIntegration;
+import dev.oceanj.spi.host.DefinedIntegration;
+import dev.oceanj.spi.host.IntegrationResources;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole first-start-and-resync path with the built-in fake integration: defaults from its {@code .port}
+ * folder, then resyncs against the emulator, the skip-unchanged store persisted under a data directory.
+ */
+class FakeIntegrationResyncTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+  static EmulatedPort port;
+  static ExecutorService cpu;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    port = new EmulatedPort();
+    cpu = Executors.newFixedThreadPool(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+    cpu.shutdownNow();
+    port.close();
+  }
+
+  @TempDir
+  Path dataDir;
+  final List<DefinedIntegration> started = new ArrayList<>();
+  HttpPortClient client;
+
+  @AfterEach
+  void tearDown() {
+    started.forEach(DefinedIntegration::stop);
+    client.close();
+    port.emulator.reset();
+  }
+
+  /** A fresh supervisor over a freshly defined fake integration (settings are bound at definition). */
+  ActorRef<ResyncProtocol.Command> supervisor(String settingsJson) throws Exception {
+    ObjectNode settings = (ObjectNode) EmulatedPort.JSON.readTree(settingsJson);
+    DefinedIntegration fake = DefinedIntegration.define(new FakeIntegration(), settings, http);
+    fake.start();
+    started.add(fake);
+    if (client == null) {
+      client = port.client("fake-it");
+      var resources = DefaultsInitializer.Resources.from(IntegrationResources.forType("fake"));
+      var outcome = EmulatedPort.await(new DefaultsInitializer(client, resources, true, Optional.empty()).run());
+      assertEquals(5, outcome.blueprintsCreated().size());
+    }
+    ResyncSettings rs = ResyncSettings.defaults().withSkipUnchanged(true, Optional.of(dataDir))
+        .withKindRestart(new ResyncSettings.KindRestart(Duration.ofMillis(20), Duration.ofMillis(50), 0.1, 1));
+    var deps = new IntegrationSupervisor.Dependencies(client, fake::resyncSource,
+        new JqMappingCompiler(JqEngine.create(false)), rs, Optional.empty(), cpu, fake::toJson, Clock.systemUTC());
+    return testKit.spawn(IntegrationSupervisor.create(deps));
+  }
+
+  ResyncFinished resync(ActorRef<ResyncProtocol.Command> supervisor) {
+    var finished = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("once", WhenRunning.QUEUE, null, finished.getRef()));
+    return finished.receiveMessage(Duration.ofSeconds(120));
+  }
+
+  int count(String blueprint) {
+    return port.emulator.entities(blueprint).size();
+  }
+
+  static long sum(ResyncFinished f, java.util.function.ToLongFunction<ResyncProtocol.KindStats> field) {
+    return f.kinds().stream().mapToLong(field).sum();
+  }
+
+  @Test
+  void firstStartThenResyncsCreateSkipAndDeleteExactlyAsTheSourceSays() throws Exception {
+    var first = resync(supervisor("{\"entityAmount\": 40}"));
+    assertEquals(Outcome.COMPLETED, first.outcome(), first.errors().toString());
+    assertEquals(5, count("fake-department"));
+    assertEquals(200, count("fake-person"));
+    assertEquals(8, count("fake-office"));
+    assertEquals(12, count("fake-team"));
+    assertEquals(40, count("fake-project"));
+    assertEquals(265, sum(first, ResyncProtocol.KindStats::upserted));
+
+    // A new supervisor (a new process, say) finds the skip-unchanged store in the data directory.
+    long written = port.emulator.counters().entitiesWritten();
+    var second = resync(supervisor("{\"entityAmount\": 40}"));
+    assertEquals(0, sum(second, ResyncProtocol.KindStats::upserted));
+    assertEquals(265, sum(second, ResyncProtocol.KindStats::unchanged));
+    assertEquals(written, port.emulator.counters().entitiesWritten());
+
+    var changed = resync(supervisor("{\"entityAmount\": 40, \"personsVersion\": 1}"));
+    assertEquals(200, changed.kinds().get(1).upserted(), "every person changed");
+    assertEquals(65, sum(changed, ResyncProtocol.KindStats::unchanged));
+
+    var dropped = resync(supervisor("{\"entityAmount\": 40, \"personsVersion\": 1, \"removedPersons\": 4}"));
+    assertEquals(Outcome.COMPLETED, dropped.outcome());
+    assertEquals(20, dropped.reconciliation().deleted());
+    assertEquals(180, count("fake-person"));
+  }
+
+  @Test
+  void aKindFailingMidwayDeletesNothing() throws Exception {
+    resync(supervisor("{\"entityAmount\": 40}"));
+    var f = resync(supervisor(
+        "{\"entityAmount\": 40, \"removedPersons\": 10, \"failKindAfter\": {\"kind\": \"fake-person\", \"items\": 60},"
+            + " \"thirdPartyBatchSize\": 20}"));
+    assertEquals(Outcome.FAILED, f.outcome());
+    assertFalse(f.reconciliation().ran());
+    assertTrue(f.kinds().get(1).error().isPresent());
+    assertTrue(f.kinds().get(2).error().isEmpty(), "the kinds after it still ran");
+    assertEquals(8, f.kinds().get(2).unchanged());
+    assertEquals(200, count("fake-person"));
+  }
+}

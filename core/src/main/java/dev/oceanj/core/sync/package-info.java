@@ -1,0 +1,6 @@
+/**
+ * The resync engine's stream stages: a kind's {@link dev.oceanj.core.sync.ResyncPipeline}, the compact
+ * seen set and skip-unchanged {@link dev.oceanj.core.sync.DigestStore}, and the
+ * {@link dev.oceanj.core.sync.Reconciler} that deletes what a complete resync did not see.
+ */
+package dev.oceanj.core.sync;

@@ -1,0 +1,162 @@
+package dev.oceanj.core.defaults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.WriteLimiter;
+import dev.oceanj.emulator.EmulatorSettings;
+import dev.oceanj.emulator.PortEmulator;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DefaultsInitializerTest {
+
+  static PortEmulator emulator;
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final AtomicInteger ids = new AtomicInteger();
+  HttpPortClient client;
+
+  @BeforeAll
+  static void start() {
+    emulator = PortEmulator.start(EmulatorSettings.defaults());
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  @AfterEach
+  void reset() {
+    client.close();
+    emulator.reset();
+  }
+
+  HttpPortClient client() {
+    client = HttpPortClient.create(PortClientSettings.of(URI.create(emulator.baseUrl()),
+            EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET),
+        new PortClient.PortIdentity("fake", "1.2.3", "defaults-" + ids.incrementAndGet()), WriteLimiter.unlimited());
+    return client;
+  }
+
+  static JsonNode json(String s) {
+    try {
+      return JSON.readTree(s);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  // Two blueprints that relate to each other: only a staged creation can make them.
+  static final JsonNode TEAM = json("""
+      {"identifier": "team", "title": "Team", "schema": {"properties": {"name": {"type": "string"}}},
+       "relations": {"lead": {"title": "Lead", "target": "member", "many": false, "required": false}}}""");
+  static final JsonNode MEMBER = json("""
+      {"identifier": "member", "title": "Member", "schema": {"properties": {}},
+       "relations": {"team": {"title": "Team", "target": "team", "many": false, "required": false}}}""");
+  static final JsonNode BROKEN = json("""
+      {"identifier": "broken", "title": "Broken", "schema": {"properties": {}},
+       "relations": {"x": {"title": "X", "target": "no-such-blueprint", "many": false, "required": false}}}""");
+  static final JsonNode LEAF = json("""
+      {"identifier": "leaf", "title": "Leaf", "schema": {"properties": {}}}""");
+  static final JsonNode BRANCH = json("""
+      {"identifier": "branch", "title": "Branch", "schema": {"properties": {}},
+       "relations": {"leaf": {"title": "Leaf", "target": "leaf", "many": true, "required": false}}}""");
+  static final JsonNode MAPPING = json("""
+      {"resources": [{"kind": "team", "selector": {"query": "true"},
+        "port": {"entity": {"mappings": {"identifier": ".id", "blueprint": "\\"team\\""}}}}]}""");
+
+  static DefaultsInitializer.Resources resources(JsonNode... blueprints) {
+    return new DefaultsInitializer.Resources(Optional.of(MAPPING), List.of(blueprints), List.of(), List.of(), List.of());
+  }
+
+  static <T> T await(java.util.concurrent.CompletionStage<T> s) throws Exception {
+    return s.toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void createsTheIntegrationWithTheFileMappingAndBlueprintsThatReferenceEachOther() throws Exception {
+    var c = client();
+    var outcome = await(new DefaultsInitializer(c, resources(TEAM, MEMBER), true,
+        Optional.of(json("{\"type\": \"WEBHOOK\"}"))).run());
+
+    assertTrue(outcome.integrationCreated());
+    assertEquals(List.of("member", "team"), outcome.blueprintsCreated().stream().sorted().toList());
+    JsonNode integration = emulator.integration(c.identity().identifier()).orElseThrow();
+    assertEquals(MAPPING, integration.get("config"));
+    assertEquals("WEBHOOK", integration.path("changelogDestination").path("type").asText());
+    assertTrue(integration.path("arePortResourcesInitialized").asBoolean());
+    assertEquals("member", emulator.blueprint("team").orElseThrow().path("relations").path("lead").path("target")
+        .asText());
+    assertEquals("team", emulator.blueprint("member").orElseThrow().path("relations").path("team").path("target")
+        .asText());
+  }
+
+  @Test
+  void createsNoBlueprintWhenAnyAlreadyExists() throws Exception {
+    var c = client();
+    await(c.createBlueprint(json("{\"identifier\": \"member\", \"title\": \"Mine\", \"schema\": {\"properties\": {}}}")));
+    var outcome = await(new DefaultsInitializer(c, resources(TEAM, MEMBER), true, Optional.empty()).run());
+    assertTrue(outcome.skippedBecause().orElseThrow().contains("member"));
+    assertTrue(emulator.blueprint("team").isEmpty());
+    assertEquals("Mine", emulator.blueprint("member").orElseThrow().path("title").asText());
+  }
+
+  @Test
+  void aFailingStageDeletesEveryBlueprintItCreated() throws Exception {
+    var c = client();
+    var error = assertThrows(ExecutionException.class,
+        () -> await(new DefaultsInitializer(c, resources(LEAF, BRANCH, BROKEN), true, Optional.empty()).run()));
+    assertTrue(error.getCause() instanceof DefaultsInitializer.BlueprintSetupException, error.toString());
+    assertTrue(error.getCause().getMessage().contains("broken"), error.getCause().getMessage());
+    assertTrue(error.getCause().getMessage().contains("were deleted again"), error.getCause().getMessage());
+    assertTrue(emulator.blueprint("leaf").isEmpty());
+    assertTrue(emulator.blueprint("branch").isEmpty());
+    assertTrue(emulator.blueprint("broken").isEmpty());
+    assertFalse(emulator.integration(c.identity().identifier()).orElseThrow()
+        .path("arePortResourcesInitialized").asBoolean());
+  }
+
+  @Test
+  void anInitializedIntegrationIsLeftAlone() throws Exception {
+    var c = client();
+    await(new DefaultsInitializer(c, resources(LEAF), true, Optional.empty()).run());
+    await(c.deleteBlueprint("leaf"));
+    var second = await(new DefaultsInitializer(c, resources(LEAF), true, Optional.empty()).run());
+    assertTrue(second.alreadyInitialized());
+    assertTrue(emulator.blueprint("leaf").isEmpty());
+  }
+
+  @Test
+  void anExistingIntegrationWithoutMappingGetsTheFileMapping() throws Exception {
+    var c = client();
+    await(c.createIntegration(JSON.createObjectNode()));
+    var outcome = await(new DefaultsInitializer(c, resources(), true, Optional.empty()).run());
+    assertTrue(outcome.mappingPatched());
+    assertFalse(outcome.integrationCreated());
+    assertEquals(MAPPING, emulator.integration(c.identity().identifier()).orElseThrow().get("config"));
+  }
+
+  @Test
+  void withInitializationOffOnlyTheIntegrationIsCreated() throws Exception {
+    var c = client();
+    var outcome = await(new DefaultsInitializer(c, resources(TEAM), false, Optional.empty()).run());
+    assertTrue(outcome.integrationCreated());
+    assertTrue(emulator.blueprint("team").isEmpty());
+  }
+}

@@ -1,0 +1,235 @@
+package dev.oceanj.runtime;
+
+import dev.oceanj.actors.resync.ResyncProtocol;
+import dev.oceanj.actors.resync.ResyncProtocol.AbortResync;
+import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import dev.oceanj.actors.resync.ResyncProtocol.Status;
+import dev.oceanj.actors.trigger.TriggerInfo;
+import dev.oceanj.actors.trigger.kafka.KafkaSettings;
+import dev.oceanj.actors.trigger.kafka.KafkaTrigger;
+import dev.oceanj.actors.trigger.once.OnceTrigger;
+import dev.oceanj.actors.trigger.polling.PollingTrigger;
+import dev.oceanj.actors.trigger.schedule.ScheduleTrigger;
+import dev.oceanj.actors.trigger.webhook.WebhookTrigger;
+import dev.oceanj.core.config.EventListenerType;
+import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.runtime.http.HealthRoutes;
+import dev.oceanj.runtime.http.MetricsRoutes;
+import dev.oceanj.runtime.http.OceanRoutes;
+import dev.oceanj.runtime.http.OceanServer;
+import dev.oceanj.runtime.http.Readiness;
+import dev.oceanj.runtime.http.ResyncRoutes;
+import dev.oceanj.runtime.http.StatusRoutes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * The root actor: spawns the integration's supervisor, the trigger of the configured connection mode (plus the
+ * schedule when {@code ocean.scheduled-resync-interval} is set), the progress reporter, and binds the HTTP server
+ * (not in ONCE mode unless {@code ocean.http.enabled = true}).
+ *
+ * <p>ONCE: the one {@link ResyncFinished} comes back here; the summary is printed, the exit code set (0 when the
+ * resync completed, 1 when it failed or was aborted) and the system shut down. Graceful shutdown of any mode
+ * runs a CoordinatedShutdown task that aborts the running resync (reported {@code aborted}, nothing deleted) and
+ * waits for the supervisor to confirm.
+ */
+public final class Guardian extends AbstractBehavior<Guardian.Command> {
+
+  /** Messages of the guardian; all internal. */
+  public sealed interface Command {}
+
+  private record OnceFinished(ResyncFinished finished) implements Command {}
+
+  private record Bound(ServerBinding binding) implements Command {}
+
+  private record BindFailed(Throwable cause) implements Command {}
+
+  /**
+   * Everything the guardian wires together, built by {@link OceanRuntime}.
+   *
+   * @param settings the validated settings
+   * @param listenerType the effective listener type (the embedded default may have turned POLLING into ONCE)
+   * @param port the integration's Port client
+   * @param supervisor the integration supervisor's behaviour
+   * @param metrics the {@code /metrics} registry
+   * @param readiness {@code /health/ready}'s check
+   * @param serveHttp whether to bind the HTTP server
+   * @param print where user-facing lines (summary, progress) go
+   * @param exitCode completed with the process exit code when the runtime decides it (ONCE, bind failure)
+   * @param httpPort completed with the bound port, or empty when no server runs
+   * @param info fixed facts for {@code /status}
+   * @param pollingWatermark the resync request already handled, for POLLING without resync-on-start
+   * @param coreVersion reported by {@code /health}
+   */
+  public record Wiring(
+      OceanSettings settings,
+      EventListenerType listenerType,
+      PortClient port,
+      Behavior<ResyncProtocol.Command> supervisor,
+      OceanMetrics metrics,
+      Readiness readiness,
+      boolean serveHttp,
+      Consumer<String> print,
+      CompletableFuture<Integer> exitCode,
+      CompletableFuture<Optional<Integer>> httpPort,
+      StatusRoutes.RuntimeInfo info,
+      Optional<Instant> pollingWatermark,
+      String coreVersion) {}
+
+  static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Wiring wiring;
+
+  private Guardian(ActorContext<Command> context, Wiring wiring) {
+    super(context);
+    this.wiring = wiring;
+  }
+
+  public static Behavior<Command> create(Wiring wiring) {
+    return Behaviors.setup(context -> {
+      Guardian guardian = new Guardian(context, wiring);
+      guardian.start();
+      return guardian;
+    });
+  }
+
+  private void start() {
+    ActorContext<Command> context = getContext();
+    var system = context.getSystem();
+    OceanSettings settings = wiring.settings();
+    ActorRef<ResyncProtocol.Command> supervisor = context.spawn(
+        Behaviors.supervise(wiring.supervisor()).onFailure(SupervisorStrategy.restart()), "supervisor");
+
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "abort-running-resync",
+        () -> AskPattern.<ResyncProtocol.Command, ResyncProtocol.Done>ask(supervisor,
+                replyTo -> new AbortResync("shutdown", replyTo), ASK_TIMEOUT, system.scheduler())
+            .handle((done, failure) -> Done.getInstance()));
+
+    EventListenerType type = wiring.listenerType();
+    Supplier<CompletionStage<Optional<TriggerInfo>>> listenerInfo = () -> CompletableFuture.completedFuture(Optional.empty());
+    Optional<ActorRef<WebhookTrigger.Command>> webhook = Optional.empty();
+    String integrationType = settings.integration().type();
+    String identifier = settings.integration().identifier();
+    if (!settings.eventListener().shouldResync()) {
+      context.getLog().info("Event listener {}: no resync is triggered (should-resync is off)", type);
+    } else if (type == EventListenerType.ONCE) {
+      ActorRef<ResyncFinished> report = context.messageAdapter(ResyncFinished.class, OnceFinished::new);
+      context.spawn(OnceTrigger.create(supervisor, report), "once");
+    } else if (type == EventListenerType.POLLING) {
+      var polling = context.spawn(PollingTrigger.create(supervisor, wiring.port()::resyncRequest,
+          settings.eventListener().polling(), wiring.pollingWatermark()), "polling");
+      listenerInfo = describe(polling, PollingTrigger.Describe::new);
+    } else if (type == EventListenerType.WEBHOOK) {
+      var trigger = context.spawn(WebhookTrigger.create(supervisor), "webhook");
+      webhook = Optional.of(trigger);
+      listenerInfo = describe(trigger, WebhookTrigger.Describe::new);
+    } else if (type == EventListenerType.KAFKA) {
+      var kafka = context.spawn(KafkaTrigger.create(supervisor,
+          KafkaSettings.from(settings.eventListener().kafka(), settings.config()),
+          KafkaTrigger.PortAccess.of(wiring.port()), integrationType, identifier), "kafka");
+      listenerInfo = describe(kafka, KafkaTrigger.Describe::new);
+    } else {
+      context.getLog().info("Event listener {}: no resync is triggered", type);
+    }
+
+    Supplier<CompletionStage<Optional<TriggerInfo>>> scheduleInfo = () -> CompletableFuture.completedFuture(Optional.empty());
+    if (settings.scheduledResyncInterval().isPresent() && settings.eventListener().shouldResync()
+        && type != EventListenerType.ONCE) {
+      var schedule = context.spawn(ScheduleTrigger.create(supervisor, settings.scheduledResyncInterval().get()),
+          "schedule");
+      scheduleInfo = describe(schedule, ScheduleTrigger.Describe::new);
+    }
+
+    Consumer<String> progressOut = type == EventListenerType.ONCE ? wiring.print() : line -> context.getLog().info(line);
+    context.spawn(ProgressReporter.create(supervisor, wiring.metrics(), progressOut, settings.resync().progressInterval(),
+        Clock.systemUTC()), "progress");
+
+    if (wiring.serveHttp()) {
+      var resync = new ResyncRoutes(webhook, type.name(), settings.eventListener().webhook().token(), ASK_TIMEOUT,
+          Duration.ofHours(1), settings.http().maxRequestBodySize(), system.scheduler());
+      var health = new HealthRoutes(wiring.readiness(), wiring.coreVersion());
+      var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
+      var status = new StatusRoutes(wiring.info(), supervisor, listenerInfo, scheduleInfo, ASK_TIMEOUT,
+          system.scheduler(), Clock.systemUTC());
+      var routes = new OceanRoutes(resync, health, metrics, status, settings.pathPrefix(), wiring.metrics());
+      context.pipeToSelf(OceanServer.start(routes.routes(), settings.http(), system),
+          (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
+    } else {
+      wiring.httpPort().complete(Optional.empty());
+    }
+  }
+
+  private CompletionStage<Void> refreshMetrics(ActorRef<ResyncProtocol.Command> supervisor) {
+    var system = getContext().getSystem();
+    OceanMetrics metrics = wiring.metrics();
+    return AskPattern.<ResyncProtocol.Command, Status>ask(supervisor, ResyncProtocol.GetStatus::new, ASK_TIMEOUT,
+            system.scheduler())
+        .thenAccept(status -> {
+          status.last().ifPresent(metrics::recordFinished);
+          status.running().ifPresent(metrics::recordProgress);
+        });
+  }
+
+  private <T> Supplier<CompletionStage<Optional<TriggerInfo>>> describe(
+      ActorRef<T> trigger, Function<ActorRef<TriggerInfo>, T> message) {
+    var scheduler = getContext().getSystem().scheduler();
+    return () -> AskPattern.<T, TriggerInfo>ask(trigger, message::apply, ASK_TIMEOUT, scheduler).thenApply(Optional::of);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(OnceFinished.class, this::onOnceFinished)
+        .onMessage(Bound.class, this::onBound)
+        .onMessage(BindFailed.class, this::onBindFailed)
+        .build();
+  }
+
+  private Behavior<Command> onOnceFinished(OnceFinished msg) {
+    ResyncFinished finished = msg.finished();
+    wiring.metrics().recordFinished(finished);
+    wiring.print().accept(ResyncSummary.render(finished));
+    wiring.exitCode().complete(finished.outcome() == Outcome.COMPLETED ? 0 : 1);
+    CoordinatedShutdown.get(getContext().getSystem()).run(Stop.ONCE_RESYNC_FINISHED);
+    return this;
+  }
+
+  private Behavior<Command> onBound(Bound bound) {
+    int port = bound.binding().localAddress().getPort();
+    getContext().getLog().info("HTTP server listening on {}:{}", wiring.settings().http().host(), port);
+    wiring.httpPort().complete(Optional.of(port));
+    return this;
+  }
+
+  private Behavior<Command> onBindFailed(BindFailed failed) {
+    getContext().getLog().error("Cannot bind the HTTP server to {}:{} (ocean.http.port / APPLICATION__PORT): {}",
+        wiring.settings().http().host(), wiring.settings().http().port(), failed.cause().getMessage());
+    wiring.httpPort().completeExceptionally(failed.cause());
+    wiring.exitCode().complete(2);
+    CoordinatedShutdown.get(getContext().getSystem()).run(Stop.HTTP_PORT_UNAVAILABLE);
+    return this;
+  }
+
+  /** Why the guardian stopped the system. */
+  private enum Stop implements CoordinatedShutdown.Reason { ONCE_RESYNC_FINISHED, HTTP_PORT_UNAVAILABLE }
+}

@@ -1,0 +1,316 @@
+package dev.oceanj.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigValueFactory;
+import dev.oceanj.actors.resync.IntegrationSupervisor;
+import dev.oceanj.actors.trigger.webhook.ChangelogDestination;
+import dev.oceanj.core.config.EventListenerType;
+import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.defaults.DefaultsInitializer;
+import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.PortClient.PortIdentity;
+import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.WriteLimiter;
+import dev.oceanj.core.sync.JqMappingCompiler;
+import dev.oceanj.core.sync.ResyncSettings;
+import dev.oceanj.emulator.EmulatorSettings;
+import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.http.PortReadiness;
+import dev.oceanj.runtime.http.StatusRoutes;
+import dev.oceanj.spi.Integration;
+import dev.oceanj.spi.host.DefinedIntegration;
+import dev.oceanj.spi.host.IntegrationResources;
+import dev.oceanj.spi.host.Integrations;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running oceanj: the Port side (the configured Port, or the embedded emulator when no credentials are set),
+ * the integration, and the actor system under {@link Guardian}. {@link #start} blocks until everything is up;
+ * {@link #exitCode()} completes when the system has stopped (a ONCE run ends by itself; other modes run until
+ * {@link #close()} or SIGTERM, which runs CoordinatedShutdown and aborts a running resync).
+ *
+ * <p>The embedded default: with no Port credentials <em>and</em> no explicit {@code ocean.event-listener.type}
+ * (neither {@code OCEAN__EVENT_LISTENER__TYPE} nor the HOCON key), the listener is ONCE instead of Ocean's default
+ * POLLING, so {@code java -jar oceanj-runtime.jar} runs one resync of the fake integration against the
+ * emulator, prints the summary and exits. An explicit listener type is always honoured, emulator or not.
+ */
+public final class OceanRuntime implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OceanRuntime.class);
+  private static final String DEFAULTS_RESOURCE = "oceanj/application.conf";
+  private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Pekko settings the runtime always wants, under whatever the user configured. */
+  private static final Config PEKKO = ConfigFactory.parseString(String.join("\n",
+      "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+      "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+      "pekko.loglevel = INFO",
+      "pekko.log-dead-letters-during-shutdown = off",
+      "pekko.http.server.request-timeout = 60 s"));
+
+  private final ActorSystem<Guardian.Command> system;
+  private final CompletableFuture<Integer> exitCode;
+  private final Optional<Integer> httpPort;
+  private final Optional<PortEmulator> emulator;
+  private final EventListenerType listenerType;
+
+  private OceanRuntime(ActorSystem<Guardian.Command> system, CompletableFuture<Integer> exitCode,
+      Optional<Integer> httpPort, Optional<PortEmulator> emulator, EventListenerType listenerType) {
+    this.system = system;
+    this.exitCode = exitCode;
+    this.httpPort = httpPort;
+    this.emulator = emulator;
+    this.listenerType = listenerType;
+  }
+
+  /**
+   * Starts everything and returns once the HTTP server (if any) is bound.
+   *
+   * @param print where user-facing lines go (the summary of a ONCE run, its progress)
+   * @throws IllegalStateException with a readable message when Port, the integration or the port binding fails
+   */
+  public static OceanRuntime start(OceanSettings settings, Consumer<String> print) {
+    boolean embedded = settings.port().credentials().isEmpty();
+    EventListenerType listener = effectiveListener(settings);
+    String type = settings.integration().type();
+    Integration integration = Integrations.load(type);
+
+    Optional<PortEmulator> emulator = Optional.empty();
+    PortClientSettings clientSettings;
+    if (embedded) {
+      PortEmulator started = PortEmulator.start(EmulatorSettings.defaults());
+      emulator = Optional.of(started);
+      clientSettings = PortClientSettings.of(URI.create(started.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
+          EmulatorSettings.DEFAULT_CLIENT_SECRET);
+      LOG.info("No Port credentials (ocean.port.client-id / OCEAN__PORT__CLIENT_ID): using the embedded Port emulator"
+          + " at {}", started.baseUrl());
+      if (listener != settings.eventListener().type()) {
+        LOG.info("Embedded default: event listener ONCE (set OCEAN__EVENT_LISTENER__TYPE to choose another)");
+      }
+    } else {
+      clientSettings = PortClientSettings.fromConfig(settings.config());
+    }
+    String version = settings.integration().version().orElse(runtimeVersion());
+    PortIdentity identity = new PortIdentity(type, version, settings.integration().identifier());
+    WriteLimiter limiter = WriteLimiter.create(clientSettings.rateLimit());
+    HttpPortClient port = HttpPortClient.create(clientSettings, identity, limiter);
+    HttpClient thirdParty = HttpClient.newBuilder().connectTimeout(settings.clientTimeout()).build();
+    DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty);
+    ExecutorService mappingPool = mappingPool(settings);
+    Runnable cleanup = () -> {
+      mappingPool.shutdownNow();
+      defined.stop().forEach(e -> LOG.warn("integration stop hook failed: {}", e.toString()));
+      port.close();
+      limiter.close();
+    };
+    try {
+      defined.start();
+      IntegrationResources resources = resources(type, settings.resourcesPath());
+      Map<String, Object> destination = ChangelogDestination.of(listener,
+          settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
+      JsonNode destinationJson = JSON.valueToTree(destination);
+      var defaults = new DefaultsInitializer(port, DefaultsInitializer.Resources.from(resources),
+          settings.initializePortResources(), Optional.of(destinationJson));
+      DefaultsInitializer.Outcome setup = await(defaults.run(),
+          "setting up the integration in Port (" + clientSettings.baseUrl() + ")");
+      setup.warnings().forEach(w -> LOG.warn("Port setup: {}", w));
+      await(verifyChangelogDestination(port, destinationJson), "registering the changelogDestination in Port");
+      Optional<Instant> watermark = listener == EventListenerType.POLLING && !settings.eventListener().polling().resyncOnStart()
+          ? lastResyncState(port) : Optional.empty();
+
+      var deps = new IntegrationSupervisor.Dependencies(port, defined::resyncSource,
+          new JqMappingCompiler(JqEngine.create(settings.allowEnvironmentVariablesJqAccess())),
+          resyncSettings(settings), settings.scheduledResyncInterval(), mappingPool,
+          defined::toJson, Clock.systemUTC());
+      boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
+          ? settings.config().getBoolean("ocean.http.enabled")
+          : listener != EventListenerType.ONCE;
+      var exitCode = new CompletableFuture<Integer>();
+      var httpPort = new CompletableFuture<Optional<Integer>>();
+      var info = new StatusRoutes.RuntimeInfo(type, identity.identifier(), version, listener.name(), embedded,
+          clientSettings.baseUrl().toString());
+      var metrics = new OceanMetrics();
+      metrics.bindPort(port::stats, limiter::stats);
+      var wiring = new Guardian.Wiring(settings, listener, port, IntegrationSupervisor.create(deps), metrics,
+          new PortReadiness(port, Duration.ofSeconds(3), Duration.ofSeconds(2), Clock.systemUTC()), serveHttp, print,
+          exitCode, httpPort, info, watermark, runtimeVersion());
+      ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
+          PEKKO.withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
+      Optional<PortEmulator> emulatorRef = emulator;
+      CompletableFuture<Integer> finalExit = system.getWhenTerminated().toCompletableFuture().handle((done, failure) -> {
+        cleanup.run();
+        emulatorRef.ifPresent(PortEmulator::close);
+        return exitCode.getNow(0);
+      });
+      Optional<Integer> bound;
+      try {
+        bound = httpPort.get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        finalExit.join();
+        throw new IllegalStateException("cannot bind the HTTP server to " + settings.http().host() + ":"
+            + settings.http().port() + " (ocean.http.port / APPLICATION__PORT): " + e.getCause().getMessage(), e);
+      }
+      return new OceanRuntime(system, finalExit, bound, emulator, listener);
+    } catch (RuntimeException | InterruptedException | TimeoutException e) {
+      cleanup.run();
+      emulator.ifPresent(PortEmulator::close);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Ocean's {@code _verify_integration_configuration} for the one field the connection mode owns: an existing
+   * integration whose {@code changelogDestination} differs (the mode or the base URL changed) is patched, so Port
+   * sends resync requests where this instance listens.
+   */
+  private static CompletionStage<Void> verifyChangelogDestination(PortClient port, JsonNode destination) {
+    return port.getIntegration().thenCompose(integration -> {
+      JsonNode current = integration.map(i -> i.path("changelogDestination")).orElse(null);
+      if (integration.isEmpty() || destination.equals(current)
+          || (destination.isEmpty() && (current == null || current.isNull() || current.isMissingNode()))) {
+        return CompletableFuture.completedFuture(null);
+      }
+      LOG.info("Registering changelogDestination {} in Port", destination.path("type").asText("{}"));
+      ObjectNode patch = JSON.createObjectNode();
+      patch.set("changelogDestination", destination);
+      return port.patchIntegration(patch).thenApply(patched -> null);
+    });
+  }
+
+  /** ONCE for the embedded default (no credentials, listener type not set explicitly), else the configured type. */
+  static EventListenerType effectiveListener(OceanSettings settings) {
+    EventListenerType configured = settings.eventListener().type();
+    boolean embedded = settings.port().credentials().isEmpty();
+    return embedded && isDefault(settings.config(), "ocean.event-listener.type") ? EventListenerType.ONCE : configured;
+  }
+
+  private static boolean isDefault(Config config, String path) {
+    if (!config.hasPath(path)) {
+      return true;
+    }
+    ConfigOrigin origin = config.getValue(path).origin();
+    return origin.resource() != null && origin.resource().endsWith(DEFAULTS_RESOURCE);
+  }
+
+  private static IntegrationResources resources(String type, Path resourcesPath) {
+    IntegrationResources shipped = IntegrationResources.forType(type);
+    Path portDir = resourcesPath.toAbsolutePath().getParent();
+    return portDir != null && Files.isDirectory(resourcesPath) ? shipped.withOverride(portDir) : shipped;
+  }
+
+  private static Optional<Instant> lastResyncState(PortClient port) throws InterruptedException, TimeoutException {
+    Optional<JsonNode> integration = await(port.getIntegration().thenApply(o -> o.map(JsonNode.class::cast)),
+        "reading the integration's resync state");
+    return integration.map(i -> i.path("resyncState").path("updatedAt").asText(null))
+        .flatMap(at -> {
+          try {
+            return Optional.of(Instant.parse(at));
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        });
+  }
+
+  /** The engine's resync settings; the config's "0 = one per core" for mapping parallelism resolved here. */
+  private static ResyncSettings resyncSettings(OceanSettings settings) {
+    Config config = settings.config();
+    if (!config.hasPath("ocean.resync.mapping-parallelism") || config.getInt("ocean.resync.mapping-parallelism") <= 0) {
+      config = config.withValue("ocean.resync.mapping-parallelism",
+          ConfigValueFactory.fromAnyRef(mappingThreads(settings)));
+    }
+    return ResyncSettings.fromConfig(config);
+  }
+
+  private static int mappingThreads(OceanSettings settings) {
+    int configured = settings.resync().mappingParallelism();
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+  }
+
+  private static ExecutorService mappingPool(OceanSettings settings) {
+    int threads = mappingThreads(settings);
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "oceanj-mapping-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private static <T> T await(CompletionStage<T> stage, String what) throws InterruptedException, TimeoutException {
+    try {
+      return stage.toCompletableFuture().get(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException(what + " failed: " + cause.getMessage(), cause);
+    }
+  }
+
+  static String runtimeVersion() {
+    String v = OceanRuntime.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0" : v;
+  }
+
+  /** Completes with the process exit code once the actor system has stopped and everything is closed. */
+  public CompletionStage<Integer> exitCode() {
+    return exitCode;
+  }
+
+  /** The bound HTTP port, when a server runs. */
+  public Optional<Integer> httpPort() {
+    return httpPort;
+  }
+
+  /** The embedded Port emulator, when no credentials were configured. */
+  public Optional<PortEmulator> emulator() {
+    return emulator;
+  }
+
+  /** The effective event listener type. */
+  public EventListenerType listenerType() {
+    return listenerType;
+  }
+
+  /** The actor system (tests reach the supervisor through it). */
+  public ActorSystem<?> system() {
+    return system;
+  }
+
+  /** Graceful stop: CoordinatedShutdown (aborts a running resync), then waits until everything is closed. */
+  @Override
+  public void close() {
+    CoordinatedShutdown.get(system).run(CoordinatedShutdown.unknownReason());
+    exitCode.join();
+  }
+}

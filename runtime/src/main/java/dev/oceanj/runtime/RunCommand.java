@@ -1,0 +1,54 @@
+package dev.oceanj.runtime;
+
+import dev.oceanj.core.config.ConfigurationException;
+import dev.oceanj.core.config.IntegrationSpec;
+import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.runtime.cli.CliIO;
+import dev.oceanj.spi.host.IntegrationResources;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * The default action of {@code java -jar oceanj-runtime.jar}: load the settings (environment, {@code -Dconfig.file},
+ * defaults), start {@link OceanRuntime} and wait until it stops.
+ *
+ * <p>Exit codes: 0 when it stopped normally (a ONCE resync completed); 1 when a ONCE resync failed or was
+ * aborted; 2 bad configuration or the HTTP port taken; 4 when start-up failed (Port unreachable, integration
+ * setup refused).
+ */
+final class RunCommand implements Callable<Integer> {
+
+  private final CliIO io;
+
+  RunCommand(CliIO io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    OceanSettings settings;
+    try {
+      settings = load();
+    } catch (ConfigurationException | IllegalArgumentException e) {
+      io.err().println("oceanj: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    settings.ignoredKeys().forEach(k -> io.err().println("oceanj: warning: " + k));
+    OceanRuntime runtime;
+    try {
+      runtime = OceanRuntime.start(settings, io.out()::println);
+    } catch (IllegalStateException e) {
+      io.err().println("oceanj: cannot start: " + e.getMessage());
+      return e.getMessage() != null && e.getMessage().startsWith("cannot bind") ? 2 : 4;
+    }
+    return runtime.exitCode().toCompletableFuture().get();
+  }
+
+  /** Two passes: the integration type (from the settings) names the spec that types the integration's settings. */
+  static OceanSettings load() {
+    String type = OceanSettings.fromSystem(null).integration().type();
+    Optional<IntegrationSpec> spec = IntegrationSpec.fromClasspath(RunCommand.class.getClassLoader(),
+        IntegrationResources.CLASSPATH_ROOT + type + "/.port");
+    return OceanSettings.fromSystem(spec.orElse(null));
+  }
+}

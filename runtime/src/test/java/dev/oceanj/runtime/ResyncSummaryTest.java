@@ -1,0 +1,105 @@
+package dev.oceanj.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.oceanj.actors.resync.ResyncProtocol;
+import dev.oceanj.actors.resync.ResyncProtocol.GetStatus;
+import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
+import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
+import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
+import dev.oceanj.actors.resync.ResyncProtocol.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class ResyncSummaryTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  static KindStats kind(String name, int index, long fetched, long upserted) {
+    return new KindStats(name, index, fetched, fetched, 0, upserted, fetched - upserted, 0, Map.of(), Map.of(),
+        Optional.empty());
+  }
+
+  @Test
+  void theSummaryHasARowPerKindATotalTheDeletionsAndTheRate() {
+    Instant start = Instant.parse("2026-11-26T10:00:00Z");
+    var kinds = List.of(kind("fake-department", 0, 5, 5),
+        new KindStats("fake-person", 1, 20_000, 19_990, 0, 19_000, 980, 10, Map.of(".properties.age", ".age"),
+            Map.of("p-7", "400 invalid"), Optional.of("boom")));
+    var finished = new ResyncFinished("r1", "once", Outcome.FAILED, start, start.plusSeconds(4), kinds,
+        Reconciliation.skipped("a kind failed"), List.of("fake-person: boom"));
+    String text = ResyncSummary.render(finished);
+    assertTrue(text.startsWith("Resync r1 (once): FAILED in 4.00 s, 19,995 entities, 4,999 entities/s"), text);
+    assertTrue(text.matches("(?s).*\\nfake-person \\(failed\\)\\s+20,000\\s+19,990\\s+19,000\\s+980\\s+10\\s+1\\n.*"), text);
+    assertTrue(text.matches("(?s).*\\ntotal\\s+20,005\\s+19,995\\s+19,005\\s+980\\s+10\\s+1\\n.*"), text);
+    assertTrue(text.contains("deleted: 0 (deletion skipped: a kind failed)"), text);
+    assertTrue(text.contains("misconfigured: fake-person .properties.age = .age"), text);
+    assertTrue(text.contains("rejected by Port: fake-person p-7: 400 invalid"), text);
+    assertTrue(text.contains("error: fake-person: boom"), text);
+  }
+
+  @Test
+  void progressLinesOnlyForKindsThatMovedAndMetricsFollow() {
+    Instant started = Instant.now().minusSeconds(10);
+    var current = new AtomicReference<Status>(new Status(Optional.of(new ResyncProgress("r1", "once", started,
+        List.of(kind("fake-department", 0, 5, 5), kind("fake-person", 1, 1000, 900), kind("fake-team", 2, 0, 0)))),
+        Optional.empty()));
+    // A stand-in supervisor that answers every GetStatus with the current state.
+    var supervisor = testKit.spawn(Behaviors.receive(ResyncProtocol.Command.class)
+        .onMessage(GetStatus.class, ask -> {
+          ask.replyTo().tell(current.get());
+          return Behaviors.same();
+        })
+        .build());
+    var printed = new CopyOnWriteArrayList<String>();
+    var metrics = new OceanMetrics();
+    testKit.spawn(ProgressReporter.create(supervisor, metrics, printed::add, Duration.ofMillis(50), Clock.systemUTC()));
+
+    await(() -> printed.size() >= 2);
+    assertTrue(printed.get(0).contains("fake-department") && printed.get(1).contains("fake-person"), printed.toString());
+    current.set(new Status(Optional.of(new ResyncProgress("r1", "once", started,
+        List.of(kind("fake-department", 0, 5, 5), kind("fake-person", 1, 2000, 1900), kind("fake-team", 2, 0, 0)))),
+        Optional.empty()));
+    await(() -> printed.size() >= 3);
+    assertTrue(printed.get(2).contains("fake-person: 2,000 fetched, 2,000 mapped, 1,900 upserted, 100 unchanged"),
+        printed.get(2));
+    assertTrue(printed.stream().noneMatch(line -> line.contains("fake-team")), "teams never started: " + printed);
+    assertTrue(printed.stream().filter(line -> line.contains("fake-department")).count() == 1,
+        "an unchanged kind is reported once: " + printed);
+    await(() -> metrics.scrape().contains(
+        "object_count{kind=\"fake-person-1\",object_count_type=\"loaded\",phase=\"load\"} 1900.0"));
+  }
+
+  static void await(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
