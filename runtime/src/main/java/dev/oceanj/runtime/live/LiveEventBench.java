@@ -81,6 +81,7 @@ public final class LiveEventBench {
     long[] ack = new long[total];
     Arrays.fill(ack, -1);
     AtomicInteger failed = new AtomicInteger();
+    Map<String, Integer> reasons = new java.util.concurrent.ConcurrentHashMap<>();
     List<long[]> endToEnd = new CopyOnWriteArrayList<>();
     ConcurrentLinkedQueue<long[]> followed = new ConcurrentLinkedQueue<>();
     CompletableFuture<?>[] sends = new CompletableFuture<?>[total];
@@ -105,6 +106,8 @@ public final class LiveEventBench {
           }
         } else {
           failed.incrementAndGet();
+          reasons.merge(e != null ? String.valueOf(e.getCause() != null ? e.getCause() : e) : "HTTP " + r.statusCode(),
+              1, Integer::sum);
         }
       });
     }
@@ -119,6 +122,7 @@ public final class LiveEventBench {
     System.out.printf("live-event bench: %d events at %d/s for %d s%n", total, rate, seconds);
     System.out.printf("  acknowledged: %d (%.0f events/s sustained), failed: %d%n", acked.length,
         acked.length / (sendNanos / 1e9), failed.get());
+    reasons.forEach((why, n) -> System.out.printf("    failed %d× with %s%n", n, why));
     System.out.printf("  ack latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", pct(acked, 0.5), pct(acked, 0.99),
         pct(acked, 1.0));
     System.out.printf("  end-to-end to the catalog (%d sampled, %d not seen in time): p50 %.0f ms, p99 %.0f ms%n",
