@@ -67,6 +67,10 @@ public final class LiveEventBench {
         child.waitFor(30, TimeUnit.SECONDS);
         port.close();
       }
+    } finally {
+      try (var files = Files.walk(data)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
