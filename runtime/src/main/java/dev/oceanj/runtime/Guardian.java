@@ -18,6 +18,7 @@ import dev.oceanj.core.port.PortClient;
 import dev.oceanj.runtime.http.HealthRoutes;
 import dev.oceanj.runtime.http.MetricsRoutes;
 import dev.oceanj.runtime.http.OceanRoutes;
+import dev.oceanj.runtime.live.LiveEvents;
 import dev.oceanj.runtime.http.OceanServer;
 import dev.oceanj.runtime.http.Readiness;
 import dev.oceanj.runtime.http.ResyncRoutes;
@@ -34,6 +35,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -80,6 +82,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * @param info fixed facts for {@code /status}
    * @param pollingWatermark the resync request already handled, for POLLING without resync-on-start
    * @param coreVersion reported by {@code /health}
+   * @param liveEvents starts live events (intake, draining actor, routes) when the integration registered
+   *     live-event processors; mounted with the HTTP server
    */
   public record Wiring(
       OceanSettings settings,
@@ -94,7 +98,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       CompletableFuture<Optional<Integer>> httpPort,
       StatusRoutes.RuntimeInfo info,
       Optional<Instant> pollingWatermark,
-      String coreVersion) {}
+      String coreVersion,
+      Optional<Function<ActorSystem<?>, LiveEvents>> liveEvents) {}
 
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -171,7 +176,22 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
       var status = new StatusRoutes(wiring.info(), supervisor, listenerInfo, scheduleInfo, ASK_TIMEOUT,
           system.scheduler(), Clock.systemUTC());
+      Optional<LiveEvents> live = wiring.liveEvents().map(start -> start.apply(system));
+      if (live.isPresent()) {
+        LiveEvents events = live.get();
+        // After the server unbound: nothing appends any more, and a last checkpoint is written.
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-live-events", () -> {
+              events.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+        status = status.withLiveEvents(events::status);
+      }
       var routes = new OceanRoutes(resync, health, metrics, status, settings.pathPrefix(), wiring.metrics());
+      if (live.isPresent()) {
+        routes = routes.withPrefixedRoutes(org.apache.pekko.http.javadsl.server.Directives.concat(
+            live.get().routes().webhookRoutes(), live.get().routes().deadLetterRoutes()));
+      }
       context.pipeToSelf(OceanServer.start(routes.routes(), settings.http(), system),
           (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
     } else {

@@ -24,6 +24,7 @@ import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.http.PortReadiness;
 import dev.oceanj.runtime.http.StatusRoutes;
+import dev.oceanj.runtime.live.LiveEvents;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.host.DefinedIntegration;
 import dev.oceanj.spi.host.IntegrationResources;
@@ -98,6 +99,19 @@ public final class OceanRuntime implements AutoCloseable {
    * @param print where user-facing lines go (the summary of a ONCE run, its progress)
    * @throws IllegalStateException with a readable message when Port, the integration or the port binding fails
    */
+  /** How live events start, when the integration registered processors (the guardian calls it). */
+  private static Optional<java.util.function.Function<org.apache.pekko.actor.typed.ActorSystem<?>, LiveEvents>>
+      liveEvents(OceanSettings settings, DefinedIntegration defined, HttpPortClient port, JqMappingCompiler compiler,
+          OceanMetrics metrics) {
+    if (defined.liveEventProcessors().isEmpty()) {
+      return Optional.empty();
+    }
+    boolean inMemory = settings.config().hasPath("ocean.live-events.in-memory")
+        && settings.config().getBoolean("ocean.live-events.in-memory");
+    return Optional.of(system -> LiveEvents.start(system, defined, port, compiler, settings.liveEvents(),
+        settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry()));
+  }
+
   public static OceanRuntime start(OceanSettings settings, Consumer<String> print) {
     boolean embedded = settings.port().credentials().isEmpty();
     EventListenerType listener = effectiveListener(settings);
@@ -147,8 +161,8 @@ public final class OceanRuntime implements AutoCloseable {
       Optional<Instant> watermark = listener == EventListenerType.POLLING && !settings.eventListener().polling().resyncOnStart()
           ? lastResyncState(port) : Optional.empty();
 
-      var deps = new IntegrationSupervisor.Dependencies(port, defined::resyncSource,
-          new JqMappingCompiler(JqEngine.create(settings.allowEnvironmentVariablesJqAccess())),
+      var compiler = new JqMappingCompiler(JqEngine.create(settings.allowEnvironmentVariablesJqAccess()));
+      var deps = new IntegrationSupervisor.Dependencies(port, defined::resyncSource, compiler,
           resyncSettings(settings), settings.scheduledResyncInterval(), mappingPool,
           defined::toJson, Clock.systemUTC());
       boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
@@ -162,7 +176,7 @@ public final class OceanRuntime implements AutoCloseable {
       metrics.bindPort(port::stats, limiter::stats);
       var wiring = new Guardian.Wiring(settings, listener, port, IntegrationSupervisor.create(deps), metrics,
           new PortReadiness(port, Duration.ofSeconds(3), Duration.ofSeconds(2), Clock.systemUTC()), serveHttp, print,
-          exitCode, httpPort, info, watermark, runtimeVersion());
+          exitCode, httpPort, info, watermark, runtimeVersion(), liveEvents(settings, defined, port, compiler, metrics));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           PEKKO.withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
       Optional<PortEmulator> emulatorRef = emulator;

@@ -1,6 +1,7 @@
 package dev.oceanj.spi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.spi.live.LiveEventProcessor;
 import java.net.http.HttpClient;
 
 /**
@@ -45,4 +46,14 @@ public interface IntegrationDefinition {
 
   /** Runs {@code hook} once at shutdown, after the last resync stopped (e.g. to close clients). */
   void onStop(LifecycleHook hook);
+
+  /**
+   * Registers a processor of the 3rd party's webhooks sent to {@code POST /integration<path>}. {@code path}
+   * starts with {@code /}; a segment {@code {name}} matches any one segment and is handed to the processor as
+   * a path parameter ({@code /webhook/{runId}}). Several processors may share a path: each handles every event.
+   *
+   * @throws IllegalArgumentException when the path is malformed
+   * @since 0.1
+   */
+  void onLiveEvent(String path, LiveEventProcessor processor);
 }

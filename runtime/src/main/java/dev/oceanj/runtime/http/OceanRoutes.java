@@ -37,6 +37,7 @@ public final class OceanRoutes {
   private final StatusRoutes status;
   private final Optional<String> pathPrefix;
   private final OceanMetrics metrics;
+  private final Optional<Route> extra;
 
   /** @param pathPrefix {@code ocean.path-prefix} ({@code /x}, no trailing slash), if any */
   public OceanRoutes(ResyncRoutes resync, HealthRoutes health, MetricsRoutes metricsRoutes, StatusRoutes status,
@@ -47,10 +48,27 @@ public final class OceanRoutes {
     this.status = status;
     this.pathPrefix = pathPrefix.map(p -> p.replaceAll("^/+|/+$", "")).filter(p -> !p.isEmpty());
     this.metrics = metrics;
+    this.extra = Optional.empty();
+  }
+
+  private OceanRoutes(OceanRoutes base, Route extra) {
+    this.resync = base.resync;
+    this.health = base.health;
+    this.metricsRoutes = base.metricsRoutes;
+    this.status = base.status;
+    this.pathPrefix = base.pathPrefix;
+    this.metrics = base.metrics;
+    this.extra = Optional.of(base.extra.map(e -> concat(e, extra)).orElse(extra));
+  }
+
+  /** These routes plus {@code more} under the path prefix (live events: {@code /integration/...}). */
+  public OceanRoutes withPrefixedRoutes(Route more) {
+    return new OceanRoutes(this, more);
   }
 
   public Route routes() {
-    Route prefixed = concat(health.routes(), metricsRoutes.routes(), status.routes());
+    Route base = concat(health.routes(), metricsRoutes.routes(), status.routes());
+    Route prefixed = extra.map(e -> concat(base, e)).orElse(base);
     Route all = concat(resync.routes(),
         pathPrefix.isPresent() ? pathPrefix(PathMatchers.separateOnSlashes(pathPrefix.get()), () -> prefixed) : prefixed);
     return timed(handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> all)));
@@ -72,6 +90,12 @@ public final class OceanRoutes {
   private String routeLabel(String path) {
     String p = pathPrefix.map(prefix -> path.startsWith("/" + prefix) ? path.substring(prefix.length() + 1) : path)
         .orElse(path);
+    if (p.startsWith("/integration/")) {
+      return "/integration/*";
+    }
+    if (p.startsWith("/live-events/dead-letters")) {
+      return "/live-events/dead-letters";
+    }
     for (String known : new String[] {"/resync", "/health/live", "/health/ready", "/metrics", "/status"}) {
       if (p.equals(known) || p.equals(known + "/")) {
         return known;

@@ -38,6 +38,7 @@ public final class StatusRoutes {
   private final Duration askTimeout;
   private final Scheduler scheduler;
   private final Clock clock;
+  private final Supplier<Optional<ObjectNode>> liveEvents;
 
   /**
    * @param listener describes the connection mode's trigger (empty for modes without one)
@@ -51,6 +52,13 @@ public final class StatusRoutes {
       Duration askTimeout,
       Scheduler scheduler,
       Clock clock) {
+    this(info, supervisor, listener, schedule, askTimeout, scheduler, clock, Optional::empty);
+  }
+
+  private StatusRoutes(RuntimeInfo info, ActorRef<ResyncProtocol.Command> supervisor,
+      Supplier<CompletionStage<Optional<TriggerInfo>>> listener,
+      Supplier<CompletionStage<Optional<TriggerInfo>>> schedule, Duration askTimeout, Scheduler scheduler, Clock clock,
+      Supplier<Optional<ObjectNode>> liveEvents) {
     this.info = info;
     this.supervisor = supervisor;
     this.listener = listener;
@@ -58,6 +66,16 @@ public final class StatusRoutes {
     this.askTimeout = askTimeout;
     this.scheduler = scheduler;
     this.clock = clock;
+    this.liveEvents = liveEvents;
+  }
+
+  /**
+   * These routes with a {@code liveEvents} section in {@code /status} (intake depth, counts and dead letters,
+   * from {@code dev.oceanj.runtime.live.LiveEvents#status()}).
+   */
+  public StatusRoutes withLiveEvents(Supplier<ObjectNode> section) {
+    return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock,
+        () -> Optional.of(section.get()));
   }
 
   public Route routes() {
@@ -86,6 +104,7 @@ public final class StatusRoutes {
       body.set("listener", listenerNode);
       body.set("running", s.running().map(p -> ResyncJson.running(p, clock.instant())).orElse(null));
       body.set("last", s.last().map(ResyncJson::finished).orElse(null));
+      liveEvents.get().ifPresent(section -> body.set("liveEvents", section));
       return body;
     }).thenCombine(scheduleInfo, (body, sched) -> {
       body.set("schedule", sched.map(ResyncJson::trigger).orElse(null));

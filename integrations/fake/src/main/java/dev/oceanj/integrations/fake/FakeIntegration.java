@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Port Ocean's fake integration on oceanj: a seeded fake organisation served by an in-process 3rd-party HTTP
- * API, fetched page by page through the shared HTTP client.
+ * API, fetched page by page through the shared HTTP client;
+ * persons are also kept current by live events on {@code /integration/webhook}.
  *
  * @since 0.1
  */
@@ -39,5 +40,6 @@ public final class FakeIntegration implements Integration {
     ocean.kind(OFFICE).resync(ResyncSource.paged(cursor -> client.page("offices", cursor)));
     ocean.kind(TEAM).resync(ResyncSource.paged(cursor -> client.page("teams", cursor)));
     ocean.kind(PROJECT).resync(ResyncSource.paged(cursor -> client.page("projects", cursor)));
+    ocean.onLiveEvent(FakePersonWebhook.PATH, new FakePersonWebhook());
   }
 }

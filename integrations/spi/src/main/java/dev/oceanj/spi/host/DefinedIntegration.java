@@ -14,6 +14,7 @@ import dev.oceanj.spi.InvalidSettingsException;
 import dev.oceanj.spi.KindDefinition;
 import dev.oceanj.spi.LifecycleHook;
 import dev.oceanj.spi.ResyncSource;
+import dev.oceanj.spi.live.LiveEventProcessor;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,6 +57,7 @@ public final class DefinedIntegration {
   private final Map<String, ResyncSource<?>> resyncSources;
   private final List<LifecycleHook> startHooks;
   private final List<LifecycleHook> stopHooks;
+  private final Map<String, List<LiveEventProcessor>> liveEventProcessors;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -69,6 +71,9 @@ public final class DefinedIntegration {
     this.resyncSources = Collections.unmodifiableMap(new LinkedHashMap<>(recorder.resyncSources));
     this.startHooks = List.copyOf(recorder.startHooks);
     this.stopHooks = List.copyOf(recorder.stopHooks);
+    Map<String, List<LiveEventProcessor>> live = new LinkedHashMap<>();
+    recorder.liveEventProcessors.forEach((path, list) -> live.put(path, List.copyOf(list)));
+    this.liveEventProcessors = Collections.unmodifiableMap(live);
   }
 
   /**
@@ -137,6 +142,11 @@ public final class DefinedIntegration {
   /** The resync source of {@code kind}, empty when the integration declared none for it. */
   public Optional<ResyncSource<?>> resyncSource(String kind) {
     return Optional.ofNullable(resyncSources.get(kind));
+  }
+
+  /** Live-event processors by registered path pattern (e.g. {@code /webhook}), in registration order. */
+  public Map<String, List<LiveEventProcessor>> liveEventProcessors() {
+    return liveEventProcessors;
   }
 
   /** The start hooks, in the order {@link #start()} runs them. */
@@ -237,6 +247,7 @@ public final class DefinedIntegration {
     private final Map<String, ResyncSource<?>> resyncSources = new LinkedHashMap<>();
     private final List<LifecycleHook> startHooks = new ArrayList<>();
     private final List<LifecycleHook> stopHooks = new ArrayList<>();
+    private final Map<String, List<LiveEventProcessor>> liveEventProcessors = new LinkedHashMap<>();
     private volatile boolean closed;
 
     Recorder(String type, ObjectNode settings, HttpClient httpClient) {
@@ -281,6 +292,17 @@ public final class DefinedIntegration {
     public void onStop(LifecycleHook hook) {
       checkOpen("onStop");
       stopHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    @Override
+    public void onLiveEvent(String path, LiveEventProcessor processor) {
+      checkOpen("onLiveEvent");
+      Objects.requireNonNull(processor, "processor");
+      if (path == null || !path.matches("(/([A-Za-z0-9._~-]+|\\{[A-Za-z_][A-Za-z0-9_]*\\}))+")) {
+        throw new IllegalArgumentException("Integration '" + type + "': live-event path '" + path
+            + "' must be /segment[/segment...], each segment plain text or {name}");
+      }
+      liveEventProcessors.computeIfAbsent(path, p -> new ArrayList<>()).add(processor);
     }
 
     void checkOpen(String what) {

@@ -1,0 +1,292 @@
+package dev.oceanj.actors.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.config.LiveEventSettings;
+import dev.oceanj.core.live.EventIntake;
+import dev.oceanj.core.live.IntakeEvent;
+import dev.oceanj.core.live.LiveEventCounters;
+import dev.oceanj.core.live.LiveEventWriter;
+import dev.oceanj.core.live.LiveMapping;
+import dev.oceanj.core.live.WebhookPaths;
+import dev.oceanj.core.sync.MappingPlan;
+import dev.oceanj.spi.live.LiveEvent;
+import dev.oceanj.spi.live.LiveEventProcessor;
+import dev.oceanj.spi.live.LiveEventResult;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the durable {@link EventIntake}: every stored event is handed to the processors registered for its
+ * path, and their results go through the current mapping to Port. Events with the same partition key (path
+ * pattern plus the processors' {@link LiveEventProcessor#partitionKey}) run strictly one after another in
+ * intake order; different keys run in parallel, at most {@code parallelism} at once.
+ *
+ * <p>Each (processor, kind) pair is tried up to {@code max-retries + 1} times with exponential backoff
+ * (base {@code retry-base-delay}, capped at {@code retry-max-delay}), all within {@code max-event-processing};
+ * an {@link IllegalArgumentException} (a bad event or mapping) is not retried. An event that still fails is
+ * moved to the intake's dead letters with its error; only then, or on success, is it marked done, so a crash
+ * at any point leaves it to be handled again after the restart.
+ *
+ * <p>Protocol: the intake's subscription sends {@link EventStored}; processing outcomes come back as a private
+ * {@code Finished}. The actor never blocks: processors run on {@code executor} and writes are asynchronous.
+ * Spawned once by the runtime's guardian, which also owns (and closes) the intake.
+ */
+public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Command> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  // Processing runs off the actor's thread, where the ActorContext's logger must not be used.
+  private static final Logger log = LoggerFactory.getLogger(LiveEventIntake.class);
+
+  /** Messages of the intake actor. */
+  public sealed interface Command {}
+
+  /** An event is durable in the intake (sent by the intake's subscription, in offset order). */
+  public record EventStored(IntakeEvent event) implements Command {}
+
+  /** Asks how much work is in the actor. */
+  public record GetProgress(ActorRef<Progress> replyTo) implements Command {}
+
+  /** Events queued in the actor and in flight, and partition keys with work. */
+  public record Progress(int queued, int inFlight, int keys) {}
+
+  private record Finished(String key, IntakeEvent event, Optional<String> error) implements Command {}
+
+  /**
+   * Everything the actor needs.
+   *
+   * @param intake the durable intake it drains (subscribed once)
+   * @param processors processors by registered path pattern
+   * @param mapping the cached current mapping
+   * @param writer writes mapped results with the live-event budget
+   * @param toJson turns a processor's raw item into JSON (the integration's own conversion)
+   * @param settings {@code ocean.live-events}
+   * @param parallelism partition keys processed at once
+   * @param counters live-event counters
+   * @param executor where processors are called (they may block)
+   */
+  public record Deps(
+      EventIntake intake,
+      Map<String, List<LiveEventProcessor>> processors,
+      LiveMapping mapping,
+      LiveEventWriter writer,
+      Function<Object, JsonNode> toJson,
+      LiveEventSettings settings,
+      int parallelism,
+      LiveEventCounters counters,
+      Executor executor) {}
+
+  private record Work(String key, IntakeEvent event, LiveEvent live, List<LiveEventProcessor> processors) {}
+
+  private final Deps deps;
+  private final WebhookPaths paths;
+  private final Map<String, ArrayDeque<Work>> queues = new HashMap<>();
+  private final Set<String> active = new HashSet<>();
+  private final LinkedHashSet<String> waiting = new LinkedHashSet<>();
+  private int queued;
+
+  public static Behavior<Command> create(Deps deps) {
+    return Behaviors.setup(ctx -> new LiveEventIntake(ctx, deps));
+  }
+
+  private LiveEventIntake(ActorContext<Command> ctx, Deps deps) {
+    super(ctx);
+    this.deps = deps;
+    this.paths = new WebhookPaths(deps.processors().keySet());
+    ActorRef<Command> self = ctx.getSelf();
+    deps.intake().subscribe(e -> self.tell(new EventStored(e)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(EventStored.class, this::onEventStored)
+        .onMessage(Finished.class, this::onFinished)
+        .onMessage(GetProgress.class, this::onGetProgress)
+        .build();
+  }
+
+  private Behavior<Command> onEventStored(EventStored msg) {
+    IntakeEvent e = msg.event();
+    Optional<WebhookPaths.Match> match = paths.match(e.path());
+    JsonNode payload;
+    try {
+      payload = JSON.readTree(e.body());
+    } catch (IOException ex) {
+      payload = null;
+    }
+    if (match.isEmpty() || payload == null) {
+      // The route only stores JSON for registered paths; this is an event stored by another version.
+      getContext().getLog().warn("live event {} on {} has no processor or no JSON body; dropped", e.offset(), e.path());
+      deps.intake().done(e.offset());
+      return this;
+    }
+    List<LiveEventProcessor> processors = deps.processors().get(match.get().pattern());
+    LiveEvent live = new LiveEvent(e.offset(), match.get().pattern(), match.get().params(), e.headers(), payload,
+        e.receivedAt());
+    StringBuilder key = new StringBuilder(match.get().pattern());
+    for (LiveEventProcessor p : processors) {
+      String k;
+      try {
+        k = p.partitionKey(live);
+      } catch (RuntimeException ex) {
+        // No key means one sequence for the path: slower, never out of order.
+        k = "";
+      }
+      key.append('\u0000').append(k == null ? "" : k);
+    }
+    String k = key.toString();
+    queues.computeIfAbsent(k, x -> new ArrayDeque<>()).add(new Work(k, e, live, processors));
+    queued++;
+    if (!active.contains(k)) {
+      waiting.add(k);
+    }
+    pump();
+    return this;
+  }
+
+  private Behavior<Command> onFinished(Finished msg) {
+    active.remove(msg.key());
+    if (msg.error().isEmpty()) {
+      deps.intake().done(msg.event().offset());
+      deps.counters().processed.increment();
+    }
+    ArrayDeque<Work> q = queues.get(msg.key());
+    if (q != null && !q.isEmpty()) {
+      waiting.add(msg.key());
+    } else {
+      queues.remove(msg.key());
+    }
+    pump();
+    return this;
+  }
+
+  private Behavior<Command> onGetProgress(GetProgress msg) {
+    msg.replyTo().tell(new Progress(queued, active.size(), queues.size()));
+    return this;
+  }
+
+  private void pump() {
+    while (active.size() < deps.parallelism() && !waiting.isEmpty()) {
+      String key = waiting.iterator().next();
+      waiting.remove(key);
+      Work w = queues.get(key).poll();
+      queued--;
+      active.add(key);
+      getContext().pipeToSelf(process(w), (error, failure) -> new Finished(key, w.event(),
+          failure != null ? Optional.of(describe(failure)) : error));
+    }
+  }
+
+  /** Handles one event; completes with the error that dead-lettered it, or empty on success. */
+  private CompletionStage<Optional<String>> process(Work w) {
+    CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+    for (LiveEventProcessor p : w.processors()) {
+      all = all.thenCompose(v -> processWith(p, w.live()));
+    }
+    long budget = deps.settings().maxEventProcessing().toMillis();
+    return all.orTimeout(budget, TimeUnit.MILLISECONDS)
+        .handle((v, failure) -> failure == null ? Optional.<String>empty() : Optional.of(describe(failure)))
+        .thenCompose(error -> {
+          if (error.isEmpty()) {
+            return CompletableFuture.completedFuture(error);
+          }
+          log.warn("live event {} on {} dead-lettered: {}", w.event().offset(),
+              w.event().path(), error.get());
+          deps.counters().deadLettered.increment();
+          return deps.intake().deadLetter(w.event(), error.get()).thenApply(d -> error);
+        });
+  }
+
+  private CompletableFuture<Void> processWith(LiveEventProcessor p, LiveEvent event) {
+    return CompletableFuture.supplyAsync(() -> p.validate(event.payload()) ? p.kinds(event) : Set.<String>of(),
+            deps.executor())
+        .thenCompose(kinds -> {
+          if (kinds.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+          }
+          return deps.mapping().plan().toCompletableFuture().thenCompose(plan -> {
+            List<CompletableFuture<?>> perKind = new ArrayList<>();
+            for (String kind : kinds) {
+              if (plan.resources().stream().anyMatch(r -> r.kind().equals(kind))) {
+                perKind.add(attempt(p, event, kind, plan, 0));
+              }
+            }
+            return CompletableFuture.allOf(perKind.toArray(new CompletableFuture[0]));
+          });
+        });
+  }
+
+  private CompletableFuture<Void> attempt(LiveEventProcessor p, LiveEvent event, String kind, MappingPlan plan,
+      int retry) {
+    CompletableFuture<Void> once = CompletableFuture.supplyAsync(() -> p.handle(event, kind), deps.executor())
+        .thenCompose(CompletionStage::toCompletableFuture)
+        .thenCompose(result -> apply(plan, kind, result));
+    return once.handle((v, failure) -> failure)
+        .thenCompose(failure -> {
+          if (failure == null) {
+            return CompletableFuture.completedFuture(null);
+          }
+          deps.counters().failed.increment();
+          Throwable cause = unwrap(failure);
+          if (cause instanceof IllegalArgumentException || retry >= deps.settings().maxRetries()) {
+            return CompletableFuture.failedFuture(cause);
+          }
+          long delay = Math.min(deps.settings().retryMaxDelay().toMillis(),
+              deps.settings().retryBaseDelay().toMillis() << Math.min(retry, 20));
+          Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, deps.executor());
+          return CompletableFuture.supplyAsync(() -> null, later)
+              .thenCompose(x -> attempt(p, event, kind, plan, retry + 1));
+        });
+  }
+
+  private CompletableFuture<Void> apply(MappingPlan plan, String kind, LiveEventResult result) {
+    if (result == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<JsonNode> up = result.upserted().stream().map(deps.toJson()).toList();
+    List<JsonNode> del = result.deleted().stream().map(deps.toJson()).toList();
+    return deps.writer().apply(plan, kind, up, del).toCompletableFuture().thenAccept(applied -> {
+      deps.counters().upserted.add(applied.upserted());
+      deps.counters().deleted.add(applied.deleted());
+    });
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String describe(Throwable t) {
+    Throwable c = unwrap(t);
+    if (c instanceof TimeoutException) {
+      return "processing did not finish within ocean.live-events.max-event-processing";
+    }
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+}

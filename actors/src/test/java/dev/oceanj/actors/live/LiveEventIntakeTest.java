@@ -1,0 +1,252 @@
+package dev.oceanj.actors.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.oceanj.core.config.LiveEventSettings;
+import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.live.DeadLetter;
+import dev.oceanj.core.live.EventIntake;
+import dev.oceanj.core.live.LiveEventCounters;
+import dev.oceanj.core.live.LiveEventWriter;
+import dev.oceanj.core.live.LiveMapping;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.WriteLimiter;
+import dev.oceanj.core.sync.JqMappingCompiler;
+import dev.oceanj.emulator.EmulatorSettings;
+import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.integrations.fake.FakeIntegration;
+import dev.oceanj.spi.host.DefinedIntegration;
+import dev.oceanj.spi.host.IntegrationResources;
+import dev.oceanj.spi.live.LiveEvent;
+import dev.oceanj.spi.live.LiveEventProcessor;
+import dev.oceanj.spi.live.LiveEventResult;
+import dev.oceanj.spi.live.RetryableLiveEventException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The intake actor against the real Port emulator, with the fake integration's mapping and webhook. */
+class LiveEventIntakeTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final LiveEventSettings SETTINGS = new LiveEventSettings(Duration.ofSeconds(20), 3, Duration.ofMillis(10),
+      Duration.ofMillis(40), 8, 1 << 20, Duration.ofSeconds(1));
+  static PortEmulator emulator;
+  static ExecutorService pool;
+  static DefinedIntegration fake;
+  static int integrations;
+
+  @TempDir Path dir;
+  EventIntake intake;
+  HttpPortClient client;
+  LiveEventCounters counters;
+
+  @BeforeAll
+  static void startPort() {
+    emulator = PortEmulator.start(EmulatorSettings.defaults());
+    pool = Executors.newFixedThreadPool(4);
+    fake = DefinedIntegration.define(new FakeIntegration(), null, HttpClient.newHttpClient());
+  }
+
+  @AfterAll
+  static void stopAll() {
+    testKit.shutdownTestKit();
+    emulator.close();
+    pool.shutdownNow();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    String id = "live-" + (++integrations);
+    PortClientSettings settings = PortClientSettings.of(URI.create(emulator.baseUrl()),
+        EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET)
+        .withRetry(new PortClientSettings.RetrySettings(5, Duration.ofMillis(20), Duration.ofMillis(200), 0.1));
+    client = HttpPortClient.create(settings, new PortClient.PortIdentity("fake", "0.1.0", id), WriteLimiter.unlimited());
+    IntegrationResources res = IntegrationResources.forType("fake");
+    for (JsonNode bp : JSON.readTree(res.blueprints().orElseThrow().text())) {
+      if (client.getBlueprint(bp.get("identifier").asText()).toCompletableFuture().join().isEmpty()) {
+        client.createBlueprint(bp).toCompletableFuture().join();
+      }
+    }
+    ObjectNode body = JSON.createObjectNode();
+    body.set("config", new YAMLMapper().readTree(res.mapping().orElseThrow().text()));
+    client.createIntegration(body).toCompletableFuture().join();
+    intake = EventIntake.open(dir);
+    counters = new LiveEventCounters();
+  }
+
+  @AfterEach
+  void tearDown() {
+    intake.close();
+    client.close();
+  }
+
+  private void spawn(Map<String, List<LiveEventProcessor>> processors) {
+    LiveMapping mapping = new LiveMapping(client, new JqMappingCompiler(JqEngine.create(false)), Duration.ofMinutes(1),
+        Clock.systemUTC());
+    testKit.spawn(LiveEventIntake.create(new LiveEventIntake.Deps(intake, processors, mapping,
+        new LiveEventWriter(client), fake::toJson, SETTINGS, 8, counters, pool)));
+  }
+
+  private void send(String path, String json) {
+    intake.append(Instant.now(), path, Map.of(), json.getBytes(StandardCharsets.UTF_8)).join();
+  }
+
+  private static String person(String id, int age) {
+    return "{\"action\":\"upsert\",\"person\":{\"id\":\"" + id + "\",\"name\":\"Person " + id + "\",\"email\":\"" + id
+        + "@example.com\",\"status\":\"WORKING\",\"age\":" + age + ",\"department\":{\"id\":\"hr\",\"name\":\"hr\"},"
+        + "\"bio\":\"b\"}}";
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + " not reached within 60 s");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private static int age(String id) {
+    return emulator.entity("fake-person", id).map(e -> e.path("properties").path("age").asInt(-1)).orElse(-1);
+  }
+
+  @Test
+  void keepsTheOrderOfEachPersonWhileOthersInterleave() {
+    spawn(fake.liveEventProcessors());
+    String key = "order-" + integrations;
+    for (int i = 0; i < 1000; i++) {
+      send("/webhook", person(key, i));
+      send("/webhook", person(key + "-other-" + (i % 50), i));
+    }
+    await(() -> intake.depth() == 0, "intake drained");
+    assertEquals(999, age(key), "the catalog ends with the last update");
+    for (int o = 0; o < 50; o++) {
+      assertEquals(950 + o, age(key + "-other-" + o));
+    }
+    assertEquals(2000, counters.processed.sum());
+    assertEquals(0, counters.deadLettered.sum());
+  }
+
+  @Test
+  void deleteRemovesExactlyThatPersonAndDeletingAnAbsentOneIsANoOp() {
+    spawn(fake.liveEventProcessors());
+    String a = "del-a-" + integrations;
+    String b = "del-b-" + integrations;
+    send("/webhook", person(a, 30));
+    send("/webhook", person(b, 31));
+    send("/webhook", "{\"action\":\"delete\",\"person\":{\"id\":\"" + a + "\"}}");
+    send("/webhook", "{\"action\":\"delete\",\"person\":{\"id\":\"never-" + a + "\"}}");
+    await(() -> intake.depth() == 0, "intake drained");
+    assertTrue(emulator.entity("fake-person", a).isEmpty(), "deleted");
+    assertEquals(31, age(b), "the other person is untouched");
+    assertEquals(List.of(), intake.deadLetters());
+    assertEquals(1, counters.deleted.sum());
+  }
+
+  @Test
+  void aProcessorThatFailsTwiceThenSucceedsIsRetried() {
+    AtomicInteger calls = new AtomicInteger();
+    spawn(Map.of("/flaky", List.of(processor(event -> {
+      if (calls.incrementAndGet() <= 2) {
+        throw new RetryableLiveEventException("3rd party answered 503");
+      }
+      return LiveEventResult.upsert(List.of(event.payload().get("person")));
+    }))));
+    String id = "flaky-" + integrations;
+    send("/flaky", person(id, 40));
+    await(() -> intake.depth() == 0, "intake drained");
+    assertEquals(40, age(id));
+    assertEquals(3, calls.get());
+    assertEquals(2, counters.failed.sum());
+    assertEquals(List.of(), intake.deadLetters());
+  }
+
+  @Test
+  void anEventThatAlwaysFailsIsDeadLetteredAndCanBeReplayed() {
+    AtomicBoolean broken = new AtomicBoolean(true);
+    AtomicInteger calls = new AtomicInteger();
+    spawn(Map.of("/broken/{tenant}", List.of(processor(event -> {
+      calls.incrementAndGet();
+      if (broken.get()) {
+        throw new IllegalStateException("cannot reach tenant " + event.pathParams().get("tenant"));
+      }
+      return LiveEventResult.upsert(List.of(event.payload().get("person")));
+    }))));
+    String id = "dead-" + integrations;
+    send("/broken/acme", person(id, 50));
+    await(() -> intake.deadLetters().size() == 1, "dead-lettered");
+    DeadLetter letter = intake.deadLetters().get(0);
+    assertTrue(letter.error().contains("cannot reach tenant acme"), letter.error());
+    assertEquals(4, calls.get(), "first try plus max-retries");
+    assertEquals(-1, age(id));
+    assertEquals(1, counters.deadLettered.sum());
+
+    broken.set(false);
+    assertTrue(intake.replay(letter.id()).join().isPresent());
+    await(() -> age(id) == 50, "replayed event reached the catalog");
+    assertEquals(List.of(), intake.deadLetters());
+  }
+
+  @Test
+  void eventsStoredBeforeARestartAreProcessedByTheNextActor() {
+    String id = "restart-" + integrations;
+    send("/webhook", person(id, 60));
+    send("/webhook", person(id, 61));
+    intake.close();
+    intake = EventIntake.open(dir);
+    assertEquals(2, intake.depth());
+    spawn(fake.liveEventProcessors());
+    await(() -> intake.depth() == 0, "recovered events processed");
+    assertEquals(61, age(id));
+  }
+
+  private static LiveEventProcessor processor(java.util.function.Function<LiveEvent, LiveEventResult> handle) {
+    return new LiveEventProcessor() {
+      @Override
+      public Set<String> kinds(LiveEvent event) {
+        return Set.of("fake-person");
+      }
+
+      @Override
+      public CompletionStage<LiveEventResult> handle(LiveEvent event, String kind) {
+        return CompletableFuture.completedFuture(handle.apply(event));
+      }
+    };
+  }
+}

@@ -1,0 +1,34 @@
+package dev.oceanj.core.live;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One acknowledged webhook request as the intake stores it.
+ *
+ * @param offset its position in the intake, unique and increasing; stable across restarts
+ * @param receivedAt when it was accepted
+ * @param path the request path under {@code /integration} (e.g. {@code /webhook/42})
+ * @param headers request headers worth keeping (lower-case names; credentials are left out by the caller)
+ * @param body the raw body
+ */
+public record IntakeEvent(long offset, Instant receivedAt, String path, Map<String, String> headers, byte[] body) {
+
+  public IntakeEvent {
+    Objects.requireNonNull(receivedAt, "receivedAt");
+    Objects.requireNonNull(path, "path");
+    headers = Map.copyOf(headers);
+    Objects.requireNonNull(body, "body");
+  }
+
+  /** The same event at another offset (a replayed dead letter is appended anew). */
+  IntakeEvent withOffset(long newOffset) {
+    return new IntakeEvent(newOffset, receivedAt, path, headers, body);
+  }
+
+  @Override
+  public String toString() {
+    return "IntakeEvent[offset=" + offset + ", path=" + path + ", bytes=" + body.length + "]";
+  }
+}

@@ -1,0 +1,73 @@
+package dev.oceanj.core.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.sync.MappingPlan;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The mapping live events use: the integration's current port app config from Port, fetched once and reused
+ * for {@code ttl} (Ocean re-fetches it for every event). After the TTL it is fetched again and recompiled only
+ * when Port's config changed. Concurrent callers share one fetch.
+ */
+public final class LiveMapping {
+
+  private final PortClient port;
+  private final MappingPlan.Compiler compiler;
+  private final Duration ttl;
+  private final Clock clock;
+  private final Object lock = new Object();
+  private CompletableFuture<MappingPlan> current;
+  private JsonNode currentConfig;
+  private Instant fetchedAt = Instant.MIN;
+
+  public LiveMapping(PortClient port, MappingPlan.Compiler compiler, Duration ttl, Clock clock) {
+    this.port = port;
+    this.compiler = compiler;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  /** The current plan; fails when Port cannot be reached or the mapping is invalid (the event is retried). */
+  public CompletionStage<MappingPlan> plan() {
+    synchronized (lock) {
+      Instant now = clock.instant();
+      boolean fresh = current != null && !current.isCompletedExceptionally()
+          && (!current.isDone() || fetchedAt.plus(ttl).isAfter(now));
+      if (fresh) {
+        return current;
+      }
+      fetchedAt = now;
+      MappingPlan previous = current != null && current.isDone() && !current.isCompletedExceptionally()
+          ? current.join() : null;
+      JsonNode previousConfig = currentConfig;
+      current = port.getIntegration().toCompletableFuture().thenApply(integration -> {
+        JsonNode config = integration.map(i -> i.get("config")).orElseThrow(() -> new IllegalStateException(
+            "integration '" + port.identity().identifier() + "' does not exist in Port"));
+        if (previous != null && config.equals(previousConfig)) {
+          return previous;
+        }
+        MappingPlan plan = config == null || config.isNull() || config.isEmpty()
+            ? new MappingPlan(List.of(), false, true, false, 0)
+            : compiler.compile(config);
+        synchronized (lock) {
+          currentConfig = config;
+        }
+        return plan;
+      });
+      return current;
+    }
+  }
+
+  /** Forgets the cached mapping, so the next event fetches it (e.g. after Port reported a config change). */
+  public void invalidate() {
+    synchronized (lock) {
+      current = null;
+    }
+  }
+}

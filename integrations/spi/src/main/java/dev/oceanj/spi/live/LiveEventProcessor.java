@@ -1,0 +1,62 @@
+package dev.oceanj.spi.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Handles the webhooks a 3rd party sends to one path, registered with
+ * {@link dev.oceanj.spi.IntegrationDefinition#onLiveEvent}.
+ *
+ * <p>Order of calls: {@link #authenticate} on the HTTP request thread before anything is stored (false: 401);
+ * then, once the event is durable and acknowledged, on a worker: {@link #validate}, {@link #kinds},
+ * {@link #partitionKey}, and {@link #handle} once per affected kind. Events with the same partition key are
+ * handled one after another in arrival order; different keys run in parallel, so implementations must be
+ * thread-safe. After a crash, events acknowledged but not yet finished are handled again in the same order,
+ * so {@code handle} must tolerate seeing an event twice (returning the same result is enough: upserts are
+ * idempotent and deleting an absent entity is a no-op).
+ *
+ * @since 0.1
+ */
+public interface LiveEventProcessor {
+
+  /**
+   * Whether the request is genuine (e.g. its HMAC signature matches). Called on the HTTP thread with the raw
+   * body, so it must be quick and must not block. The default accepts everything; see
+   * {@link WebhookAuthenticator} for ready-made schemes.
+   *
+   * @param headers request headers, lower-case names
+   * @param body the raw request body, exactly as received
+   */
+  default boolean authenticate(Map<String, String> headers, byte[] body) {
+    return true;
+  }
+
+  /**
+   * Whether the payload is one this processor understands. False: the event is dropped with a warning (it is
+   * acknowledged, never retried). The default accepts every payload.
+   */
+  default boolean validate(JsonNode payload) {
+    return true;
+  }
+
+  /** The kinds this event affects; {@link #handle} is called once per kind that the current mapping has. */
+  Set<String> kinds(LiveEvent event);
+
+  /**
+   * Events with equal keys are handled in arrival order; the default key (the empty string) puts every event of
+   * the path in one sequence. A resource id (repository, issue, person id) keeps per-resource order while
+   * letting unrelated resources proceed in parallel.
+   */
+  default String partitionKey(LiveEvent event) {
+    return "";
+  }
+
+  /**
+   * Handles the event for one kind. Runs on a shared pool; return a stage for I/O rather than blocking. A
+   * failure is retried with backoff within {@code ocean.live-events.max-event-processing}; an event that keeps
+   * failing is moved to the dead letters, from where it can be replayed.
+   */
+  CompletionStage<LiveEventResult> handle(LiveEvent event, String kind);
+}

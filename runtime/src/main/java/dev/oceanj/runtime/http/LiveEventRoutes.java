@@ -1,0 +1,227 @@
+package dev.oceanj.runtime.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.extractUnmatchedPath;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.withoutSizeLimit;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.live.DeadLetter;
+import dev.oceanj.core.live.EventIntake;
+import dev.oceanj.core.live.LiveEventCounters;
+import dev.oceanj.core.live.WebhookPaths;
+import dev.oceanj.spi.live.LiveEventProcessor;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /integration/<path>}: the 3rd party's webhooks (under {@code ocean.path-prefix} when set, as in
+ * Ocean), and the dead letters: {@code GET /live-events/dead-letters},
+ * {@code POST /live-events/dead-letters/<id>/replay}.
+ *
+ * <p>A webhook is checked in this order, and refused before anything is stored: unknown path 404; declared or
+ * actual body larger than {@code ocean.live-events.max-body-size} 413 (read up to the limit only); any
+ * processor's {@link LiveEventProcessor#authenticate} false 401; not JSON 400. Then it is appended to the
+ * durable {@link EventIntake} and answered {@code 202 {"status":"accepted","id":…}} only once it is on disk; a
+ * failed append is a 503, so the sender retries. Headers that carry credentials are not stored.
+ */
+public final class LiveEventRoutes {
+
+  private static final Logger log = LoggerFactory.getLogger(LiveEventRoutes.class);
+  private static final Pattern SECRET_HEADER =
+      Pattern.compile(".*(authorization|cookie|signature|token|secret|api-key|apikey|password).*");
+  private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+  private final EventIntake intake;
+  private final Map<String, List<LiveEventProcessor>> processors;
+  private final WebhookPaths paths;
+  private final long maxBodyBytes;
+  private final LiveEventCounters counters;
+  private final Timer ackLatency;
+  private final Materializer materializer;
+
+  /**
+   * @param processors the integration's processors by path pattern
+   * @param maxBodyBytes {@code ocean.live-events.max-body-size}
+   * @param ackLatency timer of the time from request to 202
+   */
+  public LiveEventRoutes(EventIntake intake, Map<String, List<LiveEventProcessor>> processors, long maxBodyBytes,
+      LiveEventCounters counters, Timer ackLatency, Materializer materializer) {
+    this.intake = intake;
+    this.processors = processors;
+    this.paths = new WebhookPaths(processors.keySet());
+    this.maxBodyBytes = maxBodyBytes;
+    this.counters = counters;
+    this.ackLatency = ackLatency;
+    this.materializer = materializer;
+  }
+
+  /** The webhook route ({@code /integration/...}); mount it under the path prefix. */
+  public Route webhookRoutes() {
+    return pathPrefix("integration", () -> post(() -> extractUnmatchedPath(rest -> extractRequest(request ->
+        // The body limit is enforced below, per live-event settings, not by the server's default.
+        withoutSizeLimit(() -> completeWithFuture(accept(rest, request)))))));
+  }
+
+  /** The dead-letter routes ({@code /live-events/dead-letters...}); mount them under the path prefix. */
+  public Route deadLetterRoutes() {
+    return pathPrefix(PathMatchers.segment("live-events").slash("dead-letters"), () -> concat(
+        path(PathMatchers.longSegment().slash("replay"), id -> post(() -> completeWithFuture(replay(id)))),
+        pathEnd(() -> get(() -> extractRequest(r -> complete(HttpJson.response(StatusCodes.OK,
+            deadLettersJson(intake, 100))))))));
+  }
+
+  /** The dead letters as JSON, newest {@code limit} of them, for {@code /status} and the listing. */
+  public static ObjectNode deadLettersJson(EventIntake intake, int limit) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    List<DeadLetter> letters = intake.deadLetters();
+    out.put("count", letters.size());
+    out.put("depth", intake.depth());
+    out.put("durable", intake.durable());
+    ArrayNode items = out.putArray("deadLetters");
+    for (DeadLetter d : letters.subList(Math.max(0, letters.size() - limit), letters.size())) {
+      items.addObject()
+          .put("id", d.id())
+          .put("path", "/integration" + d.event().path())
+          .put("receivedAt", d.event().receivedAt().toString())
+          .put("deadLetteredAt", d.at().toString())
+          .put("error", d.error());
+    }
+    return out;
+  }
+
+  private CompletionStage<HttpResponse> replay(long id) {
+    return intake.replay(id).thenApply(replayed -> replayed
+        .map(e -> HttpJson.response(StatusCodes.ACCEPTED, JsonNodeFactory.instance.objectNode()
+            .put("status", "replaying").put("id", e.offset())))
+        .orElseGet(() -> HttpJson.error(StatusCodes.NOT_FOUND, "not_found", "no dead letter " + id)));
+  }
+
+  private CompletionStage<HttpResponse> accept(String rest, HttpRequest request) {
+    long start = System.nanoTime();
+    counters.received.increment();
+    String path = rest.isEmpty() ? "/" : rest;
+    Optional<WebhookPaths.Match> match = paths.match(path);
+    if (match.isEmpty()) {
+      return refused(HttpJson.error(StatusCodes.NOT_FOUND, "not_found",
+          "no live-event processor is registered for /integration" + path));
+    }
+    OptionalLong declared = request.entity().getContentLengthOption();
+    if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+      return refused(tooLarge());
+    }
+    return request.entity().withSizeLimit(maxBodyBytes).toStrict(Duration.ofSeconds(30).toMillis(), materializer)
+        .thenCompose(strict -> accept(path, match.get(), request, strict.getData(), start))
+        .exceptionally(e -> {
+          Throwable c = e.getCause() != null ? e.getCause() : e;
+          if (c.getClass().getSimpleName().equals("EntityStreamSizeException")) {
+            counters.rejected.increment();
+            return tooLarge();
+          }
+          log.warn("live event on /integration{} could not be read: {}", path, c.toString());
+          counters.rejected.increment();
+          return HttpJson.error(StatusCodes.BAD_REQUEST, "bad_request", "the request body could not be read");
+        });
+  }
+
+  private CompletionStage<HttpResponse> accept(String path, WebhookPaths.Match match, HttpRequest request,
+      ByteString data, long start) {
+    byte[] body = data.toArray();
+    Map<String, String> headers = new HashMap<>();
+    for (HttpHeader h : request.getHeaders()) {
+      headers.put(h.lowercaseName(), h.value());
+    }
+    headers.put("content-type", request.entity().getContentType().toString());
+    for (LiveEventProcessor p : processors.get(match.pattern())) {
+      boolean ok;
+      try {
+        ok = p.authenticate(headers, body);
+      } catch (RuntimeException e) {
+        log.warn("live-event authentication on /integration{} failed: {}", path, e.toString());
+        ok = false;
+      }
+      if (!ok) {
+        return refused(HttpJson.error(StatusCodes.UNAUTHORIZED, "unauthorized",
+            "the request to /integration" + path + " failed authentication"));
+      }
+    }
+    Optional<String> notJson = jsonProblem(body);
+    if (notJson.isPresent()) {
+      return refused(HttpJson.error(StatusCodes.BAD_REQUEST, "invalid_json",
+          "the body of the request to /integration" + path + " is not JSON: " + notJson.get()));
+    }
+    headers.keySet().removeIf(name -> SECRET_HEADER.matcher(name).matches());
+    return intake.append(Instant.now(), path, headers, body)
+        .thenApply(stored -> {
+          counters.acknowledged.increment();
+          ackLatency.record(Duration.ofNanos(System.nanoTime() - start));
+          return HttpJson.response(StatusCodes.ACCEPTED, JsonNodeFactory.instance.objectNode()
+              .put("status", "accepted").put("id", stored.offset()));
+        })
+        .exceptionally(e -> {
+          log.error("live event on /integration{} could not be stored; refused with 503", path, e);
+          counters.rejected.increment();
+          return HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE, "intake_unavailable",
+              "the event could not be stored durably; retry later");
+        });
+  }
+
+  private HttpResponse tooLarge() {
+    return HttpJson.error(StatusCodes.PAYLOAD_TOO_LARGE, "payload_too_large",
+        "the body exceeds ocean.live-events.max-body-size (" + maxBodyBytes + " bytes)");
+  }
+
+  private CompletionStage<HttpResponse> refused(HttpResponse response) {
+    counters.rejected.increment();
+    return CompletableFuture.completedFuture(response);
+  }
+
+  /** Why {@code body} is not one JSON value, or empty when it is (streamed: nothing is built in memory). */
+  private static Optional<String> jsonProblem(byte[] body) {
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() == null) {
+        return Optional.of("the body is empty");
+      }
+      p.skipChildren();
+      if (p.nextToken() != null) {
+        return Optional.of("more than one JSON value");
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      // Only the first line: the rest of Jackson's message quotes the body, which may carry personal data.
+      String m = e.getMessage() == null ? "malformed JSON" : e.getMessage();
+      int nl = m.indexOf('\n');
+      return Optional.of(nl > 0 ? m.substring(0, nl) : m);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.oceanj.runtime.live;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.actors.live.LiveEventIntake;
+import dev.oceanj.core.config.LiveEventSettings;
+import dev.oceanj.core.live.EventIntake;
+import dev.oceanj.core.live.LiveEventCounters;
+import dev.oceanj.core.live.LiveEventWriter;
+import dev.oceanj.core.live.LiveMapping;
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.sync.MappingPlan;
+import dev.oceanj.runtime.http.LiveEventRoutes;
+import dev.oceanj.spi.host.DefinedIntegration;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * Live events, wired: the durable intake in {@code <ocean.data-dir>/live-events} (or in memory when
+ * {@code ocean.live-events.in-memory = true}), the {@link LiveEventIntake} actor draining it with the
+ * integration's processors, the cached mapping and the live-event share of the Port write budget, the HTTP
+ * routes, and the metrics ({@code oceanj_live_events_*}). The caller (guardian or standalone runner) mounts
+ * {@link #routes()} and calls {@link #close()} at shutdown, after the HTTP server stopped accepting.
+ */
+public final class LiveEvents implements AutoCloseable {
+
+  /** The folder under {@code ocean.data-dir} that holds the intake. */
+  public static final String FOLDER = "live-events";
+
+  private final EventIntake intake;
+  private final LiveEventCounters counters;
+  private final LiveEventRoutes routes;
+  private final ActorRef<LiveEventIntake.Command> actor;
+
+  private LiveEvents(EventIntake intake, LiveEventCounters counters, LiveEventRoutes routes,
+      ActorRef<LiveEventIntake.Command> actor) {
+    this.intake = intake;
+    this.counters = counters;
+    this.routes = routes;
+    this.actor = actor;
+  }
+
+  /**
+   * Opens the intake (recovering what a previous run left), starts draining it and registers the metrics.
+   *
+   * @param port the integration's Port client (its live-event view is used for writes)
+   * @param mappingTtl how long the mapping fetched from Port is reused ({@code ocean.port.port-app-config-cache-ttl})
+   * @param dataDir {@code ocean.data-dir}
+   * @param inMemory keep events in memory only (a restart loses them)
+   */
+  public static LiveEvents start(ActorSystem<?> system, DefinedIntegration integration, PortClient port,
+      MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
+      MeterRegistry registry) {
+    EventIntake intake = inMemory ? EventIntake.inMemory() : EventIntake.open(dataDir.resolve(FOLDER));
+    LiveEventCounters counters = new LiveEventCounters();
+    counter(registry, "oceanj.live.events.received", "Requests to live-event paths", counters.received);
+    counter(registry, "oceanj.live.events.acknowledged", "Live events stored durably and answered 202",
+        counters.acknowledged);
+    counter(registry, "oceanj.live.events.rejected", "Live-event requests refused (401, 400, 404, 413, 503)",
+        counters.rejected);
+    counter(registry, "oceanj.live.events.processed", "Live events processed", counters.processed);
+    counter(registry, "oceanj.live.events.failed", "Failed live-event processing attempts", counters.failed);
+    counter(registry, "oceanj.live.events.dead.lettered", "Live events moved to the dead letters",
+        counters.deadLettered);
+    counter(registry, "oceanj.live.events.entities.upserted", "Entities upserted by live events", counters.upserted);
+    counter(registry, "oceanj.live.events.entities.deleted", "Entities deleted by live events", counters.deleted);
+    Gauge.builder("oceanj.live.events.intake.depth", intake, EventIntake::depth)
+        .description("Live events acknowledged and not yet processed").register(registry);
+    Gauge.builder("oceanj.live.events.dead.letters", intake, i -> i.deadLetters().size())
+        .description("Live events waiting in the dead letters").register(registry);
+    Timer ackLatency = Timer.builder("oceanj.live.events.ack.latency")
+        .description("Time from a live-event request to its 202, durable append included")
+        .publishPercentiles(0.5, 0.99)
+        .publishPercentileHistogram()
+        .register(registry);
+
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    LiveMapping mapping = new LiveMapping(port, compiler, mappingTtl, Clock.systemUTC());
+    LiveEventIntake.Deps deps = new LiveEventIntake.Deps(intake, integration.liveEventProcessors(), mapping,
+        new LiveEventWriter(port), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking);
+    ActorRef<LiveEventIntake.Command> actor =
+        system.systemActorOf(LiveEventIntake.create(deps), "live-event-intake", Props.empty());
+    LiveEventRoutes routes = new LiveEventRoutes(intake, integration.liveEventProcessors(), settings.maxBodySize(),
+        counters, ackLatency, Materializer.matFromSystem(system));
+    return new LiveEvents(intake, counters, routes, actor);
+  }
+
+  private static void counter(MeterRegistry registry, String name, String description, LongAdder adder) {
+    FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
+  }
+
+  /** The intake (status, dead letters). */
+  public EventIntake intake() {
+    return intake;
+  }
+
+  /** The live-event counters. */
+  public LiveEventCounters counters() {
+    return counters;
+  }
+
+  /** The HTTP routes: webhooks and dead letters. */
+  public LiveEventRoutes routes() {
+    return routes;
+  }
+
+  /**
+   * The {@code liveEvents} section of {@code /status}: whether the intake is durable, its depth, the counts, and
+   * the latest 100 dead letters with their errors (replay with {@code POST /live-events/dead-letters/<id>/replay}).
+   */
+  public ObjectNode status() {
+    ObjectNode s = LiveEventRoutes.deadLettersJson(intake, 100);
+    s.put("received", counters.received.sum());
+    s.put("acknowledged", counters.acknowledged.sum());
+    s.put("rejected", counters.rejected.sum());
+    s.put("processed", counters.processed.sum());
+    s.put("failedAttempts", counters.failed.sum());
+    s.put("deadLettered", counters.deadLettered.sum());
+    return s;
+  }
+
+  /** The draining actor. */
+  public ActorRef<LiveEventIntake.Command> actor() {
+    return actor;
+  }
+
+  /**
+   * Writes a last checkpoint and closes the intake. Events still in flight are not waited for: they are durable
+   * and handled again at the next start.
+   */
+  @Override
+  public void close() {
+    intake.close();
+  }
+}
