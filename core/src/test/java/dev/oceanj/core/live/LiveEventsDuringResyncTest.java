@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.Materializer;
@@ -75,7 +76,7 @@ class LiveEventsDuringResyncTest {
       writer.apply(plan, "person", List.of(person("stale", 1), person("seen", 2)), List.of()).toCompletableFuture()
           .join();
       Instant started = after(Instant.now());
-      ResyncRun run = new ResyncRun("r1", started, plan, Optional.empty(), null);
+      ResyncRun run = new ResyncRun("r1", started, plan, OptionalLong.empty(), null);
       run.seen().add(KeyHash.key("person", "seen"));
 
       // During the resync: a live event creates a person the resync's listing never had.
