@@ -258,6 +258,7 @@ final class JqBuiltins {
       Expression body = ExpressionParser.compile(JqSyntax.rewrite(def[2]).program(), Versions.JQ_1_7);
       root.addFunction(def[0], params.size(), new JsonQueryFunction(def[0], params, new IsolatedScopeQuery(body), root));
     }
+    JqRegex.register(root);
   }
 
   /** A native builtin that ignores paths: most builtins are not path expressions. */
