@@ -45,10 +45,6 @@ final class JqBuiltins {
 
   /** Builtins jq 1.8.1 defines in jq itself; parsed into the root scope after the native ones. */
   private static final String[][] JQ_DEFS = {
-      {"todateiso8601", "", "strftime(\"%Y-%m-%dT%H:%M:%SZ\")"},
-      {"fromdateiso8601", "", "strptime(\"%Y-%m-%dT%H:%M:%SZ\") | mktime"},
-      {"todate", "", "todateiso8601"},
-      {"fromdate", "", "fromdateiso8601"},
       {"localtime", "", "_localtime"},
       {"isempty", "g", "label $go | (g | false, break $go), true"},
       {"IN", "s", "any(s == .; .)"},
@@ -251,6 +247,15 @@ final class JqBuiltins {
     fn(root, "mktime", 0, (s, a, in, o) -> o.emit(LongNode.valueOf(JqDates.toEpoch(tm(in, "mktime"), ZoneOffset.UTC)), null));
     fn(root, "strftime", 1, (s, a, in, o) -> each(s, a, in, v -> o.emit(strftime(in, v.get(0), "strftime/1", ZoneOffset.UTC), null)));
     fn(root, "strflocaltime", 1, (s, a, in, o) -> each(s, a, in, v -> o.emit(strftime(in, v.get(0), "strflocaltime/1", localZone), null)));
+    // jq defines these as strftime/strptime|mktime with the ISO format; the same steps, without the jq calls.
+    TextNode iso = TextNode.valueOf("%Y-%m-%dT%H:%M:%SZ");
+    for (String name : new String[] {"todateiso8601", "todate"}) {
+      fn(root, name, 0, (s, a, in, o) -> o.emit(strftime(in, iso, "strftime/1", ZoneOffset.UTC), null));
+    }
+    for (String name : new String[] {"fromdateiso8601", "fromdate"}) {
+      fn(root, name, 0, (s, a, in, o) -> o.emit(LongNode.valueOf(
+          JqDates.toEpoch(tm(strptime(in, iso), "mktime"), ZoneOffset.UTC)), null));
+    }
     fn(root, "strptime", 1, (s, a, in, o) -> each(s, a, in, v -> o.emit(strptime(in, v.get(0)), null)));
 
     for (String[] def : JQ_DEFS) {
@@ -258,6 +263,7 @@ final class JqBuiltins {
       Expression body = ExpressionParser.compile(JqSyntax.rewrite(def[2]).program(), Versions.JQ_1_7);
       root.addFunction(def[0], params.size(), new JsonQueryFunction(def[0], params, new IsolatedScopeQuery(body), root));
     }
+    JqRegex.register(root);
   }
 
   /** A native builtin that ignores paths: most builtins are not path expressions. */

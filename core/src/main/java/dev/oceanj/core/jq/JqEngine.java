@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
@@ -33,7 +34,8 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
  * {@link #toJqString(JsonNode)} to print results the way {@code jq -c} does.
  *
  * <p>One engine holds one root scope with every builtin; it is immutable after creation and safe to share
- * between threads. Each compiled {@link JqProgram} evaluates in a fresh child scope.
+ * between threads. Each compiled {@link JqProgram} evaluates in a fresh child scope. Compiled programs are
+ * cached by source text (bounded), so compiling the same expression again costs a map look-up.
  */
 public final class JqEngine {
 
@@ -46,6 +48,12 @@ public final class JqEngine {
       .build();
 
   private final Scope root;
+
+  /** Programs by source: a mapping refresh or a CLI run compiles the same expressions again and again. */
+  static final int PROGRAM_CACHE_LIMIT = 4096;
+
+  private final Map<String, JqProgram> ocean = new ConcurrentHashMap<>();
+  private final Map<String, JqProgram> plain = new ConcurrentHashMap<>();
 
   /**
    * Integers beyond 2^53 become exact decimals: they print as written (jq 1.8 keeps literals) while
@@ -126,7 +134,11 @@ public final class JqEngine {
    * @throws JqException with the parser's message when the program does not compile
    */
   public JqProgram compile(String expr) {
-    return compileProgram(expr, oceanRewrite(expr));
+    JqProgram cached = ocean.get(expr);
+    if (cached != null) {
+      return cached;
+    }
+    return remember(ocean, expr, compileProgram(expr, oceanRewrite(expr)));
   }
 
   /**
@@ -135,7 +147,25 @@ public final class JqEngine {
    * @throws JqException with the parser's message when the program does not compile
    */
   public JqProgram compileJq(String program) {
-    return compileProgram(program, program);
+    JqProgram cached = plain.get(program);
+    if (cached != null) {
+      return cached;
+    }
+    return remember(plain, program, compileProgram(program, program));
+  }
+
+  /** Compiled programs are immutable, so one per source text serves every caller; a full cache is dropped. */
+  private static JqProgram remember(Map<String, JqProgram> cache, String source, JqProgram program) {
+    if (cache.size() >= PROGRAM_CACHE_LIMIT) {
+      cache.clear();
+    }
+    cache.put(source, program);
+    return program;
+  }
+
+  /** How many compiled programs the engine holds (for tests). */
+  int cachedPrograms() {
+    return ocean.size() + plain.size();
   }
 
   private JqProgram compileProgram(String source, String program) {
