@@ -2,6 +2,8 @@ package dev.oceanj.core.sync;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.oceanj.core.config.ConfigurationException;
+import dev.oceanj.core.config.OceanSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -97,37 +99,36 @@ public record ResyncSettings(
   }
 
   /**
-   * Reads {@code ocean.resync}; a key that is absent keeps its default, a key of the wrong type fails naming
-   * its path.
+   * Reads {@code ocean.resync}: the keys shared with {@link dev.oceanj.core.config.ResyncSettings} are read and
+   * validated there (one reader, one set of defaults: {@code config/application.conf}); this record adds what
+   * only the engine needs ({@code skip-unchanged}, {@code ocean.data-dir}, {@code ocean.send-raw-data-examples}).
+   * A bad value fails naming its key.
    */
   public static ResyncSettings fromConfig(Config root) {
     ResyncSettings d = defaults();
+    dev.oceanj.core.config.ResyncSettings base;
     try {
-      Config c = root.hasPath("ocean.resync") ? root.getConfig("ocean.resync") : com.typesafe.config.ConfigFactory.empty();
-      Config r = c.hasPath("kind-restart") ? c.getConfig("kind-restart") : com.typesafe.config.ConfigFactory.empty();
-      KindRestart kr = new KindRestart(
-          r.hasPath("min-backoff") ? r.getDuration("min-backoff") : d.kindRestart.minBackoff,
-          r.hasPath("max-backoff") ? r.getDuration("max-backoff") : d.kindRestart.maxBackoff,
-          r.hasPath("jitter") ? r.getDouble("jitter")
-              : r.hasPath("random-factor") ? r.getDouble("random-factor") : d.kindRestart.randomFactor,
-          r.hasPath("max-restarts") ? r.getInt("max-restarts") : d.kindRestart.maxRestarts);
+      base = dev.oceanj.core.config.ResyncSettings.fromConfig(root.withFallback(OceanSettings.defaults()));
+    } catch (ConfigurationException e) {
+      throw new IllegalArgumentException("invalid resync setting: " + e.getMessage(), e);
+    }
+    try {
+      var restart = base.kindRestart();
+      // Absent here means "keep digests in memory": only a configured data dir makes them survive restarts.
       Optional<Path> dataDir = root.hasPath("ocean.data-dir") && !root.getIsNull("ocean.data-dir")
           ? Optional.of(Path.of(root.getString("ocean.data-dir"))) : Optional.empty();
       return new ResyncSettings(
-          c.hasPath("kind-parallelism") ? c.getInt("kind-parallelism") : d.kindParallelism,
-          // 0 = one mapping thread per available core
-          c.hasPath("mapping-parallelism") && c.getInt("mapping-parallelism") != 0 ? c.getInt("mapping-parallelism")
-              : d.mappingParallelism,
-          c.hasPath("upsert-concurrency") ? c.getInt("upsert-concurrency") : d.upsertConcurrency,
-          c.hasPath("upsert-batch-max-length") ? c.getInt("upsert-batch-max-length") : d.upsertBatchMaxLength,
-          c.hasPath("upsert-batch-max-size-bytes") ? c.getBytes("upsert-batch-max-size-bytes") : d.upsertBatchMaxSizeBytes,
-          // Ocean lowers a larger value to Port's cap instead of failing; so do we.
-          c.hasPath("delete-batch-size") ? Math.min(PORT_MAX_DELETE_BATCH, c.getInt("delete-batch-size"))
-              : d.deleteBatchSize,
-          c.hasPath("items-to-parse-batch-size") ? c.getInt("items-to-parse-batch-size") : d.itemsToParseBatchSize,
-          c.hasPath("progress-interval") ? c.getDuration("progress-interval") : d.progressInterval,
-          kr,
-          c.hasPath("skip-unchanged") ? c.getBoolean("skip-unchanged") : d.skipUnchanged,
+          base.kindParallelism(),
+          base.mappingParallelism(),
+          base.upsertConcurrency(),
+          base.upsertBatchMaxLength(),
+          base.upsertBatchMaxSizeBytes(),
+          base.deleteBatchSize(),
+          base.itemsToParseBatchSize(),
+          base.progressInterval(),
+          new KindRestart(restart.minBackoff(), restart.maxBackoff(), restart.jitter(), restart.maxRestarts()),
+          root.hasPath("ocean.resync.skip-unchanged") ? root.getBoolean("ocean.resync.skip-unchanged")
+              : d.skipUnchanged,
           dataDir,
           root.hasPath("ocean.send-raw-data-examples") ? root.getBoolean("ocean.send-raw-data-examples")
               : d.sendRawDataExamples);
