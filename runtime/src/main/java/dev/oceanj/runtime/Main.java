@@ -48,7 +48,7 @@ public final class Main implements Callable<Integer> {
    * 20,000-entity resync. Two workers at least; must run before anything touches the common pool. A value given
    * with {@code -D} wins.
    */
-  static void widenCommonPool() {
+  public static void widenCommonPool() {
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
       System.setProperty(COMMON_POOL_PARALLELISM,
           String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));

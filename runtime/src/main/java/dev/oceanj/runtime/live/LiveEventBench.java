@@ -45,6 +45,7 @@ public final class LiveEventBench {
   private LiveEventBench() {}
 
   public static void main(String[] args) throws Exception {
+    dev.oceanj.runtime.Main.widenCommonPool();
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int persons = 5000;

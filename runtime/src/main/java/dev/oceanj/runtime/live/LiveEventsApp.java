@@ -55,6 +55,7 @@ public final class LiveEventsApp {
   private LiveEventsApp() {}
 
   public static void main(String[] args) throws Exception {
+    dev.oceanj.runtime.Main.widenCommonPool();
     String type = Optional.ofNullable(System.getenv("OCEAN__INTEGRATION__TYPE")).orElse("fake").toLowerCase();
     IntegrationSpec spec = IntegrationSpec.forType(LiveEventsApp.class.getClassLoader(), type).orElse(null);
     OceanSettings settings = OceanSettings.fromSystem(spec);
