@@ -122,7 +122,7 @@ class SmallPartsTest {
   @Test
   void settingsAreReadFromOceanResyncAndBadValuesNameTheirKey() {
     var c = ConfigFactory.parseString("""
-        ocean.data-dir = "/tmp/x"
+        ocean.data-dir = "var/oceanj"
         ocean.send-raw-data-examples = false
         ocean.resync { kind-parallelism = 3, upsert-batch-max-length = 10, upsert-batch-max-size-bytes = 512 KiB,
           kind-restart { min-backoff = 2 s, max-restarts = -1, jitter = 0.3 }, progress-interval = 30 s,
@@ -136,7 +136,7 @@ class SmallPartsTest {
     assertFalse(s.kindRestart().exhausted(1000), "-1 restarts without limit");
     assertEquals(0.3, s.kindRestart().randomFactor());
     assertEquals(Runtime.getRuntime().availableProcessors(), s.mappingParallelism());
-    assertEquals(Optional.of(Path.of("/tmp/x")), s.dataDir());
+    assertEquals(Optional.of(Path.of("var/oceanj")), s.dataDir());
     assertEquals(false, s.sendRawDataExamples());
     assertEquals(100, s.deleteBatchSize(), "lowered to Port's cap, as Ocean does");
 
