@@ -909,38 +909,25 @@ final class JqBuiltins {
   }
 
   private static String csv(JsonNode in) throws JsonQueryException {
-    if (!in.isArray()) {
-      throw error(JqText.describe(in) + " cannot be csv-formatted, only an array can be");
-    }
-    StringBuilder b = new StringBuilder();
-    boolean first = true;
-    for (JsonNode e : in) {
-      if (!first) {
-        b.append(',');
-      }
-      first = false;
-      if (e.isNumber()) {
-        b.append(JqNumbers.format(e));
-      } else if (e.isBoolean()) {
-        b.append(e.booleanValue());
-      } else if (e.isTextual()) {
-        b.append('"').append(e.textValue().replace("\"", "\"\"")).append('"');
-      } else if (!e.isNull()) {
-        throw error(JqText.describe(e) + " is not valid in a csv row");
-      }
-    }
-    return b.toString();
+    return row(in, "csv", ',', t -> '"' + t.replace("\"", "\"\"") + '"');
   }
 
   private static String tsv(JsonNode in) throws JsonQueryException {
+    return row(in, "tsv", '\t',
+        t -> t.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r"));
+  }
+
+  /** {@code @csv}/{@code @tsv}: numbers as jq prints them, booleans, escaped strings, nulls empty; nothing else. */
+  private static String row(JsonNode in, String format, char separator, java.util.function.UnaryOperator<String> text)
+      throws JsonQueryException {
     if (!in.isArray()) {
-      throw error(JqText.describe(in) + " cannot be tsv-formatted, only an array can be");
+      throw error(JqText.describe(in) + " cannot be " + format + "-formatted, only an array can be");
     }
     StringBuilder b = new StringBuilder();
     boolean first = true;
     for (JsonNode e : in) {
       if (!first) {
-        b.append('\t');
+        b.append(separator);
       }
       first = false;
       if (e.isNumber()) {
@@ -948,9 +935,9 @@ final class JqBuiltins {
       } else if (e.isBoolean()) {
         b.append(e.booleanValue());
       } else if (e.isTextual()) {
-        b.append(e.textValue().replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r"));
+        b.append(text.apply(e.textValue()));
       } else if (!e.isNull()) {
-        throw error(JqText.describe(e) + " is not valid in a tsv row");
+        throw error(JqText.describe(e) + " is not valid in a " + format + " row");
       }
     }
     return b.toString();
