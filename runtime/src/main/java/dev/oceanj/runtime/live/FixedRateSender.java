@@ -58,9 +58,10 @@ final class FixedRateSender implements AutoCloseable {
    * @param failures failed events by reason ({@code HTTP 500}, {@code I/O ConnectException: …}), sorted by reason
    * @param latencyNanos per event, from its due time to its answer; -1 for a failed event
    * @param windowNanos from the first event's due time to the last answer (or failure)
+   * @param cpuNanos CPU time the sending threads used (-1 when the JVM does not measure thread CPU time)
    */
   record Result(int events, long sent, long acknowledged, Map<String, Long> failures, long[] latencyNanos,
-      long windowNanos) {
+      long windowNanos, long cpuNanos) {
 
     /** Failed events, all reasons together. */
     long failed() {
@@ -149,6 +150,9 @@ final class FixedRateSender implements AutoCloseable {
     LongAdder acked = new LongAdder();
     Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     AtomicLong lastDone = new AtomicLong();
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    boolean cpuMeasured = mx.isCurrentThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled();
+    LongAdder cpu = new LongAdder();
     long start = System.nanoTime();
     lastDone.set(start);
     Thread[] threads = new Thread[connections.length];
@@ -190,6 +194,9 @@ final class FixedRateSender implements AutoCloseable {
             failures.computeIfAbsent("HTTP " + status, k -> new LongAdder()).increment();
           }
         }
+        if (cpuMeasured) {
+          cpu.add(mx.getCurrentThreadCpuTime());
+        }
       }, "bench-sender-" + t);
       threads[t].start();
     }
@@ -198,7 +205,8 @@ final class FixedRateSender implements AutoCloseable {
     }
     Map<String, Long> byReason = new TreeMap<>();
     failures.forEach((why, n) -> byReason.put(why, n.sum()));
-    return new Result(events, sent.sum(), acked.sum(), byReason, latency, lastDone.get() - start);
+    return new Result(events, sent.sum(), acked.sum(), byReason, latency, lastDone.get() - start,
+        cpuMeasured ? cpu.sum() : -1);
   }
 
   /** Closes the connections. */
