@@ -2,11 +2,6 @@ package dev.oceanj.runtime.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.oceanj.core.port.HttpPortClient;
-import dev.oceanj.core.port.PortClient.PortIdentity;
-import dev.oceanj.core.port.PortClientSettings;
-import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -90,8 +85,9 @@ public final class LiveEventBench implements Callable<Integer> {
   int connections;
 
   @Option(names = "--warmup", defaultValue = "10", paramLabel = "SECONDS",
-      description = "Send at the same rate this long first, not counted, so that the JIT compilers of the three "
-          + "JVMs are done before measuring (default: ${DEFAULT-VALUE}).")
+      description = "Send at the same rate this long first, not counted: the JIT compilers' work is mostly behind "
+          + "then (on 2 CPUs the runtime's C2 compiler is busy for 20-30 s; use 30 for steady-state figures) "
+          + "(default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(names = "--persons", defaultValue = "5000",
@@ -106,9 +102,18 @@ public final class LiveEventBench implements Callable<Integer> {
       description = "Seconds to wait after sending for the followed events to reach Port (default: ${DEFAULT-VALUE}).")
   int e2eTimeoutSeconds;
 
+  @Option(names = "--workers", defaultValue = "64", description = "Without --url: the runtime's "
+      + "ocean.live-events.workers (partition keys processed at once; the runtime's default is 16, which cannot keep up with 2,000 events/s when each "
+      + "waits for its Port write) (default: ${DEFAULT-VALUE}).")
+  int workers;
+
   @Option(names = "--runtime-jvm-option", paramLabel = "OPTION",
       description = "An extra JVM option for the runtime child, repeatable (e.g. -XX:StartFlightRecording=…).")
   List<String> runtimeJvmOptions = new ArrayList<>();
+
+  @Option(names = "--emulator-jvm-option", paramLabel = "OPTION",
+      description = "An extra JVM option for the Port emulator child, repeatable.")
+  List<String> emulatorJvmOptions = new ArrayList<>();
 
   static final String PATH = "/integration/webhook";
   static final String BODY = "{\"action\":\"upsert\",\"person\":{\"id\":\"bench-${0}\",\"name\":\"Person ${0}\","
@@ -120,46 +125,49 @@ public final class LiveEventBench implements Callable<Integer> {
 
   /** Entry point. */
   public static void main(String[] args) {
-    // The catalog poller uses the JDK HTTP client, whose async stages need more than the 2-CPU common pool.
-    dev.oceanj.runtime.Main.widenCommonPool();
     System.exit(new CommandLine(new LiveEventBench()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    if (rate < 1 || seconds < 1 || connections < 1 || persons < 1 || sampleEvery < 1 || warmup < 0) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "RATE, SECONDS, --connections, --persons and --sample-every must be positive, --warmup not negative");
+    if (rate < 1 || seconds < 1 || connections < 1 || persons < 1 || sampleEvery < 1 || workers < 1 || warmup < 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "RATE, SECONDS, --connections, --persons, "
+          + "--sample-every and --workers must be positive, --warmup not negative");
     }
     if ((long) rate * (seconds + warmup) > Integer.MAX_VALUE) {
       throw new CommandLine.ParameterException(new CommandLine(this), "RATE × (SECONDS + --warmup) is too many events");
     }
     try (Children children = new Children()) {
       URI target;
-      Optional<PortClientSettings> port;
+      Optional<PortAccess> port;
       Optional<Child> runtime = Optional.empty();
       Optional<Child> emulator = Optional.empty();
       if (url == null) {
         Path data = children.tempDir("oceanj-live-bench-");
-        Child em = children.start("Port emulator", List.of("-Xms128m", "-Xmx512m"), "dev.oceanj.emulator.Main",
+        // The emulator stands in for Port, which runs elsewhere: C1 only and the serial collector keep the CPU it
+        // takes from the runtime low (its C2 compilations alone would use half a CPU for the first 20 s).
+        List<String> emulatorJvm = new ArrayList<>(List.of("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC"));
+        emulatorJvm.addAll(emulatorJvmOptions);
+        Child em = children.start("Port emulator", emulatorJvm, "dev.oceanj.emulator.Main",
             List.of("--port", "0"), Map.of(), "Port emulator listening on ");
         String portBase = em.readyLine().replaceFirst(".*listening on (\\S+).*", "$1");
         List<String> runtimeJvm = new ArrayList<>(List.of("-Xms256m", "-Xmx512m"));
         runtimeJvm.addAll(runtimeJvmOptions);
         Child rt = children.start("runtime", runtimeJvm, LiveEventsApp.class.getName(),
-            List.of(), runtimeEnvironment(portBase, data), "oceanj live events listening on ");
+            List.of(), runtimeEnvironment(portBase, data, workers), "oceanj live events listening on ");
         String bound = rt.readyLine().replaceFirst(".*listening on \\S+:(\\d+)\\s*$", "$1");
         target = URI.create("http://127.0.0.1:" + bound + PATH);
-        port = Optional.of(PortClientSettings.of(URI.create(portBase), EmulatorSettings.DEFAULT_CLIENT_ID,
+        port = Optional.of(new PortAccess(URI.create(portBase), EmulatorSettings.DEFAULT_CLIENT_ID,
             EmulatorSettings.DEFAULT_CLIENT_SECRET));
         emulator = Optional.of(em);
         runtime = Optional.of(rt);
-        System.out.printf("live-event bench: runtime (LiveEventsApp, pid %d, fresh data folder, durable intake) and "
-            + "Port emulator (pid %d, %s) each in their own JVM; this JVM (pid %d) only sends and polls%n",
-            rt.process().pid(), em.process().pid(), portBase, ProcessHandle.current().pid());
+        System.out.printf("live-event bench: runtime (LiveEventsApp, pid %d, fresh data folder, durable intake, "
+            + "%d workers) and Port emulator (pid %d, %s) each in their own JVM; this JVM (pid %d) only sends and "
+            + "polls%n", rt.process().pid(), workers, em.process().pid(), portBase, ProcessHandle.current().pid());
       } else {
         target = URI.create(url.toString().replaceAll("/+$", "") + PATH);
-        port = Optional.ofNullable(portUrl).map(u -> PortClientSettings.of(u,
+        port = Optional.ofNullable(portUrl).map(u -> new PortAccess(u,
             firstOf(clientId, System.getenv("OCEAN__PORT__CLIENT_ID"), EmulatorSettings.DEFAULT_CLIENT_ID),
             firstOf(clientSecret, System.getenv("OCEAN__PORT__CLIENT_SECRET"),
                 EmulatorSettings.DEFAULT_CLIENT_SECRET)));
@@ -170,11 +178,19 @@ public final class LiveEventBench implements Callable<Integer> {
     return 0;
   }
 
-  private void run(URI target, Optional<PortClientSettings> portSettings, Optional<Child> runtime,
-      Optional<Child> emulator) throws Exception {
+  /** Where the runtime writes, for the catalog poller. */
+  private record PortAccess(URI url, String clientId, String clientSecret) {
+    @Override
+    public String toString() {
+      return url.toString();
+    }
+  }
+
+  private void run(URI target, Optional<PortAccess> portAccess, Optional<Child> runtime, Optional<Child> emulator)
+      throws Exception {
     int total = rate * seconds;
-    Optional<HttpPortClient> port = portSettings.map(ps -> HttpPortClient.create(ps,
-        new PortIdentity("fake", "0.1.0", "bench"), WriteLimiter.unlimited()));
+    Optional<PortCatalogReader> port = portAccess.map(a -> new PortCatalogReader(a.url(), a.clientId(),
+        a.clientSecret()));
     CatalogFollower follower = port.map(CatalogFollower::new).orElse(null);
     Optional<StatusProbe> status = runtime.map(c -> new StatusProbe(target));
     try (FixedRateSender sender = new FixedRateSender(target, connections, "application/json", BODY, 202)) {
@@ -213,7 +229,10 @@ public final class LiveEventBench implements Callable<Integer> {
       }
       report(target, r, follower, before, after, runtime, emulator, processedPerSecond);
     } finally {
-      port.ifPresent(HttpPortClient::close);
+      if (follower != null) {
+        follower.stop();
+      }
+      port.ifPresent(PortCatalogReader::close);
     }
   }
 
@@ -254,8 +273,8 @@ public final class LiveEventBench implements Callable<Integer> {
       double interrupts = (after.interrupts - before.interrupts) / 1e9;
       double others = (after.machine - before.machine) / 1e9 - interrupts - (after.bench - before.bench) / 1e9
           - Math.max(0, after.runtime - before.runtime) / 1e9 - Math.max(0, after.emulator - before.emulator) / 1e9;
-      cpu.append(String.format(", interrupts %.1f s, other processes and kernel threads %.1f s", interrupts,
-          Math.max(0, others)));
+      cpu.append(String.format(", interrupts %.1f s, other processes%s and kernel threads %.1f s", interrupts,
+          runtime.isPresent() ? "" : " (the runtime's among them, if local)", Math.max(0, others)));
     }
     System.out.println(cpu);
     StringBuilder rss = new StringBuilder("  peak RSS: bench " + peakRss(ProcessHandle.current().pid()));
@@ -269,7 +288,7 @@ public final class LiveEventBench implements Callable<Integer> {
     emulator.ifPresent(c -> c.complaints().forEach(l -> System.out.println("  Port emulator said: " + l)));
   }
 
-  private static Map<String, String> runtimeEnvironment(String portBase, Path data) {
+  private static Map<String, String> runtimeEnvironment(String portBase, Path data, int workers) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("OCEAN__PORT__CLIENT_ID", EmulatorSettings.DEFAULT_CLIENT_ID);
     env.put("OCEAN__PORT__CLIENT_SECRET", EmulatorSettings.DEFAULT_CLIENT_SECRET);
@@ -278,6 +297,7 @@ public final class LiveEventBench implements Callable<Integer> {
     env.put("OCEAN__HTTP__HOST", "127.0.0.1");
     env.put("OCEAN__HTTP__PORT", "0");
     env.put("OCEAN__DATA_DIR", data.toString());
+    env.put("OCEAN__LIVE_EVENTS__WORKERS", Integer.toString(workers));
     env.put("OCEAN__LOG_LEVEL", "WARN");
     env.put("OCEANJ_LOG_LEVEL", "WARN");
     return env;
@@ -382,7 +402,7 @@ public final class LiveEventBench implements Callable<Integer> {
   private static final class CatalogFollower {
     private record Followed(long person, long seq, long dueNanos, boolean measured) {}
 
-    private final HttpPortClient port;
+    private final PortCatalogReader port;
     private final ConcurrentLinkedQueue<Followed> followed = new ConcurrentLinkedQueue<>();
     private final List<Long> latencies = new CopyOnWriteArrayList<>();
     private final AtomicInteger errors = new AtomicInteger();
@@ -390,7 +410,7 @@ public final class LiveEventBench implements Callable<Integer> {
     private volatile boolean running = true;
     private final Thread thread = new Thread(this::loop, "bench-catalog-poller");
 
-    CatalogFollower(HttpPortClient port) {
+    CatalogFollower(PortCatalogReader port) {
       this.port = port;
       thread.setDaemon(true);
     }
@@ -423,38 +443,29 @@ public final class LiveEventBench implements Callable<Integer> {
     void stop() throws InterruptedException {
       running = false;
       thread.interrupt();
-      thread.join(5_000);
+      thread.join(35_000);
     }
 
     private void loop() {
-      ObjectMapper json = new ObjectMapper();
       while (running) {
         if (!followed.isEmpty()) {
           Map<String, List<Followed>> byId = new HashMap<>();
           for (Followed f : followed) {
             byId.computeIfAbsent("bench-" + f.person(), k -> new ArrayList<>()).add(f);
           }
-          ObjectNode query = json.createObjectNode().put("combinator", "and");
-          query.putArray("rules").add(json.createObjectNode().put("property", "$blueprint").put("operator", "=")
-              .put("value", PERSON_BLUEPRINT)).add(json.createObjectNode().put("property", "$identifier")
-              .put("operator", "in").set("value", json.valueToTree(byId.keySet())));
           try {
-            List<ObjectNode> found = port.searchEntities(query, List.of("identifier", "properties.age"))
-                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            Map<String, Long> ages = port.ages(PERSON_BLUEPRINT, byId.keySet());
             long now = System.nanoTime();
-            for (ObjectNode e : found) {
-              long age = e.path("properties").path("age").asLong(Long.MIN_VALUE);
-              for (Followed f : byId.getOrDefault(e.path("identifier").asText(), List.of())) {
+            ages.forEach((id, age) -> {
+              for (Followed f : byId.get(id)) {
                 if (age >= f.seq() && followed.remove(f) && f.measured()) {
                   latencies.add(now - f.dueNanos());
                 }
               }
-            }
-          } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            });
+          } catch (IOException | RuntimeException e) {
             errors.incrementAndGet();
-            lastError = String.valueOf(e.getCause() != null ? e.getCause() : e);
-          } catch (InterruptedException e) {
-            return;
+            lastError = e.toString();
           }
         }
         try {

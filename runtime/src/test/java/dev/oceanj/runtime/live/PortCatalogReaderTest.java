@@ -1,0 +1,51 @@
+package dev.oceanj.runtime.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortClient.PortIdentity;
+import dev.oceanj.core.port.PortClient.UpsertOptions;
+import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.WriteLimiter;
+import dev.oceanj.emulator.EmulatorSettings;
+import dev.oceanj.emulator.PortEmulator;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The bench's catalog reader against the Port emulator: token, search by identifiers, ages read back. */
+class PortCatalogReaderTest {
+
+  @Test
+  void readsTheAgesOfTheEntitiesAsked() throws Exception {
+    try (PortEmulator emulator = PortEmulator.start(EmulatorSettings.defaults());
+        HttpPortClient port = HttpPortClient.create(PortClientSettings.of(URI.create(emulator.baseUrl()),
+            EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET),
+            new PortIdentity("fake", "0.1.0", "reader-test"), WriteLimiter.unlimited())) {
+      LiveEventsApp.ensureIntegration(port, "fake");
+      ObjectMapper json = new ObjectMapper();
+      for (int i = 0; i < 3; i++) {
+        ObjectNode e = json.createObjectNode().put("identifier", "bench-" + i).put("title", "P" + i);
+        e.putObject("properties").put("age", 40 + i);
+        port.upsertEntity("fake-person", e, UpsertOptions.defaults()).toCompletableFuture().join();
+      }
+      try (PortCatalogReader reader = new PortCatalogReader(URI.create(emulator.baseUrl()),
+          EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET)) {
+        assertEquals(Map.of("bench-0", 40L, "bench-2", 42L),
+            reader.ages("fake-person", List.of("bench-0", "bench-2", "bench-absent")));
+        // The connection and the token are reused.
+        assertEquals(Map.of("bench-1", 41L), reader.ages("fake-person", List.of("bench-1")));
+      }
+      try (PortCatalogReader wrong = new PortCatalogReader(URI.create(emulator.baseUrl()), "nobody", "wrong")) {
+        IOException e = assertThrows(IOException.class, () -> wrong.ages("fake-person", List.of("bench-0")));
+        assertTrue(e.getMessage().contains("/v1/auth/access_token"), e.getMessage());
+      }
+    }
+  }
+}
