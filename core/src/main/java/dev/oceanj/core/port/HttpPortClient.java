@@ -128,6 +128,26 @@ public final class HttpPortClient implements PortClient {
         outcomes[i] = failed(i, entities.get(i), 400, "invalid_entity", "entity cannot be serialized: " + e.getMessage());
       }
     }
+    return bulkUpsert(blueprint, entities, bytes, outcomes, options);
+  }
+
+  @Override
+  public CompletionStage<BulkUpsertResult> bulkUpsertSerialized(String blueprint, List<SerializedEntity> serialized,
+      UpsertOptions options) {
+    int n = serialized.size();
+    List<ObjectNode> entities = new ArrayList<>(n);
+    byte[][] bytes = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      entities.add(serialized.get(i).entity());
+      bytes[i] = serialized.get(i).json();
+    }
+    return bulkUpsert(blueprint, entities, bytes, new EntityOutcome[n], options);
+  }
+
+  /** Packs the serialized entities into requests of at most 20 and {@code maxBodyBytes}; fills {@code outcomes}. */
+  private CompletionStage<BulkUpsertResult> bulkUpsert(String blueprint, List<ObjectNode> entities, byte[][] bytes,
+      EntityOutcome[] outcomes, UpsertOptions options) {
+    int n = entities.size();
     List<CompletableFuture<Void>> sends = new ArrayList<>();
     List<Integer> chunk = new ArrayList<>();
     int chunkBytes = BULK_PREFIX.length + BULK_SUFFIX.length;

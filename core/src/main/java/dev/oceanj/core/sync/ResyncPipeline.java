@@ -8,6 +8,7 @@ import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.BulkUpsertResult;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
+import dev.oceanj.core.port.PortClient.SerializedEntity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -159,7 +160,7 @@ public final class ResyncPipeline {
           return;
         }
       }
-      out.add(new PreparedEntity(m.blueprint(), m.identifier(), key, m.entity(), bytes.length, digest));
+      out.add(new PreparedEntity(m.blueprint(), m.identifier(), key, m.entity(), bytes, digest));
     }
   }
 
@@ -183,11 +184,11 @@ public final class ResyncPipeline {
   }
 
   private CompletionStage<Done> upsert(ResyncRun run, String kind, UpsertBatch batch, KindCounters counters) {
-    List<ObjectNode> entities = new ArrayList<>(batch.entities().size());
-    batch.entities().forEach(e -> entities.add(e.entity()));
+    List<SerializedEntity> entities = new ArrayList<>(batch.entities().size());
+    batch.entities().forEach(e -> entities.add(new SerializedEntity(e.entity(), e.json())));
     CompletionStage<BulkUpsertResult> call;
     try {
-      call = client.bulkUpsert(batch.blueprint(), entities, run.upsertOptions());
+      call = client.bulkUpsertSerialized(batch.blueprint(), entities, run.upsertOptions());
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
