@@ -41,6 +41,19 @@ public interface PortClient extends AutoCloseable {
    */
   CompletionStage<BulkUpsertResult> bulkUpsert(String blueprint, List<ObjectNode> entities, UpsertOptions options);
 
+  /**
+   * {@link #bulkUpsert} of entities the caller has already serialized (the resync digests those bytes): a client
+   * that sends bytes sends these instead of serializing each entity again. {@code json} must be the serialization
+   * of {@code entity}.
+   */
+  default CompletionStage<BulkUpsertResult> bulkUpsertSerialized(String blueprint, List<SerializedEntity> entities,
+      UpsertOptions options) {
+    return bulkUpsert(blueprint, entities.stream().map(SerializedEntity::entity).toList(), options);
+  }
+
+  /** An entity with its JSON serialization. */
+  record SerializedEntity(ObjectNode entity, byte[] json) {}
+
   /** Upserts one entity; completes with the entity Port returned. */
   CompletionStage<ObjectNode> upsertEntity(String blueprint, ObjectNode entity, UpsertOptions options);
 

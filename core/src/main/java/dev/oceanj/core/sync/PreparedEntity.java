@@ -7,7 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param identifier null when the identifier is a search query
  * @param key {@link KeyHash#key} of (blueprint, identifier); 0 when the identifier is a search query
- * @param bytes the size of its serialized JSON
- * @param digest {@link KeyHash#digest} of its serialized JSON
+ * @param json its serialized JSON: digested here and sent as is, so each entity is serialized once
+ * @param digest {@link KeyHash#digest} of {@code json}
  */
-record PreparedEntity(String blueprint, String identifier, long key, ObjectNode entity, int bytes, long digest) {}
+record PreparedEntity(String blueprint, String identifier, long key, ObjectNode entity, byte[] json, long digest) {
+
+  /** The size of its serialized JSON. */
+  int bytes() {
+    return json.length;
+  }
+}

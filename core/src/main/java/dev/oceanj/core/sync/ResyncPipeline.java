@@ -8,6 +8,7 @@ import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.BulkUpsertResult;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
+import dev.oceanj.core.port.PortClient.SerializedEntity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RunnableGraph;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * One kind's resync as a Pekko stream, back-pressured end to end:
  *
  * <pre>
- * raw batches (SPI) → chunks → [CPU pool, mapping-parallelism] itemsToParse + selector + mapping, serialize,
+ * raw batches (SPI, one fetched ahead) → chunks → [CPU pool, mapping-parallelism] itemsToParse + selector + mapping, serialize,
  *   mark seen, skip unchanged → per-blueprint batches (≤ 20 entities, ≤ 1 MiB of real bytes)
  *   → [upsert-concurrency] bulk upsert through the client's org-wide write limiter → per-entity outcomes
  * </pre>
@@ -75,6 +77,10 @@ public final class ResyncPipeline {
           return raw;
         })
         .viaMat(KillSwitches.single(), Keep.right())
+        // Fetch the next raw batch while this one is mapped and written: without it the source waits until every
+        // chunk of the current batch has been pulled, and the 3rd party's latency adds to the kind's time instead
+        // of overlapping it. One batch ahead bounds what is held (a batch is a page of the 3rd party's API).
+        .buffer(1, OverflowStrategy.backpressure())
         .map(batch -> {
           counters.fetched.addAndGet(batch.size());
           examples.offer(batch);
@@ -159,7 +165,7 @@ public final class ResyncPipeline {
           return;
         }
       }
-      out.add(new PreparedEntity(m.blueprint(), m.identifier(), key, m.entity(), bytes.length, digest));
+      out.add(new PreparedEntity(m.blueprint(), m.identifier(), key, m.entity(), bytes, digest));
     }
   }
 
@@ -183,11 +189,11 @@ public final class ResyncPipeline {
   }
 
   private CompletionStage<Done> upsert(ResyncRun run, String kind, UpsertBatch batch, KindCounters counters) {
-    List<ObjectNode> entities = new ArrayList<>(batch.entities().size());
-    batch.entities().forEach(e -> entities.add(e.entity()));
+    List<SerializedEntity> entities = new ArrayList<>(batch.entities().size());
+    batch.entities().forEach(e -> entities.add(new SerializedEntity(e.entity(), e.json())));
     CompletionStage<BulkUpsertResult> call;
     try {
-      call = client.bulkUpsert(batch.blueprint(), entities, run.upsertOptions());
+      call = client.bulkUpsertSerialized(batch.blueprint(), entities, run.upsertOptions());
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }

@@ -89,4 +89,44 @@ class DatasourceListingContractTest {
       assertEquals(12_000, total);
     }
   }
+
+  /** The page is read by a streaming parser: nested objects that carry their own {@code identifier} are skipped. */
+  @Test
+  void listsEachEntityByItsOwnIdentifierNotNestedOnes() {
+    try (PortEmulator port = PortEmulator.start();
+        WriteLimiter limiter = WriteLimiter.unlimited();
+        HttpPortClient mine = HttpPortClient.create(Fixtures.settings(port), Fixtures.ID, limiter)) {
+      var bp = blueprint("doc");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) bp.path("schema").path("properties")).putObject("meta")
+          .put("type", "object");
+      join(mine.createBlueprint(bp));
+      List<com.fasterxml.jackson.databind.node.ObjectNode> docs = entities("d-", 0, 30);
+      for (var d : docs) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) d.path("properties")).putObject("meta")
+            .put("identifier", "nested-" + d.path("identifier").asText()).put("blueprint", "elsewhere")
+            .putArray("list").addObject().put("identifier", "deeper");
+      }
+      assertTrue(join(mine.bulkUpsert("doc", docs, UpsertOptions.defaults())).outcomes().stream()
+          .allMatch(PortClient.EntityOutcome::ok));
+
+      PortIdentity id = mine.identity();
+      EntityPage page = join(mine.datasourceEntities(
+          new DatasourceQuery(id.datasourcePrefix(), id.datasourceSuffix(), Optional.empty(), 7), Optional.empty()));
+      assertEquals(7, page.entities().size());
+      assertTrue(page.next().isPresent(), "30 entities in pages of 7 leave a next cursor");
+      Set<EntityRef> seen = new HashSet<>(page.entities());
+      Optional<String> cursor = page.next();
+      while (cursor.isPresent()) {
+        EntityPage more = join(mine.datasourceEntities(
+            new DatasourceQuery(id.datasourcePrefix(), id.datasourceSuffix(), Optional.empty(), 7), cursor));
+        seen.addAll(more.entities());
+        cursor = more.next();
+      }
+      Set<EntityRef> expected = new HashSet<>();
+      for (int i = 0; i < 30; i++) {
+        expected.add(new EntityRef("doc", "d-" + i));
+      }
+      assertEquals(expected, seen);
+    }
+  }
 }

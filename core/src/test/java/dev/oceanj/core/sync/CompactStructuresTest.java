@@ -129,7 +129,7 @@ class CompactStructuresTest {
   }
 
   private static PreparedEntity entity(String bp, String id, int bytes) {
-    return new PreparedEntity(bp, id, KeyHash.key(bp, id), JsonNodeFactory.instance.objectNode(), bytes, 1);
+    return new PreparedEntity(bp, id, KeyHash.key(bp, id), JsonNodeFactory.instance.objectNode(), new byte[bytes], 1);
   }
 
   @Test
