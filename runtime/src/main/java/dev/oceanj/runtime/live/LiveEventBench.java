@@ -84,9 +84,9 @@ public final class LiveEventBench implements Callable<Integer> {
       description = "Keep-alive connections, one sending thread each (default: ${DEFAULT-VALUE}).")
   int connections;
 
-  @Option(names = "--warmup", defaultValue = "10", paramLabel = "SECONDS",
-      description = "Send at the same rate this long first, not counted: the JIT compilers' work is mostly behind "
-          + "then (on 2 CPUs the runtime's C2 compiler is busy for 20-30 s; use 30 for steady-state figures) "
+  @Option(names = "--warmup", defaultValue = "30", paramLabel = "SECONDS",
+      description = "Send at the same rate this long first, not counted, so the figures are the steady state of a "
+          + "long-running receiver: on 2 CPUs the runtime's C2 compiler is busy for 20-30 s after start "
           + "(default: ${DEFAULT-VALUE}).")
   int warmup;
 
@@ -103,8 +103,8 @@ public final class LiveEventBench implements Callable<Integer> {
   int e2eTimeoutSeconds;
 
   @Option(names = "--workers", defaultValue = "64", description = "Without --url: the runtime's "
-      + "ocean.live-events.workers (partition keys processed at once; the runtime's default is 16, which cannot keep up with 2,000 events/s when each "
-      + "waits for its Port write) (default: ${DEFAULT-VALUE}).")
+      + "ocean.live-events.workers (partition keys processed at once; 64 is also the runtime's default) "
+      + "(default: ${DEFAULT-VALUE}).")
   int workers;
 
   @Option(names = "--runtime-jvm-option", paramLabel = "OPTION",
@@ -125,7 +125,13 @@ public final class LiveEventBench implements Callable<Integer> {
 
   /** Entry point. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LiveEventBench()).execute(args));
+    System.exit(new CommandLine(new LiveEventBench())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          // A bench that cannot run says why in one line (which server, what answered), not with a stack trace.
+          cmd.getErr().println("live-event bench: " + e.getMessage());
+          return 2;
+        })
+        .execute(args));
   }
 
   @Override
