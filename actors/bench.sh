@@ -35,7 +35,10 @@ if [ "$target" = standin ]; then
   [ -n "$shared" ] || { echo "port_standin.py not found; set OCEANJ_SHARED_DIR" >&2; exit 2; }
   python3 "$shared/tools/port_standin.py" --port "$port" >/dev/null 2>&1 &
 else
-  java ${EMULATOR_JVM:--Xmx3g} -jar port-emulator/target/oceanj-port-emulator.jar --port "$port" >/dev/null 2>&1 &
+  # C1 only and the serial collector: the emulator stands in for a Port that runs elsewhere, so it should take as
+  # little of the shared CPU as it can (its C2 compiler alone took half a CPU for tens of seconds). EMULATOR_JVM overrides.
+  java ${EMULATOR_JVM:--Xmx3g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -jar port-emulator/target/oceanj-port-emulator.jar \
+    --port "$port" >/dev/null 2>&1 &
 fi
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
@@ -55,4 +58,4 @@ if [ "$target" = emulator ] && [ "${WARM_PORT:-1}" = 1 ]; then
 fi
 echo "Port stand-in: $target on :$port; runtime JVM: ${jvm[*]}; entityAmount $amount"
 java "${jvm[@]}" -cp "$cp" dev.oceanj.actors.bench.ResyncBench --port-url "http://127.0.0.1:$port" \
-  --entity-amount "$amount" ${BENCH_OPTS:-}
+  --entity-amount "$amount" --port-pid "$server" ${BENCH_OPTS:-}

@@ -57,7 +57,7 @@ public final class ResyncBench {
 
   /** What one resync cost. */
   public record Figures(String label, long entities, long upserted, long unchanged, double seconds, double cpuSeconds,
-      double jitSeconds, double gcSeconds, long peakRssKib, String outcome) {
+      double jitSeconds, double gcSeconds, long peakRssKib, double portCpuSeconds, String outcome) {
 
     double perSecond() {
       return entities / Math.max(seconds, 1e-9);
@@ -66,9 +66,10 @@ public final class ResyncBench {
     @Override
     public String toString() {
       return String.format("%-12s %9d entities (%d upserted, %d unchanged) in %8.2f s = %9.0f entities/s; "
-              + "CPU %7.2f s (%.3f ms/entity; JIT %.1f s, GC %.1f s); peak RSS %4d MiB; %s", label, entities, upserted,
+              + "CPU %7.2f s (%.3f ms/entity; JIT %.1f s, GC %.1f s); peak RSS %4d MiB;%s %s", label, entities, upserted,
           unchanged, seconds, perSecond(), cpuSeconds, entities == 0 ? 0.0 : cpuSeconds * 1000 / entities,
-          jitSeconds, gcSeconds, peakRssKib / 1024, outcome);
+          jitSeconds, gcSeconds, peakRssKib / 1024,
+          Double.isNaN(portCpuSeconds) ? "" : String.format(" Port process CPU %.2f s;", portCpuSeconds), outcome);
     }
   }
 
@@ -88,8 +89,10 @@ public final class ResyncBench {
     int entityAmount = 4000;
     int resyncs = 2;
     int warmup = 0;
+    int upsertConcurrency = ResyncSettings.defaults().upsertConcurrency();
     String integration = "bench-" + ProcessHandle.current().pid();
     Optional<Path> dataDir = Optional.empty();
+    Optional<ProcessHandle> port = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port-url": url = args[++i]; break;
@@ -100,17 +103,21 @@ public final class ResyncBench {
         case "--integration": integration = args[++i]; break;
         case "--data-dir": dataDir = Optional.of(Path.of(args[++i])); break;
         case "--warmup": warmup = Integer.parseInt(args[++i]); break;
+        case "--port-pid": port = ProcessHandle.of(Long.parseLong(args[++i])); break;
+        case "--upsert-concurrency": upsertConcurrency = Integer.parseInt(args[++i]); break;
         default: throw new IllegalArgumentException("unknown option " + args[i]
             + " (use --port-url, --client-id, --client-secret, --entity-amount, --resyncs, --integration, --data-dir,"
-            + " --warmup)");
+            + " --warmup, --port-pid, --upsert-concurrency)");
       }
     }
     for (int w = 1; w <= warmup; w++) {
       System.out.println("warm-up " + w + " of " + warmup + " (not counted), then Port is reset:");
-      run(URI.create(url), clientId, secret, integration + "-warmup" + w, entityAmount, 2, Optional.empty());
+      run(URI.create(url), clientId, secret, integration + "-warmup" + w, entityAmount, 2, Optional.empty(), port,
+          upsertConcurrency);
       resetEmulator(URI.create(url));
     }
-    for (Figures f : run(URI.create(url), clientId, secret, integration, entityAmount, resyncs, dataDir)) {
+    for (Figures f : run(URI.create(url), clientId, secret, integration, entityAmount, resyncs, dataDir, port,
+        upsertConcurrency)) {
       System.out.println(f);
     }
     System.exit(0);
@@ -118,7 +125,7 @@ public final class ResyncBench {
 
   /** Defines the fake integration, initializes Port, runs {@code resyncs} resyncs; one line of figures each. */
   public static List<Figures> run(URI portUrl, String clientId, String secret, String integrationId, int entityAmount,
-      int resyncs, Optional<Path> dataDir) throws Exception {
+      int resyncs, Optional<Path> dataDir, Optional<ProcessHandle> port, int upsertConcurrency) throws Exception {
     ObjectMapper json = new ObjectMapper();
     ObjectNode settings = json.createObjectNode().put("entityAmount", entityAmount);
     HttpClient http = HttpClient.newHttpClient();
@@ -131,7 +138,8 @@ public final class ResyncBench {
         .get(120, TimeUnit.SECONDS);
 
     Path dir = dataDir.orElse(Files.createTempDirectory("oceanj-bench"));
-    ResyncSettings rs = ResyncSettings.defaults().withSkipUnchanged(true, Optional.of(dir));
+    ResyncSettings rs = ResyncSettings.defaults().withSkipUnchanged(true, Optional.of(dir))
+        .withUpsertConcurrency(upsertConcurrency);
     ExecutorService cpu = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
       Thread t = new Thread(r, "mapping");
       t.setDaemon(true);
@@ -146,6 +154,7 @@ public final class ResyncBench {
         double cpuBefore = processCpuSeconds();
         double jitBefore = jitSeconds();
         double gcBefore = gcSeconds();
+        double portBefore = cpuSeconds(port);
         ResyncFinished f = AskPattern.<ResyncProtocol.Command, ResyncFinished>ask(system,
                 replyTo -> new ResyncProtocol.StartResync("once", ResyncProtocol.WhenRunning.QUEUE, null, replyTo),
                 Duration.ofHours(2), system.scheduler())
@@ -156,6 +165,7 @@ public final class ResyncBench {
         long mapped = f.kinds().stream().mapToLong(KindStats::mapped).sum();
         out.add(new Figures(i == 1 ? "first" : "no-change #" + (i - 1), mapped, upserted, unchanged,
             f.duration().toMillis() / 1000.0, cpuSeconds, jitSeconds() - jitBefore, gcSeconds() - gcBefore, peakRssKib(),
+            cpuSeconds(port) - portBefore,
             f.outcome() + (f.errors().isEmpty() ? "" : " " + f.errors())));
         System.out.println(out.get(out.size() - 1));
       }
@@ -178,6 +188,11 @@ public final class ResyncBench {
       throw new IllegalStateException("--warmup needs a Port that can be emptied (the emulator's POST /_emulator/reset); "
           + portUrl + " answered " + answer.statusCode());
     }
+  }
+
+  /** CPU seconds of the Port process (another process on this machine), NaN when unknown. */
+  static double cpuSeconds(Optional<ProcessHandle> process) {
+    return process.flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
   }
 
   static double processCpuSeconds() {

@@ -93,7 +93,7 @@ public record ResyncSettings(
   /** Sensible defaults for tests and embedded use: what {@code config/application.conf} ships. */
   public static ResyncSettings defaults() {
     int cpus = Runtime.getRuntime().availableProcessors();
-    return new ResyncSettings(1, cpus, 8, PORT_MAX_UPSERT_BATCH, PORT_MAX_UPSERT_BYTES,
+    return new ResyncSettings(1, cpus, 32, PORT_MAX_UPSERT_BATCH, PORT_MAX_UPSERT_BYTES,
         PORT_MAX_DELETE_BATCH, 200, Duration.ofSeconds(10),
         new KindRestart(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2, 3), true, Optional.empty(), true);
   }
@@ -140,6 +140,13 @@ public record ResyncSettings(
   /** A copy with another kind parallelism. */
   public ResyncSettings withKindParallelism(int n) {
     return new ResyncSettings(n, mappingParallelism, upsertConcurrency, upsertBatchMaxLength, upsertBatchMaxSizeBytes,
+        deleteBatchSize, itemsToParseBatchSize, progressInterval, kindRestart, skipUnchanged, dataDir,
+        sendRawDataExamples);
+  }
+
+  /** A copy with another number of bulk upserts in flight. */
+  public ResyncSettings withUpsertConcurrency(int n) {
+    return new ResyncSettings(kindParallelism, mappingParallelism, n, upsertBatchMaxLength, upsertBatchMaxSizeBytes,
         deleteBatchSize, itemsToParseBatchSize, progressInterval, kindRestart, skipUnchanged, dataDir,
         sendRawDataExamples);
   }
