@@ -35,10 +35,13 @@ if [ "$target" = standin ]; then
   [ -n "$shared" ] || { echo "port_standin.py not found; set OCEANJ_SHARED_DIR" >&2; exit 2; }
   python3 "$shared/tools/port_standin.py" --port "$port" >/dev/null 2>&1 &
 else
-  # C1 only and the serial collector: the emulator stands in for a Port that runs elsewhere, so it should take as
-  # little of the shared CPU as it can (its C2 compiler alone took half a CPU for tens of seconds). EMULATOR_JVM overrides.
-  java ${EMULATOR_JVM:--Xmx3g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -jar port-emulator/target/oceanj-port-emulator.jar \
-    --port "$port" >/dev/null 2>&1 &
+  # The emulator stands in for a Port that runs elsewhere, so it should take as little of the shared CPU as it can.
+  # Up to 200,065 entities: C1 only and the serial collector (its C2 compiler alone took half a CPU for tens of
+  # seconds). Beyond: the JVM's defaults, as C2's code pays off over a million writes and G1 copes with the big live
+  # set (with the serial collector its full collections cost more than its work). EMULATOR_JVM overrides.
+  small_emulator="-Xmx3g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+  [ "$amount" -gt 40000 ] && small_emulator="-Xmx3g"
+  java ${EMULATOR_JVM:-$small_emulator} -jar port-emulator/target/oceanj-port-emulator.jar --port "$port" >/dev/null 2>&1 &
 fi
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
