@@ -10,7 +10,8 @@
 # The emulator is warmed first (an unmeasured resync from another JVM, then emptied), as Port is a warm service;
 # WARM_PORT=0 skips that. BENCH_OPTS passes options to ResyncBench, e.g. BENCH_OPTS="--warmup 1" (emulator only:
 # unmeasured rounds in the runtime's own JVM, Port emptied after each, for the steady state of a long-running runtime).
-# Prints, per resync: entities, seconds, entities/s, the runtime process's CPU seconds and its peak RSS.
+# Prints, per resync: entities, seconds, entities/s, the runtime process's CPU seconds (JIT and GC shares) and its
+# peak RSS, and the CPU seconds the Port process used meanwhile.
 # The machine is shared: run the big sizes once.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -128,7 +128,7 @@ public final class HttpPortClient implements PortClient {
         outcomes[i] = failed(i, entities.get(i), 400, "invalid_entity", "entity cannot be serialized: " + e.getMessage());
       }
     }
-    return bulkUpsert(blueprint, entities, bytes, outcomes, options);
+    return packAndSend(blueprint, entities, bytes, outcomes, options);
   }
 
   @Override
@@ -141,11 +141,11 @@ public final class HttpPortClient implements PortClient {
       entities.add(serialized.get(i).entity());
       bytes[i] = serialized.get(i).json();
     }
-    return bulkUpsert(blueprint, entities, bytes, new EntityOutcome[n], options);
+    return packAndSend(blueprint, entities, bytes, new EntityOutcome[n], options);
   }
 
   /** Packs the serialized entities into requests of at most 20 and {@code maxBodyBytes}; fills {@code outcomes}. */
-  private CompletionStage<BulkUpsertResult> bulkUpsert(String blueprint, List<ObjectNode> entities, byte[][] bytes,
+  private CompletionStage<BulkUpsertResult> packAndSend(String blueprint, List<ObjectNode> entities, byte[][] bytes,
       EntityOutcome[] outcomes, UpsertOptions options) {
     int n = entities.size();
     List<CompletableFuture<Void>> sends = new ArrayList<>();

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * One kind's resync as a Pekko stream, back-pressured end to end:
  *
  * <pre>
- * raw batches (SPI, one fetched ahead) → chunks → [CPU pool, mapping-parallelism] itemsToParse + selector + mapping, serialize,
- *   mark seen, skip unchanged → per-blueprint batches (≤ 20 entities, ≤ 1 MiB of real bytes)
+ * raw batches (SPI, one fetched ahead) → chunks → [CPU pool, mapping-parallelism] itemsToParse + selector
+ *   + mapping, serialize, mark seen, skip unchanged → per-blueprint batches (≤ 20 entities, ≤ 1 MiB of real bytes)
  *   → [upsert-concurrency] bulk upsert through the client's org-wide write limiter → per-entity outcomes
  * </pre>
  *
