@@ -8,8 +8,9 @@
 #   Example: actors/bench.sh emulator 200000 -Xmx256m
 #
 # The emulator is warmed first (an unmeasured resync from another JVM, then emptied), as Port is a warm service;
-# WARM_PORT=0 skips that. BENCH_OPTS passes options to ResyncBench, e.g. BENCH_OPTS="--warmup 1" (emulator only:
-# unmeasured rounds in the runtime's own JVM, Port emptied after each, for the steady state of a long-running runtime).
+# WARM_PORT=0 skips that, PORT_WARM_AMOUNT sets its entityAmount (4000). BENCH_OPTS passes options to ResyncBench,
+# e.g. BENCH_OPTS="--warmup 1" (emulator only: unmeasured rounds in the runtime's own JVM, Port emptied after each,
+# for the steady state of a long-running runtime) or BENCH_OPTS="--upsert-concurrency 8".
 # Prints, per resync: entities, seconds, entities/s, the runtime process's CPU seconds (JIT and GC shares) and its
 # peak RSS, and the CPU seconds the Port process used meanwhile.
 # The machine is shared: run the big sizes once.
@@ -56,7 +57,7 @@ if [ "$target" = emulator ] && [ "${WARM_PORT:-1}" = 1 ]; then
   # Port is a long-running service: warm the emulator's JIT with an unmeasured resync in another JVM, then empty it,
   # so a cold emulator compiling its code does not take the runtime's CPU share during the measured run.
   java -Xmx512m -cp "$cp" dev.oceanj.actors.bench.ResyncBench --port-url "http://127.0.0.1:$port" \
-    --entity-amount 4000 --integration port-warm-up >/dev/null 2>&1
+    --entity-amount "${PORT_WARM_AMOUNT:-4000}" --integration port-warm-up >/dev/null 2>&1
   curl -s -X POST "http://127.0.0.1:$port/_emulator/reset" >/dev/null
   echo "Port emulator warmed (a 20,065-entity resync, then emptied); WARM_PORT=0 skips this"
 fi
