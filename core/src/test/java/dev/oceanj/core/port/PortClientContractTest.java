@@ -107,6 +107,29 @@ class PortClientContractTest {
     assertEquals(50, port.entities("svc").size());
   }
 
+  /** The resync hands over the bytes it digested: those bytes are what Port receives, packed 20 to a request. */
+  @Test
+  void bulkUpsertSerializedSendsTheGivenBytes() throws Exception {
+    join(client.createBlueprint(blueprint("svc")));
+    List<PortClient.SerializedEntity> batch = new java.util.ArrayList<>();
+    for (ObjectNode e : entities("s-", 0, 25)) {
+      batch.add(new PortClient.SerializedEntity(e, M.writeValueAsBytes(e)));
+    }
+    // The same entity, but the bytes carry another property value: only the bytes reach Port.
+    ObjectNode tree = entity("s-25", 25);
+    ObjectNode sent = tree.deepCopy();
+    ((ObjectNode) sent.get("properties")).put("name", "from the bytes");
+    batch.add(new PortClient.SerializedEntity(tree, M.writeValueAsBytes(sent)));
+
+    var out = join(client.bulkUpsertSerialized("svc", batch, UpsertOptions.defaults())).outcomes();
+
+    assertEquals(26, out.size());
+    assertTrue(out.stream().allMatch(o -> o.ok() && o.created()), out.toString());
+    assertEquals(26, port.entities("svc").size());
+    assertEquals(2, port.counters().requests("POST /v1/blueprints/{bp}/entities/bulk"));
+    assertEquals("from the bytes", port.entity("svc", "s-25").orElseThrow().path("properties").path("name").asText());
+  }
+
   @Test
   void bulkWithMixedEntitiesLandsTheValidOnesAndReportsEachInvalidOne() {
     join(client.createBlueprint(blueprint("svc")));
