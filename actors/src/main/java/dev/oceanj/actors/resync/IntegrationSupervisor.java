@@ -120,8 +120,8 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private record MappingFetched(String resyncId, Optional<ObjectNode> integration, Throwable error) implements Internal {}
 
-  private record Prepared(String resyncId, OptionalLong owned, DigestStore digests, Throwable error)
-      implements Internal {}
+  private record Prepared(String resyncId, OptionalLong owned, OptionalLong unrecorded, DigestStore digests,
+      Throwable error) implements Internal {}
 
   private record WorkerReport(KindWorker.Report report) implements Internal {}
 
@@ -352,10 +352,13 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
             () -> digestFile.map(DigestStore::load).orElseGet(DigestStore::new), deps.mappingPool());
     // The listing may fail without harm: the resync then writes everything.
     CompletionStage<Prepared> prepared = store.thenCompose(d -> d == null
-        ? CompletableFuture.completedFuture(new Prepared(id, OptionalLong.empty(), null, null))
+        ? CompletableFuture.completedFuture(new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), null, null))
         : call(() -> OwnedEntities.markPresent(deps.port(), d, mat))
-            .handle((n, e) -> new Prepared(id, e == null ? OptionalLong.of(n) : OptionalLong.empty(), d, e)));
-    getContext().pipeToSelf(prepared, (p, e) -> e == null ? p : new Prepared(id, OptionalLong.empty(), null, e));
+            .handle((n, e) -> e == null
+                ? new Prepared(id, OptionalLong.of(n.owned()), OptionalLong.of(n.unrecorded()), d, null)
+                : new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), d, e)));
+    getContext().pipeToSelf(prepared,
+        (p, e) -> e == null ? p : new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), null, e));
     return this;
   }
 
@@ -370,7 +373,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       getContext().getLog().warn("Listing the entities Port holds failed ({}); every entity will be written",
           describe(msg.error()));
     }
-    current.run = new ResyncRun(current.id, current.started, current.plan, msg.owned(),
+    current.run = new ResyncRun(current.id, current.started, current.plan, msg.owned(), msg.unrecorded(),
         deps.settings().skipUnchanged() ? digests : null);
     List<Slot> slots = new ArrayList<>();
     for (ResourceMapper r : current.plan.resources()) {

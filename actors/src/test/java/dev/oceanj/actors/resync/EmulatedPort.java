@@ -66,9 +66,17 @@ final class EmulatedPort {
   /** The real client, recording every resync-state status it sends (in order). */
   static final class StateRecorder extends ForwardingPortClient {
     final List<String> states = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger listings = new java.util.concurrent.atomic.AtomicInteger();
 
     StateRecorder(PortClient delegate) {
       super(delegate);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<EntityPage> datasourceEntities(DatasourceQuery query,
+        java.util.Optional<String> cursor) {
+      listings.incrementAndGet();
+      return super.datasourceEntities(query, cursor);
     }
 
     @Override

@@ -124,8 +124,12 @@ class IntegrationSupervisorTest {
     var supervisor = supervisor(TestCatalog.mapping(0.9, true));
     resync(supervisor);
     long written = port.emulator.counters().entitiesWritten();
+    int listings = recorder.listings.get();
 
     ResyncFinished second = resync(supervisor);
+    assertEquals(1, recorder.listings.get() - listings,
+        "one listing (a page) at the start; it proves nothing is stale, so reconciliation does not list again");
+    assertEquals(253, second.reconciliation().owned());
     assertEquals(Outcome.COMPLETED, second.outcome());
     assertEquals(0, kind(second, "person").upserted());
     assertEquals(250, kind(second, "person").unchanged());
@@ -142,8 +146,10 @@ class IntegrationSupervisorTest {
     for (int i = 100; i < 120; i++) {
       catalog.dropped.add(i);
     }
+    int listings = recorder.listings.get();
     ResyncFinished f = resync(supervisor);
     assertEquals(Outcome.COMPLETED, f.outcome());
+    assertEquals(2, recorder.listings.get() - listings, "at the start, then reconciliation's own");
     assertTrue(f.reconciliation().ran());
     assertEquals(20, f.reconciliation().stale());
     assertEquals(20, f.reconciliation().deleted());

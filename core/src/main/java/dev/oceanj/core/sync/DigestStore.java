@@ -76,6 +76,21 @@ public final class DigestStore {
     return (v & 1L) == 1L && (v & ~1L) == norm(digest);
   }
 
+  /**
+   * How many keys are marked present (by {@link #markPresent} or {@link #put} since the last
+   * {@link #clearPresence}) and pass {@code filter}. With {@code filter} "not seen in this resync" it answers
+   * whether anything Port held at resync start went unseen, without a second listing.
+   */
+  public synchronized long countPresent(LongPredicate filter) {
+    long n = hasZero && (zeroValue & 1L) == 1L && filter.test(0) ? 1 : 0;
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] != 0 && (values[i] & 1L) == 1L && filter.test(keys[i])) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Forgets which entities Port holds (before marking them from a fresh listing). */
   public synchronized void clearPresence() {
     for (int i = 0; i < keys.length; i++) {

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -42,15 +41,28 @@ public final class OwnedEntities {
   }
 
   /**
-   * Lists every owned entity and marks it present in {@code digests} (what skip-unchanged checks against);
-   * completes with how many Port holds.
+   * What the listing at resync start found.
+   *
+   * @param owned entities Port holds for this integration
+   * @param unrecorded of which the digest store knew nothing: someone else wrote them under this integration's
+   *     datasource, or the store was lost; reconciliation must list Port again to learn what they are
    */
-  public static CompletionStage<Long> markPresent(PortClient client, DigestStore digests, Materializer mat) {
+  public record Presence(long owned, long unrecorded) {}
+
+  /**
+   * Lists every owned entity and marks it present in {@code digests} (what skip-unchanged checks against);
+   * completes with how many Port holds and how many of those the store did not know.
+   */
+  public static CompletionStage<Presence> markPresent(PortClient client, DigestStore digests, Materializer mat) {
     digests.clearPresence();
+    long[] counts = new long[2];
     return source(client, Optional.empty())
-        .runWith(Sink.fold(0L, (n, ref) -> {
-          digests.markPresent(KeyHash.key(ref.blueprint(), ref.identifier()));
-          return n + 1;
-        }), mat);
+        .runForeach(ref -> {
+          counts[0]++;
+          if (!digests.markPresent(KeyHash.key(ref.blueprint(), ref.identifier()))) {
+            counts[1]++;
+          }
+        }, mat)
+        .thenApply(done -> new Presence(counts[0], counts[1]));
   }
 }

@@ -27,6 +27,7 @@ public final class ResyncRun {
   private final LongSet seen;
   private final LongSet referenced;
   private final OptionalLong ownedAtStart;
+  private final OptionalLong unrecordedAtStart;
   private final DigestStore digests;
   private final List<FailedEntity> failed = new ArrayList<>();
   private long failedOverflow;
@@ -38,10 +39,22 @@ public final class ResyncRun {
    */
   public ResyncRun(String resyncId, Instant started, MappingPlan plan, OptionalLong ownedAtStart,
       DigestStore digests) {
+    this(resyncId, started, plan, ownedAtStart, OptionalLong.empty(), digests);
+  }
+
+  /**
+   * @param ownedAtStart how many entities Port held for this integration at resync start, once they are
+   *     marked present in {@code digests}; empty (the listing failed) disables skip-unchanged
+   * @param unrecordedAtStart how many of those {@code digests} had no digest for; empty when unknown
+   * @param digests the integration's digest store; null disables skip-unchanged
+   */
+  public ResyncRun(String resyncId, Instant started, MappingPlan plan, OptionalLong ownedAtStart,
+      OptionalLong unrecordedAtStart, DigestStore digests) {
     this.resyncId = resyncId;
     this.started = started;
     this.plan = plan;
     this.ownedAtStart = ownedAtStart;
+    this.unrecordedAtStart = unrecordedAtStart;
     this.digests = digests;
     this.seen = new LongSet((int) Math.min(Integer.MAX_VALUE / 2, ownedAtStart.orElse(1024)));
     this.referenced = plan.createMissingRelatedEntities() ? new LongSet() : null;
@@ -72,6 +85,18 @@ public final class ResyncRun {
   /** How many entities Port held for this integration at resync start, when the listing succeeded. */
   public OptionalLong ownedAtStart() {
     return ownedAtStart;
+  }
+
+  /**
+   * Whether this resync provably left nothing stale, so reconciliation need not list Port again: the listing
+   * at its start succeeded, the digest store knew every entity in it, and every key the store marks present
+   * (listed at start, or written since) was seen. Reconciliation's listing (owned entities last updated before
+   * the start) is a subset of the start listing, so it could only have found seen entities. Call it once the
+   * kinds are done.
+   */
+  public boolean provablyNothingStale() {
+    return digests != null && ownedAtStart.isPresent() && unrecordedAtStart.isPresent()
+        && unrecordedAtStart.getAsLong() == 0 && digests.countPresent(key -> !seen.contains(key)) == 0;
   }
 
   public Optional<DigestStore> digests() {

@@ -128,6 +128,25 @@ class CompactStructuresTest {
     assertFalse(store.unchanged(43, 0));
   }
 
+  @Test
+  void countPresentCountsOnlyKeysMarkedPresentSinceTheLastClear() {
+    DigestStore store = new DigestStore();
+    for (long k = 1; k <= 10; k++) {
+      store.put(k, 100 + k);
+    }
+    store.put(0, 7); // the zero key lives outside the table
+    assertEquals(11, store.countPresent(k -> true), "written, so present");
+    store.clearPresence();
+    assertEquals(0, store.countPresent(k -> true));
+    store.markPresent(3);
+    store.markPresent(4);
+    store.markPresent(0);
+    assertEquals(3, store.countPresent(k -> true));
+    assertEquals(1, store.countPresent(k -> k == 4));
+    store.put(12, 5);
+    assertEquals(4, store.countPresent(k -> true), "a write marks its key present");
+  }
+
   private static PreparedEntity entity(String bp, String id, int bytes) {
     return new PreparedEntity(bp, id, KeyHash.key(bp, id), JsonNodeFactory.instance.objectNode(), new byte[bytes], 1);
   }

@@ -51,8 +51,10 @@ class ResyncPipelineTest {
 
   ResyncRun newRun(MappingPlan plan) throws Exception {
     Instant started = Instant.now();
-    long owned = OwnedEntities.markPresent(port, digests, mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return new ResyncRun("r", started, plan, java.util.OptionalLong.of(owned), digests);
+    OwnedEntities.Presence presence =
+        OwnedEntities.markPresent(port, digests, mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return new ResyncRun("r", started, plan, java.util.OptionalLong.of(presence.owned()),
+        java.util.OptionalLong.of(presence.unrecorded()), digests);
   }
 
   KindResult runKind(ResyncRun run, ResourceMapper mapper, List<? extends JsonNode> items) throws Exception {
@@ -203,6 +205,39 @@ class ResyncPipelineTest {
     assertTrue(port.has("person", "p149"));
     assertFalse(port.has("person", "p150"));
     assertEquals(0, digests.get(KeyHash.key("person", "p150")), "deleted entities leave the digest store");
+  }
+
+  @Test
+  void aResyncThatSawEverythingPortHeldDeletesNothingWithoutListingAgain() throws Exception {
+    MappingPlan plan = plan(true, 0.9, persons);
+    runKind(newRun(plan), persons, people(40));
+    ResyncRun second = newRun(plan);
+    runKind(second, persons, people(40));
+    int listings = port.listingCalls.get();
+
+    Reconciler.Result rec = reconcile(second, Optional.empty());
+    assertTrue(rec.ran());
+    assertEquals(40, rec.owned());
+    assertEquals(0, rec.stale());
+    assertEquals(listings, port.listingCalls.get(), "the listing at resync start already proved nothing is stale");
+    assertEquals(40, port.count());
+  }
+
+  @Test
+  void anEntityTheStoreNeverWroteMakesReconciliationListAgainAndDeleteIt() throws Exception {
+    MappingPlan plan = plan(true, 0.9, persons);
+    runKind(newRun(plan), persons, people(40));
+    port.put("person", "written-by-someone-else"); // under this integration's datasource, unknown to the store
+    ResyncRun second = newRun(plan);
+    runKind(second, persons, people(40));
+    int listings = port.listingCalls.get();
+
+    Reconciler.Result rec = reconcile(second, Optional.empty());
+    assertTrue(port.listingCalls.get() > listings, "the store cannot vouch for that entity: Port is listed again");
+    assertEquals(1, rec.stale());
+    assertEquals(1, rec.deleted());
+    assertFalse(port.has("person", "written-by-someone-else"));
+    assertEquals(40, port.count());
   }
 
   @Test
