@@ -230,6 +230,8 @@ final class Http1Connection implements Closeable {
     if (head || status == 204 || status == 304) {
       body = NO_BYTES;
     } else if (headers.containsKey("Transfer-Encoding")) {
+      // With a Content-Length too, the transfer coding wins, and the connection is not trusted with another exchange.
+      persistent &= !headers.containsKey("Content-Length");
       List<String> codings = tokens(headers.get("Transfer-Encoding"));
       if (!codings.isEmpty() && codings.get(codings.size() - 1).equalsIgnoreCase("chunked")) {
         body = readChunked(deadline, what);

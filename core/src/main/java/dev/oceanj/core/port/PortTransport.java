@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * header), 429, connection failures before the request left, for any method, since Port did not act on the
  * request; 408, 502, 503, 504 and I/O errors after sending only for calls marked idempotent. Waits honour
  * {@code Retry-After} (and {@code x-ratelimit-reset} on a 429), else back off exponentially with jitter.
+ *
+ * <p>Each exchange runs on an {@code oceanj-port-io-N} thread, blocked on a kept-alive connection of an
+ * {@link Http1Pool}; {@link Permits} keep the exchanges in flight to {@code maxConnections}.
  */
 final class PortTransport implements AutoCloseable {
 
@@ -220,6 +223,8 @@ final class PortTransport implements AutoCloseable {
     int max = settings.retry().maxAttempts();
     if (o.failure() != null) {
       Throwable cause = o.failure();
+      // Http1Pool fails with these only while opening a connection (or waiting for one), before the request left.
+      // A stale pooled connection is retried inside it for idempotent calls; for others its failure lands below.
       boolean notSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
       boolean retryable = cause instanceof IOException && (call.idempotent() || notSent);
       if (retryable && retry < max) {

@@ -315,6 +315,24 @@ class Http1PoolTest {
   }
 
   @Test
+  void aRequestWriteTheServerNeverReadsFailsAfterTheDeadline() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RawServer s = server(c -> release.await());
+    Http1Pool p = pool(s.baseUrl(), Duration.ofMillis(300), 4, Http1Pool.IDLE_LIMIT);
+    // More than the socket buffers of both ends hold: the write blocks, and blocking writes have no timeout.
+    byte[] body = new byte[64 * 1024 * 1024];
+
+    long t0 = System.nanoTime();
+    HttpTimeoutException e = assertThrows(HttpTimeoutException.class,
+        () -> p.exchange("POST", "/v1/big", UA, SECRET_TOKEN, body, true));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    release.countDown();
+
+    assertTrue(e.getMessage().contains("POST /v1/big"), e.getMessage());
+    assertTrue(ms >= 290 && ms < 5_000, "failed after " + ms + " ms; the timeout is 300 ms, the sweep runs each second");
+  }
+
+  @Test
   void malformedStatusLineFailsNamingTheRequest() throws Exception {
     RawServer s = server(c -> {
       c.read();
