@@ -401,18 +401,27 @@ final class Http1Connection implements Closeable {
     }
   }
 
-  /** Moves exactly {@code n} bytes of the body into {@code g}. */
+  /** Moves exactly {@code n} bytes of the body into {@code g}: what is buffered, then straight from the socket. */
   private void copy(Growable g, int n, long deadline, String what, String part) throws IOException {
     int left = n;
     while (left > 0) {
-      if (pos == lim && fill(deadline) < 0) {
-        throw new IOException("connection closed by the server after " + (n - left) + " " + part
-            + " of the response to " + what);
+      int r;
+      if (pos < lim) {
+        r = Math.min(left, lim - pos);
+        g.add(buf, pos, r);
+        pos += r;
+      } else {
+        // Grow by what is announced only as the bytes come: a server's word is not worth a huge allocation.
+        g.ensure(Math.min(left, 1 << 20));
+        socket.setSoTimeout(remainingMillis(deadline));
+        r = in.read(g.data, g.size, Math.min(left, g.data.length - g.size));
+        if (r < 0) {
+          throw new IOException("connection closed by the server after " + (n - left) + " " + part
+              + " of the response to " + what);
+        }
+        g.size += r;
       }
-      int k = Math.min(left, lim - pos);
-      g.add(buf, pos, k);
-      pos += k;
-      left -= k;
+      left -= r;
     }
   }
 

@@ -141,6 +141,35 @@ class Http1PoolTest {
   }
 
   @Test
+  void largeBodiesArriveIntact() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; sb.length() < 5 * 1024 * 1024 + 7; i++) {
+      sb.append(i).append(',');
+    }
+    String big = sb.toString();
+    RawServer s = server(c -> {
+      c.read();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: " + big.length() + "\r\n\r\n" + big);
+      c.read();
+      StringBuilder chunked = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+      int size = 1;
+      for (int at = 0; at < big.length(); at += size, size = size * 3 + 1) {
+        String part = big.substring(at, Math.min(big.length(), at + size));
+        chunked.append(Integer.toHexString(part.length())).append("\r\n").append(part).append("\r\n");
+      }
+      c.write(chunked.append("0\r\n\r\n").toString());
+      c.read();
+      c.ok("{}");
+    });
+    Http1Pool p = pool(s);
+
+    assertEquals(big, text(get(p, "/v1/fixed")));
+    assertEquals(big, text(get(p, "/v1/chunked")));
+    assertEquals("{}", text(get(p, "/v1/small")));
+    assertEquals(1, s.accepted.get());
+  }
+
+  @Test
   void connectionCloseFromTheServerIsHonoured() throws Exception {
     AtomicInteger n = new AtomicInteger();
     // The server says close but keeps its end open: only the header tells the client not to reuse it.
