@@ -144,6 +144,21 @@ class HttpPortClientTest {
   }
 
   @Test
+  void aContinuationWaitingForAnotherRequestDoesNotStallIt() throws Exception {
+    port.answer(r -> Answer.json(200, "{\"organization\":{\"id\":\"o\"}}"));
+    try (HttpPortClient single = HttpPortClient.create(settings().withMaxConnections(1), ID, limiter)) {
+      // Continuations run on the I/O thread that read the answer; one that blocks must not hold up the next exchange,
+      // even with a single connection.
+      String chained = single.organization()
+          .thenApply(o -> Thread.currentThread().getName() + " then " + join(single.organization()).id())
+          .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertTrue(chained.startsWith("oceanj-port-io-"), chained);
+      assertTrue(chained.endsWith(" then o"), chained);
+    }
+  }
+
+  @Test
   void tooLargeBatchIsSplitAfter413() {
     port.answer(r -> entityCount(r) > 5 ? Answer.json(413, "{\"error\":\"payload_too_large\"}") : bulkOk(r));
 

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * emulator, with a bounded number of requests in flight, and prints entities/s, requests/s and CPU seconds.
  *
  * <p>By default the emulator runs in this process, so the figures print both the whole process's CPU and the CPU of
- * the client's own threads (the driver that generates and serializes entities, the client's pool and the JDK HTTP
- * client's selector). With {@code --base-url} it talks to an emulator started apart
+ * the client's own threads (the driver that generates and serializes entities, the client's I/O threads that write
+ * requests and read answers, its retry timer). With {@code --base-url} it talks to an emulator started apart
  * ({@code java -jar port-emulator/target/oceanj-port-emulator.jar --port P}), and the process CPU is the client's.
  *
  * <p>Options: {@code --n} entities (100000), {@code --warmup} entities sent first and not measured (10000),
@@ -118,7 +118,7 @@ public final class ClientBench {
           client.stats().retries(), client.stats().throttled());
       System.out.printf("process CPU:     %.2f s (%.1f µs/entity)%s%n", processCpu / 1e9, processCpu / 1e3 / n,
           emulator != null ? "  [emulator in this process]" : "");
-      System.out.printf("client CPU:      %.2f s (%.1f µs/entity)  [caller's serialization + client pool + JDK HTTP selector]%n",
+      System.out.printf("client CPU:      %.2f s (%.1f µs/entity)  [caller's serialization + the client's threads]%n",
           clientCpu / 1e9, clientCpu / 1e3 / n);
       System.out.printf("CPU by threads:  %s%n", format(byGroup));
       System.out.printf("GC / JIT:        %.2f s collecting, %.2f s compiling (not in thread figures)%n", gc / 1e3,
@@ -203,7 +203,7 @@ public final class ClientBench {
 
   /**
    * CPU used since {@code before}, per thread group: {@code client} totals the driver ({@code main}), the client's
-   * pool and retry threads and the JDK HTTP selector; the emulator's threads and the rest are apart.
+   * I/O and retry threads (and a JDK HTTP client's, if any); the emulator's threads and the rest are apart.
    */
   private static Map<String, Long> cpuByGroup(ThreadMXBean threads, Map<Long, Long> before) {
     Map<String, Long> out = new TreeMap<>();
@@ -217,7 +217,8 @@ public final class ClientBench {
       long used = cpu - before.getOrDefault(id, 0L);
       out.merge(group(name), used, Long::sum);
       if (group(name).equals("client")) {
-        out.merge("  " + (name.startsWith("HttpClient-") ? "jdk-http" : name.startsWith("oceanj-") ? "client-pool" : name),
+        out.merge("  " + (name.startsWith("HttpClient-") ? "jdk-http" : name.startsWith("oceanj-port-io-") ? "port-io"
+            : name.startsWith("oceanj-") ? "client-pool" : name),
             used, Long::sum);
       }
     }
