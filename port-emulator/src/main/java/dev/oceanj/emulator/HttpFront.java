@@ -71,6 +71,11 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
       return Json.parseBody(body);
     }
 
+    /** The body of an entity write: {@link Json#parseEntityBody}. */
+    JsonNode entityJson() {
+      return Json.parseEntityBody(body);
+    }
+
     String seg(int i) {
       return segs.get(i);
     }
@@ -344,7 +349,7 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
     }
     if (post && is(s, "v1", "blueprints", "*", "entities")) {
       return new Route("/v1/blueprints/{bp}/entities", RouteFamily.SINGLE_UPSERT, true, c -> {
-        ObjectNode out = api.upsertOne(c.seg(2), c.json(), writeOptions(c), c.userAgent(), c.user());
+        ObjectNode out = api.upsertOne(c.seg(2), c.entityJson(), writeOptions(c), c.userAgent(), c.user());
         boolean wasCreated = out.remove("created").asBoolean();
         return new Answer(wasCreated ? 201 : 200, out);
       });
@@ -354,7 +359,7 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
     }
     if (post && is(s, "v1", "blueprints", "*", "entities", "bulk")) {
       return new Route("/v1/blueprints/{bp}/entities/bulk", RouteFamily.BULK_UPSERT, true, c -> {
-        ObjectNode out = api.upsertBulk(c.seg(2), c.json(), writeOptions(c), c.userAgent(), c.user());
+        ObjectNode out = api.upsertBulk(c.seg(2), c.entityJson(), writeOptions(c), c.userAgent(), c.user());
         boolean partial = !out.get("errors").isEmpty();
         return new Answer(partial ? 207 : 200, out);
       });

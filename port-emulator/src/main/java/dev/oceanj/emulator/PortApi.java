@@ -461,7 +461,7 @@ final class PortApi {
       throw new PortError(409, "identifier_taken", "entity \"" + id + "\" of blueprint \"" + bp.identifier()
           + "\" already exists (use upsert=true)");
     }
-    ObjectNode previous = existing == null ? null : Json.object(existing.json());
+    ObjectNode previous = existing == null ? null : Json.entity(existing.json());
     boolean merge = previous != null && opt.merge();
     ObjectNode properties = merge ? (ObjectNode) previous.get("properties").deepCopy() : Json.MAPPER.createObjectNode();
     if (propsNode instanceof ObjectNode p) {
@@ -532,7 +532,8 @@ final class PortApi {
     for (StoredEntity stub : stubs) {
       pending.put(stub.key(), stub);
     }
-    StoredEntity stored = new StoredEntity(bp.identifier(), id, ds, createdAt, now, new ArrayList<>(allTargets), Json.bytes(entity));
+    StoredEntity stored = new StoredEntity(bp.identifier(), id, ds, createdAt, now, new ArrayList<>(allTargets),
+        Json.entityBytes(entity));
     pending.put(stored.key(), stored);
     return new Written(id, existing == null, entity);
   }
