@@ -85,7 +85,7 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
     }
   }
 
-  /** An answer: a status and a body that is a JSON tree or pre-serialised JSON bytes. */
+  /** An answer: a status and a body that is a JSON tree or pre-serialised JSON (a byte[] or a ByteString). */
   record Answer(int status, Object body) {
     static Answer ok(Object body) {
       return new Answer(200, body);
@@ -243,25 +243,27 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
   }
 
   private HttpResponse respond(Answer a, String traceId, boolean faulty) {
-    byte[] bytes = a.body() instanceof byte[] b ? b : Json.bytes((JsonNode) a.body());
+    // Bytes made for this answer are never touched again: wrap them without the copy ByteString.fromArray makes.
+    ByteString data = a.body() instanceof ByteString b ? b
+        : ByteString.fromArrayUnsafe(a.body() instanceof byte[] b ? b : Json.bytes((JsonNode) a.body()));
+    int length = data.length();
     if (faulty && faults.rollDropConnection()) {
       counters.connectionDropped();
       // Headers and part of the body go out, then the stream fails: pekko-http aborts the connection.
-      Source<ByteString, ?> broken = Source.single(ByteString.fromArray(bytes, 0, Math.max(1, bytes.length / 2)))
+      Source<ByteString, ?> broken = Source.single(data.take(Math.max(1, length / 2)))
           .concat(Source.failed(new IllegalStateException("connection dropped by fault injection")));
-      return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, bytes.length, broken));
+      return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, length, broken));
     }
     Faults f = faults.current();
     if (faulty && !f.dripInterval().isZero()) {
       List<ByteString> chunks = new ArrayList<>();
-      for (int i = 0; i < bytes.length; i += f.dripChunkBytes()) {
-        chunks.add(ByteString.fromArray(bytes, i, Math.min(f.dripChunkBytes(), bytes.length - i)));
+      for (int i = 0; i < length; i += f.dripChunkBytes()) {
+        chunks.add(data.slice(i, Math.min(i + f.dripChunkBytes(), length)));
       }
       Source<ByteString, ?> drip = Source.from(chunks).throttle(1, f.dripInterval());
-      return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, bytes.length, drip));
+      return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, length, drip));
     }
-    // The bytes are never touched again: hand them over without the copy ByteString.fromArray makes.
-    return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ByteString.fromArrayUnsafe(bytes)));
+    return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, data));
   }
 
   private static HttpResponse base(int status, String traceId) {

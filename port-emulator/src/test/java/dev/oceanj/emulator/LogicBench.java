@@ -45,7 +45,7 @@ public final class LogicBench {
         do {
           var page = api.datasourceEntities(Api.obj("datasource_prefix", "port-ocean/", "limit", 5000,
               "before", "2100-01-01T00:00:00Z", "from", cursor));
-          var node = Json.parseBody(page);
+          var node = Json.parseBody(page.toArray());
           cursor = node.get("next").isNull() ? null : node.get("next").asText();
           pages++;
         } while (cursor != null);
