@@ -113,6 +113,9 @@ public final class PortEmulator implements AutoCloseable {
             "pekko.http.server.remote-address-attribute = on",
             // Ocean's User-Agent (port-ocean/type/version/id/exporter) is not RFC 9110 product syntax; it is kept raw.
             "pekko.http.server.parsing.illegal-header-warnings = off",
+            // Headers stay raw: the emulator reads only Authorization and User-Agent, as text. Modeled parsing ran
+            // a parser (and, for Ocean's User-Agent, built an error message) on every request.
+            "pekko.http.server.parsing.modeled-header-parsing = off",
             // Bodies up to this size are read so the emulator itself can answer Port's 413 above 1 MiB.
             "pekko.http.server.parsing.max-content-length = 16m",
             "pekko.http.server.request-timeout = 120 s",
