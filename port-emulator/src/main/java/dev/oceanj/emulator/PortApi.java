@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -328,7 +329,7 @@ final class PortApi {
     try {
       Prepared p = prepare(bp, raw);
       Written w = withLocks(p.lockKeys(bp), () -> {
-        Map<String, StoredEntity> pending = new LinkedHashMap<>();
+        Pending pending = new Pending();
         Written written = apply(bp, p, opt, datasource, user, pending);
         flush(pending);
         return written;
@@ -374,7 +375,7 @@ final class PortApi {
       }
     }
     withLocks(lockKeys, () -> {
-      Map<String, StoredEntity> pending = new LinkedHashMap<>();
+      Pending pending = new Pending();
       for (int i = 0; i < n; i++) {
         if (prepared[i] != null) {
           try {
@@ -437,30 +438,43 @@ final class PortApi {
     return new Prepared(id, title, icon, team, propsNode, incomingRelations, incomingTargets);
   }
 
-  private StoredEntity lookup(Map<String, StoredEntity> pending, String bp, String id) {
-    StoredEntity p = pending.get(StoredEntity.key(bp, id));
+  /**
+   * The writes of one request by key, in order, and the keys the store did not hold before the request (so counting
+   * creations needs no second look-up: callers hold the keys' locks, so the store cannot change meanwhile).
+   */
+  private static final class Pending {
+    final Map<String, StoredEntity> writes = new LinkedHashMap<>();
+    final Set<String> created = new HashSet<>();
+
+    /** {@code isNew}: neither the store nor this request held the entity. */
+    void put(StoredEntity e, boolean isNew) {
+      String key = e.key();
+      writes.put(key, e);
+      if (isNew) {
+        created.add(key);
+      }
+    }
+  }
+
+  private StoredEntity lookup(Pending pending, String bp, String id) {
+    StoredEntity p = pending.writes.get(StoredEntity.key(bp, id));
     return p != null ? p : store.entity(bp, id);
   }
 
   /** Writes what a request produced in one store step, then counts it. Callers hold the entities' locks. */
-  private void flush(Map<String, StoredEntity> pending) {
-    if (pending.isEmpty()) {
+  private void flush(Pending pending) {
+    if (pending.writes.isEmpty()) {
       return;
     }
-    List<StoredEntity> writes = new ArrayList<>(pending.values());
-    boolean[] created = new boolean[writes.size()];
-    for (int i = 0; i < created.length; i++) {
-      created[i] = store.entity(writes.get(i).blueprint(), writes.get(i).identifier()) == null;
-    }
-    store.write(writes, List.of());
-    for (boolean c : created) {
-      counters.entityWritten(c);
+    store.write(new ArrayList<>(pending.writes.values()), List.of());
+    for (String key : pending.writes.keySet()) {
+      counters.entityWritten(pending.created.contains(key));
     }
   }
 
   /** Applies a prepared entity against the stored (or pending) state; adds its writes to {@code pending}. */
   private Written apply(Blueprint bp, Prepared prep, WriteOptions opt, String datasource, String user,
-      Map<String, StoredEntity> pending) {
+      Pending pending) {
     String id = prep.id();
     JsonNode title = prep.title();
     JsonNode icon = prep.icon();
@@ -475,9 +489,16 @@ final class PortApi {
     }
     ObjectNode previous = existing == null ? null : Json.entity(existing.json());
     boolean merge = previous != null && opt.merge();
-    ObjectNode properties = merge ? (ObjectNode) previous.get("properties").deepCopy() : Json.MAPPER.createObjectNode();
-    if (propsNode instanceof ObjectNode p) {
-      p.properties().forEach(f -> properties.set(f.getKey(), f.getValue()));
+    // Both trees are this request's own (the body's, or the stored entity parsed just above), so they are adopted
+    // rather than copied.
+    ObjectNode properties;
+    if (merge) {
+      properties = (ObjectNode) previous.get("properties");
+      if (propsNode instanceof ObjectNode p) {
+        p.properties().forEach(f -> properties.set(f.getKey(), f.getValue()));
+      }
+    } else {
+      properties = propsNode instanceof ObjectNode p ? p : Json.MAPPER.createObjectNode();
     }
     ObjectNode relations = Json.MAPPER.createObjectNode();
     if (merge) {
@@ -542,11 +563,11 @@ final class PortApi {
       return new Written(id, existing == null, entity);
     }
     for (StoredEntity stub : stubs) {
-      pending.put(stub.key(), stub);
+      pending.put(stub, true);
     }
     StoredEntity stored = new StoredEntity(bp.identifier(), id, ds, createdAt, now, new ArrayList<>(allTargets),
         Json.entityBytes(entity));
-    pending.put(stored.key(), stored);
+    pending.put(stored, existing == null);
     return new Written(id, existing == null, entity);
   }
 
