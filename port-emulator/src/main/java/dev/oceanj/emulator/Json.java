@@ -30,7 +30,7 @@ final class Json {
 
   /**
    * The bytes {@link #bytes} gives for a tree of objects, arrays and values, written faster ({@link EntityJson}): how
-   * entity writes serialise what they store.
+   * entity writes serialise what they store, and how answers are written.
    */
   static byte[] entityBytes(JsonNode node) {
     return EntityJson.bytes(node);
