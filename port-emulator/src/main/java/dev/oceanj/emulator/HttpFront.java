@@ -24,6 +24,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.Query;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
@@ -262,7 +263,11 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
       for (int i = 0; i < length; i += f.dripChunkBytes()) {
         chunks.add(data.slice(i, Math.min(i + f.dripChunkBytes(), length)));
       }
-      Source<ByteString, ?> drip = Source.from(chunks).throttle(1, f.dripInterval());
+      // Paced by the JDK's timer rather than the ActorSystem's scheduler, whose ticks are coarse (see PortEmulator).
+      Executor later = CompletableFuture.delayedExecutor(f.dripInterval().toNanos(), TimeUnit.NANOSECONDS);
+      Source<ByteString, ?> drip = Source.unfoldAsync(0, i -> i >= chunks.size()
+          ? CompletableFuture.completedFuture(Optional.empty())
+          : CompletableFuture.supplyAsync(() -> Optional.of(Pair.create(i + 1, chunks.get(i))), i == 0 ? DIRECT : later));
       return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, length, drip));
     }
     return base(a.status(), traceId).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, data));
