@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads a JSON object into the same Jackson tree {@code ObjectMapper.readTree} builds, except that long strings
@@ -268,13 +269,41 @@ final class RawJson {
   }
 
   private String name() {
+    // Names repeat from entity to entity: short plain ones are looked up by their bytes instead of built again
+    // (which also spares hashing them: a String caches its hash).
+    final byte[] bytes = b;
     int start = i + 1;
+    int at = start;
+    int hash = 0;
+    while (at < end && at - start <= MAX_CACHED_NAME && PLAIN[bytes[at] & 0xff]) {
+      hash = 31 * hash + bytes[at];
+      at++;
+    }
+    if (at < end && bytes[at] == '"' && at - start <= MAX_CACHED_NAME) {
+      int slot = (hash ^ (hash >>> 16)) & (NAMES.length - 1);
+      Name cached = NAMES[slot];
+      i = at + 1;
+      if (cached != null && Arrays.equals(cached.utf8, 0, cached.utf8.length, bytes, start, at)) {
+        return cached.text;
+      }
+      String text = new String(bytes, start, at - start, StandardCharsets.ISO_8859_1);
+      NAMES[slot] = new Name(Arrays.copyOfRange(bytes, start, at), text);
+      return text;
+    }
     JsonNode n = string();
     if (i - start > MAX_NAME_BYTES) {
       throw DECLINE;
     }
     return n.textValue();
   }
+
+  private static final int MAX_CACHED_NAME = 64;
+
+  /** A name and its bytes. Immutable, so a racy read of {@link #NAMES} sees a whole entry or another one. */
+  private record Name(byte[] utf8, String text) {}
+
+  /** Recently read names, by a hash of their bytes; a collision just replaces the entry. */
+  private static final Name[] NAMES = new Name[512];
 
   /** A string value; {@code i} is at its opening quote and ends after its closing one. */
   private JsonNode string() {
