@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.emulator.store.Store;
 import dev.oceanj.emulator.store.StoredEntity;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +27,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * Port's semantics, independent of HTTP: blueprints, entity writes with validation, deletes with dependents,
@@ -294,20 +296,31 @@ final class PortApi {
     return out;
   }
 
-  byte[] listEntities(String bp) {
+  ByteString listEntities(String bp) {
     blueprint(bp);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes("{\"ok\":true,\"entities\":[".getBytes(StandardCharsets.UTF_8));
+    return entityArray("{\"ok\":true,\"entities\":[", store.entities(bp), "]}");
+  }
+
+  private static final ByteString COMMA = ByteString.fromString(",");
+
+  /**
+   * {@code head}, the entities' stored JSON separated by commas, then {@code tail}: a rope over the stored bytes, which
+   * are never modified. Listing pages run to megabytes; building them in a growing buffer and copying that out cost
+   * more CPU and garbage than the rest of the listing (the HTTP layer copies the pieces to the socket anyway).
+   */
+  private static ByteString entityArray(String head, Collection<StoredEntity> entities, String tail) {
+    ByteStringBuilder out = ByteString.createBuilder();
+    out.append(ByteString.fromString(head));
     boolean first = true;
-    for (StoredEntity e : store.entities(bp)) {
+    for (StoredEntity e : entities) {
       if (!first) {
-        out.write(',');
+        out.append(COMMA);
       }
       first = false;
-      out.writeBytes(e.json());
+      out.append(ByteString.fromArrayUnsafe(e.json()));
     }
-    out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
-    return out.toByteArray();
+    out.append(ByteString.fromString(tail));
+    return out.result();
   }
 
   /** Single upsert: {@code {ok, entity}}. */
@@ -316,7 +329,7 @@ final class PortApi {
     try {
       Prepared p = prepare(bp, raw);
       Written w = withLocks(p.lockKeys(bp), () -> {
-        Map<String, StoredEntity> pending = new LinkedHashMap<>();
+        Pending pending = new Pending();
         Written written = apply(bp, p, opt, datasource, user, pending);
         flush(pending);
         return written;
@@ -362,7 +375,7 @@ final class PortApi {
       }
     }
     withLocks(lockKeys, () -> {
-      Map<String, StoredEntity> pending = new LinkedHashMap<>();
+      Pending pending = new Pending();
       for (int i = 0; i < n; i++) {
         if (prepared[i] != null) {
           try {
@@ -425,30 +438,43 @@ final class PortApi {
     return new Prepared(id, title, icon, team, propsNode, incomingRelations, incomingTargets);
   }
 
-  private StoredEntity lookup(Map<String, StoredEntity> pending, String bp, String id) {
-    StoredEntity p = pending.get(StoredEntity.key(bp, id));
+  /**
+   * The writes of one request by key, in order, and the keys the store did not hold before the request (so counting
+   * creations needs no second look-up: callers hold the keys' locks, so the store cannot change meanwhile).
+   */
+  private static final class Pending {
+    final Map<String, StoredEntity> writes = new LinkedHashMap<>();
+    final Set<String> created = new HashSet<>();
+
+    /** {@code isNew}: neither the store nor this request held the entity. */
+    void put(StoredEntity e, boolean isNew) {
+      String key = e.key();
+      writes.put(key, e);
+      if (isNew) {
+        created.add(key);
+      }
+    }
+  }
+
+  private StoredEntity lookup(Pending pending, String bp, String id) {
+    StoredEntity p = pending.writes.get(StoredEntity.key(bp, id));
     return p != null ? p : store.entity(bp, id);
   }
 
   /** Writes what a request produced in one store step, then counts it. Callers hold the entities' locks. */
-  private void flush(Map<String, StoredEntity> pending) {
-    if (pending.isEmpty()) {
+  private void flush(Pending pending) {
+    if (pending.writes.isEmpty()) {
       return;
     }
-    List<StoredEntity> writes = new ArrayList<>(pending.values());
-    boolean[] created = new boolean[writes.size()];
-    for (int i = 0; i < created.length; i++) {
-      created[i] = store.entity(writes.get(i).blueprint(), writes.get(i).identifier()) == null;
-    }
-    store.write(writes, List.of());
-    for (boolean c : created) {
-      counters.entityWritten(c);
+    store.write(new ArrayList<>(pending.writes.values()), List.of());
+    for (String key : pending.writes.keySet()) {
+      counters.entityWritten(pending.created.contains(key));
     }
   }
 
   /** Applies a prepared entity against the stored (or pending) state; adds its writes to {@code pending}. */
   private Written apply(Blueprint bp, Prepared prep, WriteOptions opt, String datasource, String user,
-      Map<String, StoredEntity> pending) {
+      Pending pending) {
     String id = prep.id();
     JsonNode title = prep.title();
     JsonNode icon = prep.icon();
@@ -461,11 +487,18 @@ final class PortApi {
       throw new PortError(409, "identifier_taken", "entity \"" + id + "\" of blueprint \"" + bp.identifier()
           + "\" already exists (use upsert=true)");
     }
-    ObjectNode previous = existing == null ? null : Json.object(existing.json());
+    ObjectNode previous = existing == null ? null : Json.entity(existing.json());
     boolean merge = previous != null && opt.merge();
-    ObjectNode properties = merge ? (ObjectNode) previous.get("properties").deepCopy() : Json.MAPPER.createObjectNode();
-    if (propsNode instanceof ObjectNode p) {
-      p.properties().forEach(f -> properties.set(f.getKey(), f.getValue()));
+    // Both trees are this request's own (the body's, or the stored entity parsed just above), so they are adopted
+    // rather than copied.
+    ObjectNode properties;
+    if (merge) {
+      properties = (ObjectNode) previous.get("properties");
+      if (propsNode instanceof ObjectNode p) {
+        p.properties().forEach(f -> properties.set(f.getKey(), f.getValue()));
+      }
+    } else {
+      properties = propsNode instanceof ObjectNode p ? p : Json.MAPPER.createObjectNode();
     }
     ObjectNode relations = Json.MAPPER.createObjectNode();
     if (merge) {
@@ -530,10 +563,11 @@ final class PortApi {
       return new Written(id, existing == null, entity);
     }
     for (StoredEntity stub : stubs) {
-      pending.put(stub.key(), stub);
+      pending.put(stub, true);
     }
-    StoredEntity stored = new StoredEntity(bp.identifier(), id, ds, createdAt, now, new ArrayList<>(allTargets), Json.bytes(entity));
-    pending.put(stored.key(), stored);
+    StoredEntity stored = new StoredEntity(bp.identifier(), id, ds, createdAt, now, new ArrayList<>(allTargets),
+        Json.entityBytes(entity));
+    pending.put(stored, existing == null);
     return new Written(id, existing == null, entity);
   }
 
@@ -830,7 +864,7 @@ final class PortApi {
   }
 
   /** The datasource listing Ocean reconciles through; pages in identifier order with an opaque cursor. */
-  byte[] datasourceEntities(JsonNode body) {
+  ByteString datasourceEntities(JsonNode body) {
     String prefix = body.path("datasource_prefix").asText("");
     String suffix = body.path("datasource_suffix").asText("");
     int limit = body.path("limit").asInt(MAX_LISTING_LIMIT);
@@ -857,24 +891,9 @@ final class PortApi {
       String ds = e.datasource();
       return ds != null && e.updatedAt() < beforeMs && ds.startsWith(prefix) && ds.endsWith(suffix);
     });
-    ByteArrayOutputStream out = new ByteArrayOutputStream(page.entities().size() * 256 + 64);
-    out.writeBytes("{\"ok\":true,\"entities\":[".getBytes(StandardCharsets.UTF_8));
-    boolean first = true;
-    for (StoredEntity e : page.entities()) {
-      if (!first) {
-        out.write(',');
-      }
-      first = false;
-      out.writeBytes(e.json());
-    }
-    out.writeBytes("],\"next\":".getBytes(StandardCharsets.UTF_8));
-    if (page.next() == null) {
-      out.writeBytes("null}".getBytes(StandardCharsets.UTF_8));
-    } else {
-      String cursor = Base64.getUrlEncoder().withoutPadding().encodeToString(page.next().getBytes(StandardCharsets.UTF_8));
-      out.writeBytes(("\"" + cursor + "\"}").getBytes(StandardCharsets.UTF_8));
-    }
-    return out.toByteArray();
+    String next = page.next() == null ? "null"
+        : "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(page.next().getBytes(StandardCharsets.UTF_8)) + "\"";
+    return entityArray("{\"ok\":true,\"entities\":[", page.entities(), "],\"next\":" + next + "}");
   }
 
   // ------------------------------------------------------------------------------------------------ integrations

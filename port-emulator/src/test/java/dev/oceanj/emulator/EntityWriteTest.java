@@ -160,6 +160,28 @@ class EntityWriteTest {
   }
 
   @Test
+  void countersCountEachEntityARequestWroteOnceAndCreationsAgainstTheStoreBeforeIt() {
+    assertEquals(201, api.post(UPSERT, Fixtures.service("b", "go")).status());
+    var before = port.counters();
+    var body = Fixtures.bulk(
+        Api.parse("{'identifier':'a','properties':{'language':'go'},'relations':{'deps':['lib'],'team':'t1'}}"),
+        Fixtures.service("b", "java"),
+        Api.parse("{'identifier':'lib','properties':{'language':'java'}}"),
+        Fixtures.service("c", "go"),
+        Fixtures.service("c", "python"));
+    var r = api.post(BULK, body);
+    assertEquals(200, r.status(), r.toString());
+    var after = port.counters();
+    // Written: a, its stubs lib and t1, b, c (lib and c twice in the request, each once in the store).
+    assertEquals(5, after.entitiesWritten() - before.entitiesWritten());
+    // Created: all but b, which the store held before the request.
+    assertEquals(4, after.entitiesCreated() - before.entitiesCreated());
+    assertEquals(java.util.List.of(true, false, false, true, false), java.util.stream.StreamSupport
+        .stream(r.body().get("entities").spliterator(), false).map(e -> e.get("created").asBoolean()).toList());
+    assertEquals("python", port.entity("service", "c").orElseThrow().at("/properties/language").asText());
+  }
+
+  @Test
   void bulkOfMoreThan20IsRejectedWhole() {
     List<JsonNode> list = new ArrayList<>();
     for (int i = 0; i < 21; i++) {

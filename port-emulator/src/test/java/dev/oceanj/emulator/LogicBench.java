@@ -28,7 +28,7 @@ public final class LogicBench {
               .append(",\"url\":\"https://git.example.com/org/repo-").append(n).append("\"}}");
         }
         sb.append("]}");
-        JsonNode body = Json.parseBody(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode body = Json.parseEntityBody(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Json.bytes(api.upsertBulk("service", body, opt, Api.UA, "bench"));
       }
       double us = (mx.getCurrentThreadCpuTime() - t0) / 1e3 / (batches * 20.0);
@@ -45,7 +45,7 @@ public final class LogicBench {
         do {
           var page = api.datasourceEntities(Api.obj("datasource_prefix", "port-ocean/", "limit", 5000,
               "before", "2100-01-01T00:00:00Z", "from", cursor));
-          var node = Json.parseBody(page);
+          var node = Json.parseBody(page.toArray());
           cursor = node.get("next").isNull() ? null : node.get("next").asText();
           pages++;
         } while (cursor != null);
