@@ -7,7 +7,7 @@
 #   entityAmount 4000 → 20,065 entities (Ocean's measured run), 40000 → 200,065, 200000 → 1,000,065.
 #   Example: actors/bench.sh emulator 200000 -Xmx256m
 #
-# The emulator is warmed first (an unmeasured resync from another JVM, then emptied), as Port is a warm service;
+# The emulator is warmed first (two unmeasured rounds from another JVM, then emptied), as Port is a warm service;
 # WARM_PORT=0 skips that, PORT_WARM_AMOUNT sets its entityAmount (4000). BENCH_OPTS passes options to ResyncBench,
 # e.g. BENCH_OPTS="--warmup 1" (emulator only: unmeasured rounds in the runtime's own JVM, Port emptied after each,
 # for the steady state of a long-running runtime) or BENCH_OPTS="--upsert-concurrency 8".
@@ -56,10 +56,11 @@ done
 if [ "$target" = emulator ] && [ "${WARM_PORT:-1}" = 1 ]; then
   # Port is a long-running service: warm the emulator's JIT with an unmeasured resync in another JVM, then empty it,
   # so a cold emulator compiling its code does not take the runtime's CPU share during the measured run.
+  # Two rounds (the first one's code is still being compiled by the end of it), Port emptied after each.
   java -Xmx512m -cp "$cp" dev.oceanj.actors.bench.ResyncBench --port-url "http://127.0.0.1:$port" \
-    --entity-amount "${PORT_WARM_AMOUNT:-4000}" --integration port-warm-up >/dev/null 2>&1
+    --entity-amount "${PORT_WARM_AMOUNT:-4000}" --integration port-warm-up --warmup 1 >/dev/null 2>&1
   curl -s -X POST "http://127.0.0.1:$port/_emulator/reset" >/dev/null
-  echo "Port emulator warmed (a 20,065-entity resync, then emptied); WARM_PORT=0 skips this"
+  echo "Port emulator warmed (two rounds of a 20,065-entity resync and its no-change resync, then emptied); WARM_PORT=0 skips this"
 fi
 echo "Port stand-in: $target on :$port; runtime JVM: ${jvm[*]}; entityAmount $amount"
 java "${jvm[@]}" -cp "$cp" dev.oceanj.actors.bench.ResyncBench --port-url "http://127.0.0.1:$port" \
