@@ -10,7 +10,8 @@
 # The emulator is warmed first (two unmeasured rounds from another JVM, then emptied), as Port is a warm service;
 # WARM_PORT=0 skips that, PORT_WARM_AMOUNT sets its entityAmount (4000). BENCH_OPTS passes options to ResyncBench,
 # e.g. BENCH_OPTS="--warmup 1" (emulator only: unmeasured rounds in the runtime's own JVM, Port emptied after each,
-# for the steady state of a long-running runtime) or BENCH_OPTS="--upsert-concurrency 8".
+# for the steady state of a long-running runtime), BENCH_OPTS="--upsert-concurrency 8", or BENCH_OPTS="--rate-limit port"
+# (writes shaped to Port's org budget as the runtime does by default; unlimited otherwise).
 # Prints, per resync: entities, seconds, entities/s, the runtime process's CPU seconds (JIT and GC shares) and its
 # peak RSS, and the CPU seconds the Port process used meanwhile.
 # The machine is shared: run the big sizes once.

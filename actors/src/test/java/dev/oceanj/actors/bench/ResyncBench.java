@@ -51,7 +51,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  *
  * <p>See {@code actors/bench.sh}, which builds, starts the chosen Port and runs this. Writes go through an
  * unlimited write limiter: the bench measures the runtime, not Port's rate limit (at Port's real 35,000
- * requests per 5 minutes a resync is capped near 2,300 entities/s).
+ * requests per 5 minutes a resync is capped near 2,300 entities/s once the burst is spent). {@code --rate-limit port}
+ * shapes them as the runtime does by default, to see what a resync costs against Port's real budget.
  */
 public final class ResyncBench {
 
@@ -90,6 +91,7 @@ public final class ResyncBench {
     int resyncs = 2;
     int warmup = 0;
     int upsertConcurrency = ResyncSettings.defaults().upsertConcurrency();
+    boolean portRateLimit = false;
     String integration = "bench-" + ProcessHandle.current().pid();
     Optional<Path> dataDir = Optional.empty();
     Optional<ProcessHandle> port = Optional.empty();
@@ -105,34 +107,49 @@ public final class ResyncBench {
         case "--warmup": warmup = Integer.parseInt(args[++i]); break;
         case "--port-pid": port = ProcessHandle.of(Long.parseLong(args[++i])); break;
         case "--upsert-concurrency": upsertConcurrency = Integer.parseInt(args[++i]); break;
+        case "--rate-limit":
+          String mode = args[++i];
+          if (!mode.equals("port") && !mode.equals("none")) {
+            throw new IllegalArgumentException("--rate-limit takes port (Port's org budget, the runtime's default) or"
+                + " none (the default here), not " + mode);
+          }
+          portRateLimit = mode.equals("port");
+          break;
         default: throw new IllegalArgumentException("unknown option " + args[i]
             + " (use --port-url, --client-id, --client-secret, --entity-amount, --resyncs, --integration, --data-dir,"
-            + " --warmup, --port-pid, --upsert-concurrency)");
+            + " --warmup, --port-pid, --upsert-concurrency, --rate-limit)");
       }
     }
     for (int w = 1; w <= warmup; w++) {
       System.out.println("warm-up " + w + " of " + warmup + " (not counted), then Port is reset:");
       run(URI.create(url), clientId, secret, integration + "-warmup" + w, entityAmount, 2, Optional.empty(), port,
-          upsertConcurrency);
+          upsertConcurrency, false);
       resetEmulator(URI.create(url));
     }
     for (Figures f : run(URI.create(url), clientId, secret, integration, entityAmount, resyncs, dataDir, port,
-        upsertConcurrency)) {
+        upsertConcurrency, portRateLimit)) {
       System.out.println(f);
     }
     System.exit(0);
   }
 
-  /** Defines the fake integration, initializes Port, runs {@code resyncs} resyncs; one line of figures each. */
+  /**
+   * Defines the fake integration, initializes Port, runs {@code resyncs} resyncs; one line of figures each.
+   *
+   * @param portRateLimit writes shaped to Port's org-wide budget as the runtime does by default (35,000 requests per 5
+   *     minutes, its burst shared with live events), instead of unlimited
+   */
   public static List<Figures> run(URI portUrl, String clientId, String secret, String integrationId, int entityAmount,
-      int resyncs, Optional<Path> dataDir, Optional<ProcessHandle> port, int upsertConcurrency) throws Exception {
+      int resyncs, Optional<Path> dataDir, Optional<ProcessHandle> port, int upsertConcurrency, boolean portRateLimit)
+      throws Exception {
     ObjectMapper json = new ObjectMapper();
     ObjectNode settings = json.createObjectNode().put("entityAmount", entityAmount);
     HttpClient http = HttpClient.newHttpClient();
     DefinedIntegration fake = DefinedIntegration.define(new FakeIntegration(), settings, http);
     fake.start();
     HttpPortClient client = HttpPortClient.create(PortClientSettings.of(portUrl, clientId, secret),
-        new PortClient.PortIdentity("fake", "0.1.0", integrationId), WriteLimiter.unlimited());
+        new PortClient.PortIdentity("fake", "0.1.0", integrationId), portRateLimit
+            ? WriteLimiter.create(PortClientSettings.RateLimitSettings.defaults()) : WriteLimiter.unlimited());
     var resources = DefaultsInitializer.Resources.from(IntegrationResources.forType("fake"));
     new DefaultsInitializer(client, resources, true, Optional.empty()).run().toCompletableFuture()
         .get(120, TimeUnit.SECONDS);
