@@ -22,8 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@link PortClient} over the JDK's {@link java.net.http.HttpClient}: one connection pool (HTTP/1.1), no actor
- * system, every call non-blocking.
+ * {@link PortClient} over one pool of kept-alive HTTP/1.1 connections ({@link PortTransport}, blocking I/O on its own
+ * threads), no actor system; every call returns at once with a stage.
  *
  * <p>Entity writes (upserts and deletes) draw from the shared {@link WriteLimiter} and carry the
  * {@code /exporter} User-Agent, from which Port derives each entity's {@code $datasource}. Retries follow
