@@ -315,11 +315,6 @@ final class FixedRateSender implements AutoCloseable {
 
     /** Reads one response and returns its status; {@link #closeAfter} tells whether the server ends the connection. */
     int readResponse() throws IOException {
-      return readResponse(null);
-    }
-
-    /** Like {@link #readResponse()}, keeping the body in {@code body} (skipped when null). */
-    int readResponse(java.io.ByteArrayOutputStream body) throws IOException {
       while (true) {
         String statusLine = readLine();
         if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
@@ -365,15 +360,12 @@ final class FixedRateSender implements AutoCloseable {
           return status;
         }
         if (chunked) {
-          skipChunked(body);
+          skipChunked();
         } else if (contentLength >= 0) {
-          skip(contentLength, body);
+          skip(contentLength);
         } else {
           // No framing: the body runs to the end of the connection.
           while (fill()) {
-            if (body != null) {
-              body.write(buf, pos, limit - pos);
-            }
             pos = limit;
           }
           closeAfter = true;
@@ -382,7 +374,7 @@ final class FixedRateSender implements AutoCloseable {
       }
     }
 
-    private void skipChunked(java.io.ByteArrayOutputStream body) throws IOException {
+    private void skipChunked() throws IOException {
       while (true) {
         String sizeLine = readLine();
         int semi = sizeLine.indexOf(';');
@@ -398,22 +390,19 @@ final class FixedRateSender implements AutoCloseable {
           }
           return;
         }
-        skip(size, body);
+        skip(size);
         if (!readLine().isEmpty()) {
           throw new IOException("chunk not followed by CRLF");
         }
       }
     }
 
-    private void skip(long n, java.io.ByteArrayOutputStream body) throws IOException {
+    private void skip(long n) throws IOException {
       while (n > 0) {
         if (pos == limit && !fill()) {
           throw new EOFException("connection closed in the middle of a response body");
         }
         int k = (int) Math.min(n, limit - pos);
-        if (body != null) {
-          body.write(buf, pos, k);
-        }
         pos += k;
         n -= k;
       }

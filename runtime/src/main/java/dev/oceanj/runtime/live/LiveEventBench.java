@@ -2,6 +2,11 @@ package dev.oceanj.runtime.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -122,6 +128,7 @@ public final class LiveEventBench implements Callable<Integer> {
   static final String PERSON_BLUEPRINT = "fake-person";
   /** How often the catalog poller asks Port about the followed events: one search request per round. */
   static final Duration POLL_INTERVAL = Duration.ofMillis(25);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Entry point. */
   public static void main(String[] args) {
@@ -195,8 +202,9 @@ public final class LiveEventBench implements Callable<Integer> {
   private void run(URI target, Optional<PortAccess> portAccess, Optional<Child> runtime, Optional<Child> emulator)
       throws Exception {
     int total = rate * seconds;
-    Optional<PortCatalogReader> port = portAccess.map(a -> new PortCatalogReader(a.url(), a.clientId(),
-        a.clientSecret()));
+    Optional<HttpPortClient> port = portAccess.map(a -> HttpPortClient.create(
+        PortClientSettings.of(a.url(), a.clientId(), a.clientSecret()),
+        new PortClient.PortIdentity("fake", "0.1.0", "live-event-bench-reader"), WriteLimiter.unlimited()));
     CatalogFollower follower = port.map(CatalogFollower::new).orElse(null);
     Optional<StatusProbe> status = runtime.map(c -> new StatusProbe(target));
     try (FixedRateSender sender = new FixedRateSender(target, connections, "application/json", BODY, 202)) {
@@ -238,7 +246,7 @@ public final class LiveEventBench implements Callable<Integer> {
       if (follower != null) {
         follower.stop();
       }
-      port.ifPresent(PortCatalogReader::close);
+      port.ifPresent(HttpPortClient::close);
     }
   }
 
@@ -322,7 +330,7 @@ public final class LiveEventBench implements Callable<Integer> {
       try {
         String body = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
             BodyHandlers.ofString()).body();
-        JsonNode s = new ObjectMapper().readTree(body);
+        JsonNode s = JSON.readTree(body);
         return Optional.of(s.has("liveEvents") ? s.get("liveEvents") : s);
       } catch (IOException e) {
         return Optional.empty();
@@ -408,7 +416,7 @@ public final class LiveEventBench implements Callable<Integer> {
   private static final class CatalogFollower {
     private record Followed(long person, long seq, long dueNanos, boolean measured) {}
 
-    private final PortCatalogReader port;
+    private final PortClient port;
     private final ConcurrentLinkedQueue<Followed> followed = new ConcurrentLinkedQueue<>();
     private final List<Long> latencies = new CopyOnWriteArrayList<>();
     private final AtomicInteger errors = new AtomicInteger();
@@ -416,7 +424,7 @@ public final class LiveEventBench implements Callable<Integer> {
     private volatile boolean running = true;
     private final Thread thread = new Thread(this::loop, "bench-catalog-poller");
 
-    CatalogFollower(PortCatalogReader port) {
+    CatalogFollower(PortClient port) {
       this.port = port;
       thread.setDaemon(true);
     }
@@ -460,7 +468,7 @@ public final class LiveEventBench implements Callable<Integer> {
             byId.computeIfAbsent("bench-" + f.person(), k -> new ArrayList<>()).add(f);
           }
           try {
-            Map<String, Long> ages = port.ages(PERSON_BLUEPRINT, byId.keySet());
+            Map<String, Long> ages = ages(port, PERSON_BLUEPRINT, byId.keySet());
             long now = System.nanoTime();
             ages.forEach((id, age) -> {
               for (Followed f : byId.get(id)) {
@@ -469,9 +477,11 @@ public final class LiveEventBench implements Callable<Integer> {
                 }
               }
             });
-          } catch (IOException | RuntimeException e) {
+          } catch (ExecutionException | TimeoutException | RuntimeException e) {
             errors.incrementAndGet();
-            lastError = e.toString();
+            lastError = (e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e).toString();
+          } catch (InterruptedException e) {
+            return;
           }
         }
         try {
@@ -481,6 +491,28 @@ public final class LiveEventBench implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * The {@code age} Port holds for each of {@code identifiers} of {@code blueprint}, in one entity search; absent
+   * entities are left out. The bench's poller runs it every round, so it asks for two fields only.
+   */
+  static Map<String, Long> ages(PortClient port, String blueprint, Collection<String> identifiers)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    ObjectNode query = JSON.createObjectNode().put("combinator", "and");
+    query.putArray("rules")
+        .add(JSON.createObjectNode().put("property", "$blueprint").put("operator", "=").put("value", blueprint))
+        .add(JSON.createObjectNode().put("property", "$identifier").put("operator", "in")
+            .set("value", JSON.valueToTree(identifiers)));
+    Map<String, Long> ages = new HashMap<>();
+    for (ObjectNode e : port.searchEntities(query, List.of("identifier", "properties.age")).toCompletableFuture()
+        .get(30, TimeUnit.SECONDS)) {
+      JsonNode age = e.path("properties").path("age");
+      if (age.isNumber()) {
+        ages.put(e.path("identifier").asText(), age.asLong());
+      }
+    }
+    return ages;
   }
 
   /** A child JVM: its process, the line that said it was ready and the warnings it printed after that. */

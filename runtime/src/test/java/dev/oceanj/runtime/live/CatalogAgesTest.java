@@ -13,14 +13,14 @@ import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
-/** The bench's catalog reader against the Port emulator: token, search by identifiers, ages read back. */
-class PortCatalogReaderTest {
+/** The bench's catalog poll against the Port emulator through the project's Port client: ages read back by search. */
+class CatalogAgesTest {
 
   @Test
   void readsTheAgesOfTheEntitiesAsked() throws Exception {
@@ -35,16 +35,14 @@ class PortCatalogReaderTest {
         e.putObject("properties").put("age", 40 + i);
         port.upsertEntity("fake-person", e, UpsertOptions.defaults()).toCompletableFuture().join();
       }
-      try (PortCatalogReader reader = new PortCatalogReader(URI.create(emulator.baseUrl()),
-          EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET)) {
-        assertEquals(Map.of("bench-0", 40L, "bench-2", 42L),
-            reader.ages("fake-person", List.of("bench-0", "bench-2", "bench-absent")));
-        // The connection and the token are reused.
-        assertEquals(Map.of("bench-1", 41L), reader.ages("fake-person", List.of("bench-1")));
-      }
-      try (PortCatalogReader wrong = new PortCatalogReader(URI.create(emulator.baseUrl()), "nobody", "wrong")) {
-        IOException e = assertThrows(IOException.class, () -> wrong.ages("fake-person", List.of("bench-0")));
-        assertTrue(e.getMessage().contains("/v1/auth/access_token"), e.getMessage());
+      assertEquals(Map.of("bench-0", 40L, "bench-2", 42L),
+          LiveEventBench.ages(port, "fake-person", List.of("bench-0", "bench-2", "bench-absent")));
+      assertEquals(Map.of("bench-1", 41L), LiveEventBench.ages(port, "fake-person", List.of("bench-1")));
+      try (HttpPortClient wrong = HttpPortClient.create(PortClientSettings.of(URI.create(emulator.baseUrl()),
+          "nobody", "wrong"), new PortIdentity("fake", "0.1.0", "reader-test"), WriteLimiter.unlimited())) {
+        ExecutionException e = assertThrows(ExecutionException.class,
+            () -> LiveEventBench.ages(wrong, "fake-person", List.of("bench-0")));
+        assertTrue(e.getCause().getMessage().contains("/v1/auth/access_token"), e.getCause().getMessage());
       }
     }
   }
