@@ -13,7 +13,8 @@
 # for the steady state of a long-running runtime), BENCH_OPTS="--upsert-concurrency 8", or BENCH_OPTS="--rate-limit port"
 # (writes shaped to Port's org budget as the runtime does by default; unlimited otherwise).
 # Prints, per resync: entities, seconds, entities/s, the runtime process's CPU seconds (JIT and GC shares) and its
-# peak RSS, and the CPU seconds the Port process used meanwhile.
+# peak RSS, and the CPU seconds the Port process used meanwhile; then the runtime's CPU seconds by thread group (the JIT
+# compiler and GC threads included, read from /proc, unlike the "JIT" figure, which is the compilers' wall time).
 # The machine is shared: run the big sizes once.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -172,6 +172,7 @@ public final class ResyncBench {
         double jitBefore = jitSeconds();
         double gcBefore = gcSeconds();
         double portBefore = cpuSeconds(port);
+        ThreadCpu threadsBefore = ThreadCpu.snapshot();
         ResyncFinished f = AskPattern.<ResyncProtocol.Command, ResyncFinished>ask(system,
                 replyTo -> new ResyncProtocol.StartResync("once", ResyncProtocol.WhenRunning.QUEUE, null, replyTo),
                 Duration.ofHours(2), system.scheduler())
@@ -185,6 +186,7 @@ public final class ResyncBench {
             cpuSeconds(port) - portBefore,
             f.outcome() + (f.errors().isEmpty() ? "" : " " + f.errors())));
         System.out.println(out.get(out.size() - 1));
+        System.out.println("  CPU s by thread: " + ThreadCpu.snapshot().since(threadsBefore, cpuSeconds));
       }
     } finally {
       system.terminate();
