@@ -22,8 +22,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Every {@code ocean.resync.progress-interval} asks the supervisor for its status, prints one line per kind of a
- * running resync that moved since the last report (done so far and rate) and keeps {@link OceanMetrics} current with the running and the last
- * finished resync. A resync shorter than one interval prints nothing: its summary says it all.
+ * running resync that has started and not ended (done so far, the pace since its last line and the average), and
+ * keeps {@link OceanMetrics} current with the running and the last finished resync. A resync shorter than one interval prints nothing: its summary says it all.
  *
  * <p>Polling {@code GetStatus} (rather than a subscription) keeps the supervisor's protocol unchanged, and a lost
  * answer only delays one line.
@@ -43,7 +43,7 @@ public final class ProgressReporter extends AbstractBehavior<ProgressReporter.Co
   private final Consumer<String> print;
   private final Duration interval;
   private final Clock clock;
-  private final Map<Integer, List<Long>> lastCounts = new HashMap<>();
+  private final Map<Integer, ResyncSummary.Mark> marks = new HashMap<>();
   private String resyncId = "";
 
   private ProgressReporter(ActorContext<Command> context, ActorRef<ResyncProtocol.Command> supervisor,
@@ -87,10 +87,6 @@ public final class ProgressReporter extends AbstractBehavior<ProgressReporter.Co
     return this;
   }
 
-  private static List<Long> counts(KindStats k) {
-    return List.of(k.fetched(), k.mapped(), k.upserted(), k.unchanged(), k.failed());
-  }
-
   private Behavior<Command> onReported(Reported reported) {
     reported.status().last().ifPresent(metrics::recordFinished);
     Optional<ResyncProgress> running = reported.status().running();
@@ -100,15 +96,18 @@ public final class ProgressReporter extends AbstractBehavior<ProgressReporter.Co
       ResyncProgress progress = running.get();
       if (!progress.resyncId().equals(resyncId)) {
         resyncId = progress.resyncId();
-        lastCounts.clear();
+        marks.clear();
       }
-      // Only kinds that moved since the last report: a finished or not yet started kind would repeat the same line.
-      List<KindStats> moved = progress.kinds().stream()
-          .filter(k -> k.fetched() > 0 && !counts(k).equals(lastCounts.put(k.index(), counts(k))))
+      // Every kind that started and has not ended: one that did not move shows "0 entities/s now" (stalled, or
+      // held by the rate limit). A finished kind was logged with its final counts when it ended.
+      List<KindStats> active = progress.kinds().stream()
+          .filter(k -> k.fetched() > 0 && !progress.finished().contains(k.index()))
           .toList();
-      if (!moved.isEmpty() && Duration.between(progress.started(), now).compareTo(interval) >= 0) {
+      if (!active.isEmpty() && Duration.between(progress.started(), now).compareTo(interval) >= 0) {
         ResyncSummary.progressLines(new ResyncProgress(progress.resyncId(), progress.trigger(), progress.started(),
-            moved), now).forEach(print);
+            active), now, Map.copyOf(marks)).forEach(print);
+        active.forEach(k -> marks.put(k.index(),
+            new ResyncSummary.Mark(k.upserted() + k.unchanged() + k.failed(), now)));
       }
     }
     return this;

@@ -72,16 +72,32 @@ public final class ResyncSummary {
     return out.toString();
   }
 
+  /** Where a kind stood at an earlier progress report: entities done (upserted, unchanged or failed), and when. */
+  public record Mark(long done, Instant at) {}
+
   /** One line per kind of a running resync: counts so far and the rate since it started. */
   public static List<String> progressLines(ResyncProgress p, Instant now) {
+    return progressLines(p, now, Map.of());
+  }
+
+  /**
+   * One line per kind of a running resync: counts so far, the rate since {@code previous} (the kind's last report,
+   * when there is one: the pace now, which shows a throttled or stalled kind) and the average since the resync began.
+   */
+  public static List<String> progressLines(ResyncProgress p, Instant now, Map<Integer, Mark> previous) {
     Duration elapsed = Duration.between(p.started(), now);
     List<String> lines = new ArrayList<>();
     for (KindStats k : p.kinds()) {
       long done = k.upserted() + k.unchanged() + k.failed();
+      Mark before = previous.get(k.index());
+      String rate = before == null || !before.at().isBefore(now)
+          ? String.format(Locale.ROOT, "%,.0f entities/s", perSecond(done, elapsed))
+          : String.format(Locale.ROOT, "%,.0f entities/s now, %,.0f on average",
+              perSecond(done - before.done(), Duration.between(before.at(), now)), perSecond(done, elapsed));
       lines.add(String.format(Locale.ROOT,
-          "resync %s: %s: %,d fetched, %,d mapped, %,d upserted, %,d unchanged, %,d failed (%,.0f entities/s, %s)",
-          p.resyncId(), k.kind(), k.fetched(), k.mapped(), k.upserted(), k.unchanged(), k.failed(),
-          perSecond(done, elapsed), seconds(elapsed)));
+          "resync %s: %s: %,d fetched, %,d mapped, %,d upserted, %,d unchanged, %,d failed (%s, %s)",
+          p.resyncId(), k.kind(), k.fetched(), k.mapped(), k.upserted(), k.unchanged(), k.failed(), rate,
+          seconds(elapsed)));
     }
     return lines;
   }

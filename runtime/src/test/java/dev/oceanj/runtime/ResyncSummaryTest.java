@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -57,11 +58,12 @@ class ResyncSummaryTest {
   }
 
   @Test
-  void progressLinesOnlyForKindsThatMovedAndMetricsFollow() {
+  void progressLinesForRunningKindsWithTheirPaceNowAndMetricsFollow() {
     Instant started = Instant.now().minusSeconds(10);
+    // The departments ended before the first report; the teams have not started.
     var current = new AtomicReference<Status>(new Status(Optional.of(new ResyncProgress("r1", "once", started,
-        List.of(kind("fake-department", 0, 5, 5), kind("fake-person", 1, 1000, 900), kind("fake-team", 2, 0, 0)))),
-        Optional.empty()));
+        List.of(kind("fake-department", 0, 5, 5), kind("fake-person", 1, 1000, 900), kind("fake-team", 2, 0, 0)),
+        Set.of(0))), Optional.empty()));
     // A stand-in supervisor that answers every GetStatus with the current state.
     var supervisor = testKit.spawn(Behaviors.receive(ResyncProtocol.Command.class)
         .onMessage(GetStatus.class, ask -> {
@@ -73,17 +75,23 @@ class ResyncSummaryTest {
     var metrics = new OceanMetrics();
     testKit.spawn(ProgressReporter.create(supervisor, metrics, printed::add, Duration.ofMillis(50), Clock.systemUTC()));
 
-    await(() -> printed.size() >= 2);
-    assertTrue(printed.get(0).contains("fake-department") && printed.get(1).contains("fake-person"), printed.toString());
+    await(() -> printed.size() >= 1);
+    assertTrue(printed.get(0).contains("fake-person: 1,000 fetched, 1,000 mapped, 900 upserted, 100 unchanged")
+        && printed.get(0).matches(".*\\([0-9,]+ entities/s, [0-9.]+ s\\)$"), "first line: average only: " + printed);
     current.set(new Status(Optional.of(new ResyncProgress("r1", "once", started,
-        List.of(kind("fake-department", 0, 5, 5), kind("fake-person", 1, 2000, 1900), kind("fake-team", 2, 0, 0)))),
-        Optional.empty()));
-    await(() -> printed.size() >= 3);
-    assertTrue(printed.get(2).contains("fake-person: 2,000 fetched, 2,000 mapped, 1,900 upserted, 100 unchanged"),
-        printed.get(2));
+        List.of(kind("fake-department", 0, 5, 5), kind("fake-person", 1, 2000, 1900), kind("fake-team", 2, 0, 0)),
+        Set.of(0))), Optional.empty()));
+    await(() -> printed.stream().anyMatch(line -> line.contains("2,000 fetched")));
+    String moving = printed.stream().filter(line -> line.contains("2,000 fetched")).findFirst().orElseThrow();
+    assertTrue(moving.contains("fake-person: 2,000 fetched, 2,000 mapped, 1,900 upserted, 100 unchanged")
+        && moving.matches(".*\\([1-9][0-9,]* entities/s now, [0-9,]+ on average, [0-9.]+ s\\)$"), moving);
+    // A kind that stopped moving keeps its line, with no pace now: stalled, or held by the rate limit.
+    int seen = printed.size();
+    await(() -> printed.size() >= seen + 2);
+    assertTrue(printed.get(printed.size() - 1).contains("(0 entities/s now, "), printed.get(printed.size() - 1));
     assertTrue(printed.stream().noneMatch(line -> line.contains("fake-team")), "teams never started: " + printed);
-    assertTrue(printed.stream().filter(line -> line.contains("fake-department")).count() == 1,
-        "an unchanged kind is reported once: " + printed);
+    assertTrue(printed.stream().noneMatch(line -> line.contains("fake-department")),
+        "a finished kind was logged when it ended, not in progress: " + printed);
     await(() -> metrics.scrape().contains(
         "object_count{kind=\"fake-person-1\",object_count_type=\"loaded\",phase=\"load\"} 1900.0"));
   }

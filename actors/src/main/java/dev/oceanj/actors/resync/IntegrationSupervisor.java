@@ -287,7 +287,8 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private Behavior<ResyncProtocol.Command> onGetStatus(GetStatus cmd) {
     Optional<ResyncProgress> progress = Optional.ofNullable(current)
-        .map(c -> new ResyncProgress(c.id, c.trigger, c.started, kindStats(c)));
+        .map(c -> new ResyncProgress(c.id, c.trigger, c.started, kindStats(c), c.slots.stream()
+            .filter(s -> s.result != null).map(s -> s.result.index()).collect(java.util.stream.Collectors.toSet())));
     cmd.replyTo().tell(new Status(progress, Optional.ofNullable(last)));
     return this;
   }
@@ -616,8 +617,9 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   }
 
   private Behavior<ResyncProtocol.Command> onProgressTick(ProgressTick tick) {
-    if (current != null) {
-      getContext().getLog().info("Resync {} running: {}", current.id, kindStats(current).stream()
+    // Debug only: the runtime's ProgressReporter prints the user-facing progress lines (pace now and on average).
+    if (current != null && getContext().getLog().isDebugEnabled()) {
+      getContext().getLog().debug("Resync {} running: {}", current.id, kindStats(current).stream()
           .map(k -> k.kind() + " fetched=" + k.fetched() + " upserted=" + k.upserted() + " unchanged=" + k.unchanged())
           .toList());
     }

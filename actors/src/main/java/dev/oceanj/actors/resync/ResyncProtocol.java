@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -62,8 +63,24 @@ public final class ResyncProtocol {
   /** The supervisor's view: the running resync's progress, the last finished one. */
   public record Status(Optional<ResyncProgress> running, Optional<ResyncFinished> last) {}
 
-  /** A running resync's progress so far, per kind in mapping order. */
-  public record ResyncProgress(String resyncId, String trigger, Instant started, List<KindStats> kinds) {}
+  /**
+   * A running resync's progress so far, per kind in mapping order.
+   *
+   * @param finished indexes of the kinds whose worker has ended (their counts are final)
+   */
+  public record ResyncProgress(String resyncId, String trigger, Instant started, List<KindStats> kinds,
+      Set<Integer> finished) {
+
+    public ResyncProgress {
+      kinds = List.copyOf(kinds);
+      finished = Set.copyOf(finished);
+    }
+
+    /** Progress of kinds none of which has ended yet. */
+    public ResyncProgress(String resyncId, String trigger, Instant started, List<KindStats> kinds) {
+      this(resyncId, trigger, started, kinds, Set.of());
+    }
+  }
 
   /** How a resync ended. */
   public enum Outcome { COMPLETED, FAILED, ABORTED }

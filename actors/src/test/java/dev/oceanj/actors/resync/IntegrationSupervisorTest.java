@@ -304,6 +304,11 @@ class IntegrationSupervisorTest {
     var status = testKit.<ResyncProtocol.Status>createTestProbe();
     supervisor.tell(new ResyncProtocol.GetStatus(status.getRef()));
     assertEquals(firstId, status.receiveMessage().running().orElseThrow().resyncId());
+    // The departments end while the persons wait at the gate: the progress says which kinds have ended.
+    awaitCondition(() -> {
+      supervisor.tell(new ResyncProtocol.GetStatus(status.getRef()));
+      return status.receiveMessage().running().orElseThrow().finished().equals(java.util.Set.of(0));
+    });
 
     catalog.gate.complete(null);
     assertEquals(firstId, first.receiveMessage(Duration.ofSeconds(60)).resyncId());
