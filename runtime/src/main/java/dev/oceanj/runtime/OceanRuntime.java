@@ -17,6 +17,7 @@ import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.core.sync.JqMappingCompiler;
 import dev.oceanj.core.sync.ResyncSettings;
@@ -135,10 +136,16 @@ public final class OceanRuntime implements AutoCloseable {
     }
     String version = settings.integration().version().orElse(runtimeVersion());
     PortIdentity identity = new PortIdentity(type, version, settings.integration().identifier());
-    WriteLimiter limiter = WriteLimiter.create(clientSettings.rateLimit());
-    HttpPortClient port = HttpPortClient.create(clientSettings, identity, limiter);
     HttpClient thirdParty = HttpClient.newBuilder().connectTimeout(settings.clientTimeout()).build();
     DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty);
+    boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
+        ? settings.config().getBoolean("ocean.http.enabled")
+        : listener != EventListenerType.ONCE;
+    RateLimitSettings limits = writeBudget(clientSettings.rateLimit(),
+        serveHttp && !defined.liveEventProcessors().isEmpty(),
+        !isDefault(settings.config(), "ocean.port.rate-limit.live-events-reserved-share"));
+    WriteLimiter limiter = WriteLimiter.create(limits);
+    HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter);
     ExecutorService mappingPool = mappingPool(settings);
     Runnable cleanup = () -> {
       mappingPool.shutdownNow();
@@ -165,9 +172,6 @@ public final class OceanRuntime implements AutoCloseable {
       var deps = new IntegrationSupervisor.Dependencies(port, defined::resyncSource, compiler,
           resyncSettings(settings), settings.scheduledResyncInterval(), mappingPool,
           defined::toJson, Clock.systemUTC());
-      boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
-          ? settings.config().getBoolean("ocean.http.enabled")
-          : listener != EventListenerType.ONCE;
       var exitCode = new CompletableFuture<Integer>();
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var info = new StatusRoutes.RuntimeInfo(type, identity.identifier(), version, listener.name(), embedded,
@@ -221,6 +225,23 @@ public final class OceanRuntime implements AutoCloseable {
       patch.set("changelogDestination", destination);
       return port.patchIntegration(patch).thenApply(patched -> null);
     });
+  }
+
+  /**
+   * The write budget this process shapes its writes to. The live-events reserve keeps a share of Port's budget from
+   * resyncs so that webhooks stay fast during a big resync; where no live event can arrive (ONCE, the HTTP server off,
+   * or an integration without live-event processors) the shipped default reserve would only slow resyncs down by a
+   * fifth, so it is dropped. A share the user configured is kept as it is: it may be meant as headroom for the other
+   * clients of the same organisation.
+   */
+  static RateLimitSettings writeBudget(RateLimitSettings configured, boolean liveEventsServed, boolean shareConfigured) {
+    if (liveEventsServed || shareConfigured || configured.liveEventsReservedShare() == 0.0) {
+      return configured;
+    }
+    LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"
+        + " live-events reserve of {} % is not held back; set ocean.port.rate-limit.live-events-reserved-share to keep"
+        + " one)", Math.round(configured.liveEventsReservedShare() * 100));
+    return configured.withShare(0.0);
   }
 
   /** ONCE for the embedded default (no credentials, listener type not set explicitly), else the configured type. */

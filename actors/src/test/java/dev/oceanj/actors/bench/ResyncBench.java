@@ -149,7 +149,9 @@ public final class ResyncBench {
     fake.start();
     HttpPortClient client = HttpPortClient.create(PortClientSettings.of(portUrl, clientId, secret),
         new PortClient.PortIdentity("fake", "0.1.0", integrationId), portRateLimit
-            ? WriteLimiter.create(PortClientSettings.RateLimitSettings.defaults()) : WriteLimiter.unlimited());
+            // As the runtime in ONCE mode: no live events can arrive, so no share is held back for them.
+            ? WriteLimiter.create(PortClientSettings.RateLimitSettings.defaults().withShare(0.0))
+            : WriteLimiter.unlimited());
     var resources = DefaultsInitializer.Resources.from(IntegrationResources.forType("fake"));
     new DefaultsInitializer(client, resources, true, Optional.empty()).run().toCompletableFuture()
         .get(120, TimeUnit.SECONDS);
