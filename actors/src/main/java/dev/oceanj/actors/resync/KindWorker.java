@@ -18,6 +18,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.AbruptStageTerminationException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.UniqueKillSwitch;
 
@@ -66,6 +67,7 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
 
   private final Job job;
   private final UniqueKillSwitch killSwitch;
+  private volatile boolean streamStopped;
 
   /** The worker's behaviour; the caller wraps it in restart-with-backoff supervision. */
   public static Behavior<Command> create(Job job) {
@@ -79,7 +81,16 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
         job.counters());
     var materialized = graph.run(Materializer.createMaterializer(context));
     this.killSwitch = materialized.first();
-    context.pipeToSelf(materialized.second(), PipelineDone::new);
+    // Not pipeToSelf: once this incarnation stopped its stream (the supervisor stopped the worker: an abort or a
+    // shutdown), the stream's end is no news, and sent anyway it is logged as a dead letter. An abrupt termination
+    // is the worker's materializer going down with the worker, which is then stopping too.
+    ActorRef<Command> self = context.getSelf();
+    materialized.second().whenComplete((result, error) -> {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (!streamStopped && !(cause instanceof AbruptStageTerminationException)) {
+        self.tell(new PipelineDone(result, error));
+      }
+    });
   }
 
   @Override
@@ -108,6 +119,7 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
   }
 
   private Behavior<Command> stopStream() {
+    streamStopped = true;
     killSwitch.abort(new KindFailedException("kind " + job.resource().kind() + " stopped", null));
     return this;
   }

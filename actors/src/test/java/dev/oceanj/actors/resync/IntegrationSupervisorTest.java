@@ -19,6 +19,7 @@ import dev.oceanj.core.sync.ResyncSettings;
 import dev.oceanj.emulator.Faults;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -212,6 +213,13 @@ class IntegrationSupervisorTest {
 
     catalog.dropped.clear();
     catalog.gate = null;
+    var deadLetters = new java.util.concurrent.CopyOnWriteArrayList<String>();
+    testKit.system().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Subscribe<>(
+        org.apache.pekko.actor.DeadLetter.class, testKit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.receive(
+            org.apache.pekko.actor.DeadLetter.class).onAnyMessage(d -> {
+              deadLetters.add(d.recipient().path().name() + ": " + d.message());
+              return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+            }).build())));
     var second = testKit.<ResyncFinished>createTestProbe();
     supervisor.tell(new StartResync("webhook", WhenRunning.RESTART, accepted.getRef(), second.getRef()));
     assertEquals(Disposition.RESTARTED, accepted.receiveMessage().disposition());
@@ -221,6 +229,8 @@ class IntegrationSupervisorTest {
     assertFalse(aborted.reconciliation().ran());
     ResyncFinished completed = second.receiveMessage(Duration.ofSeconds(60));
     assertEquals(Outcome.COMPLETED, completed.outcome());
+    assertEquals(List.of(), deadLetters.stream().filter(d -> d.startsWith("kind-")).toList(),
+        "a stopped kind's stream ends quietly");
     assertEquals(250, count("person"), "the aborted resync deleted nothing");
     assertEquals(java.util.List.of("running", "completed", "running", "aborted", "running", "completed"),
         recorder.states);
