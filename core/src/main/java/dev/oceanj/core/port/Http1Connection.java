@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
@@ -71,6 +73,12 @@ final class Http1Connection implements Closeable {
     this.out = socket.getOutputStream();
   }
 
+  /** Resolves a host name to its addresses, in the order to try them. */
+  @FunctionalInterface
+  interface Resolver {
+    InetAddress[] resolve(String host) throws UnknownHostException;
+  }
+
   /**
    * Opens a connection, TLS when {@code tls} is given (with SNI and hostname verification).
    *
@@ -80,26 +88,58 @@ final class Http1Connection implements Closeable {
    */
   static Http1Connection open(String host, int port, SSLSocketFactory tls, long deadlineNanos, String what)
       throws IOException {
+    return open(host, port, tls, deadlineNanos, what, InetAddress::getAllByName);
+  }
+
+  /**
+   * As {@link #open(String, int, SSLSocketFactory, long, String)}, resolving with {@code resolver}. A host with
+   * several addresses (a load balancer's nodes, IPv6 and IPv4) is tried address by address, as Python's
+   * {@code socket.create_connection} does for Ocean: one that refuses, cannot be reached or does not answer in its
+   * share of the time left (the time left divided by the addresses left) gives way to the next.
+   */
+  static Http1Connection open(String host, int port, SSLSocketFactory tls, long deadlineNanos, String what,
+      Resolver resolver) throws IOException {
     String where = host + ":" + port;
-    Socket s = new Socket();
+    InetAddress[] addresses;
     try {
-      s.setTcpNoDelay(true);
-      InetSocketAddress address = new InetSocketAddress(host, port);
-      if (address.isUnresolved()) {
-        throw new ConnectException("cannot resolve " + host + " for " + what);
+      addresses = resolver.resolve(host);
+    } catch (UnknownHostException | SecurityException e) {
+      throw (ConnectException) new ConnectException("cannot resolve " + host + " for " + what).initCause(e);
+    }
+    if (addresses == null || addresses.length == 0) {
+      throw new ConnectException("cannot resolve " + host + " for " + what);
+    }
+    Socket s = null;
+    IOException last = null;
+    for (int i = 0; i < addresses.length && s == null; i++) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        break;
       }
+      Socket attempt = new Socket();
       try {
-        s.connect(address, remainingMillis(deadlineNanos));
-      } catch (SocketTimeoutException e) {
-        throw connectTimeout(where, what, e);
-      } catch (ConnectException e) {
-        throw (ConnectException) new ConnectException("cannot connect to " + where + " for " + what + ": "
-            + e.getMessage()).initCause(e);
+        attempt.setTcpNoDelay(true);
+        long share = Math.max(1, left / (addresses.length - i));
+        attempt.connect(new InetSocketAddress(addresses[i], port), remainingMillis(System.nanoTime() + share));
+        s = attempt;
       } catch (IOException e) {
-        // No route, host unreachable and the like: nothing was sent.
-        throw (ConnectException) new ConnectException("cannot connect to " + where + " for " + what + ": " + e)
-            .initCause(e);
+        // Refused, timed out, no route, host unreachable and the like: nothing was sent.
+        closeQuietly(attempt);
+        last = e;
+      } catch (RuntimeException e) {
+        closeQuietly(attempt);
+        throw e;
       }
+    }
+    if (s == null) {
+      String tried = addresses.length == 1 ? "" : " (tried " + addresses.length + " addresses)";
+      if (last == null || last instanceof SocketTimeoutException) {
+        throw connectTimeout(where + tried, what, last);
+      }
+      throw (ConnectException) new ConnectException("cannot connect to " + where + tried + " for " + what + ": "
+          + (last instanceof ConnectException ? last.getMessage() : last.toString())).initCause(last);
+    }
+    try {
       if (tls == null) {
         return new Http1Connection(s);
       }
