@@ -12,10 +12,7 @@ import dev.oceanj.core.port.PortTransport.Reply;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -427,21 +424,7 @@ class Http1PoolTest {
 
   @Test
   void aConnectionThatCannotBeOpenedInTimeIsAConnectTimeout() throws Exception {
-    // A listener that never accepts: once its accept queue is full, the kernel drops further SYNs.
-    ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-    closeLater.add(ss);
-    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort());
-    boolean full = false;
-    for (int i = 0; i < 64 && !full; i++) {
-      Socket filler = new Socket();
-      closeLater.add(filler);
-      try {
-        filler.connect(address, 200);
-      } catch (SocketTimeoutException e) {
-        full = true;
-      }
-    }
-    assertTrue(full, "the listener's queue never filled up");
+    ServerSocket ss = RawServer.silentListener(InetAddress.getLoopbackAddress(), closeLater);
     Http1Pool p = new Http1Pool(URI.create("http://127.0.0.1:" + ss.getLocalPort()), Duration.ofMillis(300),
         Duration.ofSeconds(5), 4, null, Http1Pool.IDLE_LIMIT, scheduler);
     closeLater.add(p);

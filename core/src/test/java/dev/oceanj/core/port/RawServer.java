@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -118,6 +120,26 @@ final class RawServer implements AutoCloseable {
     void close() throws IOException {
       socket.close();
     }
+  }
+
+  /**
+   * A listener on {@code address} that never accepts, its accept queue filled, so the kernel drops further SYNs: a
+   * host that does not answer. It and the sockets that filled it are added to {@code closeLater}.
+   */
+  static ServerSocket silentListener(InetAddress address, List<AutoCloseable> closeLater) throws IOException {
+    ServerSocket ss = new ServerSocket(0, 1, address);
+    closeLater.add(ss);
+    InetSocketAddress at = new InetSocketAddress(address, ss.getLocalPort());
+    for (int i = 0; i < 64; i++) {
+      Socket filler = new Socket();
+      closeLater.add(filler);
+      try {
+        filler.connect(at, 200);
+      } catch (SocketTimeoutException e) {
+        return ss;
+      }
+    }
+    throw new IllegalStateException("the listener's queue on " + at + " never filled up");
   }
 
   private final ServerSocket server;
