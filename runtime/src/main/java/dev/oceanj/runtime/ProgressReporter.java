@@ -23,7 +23,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * Every {@code ocean.resync.progress-interval} asks the supervisor for its status, prints one line per kind of a
  * running resync that has started and not ended (done so far, the pace since its last line and the average), and
- * keeps {@link OceanMetrics} current with the running and the last finished resync. A resync shorter than one interval prints nothing: its summary says it all.
+ * keeps {@link OceanMetrics} current with the running and the last finished resync. A resync shorter than one
+ * interval prints nothing: its summary says it all.
  *
  * <p>Polling {@code GetStatus} (rather than a subscription) keeps the supervisor's protocol unchanged, and a lost
  * answer only delays one line.
