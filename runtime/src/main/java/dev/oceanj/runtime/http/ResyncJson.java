@@ -33,6 +33,8 @@ final class ResyncJson {
     ArrayNode kinds = node.putArray("kinds");
     for (KindStats k : p.kinds()) {
       ObjectNode kind = kind(k);
+      // An ended kind's counts are final; its rate is averaged over the whole resync so far, not its own run.
+      kind.put("ended", p.finished().contains(k.index()));
       kind.put("ratePerSecond", round(rate(k.upserted() + k.unchanged() + k.failed(), elapsed)));
       kinds.add(kind);
     }

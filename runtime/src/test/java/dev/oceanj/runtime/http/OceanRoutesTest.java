@@ -1,6 +1,7 @@
 package dev.oceanj.runtime.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -241,7 +243,8 @@ class OceanRoutesTest {
     var response = send("GET", "/status", null, null);
     GetStatus ask = supervisor.expectMessageClass(GetStatus.class, WAIT);
     var running = new ResyncProgress("r-2", "schedule", Instant.now().minusSeconds(10), List.of(
-        new KindStats("fake-person", 0, 100, 100, 0, 90, 5, 5, Map.of(), Map.of(), Optional.empty())));
+        new KindStats("fake-person", 0, 100, 100, 0, 90, 5, 5, Map.of(), Map.of(), Optional.empty()),
+        new KindStats("fake-team", 1, 12, 12, 0, 12, 0, 0, Map.of(), Map.of(), Optional.empty())), Set.of(1));
     ask.replyTo().tell(new Status(Optional.of(running), Optional.of(finished("r-1"))));
 
     JsonNode body = body(response.get(10, TimeUnit.SECONDS));
@@ -253,6 +256,8 @@ class OceanRoutesTest {
     assertEquals(5, kind.path("unchanged").asInt());
     assertTrue(kind.path("ratePerSecond").asDouble() > 5 && kind.path("ratePerSecond").asDouble() < 20,
         "100 entities in about 10 s: " + kind);
+    assertFalse(kind.path("ended").asBoolean(true), kind.toString());
+    assertTrue(body.path("running").path("kinds").get(1).path("ended").asBoolean(false), body.toString());
     assertEquals("r-1", body.path("last").path("resyncId").asText());
     assertEquals(12.5, body.path("last").path("entitiesPerSecond").asDouble());
     assertEquals("2026-11-27T00:00:00Z", body.path("nextResync").asText());
