@@ -6,28 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthTest {
 
-  static PortEmulator port;
-
-  @BeforeAll
-  static void start() {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId("cid").withClientSecret("s3cret"));
-  }
-
-  @AfterAll
-  static void stop() {
-    port.close();
-  }
+  @RegisterExtension
+  static final EmulatorExtension emulator =
+      new EmulatorExtension(EmulatorSettings.defaults().withClientId("cid").withClientSecret("s3cret"));
+  final PortEmulator port = emulator.port();
 
   @BeforeEach
-  void reset() {
-    port.reset();
+  void defaultTokenTtl() {
+    // A reset keeps the TTL a test set; every test starts from Port's three hours.
     port.tokenTtl(Duration.ofHours(3));
   }
 

@@ -15,9 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The ownership listing the resync reconciles through, over 12,000 entities. */
 class DatasourceListingTest {
@@ -25,15 +25,15 @@ class DatasourceListingTest {
   static final Fixtures.MutableClock CLOCK = new Fixtures.MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
   static final String MINE = "port-ocean/fake/0.1.0/mine/exporter";
   static final String OTHER = "port-ocean/fake/0.1.0/other/exporter";
-  static PortEmulator port;
+  @RegisterExtension
+  static final EmulatorExtension emulator =
+      EmulatorExtension.sharedState(EmulatorSettings.defaults().withClock(CLOCK)).withCatalog();
   static Api api;
   static String before;
 
   @BeforeAll
-  static void start() {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClock(CLOCK));
-    api = new Api(port).login();
-    Fixtures.catalog(api);
+  static void load() {
+    api = emulator.api();
     // 8,000 old entities of mine, 2,000 of another integration, then (after `before`) 2,000 fresh ones of mine.
     write(0, 8000, MINE);
     write(8000, 10000, OTHER);
@@ -41,11 +41,6 @@ class DatasourceListingTest {
     before = Instant.ofEpochMilli(CLOCK.millis()).toString();
     CLOCK.advance(10);
     write(10000, 12000, MINE);
-  }
-
-  @AfterAll
-  static void stop() {
-    port.close();
   }
 
   static String id(int i) {

@@ -6,31 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DeleteTest {
 
-  static PortEmulator port;
-  Api api;
-
-  @BeforeAll
-  static void start() {
-    port = PortEmulator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    port.close();
-  }
+  @RegisterExtension
+  static final EmulatorExtension emulator = new EmulatorExtension().withCatalog();
+  final PortEmulator port = emulator.port();
+  final Api api = emulator.api();
 
   @BeforeEach
   void setUp() {
-    port.reset();
-    api = new Api(port).login();
-    Fixtures.catalog(api);
     api.post("/v1/blueprints/service/entities/bulk?upsert=true",
         Fixtures.bulk(Fixtures.service("api", "go"), Fixtures.service("db", "go"), Fixtures.service("lonely", "go")));
     api.post("/v1/blueprints/deployment/entities/bulk?upsert=true", Fixtures.bulk(

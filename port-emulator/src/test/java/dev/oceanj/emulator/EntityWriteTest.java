@@ -9,10 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,25 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EntityWriteTest {
 
   static final Fixtures.MutableClock CLOCK = new Fixtures.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  static PortEmulator port;
-  Api api;
-
-  @BeforeAll
-  static void start() {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClock(CLOCK));
-  }
-
-  @AfterAll
-  static void stop() {
-    port.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    port.reset();
-    api = new Api(port).login();
-    Fixtures.catalog(api);
-  }
+  @RegisterExtension
+  static final EmulatorExtension emulator =
+      new EmulatorExtension(EmulatorSettings.defaults().withClock(CLOCK)).withCatalog();
+  final PortEmulator port = emulator.port();
+  final Api api = emulator.api();
 
   static final String UPSERT = "/v1/blueprints/service/entities?upsert=true&merge=true&create_missing_related_entities=true";
   static final String BULK = "/v1/blueprints/service/entities/bulk?upsert=true&merge=true&create_missing_related_entities=true";

@@ -11,32 +11,15 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FaultTest {
 
-  static PortEmulator port;
-  Api api;
-
-  @BeforeAll
-  static void start() {
-    port = PortEmulator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    port.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    port.reset();
-    api = new Api(port).login();
-    Fixtures.catalog(api);
-  }
+  @RegisterExtension
+  static final EmulatorExtension emulator = new EmulatorExtension().withCatalog();
+  final PortEmulator port = emulator.port();
+  final Api api = emulator.api();
 
   static final String UPSERT = "/v1/blueprints/service/entities?upsert=true";
 

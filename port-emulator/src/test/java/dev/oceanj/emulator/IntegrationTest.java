@@ -7,32 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IntegrationTest {
 
-  static PortEmulator port;
-  Api api;
-
-  @BeforeAll
-  static void start() {
-    port = PortEmulator.start(EmulatorSettings.defaults().withOrganizationId("org_42")
-        .withKafkaCredentials(Optional.of(new EmulatorSettings.KafkaCredentials("kuser", "kpass"))));
-  }
-
-  @AfterAll
-  static void stop() {
-    port.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    port.reset();
-    api = new Api(port).login();
-  }
+  @RegisterExtension
+  static final EmulatorExtension emulator = new EmulatorExtension(EmulatorSettings.defaults().withOrganizationId("org_42")
+      .withKafkaCredentials(Optional.of(new EmulatorSettings.KafkaCredentials("kuser", "kpass"))));
+  final PortEmulator port = emulator.port();
+  final Api api = emulator.api();
 
   static final String CREATE = """
       {'installationId':'my-fake','installationAppType':'fake','version':'0.1.0',

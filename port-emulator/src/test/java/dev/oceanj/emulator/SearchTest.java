@@ -7,23 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SearchTest {
 
   static final Fixtures.MutableClock CLOCK = new Fixtures.MutableClock(Instant.parse("2026-02-01T00:00:00Z"));
-  static PortEmulator port;
+  @RegisterExtension
+  static final EmulatorExtension emulator =
+      EmulatorExtension.sharedState(EmulatorSettings.defaults().withClock(CLOCK)).withCatalog();
   static Api api;
 
   @BeforeAll
-  static void start() {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClock(CLOCK));
-    api = new Api(port).login();
-    Fixtures.catalog(api);
+  static void load() {
+    api = emulator.api();
     api.post("/v1/blueprints/service/entities/bulk?upsert=true", Fixtures.bulk(
         Api.parse("{'identifier':'alpha','title':'Alpha','properties':{'language':'java','tags':['x','y'],'replicas':1}}"),
         Api.parse("{'identifier':'beta','properties':{'language':'go','tags':[],'replicas':3,'url':'https://beta.io'}}")));
@@ -32,11 +32,6 @@ class SearchTest {
     api.post("/v1/blueprints/service/entities/bulk?upsert=true", Fixtures.bulk(
         Api.parse("{'identifier':'gamma','properties':{'language':'python','replicas':5}}")));
     api.post("/v1/blueprints/team/entities?upsert=true", Api.parse("{'identifier':'alpha-team'}"));
-  }
-
-  @AfterAll
-  static void stop() {
-    port.close();
   }
 
   static Set<String> search(String rules, String combinator) {

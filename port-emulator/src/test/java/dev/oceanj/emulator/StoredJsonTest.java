@@ -12,10 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What entity writes store and listings send, byte for byte: long strings are copied from the request rather than
@@ -26,25 +24,11 @@ class StoredJsonTest {
   static final Fixtures.MutableClock CLOCK = new Fixtures.MutableClock(Instant.parse("2026-02-01T00:00:00Z"));
   static final String BULK = "/v1/blueprints/service/entities/bulk?upsert=true&merge=true&create_missing_related_entities=true";
   static final String LONG = "lorem ipsum dolor sit amet consectetur adipiscing elit ".repeat(20);
-  static PortEmulator port;
-  Api api;
-
-  @BeforeAll
-  static void start() {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClock(CLOCK));
-  }
-
-  @AfterAll
-  static void stop() {
-    port.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    port.reset();
-    api = new Api(port).login();
-    Fixtures.catalog(api);
-  }
+  @RegisterExtension
+  static final EmulatorExtension emulator =
+      new EmulatorExtension(EmulatorSettings.defaults().withClock(CLOCK)).withCatalog();
+  final PortEmulator port = emulator.port();
+  final Api api = emulator.api();
 
   /** The body exactly as a client wrote it (escapes included), not re-encoded by a mapper in the test. */
   private Api.Resp postRaw(String path, String json) {
