@@ -228,19 +228,20 @@ public final class OceanRuntime implements AutoCloseable {
   }
 
   /**
-   * The write budget this process shapes its writes to. The live-events reserve keeps a share of Port's budget from
+   * The write budget this process shapes its writes to. The live-events reserve keeps a share of Port's burst from
    * resyncs so that webhooks stay fast during a big resync; where no live event can arrive (ONCE, the HTTP server off,
-   * or an integration without live-event processors) the shipped default reserve would only slow resyncs down by a
-   * fifth, so it is dropped. A share the user configured is kept as it is: it may be meant as headroom for the other
-   * clients of the same organisation.
+   * or an integration without live-event processors) the shipped default reserve would only hold back a fifth of the
+   * burst for nobody, so it is dropped. A share the user configured is kept as it is: it may be meant as headroom for
+   * the other clients of the same organisation.
    */
   static RateLimitSettings writeBudget(RateLimitSettings configured, boolean liveEventsServed, boolean shareConfigured) {
     if (liveEventsServed || shareConfigured || configured.liveEventsReservedShare() == 0.0) {
       return configured;
     }
     LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"
-        + " live-events reserve of {} % is not held back; set ocean.port.rate-limit.live-events-reserved-share to keep"
-        + " one)", Math.round(configured.liveEventsReservedShare() * 100));
+        + " live-events reserve of {} % of the burst is not held back; set"
+        + " ocean.port.rate-limit.live-events-reserved-share to keep one)",
+        Math.round(configured.liveEventsReservedShare() * 100));
     return configured.withShare(0.0);
   }
 

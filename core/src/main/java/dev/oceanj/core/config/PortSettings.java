@@ -74,7 +74,7 @@ public record PortSettings(
    * @param enabled whether writes are shaped at all
    * @param requestsPer5Min steady budget per 5 minutes
    * @param burst requests allowed above the steady rate at once
-   * @param liveEventsReservedShare fraction of the budget kept for live events, in [0, 1)
+   * @param liveEventsReservedShare fraction of the burst a resync must leave for live events, in [0, 1)
    */
   public record RateLimit(boolean enabled, int requestsPer5Min, int burst, double liveEventsReservedShare) {}
 

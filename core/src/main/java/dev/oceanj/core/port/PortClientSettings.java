@@ -204,7 +204,8 @@ public record PortClientSettings(
    * @param enabled                  whether writes are shaped at all (off: only 429s slow the client down)
    * @param requestsPer5Min          steady budget (Port's entities API: 35,000 per 5 min)
    * @param burst                    requests allowed at once above the steady rate (Port: 3,500)
-   * @param liveEventsReservedShare  fraction of the rate and burst that resync writes may not take
+   * @param liveEventsReservedShare  fraction of the burst that resync writes must leave for live events (which also
+   *                                 go first)
    */
   public record RateLimitSettings(boolean enabled, int requestsPer5Min, int burst, double liveEventsReservedShare) {
     public RateLimitSettings {
@@ -218,7 +219,7 @@ public record PortClientSettings(
       }
     }
 
-    /** Port's entities API budget, a fifth of it reserved for live events. */
+    /** Port's entities API budget, a fifth of its burst reserved for live events. */
     public static RateLimitSettings defaults() {
       return new RateLimitSettings(true, 35_000, 3_500, 0.2);
     }

@@ -19,10 +19,13 @@ import java.util.function.LongSupplier;
  * The organisation-wide budget of writes to Port: one instance per process, shared by every client, kind and
  * live-event path (constructor-injected), so concurrency adapts to Port's limit instead of storming 429s.
  *
- * <p>Two token buckets: the <em>global</em> one holds the whole budget ({@code requests-per-5-min}, capacity
- * {@code burst}); the <em>resync</em> one holds the budget minus the live-events reserve. A resync write takes a
- * token from both, a live-event write only from the global one, so a resync can never use the reserved share while
- * a live event can use everything. Waiters are served in order within a priority; live events go first.
+ * <p>One token bucket holds the whole budget ({@code requests-per-5-min}, capacity {@code burst}). A live-event
+ * write may take any token; a resync write only while more than the live-events reserve is left (that share of the
+ * bucket's capacity). Waiters are served in order within a priority; live events go first. So a webhook arriving
+ * during a big resync finds the reserve's burst at once and the next refills before the resync, and a resync that
+ * no live event competes with runs at Port's whole rate: the reserve is kept, not wasted. (A second bucket refilled
+ * at the rest of the rate, as before, held every long resync to four fifths of Port's rate even when no webhook
+ * ever came.)
  *
  * <p>The buckets start from the configured limits and then follow Port: every response to a write reports
  * {@code x-ratelimit-remaining} (the bucket never holds more than that), {@code x-ratelimit-limit} with
@@ -70,15 +73,14 @@ public final class WriteLimiter implements AutoCloseable {
   private final LongSupplier nanoClock;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
-  private final double reserveShare;
   private final double configuredPerNano;
   private final double globalCapacity;
-  private final double resyncCapacity;
+  /** Tokens a resync write must leave in the bucket: the live events' reserve. */
+  private final double reserveTokens;
 
   // All state below is guarded by `this`; completions happen outside the lock.
   private double perNano;
   private double globalTokens;
-  private double resyncTokens;
   private long lastRefill;
   private long pausedUntil;
   private final ArrayDeque<Waiter> liveWaiters = new ArrayDeque<>();
@@ -100,13 +102,12 @@ public final class WriteLimiter implements AutoCloseable {
     this.nanoClock = nanoClock;
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
-    this.reserveShare = s.liveEventsReservedShare();
     this.configuredPerNano = s.perSecond() * RATE_MARGIN / NANOS_PER_SECOND;
     this.perNano = configuredPerNano;
     this.globalCapacity = Math.max(1.0, s.burst() - Math.floor(s.perSecond() * IN_FLIGHT_ALLOWANCE_SECONDS));
-    this.resyncCapacity = Math.max(1.0, globalCapacity * (1.0 - reserveShare));
+    // At least one token must be left to resyncs, or a bucket of one would never serve them.
+    this.reserveTokens = Math.min(globalCapacity * s.liveEventsReservedShare(), globalCapacity - 1.0);
     this.globalTokens = globalCapacity;
-    this.resyncTokens = resyncCapacity;
     this.lastRefill = nanoClock.getAsLong();
     this.pausedUntil = lastRefill;
   }
@@ -148,7 +149,7 @@ public final class WriteLimiter implements AutoCloseable {
       refill(now);
       ArrayDeque<Waiter> queue = queue(priority);
       if (queue.isEmpty() && now >= pausedUntil && canTake(priority)) {
-        take(priority);
+        take();
         count(priority, 0);
         return CompletableFuture.completedFuture(null);
       }
@@ -188,7 +189,6 @@ public final class WriteLimiter implements AutoCloseable {
       if (remaining.isPresent() && enabled) {
         long r = remaining.getAsLong();
         globalTokens = Math.min(globalTokens, r);
-        resyncTokens = Math.min(resyncTokens, Math.max(0.0, r - globalCapacity * reserveShare));
       }
     }
     // Nothing remaining is not a pause: the bucket is now empty and refills no faster than Port's rate, and a 429
@@ -218,7 +218,6 @@ public final class WriteLimiter implements AutoCloseable {
       pauses++;
       // What was in the bucket is not what Port has left: start again from empty after the pause.
       globalTokens = Math.min(globalTokens, 0.0);
-      resyncTokens = Math.min(resyncTokens, 0.0);
     }
   }
 
@@ -273,7 +272,6 @@ public final class WriteLimiter implements AutoCloseable {
         long refillFrom = Math.max(now - elapsed, pausedUntil);
         double added = (now - refillFrom) * perNano;
         globalTokens = Math.min(globalCapacity, globalTokens + added);
-        resyncTokens = Math.min(resyncCapacity, resyncTokens + added * (1.0 - reserveShare));
       }
     }
   }
@@ -282,16 +280,12 @@ public final class WriteLimiter implements AutoCloseable {
     if (!enabled) {
       return true;
     }
-    return globalTokens >= 1.0 && (p == Priority.LIVE_EVENT || resyncTokens >= 1.0);
+    return globalTokens >= (p == Priority.LIVE_EVENT ? 1.0 : 1.0 + reserveTokens);
   }
 
-  private void take(Priority p) {
-    if (!enabled) {
-      return;
-    }
-    globalTokens -= 1.0;
-    if (p == Priority.RESYNC) {
-      resyncTokens -= 1.0;
+  private void take() {
+    if (enabled) {
+      globalTokens -= 1.0;
     }
   }
 
@@ -325,7 +319,7 @@ public final class WriteLimiter implements AutoCloseable {
     ArrayDeque<Waiter> q = queue(p);
     while (!q.isEmpty() && canTake(p)) {
       Waiter w = q.pollFirst();
-      take(p);
+      take();
       count(p, now - w.since());
       ready.add(w.future());
     }
@@ -337,7 +331,7 @@ public final class WriteLimiter implements AutoCloseable {
     if (!liveWaiters.isEmpty()) {
       missing = 1.0 - globalTokens;
     } else {
-      missing = Math.max(1.0 - globalTokens, (1.0 - resyncTokens) / (1.0 - reserveShare));
+      missing = 1.0 + reserveTokens - globalTokens;
     }
     long refillNanos = missing <= 0 ? 0 : (long) Math.ceil(missing / perNano);
     // Tokens do not refill during a pause, so the refill time counts from its end.

@@ -58,6 +58,49 @@ class WriteLimiterTest {
   }
 
   @Test
+  void aResyncThatNoLiveEventCompetesWithRunsAtTheWholeRate() throws Exception {
+    // 20 per second, burst 11 (6 in the bucket, 5 kept for what is in flight), half of it reserved for live events:
+    // a clock the test moves, so nothing refills until it does.
+    AtomicLong clock = new AtomicLong(1_000_000_000L);
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 6_000, 11, 0.5), clock::get, scheduler)) {
+      var resync = acquire(l, Priority.RESYNC, 13);
+      assertEquals(3, done(resync), "the burst but the reserve");
+      // One token refills every 51 ms (98 % of 20/s): every 52 ms one more resync write goes, as at the whole rate
+      // (at the half left by the reserve it would be one every 102 ms).
+      for (int served = 3; served < 13; served++) {
+        long expected = served + 1;
+        clock.addAndGet(Duration.ofMillis(52).toNanos());
+        await(() -> done(resync) == expected, Duration.ofSeconds(10));
+      }
+      // The reserve is still there for a webhook, at once.
+      var live = acquire(l, Priority.LIVE_EVENT, 3);
+      assertEquals(3, done(live));
+      assertEquals(0, l.waiting());
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void liveEventsGoFirstWhenBothWait() throws Exception {
+    AtomicLong clock = new AtomicLong(1_000_000_000L);
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 6_000, 1, 0.5), clock::get, scheduler)) {
+      assertEquals(1, done(acquire(l, Priority.RESYNC, 1)), "a bucket of one still serves resyncs");
+      var resync = acquire(l, Priority.RESYNC, 2);
+      var live = acquire(l, Priority.LIVE_EVENT, 1);
+      clock.addAndGet(Duration.ofMillis(60).toNanos());
+      await(() -> done(live) == 1, Duration.ofSeconds(10));
+      assertEquals(0, done(resync), "the refilled token went to the live event, which came later");
+      clock.addAndGet(Duration.ofMillis(60).toNanos());
+      await(() -> done(resync) == 1, Duration.ofSeconds(10));
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
   void liveEventsMayUseTheWholeBudget() {
     try (WriteLimiter l = WriteLimiter.create(frozen(10, 0.5))) {
       assertEquals(10, done(acquire(l, Priority.LIVE_EVENT, 12)));
