@@ -46,6 +46,21 @@ class WriteLimiterTest {
     }
   }
 
+  /** A limiter on a clock the test moves (nothing refills until it does), with a scheduler of its own. */
+  private static void onMovedClock(RateLimitSettings settings, MovedClockTest test) throws Exception {
+    AtomicLong clock = new AtomicLong(1_000_000_000L);
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try (WriteLimiter l = WriteLimiter.create(settings, clock::get, scheduler)) {
+      test.run(l, clock);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  private interface MovedClockTest {
+    void run(WriteLimiter limiter, AtomicLong clock) throws Exception;
+  }
+
   @Test
   void resyncWritesCannotTakeTheLiveEventsReserve() {
     try (WriteLimiter l = WriteLimiter.create(frozen(10, 0.5))) {
@@ -59,11 +74,8 @@ class WriteLimiterTest {
 
   @Test
   void aResyncThatNoLiveEventCompetesWithRunsAtTheWholeRate() throws Exception {
-    // 20 per second, burst 11 (6 in the bucket, 5 kept for what is in flight), half of it reserved for live events:
-    // a clock the test moves, so nothing refills until it does.
-    AtomicLong clock = new AtomicLong(1_000_000_000L);
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 6_000, 11, 0.5), clock::get, scheduler)) {
+    // 20 per second, burst 11 (6 in the bucket, 5 kept for what is in flight), half of it reserved for live events.
+    onMovedClock(new RateLimitSettings(true, 6_000, 11, 0.5), (l, clock) -> {
       var resync = acquire(l, Priority.RESYNC, 13);
       assertEquals(3, done(resync), "the burst but the reserve");
       // One token refills every 51 ms (98 % of 20/s): every 52 ms one more resync write goes, as at the whole rate
@@ -77,16 +89,12 @@ class WriteLimiterTest {
       var live = acquire(l, Priority.LIVE_EVENT, 3);
       assertEquals(3, done(live));
       assertEquals(0, l.waiting());
-    } finally {
-      scheduler.shutdownNow();
-    }
+    });
   }
 
   @Test
   void liveEventsGoFirstWhenBothWait() throws Exception {
-    AtomicLong clock = new AtomicLong(1_000_000_000L);
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 6_000, 1, 0.5), clock::get, scheduler)) {
+    onMovedClock(new RateLimitSettings(true, 6_000, 1, 0.5), (l, clock) -> {
       assertEquals(1, done(acquire(l, Priority.RESYNC, 1)), "a bucket of one still serves resyncs");
       var resync = acquire(l, Priority.RESYNC, 2);
       var live = acquire(l, Priority.LIVE_EVENT, 1);
@@ -95,9 +103,7 @@ class WriteLimiterTest {
       assertEquals(0, done(resync), "the refilled token went to the live event, which came later");
       clock.addAndGet(Duration.ofMillis(60).toNanos());
       await(() -> done(resync) == 1, Duration.ofSeconds(10));
-    } finally {
-      scheduler.shutdownNow();
-    }
+    });
   }
 
   @Test
@@ -119,9 +125,7 @@ class WriteLimiterTest {
   @Test
   void waitersAreServedAsTokensRefill() throws Exception {
     // 20 per second, burst 1, on a clock the test moves: nothing refills until it does, however slow the machine.
-    AtomicLong clock = new AtomicLong(1_000_000_000L);
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 6_000, 1, 0.0), clock::get, scheduler)) {
+    onMovedClock(new RateLimitSettings(true, 6_000, 1, 0.0), (l, clock) -> {
       var fs = acquire(l, Priority.RESYNC, 11);
       assertEquals(1, done(fs));
       // The bucket holds one token (capacity 1), refilled at 98% of 20/s: each 60 ms of the clock frees exactly one waiter.
@@ -134,9 +138,7 @@ class WriteLimiterTest {
       assertEquals(11, s.acquired());
       assertEquals(10, s.delayed());
       assertTrue(s.totalWait().toMillis() > 0);
-    } finally {
-      scheduler.shutdownNow();
-    }
+    });
   }
 
   @Test
