@@ -23,11 +23,11 @@ import java.util.function.LongSupplier;
  * write may take any token; a resync write only while more than the live-events reserve is left (that share of the
  * bucket's capacity). Waiters are served in order within a priority; live events go first. So a webhook arriving
  * during a big resync finds the reserve's burst at once and the next refills before the resync, and a resync that
- * no live event competes with runs at Port's whole rate: the reserve is kept, not wasted. (A second bucket refilled
- * at the rest of the rate, as before, held every long resync to four fifths of Port's rate even when no webhook
- * ever came.)
+ * no live event competes with runs at Port's whole rate: the reserve is kept, not wasted. (A second bucket for
+ * resyncs, refilled at the rest of the rate, would hold every long resync to four fifths of Port's rate even when no
+ * webhook ever came.)
  *
- * <p>The buckets start from the configured limits and then follow Port: every response to a write reports
+ * <p>The bucket starts from the configured limits and then follows Port: every response to a write reports
  * {@code x-ratelimit-remaining} (the bucket never holds more than that), {@code x-ratelimit-limit} with
  * {@code x-ratelimit-period} (the rate never exceeds it), and a 429 pauses every writer until Port's reset.
  *
