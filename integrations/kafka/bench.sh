@@ -3,17 +3,18 @@
 # the runtime JAR in a process of its own, against the Port emulator JAR in another process and a single-node KRaft
 # broker (LocalKafka) in a third. The same harness runs the fake integration, so CPU per entity compares like with like.
 #
-#   integrations/kafka/bench.sh kafka [topics] [partitions] [groups] [JVM options…]   (defaults 2000 3 500)
+#   integrations/kafka/bench.sh kafka [topics] [partitions] [groups] [JVM options…]   (defaults 1000 1 200)
 #   integrations/kafka/bench.sh fake  [entityAmount] [JVM options…]                   (default 400: 2,065 entities)
 #
 # Prints, per resync: entities written or checked, the resync's own seconds and entities/s (from its summary line),
 # and the runtime process's CPU seconds, CPU ms per entity and peak RSS (GNU time), start-up included.
+# BENCH_LOGS=<dir> keeps each run's log there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 integration=${1:-kafka}
 shift || true
 if [ "$integration" = kafka ]; then
-  topics=${1:-2000}; partitions=${2:-3}; groups=${3:-500}
+  topics=${1:-1000}; partitions=${2:-1}; groups=${3:-200}
   shift $(( $# > 3 ? 3 : $# )) || true
 else
   amount=${1:-400}
@@ -40,7 +41,7 @@ if [ "$integration" = kafka ]; then
   java -Xmx1g -cp "$cp" dev.oceanj.integrations.kafka.LocalKafka "$topics" "$partitions" "$groups" \
     >"$work/kafka.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 600); do grep -q '^bootstrap=' "$work/kafka.log" && break; sleep 0.5; done
+  for _ in $(seq 1 1800); do grep -q '^bootstrap=' "$work/kafka.log" && break; sleep 0.5; done
   bootstrap=$(sed -n 's/^bootstrap=//p' "$work/kafka.log")
   [ -n "$bootstrap" ] || { echo "the broker did not start:"; tail -20 "$work/kafka.log"; exit 2; } >&2
   run_env=("${env_common[@]}" OCEAN__INTEGRATION__TYPE=kafka
@@ -54,7 +55,8 @@ fi
 for run in first no-change; do
   env "${run_env[@]}" /usr/bin/time -f '%U %S %M' -o "$work/time" \
     java "${jvm[@]}" -jar runtime/target/oceanj-runtime.jar >"$work/run.log" 2>&1 || { tail -30 "$work/run.log"; exit 1; }
-  line=$(grep -E 'Resync .* COMPLETED in' "$work/run.log" | tail -1)
+  [ -n "${BENCH_LOGS:-}" ] && cp "$work/run.log" "$BENCH_LOGS/$integration-$run.log"
+  line=$(grep -E 'COMPLETED in [0-9]+ ms: ' "$work/run.log" | tail -1)
   ms=$(sed -E 's/.*COMPLETED in ([0-9]+) ms.*/\1/' <<<"$line")
   upserted=$(sed -E 's/.*: ([0-9]+) upserted.*/\1/' <<<"$line")
   unchanged=$(sed -E 's/.* ([0-9]+) unchanged.*/\1/' <<<"$line")
