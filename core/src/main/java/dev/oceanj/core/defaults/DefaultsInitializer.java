@@ -68,6 +68,39 @@ public final class DefaultsInitializer {
           list(port.scorecards()), list(port.pages()));
     }
 
+    /**
+     * Every problem of the {@code resources/} files other than the mapping (which core's mapping model checks),
+     * one line each naming the file and the position: a file that does not parse, is not a list, or a blueprint,
+     * action or page without a string {@code identifier}. Empty when all of them can be used; nothing is written.
+     */
+    public static List<String> problems(IntegrationResources port) {
+      List<String> problems = new ArrayList<>();
+      check(port.blueprints(), "blueprint", true, problems);
+      check(port.actions(), "action", true, problems);
+      check(port.scorecards(), "scorecard group", false, problems);
+      check(port.pages(), "page", true, problems);
+      return problems;
+    }
+
+    private static void check(Optional<PortFile> file, String what, boolean needsIdentifier, List<String> problems) {
+      List<JsonNode> items;
+      try {
+        items = list(file);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+        return;
+      }
+      for (int i = 0; i < items.size(); i++) {
+        JsonNode item = items.get(i);
+        if (!item.isObject()) {
+          problems.add(file.get().location() + ": [" + i + "]: expected an object (a " + what + "), got "
+              + item.getNodeType());
+        } else if (needsIdentifier && !item.path("identifier").isTextual()) {
+          problems.add(file.get().location() + ": [" + i + "]: a " + what + " needs a string \"identifier\"");
+        }
+      }
+    }
+
     private static List<JsonNode> list(Optional<PortFile> file) {
       if (file.isEmpty()) {
         return List.of();
@@ -90,7 +123,9 @@ public final class DefaultsInitializer {
         }
         return n;
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalArgumentException(file.location() + ": not valid " + file.extension() + ": "
+        String where = e.getLocation() == null ? ""
+            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        throw new IllegalArgumentException(file.location() + ": not valid " + file.extension() + where + ": "
             + e.getOriginalMessage(), e);
       }
     }
