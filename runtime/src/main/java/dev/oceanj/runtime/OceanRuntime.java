@@ -13,6 +13,7 @@ import dev.oceanj.core.config.EventListenerType;
 import dev.oceanj.core.config.LogLevel;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
+import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
@@ -229,7 +230,7 @@ public final class OceanRuntime implements AutoCloseable {
    * sends resync requests where this instance listens.
    */
   private static CompletionStage<Void> verifyChangelogDestination(PortClient port, JsonNode destination) {
-    return port.getIntegration().thenCompose(integration -> {
+    return SetupRetry.defaults().run("reading the integration", port::getIntegration).thenCompose(integration -> {
       JsonNode current = integration.map(i -> i.path("changelogDestination")).orElse(null);
       if (integration.isEmpty() || destination.equals(current)
           || (destination.isEmpty() && (current == null || current.isNull() || current.isMissingNode()))) {
@@ -238,7 +239,8 @@ public final class OceanRuntime implements AutoCloseable {
       LOG.info("Registering changelogDestination {} in Port", destination.path("type").asText("{}"));
       ObjectNode patch = JSON.createObjectNode();
       patch.set("changelogDestination", destination);
-      return port.patchIntegration(patch).thenApply(patched -> null);
+      return SetupRetry.defaults().run("registering the changelogDestination", () -> port.patchIntegration(patch))
+          .thenApply(patched -> null);
     });
   }
 
