@@ -1,5 +1,7 @@
 package dev.oceanj.emulator;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,15 +13,51 @@ public final class FaultControl {
 
   private volatile Faults faults;
   private final AtomicInteger tooManyRequestsLeft = new AtomicInteger();
+  private final Queue<Targeted> targeted = new ConcurrentLinkedQueue<>();
+
+  /** What a targeted fault does to the request it hits. */
+  public enum Injected {
+    /** Answered 503 before being processed: nothing is written. */
+    SERVER_ERROR,
+    /** Processed (writes happen), then the connection is cut mid-answer. */
+    DROP_CONNECTION
+  }
+
+  private record Targeted(String method, String route, Injected what, AtomicInteger left) {}
 
   FaultControl(Faults initial) {
     set(initial);
   }
 
-  /** Replaces the injected faults; a 429 burst starts counting again from its new size. */
+  /** Replaces the injected faults; a 429 burst starts counting again from its new size; targeted faults are dropped. */
   public void set(Faults f) {
     this.faults = f;
     tooManyRequestsLeft.set(f.tooManyRequestsBurst());
+    targeted.clear();
+  }
+
+  /**
+   * The next {@code times} requests to one route get {@code what}, whatever the rates say: a deterministic fault
+   * for one step of a sequence (the integration's creation, one blueprint's).
+   *
+   * @param method the HTTP method, e.g. {@code POST}
+   * @param route the route template as the emulator names it, e.g. {@code /v1/integration} or
+   *     {@code /v1/blueprints/{bp}}
+   */
+  public void failNext(String method, String route, int times, Injected what) {
+    targeted.add(new Targeted(method, route, what, new AtomicInteger(times)));
+  }
+
+  Injected takeTargeted(String method, String route) {
+    if (targeted.isEmpty()) {
+      return null;
+    }
+    for (Targeted t : targeted) {
+      if (t.method().equals(method) && t.route().equals(route) && t.left().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+        return t.what();
+      }
+    }
+    return null;
   }
 
   /** The injected faults. */

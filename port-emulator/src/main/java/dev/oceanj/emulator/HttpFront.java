@@ -164,7 +164,7 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
       if (!fromLoopback(req)) {
         return CompletableFuture.completedFuture(json(403, error("forbidden", "control endpoints answer loopback callers only"), traceId));
       }
-      return run(() -> control(call), traceId, List.of(), false);
+      return run(() -> control(call), traceId, List.of(), false, false);
     }
     Route route = route(method, segs);
     if (route == null) {
@@ -178,7 +178,8 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
       return delayed(json(429, error("too_many_requests", "injected 429 burst"), traceId)
           .addHeader(RawHeader.create("Retry-After", "1")));
     }
-    if (faults.rollServerError()) {
+    FaultControl.Injected injected = faults.takeTargeted(method, route.template());
+    if (injected == FaultControl.Injected.SERVER_ERROR || faults.rollServerError()) {
       counters.serverErrorInjected();
       int status = faults.current().serverErrorStatus();
       return delayed(json(status, error("service_unavailable", "injected server error"), traceId));
@@ -214,7 +215,8 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
       user = null;
     }
     Call authed = new Call(method, segs, call.query(), body, ua, user);
-    return run(() -> route.handler().handle(authed), traceId, limitHeaders, true);
+    return run(() -> route.handler().handle(authed), traceId, limitHeaders, true,
+        injected == FaultControl.Injected.DROP_CONNECTION);
   }
 
   private boolean fromLoopback(HttpRequest req) {
@@ -223,7 +225,7 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
   }
 
   private CompletionStage<HttpResponse> run(java.util.function.Supplier<Answer> work, String traceId,
-      List<HttpHeader> headers, boolean faulty) {
+      List<HttpHeader> headers, boolean faulty, boolean drop) {
     CompletableFuture<HttpResponse> f = CompletableFuture.supplyAsync(() -> {
       Answer a;
       try {
@@ -231,7 +233,7 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
       } catch (PortError e) {
         a = new Answer(e.status, error(e.error, e.getMessage()));
       }
-      return respond(a, traceId, faulty).addHeaders(headers);
+      return respond(a, traceId, faulty, drop).addHeaders(headers);
     }, executor);
     return faulty ? f.thenCompose(this::delayed) : f;
   }
@@ -244,13 +246,13 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
     return CompletableFuture.supplyAsync(() -> r, CompletableFuture.delayedExecutor(latency.toMillis(), TimeUnit.MILLISECONDS));
   }
 
-  private HttpResponse respond(Answer a, String traceId, boolean faulty) {
+  private HttpResponse respond(Answer a, String traceId, boolean faulty, boolean drop) {
     // Bytes made for this answer are never touched again: wrap them without the copy ByteString.fromArray makes.
     // Trees are written by the entity writer: Jackson's bytes, with less work per value.
     ByteString data = a.body() instanceof ByteString b ? b
         : ByteString.fromArrayUnsafe(a.body() instanceof byte[] b ? b : Json.entityBytes((JsonNode) a.body()));
     int length = data.length();
-    if (faulty && faults.rollDropConnection()) {
+    if (faulty && (drop || faults.rollDropConnection())) {
       counters.connectionDropped();
       // Headers and part of the body go out, then the stream fails: pekko-http aborts the connection.
       Source<ByteString, ?> broken = Source.single(data.take(Math.max(1, length / 2)))

@@ -62,6 +62,8 @@ final class PortApi {
   private final Counters counters;
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
   private final Map<String, Blueprint> blueprints = new ConcurrentHashMap<>();
+  /** Port's blueprint of team entities, which a {@code team} search query matches. */
+  private static final String TEAM_BLUEPRINT = "_team";
   private final Map<String, ObjectNode> migrations = new ConcurrentHashMap<>();
   private final Map<String, ObjectNode> resyncRequests = new ConcurrentHashMap<>();
   private final Map<String, List<JsonNode>> examples = new ConcurrentHashMap<>();
@@ -510,6 +512,9 @@ final class PortApi {
         relations.set(r.name(), r.many() ? Json.MAPPER.createArrayNode() : NullNode.getInstance());
       }
     }
+    // Port accepts properties its blueprint does not define and keeps only the blueprint's (Ocean's own default
+    // mappings rely on it: 13 mapped properties are missing from their default blueprints).
+    properties.retain(new ArrayList<>(bp.properties().keySet()));
     properties.properties().forEach(f -> bp.checkProperty(f.getKey(), f.getValue()));
     for (String req : bp.required()) {
       JsonNode v = properties.get(req);
@@ -607,7 +612,7 @@ final class PortApi {
     return v;
   }
 
-  private static JsonNode team(JsonNode team, String id) {
+  private JsonNode team(JsonNode team, String id) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     if (team.isNull()) {
       return out;
@@ -624,8 +629,16 @@ final class PortApi {
       }
       return out;
     }
-    throw PortError.invalid("entity \"" + id + "\" field \"team\" must be a string or an array of strings"
-        + " (team search queries are not supported by the emulator)");
+    if (team.isObject()) {
+      // Port resolves a team search query against its team entities (blueprint _team); without them it matches none.
+      Search.validate(team, "entity \"" + id + "\" field \"team\" search query");
+      if (blueprints.containsKey(TEAM_BLUEPRINT)) {
+        search(TEAM_BLUEPRINT, team, MAX_SEARCH_RELATION_MATCHES).forEach(t -> out.add(t.identifier()));
+      }
+      return out;
+    }
+    throw PortError.invalid("entity \"" + id + "\" field \"team\" must be a string, an array of strings or a"
+        + " search query");
   }
 
   private String resolveIdentifier(Blueprint bp, JsonNode id) {

@@ -57,8 +57,7 @@ class EntityWriteTest {
       "public   | 'yes'",
       "tags     | ['a', 1]",
       "tags     | 'a'",
-      "meta     | []",
-      "unknown  | 'x'"})
+      "meta     | []"})
   void rejectsPropertiesThatBreakTheSchema(String property, String value) {
     ObjectNode e = (ObjectNode) Fixtures.service("bad", "java");
     ((ObjectNode) e.get("properties")).set(property, Api.parse(value));
@@ -67,6 +66,34 @@ class EntityWriteTest {
     assertEquals(false, r.body().get("ok").asBoolean());
     assertTrue(r.body().get("message").asText().contains(property), r.toString());
     assertTrue(port.entity("service", "bad").isEmpty(), "nothing is half-applied");
+  }
+
+  @Test
+  void propertiesTheBlueprintDoesNotDefineAreAcceptedAndDroppedAsPortDoes() {
+    ObjectNode e = (ObjectNode) Fixtures.service("extra", "java");
+    ((ObjectNode) e.get("properties")).put("unknown", "x").put("prNumber", 7);
+    var r = api.post(UPSERT, e);
+    assertEquals(201, r.status(), r.toString());
+    JsonNode stored = port.entity("service", "extra").orElseThrow();
+    assertEquals("java", stored.at("/properties/language").asText());
+    assertFalse(stored.path("properties").has("unknown"), stored.toString());
+    assertFalse(stored.path("properties").has("prNumber"), stored.toString());
+    ObjectNode bad = (ObjectNode) Fixtures.service("extra-bad", "java");
+    ((ObjectNode) bad.get("properties")).put("unknown", "x").put("replicas", "three");
+    assertEquals(422, api.post(UPSERT, bad).status(), "a defined property that breaks the schema still fails");
+    var bulk = api.post(BULK, Fixtures.bulk(Fixtures.service("extra-2", "go"), e));
+    assertEquals(200, bulk.status(), bulk.toString());
+  }
+
+  @Test
+  void teamMayBeASearchQueryAsInPort() {
+    ObjectNode e = (ObjectNode) Fixtures.service("team-query", "go");
+    e.set("team", Api.parse("{'combinator':'and','rules':[{'property':'$identifier','operator':'=','value':'x'}]}"));
+    var r = api.post(UPSERT, e);
+    assertEquals(201, r.status(), r.toString());
+    assertTrue(r.body().at("/entity/team").isArray(), r.toString());
+    e.set("team", Api.parse("{'rules':'not a list'}"));
+    assertEquals(422, api.post(UPSERT, e).status(), "a malformed query is still refused");
   }
 
   @Test

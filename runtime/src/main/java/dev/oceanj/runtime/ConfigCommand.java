@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code oceanj config}: loads the settings exactly as a run would (system properties, {@code OCEAN__*} variables,
  * {@code -Dconfig.file}, the defaults) and prints them, secrets masked, each with where it came from; or every
- * configuration problem, one per line. Exit 0 when valid, 2 otherwise. Starts nothing.
+ * configuration problem, one per line (the {@link StartupChecks} of a run included). Exit 0 when valid, 2 otherwise.
+ * Starts nothing.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
     description = "Print the effective settings (secrets masked) or every configuration problem; starts nothing.")
@@ -26,6 +27,7 @@ final class ConfigCommand implements Callable<Integer> {
     OceanSettings settings;
     try {
       settings = RunCommand.load();
+      StartupChecks.verify(settings);
     } catch (ConfigurationException | IllegalArgumentException e) {
       io.err().println("oceanj: invalid configuration: " + e.getMessage());
       return 2;

@@ -10,8 +10,10 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.oceanj.actors.resync.IntegrationSupervisor;
 import dev.oceanj.actors.trigger.webhook.ChangelogDestination;
 import dev.oceanj.core.config.EventListenerType;
+import dev.oceanj.core.config.LogLevel;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
+import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
@@ -32,8 +34,6 @@ import dev.oceanj.spi.host.IntegrationResources;
 import dev.oceanj.spi.host.Integrations;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,9 +75,21 @@ public final class OceanRuntime implements AutoCloseable {
   private static final Config PEKKO = ConfigFactory.parseString(String.join("\n",
       "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
       "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
-      "pekko.loglevel = INFO",
       "pekko.log-dead-letters-during-shutdown = off",
       "pekko.http.server.request-timeout = 60 s"));
+
+  /**
+   * {@code ocean.log-level} (Ocean's {@code OCEAN__LOG_LEVEL} / {@code APPLICATION__LOG_LEVEL}) is the level of the
+   * whole process: logback's root logger, set here, and Pekko's own {@code pekko.loglevel} (which filters before
+   * its events reach logback; Pekko has no TRACE, so TRACE is DEBUG there).
+   */
+  static Config applyLogLevel(LogLevel level) {
+    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.toLevel(level.name()));
+    }
+    String pekko = level == LogLevel.TRACE ? "DEBUG" : level == LogLevel.WARN ? "WARNING" : level.name();
+    return ConfigFactory.parseString("pekko.loglevel = " + pekko);
+  }
 
   private final ActorSystem<Guardian.Command> system;
   private final CompletableFuture<Integer> exitCode;
@@ -99,6 +111,8 @@ public final class OceanRuntime implements AutoCloseable {
    *
    * @param print where user-facing lines go (the summary of a ONCE run, its progress)
    * @throws IllegalStateException with a readable message when Port, the integration or the port binding fails
+   * @throws dev.oceanj.core.config.ConfigurationException when {@link StartupChecks} finds a problem (before
+   *     anything is sent to Port)
    */
   /** How live events start, when the integration registered processors (the guardian calls it). */
   private static Optional<java.util.function.Function<org.apache.pekko.actor.typed.ActorSystem<?>, LiveEvents>>
@@ -114,6 +128,8 @@ public final class OceanRuntime implements AutoCloseable {
   }
 
   public static OceanRuntime start(OceanSettings settings, Consumer<String> print) {
+    StartupChecks.verify(settings);
+    Config logLevel = applyLogLevel(settings.logLevel());
     boolean embedded = settings.port().credentials().isEmpty();
     EventListenerType listener = effectiveListener(settings);
     String type = settings.integration().type();
@@ -155,7 +171,7 @@ public final class OceanRuntime implements AutoCloseable {
     };
     try {
       defined.start();
-      IntegrationResources resources = resources(type, settings.resourcesPath());
+      IntegrationResources resources = StartupChecks.resources(type, settings.resourcesPath());
       Map<String, Object> destination = ChangelogDestination.of(listener,
           settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
       JsonNode destinationJson = JSON.valueToTree(destination);
@@ -182,7 +198,7 @@ public final class OceanRuntime implements AutoCloseable {
           new PortReadiness(port, Duration.ofSeconds(3), Duration.ofSeconds(2), Clock.systemUTC()), serveHttp, print,
           exitCode, httpPort, info, watermark, runtimeVersion(), liveEvents(settings, defined, port, compiler, metrics));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
-          PEKKO.withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
+          logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
       Optional<PortEmulator> emulatorRef = emulator;
       CompletableFuture<Integer> finalExit = system.getWhenTerminated().toCompletableFuture().handle((done, failure) -> {
         cleanup.run();
@@ -214,7 +230,7 @@ public final class OceanRuntime implements AutoCloseable {
    * sends resync requests where this instance listens.
    */
   private static CompletionStage<Void> verifyChangelogDestination(PortClient port, JsonNode destination) {
-    return port.getIntegration().thenCompose(integration -> {
+    return SetupRetry.defaults().run("reading the integration", port::getIntegration).thenCompose(integration -> {
       JsonNode current = integration.map(i -> i.path("changelogDestination")).orElse(null);
       if (integration.isEmpty() || destination.equals(current)
           || (destination.isEmpty() && (current == null || current.isNull() || current.isMissingNode()))) {
@@ -223,7 +239,8 @@ public final class OceanRuntime implements AutoCloseable {
       LOG.info("Registering changelogDestination {} in Port", destination.path("type").asText("{}"));
       ObjectNode patch = JSON.createObjectNode();
       patch.set("changelogDestination", destination);
-      return port.patchIntegration(patch).thenApply(patched -> null);
+      return SetupRetry.defaults().run("registering the changelogDestination", () -> port.patchIntegration(patch))
+          .thenApply(patched -> null);
     });
   }
 
@@ -258,12 +275,6 @@ public final class OceanRuntime implements AutoCloseable {
     }
     ConfigOrigin origin = config.getValue(path).origin();
     return origin.resource() != null && origin.resource().endsWith(DEFAULTS_RESOURCE);
-  }
-
-  private static IntegrationResources resources(String type, Path resourcesPath) {
-    IntegrationResources shipped = IntegrationResources.forType(type);
-    Path portDir = resourcesPath.toAbsolutePath().getParent();
-    return portDir != null && Files.isDirectory(resourcesPath) ? shipped.withOverride(portDir) : shipped;
   }
 
   private static Optional<Instant> lastResyncState(PortClient port) throws InterruptedException, TimeoutException {

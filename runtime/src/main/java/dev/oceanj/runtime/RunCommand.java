@@ -4,7 +4,6 @@ import dev.oceanj.core.config.ConfigurationException;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.runtime.cli.CliIO;
-import dev.oceanj.spi.host.IntegrationResources;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -37,6 +36,9 @@ final class RunCommand implements Callable<Integer> {
     OceanRuntime runtime;
     try {
       runtime = OceanRuntime.start(settings, io.out()::println);
+    } catch (ConfigurationException e) {
+      io.err().println("oceanj: invalid configuration: " + e.getMessage());
+      return 2;
     } catch (IllegalStateException e) {
       io.err().println("oceanj: cannot start: " + e.getMessage());
       return e.getMessage() != null && e.getMessage().startsWith("cannot bind") ? 2 : 4;
@@ -44,11 +46,13 @@ final class RunCommand implements Callable<Integer> {
     return runtime.exitCode().toCompletableFuture().get();
   }
 
-  /** Two passes: the integration type (from the settings) names the spec that types the integration's settings. */
+  /**
+   * Two passes: the integration type and {@code ocean.resources-path} (from the settings) name the spec that types
+   * the integration's settings: the user's {@code .port/spec.yaml} next to the resources, else the shipped one.
+   */
   static OceanSettings load() {
-    String type = OceanSettings.fromSystem(null).integration().type();
-    Optional<IntegrationSpec> spec = IntegrationSpec.fromClasspath(RunCommand.class.getClassLoader(),
-        IntegrationResources.CLASSPATH_ROOT + type + "/.port");
+    OceanSettings untyped = OceanSettings.fromSystem(null);
+    Optional<IntegrationSpec> spec = StartupChecks.spec(untyped.integration().type(), untyped.resourcesPath());
     return OceanSettings.fromSystem(spec.orElse(null));
   }
 }

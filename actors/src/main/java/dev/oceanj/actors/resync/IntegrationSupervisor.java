@@ -667,9 +667,10 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private void logKind(Slot s) {
     KindResult r = s.result;
+    // "failed" is what the summary and /status count: entities Port rejected plus items the mapping failed on.
     getContext().getLog().info("Kind {} (resource {}): fetched {}, mapped {}, filtered out {}, upserted {}, unchanged {},"
-        + " failed {}", r.kind(), r.index(), r.fetched(), r.mapped(), r.filteredOut(), r.upserted(), r.unchanged(),
-        r.failed());
+        + " failed {} (rejected by Port {}, mapping errors {})", r.kind(), r.index(), r.fetched(), r.mapped(),
+        r.filteredOut(), r.upserted(), r.unchanged(), r.failed() + r.mappingErrors(), r.failed(), r.mappingErrors());
     if (!r.misconfigured().isEmpty()) {
       getContext().getLog().warn("Kind {}: misconfigured mapping fields (null or failed): {}", r.kind(),
           r.misconfigured());

@@ -253,6 +253,32 @@ class IntegrationSupervisorTest {
   }
 
   @Test
+  void thePerKindLogLineCountsTheFailuresTheSummaryCounts() {
+    var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(IntegrationSupervisor.class);
+    logger.addAppender(appender);
+    try {
+      // Two items fail the selector (jq error: "p5" and "p6" are not numbers), two are rejected by Port.
+      var supervisor = supervisor(TestCatalog.mapping(0.9, true).replace(
+          "kind: person\n    selector: {query: 'true'}",
+          "kind: person\n    selector: {query: 'if .id == \"p5\" or .id == \"p6\" then (.id | tonumber) > 0"
+              + " else true end'}"));
+      catalog.withoutEmail.add(13);
+      catalog.withoutEmail.add(77);
+      ResyncFinished f = resync(supervisor);
+      KindStats persons = kind(f, "person");
+      assertEquals(4, persons.failed(), "the summary: 2 rejected by Port and 2 mapping errors");
+      List<String> lines = appender.list.stream().map(e -> e.getFormattedMessage())
+          .filter(m -> m.startsWith("Kind person ")).toList();
+      assertEquals(1, lines.size(), appender.list.toString());
+      assertTrue(lines.get(0).contains("failed 4"), lines.get(0));
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  @Test
   void aBrokenMappingFailsTheResyncBeforeAnythingIsWritten() {
     var supervisor = supervisor("""
         resources:

@@ -155,8 +155,10 @@ public record IntegrationSpec(
     try {
       root = (sourceName.toLowerCase(Locale.ROOT).endsWith(".json") ? JSON : YAML).readTree(in);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
       throw new ConfigurationException(List.of(sourceName + ": not valid "
-          + (sourceName.endsWith(".json") ? "JSON" : "YAML") + ": " + e.getOriginalMessage()));
+          + (sourceName.endsWith(".json") ? "JSON" : "YAML") + where + ": " + e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ConfigurationException(List.of(sourceName + ": cannot read the integration spec: " + e.getMessage()));
     }

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>Blueprints are all or nothing: when any default blueprint already exists none is created (the user owns
  * them), and a failure in any stage deletes the blueprints this run created before the error is raised.
  * Actions, scorecards and pages are best effort: a failure is logged and reported, never fatal.
+ *
+ * <p>Each step that writes (creating the integration, each blueprint, each patch) is retried a bounded number of
+ * times on what may pass (no answer, 408, 429, 5xx; {@link SetupRetry}); a create is sent again only after Port
+ * said the previous attempt did not take effect, so a dropped connection never creates anything twice.
  */
 public final class DefaultsInitializer {
 
@@ -68,6 +72,39 @@ public final class DefaultsInitializer {
           list(port.scorecards()), list(port.pages()));
     }
 
+    /**
+     * Every problem of the {@code resources/} files other than the mapping (which core's mapping model checks),
+     * one line each naming the file and the position: a file that does not parse, is not a list, or a blueprint,
+     * action or page without a string {@code identifier}. Empty when all of them can be used; nothing is written.
+     */
+    public static List<String> problems(IntegrationResources port) {
+      List<String> problems = new ArrayList<>();
+      check(port.blueprints(), "blueprint", true, problems);
+      check(port.actions(), "action", true, problems);
+      check(port.scorecards(), "scorecard group", false, problems);
+      check(port.pages(), "page", true, problems);
+      return problems;
+    }
+
+    private static void check(Optional<PortFile> file, String what, boolean needsIdentifier, List<String> problems) {
+      List<JsonNode> items;
+      try {
+        items = list(file);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+        return;
+      }
+      for (int i = 0; i < items.size(); i++) {
+        JsonNode item = items.get(i);
+        if (!item.isObject()) {
+          problems.add(file.get().location() + ": [" + i + "]: expected an object (a " + what + "), got "
+              + item.getNodeType());
+        } else if (needsIdentifier && !item.path("identifier").isTextual()) {
+          problems.add(file.get().location() + ": [" + i + "]: a " + what + " needs a string \"identifier\"");
+        }
+      }
+    }
+
     private static List<JsonNode> list(Optional<PortFile> file) {
       if (file.isEmpty()) {
         return List.of();
@@ -90,7 +127,9 @@ public final class DefaultsInitializer {
         }
         return n;
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalArgumentException(file.location() + ": not valid " + file.extension() + ": "
+        String where = e.getLocation() == null ? ""
+            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        throw new IllegalArgumentException(file.location() + ": not valid " + file.extension() + where + ": "
             + e.getOriginalMessage(), e);
       }
     }
@@ -119,6 +158,7 @@ public final class DefaultsInitializer {
   private final Resources resources;
   private final boolean initializePortResources;
   private final Optional<JsonNode> changelogDestination;
+  private final SetupRetry retry;
 
   /**
    * @param initializePortResources {@code ocean.initialize-port-resources}
@@ -126,6 +166,13 @@ public final class DefaultsInitializer {
    */
   public DefaultsInitializer(PortClient port, Resources resources, boolean initializePortResources,
       Optional<JsonNode> changelogDestination) {
+    this(port, resources, initializePortResources, changelogDestination, SetupRetry.defaults());
+  }
+
+  /** As above, with the retries of each step (creating the integration, each blueprint, each patch). */
+  public DefaultsInitializer(PortClient port, Resources resources, boolean initializePortResources,
+      Optional<JsonNode> changelogDestination, SetupRetry retry) {
+    this.retry = retry;
     this.port = port;
     this.resources = resources;
     this.initializePortResources = initializePortResources;
@@ -134,7 +181,7 @@ public final class DefaultsInitializer {
 
   /** Runs the setup; fails with {@link BlueprintSetupException} or the client's error when it cannot finish. */
   public CompletionStage<Outcome> run() {
-    return port.getIntegration().thenCompose(existing -> {
+    return retry.run("reading the integration", port::getIntegration).thenCompose(existing -> {
       if (existing.isEmpty()) {
         return createIntegration().thenCompose(created -> setup(created, true, false));
       }
@@ -143,7 +190,8 @@ public final class DefaultsInitializer {
       boolean noMapping = config == null || config.isNull() || (config.isObject() && config.size() == 0);
       if (initializePortResources && noMapping && resources.mapping().isPresent()) {
         log.info("Integration {} has no mapping; giving it the default one", port.identity().identifier());
-        return port.patchMapping(resources.mapping().get()).thenCompose(i -> setup(integration, false, true));
+        return retry.run("giving the integration the default mapping", () -> port.patchMapping(resources.mapping().get()))
+            .thenCompose(i -> setup(integration, false, true));
       }
       return setup(integration, false, false);
     });
@@ -157,8 +205,9 @@ public final class DefaultsInitializer {
     body.put("actionsProcessingEnabled", false);
     body.put("incrementalSyncEnabled", false);
     body.put("createPortResourcesOrigin", "Default");
-    log.info("Creating integration {} in Port", port.identity().identifier());
-    return port.createIntegration(body);
+    String id = port.identity().identifier();
+    log.info("Creating integration {} in Port", id);
+    return retry.run("creating integration " + id, () -> port.createIntegration(body), port::getIntegration);
   }
 
   private CompletionStage<Outcome> setup(ObjectNode integration, boolean created, boolean mappingPatched) {
@@ -178,7 +227,7 @@ public final class DefaultsInitializer {
       }
       return rest.thenCompose(v -> {
         ObjectNode patch = JSON.createObjectNode().put("arePortResourcesInitialized", true);
-        return port.patchIntegration(patch).handle((ok, e) -> {
+        return retry.run("marking the integration initialized", () -> port.patchIntegration(patch)).handle((ok, e) -> {
           if (e != null) {
             warnings.add("could not mark the integration initialized: " + message(e));
           }
@@ -229,7 +278,8 @@ public final class DefaultsInitializer {
       ObjectNode b = all.get(i).deepCopy();
       NOT_BARE.forEach(b::remove);
       String id = ids.get(i);
-      bare.add(stage("create", id, () -> port.createBlueprint(b)).thenRun(() -> created.add(id)));
+      bare.add(stage("create", id, () -> retry.run("creating blueprint " + id, () -> port.createBlueprint(b),
+          () -> port.getBlueprint(id))).thenRun(() -> created.add(id)));
     }
     CompletionStage<Void> stages = CompletableFuture.allOf(bare.toArray(CompletableFuture[]::new))
         .thenCompose(v -> each(all, ids, "add relations to", b -> {
@@ -289,7 +339,8 @@ public final class DefaultsInitializer {
     for (int i = 0; i < all.size(); i++) {
       String id = ids.get(i);
       JsonNode b = body.apply(all.get(i));
-      patches.add(stage(what, id, () -> port.patchBlueprint(id, b)).thenRun(() -> { }));
+      patches.add(stage(what, id, () -> retry.run(what + " blueprint " + id, () -> port.patchBlueprint(id, b)))
+          .thenRun(() -> { }));
     }
     return CompletableFuture.allOf(patches.toArray(CompletableFuture[]::new));
   }

@@ -62,7 +62,8 @@ public final class Reconciler {
    *
    * @param ran whether deletion was attempted
    * @param skippedBecause why it was not, when it was not
-   * @param owned owned entities last updated before the resync began
+   * @param owned entities the integration owned when the resync began (counted at its start; when that count is
+   *     missing, those last updated before it began, which leaves out the ones it rewrote)
    * @param stale those the resync did not see
    * @param protectedTargets stale entities kept because seen entities reference them
    * @param deleted entities Port reports deleted
@@ -146,12 +147,15 @@ public final class Reconciler {
         .thenCompose(error -> {
           if (error != null) {
             return CompletableFuture.completedFuture(Result.skipped(
-                "listing the owned entities failed: " + ResyncPipeline.describe(error), owned.get(), stale.get()));
+                "listing the owned entities failed: " + ResyncPipeline.describe(error), ownedBefore(run, owned.get()),
+                stale.get()));
           }
           if (cancelled.getAsBoolean()) {
-            return CompletableFuture.completedFuture(Result.skipped("the resync was aborted", owned.get(), stale.get()));
+            return CompletableFuture.completedFuture(Result.skipped("the resync was aborted",
+                ownedBefore(run, owned.get()), stale.get()));
           }
-          return decideAndDelete(run, spool, owned.get(), stale.get(), protectedCount.get(), cancelled);
+          return decideAndDelete(run, spool, ownedBefore(run, owned.get()), stale.get(), protectedCount.get(),
+              cancelled);
         });
     return result.whenComplete((r, e) -> {
       try {
@@ -162,12 +166,21 @@ public final class Reconciler {
     });
   }
 
+  /**
+   * What the integration owned when the resync began: the count of the listing at its start when there was one. The
+   * listing here is filtered by {@code before} (the resync's start), so every entity the resync rewrote drops out of
+   * it; without the count from the start, it is the best figure there is (a lower bound).
+   */
+  private static long ownedBefore(ResyncRun run, long listedNow) {
+    return Math.max(listedNow, run.ownedAtStart().orElse(0L));
+  }
+
   private CompletionStage<Result> decideAndDelete(ResyncRun run, Path spool, long owned, long stale, long prot,
       BooleanSupplier cancelled) {
     if (stale == 0) {
       return CompletableFuture.completedFuture(new Result(true, Optional.empty(), owned, 0, 0, 0, List.of()));
     }
-    long base = Math.max(owned, run.ownedAtStart().orElse(0L));
+    long base = owned;
     double share = base == 0 ? 1.0 : (double) stale / base;
     double threshold = run.plan().entityDeletionThreshold();
     if (share > threshold) {

@@ -12,8 +12,10 @@ import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
+import dev.oceanj.emulator.FaultControl;
 import dev.oceanj.emulator.PortEmulator;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -105,6 +107,68 @@ class DefaultsInitializerTest {
         .asText());
     assertEquals("team", emulator.blueprint("member").orElseThrow().path("relations").path("team").path("target")
         .asText());
+  }
+
+  /** Short waits between attempts: the tests check what is retried, not how long it waits. */
+  static final SetupRetry QUICK = new SetupRetry(4, Duration.ofMillis(10), Duration.ofMillis(50));
+
+  @Test
+  void aServerErrorWhileCreatingTheIntegrationIsRetried() throws Exception {
+    var c = client();
+    emulator.faults().failNext("POST", "/v1/integration", 1, FaultControl.Injected.SERVER_ERROR);
+    var outcome = await(new DefaultsInitializer(c, resources(TEAM, MEMBER), true, Optional.empty(), QUICK).run());
+    assertTrue(outcome.integrationCreated());
+    assertEquals(1, emulator.counters().serverErrorsInjected(), "the fault was met");
+    assertEquals(2, emulator.counters().requests("POST /v1/integration"));
+    assertTrue(emulator.integration(c.identity().identifier()).orElseThrow()
+        .path("arePortResourcesInitialized").asBoolean());
+    assertEquals(List.of("member", "team"), outcome.blueprintsCreated().stream().sorted().toList());
+  }
+
+  @Test
+  void aDroppedConnectionAfterPortCreatedTheIntegrationDoesNotCreateItTwice() throws Exception {
+    var c = client();
+    emulator.faults().failNext("POST", "/v1/integration", 1, FaultControl.Injected.DROP_CONNECTION);
+    var outcome = await(new DefaultsInitializer(c, resources(LEAF), true, Optional.empty(), QUICK).run());
+    assertTrue(outcome.integrationCreated());
+    assertEquals(1, emulator.counters().connectionsDropped(), "the fault was met");
+    assertEquals(1, emulator.counters().requests("POST /v1/integration"), "found, not created again");
+    assertEquals(MAPPING, emulator.integration(c.identity().identifier()).orElseThrow().get("config"));
+  }
+
+  @Test
+  void faultsWhileCreatingAndPatchingBlueprintsAreRetriedAndNothingIsCreatedTwice() throws Exception {
+    var c = client();
+    emulator.faults().failNext("POST", "/v1/blueprints", 1, FaultControl.Injected.DROP_CONNECTION);
+    emulator.faults().failNext("POST", "/v1/blueprints", 1, FaultControl.Injected.SERVER_ERROR);
+    emulator.faults().failNext("PATCH", "/v1/blueprints/{bp}", 2, FaultControl.Injected.SERVER_ERROR);
+    var outcome = await(new DefaultsInitializer(c, resources(TEAM, MEMBER), true, Optional.empty(), QUICK).run());
+    assertEquals(1, emulator.counters().connectionsDropped(), "the drop was met");
+    assertEquals(3, emulator.counters().serverErrorsInjected(), "the 503s were met");
+    assertEquals(List.of("member", "team"), outcome.blueprintsCreated().stream().sorted().toList());
+    assertEquals("member", emulator.blueprint("team").orElseThrow().path("relations").path("lead").path("target")
+        .asText());
+    assertEquals("team", emulator.blueprint("member").orElseThrow().path("relations").path("team").path("target")
+        .asText());
+    assertTrue(emulator.integration(c.identity().identifier()).orElseThrow()
+        .path("arePortResourcesInitialized").asBoolean());
+  }
+
+  @Test
+  void retriesAreBoundedAndAPermanentRefusalIsNotRetried() throws Exception {
+    var c = client();
+    emulator.faults().failNext("POST", "/v1/integration", 100, FaultControl.Injected.SERVER_ERROR);
+    var error = assertThrows(ExecutionException.class,
+        () -> await(new DefaultsInitializer(c, resources(LEAF), true, Optional.empty(), QUICK).run()));
+    assertTrue(error.getCause().getMessage().contains("503"), error.toString());
+    assertEquals(4, emulator.counters().requests("POST /v1/integration"), "QUICK allows 4 attempts");
+    assertTrue(emulator.integration(c.identity().identifier()).isEmpty());
+    emulator.reset();
+    await(c.createBlueprint(LEAF));
+    long before = emulator.counters().requests("POST /v1/blueprints");
+    assertThrows(ExecutionException.class, () -> await(new SetupRetry(4, Duration.ofMillis(10), Duration.ofMillis(10))
+        .run("creating blueprint leaf again", () -> c.createBlueprint(LEAF))));
+    assertEquals(before + 1, emulator.counters().requests("POST /v1/blueprints"), "a 409 is not retried");
   }
 
   @Test

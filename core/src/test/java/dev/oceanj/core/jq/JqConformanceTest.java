@@ -26,7 +26,12 @@ class JqConformanceTest {
 
   /** Floors only go up: raise them when the engine gets better. */
   static final double MAPPINGS_FLOOR = 1.0;
-  static final double CASES_FLOOR = 1.0;
+  /**
+   * 6,677 of 6,682 since errors are compared by kind: five programs that call a function jq does not define
+   * ({@code str}, {@code ascii}, {@code leaf_paths}, {@code dateadd/2}, {@code toarray}) are compile errors in jq but
+   * fail only when evaluated here (jackson-jq looks functions up at run time).
+   */
+  static final double CASES_FLOOR = 0.9992;
   static final double UPSTREAM_FLOOR = 0.904;
 
   private static final ObjectMapper MAPPER = JqEngine.jsonMapper();
@@ -78,7 +83,8 @@ class JqConformanceTest {
       String expr = c.get("expr").asText();
       JsonNode input = c.get("input");
       boolean expectError = c.hasNonNull("error");
-      String verdict = check(expr, input, expectError ? null : c.get("outputs"));
+      String verdict = check(expr, input, expectError ? null : c.get("outputs"),
+          expectError ? c.get("error").asText() : null);
       if (verdict != null) {
         failures.add("#" + c.get("case_id").asText() + " " + expr.replace('\n', ' ') + "\n    input: "
             + abbreviate(input.toString()) + "\n    jq: "
@@ -123,18 +129,36 @@ class JqConformanceTest {
     assertTrue(rate >= UPSTREAM_FLOOR, "upstream pass rate " + rate + " below floor " + UPSTREAM_FLOOR);
   }
 
-  /** Null when the engine's behaviour matches; otherwise a description of what it did. */
-  private String check(String expr, JsonNode input, JsonNode expected) {
+  /**
+   * Null when the engine's behaviour matches; otherwise a description of what it did. Where jq raised an error the
+   * engine must raise the same kind of error ({@link JqErrorKind}): any other exception, a stack overflow or an
+   * error of another kind does not count as the expected error.
+   */
+  private String check(String expr, JsonNode input, JsonNode expected, String jqError) {
+    JqProgram program;
+    try {
+      program = engine.compile(expr);
+    } catch (RuntimeException | StackOverflowError e) {
+      return sameKind(JqErrorKind.ofCompile(e), jqError, e);
+    }
     List<JsonNode> outputs;
     try {
-      outputs = UpstreamCase.evaluate(engine.compile(expr), input);
+      outputs = UpstreamCase.evaluate(program, input);
     } catch (RuntimeException | StackOverflowError e) {
-      return expected == null ? null : "error " + e.getMessage();
+      return sameKind(JqErrorKind.ofRuntime(e), jqError, e);
     }
     if (expected == null) {
       return "no error, outputs " + UpstreamCase.describe(outputs);
     }
     return UpstreamCase.sameOutputs(outputs, expected) ? null : "outputs " + UpstreamCase.describe(outputs);
+  }
+
+  private static String sameKind(String ours, String jqError, Throwable e) {
+    if (jqError == null) {
+      return ours + " error " + e.getMessage();
+    }
+    String theirs = JqErrorKind.ofJq(jqError);
+    return ours.equals(theirs) ? null : "a " + ours + " error where jq gave a " + theirs + " error: " + e.getMessage();
   }
 
   private static String abbreviate(String s) {

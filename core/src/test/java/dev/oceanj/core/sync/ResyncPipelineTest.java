@@ -208,6 +208,21 @@ class ResyncPipelineTest {
   }
 
   @Test
+  void ownedCountsWhatTheIntegrationOwnedWhenTheResyncBeganEvenWhenItRewroteMost() throws Exception {
+    MappingPlan plan = plan(true, 0.9, persons);
+    runKind(newRun(plan), persons, people(400));
+    List<ObjectNode> renamed = people(350);
+    renamed.forEach(p -> p.put("name", "Renamed " + p.path("id").asText()));
+    ResyncRun second = newRun(plan);
+    KindResult written = runKind(second, persons, renamed);
+    assertEquals(350, written.upserted(), "the resync rewrote 350 of the 400");
+    Reconciler.Result rec = reconcile(second, Optional.empty());
+    assertEquals(50, rec.stale());
+    assertEquals(50, rec.deleted());
+    assertEquals(400, rec.owned(), "owned before the resync");
+  }
+
+  @Test
   void aResyncThatSawEverythingPortHeldDeletesNothingWithoutListingAgain() throws Exception {
     MappingPlan plan = plan(true, 0.9, persons);
     runKind(newRun(plan), persons, people(40));
