@@ -115,6 +115,17 @@ public final class OceanRuntime implements AutoCloseable {
   }
 
   public static OceanRuntime start(OceanSettings settings, Consumer<String> print) {
+    // One process per data dir, before anything else touches it (a second process exits with code 2).
+    DataDirLock dirLock = DataDirLock.acquire(settings.dataDir());
+    try {
+      return start(settings, print, dirLock);
+    } catch (RuntimeException e) {
+      dirLock.close();
+      throw e;
+    }
+  }
+
+  private static OceanRuntime start(OceanSettings settings, Consumer<String> print, DataDirLock dirLock) {
     boolean embedded = settings.port().credentials().isEmpty();
     EventListenerType listener = effectiveListener(settings);
     String type = settings.integration().type();
@@ -153,6 +164,7 @@ public final class OceanRuntime implements AutoCloseable {
       defined.stop().forEach(e -> LOG.warn("integration stop hook failed: {}", e.toString()));
       port.close();
       limiter.close();
+      dirLock.close();
     };
     try {
       defined.start();
