@@ -55,6 +55,21 @@ final class ChildRuntimes {
     return n + actual.keySet().stream().filter(k -> !expected.containsKey(k)).count();
   }
 
+  /** Fails naming the first differing entities unless the two catalogs are equal entity by entity. */
+  static void assertSameCatalog(Map<String, JsonNode> expected, Map<String, JsonNode> actual) {
+    java.util.List<String> diffs = new java.util.ArrayList<>();
+    expected.forEach((k, v) -> {
+      if (!v.equals(actual.get(k))) {
+        diffs.add(k + ": expected " + v + " but Port has " + actual.get(k));
+      }
+    });
+    actual.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> diffs.add(k + ": not expected"));
+    if (!diffs.isEmpty()) {
+      throw new AssertionError(diffs.size() + " entities differ, e.g.\n"
+          + String.join("\n", diffs.subList(0, Math.min(5, diffs.size()))));
+    }
+  }
+
   static void await(String what, Duration within, BooleanSupplier condition) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
