@@ -22,6 +22,7 @@ import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.core.sync.JqMappingCompiler;
+import dev.oceanj.core.sync.LiveWrites;
 import dev.oceanj.core.sync.ResyncSettings;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
@@ -117,18 +118,29 @@ public final class OceanRuntime implements AutoCloseable {
   /** How live events start, when the integration registered processors (the guardian calls it). */
   private static Optional<java.util.function.Function<org.apache.pekko.actor.typed.ActorSystem<?>, LiveEvents>>
       liveEvents(OceanSettings settings, DefinedIntegration defined, HttpPortClient port, JqMappingCompiler compiler,
-          OceanMetrics metrics) {
+          OceanMetrics metrics, LiveWrites liveWrites) {
     if (defined.liveEventProcessors().isEmpty()) {
       return Optional.empty();
     }
     boolean inMemory = settings.config().hasPath("ocean.live-events.in-memory")
         && settings.config().getBoolean("ocean.live-events.in-memory");
     return Optional.of(system -> LiveEvents.start(system, defined, port, compiler, settings.liveEvents(),
-        settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry()));
+        settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry(), liveWrites));
   }
 
   public static OceanRuntime start(OceanSettings settings, Consumer<String> print) {
     StartupChecks.verify(settings);
+    // One process per data dir, before anything else touches it (a second process exits with code 2).
+    DataDirLock dirLock = DataDirLock.acquire(settings.dataDir());
+    try {
+      return start(settings, print, dirLock);
+    } catch (RuntimeException e) {
+      dirLock.close();
+      throw e;
+    }
+  }
+
+  private static OceanRuntime start(OceanSettings settings, Consumer<String> print, DataDirLock dirLock) {
     Config logLevel = applyLogLevel(settings.logLevel());
     boolean embedded = settings.port().credentials().isEmpty();
     EventListenerType listener = effectiveListener(settings);
@@ -168,6 +180,7 @@ public final class OceanRuntime implements AutoCloseable {
       defined.stop().forEach(e -> LOG.warn("integration stop hook failed: {}", e.toString()));
       port.close();
       limiter.close();
+      dirLock.close();
     };
     try {
       defined.start();
@@ -194,9 +207,11 @@ public final class OceanRuntime implements AutoCloseable {
           clientSettings.baseUrl().toString());
       var metrics = new OceanMetrics();
       metrics.bindPort(port::stats, limiter::stats);
-      var wiring = new Guardian.Wiring(settings, listener, port, IntegrationSupervisor.create(deps), metrics,
+      var liveWrites = new LiveWrites();
+      var wiring = new Guardian.Wiring(settings, listener, port, IntegrationSupervisor.create(deps, liveWrites), metrics,
           new PortReadiness(port, Duration.ofSeconds(3), Duration.ofSeconds(2), Clock.systemUTC()), serveHttp, print,
-          exitCode, httpPort, info, watermark, runtimeVersion(), liveEvents(settings, defined, port, compiler, metrics));
+          exitCode, httpPort, info, watermark, runtimeVersion(),
+          liveEvents(settings, defined, port, compiler, metrics, liveWrites));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
       Optional<PortEmulator> emulatorRef = emulator;

@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
  * defaults), start {@link OceanRuntime} and wait until it stops.
  *
  * <p>Exit codes: 0 when it stopped normally (a ONCE resync completed); 1 when a ONCE resync failed or was
- * aborted; 2 bad configuration or the HTTP port taken; 4 when start-up failed (Port unreachable, integration
- * setup refused).
+ * aborted; 2 bad configuration, the HTTP port taken or the data dir held by another process; 4 when start-up
+ * failed (Port unreachable, integration setup refused).
  */
 final class RunCommand implements Callable<Integer> {
 
@@ -41,7 +41,8 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     } catch (IllegalStateException e) {
       io.err().println("oceanj: cannot start: " + e.getMessage());
-      return e.getMessage() != null && e.getMessage().startsWith("cannot bind") ? 2 : 4;
+      return e instanceof DataDirLock.HeldElsewhere
+          || (e.getMessage() != null && e.getMessage().startsWith("cannot bind")) ? 2 : 4;
     }
     return runtime.exitCode().toCompletableFuture().get();
   }

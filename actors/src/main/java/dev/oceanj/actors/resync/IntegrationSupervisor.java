@@ -17,6 +17,7 @@ import dev.oceanj.actors.resync.ResyncProtocol.Status;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.ResyncState;
 import dev.oceanj.core.sync.DigestStore;
+import dev.oceanj.core.sync.LiveWrites;
 import dev.oceanj.core.sync.FailedEntityRetry;
 import dev.oceanj.core.sync.KindCounters;
 import dev.oceanj.core.sync.KindResult;
@@ -120,8 +121,8 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private record MappingFetched(String resyncId, Optional<ObjectNode> integration, Throwable error) implements Internal {}
 
-  private record Prepared(String resyncId, OptionalLong owned, OptionalLong unrecorded, DigestStore digests,
-      Throwable error) implements Internal {}
+  private record Prepared(String resyncId, OptionalLong owned, OptionalLong unrecorded, long changedInPort,
+      DigestStore digests, Throwable error) implements Internal {}
 
   private record WorkerReport(KindWorker.Report report) implements Internal {}
 
@@ -144,6 +145,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   private final Reconciler reconciler;
   private final ActorRef<KindWorker.Report> reportAdapter;
   private final Optional<Path> digestFile;
+  private final LiveWrites liveWrites;
 
   /** Loaded at the first resync, then kept: the skip-unchanged memory of this integration. */
   private DigestStore digests;
@@ -156,13 +158,23 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   private CompletionStage<Void> statePatches = CompletableFuture.completedFuture(null);
 
   public static Behavior<ResyncProtocol.Command> create(Dependencies deps) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new IntegrationSupervisor(context, timers, deps)));
+    return create(deps, new LiveWrites());
+  }
+
+  /**
+   * @param liveWrites what the live-event path of the same integration writes; its entities are never skipped
+   *     by the next resync
+   */
+  public static Behavior<ResyncProtocol.Command> create(Dependencies deps, LiveWrites liveWrites) {
+    return Behaviors.setup(context -> Behaviors.withTimers(
+        timers -> new IntegrationSupervisor(context, timers, deps, liveWrites)));
   }
 
   private IntegrationSupervisor(ActorContext<ResyncProtocol.Command> context,
-      TimerScheduler<ResyncProtocol.Command> timers, Dependencies deps) {
+      TimerScheduler<ResyncProtocol.Command> timers, Dependencies deps, LiveWrites liveWrites) {
     super(context);
     this.deps = deps;
+    this.liveWrites = liveWrites;
     this.timers = timers;
     this.mat = Materializer.createMaterializer(context);
     this.pipeline = new ResyncPipeline(deps.settings(), deps.port(), deps.mappingPool(), JSON);
@@ -353,19 +365,22 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
             () -> digestFile.map(DigestStore::load).orElseGet(DigestStore::new), deps.mappingPool());
     // The listing may fail without harm: the resync then writes everything.
     CompletionStage<Prepared> prepared = store.thenCompose(d -> d == null
-        ? CompletableFuture.completedFuture(new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), null, null))
+        ? CompletableFuture.completedFuture(
+            new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), 0, null, null))
         : call(() -> OwnedEntities.markPresent(deps.port(), d, mat))
             .handle((n, e) -> e == null
-                ? new Prepared(id, OptionalLong.of(n.owned()), OptionalLong.of(n.unrecorded()), d, null)
-                : new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), d, e)));
+                ? new Prepared(id, OptionalLong.of(n.owned()), OptionalLong.of(n.unrecorded()), n.changedInPort(), d,
+                    null)
+                : new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), 0, d, e)));
     getContext().pipeToSelf(prepared,
-        (p, e) -> e == null ? p : new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), null, e));
+        (p, e) -> e == null ? p : new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), 0, null, e));
     return this;
   }
 
   private Behavior<ResyncProtocol.Command> onPrepared(Prepared msg) {
     if (msg.digests() != null) {
       digests = msg.digests();
+      liveWrites.attach(digests);
     }
     if (!isCurrent(msg.resyncId())) {
       return this;
@@ -373,6 +388,10 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     if (msg.error() != null) {
       getContext().getLog().warn("Listing the entities Port holds failed ({}); every entity will be written",
           describe(msg.error()));
+    }
+    if (msg.changedInPort() > 0) {
+      getContext().getLog().info("{} entities were changed in Port since this integration wrote them (live events,"
+          + " edits, another writer, or a resync that did not finish); they are written again", msg.changedInPort());
     }
     current.run = new ResyncRun(current.id, current.started, current.plan, msg.owned(), msg.unrecorded(),
         deps.settings().skipUnchanged() ? digests : null);

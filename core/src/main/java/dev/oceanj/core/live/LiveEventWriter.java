@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
+import dev.oceanj.core.sync.LiveWrites;
 import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.core.sync.ResourceMapper;
 import java.time.Duration;
@@ -34,9 +35,20 @@ public final class LiveEventWriter {
 
   private final PortClient port;
   private final UpsertCoalescer upserts;
+  private final LiveWrites written;
 
   /** @param port the integration's client; its live-event view is used for every write */
   public LiveEventWriter(PortClient port) {
+    this(port, new LiveWrites());
+  }
+
+  /**
+   * @param port the integration's client; its live-event view is used for every write
+   * @param written told of every entity written or deleted (whatever Port answered), so that the next resync
+   *     writes it again rather than skip it as unchanged
+   */
+  public LiveEventWriter(PortClient port, LiveWrites written) {
+    this.written = written;
     this.port = port.forLiveEvents();
     // A few milliseconds of waiting turn concurrent events into bulk requests: Port's budget is per request.
     this.upserts = new UpsertCoalescer(this.port, Duration.ofMillis(3));
@@ -91,7 +103,9 @@ public final class LiveEventWriter {
     List<String> blueprints = new ArrayList<>();
     toUpsert.forEach((blueprint, entities) -> {
       for (ObjectNode entity : entities) {
-        writes.add(upserts.upsert(blueprint, entity, identifiers.get(entity), options));
+        String identifier = identifiers.get(entity);
+        writes.add(upserts.upsert(blueprint, entity, identifier, options)
+            .whenComplete((o, e) -> remember(blueprint, identifier)));
         blueprints.add(blueprint);
       }
     });
@@ -101,12 +115,19 @@ public final class LiveEventWriter {
     return written.thenCompose(count -> {
       List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
       for (List<String> ref : toDelete) {
-        deletes.add(port.deleteEntity(ref.get(0), ref.get(1), plan.deleteDependentEntities()).toCompletableFuture());
+        deletes.add(port.deleteEntity(ref.get(0), ref.get(1), plan.deleteDependentEntities()).toCompletableFuture()
+            .whenComplete((d, e) -> remember(ref.get(0), ref.get(1))));
       }
       return CompletableFuture.allOf(deletes.toArray(new CompletableFuture[0]))
           .thenApply(v -> new Applied(count, (int) deletes.stream().filter(CompletableFuture::join).count(),
               filtered[0]));
     });
+  }
+
+  private void remember(String blueprint, String identifier) {
+    if (identifier != null) {
+      written.written(blueprint, identifier);
+    }
   }
 
   private static int checked(List<String> blueprints, List<CompletableFuture<EntityOutcome>> outcomes) {

@@ -167,8 +167,18 @@ public interface PortClient extends AutoCloseable {
   /** Outcomes of a bulk upsert, one per requested entity, in request order. */
   record BulkUpsertResult(List<EntityOutcome> outcomes) {}
 
-  /** A compact reference to an entity. */
-  record EntityRef(String blueprint, String identifier) {}
+  /**
+   * A compact reference to an entity.
+   *
+   * @param updatedAtMillis Port's {@code updatedAt} in epoch milliseconds, 0 when not known
+   */
+  record EntityRef(String blueprint, String identifier, long updatedAtMillis) {
+
+    /** A reference without a known {@code updatedAt} (0). */
+    public EntityRef(String blueprint, String identifier) {
+      this(blueprint, identifier, 0);
+    }
+  }
 
   /** A page of the datasource listing; {@code next} is the cursor of the following page. */
   record EntityPage(List<EntityRef> entities, Optional<String> next) {}

@@ -21,28 +21,62 @@ import org.slf4j.LoggerFactory;
  * costs no request at all, and its one blind spot, an entity that Port lost or someone deleted, is closed by
  * checking every skip against the owned-entities listing fetched at resync start (200 requests at a million
  * entities). An entity is skipped only when it is in that listing <em>and</em> its digest equals what we
- * wrote last time, so the store can make the runtime write more, never leave an entity missing. Its other
- * blind spot is deliberate: a field edited by hand in Port's UI stays edited until the source changes it.
+ * wrote last time, so the store can make the runtime write more, never leave an entity missing.
+ *
+ * <p>Drift: someone else may change an entity after we wrote it (a live event, a user in Port's UI, another
+ * integration, or our own resync killed before it saved the store). The same listing carries each entity's
+ * {@code updatedAt}, and the store keeps, next to each digest, when it last knew the entity: the time Port
+ * acknowledged our write (our clock), replaced at the next listing by the {@code updatedAt} Port reports for
+ * it. An entity whose {@code updatedAt} is later than our acknowledged write (by more than
+ * {@link #CLOCK_TOLERANCE_MS}, for the clocks of two machines) or differs from the one adopted earlier was
+ * changed by someone else: {@link #markPresent(long, long)} drops its digest, so the resync writes it again.
+ * That is also what makes the store crash-safe: whatever a killed resync wrote after the last save carries a
+ * later {@code updatedAt} than the saved store knows, so the next resync writes it again. The live-event
+ * path also drops the digests of what it wrote at once ({@link LiveWrites}), which does not depend on clocks.
+ * What the check cannot see: a change within the tolerance after our own write of the same entity.
  *
  * <p>The lowest bit of each stored digest says whether the entity was in that listing: marking the store
  * from the listing costs no memory of its own, where a separate set of the owned keys would cost another
  * 16 MiB at a million entities.
  *
- * <p>Memory: two primitive arrays, 16 bytes per slot, about 32 MiB at a million entities. File format
- * (under {@code ocean.data-dir}): magic, count, then (key, digest) pairs; written to a temporary file and
- * moved into place, so a crash leaves the previous store. An unreadable file is ignored (everything is
- * written again), never trusted.
+ * <p>Memory: three primitive arrays, 24 bytes per slot, about 48 MiB at a million entities. File format
+ * (under {@code ocean.data-dir}): magic, count, then (key, digest, time) triples; written to a temporary file
+ * and moved into place, so a crash leaves the previous store. An unreadable file (or one of the older format
+ * without times) is ignored (everything is written again), never trusted.
  */
 public final class DigestStore {
 
   private static final Logger log = LoggerFactory.getLogger(DigestStore.class);
-  private static final long MAGIC = 0x4F4A44494745_5431L; // "OJDIGET1"
+  private static final long MAGIC = 0x4F4A44494745_5432L; // "OJDIGET2"
+
+  /**
+   * How much later than our acknowledged write Port's {@code updatedAt} of that write may be and still count
+   * as ours: Port stamps a write before it answers, so on one clock the bound is 0; this covers the difference
+   * between our clock and Port's.
+   */
+  public static final long CLOCK_TOLERANCE_MS = 2_000;
+
+  /** What {@link #markPresent(long, long)} found. */
+  public enum Mark {
+    /** The store knows no digest for the key. */
+    UNRECORDED,
+    /** Known and, as far as Port's {@code updatedAt} tells, as we last wrote it. */
+    KNOWN,
+    /** Known, but changed in Port since we wrote it: its digest is dropped, so the resync writes it again. */
+    CHANGED_IN_PORT
+  }
 
   private long[] keys;
   private long[] values;
+  /**
+   * Per slot, when the store last knew the entity: {@code ackMillis << 1 | 1} after our write (Port's
+   * {@code updatedAt} not yet seen), {@code updatedAtMillis << 1} once a listing reported it, 0 when unknown.
+   */
+  private long[] times;
   private int size;
   private boolean hasZero;
   private long zeroValue;
+  private long zeroTime;
 
   public DigestStore() {
     this(1024);
@@ -52,6 +86,7 @@ public final class DigestStore {
     int cap = Integer.highestOneBit(Math.max(16, expected * 3 / 2) - 1) << 1;
     keys = new long[cap];
     values = new long[cap];
+    times = new long[cap];
   }
 
   /** The digest last written for {@code key} as stored ({@link #norm}), or 0 when none is known. */
@@ -101,21 +136,85 @@ public final class DigestStore {
 
   /** Marks {@code key} as present in Port; answers false when the store knows no digest for it. */
   public synchronized boolean markPresent(long key) {
+    return markPresent(key, 0) != Mark.UNRECORDED;
+  }
+
+  /**
+   * Marks {@code key} as present in Port, last updated there at {@code updatedAtMillis} (0 when the listing
+   * did not say), and drops its digest when that shows someone else changed the entity since we wrote it.
+   */
+  public synchronized Mark markPresent(long key, long updatedAtMillis) {
     if (key == 0) {
-      if (hasZero) {
-        zeroValue |= 1L;
+      if (!hasZero) {
+        return Mark.UNRECORDED;
       }
-      return hasZero;
+      zeroValue |= 1L;
+      long[] vt = {zeroValue, zeroTime};
+      Mark m = check(vt, updatedAtMillis);
+      zeroValue = vt[0];
+      zeroTime = vt[1];
+      return m;
     }
     int mask = keys.length - 1;
     for (int i = (int) KeyHash.fmix(key) & mask; ; i = (i + 1) & mask) {
       long k = keys[i];
       if (k == key) {
         values[i] |= 1L;
-        return true;
+        long[] vt = {values[i], times[i]};
+        Mark m = check(vt, updatedAtMillis);
+        values[i] = vt[0];
+        times[i] = vt[1];
+        return m;
       }
       if (k == 0) {
-        return false;
+        return Mark.UNRECORDED;
+      }
+    }
+  }
+
+  /** The drift check on one (value, time) pair, updated in place. */
+  private static Mark check(long[] vt, long updatedAt) {
+    if (updatedAt <= 0 || (vt[0] & ~1L) == 0) {
+      return Mark.KNOWN; // nothing to compare, or no digest to drop
+    }
+    long t = vt[1];
+    boolean ours;
+    if (t == 0) {
+      ours = false;
+    } else if ((t & 1L) == 1L) {
+      ours = updatedAt <= (t >>> 1) + CLOCK_TOLERANCE_MS;
+    } else {
+      ours = updatedAt == t >>> 1;
+    }
+    if (ours) {
+      vt[1] = updatedAt << 1;
+      return Mark.KNOWN;
+    }
+    vt[0] = 1L;
+    vt[1] = 0;
+    return Mark.CHANGED_IN_PORT;
+  }
+
+  /**
+   * Drops the digest of {@code key} but keeps the key (still ours, still present): someone else wrote the
+   * entity, so the next resync writes it again.
+   */
+  public synchronized void invalidate(long key) {
+    if (key == 0) {
+      zeroValue &= 1L;
+      zeroTime = 0;
+      return;
+    }
+    int mask = keys.length - 1;
+    for (int i = (int) KeyHash.fmix(key) & mask; ; i = (i + 1) & mask) {
+      long k = keys[i];
+      if (k == key) {
+        values[i] &= 1L;
+        times[i] = 0;
+        return;
+      }
+      if (k == 0) {
+        return;
       }
     }
   }
@@ -136,21 +235,30 @@ public final class DigestStore {
     }
   }
 
-  /** Records that {@code digest} was written for {@code key}; it is present in Port from now on. */
-  public synchronized void put(long key, long digest) {
-    long d = norm(digest) | 1L;
+  /** Records that Port acknowledged {@code digest} for {@code key} now; it is present in Port from now on. */
+  public void put(long key, long digest) {
+    put(key, digest, System.currentTimeMillis());
+  }
+
+  /** Records that Port acknowledged {@code digest} for {@code key} at {@code ackMillis} (our clock). */
+  public synchronized void put(long key, long digest, long ackMillis) {
+    store(key, norm(digest) | 1L, ackMillis << 1 | 1L);
+  }
+
+  private void store(long key, long value, long time) {
     if (key == 0) {
       if (!hasZero) {
         size++;
       }
       hasZero = true;
-      zeroValue = d;
+      zeroValue = value;
+      zeroTime = time;
       return;
     }
     if ((size + 1) * 3L > keys.length * 2L) {
       resize(keys.length * 2);
     }
-    if (insert(keys, values, key, d)) {
+    if (insert(keys, values, times, key, value, time)) {
       size++;
     }
   }
@@ -185,11 +293,13 @@ public final class DigestStore {
       if (movable) {
         keys[hole] = keys[j];
         values[hole] = values[j];
+        times[hole] = times[j];
         hole = j;
       }
     }
     keys[hole] = 0;
     values[hole] = 0;
+    times[hole] = 0;
     size--;
   }
 
@@ -235,7 +345,7 @@ public final class DigestStore {
       }
       DigestStore store = new DigestStore(n);
       for (int i = 0; i < n; i++) {
-        store.put(in.readLong(), in.readLong());
+        store.store(in.readLong(), in.readLong(), in.readLong());
       }
       return store;
     } catch (IOException e) {
@@ -257,11 +367,13 @@ public final class DigestStore {
         if (hasZero) {
           out.writeLong(0);
           out.writeLong(zeroValue);
+          out.writeLong(zeroTime);
         }
         for (int i = 0; i < keys.length; i++) {
           if (keys[i] != 0) {
             out.writeLong(keys[i]);
             out.writeLong(values[i]);
+            out.writeLong(times[i]);
           }
         }
       }
@@ -271,16 +383,18 @@ public final class DigestStore {
     }
   }
 
-  private static boolean insert(long[] ks, long[] vs, long key, long value) {
+  private static boolean insert(long[] ks, long[] vs, long[] ts, long key, long value, long time) {
     int mask = ks.length - 1;
     for (int i = (int) KeyHash.fmix(key) & mask; ; i = (i + 1) & mask) {
       if (ks[i] == key) {
         vs[i] = value;
+        ts[i] = time;
         return false;
       }
       if (ks[i] == 0) {
         ks[i] = key;
         vs[i] = value;
+        ts[i] = time;
         return true;
       }
     }
@@ -289,11 +403,13 @@ public final class DigestStore {
   private void resize(int cap) {
     long[] oldKeys = keys;
     long[] oldValues = values;
+    long[] oldTimes = times;
     keys = new long[cap];
     values = new long[cap];
+    times = new long[cap];
     for (int i = 0; i < oldKeys.length; i++) {
       if (oldKeys[i] != 0) {
-        insert(keys, values, oldKeys[i], oldValues[i]);
+        insert(keys, values, times, oldKeys[i], oldValues[i], oldTimes[i]);
       }
     }
   }

@@ -46,23 +46,29 @@ public final class OwnedEntities {
    * @param owned entities Port holds for this integration
    * @param unrecorded of which the digest store knew nothing: someone else wrote them under this integration's
    *     datasource, or the store was lost; reconciliation must list Port again to learn what they are
+   * @param changedInPort of which Port's {@code updatedAt} shows a change since we wrote them (drift): they are
+   *     written again whatever their digest
    */
-  public record Presence(long owned, long unrecorded) {}
+  public record Presence(long owned, long unrecorded, long changedInPort) {}
 
   /**
-   * Lists every owned entity and marks it present in {@code digests} (what skip-unchanged checks against);
-   * completes with how many Port holds and how many of those the store did not know.
+   * Lists every owned entity and marks it present in {@code digests} (what skip-unchanged checks against),
+   * dropping the digest of every entity changed in Port since we wrote it; completes with the counts.
    */
   public static CompletionStage<Presence> markPresent(PortClient client, DigestStore digests, Materializer mat) {
     digests.clearPresence();
-    long[] counts = new long[2];
+    long[] counts = new long[3];
     return source(client, Optional.empty())
         .runForeach(ref -> {
           counts[0]++;
-          if (!digests.markPresent(KeyHash.key(ref.blueprint(), ref.identifier()))) {
+          DigestStore.Mark mark = digests.markPresent(KeyHash.key(ref.blueprint(), ref.identifier()),
+              ref.updatedAtMillis());
+          if (mark == DigestStore.Mark.UNRECORDED) {
             counts[1]++;
+          } else if (mark == DigestStore.Mark.CHANGED_IN_PORT) {
+            counts[2]++;
           }
         }, mat)
-        .thenApply(done -> new Presence(counts[0], counts[1]));
+        .thenApply(done -> new Presence(counts[0], counts[1], counts[2]));
   }
 }

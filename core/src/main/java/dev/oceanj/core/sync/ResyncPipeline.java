@@ -204,6 +204,7 @@ public final class ResyncPipeline {
         batch.entities().forEach(e -> rejected(run, kind, batch.blueprint(), e, message, counters));
         return Done.getInstance();
       }
+      long acknowledged = System.currentTimeMillis();
       boolean[] answered = new boolean[batch.entities().size()];
       for (EntityOutcome o : result.outcomes()) {
         if (o.index() < 0 || o.index() >= answered.length || answered[o.index()]) {
@@ -214,7 +215,8 @@ public final class ResyncPipeline {
         if (o.ok()) {
           counters.upserted.incrementAndGet();
           if (e.identifier() != null) {
-            run.digests().ifPresent(d -> d.put(e.key(), e.digest()));
+            // Port stamped updatedAt before it answered: now bounds it, which the drift check relies on.
+            run.digests().ifPresent(d -> d.put(e.key(), e.digest(), acknowledged));
           } else if (o.identifier() != null) {
             // A search identifier: Port resolved it, so reconciliation must know the entity as seen.
             run.seen().add(KeyHash.key(batch.blueprint(), o.identifier()));

@@ -66,7 +66,9 @@ class DatasourceListingContractTest {
         pages++;
         assertTrue(page.entities().size() <= 5000);
         for (EntityRef r : page.entities()) {
-          assertTrue(seen.add(r), "listed twice: " + r);
+          assertTrue(r.updatedAtMillis() > 0 && r.updatedAtMillis() < before.toEpochMilli(),
+              "updatedAt read from the listing: " + r);
+          assertTrue(seen.add(new EntityRef(r.blueprint(), r.identifier())), "listed twice: " + r);
         }
         cursor = page.next();
       } while (cursor.isPresent());
@@ -114,12 +116,13 @@ class DatasourceListingContractTest {
           new DatasourceQuery(id.datasourcePrefix(), id.datasourceSuffix(), Optional.empty(), 7), Optional.empty()));
       assertEquals(7, page.entities().size());
       assertTrue(page.next().isPresent(), "30 entities in pages of 7 leave a next cursor");
-      Set<EntityRef> seen = new HashSet<>(page.entities());
+      Set<EntityRef> seen = new HashSet<>();
+      page.entities().forEach(r -> seen.add(new EntityRef(r.blueprint(), r.identifier())));
       Optional<String> cursor = page.next();
       while (cursor.isPresent()) {
         EntityPage more = join(mine.datasourceEntities(
             new DatasourceQuery(id.datasourcePrefix(), id.datasourceSuffix(), Optional.empty(), 7), cursor));
-        seen.addAll(more.entities());
+        more.entities().forEach(r -> seen.add(new EntityRef(r.blueprint(), r.identifier())));
         cursor = more.next();
       }
       Set<EntityRef> expected = new HashSet<>();

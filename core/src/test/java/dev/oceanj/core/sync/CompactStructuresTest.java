@@ -204,4 +204,55 @@ class CompactStructuresTest {
     assertEquals(List.of("small"), out.get(0).entities().stream().map(PreparedEntity::identifier).toList());
     assertEquals(List.of("huge"), out.get(1).entities().stream().map(PreparedEntity::identifier).toList());
   }
+
+  @Test
+  void anEntityUpdatedInPortAfterOurWriteLosesItsDigest(@TempDir Path dir) throws Exception {
+    DigestStore store = new DigestStore();
+    long ack = 1_000_000;
+    store.put(1, 100, ack);
+    store.put(2, 200, ack);
+    store.put(3, 300, ack);
+    store.clearPresence();
+    assertEquals(DigestStore.Mark.KNOWN, store.markPresent(1, ack - 5), "our own write, stamped before the answer");
+    assertEquals(DigestStore.Mark.KNOWN, store.markPresent(2, ack + DigestStore.CLOCK_TOLERANCE_MS),
+        "within the clock tolerance");
+    assertEquals(DigestStore.Mark.CHANGED_IN_PORT, store.markPresent(3, ack + DigestStore.CLOCK_TOLERANCE_MS + 1));
+    assertTrue(store.unchanged(1, 100));
+    assertFalse(store.unchanged(3, 300), "written again");
+    assertEquals(3, store.countPresent(k -> true), "still ours and present");
+
+    // From now on Port's updatedAt is what the store knows: any other value is a change, earlier or later.
+    store.clearPresence();
+    assertEquals(DigestStore.Mark.KNOWN, store.markPresent(1, ack - 5));
+    assertEquals(DigestStore.Mark.CHANGED_IN_PORT, store.markPresent(2, ack + 1));
+    assertEquals(DigestStore.Mark.KNOWN, store.markPresent(3, ack + 50_000), "no digest left to drop");
+    assertEquals(DigestStore.Mark.UNRECORDED, store.markPresent(4, ack));
+
+    // The times survive the file: a crash after a save keeps what the check needs.
+    store.put(5, 500, ack);
+    Path file = dir.resolve("digests.bin");
+    store.save(file);
+    DigestStore loaded = DigestStore.load(file);
+    loaded.clearPresence();
+    assertEquals(DigestStore.Mark.KNOWN, loaded.markPresent(1, ack - 5));
+    assertEquals(DigestStore.Mark.CHANGED_IN_PORT, loaded.markPresent(5, ack + 60_000));
+    assertTrue(loaded.unchanged(1, 100));
+    assertFalse(loaded.unchanged(5, 500));
+  }
+
+  @Test
+  void liveWritesDropDigestsAtOnceOrWhenTheStoreArrives() {
+    LiveWrites writes = new LiveWrites();
+    writes.written("person", "early");
+    DigestStore store = new DigestStore();
+    store.put(KeyHash.key("person", "early"), 1);
+    store.put(KeyHash.key("person", "late"), 2);
+    store.put(KeyHash.key("person", "kept"), 3);
+    writes.attach(store);
+    writes.written("person", "late");
+    assertFalse(store.unchanged(KeyHash.key("person", "early"), 1));
+    assertFalse(store.unchanged(KeyHash.key("person", "late"), 2));
+    assertTrue(store.unchanged(KeyHash.key("person", "kept"), 3));
+    assertTrue(store.markPresent(KeyHash.key("person", "late")), "the key stays known: still ours");
+  }
 }

@@ -8,6 +8,7 @@ import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.LiveEventWriter;
 import dev.oceanj.core.live.LiveMapping;
 import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.sync.LiveWrites;
 import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.runtime.http.LiveEventRoutes;
 import dev.oceanj.spi.host.DefinedIntegration;
@@ -62,6 +63,17 @@ public final class LiveEvents implements AutoCloseable {
   public static LiveEvents start(ActorSystem<?> system, DefinedIntegration integration, PortClient port,
       MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
       MeterRegistry registry) {
+    return start(system, integration, port, compiler, settings, mappingTtl, dataDir, inMemory, registry,
+        new LiveWrites());
+  }
+
+  /**
+   * As above, telling {@code written} of every entity live events write (the resync supervisor of the same
+   * integration shares it, so it never skips them as unchanged).
+   */
+  public static LiveEvents start(ActorSystem<?> system, DefinedIntegration integration, PortClient port,
+      MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
+      MeterRegistry registry, LiveWrites written) {
     EventIntake intake = inMemory ? EventIntake.inMemory() : EventIntake.open(dataDir.resolve(FOLDER));
     LiveEventCounters counters = new LiveEventCounters();
     counter(registry, "oceanj.live.events.received", "Requests to live-event paths", counters.received);
@@ -88,7 +100,7 @@ public final class LiveEvents implements AutoCloseable {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     LiveMapping mapping = new LiveMapping(port, compiler, mappingTtl, Clock.systemUTC());
     LiveEventIntake.Deps deps = new LiveEventIntake.Deps(intake, integration.liveEventProcessors(), mapping,
-        new LiveEventWriter(port), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking);
+        new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking);
     ActorRef<LiveEventIntake.Command> actor =
         system.systemActorOf(LiveEventIntake.create(deps), "live-event-intake", Props.empty());
     LiveEventRoutes routes = new LiveEventRoutes(intake, integration.liveEventProcessors(), settings.maxBodySize(),

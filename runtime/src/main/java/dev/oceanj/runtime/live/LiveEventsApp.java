@@ -22,6 +22,7 @@ import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.core.sync.JqMappingCompiler;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.DataDirLock;
 import dev.oceanj.runtime.OceanMetrics;
 import dev.oceanj.runtime.http.OceanServer;
 import dev.oceanj.spi.host.DefinedIntegration;
@@ -59,6 +60,14 @@ public final class LiveEventsApp {
     String type = Optional.ofNullable(System.getenv("OCEAN__INTEGRATION__TYPE")).orElse("fake").toLowerCase();
     IntegrationSpec spec = IntegrationSpec.forType(LiveEventsApp.class.getClassLoader(), type).orElse(null);
     OceanSettings settings = OceanSettings.fromSystem(spec);
+    DataDirLock dirLock;
+    try {
+      dirLock = DataDirLock.acquire(settings.dataDir());
+    } catch (DataDirLock.HeldElsewhere e) {
+      System.err.println("oceanj: cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
 
     PortEmulator embedded = null;
     PortClientSettings portSettings;
@@ -97,6 +106,7 @@ public final class LiveEventsApp {
         () -> {
           live.close();
           port.close();
+          dirLock.close();
           if (emulator != null) {
             emulator.close();
           }
