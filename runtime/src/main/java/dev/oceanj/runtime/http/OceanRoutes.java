@@ -10,11 +10,11 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 
 import dev.oceanj.runtime.OceanMetrics;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -106,6 +106,7 @@ public final class OceanRoutes {
 
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
+        .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
         .matchAny(e -> {
           LOG.error("request failed", e);
           return complete(HttpJson.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error",
@@ -114,17 +115,26 @@ public final class OceanRoutes {
         .build();
   }
 
-  /** Pekko's default rejection answers (405, 404, 413 …), reshaped as JSON with the same status and text. */
+  /**
+   * Pekko's default rejection answers (405, 404, 413 …) with the same status, in the JSON shape with the status's
+   * one code; a 413 says which limit, never Pekko's internal message.
+   */
   private static RejectionHandler rejections() {
     return RejectionHandler.defaultHandler().mapRejectionResponse(OceanRoutes::asJson);
   }
 
   private static HttpResponse asJson(HttpResponse response) {
+    if (response.status().intValue() == 413) {
+      return tooLarge();
+    }
     if (response.entity() instanceof HttpEntity.Strict strict
         && !strict.getContentType().mediaType().toString().startsWith("application/json")) {
-      String code = response.status().reason().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
-      return HttpJson.error(response.status(), code, strict.getData().utf8String());
+      return HttpJson.error(response.status(), strict.getData().utf8String());
     }
     return response;
+  }
+
+  static HttpResponse tooLarge() {
+    return HttpJson.error(StatusCodes.PAYLOAD_TOO_LARGE, "the request body exceeds ocean.http.max-request-body-size");
   }
 }
