@@ -19,18 +19,25 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -206,6 +213,76 @@ class HttpSurfaceTest {
     assertJsonError(send("GET", "/nope", null), 404, "not_found");
     assertJsonError(send("DELETE", "/health/live", null), 405, "method_not_allowed");
     assertJsonError(send("GET", "/resync", null), 405, "method_not_allowed");
+  }
+
+  // ------------------------------------------------------------------------------ slow clients (issue 12 item 5)
+
+  @Test
+  void healthAnswersWithinOneSecondWhile1500ClientsTrickleHeadersAndEachIsCutOffAtTheHeadTimeout() throws Exception {
+    // Long enough for a loaded 2-core machine to accept all 1,500 before the first one is due.
+    Duration headTimeout = Duration.ofSeconds(20);
+    start(new HttpSettings("127.0.0.1", 0, 10 * MIB, Optional.empty(), headTimeout,
+        HttpSettings.DEFAULT_MAX_CONNECTIONS), Optional.empty());
+    List<SocketChannel> slow = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+    try {
+      // One more header byte per connection every second, from the start: each would reset an idle timeout.
+      trickle.scheduleWithFixedDelay(() -> slow.forEach(HttpSurfaceTest::writeOneByte), 0, 1, TimeUnit.SECONDS);
+      long first = System.nanoTime();
+      for (int i = 0; i < 1500; i++) {
+        SocketChannel ch = SocketChannel.open();
+        // Bounded: a server that holds no more connections leaves the next connect waiting in the backlog.
+        ch.socket().connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        ch.write(ByteBuffer.wrap("GET /health/ready HTTP/1.1\r\nHost: t\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII)));
+        ch.configureBlocking(false);
+        slow.add(ch);
+      }
+      // Connections are accepted in order: once this one is answered, the server holds all 1,500 (without the
+      // head timeout it never is: they take every connection slot for as long as they trickle).
+      assertTrue(raw("GET /health/live HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 200 "));
+      for (int probe = 0; probe < 3; probe++) {
+        long start = System.nanoTime();
+        String answer = raw("GET /health/ready HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "health answered in " + took + " during the attack");
+      }
+      // The attack was real: every slow connection was still open while health answered ...
+      assertTrue(Duration.ofNanos(System.nanoTime() - first).compareTo(headTimeout) < 0, "the probes ran in time");
+      assertEquals(0, slow.stream().filter(HttpSurfaceTest::closedByServer).count(), "closed before the timeout");
+      // ... and the server closes each one once its head is overdue, trickle or not.
+      long deadline = System.nanoTime() + headTimeout.plusSeconds(20).toNanos();
+      long open = slow.size();
+      while (open > 0 && System.nanoTime() < deadline) {
+        open = slow.stream().filter(ch -> !closedByServer(ch)).count();
+        if (open > 0) {
+          Thread.sleep(200);
+        }
+      }
+      assertEquals(0, open, "slow connections still open long after the head timeout");
+    } finally {
+      trickle.shutdownNow();
+      for (SocketChannel ch : slow) {
+        ch.close();
+      }
+    }
+  }
+
+  private static void writeOneByte(SocketChannel ch) {
+    try {
+      ch.write(ByteBuffer.wrap(new byte[] {'a'}));
+    } catch (java.io.IOException e) {
+      // Closed by the server: what the test waits for.
+    }
+  }
+
+  /** Whether the server closed {@code ch} (end of stream, or reset); never blocks. */
+  private static boolean closedByServer(SocketChannel ch) {
+    try {
+      return ch.read(ByteBuffer.allocate(4096)) < 0;
+    } catch (java.io.IOException e) {
+      return true;
+    }
   }
 
   // ------------------------------------------------------------------------------- body limit (issue 12 item 6)
