@@ -42,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.stream.Materializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -81,8 +80,8 @@ class HttpSurfaceTest {
   void start(HttpSettings settings, Optional<Secret> webhookToken) throws Exception {
     var scheduler = testKit.system().scheduler();
     var trigger = Optional.of(testKit.spawn(WebhookTrigger.create(supervisor.ref())));
-    var resync = new ResyncRoutes(trigger, "WEBHOOK", webhookToken, Duration.ofSeconds(3), Duration.ofSeconds(30),
-        settings.maxRequestBodySize(), scheduler);
+    var resync = new ResyncRoutes(trigger, "WEBHOOK", webhookToken, settings.adminToken(), Duration.ofSeconds(3),
+        Duration.ofSeconds(30), settings.maxRequestBodySize(), scheduler);
     var health = new HealthRoutes(() -> CompletableFuture.completedFuture(List.of()), "0.1.0-test");
     var metrics = new OceanMetrics();
     var metricsRoutes = new MetricsRoutes(metrics, () -> CompletableFuture.completedFuture(null));
@@ -93,7 +92,9 @@ class HttpSurfaceTest {
     var live = new LiveEventRoutes(intake, integration.liveEventProcessors(), 10 * MIB, new LiveEventCounters(),
         Timer.builder("ack").register(new SimpleMeterRegistry()), Materializer.matFromSystem(testKit.system()));
     var routes = new OceanRoutes(resync, health, metricsRoutes, status, Optional.empty(), metrics)
-        .withPrefixedRoutes(Directives.concat(live.webhookRoutes(), live.deadLetterRoutes()));
+        .withAdminToken(settings.adminToken())
+        .withPrefixedRoutes(live.webhookRoutes())
+        .withAdminRoutes(live.deadLetterRoutes());
     binding = OceanServer.start(routes.routes(), settings, testKit.system()).toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     port = binding.localAddress().getPort();
@@ -283,6 +284,49 @@ class HttpSurfaceTest {
     } catch (java.io.IOException e) {
       return true;
     }
+  }
+
+  // ----------------------------------------------------------------------------- admin token (issue 12 item 14)
+
+  @Test
+  void theAdminTokenGuardsResyncStatusAndTheDeadLettersButNotHealthMetricsOrWebhooks() throws Exception {
+    start(new HttpSettings("127.0.0.1", 0, 10 * MIB, Optional.of(Secret.of("adm1n")),
+        HttpSettings.DEFAULT_REQUEST_HEAD_TIMEOUT, HttpSettings.DEFAULT_MAX_CONNECTIONS), Optional.of(Secret.of("hook")));
+    String[][] admin = {{"GET", "/status"}, {"GET", "/live-events/dead-letters"},
+        {"POST", "/live-events/dead-letters/7/replay"}, {"POST", "/resync"}};
+    for (String[] route : admin) {
+      assertJsonError(send(route[0], route[1], null), 401, "unauthorized");
+      assertJsonError(send(route[0], route[1], null, "Authorization", "Bearer wrong"), 401, "unauthorized");
+      assertJsonError(send(route[0], route[1] + "?token=adm1n", null), 401, "unauthorized");
+    }
+    String bearer = "Bearer adm1n";
+    assertEquals(200, send("GET", "/live-events/dead-letters", null, "Authorization", bearer).statusCode());
+    assertJsonError(send("POST", "/live-events/dead-letters/7/replay", null, "Authorization", bearer), 404, "not_found");
+    var status = sendAsync("GET", "/status", "Authorization", bearer);
+    supervisor.expectMessageClass(ResyncProtocol.GetStatus.class, Duration.ofSeconds(10)).replyTo()
+        .tell(new ResyncProtocol.Status(Optional.empty(), Optional.empty()));
+    assertEquals(200, status.get(10, TimeUnit.SECONDS).statusCode());
+    // /resync: the operator's admin token, and Port's call with the webhook token in its URL.
+    for (String[] caller : new String[][] {{"/resync", "Authorization", bearer}, {"/resync?token=hook"}}) {
+      var resync = caller.length == 1 ? sendAsync("POST", caller[0]) : sendAsync("POST", caller[0], caller[1], caller[2]);
+      var start = supervisor.expectMessageClass(ResyncProtocol.StartResync.class, Duration.ofSeconds(10));
+      start.acceptedTo().tell(new ResyncProtocol.ResyncAccepted("r-1", ResyncProtocol.Disposition.STARTED));
+      assertEquals(202, resync.get(10, TimeUnit.SECONDS).statusCode());
+    }
+    // Open: health and metrics (probes, scrapers) and the 3rd party's webhooks; other paths keep their own answer.
+    assertEquals(200, send("GET", "/health/live", null).statusCode());
+    assertEquals(200, send("GET", "/metrics", null).statusCode());
+    assertEquals(202, send("POST", "/integration/webhook", upsertOfSize(200)).statusCode());
+    assertJsonError(send("GET", "/nope", null), 404, "not_found");
+  }
+
+  CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String... headers) {
+    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   // ------------------------------------------------------------------------------- body limit (issue 12 item 6)
