@@ -170,8 +170,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         Clock.systemUTC()), "progress");
 
     if (wiring.serveHttp()) {
-      var resync = new ResyncRoutes(webhook, type.name(), settings.eventListener().webhook().token(), ASK_TIMEOUT,
-          Duration.ofHours(1), settings.http().maxRequestBodySize(), system.scheduler());
+      var resync = new ResyncRoutes(webhook, type.name(), settings.eventListener().webhook().token(),
+          settings.http().adminToken(), ASK_TIMEOUT, Duration.ofHours(1), settings.http().maxRequestBodySize(),
+          system.scheduler());
       var health = new HealthRoutes(wiring.readiness(), wiring.coreVersion());
       var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
       var status = new StatusRoutes(wiring.info(), supervisor, listenerInfo, scheduleInfo, ASK_TIMEOUT,
@@ -187,10 +188,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
             });
         status = status.withLiveEvents(events::status);
       }
-      var routes = new OceanRoutes(resync, health, metrics, status, settings.pathPrefix(), wiring.metrics());
+      var routes = new OceanRoutes(resync, health, metrics, status, settings.pathPrefix(), wiring.metrics())
+          .withAdminToken(settings.http().adminToken());
       if (live.isPresent()) {
-        routes = routes.withPrefixedRoutes(org.apache.pekko.http.javadsl.server.Directives.concat(
-            live.get().routes().webhookRoutes(), live.get().routes().deadLetterRoutes()));
+        routes = routes.withPrefixedRoutes(live.get().routes().webhookRoutes())
+            .withAdminRoutes(live.get().routes().deadLetterRoutes());
       }
       context.pipeToSelf(OceanServer.start(routes.routes(), settings.http(), system),
           (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));

@@ -74,7 +74,8 @@ public record OceanSettings(
 
   /** Keys under {@code ocean} whose values are secrets. */
   static final Set<String> SECRET_KEYS = Set.of(
-      "ocean.port.client-secret", "ocean.event-listener.kafka.password", "ocean.event-listener.webhook.token");
+      "ocean.port.client-secret", "ocean.event-listener.kafka.password", "ocean.event-listener.webhook.token",
+      "ocean.http.admin-token");
 
   /** Checks for nulls and copies the list. */
   public OceanSettings {
@@ -136,6 +137,12 @@ public record OceanSettings(
     ResyncSettings resync = ResyncSettings.read(r);
     HttpSettings http = HttpSettings.read(r);
     LiveEventSettings live = LiveEventSettings.read(r);
+    if (http.adminToken().isPresent() && listener.type() == EventListenerType.WEBHOOK
+        && listener.webhook().token().isEmpty()) {
+      r.problem("ocean.http.admin-token", "protects POST /resync, which Port calls in WEBHOOK mode with only the"
+          + " webhook token in its URL: set ocean.event-listener.webhook.token (OCEAN__EVENT_LISTENER__WEBHOOK__TOKEN)"
+          + " too, or Port's resync requests would be refused");
+    }
     String o = "ocean.";
     Optional<String> prefix = r.optionalString(o + "path-prefix")
         .map(s -> ConfigReader.stripTrailingSlashes(s.startsWith("/") ? s : "/" + s))

@@ -140,7 +140,9 @@ public final class LiveEventRoutes {
     if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
       return refused(tooLarge());
     }
-    return request.entity().withSizeLimit(maxBodyBytes).toStrict(Duration.ofSeconds(30).toMillis(), materializer)
+    return request.entity().withSizeLimit(maxBodyBytes)
+        // The limit passed here too: toStrict has its own (pekko.http.parsing.max-to-strict-bytes, 8 MiB).
+        .toStrict(Duration.ofSeconds(30).toMillis(), maxBodyBytes, materializer)
         .thenCompose(strict -> accept(path, match.get(), request, strict.getData(), start))
         .exceptionally(e -> {
           Throwable c = e.getCause() != null ? e.getCause() : e;

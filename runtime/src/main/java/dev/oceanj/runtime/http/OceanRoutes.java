@@ -7,14 +7,16 @@ import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefixTest;
 
+import dev.oceanj.core.config.Secret;
 import dev.oceanj.runtime.OceanMetrics;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class OceanRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(OceanRoutes.class);
+  private static final String ADMIN_TOKEN = "ocean.http.admin-token";
 
   private final ResyncRoutes resync;
   private final HealthRoutes health;
@@ -38,37 +41,66 @@ public final class OceanRoutes {
   private final Optional<String> pathPrefix;
   private final OceanMetrics metrics;
   private final Optional<Route> extra;
+  private final Optional<AccessToken> adminToken;
+  private final Optional<Route> adminExtra;
 
   /** @param pathPrefix {@code ocean.path-prefix} ({@code /x}, no trailing slash), if any */
   public OceanRoutes(ResyncRoutes resync, HealthRoutes health, MetricsRoutes metricsRoutes, StatusRoutes status,
       Optional<String> pathPrefix, OceanMetrics metrics) {
+    this(resync, health, metricsRoutes, status, pathPrefix.map(p -> p.replaceAll("^/+|/+$", "")).filter(p -> !p.isEmpty()),
+        metrics, Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  private OceanRoutes(ResyncRoutes resync, HealthRoutes health, MetricsRoutes metricsRoutes, StatusRoutes status,
+      Optional<String> pathPrefix, OceanMetrics metrics, Optional<Route> extra, Optional<AccessToken> adminToken,
+      Optional<Route> adminExtra) {
     this.resync = resync;
     this.health = health;
     this.metricsRoutes = metricsRoutes;
     this.status = status;
-    this.pathPrefix = pathPrefix.map(p -> p.replaceAll("^/+|/+$", "")).filter(p -> !p.isEmpty());
+    this.pathPrefix = pathPrefix;
     this.metrics = metrics;
-    this.extra = Optional.empty();
-  }
-
-  private OceanRoutes(OceanRoutes base, Route extra) {
-    this.resync = base.resync;
-    this.health = base.health;
-    this.metricsRoutes = base.metricsRoutes;
-    this.status = base.status;
-    this.pathPrefix = base.pathPrefix;
-    this.metrics = base.metrics;
-    this.extra = Optional.of(base.extra.map(e -> concat(e, extra)).orElse(extra));
+    this.extra = extra;
+    this.adminToken = adminToken;
+    this.adminExtra = adminExtra;
   }
 
   /** These routes plus {@code more} under the path prefix (live events: {@code /integration/...}). */
   public OceanRoutes withPrefixedRoutes(Route more) {
-    return new OceanRoutes(this, more);
+    return new OceanRoutes(resync, health, metricsRoutes, status, pathPrefix, metrics, Optional.of(plus(extra, more)),
+        adminToken, adminExtra);
+  }
+
+  /** These routes plus the admin routes {@code more}, all under {@code /live-events/} (the dead letters). */
+  public OceanRoutes withAdminRoutes(Route more) {
+    return new OceanRoutes(resync, health, metricsRoutes, status, pathPrefix, metrics, extra, adminToken,
+        Optional.of(plus(adminExtra, more)));
+  }
+
+  /**
+   * With {@code token} ({@code ocean.http.admin-token}) set, {@code /status} and the admin routes answer only
+   * callers that present it as {@code Authorization: Bearer <token>} ({@code /resync} checks it itself, beside
+   * the webhook token); health, metrics and the webhooks stay open.
+   */
+  public OceanRoutes withAdminToken(Optional<Secret> token) {
+    return new OceanRoutes(resync, health, metricsRoutes, status, pathPrefix, metrics, extra, AccessToken.of(token),
+        adminExtra);
+  }
+
+  private static Route plus(Optional<Route> routes, Route more) {
+    return routes.map(r -> concat(r, more)).orElse(more);
   }
 
   public Route routes() {
-    Route base = concat(health.routes(), metricsRoutes.routes(), status.routes());
-    Route prefixed = extra.map(e -> concat(base, e)).orElse(base);
+    // Scoped to the admin paths, so any other path still gets its own answer (404 ...) without a token.
+    Route admin = pathPrefixTest(PathMatchers.segment("status"), () -> AccessToken.require(adminToken, ADMIN_TOKEN,
+        status::routes));
+    if (adminExtra.isPresent()) {
+      admin = concat(admin, pathPrefixTest(PathMatchers.segment("live-events"),
+          () -> AccessToken.require(adminToken, ADMIN_TOKEN, adminExtra::get)));
+    }
+    Route base = concat(health.routes(), metricsRoutes.routes(), admin);
+    Route prefixed = extra.map(e -> concat(e, base)).orElse(base);
     Route all = concat(resync.routes(),
         pathPrefix.isPresent() ? pathPrefix(PathMatchers.separateOnSlashes(pathPrefix.get()), () -> prefixed) : prefixed);
     return timed(handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> all)));
@@ -106,6 +138,7 @@ public final class OceanRoutes {
 
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
+        .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
         .matchAny(e -> {
           LOG.error("request failed", e);
           return complete(HttpJson.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error",
@@ -114,17 +147,26 @@ public final class OceanRoutes {
         .build();
   }
 
-  /** Pekko's default rejection answers (405, 404, 413 …), reshaped as JSON with the same status and text. */
+  /**
+   * Pekko's default rejection answers (405, 404, 413 …) with the same status, in the JSON shape with the status's
+   * one code; a 413 says which limit, never Pekko's internal message.
+   */
   private static RejectionHandler rejections() {
     return RejectionHandler.defaultHandler().mapRejectionResponse(OceanRoutes::asJson);
   }
 
   private static HttpResponse asJson(HttpResponse response) {
+    if (response.status().intValue() == 413) {
+      return tooLarge();
+    }
     if (response.entity() instanceof HttpEntity.Strict strict
         && !strict.getContentType().mediaType().toString().startsWith("application/json")) {
-      String code = response.status().reason().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
-      return HttpJson.error(response.status(), code, strict.getData().utf8String());
+      return HttpJson.error(response.status(), strict.getData().utf8String());
     }
     return response;
+  }
+
+  static HttpResponse tooLarge() {
+    return HttpJson.error(StatusCodes.PAYLOAD_TOO_LARGE, "the request body exceeds ocean.http.max-request-body-size");
   }
 }

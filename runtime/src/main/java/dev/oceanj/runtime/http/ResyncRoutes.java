@@ -17,9 +17,6 @@ import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.trigger.webhook.WebhookTrigger;
 import dev.oceanj.core.config.Secret;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,8 +28,6 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
-import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
@@ -44,14 +39,17 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * request open for the whole resync, so Port's call times out on any large catalog); {@code ?wait=true} answers
  * {@code 200} with the finished resync instead. With {@code ocean.event-listener.webhook.token} set, the caller must
  * present it as {@code Authorization: Bearer <token>} or {@code ?token=<token>} (Port can only call a URL, see
- * {@code ChangelogDestination}); it is compared in constant time and a mismatch is a {@code 401}. The body is
- * ignored, as in Ocean, but must fit the size limit and, when declared JSON, be JSON.
+ * {@code ChangelogDestination}); with {@code ocean.http.admin-token} set, {@code Authorization: Bearer <admin
+ * token>} is accepted too (an operator's call), and one of the two is required. Tokens are compared in constant
+ * time and a mismatch is a {@code 401}. The body is ignored, as in Ocean, but must fit the size limit and, when
+ * declared JSON, be JSON.
  */
 public final class ResyncRoutes {
 
   private final Optional<ActorRef<WebhookTrigger.Command>> webhook;
   private final String listenerType;
-  private final Optional<byte[]> tokenDigest;
+  private final Optional<AccessToken> token;
+  private final Optional<AccessToken> adminToken;
   private final Duration askTimeout;
   private final Duration waitTimeout;
   private final long maxBodyBytes;
@@ -73,9 +71,23 @@ public final class ResyncRoutes {
       Duration waitTimeout,
       long maxBodyBytes,
       Scheduler scheduler) {
+    this(webhook, listenerType, token, Optional.empty(), askTimeout, waitTimeout, maxBodyBytes, scheduler);
+  }
+
+  /** As above, and {@code adminToken} ({@code ocean.http.admin-token}) is accepted as a bearer token too. */
+  public ResyncRoutes(
+      Optional<ActorRef<WebhookTrigger.Command>> webhook,
+      String listenerType,
+      Optional<Secret> token,
+      Optional<Secret> adminToken,
+      Duration askTimeout,
+      Duration waitTimeout,
+      long maxBodyBytes,
+      Scheduler scheduler) {
     this.webhook = webhook;
     this.listenerType = listenerType;
-    this.tokenDigest = token.map(t -> sha256(t.reveal()));
+    this.token = AccessToken.of(token);
+    this.adminToken = AccessToken.of(adminToken);
     this.askTimeout = askTimeout;
     this.waitTimeout = waitTimeout;
     this.maxBodyBytes = maxBodyBytes;
@@ -96,11 +108,11 @@ public final class ResyncRoutes {
       return complete(HttpJson.error(StatusCodes.NOT_FOUND, "not_found",
           "POST /resync is served by the WEBHOOK event listener; this integration's listener is " + listenerType));
     }
-    if (tokenDigest.isPresent() && !authorized(queryToken, authorization)) {
-      return complete(HttpJson.error(StatusCodes.UNAUTHORIZED, "unauthorized",
-          "missing or wrong webhook token (ocean.event-listener.webhook.token): send Authorization: Bearer <token>"
-              + " or ?token=<token>")
-          .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "oceanj"))));
+    if ((token.isPresent() || adminToken.isPresent()) && !authorized(queryToken, authorization)) {
+      return complete(AccessToken.unauthorized(token.isPresent()
+          ? "missing or wrong webhook token (ocean.event-listener.webhook.token): send Authorization: Bearer <token>"
+              + " or ?token=<token>"
+          : "missing or wrong admin token (ocean.http.admin-token): send Authorization: Bearer <token>"));
     }
     Optional<Boolean> waitFlag = parseBoolean(wait.orElse("false"));
     if (waitFlag.isEmpty()) {
@@ -143,12 +155,9 @@ public final class ResyncRoutes {
   }
 
   private boolean authorized(Optional<String> queryToken, Optional<String> authorization) {
-    Optional<String> presented = authorization
-        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-        .map(h -> h.substring(7).trim())
-        .or(() -> queryToken);
-    // Digests of equal length, compared with MessageDigest.isEqual: neither content nor length leaks through timing.
-    return presented.isPresent() && MessageDigest.isEqual(sha256(presented.get()), tokenDigest.get());
+    Optional<String> bearer = AccessToken.bearer(authorization);
+    return token.map(t -> t.matches(bearer.or(() -> queryToken))).orElse(false)
+        || adminToken.map(t -> t.matches(bearer)).orElse(false);
   }
 
   private static Optional<Boolean> parseBoolean(String value) {
@@ -160,13 +169,5 @@ public final class ResyncRoutes {
       return Optional.of(false);
     }
     return Optional.empty();
-  }
-
-  private static byte[] sha256(String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }
