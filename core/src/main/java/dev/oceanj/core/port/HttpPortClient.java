@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.config.NetworkSettings;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -67,6 +68,20 @@ public final class HttpPortClient implements PortClient {
     ObjectMapper mapper = newMapper();
     return new HttpPortClient(new PortTransport(settings, identity, limiter, mapper), identity,
         WriteLimiter.Priority.RESYNC, mapper, true, PortClientSettings.MAX_BODY_BYTES);
+  }
+
+  /**
+   * A client for one integration, through the proxy and with the trust of {@code network}.
+   *
+   * @param network proxies, extra certificate authorities and {@code ocean.ssl.port.verify}
+   */
+  public static HttpPortClient create(PortClientSettings settings, PortIdentity identity, WriteLimiter limiter,
+      NetworkSettings network) {
+    ObjectMapper mapper = newMapper();
+    boolean https = "https".equalsIgnoreCase(settings.baseUrl().getScheme());
+    return new HttpPortClient(new PortTransport(settings, identity, limiter, mapper, https ? network.portTls() : null,
+        network.proxies().proxyFor(settings.baseUrl()).orElse(null)), identity, WriteLimiter.Priority.RESYNC, mapper,
+        true, PortClientSettings.MAX_BODY_BYTES);
   }
 
   /** Same, with a smaller body limit than Port's, for tests of batch packing. */
