@@ -74,7 +74,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * @param port the integration's Port client
    * @param supervisor the integration supervisor's behaviour
    * @param metrics the {@code /metrics} registry
-   * @param readiness {@code /health/ready}'s check
+   * @param readiness what {@code /status} reports about Port (reachable, integration and mapping there)
    * @param serveHttp whether to bind the HTTP server
    * @param print where user-facing lines (summary, progress) go
    * @param exitCode completed with the process exit code when the runtime decides it (ONCE, bind failure)
@@ -172,10 +172,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     if (wiring.serveHttp()) {
       var resync = new ResyncRoutes(webhook, type.name(), settings.eventListener().webhook().token(), ASK_TIMEOUT,
           Duration.ofHours(1), settings.http().maxRequestBodySize(), system.scheduler());
-      var health = new HealthRoutes(wiring.readiness(), wiring.coreVersion());
+      var health = new HealthRoutes(wiring.coreVersion());
       var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
       var status = new StatusRoutes(wiring.info(), supervisor, listenerInfo, scheduleInfo, ASK_TIMEOUT,
-          system.scheduler(), Clock.systemUTC());
+          system.scheduler(), Clock.systemUTC()).withChecks(wiring.readiness());
       Optional<LiveEvents> live = wiring.liveEvents().map(start -> start.apply(system));
       if (live.isPresent()) {
         LiveEvents events = live.get();

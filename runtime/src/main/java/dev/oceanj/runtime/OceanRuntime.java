@@ -10,9 +10,11 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.oceanj.actors.resync.IntegrationSupervisor;
 import dev.oceanj.actors.trigger.webhook.ChangelogDestination;
 import dev.oceanj.core.config.EventListenerType;
+import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.net.HttpClients;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
@@ -136,7 +138,13 @@ public final class OceanRuntime implements AutoCloseable {
     }
     String version = settings.integration().version().orElse(runtimeVersion());
     PortIdentity identity = new PortIdentity(type, version, settings.integration().identifier());
-    HttpClient thirdParty = HttpClient.newBuilder().connectTimeout(settings.clientTimeout()).build();
+    NetworkSettings network = settings.network();
+    network.warnings().forEach(w -> LOG.warn("{}", w));
+    network.authoritySources().forEach(a -> LOG.info("Trusting the certificate authorities of {}", a));
+    if (network.proxies().any()) {
+      LOG.info("Proxies from the environment: {}", network.proxies());
+    }
+    HttpClient thirdParty = HttpClients.create(network.proxies(), network.thirdPartyTls(), settings.clientTimeout());
     DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty);
     boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
         ? settings.config().getBoolean("ocean.http.enabled")
@@ -145,7 +153,8 @@ public final class OceanRuntime implements AutoCloseable {
         serveHttp && !defined.liveEventProcessors().isEmpty(),
         !isDefault(settings.config(), "ocean.port.rate-limit.live-events-reserved-share"));
     WriteLimiter limiter = WriteLimiter.create(limits);
-    HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter);
+    HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter,
+        embedded ? NetworkSettings.DEFAULTS : network);
     ExecutorService mappingPool = mappingPool(settings);
     Runnable cleanup = () -> {
       mappingPool.shutdownNow();
@@ -307,6 +316,8 @@ public final class OceanRuntime implements AutoCloseable {
   private static <T> T await(CompletionStage<T> stage, String what) throws InterruptedException, TimeoutException {
     try {
       return stage.toCompletableFuture().get(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(what + " did not finish within " + SETUP_TIMEOUT.toSeconds() + " s", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(what + " failed: " + cause.getMessage(), cause);

@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       runtime = OceanRuntime.start(settings, io.out()::println);
     } catch (IllegalStateException e) {
-      io.err().println("oceanj: cannot start: " + e.getMessage());
+      io.err().println("oceanj: cannot start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
       return e.getMessage() != null && e.getMessage().startsWith("cannot bind") ? 2 : 4;
     }
     return runtime.exitCode().toCompletableFuture().get();
