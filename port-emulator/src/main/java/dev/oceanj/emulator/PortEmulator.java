@@ -95,6 +95,7 @@ public final class PortEmulator implements AutoCloseable {
     }
     this.system = sys;
     this.workers = pool;
+    api.ingestBase(baseUrl());
   }
 
   private static Config pekkoConfig() {
@@ -264,6 +265,33 @@ public final class PortEmulator implements AutoCloseable {
   /** The rate limits in force. */
   public RateLimits rateLimits() {
     return limiter.limits();
+  }
+
+  /**
+   * What the emulator's ingest endpoints received: {@code {syncMetrics: [...], heartbeats: [...], logs: [...]}},
+   * each call as {@code {receivedAt, method, path, body}} (also {@code GET /_emulator/ingest}).
+   */
+  public JsonNode ingested() {
+    return api.ingest().received();
+  }
+
+  /** Integration types Port provisions the defaults of ({@code createPortResourcesOrigin: Port}). */
+  public void provisionEnabled(List<String> types) {
+    api.provisionEnabled(types);
+  }
+
+  /**
+   * Does what Port does for an integration created with {@code createPortResourcesOrigin: Port}: gives it
+   * {@code config} as its mapping and marks its resources initialized.
+   *
+   * @throws IllegalArgumentException when the integration does not exist
+   */
+  public void provision(String integrationId, JsonNode config) {
+    try {
+      api.provision(integrationId, config);
+    } catch (PortError e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** Replaces the organization's feature flags. */

@@ -169,7 +169,8 @@ public final class OceanRuntime implements AutoCloseable {
           settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
       JsonNode destinationJson = JSON.valueToTree(destination);
       var defaults = new DefaultsInitializer(port, DefaultsInitializer.Resources.from(resources),
-          settings.initializePortResources(), Optional.of(destinationJson));
+          settings.initializePortResources(), Optional.of(destinationJson), settings.createPortResourcesOrigin(),
+          Duration.ofSeconds(3));
       DefaultsInitializer.Outcome setup = await(defaults.run(),
           "setting up the integration in Port (" + clientSettings.baseUrl() + ")");
       setup.warnings().forEach(w -> LOG.warn("Port setup: {}", w));

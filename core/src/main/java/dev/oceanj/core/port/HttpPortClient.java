@@ -482,6 +482,24 @@ public final class HttpPortClient implements PortClient {
 
   @Override
   public CompletionStage<ObjectNode> createIntegration(ObjectNode body) {
+    return createIntegration(body, "");
+  }
+
+  @Override
+  public CompletionStage<ObjectNode> createIntegrationWithPortResources(ObjectNode body) {
+    return createIntegration(body, "integration_modes=create_resources");
+  }
+
+  @Override
+  public CompletionStage<List<String>> provisionEnabledTypes() {
+    return json(read("GET", "/v1/integration/provision-enabled", "", null)).thenApply(n -> {
+      List<String> types = new ArrayList<>();
+      n.path("integrations").forEach(t -> types.add(t.asText()));
+      return List.copyOf(types);
+    });
+  }
+
+  private CompletionStage<ObjectNode> createIntegration(ObjectNode body, String query) {
     ObjectNode b = body.deepCopy();
     if (!b.hasNonNull("installationId")) {
       b.put("installationId", identity.identifier());
@@ -492,7 +510,8 @@ public final class HttpPortClient implements PortClient {
     if (!b.hasNonNull("version")) {
       b.put("version", identity.version());
     }
-    return json(once("POST", "/v1/integration", bytes(b))).thenApply(n -> member(n, "integration"));
+    return json(new Call("POST", "/v1/integration", query, bytes(b), false, false, priority, false))
+        .thenApply(n -> member(n, "integration"));
   }
 
   @Override
