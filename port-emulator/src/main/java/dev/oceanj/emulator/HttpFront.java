@@ -403,18 +403,18 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
       return new Route("/v1/integration/provision-enabled", o, true, c -> Answer.ok(api.provisionEnabledTypes()));
     }
     // Ingest endpoints (the integration's metricAttributes / logAttributes.ingestUrl point here).
-    if (post && is(s, "ingest", "metrics", "syncMetrics")) {
-      return new Route("/ingest/metrics/syncMetrics", o, true, c -> Answer.ok(api.ingest().syncMetrics(c.json())));
+    if (post && is(s, "v1", "ingest", "metrics", "syncMetrics")) {
+      return new Route("/v1/ingest/metrics/syncMetrics", o, true, c -> Answer.ok(api.ingest().syncMetrics(c.json())));
     }
-    if (m.equals("PUT") && is(s, "ingest", "metrics", "syncMetrics", "resync", "*", "kind", "*")) {
-      return new Route("/ingest/metrics/syncMetrics/resync/{eventId}/kind/{kind}", o, true,
-          c -> Answer.ok(api.ingest().syncKindMetrics(c.seg(4), c.seg(6), c.json())));
+    if (m.equals("PUT") && is(s, "v1", "ingest", "metrics", "syncMetrics", "resync", "*", "kind", "*")) {
+      return new Route("/v1/ingest/metrics/syncMetrics/resync/{eventId}/kind/{kind}", o, true,
+          c -> Answer.ok(api.ingest().syncKindMetrics(c.seg(5), c.seg(7), c.json())));
     }
-    if (post && is(s, "ingest", "metrics", "heartbeat")) {
-      return new Route("/ingest/metrics/heartbeat", o, true, c -> Answer.ok(api.ingest().heartbeat(c.json())));
+    if (post && is(s, "v1", "ingest", "metrics", "heartbeat")) {
+      return new Route("/v1/ingest/metrics/heartbeat", o, true, c -> Answer.ok(api.ingest().heartbeat(c.json())));
     }
-    if (post && is(s, "ingest", "logs")) {
-      return new Route("/ingest/logs", o, true, c -> Answer.ok(api.ingest().logs(c.json())));
+    if (post && is(s, "v1", "ingest", "logs")) {
+      return new Route("/v1/ingest/logs", o, true, c -> Answer.ok(api.ingest().logs(c.json())));
     }
     if (post && is(s, "v1", "integration")) {
       return new Route("/v1/integration", o, true, c -> Answer.ok(api.createIntegration(c.json())));

@@ -11,8 +11,8 @@ import java.util.List;
  * Port's ingest endpoints, which Ocean fills the integration's sync status and event log from: sync metrics
  * ({@code POST /syncMetrics}, {@code PUT /syncMetrics/resync/{eventId}/kind/{kind}}), heartbeats
  * ({@code POST /heartbeat}) under the integration's {@code metricAttributes.ingestUrl}, and log batches
- * ({@code POST} to {@code logAttributes.ingestUrl}). The emulator serves them at {@code /ingest/metrics/…} and
- * {@code /ingest/logs} and records every call, in order, for {@code GET /_emulator/ingest}.
+ * ({@code POST} to {@code logAttributes.ingestUrl}). The emulator serves them at {@code /v1/ingest/metrics/…} and
+ * {@code /v1/ingest/logs} and records every call, in order, for {@code GET /_emulator/ingest}.
  */
 final class Ingest {
 

@@ -913,10 +913,10 @@ final class PortApi {
     ObjectNode rec = integrationRecord(id);
     // Port tells each integration where to send its sync metrics, heartbeats and logs.
     if (!rec.has("metricAttributes") && !ingestBase.isEmpty()) {
-      rec.putObject("metricAttributes").put("ingestUrl", ingestBase + "/ingest/metrics");
+      rec.putObject("metricAttributes").put("ingestUrl", ingestBase + "/v1/ingest/metrics");
     }
     if (!rec.has("logAttributes") && !ingestBase.isEmpty()) {
-      rec.putObject("logAttributes").put("ingestUrl", ingestBase + "/ingest/logs");
+      rec.putObject("logAttributes").put("ingestUrl", ingestBase + "/v1/ingest/logs");
     }
     out.set("integration", rec);
     return out;

@@ -28,6 +28,9 @@ import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.http.PortReadiness;
 import dev.oceanj.runtime.http.StatusRoutes;
 import dev.oceanj.runtime.live.LiveEvents;
+import dev.oceanj.runtime.telemetry.IngestClient;
+import dev.oceanj.runtime.telemetry.LogShipper;
+import dev.oceanj.runtime.telemetry.SyncTelemetry;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.host.DefinedIntegration;
 import dev.oceanj.spi.host.IntegrationResources;
@@ -39,7 +42,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -156,7 +161,15 @@ public final class OceanRuntime implements AutoCloseable {
     HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter,
         embedded ? NetworkSettings.DEFAULTS : network);
     ExecutorService mappingPool = mappingPool(settings);
+    IngestClient ingest = new IngestClient(port, HttpClients.create(embedded ? NetworkSettings.DEFAULTS.proxies()
+        : network.proxies(), embedded ? NetworkSettings.DEFAULTS.portTls() : network.portTls(), Duration.ofSeconds(10)),
+        Duration.ofSeconds(10));
+    Optional<LogShipper> logShipper = settings.telemetry().httpLogging()
+        ? Optional.of(new LogShipper(ingest, settings.telemetry().logQueueSize(), secrets(settings, clientSettings)))
+        : Optional.empty();
+    logShipper.ifPresent(LogShipper::install);
     Runnable cleanup = () -> {
+      logShipper.ifPresent(l -> l.close(Duration.ofSeconds(5)));
       mappingPool.shutdownNow();
       defined.stop().forEach(e -> LOG.warn("integration stop hook failed: {}", e.toString()));
       port.close();
@@ -190,7 +203,9 @@ public final class OceanRuntime implements AutoCloseable {
       metrics.bindPort(port::stats, limiter::stats);
       var wiring = new Guardian.Wiring(settings, listener, port, IntegrationSupervisor.create(deps), metrics,
           new PortReadiness(port, Duration.ofSeconds(3), Duration.ofSeconds(2), Clock.systemUTC()), serveHttp, print,
-          exitCode, httpPort, info, watermark, runtimeVersion(), liveEvents(settings, defined, port, compiler, metrics));
+          exitCode, httpPort, info, watermark, runtimeVersion(), liveEvents(settings, defined, port, compiler, metrics),
+          Optional.of(new SyncTelemetry(ingest, new SyncTelemetry.Identity(type, identity.identifier(), version,
+              runtimeVersion()), settings.telemetry().heartbeatInterval())));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           PEKKO.withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
       Optional<PortEmulator> emulatorRef = emulator;
@@ -216,6 +231,20 @@ public final class OceanRuntime implements AutoCloseable {
       }
       throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** Values masked in shipped log lines: Port's credentials and the integration's sensitive settings. */
+  private static Set<String> secrets(OceanSettings settings, PortClientSettings client) {
+    Set<String> out = new HashSet<>();
+    out.add(client.clientId());
+    out.add(client.clientSecret());
+    var integration = settings.integration();
+    integration.config().fields().forEachRemaining(f -> {
+      if (integration.isSensitive(f.getKey()) && f.getValue().isValueNode()) {
+        out.add(f.getValue().asText());
+      }
+    });
+    return out;
   }
 
   /**

@@ -96,6 +96,14 @@ public final class HttpPortClient implements PortClient {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
+  /**
+   * The {@code Authorization} header's value for Port (a token fetched or refreshed as needed), for calls this client
+   * does not make itself: telemetry to the integration's ingest URLs.
+   */
+  public CompletionStage<String> authorization() {
+    return transport.authorization();
+  }
+
   @Override
   public PortIdentity identity() {
     return identity;

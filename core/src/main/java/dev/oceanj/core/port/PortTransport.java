@@ -161,6 +161,11 @@ final class PortTransport implements AutoCloseable {
     return limiter;
   }
 
+  /** The current access token's {@code Authorization} value. */
+  CompletableFuture<String> authorization() {
+    return tokens.current().thenApply(Token::authorization);
+  }
+
   /**
    * Sends {@code call}, retrying what may be retried; completes with Port's last answer, whatever its status.
    *
