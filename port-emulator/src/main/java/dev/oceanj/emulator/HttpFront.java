@@ -402,8 +402,21 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
     }
     // Integrations.
     if (get && is(s, "v1", "integration", "provision-enabled")) {
-      return new Route("/v1/integration/provision-enabled", o, true,
-          c -> Answer.ok(Json.ok().set("integrations", Json.MAPPER.createArrayNode())));
+      return new Route("/v1/integration/provision-enabled", o, true, c -> Answer.ok(api.provisionEnabledTypes()));
+    }
+    // Ingest endpoints (the integration's metricAttributes / logAttributes.ingestUrl point here).
+    if (post && is(s, "v1", "ingest", "metrics", "syncMetrics")) {
+      return new Route("/v1/ingest/metrics/syncMetrics", o, true, c -> Answer.ok(api.ingest().syncMetrics(c.json())));
+    }
+    if (m.equals("PUT") && is(s, "v1", "ingest", "metrics", "syncMetrics", "resync", "*", "kind", "*")) {
+      return new Route("/v1/ingest/metrics/syncMetrics/resync/{eventId}/kind/{kind}", o, true,
+          c -> Answer.ok(api.ingest().syncKindMetrics(c.seg(5), c.seg(7), c.json())));
+    }
+    if (post && is(s, "v1", "ingest", "metrics", "heartbeat")) {
+      return new Route("/v1/ingest/metrics/heartbeat", o, true, c -> Answer.ok(api.ingest().heartbeat(c.json())));
+    }
+    if (post && is(s, "v1", "ingest", "logs")) {
+      return new Route("/v1/ingest/logs", o, true, c -> Answer.ok(api.ingest().logs(c.json())));
     }
     if (post && is(s, "v1", "integration")) {
       return new Route("/v1/integration", o, true, c -> Answer.ok(api.createIntegration(c.json())));
@@ -509,6 +522,20 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
         arr.add(o);
       }
       return Answer.ok(Json.ok().put("count", arr.size()).set("entities", arr));
+    }
+    if (m.equals("GET") && is(s, "_emulator", "ingest")) {
+      return Answer.ok(api.ingest().received());
+    }
+    if (m.equals("POST") && is(s, "_emulator", "integrations", "*", "provision")) {
+      return Answer.ok(api.provision(c.seg(2), c.json().path("config")));
+    }
+    if (is(s, "_emulator", "provision-enabled")) {
+      if (m.equals("POST")) {
+        List<String> types = new ArrayList<>();
+        c.json().path("integrations").forEach(t -> types.add(t.asText()));
+        api.provisionEnabled(types);
+      }
+      return Answer.ok(api.provisionEnabledTypes());
     }
     if (is(s, "_emulator", "feature-flags")) {
       if (m.equals("POST")) {

@@ -70,6 +70,9 @@ final class PortApi {
   private final Map<String, String> datasources = new ConcurrentHashMap<>();
   private final String organizationId;
   private volatile List<String> featureFlags;
+  private volatile List<String> provisionEnabled = List.of();
+  private volatile String ingestBase = "";
+  private final Ingest ingest;
   private final java.util.Optional<EmulatorSettings.KafkaCredentials> kafka;
 
   PortApi(Store store, Clock clock, Counters counters, EmulatorSettings settings) {
@@ -79,6 +82,7 @@ final class PortApi {
     this.organizationId = settings.organizationId();
     this.featureFlags = settings.featureFlags();
     this.kafka = settings.kafkaCredentials();
+    this.ingest = new Ingest(clock);
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new ReentrantLock();
     }
@@ -102,6 +106,7 @@ final class PortApi {
   }
 
   void reset() {
+    ingest.reset();
     store.clear();
     blueprints.clear();
     migrations.clear();
@@ -918,8 +923,48 @@ final class PortApi {
 
   ObjectNode getIntegration(String id) {
     ObjectNode out = Json.ok();
-    out.set("integration", integrationRecord(id));
+    ObjectNode rec = integrationRecord(id);
+    // Port tells each integration where to send its sync metrics, heartbeats and logs.
+    if (!rec.has("metricAttributes") && !ingestBase.isEmpty()) {
+      rec.putObject("metricAttributes").put("ingestUrl", ingestBase + "/v1/ingest/metrics");
+    }
+    if (!rec.has("logAttributes") && !ingestBase.isEmpty()) {
+      rec.putObject("logAttributes").put("ingestUrl", ingestBase + "/v1/ingest/logs");
+    }
+    out.set("integration", rec);
     return out;
+  }
+
+  /** The emulator's own base URL, which the ingest URLs of integrations point at. */
+  void ingestBase(String base) {
+    this.ingestBase = base;
+  }
+
+  Ingest ingest() {
+    return ingest;
+  }
+
+  /** Integration types Port provisions the defaults of ({@code GET /v1/integration/provision-enabled}). */
+  void provisionEnabled(List<String> types) {
+    this.provisionEnabled = List.copyOf(types);
+  }
+
+  ObjectNode provisionEnabledTypes() {
+    ObjectNode out = Json.ok();
+    ArrayNode arr = out.putArray("integrations");
+    provisionEnabled.forEach(arr::add);
+    return out;
+  }
+
+  /**
+   * What Port does for an integration created with {@code createPortResourcesOrigin: Port}: gives it its mapping
+   * and marks its resources initialized (blueprints are the caller's to create).
+   */
+  synchronized ObjectNode provision(String id, JsonNode config) {
+    ObjectNode rec = integrationRecord(id);
+    rec.set("config", config);
+    rec.put("arePortResourcesInitialized", true);
+    return saveIntegration(id, rec);
   }
 
   synchronized ObjectNode createIntegration(JsonNode body) {

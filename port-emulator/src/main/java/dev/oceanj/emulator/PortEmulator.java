@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import javax.net.ssl.SSLContext;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
@@ -50,9 +52,11 @@ public final class PortEmulator implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ExecutorService workers;
   private final ServerBinding binding;
+  private final boolean https;
 
-  private PortEmulator(EmulatorSettings settings) {
+  private PortEmulator(EmulatorSettings settings, SSLContext tls) {
     this.settings = settings;
+    this.https = tls != null;
     this.store = settings.dataDir().<Store>map(H2Store::open).orElseGet(MemoryStore::new);
     this.faults = new FaultControl(settings.faults());
     this.tokens = new Tokens(settings.clock(), settings.tokenTtl(), settings.organizationId());
@@ -73,8 +77,11 @@ public final class PortEmulator implements AutoCloseable {
       Materializer mat = Materializer.matFromSystem(sys);
       HttpFront front = new HttpFront(this, api, tokens, limiter, faults, counters, mat,
           pool != null ? pool : Runnable::run, settings);
-      this.binding = Http.get(sys).newServerAt(settings.host(), settings.port()).bind(front)
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      var server = Http.get(sys).newServerAt(settings.host(), settings.port());
+      if (tls != null) {
+        server = server.enableHttps(ConnectionContext.httpsServer(tls));
+      }
+      this.binding = server.bind(front).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       if (sys != null) {
         sys.terminate();
@@ -88,6 +95,7 @@ public final class PortEmulator implements AutoCloseable {
     }
     this.system = sys;
     this.workers = pool;
+    api.ingestBase(baseUrl());
   }
 
   private static Config pekkoConfig() {
@@ -131,7 +139,15 @@ public final class PortEmulator implements AutoCloseable {
 
   /** Starts an emulator and blocks until it is bound. */
   public static PortEmulator start(EmulatorSettings settings) {
-    return new PortEmulator(settings);
+    return new PortEmulator(settings, null);
+  }
+
+  /**
+   * Starts an emulator serving HTTPS with {@code tls}'s certificate (e.g. {@link
+   * dev.oceanj.emulator.net.PrivateCa#serverContext()}) and blocks until it is bound.
+   */
+  public static PortEmulator startHttps(EmulatorSettings settings, SSLContext tls) {
+    return new PortEmulator(settings, java.util.Objects.requireNonNull(tls, "tls"));
   }
 
   /** Starts an emulator with {@link EmulatorSettings#defaults()}. */
@@ -149,8 +165,12 @@ public final class PortEmulator implements AutoCloseable {
     return binding.localAddress().getPort();
   }
 
-  /** {@code http://host:port}, without {@code /v1}. */
+  /** {@code http://host:port} ({@code https://localhost:port} when serving HTTPS), without {@code /v1}. */
   public String baseUrl() {
+    if (https) {
+      // The name the test certificates are made for.
+      return "https://localhost:" + port();
+    }
     String host = binding.localAddress().getAddress().getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
@@ -245,6 +265,33 @@ public final class PortEmulator implements AutoCloseable {
   /** The rate limits in force. */
   public RateLimits rateLimits() {
     return limiter.limits();
+  }
+
+  /**
+   * What the emulator's ingest endpoints received: {@code {syncMetrics: [...], heartbeats: [...], logs: [...]}},
+   * each call as {@code {receivedAt, method, path, body}} (also {@code GET /_emulator/ingest}).
+   */
+  public JsonNode ingested() {
+    return api.ingest().received();
+  }
+
+  /** Integration types Port provisions the defaults of ({@code createPortResourcesOrigin: Port}). */
+  public void provisionEnabled(List<String> types) {
+    api.provisionEnabled(types);
+  }
+
+  /**
+   * Does what Port does for an integration created with {@code createPortResourcesOrigin: Port}: gives it
+   * {@code config} as its mapping and marks its resources initialized.
+   *
+   * @throws IllegalArgumentException when the integration does not exist
+   */
+  public void provision(String integrationId, JsonNode config) {
+    try {
+      api.provision(integrationId, config);
+    } catch (PortError e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** Replaces the organization's feature flags. */

@@ -21,6 +21,7 @@ import dev.oceanj.runtime.http.OceanRoutes;
 import dev.oceanj.runtime.live.LiveEvents;
 import dev.oceanj.runtime.http.OceanServer;
 import dev.oceanj.runtime.http.Readiness;
+import dev.oceanj.runtime.telemetry.SyncTelemetry;
 import dev.oceanj.runtime.http.ResyncRoutes;
 import dev.oceanj.runtime.http.StatusRoutes;
 import java.time.Clock;
@@ -74,7 +75,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * @param port the integration's Port client
    * @param supervisor the integration supervisor's behaviour
    * @param metrics the {@code /metrics} registry
-   * @param readiness {@code /health/ready}'s check
+   * @param readiness what {@code /status} reports about Port (reachable, integration and mapping there)
    * @param serveHttp whether to bind the HTTP server
    * @param print where user-facing lines (summary, progress) go
    * @param exitCode completed with the process exit code when the runtime decides it (ONCE, bind failure)
@@ -84,6 +85,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * @param coreVersion reported by {@code /health}
    * @param liveEvents starts live events (intake, draining actor, routes) when the integration registered
    *     live-event processors; mounted with the HTTP server
+   * @param telemetry reports each resync's sync metrics and a heartbeat to Port (off: empty)
    */
   public record Wiring(
       OceanSettings settings,
@@ -99,7 +101,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       StatusRoutes.RuntimeInfo info,
       Optional<Instant> pollingWatermark,
       String coreVersion,
-      Optional<Function<ActorSystem<?>, LiveEvents>> liveEvents) {}
+      Optional<Function<ActorSystem<?>, LiveEvents>> liveEvents,
+      Optional<SyncTelemetry> telemetry) {}
 
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -124,6 +127,12 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     OceanSettings settings = wiring.settings();
     ActorRef<ResyncProtocol.Command> supervisor = context.spawn(
         Behaviors.supervise(wiring.supervisor()).onFailure(SupervisorStrategy.restart()), "supervisor");
+    wiring.telemetry().ifPresent(telemetry -> {
+      telemetry.start(system, supervisor);
+      // After the resync was aborted or ended, and while the supervisor still answers: its last figures leave.
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+          "report-sync-metrics", () -> telemetry.stop(Duration.ofSeconds(10)).thenApply(v -> Done.getInstance()));
+    });
 
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "abort-running-resync",
         () -> AskPattern.<ResyncProtocol.Command, ResyncProtocol.Done>ask(supervisor,
@@ -165,7 +174,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       scheduleInfo = describe(schedule, ScheduleTrigger.Describe::new);
     }
 
-    Consumer<String> progressOut = type == EventListenerType.ONCE ? wiring.print() : line -> context.getLog().info(line);
+    // Not context.getLog(): the reporter calls this from its own actor, outside the guardian.
+    org.slf4j.Logger progressLog = org.slf4j.LoggerFactory.getLogger(ProgressReporter.class);
+    Consumer<String> progressOut = type == EventListenerType.ONCE ? wiring.print() : progressLog::info;
     context.spawn(ProgressReporter.create(supervisor, wiring.metrics(), progressOut, settings.resync().progressInterval(),
         Clock.systemUTC()), "progress");
 
@@ -173,10 +184,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       var resync = new ResyncRoutes(webhook, type.name(), settings.eventListener().webhook().token(),
           settings.http().adminToken(), ASK_TIMEOUT, Duration.ofHours(1), settings.http().maxRequestBodySize(),
           system.scheduler());
-      var health = new HealthRoutes(wiring.readiness(), wiring.coreVersion());
+      var health = new HealthRoutes(wiring.coreVersion());
       var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
       var status = new StatusRoutes(wiring.info(), supervisor, listenerInfo, scheduleInfo, ASK_TIMEOUT,
-          system.scheduler(), Clock.systemUTC());
+          system.scheduler(), Clock.systemUTC()).withChecks(wiring.readiness());
       Optional<LiveEvents> live = wiring.liveEvents().map(start -> start.apply(system));
       if (live.isPresent()) {
         LiveEvents events = live.get();

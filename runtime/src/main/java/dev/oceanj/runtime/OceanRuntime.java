@@ -11,10 +11,12 @@ import dev.oceanj.actors.resync.IntegrationSupervisor;
 import dev.oceanj.actors.trigger.webhook.ChangelogDestination;
 import dev.oceanj.core.config.EventListenerType;
 import dev.oceanj.core.config.LogLevel;
+import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.net.HttpClients;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
@@ -29,6 +31,9 @@ import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.http.PortReadiness;
 import dev.oceanj.runtime.http.StatusRoutes;
 import dev.oceanj.runtime.live.LiveEvents;
+import dev.oceanj.runtime.telemetry.IngestClient;
+import dev.oceanj.runtime.telemetry.LogShipper;
+import dev.oceanj.runtime.telemetry.SyncTelemetry;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.host.DefinedIntegration;
 import dev.oceanj.spi.host.IntegrationResources;
@@ -38,7 +43,9 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -164,7 +171,13 @@ public final class OceanRuntime implements AutoCloseable {
     }
     String version = settings.integration().version().orElse(runtimeVersion());
     PortIdentity identity = new PortIdentity(type, version, settings.integration().identifier());
-    HttpClient thirdParty = HttpClient.newBuilder().connectTimeout(settings.clientTimeout()).build();
+    NetworkSettings network = settings.network();
+    network.warnings().forEach(w -> LOG.warn("{}", w));
+    network.authoritySources().forEach(a -> LOG.info("Trusting the certificate authorities of {}", a));
+    if (network.proxies().any()) {
+      LOG.info("Proxies from the environment: {}", network.proxies());
+    }
+    HttpClient thirdParty = HttpClients.create(network.proxies(), network.thirdPartyTls(), settings.clientTimeout());
     DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty);
     boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
         ? settings.config().getBoolean("ocean.http.enabled")
@@ -173,9 +186,18 @@ public final class OceanRuntime implements AutoCloseable {
         serveHttp && !defined.liveEventProcessors().isEmpty(),
         !isDefault(settings.config(), "ocean.port.rate-limit.live-events-reserved-share"));
     WriteLimiter limiter = WriteLimiter.create(limits);
-    HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter);
+    HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter,
+        embedded ? NetworkSettings.DEFAULTS : network);
     ExecutorService mappingPool = mappingPool(settings);
+    IngestClient ingest = new IngestClient(port, HttpClients.create(embedded ? NetworkSettings.DEFAULTS.proxies()
+        : network.proxies(), embedded ? NetworkSettings.DEFAULTS.portTls() : network.portTls(), Duration.ofSeconds(10)),
+        Duration.ofSeconds(10));
+    Optional<LogShipper> logShipper = settings.telemetry().httpLogging()
+        ? Optional.of(new LogShipper(ingest, settings.telemetry().logQueueSize(), secrets(settings, clientSettings)))
+        : Optional.empty();
+    logShipper.ifPresent(LogShipper::install);
     Runnable cleanup = () -> {
+      logShipper.ifPresent(l -> l.close(Duration.ofSeconds(5)));
       mappingPool.shutdownNow();
       defined.stop().forEach(e -> LOG.warn("integration stop hook failed: {}", e.toString()));
       port.close();
@@ -189,7 +211,8 @@ public final class OceanRuntime implements AutoCloseable {
           settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
       JsonNode destinationJson = JSON.valueToTree(destination);
       var defaults = new DefaultsInitializer(port, DefaultsInitializer.Resources.from(resources),
-          settings.initializePortResources(), Optional.of(destinationJson));
+          settings.initializePortResources(), Optional.of(destinationJson), settings.createPortResourcesOrigin(),
+          Duration.ofSeconds(3));
       DefaultsInitializer.Outcome setup = await(defaults.run(),
           "setting up the integration in Port (" + clientSettings.baseUrl() + ")");
       setup.warnings().forEach(w -> LOG.warn("Port setup: {}", w));
@@ -211,7 +234,9 @@ public final class OceanRuntime implements AutoCloseable {
       var wiring = new Guardian.Wiring(settings, listener, port, IntegrationSupervisor.create(deps, liveWrites), metrics,
           new PortReadiness(port, Duration.ofSeconds(3), Duration.ofSeconds(2), Clock.systemUTC()), serveHttp, print,
           exitCode, httpPort, info, watermark, runtimeVersion(),
-          liveEvents(settings, defined, port, compiler, metrics, liveWrites));
+          liveEvents(settings, defined, port, compiler, metrics, liveWrites),
+          Optional.of(new SyncTelemetry(ingest, new SyncTelemetry.Identity(type, identity.identifier(), version,
+              runtimeVersion()), settings.telemetry().heartbeatInterval())));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
       Optional<PortEmulator> emulatorRef = emulator;
@@ -237,6 +262,20 @@ public final class OceanRuntime implements AutoCloseable {
       }
       throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** Values masked in shipped log lines: Port's credentials and the integration's sensitive settings. */
+  private static Set<String> secrets(OceanSettings settings, PortClientSettings client) {
+    Set<String> out = new HashSet<>();
+    out.add(client.clientId());
+    out.add(client.clientSecret());
+    var integration = settings.integration();
+    integration.config().fields().forEachRemaining(f -> {
+      if (integration.isSensitive(f.getKey()) && f.getValue().isValueNode()) {
+        out.add(f.getValue().asText());
+      }
+    });
+    return out;
   }
 
   /**
@@ -333,6 +372,8 @@ public final class OceanRuntime implements AutoCloseable {
   private static <T> T await(CompletionStage<T> stage, String what) throws InterruptedException, TimeoutException {
     try {
       return stage.toCompletableFuture().get(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(what + " did not finish within " + SETUP_TIMEOUT.toSeconds() + " s", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(what + " failed: " + cause.getMessage(), cause);

@@ -40,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
       io.err().println("oceanj: invalid configuration: " + e.getMessage());
       return 2;
     } catch (IllegalStateException e) {
-      io.err().println("oceanj: cannot start: " + e.getMessage());
+      io.err().println("oceanj: cannot start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
       return e instanceof DataDirLock.HeldElsewhere
           || (e.getMessage() != null && e.getMessage().startsWith("cannot bind")) ? 2 : 4;
     }

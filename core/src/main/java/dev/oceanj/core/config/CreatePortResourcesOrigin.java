@@ -14,6 +14,11 @@ public enum CreatePortResourcesOrigin {
     return name().charAt(0) + name().substring(1).toLowerCase(java.util.Locale.ROOT);
   }
 
+  /** The origin Port stores on an integration ({@code Empty}, {@code Default}, {@code Ocean}, {@code Port}). */
+  public static java.util.Optional<CreatePortResourcesOrigin> fromWire(String value) {
+    return java.util.Optional.ofNullable(parse(value.trim().toUpperCase(java.util.Locale.ROOT)));
+  }
+
   static CreatePortResourcesOrigin parse(String upper) {
     switch (upper) {
       case "EMPTY":

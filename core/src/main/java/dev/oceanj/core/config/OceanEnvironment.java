@@ -45,6 +45,9 @@ final class OceanEnvironment {
       String upper = var.toUpperCase(Locale.ROOT);
       if (upper.equals("APPLICATION__PORT")) {
         application = application.withValue("ocean.http.port", ConfigValueFactory.fromAnyRef(value, "env " + var));
+      } else if (upper.equals("APPLICATION__ENABLE_HTTP_LOGGING")) {
+        application = application.withValue("ocean.telemetry.http-logging",
+            ConfigValueFactory.fromAnyRef(value, "env " + var));
       } else if (upper.equals("APPLICATION__LOG_LEVEL")) {
         application = application.withValue("ocean.log-level", ConfigValueFactory.fromAnyRef(value, "env " + var));
       } else if (upper.startsWith(PREFIX) && upper.length() > PREFIX.length()) {

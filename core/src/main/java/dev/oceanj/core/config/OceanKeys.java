@@ -38,15 +38,15 @@ final class OceanKeys {
       Map.entry("ocean.yield-items-to-parse-batch-size", "ocean.resync.items-to-parse-batch-size"),
       Map.entry("ocean.max-event-processing-seconds", "ocean.live-events.max-event-processing"),
       Map.entry("ocean.event-workers-count", "ocean.live-events.workers"),
-      Map.entry("ocean.max-wait-seconds-before-shutdown", "ocean.live-events.shutdown-drain"));
+      Map.entry("ocean.max-wait-seconds-before-shutdown", "ocean.live-events.shutdown-drain"),
+      Map.entry("ocean.status-heartbeat-interval-seconds", "ocean.telemetry.heartbeat-interval"));
 
   /** Ocean-only settings oceanj accepts and ignores (the key or any key below it). */
   static final Set<String> OCEAN_ONLY = Set.of(
       "ocean.runtime", "ocean.processing-mode", "ocean.lakehouse-enabled", "ocean.lakehouse-buffer-interval-seconds",
       "ocean.lakehouse-buffer-max-count", "ocean.caching-storage-mode", "ocean.process-in-queue-timeout",
       "ocean.process-in-queue-max-workers", "ocean.process-execution-mode", "ocean.disable-ip-outbound-blocker",
-      "ocean.ssl", "ocean.streaming", "ocean.metrics", "ocean.actions-processor",
-      "ocean.status-heartbeat-interval-seconds", "ocean.oauth-access-token-file-path", "ocean.events-debug-logging",
+      "ocean.streaming", "ocean.metrics", "ocean.actions-processor", "ocean.events-debug-logging",
       "ocean.live-events.redis", "ocean.live-events.is-redis-stream-consumer-enabled",
       "ocean.integration.incremental-sync-enabled", "ocean.integration.incremental-sync-interval",
       "ocean.integration.skip-check-diff");

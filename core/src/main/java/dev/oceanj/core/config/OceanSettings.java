@@ -47,6 +47,10 @@ import java.util.Set;
  * @param dataDir folder for local state
  * @param logLevel root log level
  * @param clientTimeout timeout of the integration's third-party HTTP client
+ * @param network proxies, extra certificate authorities and TLS verification of both HTTP clients
+ * @param oauthAccessTokenFile file holding the integration's 3rd-party OAuth token, written by the host
+ *     ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH})
+ * @param telemetry sync metrics, heartbeat and log shipping to Port
  * @param ignoredKeys keys set but not used (Ocean-only or unknown environment variables), one readable line each,
  *     for the runtime to log as warnings
  * @param config the merged, resolved configuration these settings were read from (unmasked: never print it)
@@ -69,6 +73,9 @@ public record OceanSettings(
     Path dataDir,
     LogLevel logLevel,
     Duration clientTimeout,
+    NetworkSettings network,
+    Optional<Path> oauthAccessTokenFile,
+    TelemetrySettings telemetry,
     List<String> ignoredKeys,
     Config config) {
 
@@ -85,6 +92,8 @@ public record OceanSettings(
     Objects.requireNonNull(resync, "resync");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(liveEvents, "liveEvents");
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(config, "config");
     ignoredKeys = List.copyOf(ignoredKeys);
   }
@@ -125,12 +134,12 @@ public record OceanSettings(
    */
   public static OceanSettings fromConfig(Config config) {
     ConfigReader r = new ConfigReader(OceanKeys.normalize(config, null).resolve());
-    OceanSettings s = read(r, null, List.of());
+    OceanSettings s = read(r, null, List.of(), Map.of());
     r.throwIfProblems();
     return s;
   }
 
-  static OceanSettings read(ConfigReader r, IntegrationSpec spec, List<String> ignoredKeys) {
+  static OceanSettings read(ConfigReader r, IntegrationSpec spec, List<String> ignoredKeys, Map<String, String> env) {
     PortSettings port = PortSettings.read(r);
     IntegrationSettings integration = IntegrationSettings.read(r, spec);
     EventListenerSettings listener = EventListenerSettings.read(r);
@@ -143,6 +152,7 @@ public record OceanSettings(
           + " webhook token in its URL: set ocean.event-listener.webhook.token (OCEAN__EVENT_LISTENER__WEBHOOK__TOKEN)"
           + " too, or Port's resync requests would be refused");
     }
+    Unsupported.check(r);
     String o = "ocean.";
     Optional<String> prefix = r.optionalString(o + "path-prefix")
         .map(s -> ConfigReader.stripTrailingSlashes(s.startsWith("/") ? s : "/" + s))
@@ -161,6 +171,9 @@ public record OceanSettings(
         r.choice(o + "log-level", LogLevel::parse,
             List.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL"), LogLevel.INFO),
         r.duration(o + "client-timeout", ChronoUnit.SECONDS, Duration.ofSeconds(60)),
+        NetworkSettings.read(r, env),
+        r.optionalString(o + "oauth-access-token-file-path").map(Path::of),
+        TelemetrySettings.read(r),
         ignoredKeys,
         r.config());
   }

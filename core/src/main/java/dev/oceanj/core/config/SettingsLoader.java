@@ -134,7 +134,7 @@ public final class SettingsLoader {
     }
     ConfigReader reader = new ConfigReader(resolved);
     problems.forEach(reader::problem);
-    OceanSettings settings = OceanSettings.read(reader, spec, ignored);
+    OceanSettings settings = OceanSettings.read(reader, spec, ignored, environment);
     reader.throwIfProblems();
     return settings;
   }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.oceanj.core.config.CreatePortResourcesOrigin;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.spi.host.IntegrationResources;
 import dev.oceanj.spi.host.PortFile;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,6 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * give an integration without mapping the file mapping, create the default blueprints in three stages (bare,
  * then relations, then everything: relations may point at each other, and calculation, mirror and aggregation
  * properties need the relations), create actions, scorecards and pages, and mark the integration initialized.
+ *
+ * <p>{@code createPortResourcesOrigin} (ocean-deploy-reference.md §8): the existing integration's stored origin
+ * wins, else the configured one; unset (or {@code Port}) means {@code Port} when Port can provision this type and
+ * the organisation has {@code USE_PROVISIONED_DEFAULTS}, else {@code Default}. {@code Empty} gives the integration
+ * an empty mapping and creates nothing; {@code Port} creates the integration with
+ * {@code integration_modes=create_resources} and waits for Port to give it its mapping (3 s, then each wait 1.55
+ * times longer, at most 30 checks).
  *
  * <p>Blueprints are all or nothing: when any default blueprint already exists none is created (the user owns
  * them), and a failure in any stage deletes the blueprints this run created before the error is raised.
@@ -154,11 +165,18 @@ public final class DefaultsInitializer {
     }
   }
 
+  /** The organisation feature flag that lets Port provision an integration's defaults. */
+  static final String USE_PROVISIONED_DEFAULTS = "USE_PROVISIONED_DEFAULTS";
+  /** Checks of the integration's config, at most, while Port provisions it (Ocean's). */
+  static final int PROVISION_ATTEMPTS = 30;
+
   private final PortClient port;
   private final Resources resources;
   private final boolean initializePortResources;
   private final Optional<JsonNode> changelogDestination;
   private final SetupRetry retry;
+  private final Optional<CreatePortResourcesOrigin> configuredOrigin;
+  private final Duration firstProvisionWait;
 
   /**
    * @param initializePortResources {@code ocean.initialize-port-resources}
@@ -172,20 +190,46 @@ public final class DefaultsInitializer {
   /** As above, with the retries of each step (creating the integration, each blueprint, each patch). */
   public DefaultsInitializer(PortClient port, Resources resources, boolean initializePortResources,
       Optional<JsonNode> changelogDestination, SetupRetry retry) {
+    this(port, resources, initializePortResources, changelogDestination,
+        Optional.of(CreatePortResourcesOrigin.DEFAULT), Duration.ofSeconds(3), retry);
+  }
+
+  /**
+   * @param origin {@code ocean.create-port-resources-origin}; empty = decided with Port
+   * @param firstProvisionWait the first wait for Port to provision the defaults (origin Port; Ocean: 3 s)
+   */
+  public DefaultsInitializer(PortClient port, Resources resources, boolean initializePortResources,
+      Optional<JsonNode> changelogDestination, Optional<CreatePortResourcesOrigin> origin, Duration firstProvisionWait) {
+    this(port, resources, initializePortResources, changelogDestination, origin, firstProvisionWait,
+        SetupRetry.defaults());
+  }
+
+  /** As above, with the retries of each step. */
+  public DefaultsInitializer(PortClient port, Resources resources, boolean initializePortResources,
+      Optional<JsonNode> changelogDestination, Optional<CreatePortResourcesOrigin> origin, Duration firstProvisionWait,
+      SetupRetry retry) {
     this.retry = retry;
     this.port = port;
     this.resources = resources;
     this.initializePortResources = initializePortResources;
     this.changelogDestination = changelogDestination;
+    this.configuredOrigin = origin;
+    this.firstProvisionWait = firstProvisionWait;
   }
 
   /** Runs the setup; fails with {@link BlueprintSetupException} or the client's error when it cannot finish. */
   public CompletionStage<Outcome> run() {
-    return retry.run("reading the integration", port::getIntegration).thenCompose(existing -> {
+    return retry.run("reading the integration", port::getIntegration).thenCompose(existing -> origin(existing)
+        .thenCompose(origin -> {
+      log.info("Default Port resources of {}: origin {}", port.identity().identifier(), origin.wireName());
       if (existing.isEmpty()) {
-        return createIntegration().thenCompose(created -> setup(created, true, false));
+        return createIntegration(origin).thenCompose(created -> origin == CreatePortResourcesOrigin.DEFAULT
+            ? setup(created, true, false) : others(origin, created, true));
       }
       ObjectNode integration = existing.get();
+      if (origin != CreatePortResourcesOrigin.DEFAULT) {
+        return others(origin, integration, false);
+      }
       JsonNode config = integration.get("config");
       boolean noMapping = config == null || config.isNull() || (config.isObject() && config.size() == 0);
       if (initializePortResources && noMapping && resources.mapping().isPresent()) {
@@ -194,20 +238,111 @@ public final class DefaultsInitializer {
             .thenCompose(i -> setup(integration, false, true));
       }
       return setup(integration, false, false);
+    }));
+  }
+
+  /** The origin in force: the stored one, else the configured one, else Port's provisioning when possible. */
+  private CompletionStage<CreatePortResourcesOrigin> origin(Optional<ObjectNode> existing) {
+    Optional<CreatePortResourcesOrigin> stored = existing.map(i -> i.path("createPortResourcesOrigin").asText(""))
+        .flatMap(CreatePortResourcesOrigin::fromWire);
+    if (stored.isPresent()) {
+      return done(stored.get());
+    }
+    if (configuredOrigin.isPresent() && configuredOrigin.get() != CreatePortResourcesOrigin.PORT) {
+      return done(configuredOrigin.get());
+    }
+    CompletableFuture<List<String>> types = port.provisionEnabledTypes().toCompletableFuture();
+    CompletableFuture<PortClient.Organization> org = port.organization().toCompletableFuture();
+    return types.thenCombine(org, (t, o) -> {
+      boolean provisioned = t.contains(port.identity().type()) && o.featureFlags().contains(USE_PROVISIONED_DEFAULTS);
+      if (!provisioned && configuredOrigin.isPresent()) {
+        log.warn("createPortResourcesOrigin is Port, but Port cannot provision the defaults of {} for this "
+            + "organisation (the type is not provision-enabled or the organisation lacks {}): using Default",
+            port.identity().type(), USE_PROVISIONED_DEFAULTS);
+      }
+      return provisioned ? CreatePortResourcesOrigin.PORT : CreatePortResourcesOrigin.DEFAULT;
     });
   }
 
-  private CompletionStage<ObjectNode> createIntegration() {
+  /** Origins Empty and Port. */
+  private CompletionStage<Outcome> others(CreatePortResourcesOrigin origin, ObjectNode integration, boolean created) {
+    if (integration.path("arePortResourcesInitialized").asBoolean(false) && hasMapping(integration)) {
+      return done(new Outcome(created, false, true, List.of(), Optional.of("already initialized"), List.of()));
+    }
+    if (origin == CreatePortResourcesOrigin.PORT) {
+      return awaitProvisioned(1, firstProvisionWait).thenApply(i -> new Outcome(created, false, false, List.of(),
+          Optional.of("Port provisions the default resources"), List.of()));
+    }
+    if (integration.path("arePortResourcesInitialized").asBoolean(false)) {
+      return done(new Outcome(created, false, true, List.of(), Optional.of("already initialized"), List.of()));
+    }
+    ObjectNode patch = JSON.createObjectNode();
+    patch.set("config", emptyMapping());
+    patch.put("arePortResourcesInitialized", true);
+    return port.patchIntegration(patch).thenApply(i -> new Outcome(created, true, false, List.of(),
+        Optional.of("createPortResourcesOrigin is Empty"), List.of()));
+  }
+
+  /** Polls the integration until Port gave it a mapping: waits of 3, 4, 6, 9, 13, 20... s, 30 checks at most. */
+  private CompletionStage<ObjectNode> awaitProvisioned(int attempt, Duration wait) {
+    Executor later = CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    return CompletableFuture.supplyAsync(() -> null, later)
+        .thenCompose(v -> port.getIntegration())
+        .thenCompose(found -> {
+          if (found.isPresent() && hasMapping(found.get())) {
+            log.info("Port provisioned the mapping of {} (check {})", port.identity().identifier(), attempt);
+            return done(found.get());
+          }
+          if (attempt >= PROVISION_ATTEMPTS) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Port did not provision the default"
+                + " resources of integration " + port.identity().identifier() + " (createPortResourcesOrigin Port):"
+                + " it still has no mapping after " + attempt + " checks"));
+          }
+          log.info("Waiting for Port to provision the mapping of {} (check {} of {}, next in {} ms)",
+              port.identity().identifier(), attempt, PROVISION_ATTEMPTS, next(wait).toMillis());
+          return awaitProvisioned(attempt + 1, next(wait));
+        });
+  }
+
+  /** Ocean's backoff: ×1.55, truncated to whole seconds (3, 4, 6, 9, 13...); sub-second waits (tests) ×1.55. */
+  static Duration next(Duration wait) {
+    long ms = (long) (wait.toMillis() * 1.55);
+    return wait.toMillis() >= 1000 ? Duration.ofSeconds(ms / 1000) : Duration.ofMillis(Math.max(1, ms));
+  }
+
+  private static boolean hasMapping(ObjectNode integration) {
+    JsonNode config = integration.get("config");
+    return config != null && config.isObject() && config.size() > 0;
+  }
+
+  /** Ocean's empty mapping for origin Empty. */
+  static ObjectNode emptyMapping() {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("deleteDependentEntities", true);
+    m.put("createMissingRelatedEntities", true);
+    m.put("enableMergeEntity", true);
+    m.put("entityDeletionThreshold", 0.9);
+    m.putArray("resources");
+    return m;
+  }
+
+  private CompletionStage<ObjectNode> createIntegration(CreatePortResourcesOrigin origin) {
     ObjectNode body = JSON.createObjectNode();
     body.put("installationAppType", port.identity().type());
-    body.set("config", resources.mapping().<JsonNode>map(JsonNode::deepCopy).orElseGet(JSON::createObjectNode));
+    JsonNode config = origin == CreatePortResourcesOrigin.EMPTY ? emptyMapping()
+        : origin == CreatePortResourcesOrigin.PORT ? JSON.createObjectNode()
+        : resources.mapping().<JsonNode>map(JsonNode::deepCopy).orElseGet(JSON::createObjectNode);
+    body.set("config", config);
     changelogDestination.ifPresent(c -> body.set("changelogDestination", c));
     body.put("actionsProcessingEnabled", false);
     body.put("incrementalSyncEnabled", false);
-    body.put("createPortResourcesOrigin", "Default");
+    body.put("createPortResourcesOrigin", origin.wireName());
     String id = port.identity().identifier();
     log.info("Creating integration {} in Port", id);
-    return retry.run("creating integration " + id, () -> port.createIntegration(body), port::getIntegration);
+    return origin == CreatePortResourcesOrigin.PORT
+        ? retry.run("creating integration " + id, () -> port.createIntegrationWithPortResources(body),
+            port::getIntegration)
+        : retry.run("creating integration " + id, () -> port.createIntegration(body), port::getIntegration);
   }
 
   private CompletionStage<Outcome> setup(ObjectNode integration, boolean created, boolean mappingPatched) {

@@ -1,5 +1,6 @@
 package dev.oceanj.core.port;
 
+import dev.oceanj.core.net.ProxyRules;
 import dev.oceanj.core.port.PortTransport.Reply;
 import java.io.Closeable;
 import java.io.IOException;
@@ -99,6 +100,18 @@ final class Http1Connection implements Closeable {
    */
   static Http1Connection open(String host, int port, SSLSocketFactory tls, long deadlineNanos, String what,
       Resolver resolver) throws IOException {
+    Socket s = connect(host, port, deadlineNanos, what, resolver);
+    try {
+      return tls == null ? new Http1Connection(s) : secure(s, host, port, tls, deadlineNanos, what);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(s);
+      throw e;
+    }
+  }
+
+  /** A connected socket to {@code host:port}, address by address (see {@link #open}). */
+  private static Socket connect(String host, int port, long deadlineNanos, String what, Resolver resolver)
+      throws IOException {
     String where = host + ":" + port;
     InetAddress[] addresses;
     try {
@@ -139,31 +152,119 @@ final class Http1Connection implements Closeable {
       throw (ConnectException) new ConnectException("cannot connect to " + where + tried + " for " + what + ": "
           + (last instanceof ConnectException ? last.getMessage() : last.toString())).initCause(last);
     }
+    return s;
+  }
+
+  /**
+   * Opens a connection to {@code host:port} through an HTTP proxy: a tunnel ({@code CONNECT}, then TLS inside it)
+   * when {@code tls} is given, else a plain connection to the proxy (requests then go in absolute form).
+   *
+   * @throws ProxyRefusedException when the proxy wants credentials it was not given (or refuses those it was
+   *     given): a permanent error
+   * @throws ConnectException when the proxy cannot be reached or cannot open the tunnel
+   */
+  static Http1Connection openVia(ProxyRules.Proxy proxy, String host, int port, SSLSocketFactory tls,
+      long deadlineNanos, String what) throws IOException {
+    Socket s = connect(proxy.host(), proxy.port(), deadlineNanos, what, InetAddress::getAllByName);
+    if (tls == null) {
+      return new Http1Connection(s);
+    }
     try {
-      if (tls == null) {
-        return new Http1Connection(s);
-      }
-      SSLSocket ssl = (SSLSocket) tls.createSocket(s, host, port, true);
-      SSLParameters p = ssl.getSSLParameters();
-      p.setEndpointIdentificationAlgorithm("HTTPS");
-      if (!isIpLiteral(host)) {
-        p.setServerNames(List.of(new SNIHostName(host)));
-      }
-      ssl.setSSLParameters(p);
-      try {
-        ssl.setSoTimeout(remainingMillis(deadlineNanos));
-        ssl.startHandshake();
-      } catch (SocketTimeoutException e) {
-        throw connectTimeout(where, what, e);
-      } catch (IOException e) {
-        throw (SSLHandshakeException) new SSLHandshakeException("TLS handshake with " + where + " failed for "
-            + what + ": " + e.getMessage()).initCause(e);
-      }
-      return new Http1Connection(ssl);
+      tunnel(s, proxy, host, port, deadlineNanos, what);
+      return secure(s, host, port, tls, deadlineNanos, what);
     } catch (IOException | RuntimeException e) {
       closeQuietly(s);
       throw e;
     }
+  }
+
+  /** Asks the proxy for a tunnel and reads its answer's head byte by byte, so no byte of TLS is read ahead. */
+  private static void tunnel(Socket s, ProxyRules.Proxy proxy, String host, int port, long deadlineNanos, String what)
+      throws IOException {
+    String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    StringBuilder req = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\nHost: ")
+        .append(authority).append("\r\n");
+    proxy.authorization().ifPresent(a -> req.append("Proxy-Authorization: ").append(a).append("\r\n"));
+    req.append("\r\n");
+    OutputStream out = s.getOutputStream();
+    out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    try {
+      while (head.length() < MAX_HEAD && !(head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4)
+          && !(head.length() >= 2 && head.lastIndexOf("\n\n") == head.length() - 2)) {
+        s.setSoTimeout(remainingMillis(deadlineNanos));
+        int b = in.read();
+        if (b < 0) {
+          throw new ConnectException("proxy " + proxy + " closed the connection instead of opening a tunnel to "
+              + authority + " for " + what);
+        }
+        head.append((char) b);
+      }
+    } catch (SocketTimeoutException e) {
+      throw connectTimeout("proxy " + proxy + " (tunnel to " + authority + ")", what, e);
+    }
+    String statusLine = head.substring(0, Math.max(0, head.indexOf("\n"))).trim();
+    int status = statusLine.length() >= 12 && digits(statusLine, 9, 12) ? Integer.parseInt(statusLine.substring(9, 12))
+        : -1;
+    if (status == 407) {
+      throw new ProxyRefusedException("proxy " + proxy + " answered 407 Proxy Authentication Required to CONNECT "
+          + authority + " for " + what + (proxy.username().isPresent()
+              ? ": it refused the credentials of the proxy URL"
+              : ": put the credentials in the proxy URL (HTTPS_PROXY=http://user:password@host:port)"));
+    }
+    if (status < 200 || status > 299) {
+      throw new ConnectException("proxy " + proxy + " could not open a tunnel to " + authority + " for " + what
+          + ": \"" + printable(statusLine) + "\"");
+    }
+  }
+
+  /** The proxy refused to carry a request without (other) credentials: retrying cannot help. */
+  static final class ProxyRefusedException extends IOException {
+    ProxyRefusedException(String message) {
+      super(message);
+    }
+  }
+
+  /** Wraps a connected socket in TLS (with SNI and host-name verification) and completes the handshake. */
+  private static Http1Connection secure(Socket s, String host, int port, SSLSocketFactory tls, long deadlineNanos,
+      String what) throws IOException {
+    String where = host + ":" + port;
+    SSLSocket ssl = (SSLSocket) tls.createSocket(s, host, port, true);
+    SSLParameters p = ssl.getSSLParameters();
+    p.setEndpointIdentificationAlgorithm("HTTPS");
+    if (!isIpLiteral(host)) {
+      p.setServerNames(List.of(new SNIHostName(host)));
+    }
+    ssl.setSSLParameters(p);
+    try {
+      ssl.setSoTimeout(remainingMillis(deadlineNanos));
+      ssl.startHandshake();
+    } catch (SocketTimeoutException e) {
+      throw connectTimeout(where, what, e);
+    } catch (IOException e) {
+      Throwable reason = certificateProblem(e);
+      if (reason != null) {
+        throw (SSLHandshakeException) new SSLHandshakeException("the TLS certificate of " + where + " is not trusted"
+            + " for " + what + ": " + reason.getMessage() + " (trust its authority with SSL_CERT_FILE,"
+            + " REQUESTS_CA_BUNDLE or a PEM file in ocean.network.ca-directory)").initCause(e);
+      }
+      throw (SSLHandshakeException) new SSLHandshakeException("TLS handshake with " + where + " failed for "
+          + what + ": " + e.getMessage()).initCause(e);
+    }
+    return new Http1Connection(ssl);
+  }
+
+  /** The certificate error behind a failed handshake (untrusted, expired, wrong host name), or null. */
+  static Throwable certificateProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertificateException || t instanceof javax.net.ssl.SSLPeerUnverifiedException
+          || t instanceof java.security.cert.CertPathValidatorException) {
+        return t;
+      }
+    }
+    return null;
   }
 
   private static HttpConnectTimeoutException connectTimeout(String where, String what, Throwable cause) {

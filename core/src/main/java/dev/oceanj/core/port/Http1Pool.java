@@ -1,5 +1,6 @@
 package dev.oceanj.core.port;
 
+import dev.oceanj.core.net.ProxyRules;
 import dev.oceanj.core.port.Http1Connection.StaleConnectionException;
 import dev.oceanj.core.port.PortTransport.Reply;
 import java.io.IOException;
@@ -45,6 +46,10 @@ final class Http1Pool implements AutoCloseable {
   private final long requestTimeoutNanos;
   private final long idleLimitNanos;
   private final int maxConnections;
+  /** The proxy requests go through, or null for a direct connection. */
+  private final ProxyRules.Proxy proxy;
+  /** With a plain-HTTP proxy: the absolute-form prefix of every request target ({@code http://host:port}). */
+  private final String absolutePrefix;
   /** Most recently used first: the likeliest to be still open, and the oldest are evicted from the end. */
   private final ArrayDeque<Http1Connection> idle = new ArrayDeque<>();
   private final Set<Http1Connection> open = new HashSet<>();
@@ -59,6 +64,15 @@ final class Http1Pool implements AutoCloseable {
    */
   Http1Pool(URI baseUrl, Duration connectTimeout, Duration requestTimeout, int maxConnections, SSLContext tlsContext,
       Duration idleLimit, ScheduledExecutorService scheduler) {
+    this(baseUrl, connectTimeout, requestTimeout, maxConnections, tlsContext, null, idleLimit, scheduler);
+  }
+
+  /**
+   * @param proxy the proxy to go through (a CONNECT tunnel for {@code https}, absolute-form requests for
+   *     {@code http}), or null
+   */
+  Http1Pool(URI baseUrl, Duration connectTimeout, Duration requestTimeout, int maxConnections, SSLContext tlsContext,
+      ProxyRules.Proxy proxy, Duration idleLimit, ScheduledExecutorService scheduler) {
     this.scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(java.util.Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("Port's base URL must be http or https, was " + baseUrl);
@@ -83,6 +97,8 @@ final class Http1Pool implements AutoCloseable {
     this.requestTimeoutNanos = requestTimeout.toNanos();
     this.idleLimitNanos = idleLimit.toNanos();
     this.maxConnections = maxConnections;
+    this.proxy = proxy;
+    this.absolutePrefix = proxy != null && !https ? "http://" + hostHeader : "";
     this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -103,7 +119,8 @@ final class Http1Pool implements AutoCloseable {
     long deadline = System.nanoTime() + requestTimeoutNanos;
     String fullTarget = pathPrefix + target;
     String what = method + " " + fullTarget;
-    byte[] request = encode(method, fullTarget, hostHeader, userAgent, authorization, body, what);
+    byte[] request = encode(method, absolutePrefix + fullTarget, hostHeader, userAgent, authorization,
+        absolutePrefix.isEmpty() ? null : proxy.authorization().orElse(null), body, what);
     boolean head = method.equals("HEAD");
     Http1Connection c = acquire(false, deadline, what);
     try {
@@ -177,7 +194,9 @@ final class Http1Pool implements AutoCloseable {
     Http1Connection c;
     try {
       long connectDeadline = System.nanoTime() + connectTimeoutNanos;
-      c = Http1Connection.open(host, port, tls, deadline - connectDeadline < 0 ? deadline : connectDeadline, what);
+      long until = deadline - connectDeadline < 0 ? deadline : connectDeadline;
+      c = proxy == null ? Http1Connection.open(host, port, tls, until, what)
+          : Http1Connection.openVia(proxy, host, port, tls, until, what);
     } catch (IOException | RuntimeException e) {
       synchronized (this) {
         opening--;
@@ -207,6 +226,12 @@ final class Http1Pool implements AutoCloseable {
    */
   static byte[] encode(String method, String target, String hostHeader, String userAgent, String authorization,
       byte[] body, String what) {
+    return encode(method, target, hostHeader, userAgent, authorization, null, body, what);
+  }
+
+  /** As above, with a {@code Proxy-Authorization} header when {@code proxyAuthorization} is not null. */
+  static byte[] encode(String method, String target, String hostHeader, String userAgent, String authorization,
+      String proxyAuthorization, byte[] body, String what) {
     checkToken(method, "method", what);
     for (int i = 0; i < target.length(); i++) {
       char c = target.charAt(i);
@@ -224,6 +249,7 @@ final class Http1Pool implements AutoCloseable {
         + 14 + userAgent.length()                           // "User-Agent: ua\r\n"
         + 26                                                // "Accept: application/json\r\n"
         + (authorization != null ? 17 + authorization.length() : 0)
+        + (proxyAuthorization != null ? 23 + proxyAuthorization.length() : 0)
         + (hasBody ? 32 : 0)                                // "Content-Type: application/json\r\n"
         + (length != null ? 18 + length.length() : 0)       // "Content-Length: n\r\n"
         + 2 + (hasBody ? body.length : 0);
@@ -239,6 +265,11 @@ final class Http1Pool implements AutoCloseable {
     if (authorization != null) {
       p = put(out, p, "Authorization: ", what, null);
       p = put(out, p, authorization, what, "Authorization");
+      p = put(out, p, "\r\n", what, null);
+    }
+    if (proxyAuthorization != null) {
+      p = put(out, p, "Proxy-Authorization: ", what, null);
+      p = put(out, p, proxyAuthorization, what, "Proxy-Authorization");
       p = put(out, p, "\r\n", what, null);
     }
     if (hasBody) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.config.NetworkSettings;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,6 +70,20 @@ public final class HttpPortClient implements PortClient {
         WriteLimiter.Priority.RESYNC, mapper, true, PortClientSettings.MAX_BODY_BYTES);
   }
 
+  /**
+   * A client for one integration, through the proxy and with the trust of {@code network}.
+   *
+   * @param network proxies, extra certificate authorities and {@code ocean.ssl.port.verify}
+   */
+  public static HttpPortClient create(PortClientSettings settings, PortIdentity identity, WriteLimiter limiter,
+      NetworkSettings network) {
+    ObjectMapper mapper = newMapper();
+    boolean https = "https".equalsIgnoreCase(settings.baseUrl().getScheme());
+    return new HttpPortClient(new PortTransport(settings, identity, limiter, mapper, https ? network.portTls() : null,
+        network.proxies().proxyFor(settings.baseUrl()).orElse(null)), identity, WriteLimiter.Priority.RESYNC, mapper,
+        true, PortClientSettings.MAX_BODY_BYTES);
+  }
+
   /** Same, with a smaller body limit than Port's, for tests of batch packing. */
   static HttpPortClient create(PortClientSettings settings, PortIdentity identity, WriteLimiter limiter, int maxBodyBytes) {
     ObjectMapper mapper = newMapper();
@@ -79,6 +94,14 @@ public final class HttpPortClient implements PortClient {
   static ObjectMapper newMapper() {
     return new ObjectMapper().registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
+
+  /**
+   * The {@code Authorization} header's value for Port (a token fetched or refreshed as needed), for calls this client
+   * does not make itself: telemetry to the integration's ingest URLs.
+   */
+  public CompletionStage<String> authorization() {
+    return transport.authorization();
   }
 
   @Override
@@ -471,6 +494,24 @@ public final class HttpPortClient implements PortClient {
 
   @Override
   public CompletionStage<ObjectNode> createIntegration(ObjectNode body) {
+    return createIntegration(body, "");
+  }
+
+  @Override
+  public CompletionStage<ObjectNode> createIntegrationWithPortResources(ObjectNode body) {
+    return createIntegration(body, "integration_modes=create_resources");
+  }
+
+  @Override
+  public CompletionStage<List<String>> provisionEnabledTypes() {
+    return json(read("GET", "/v1/integration/provision-enabled", "", null)).thenApply(n -> {
+      List<String> types = new ArrayList<>();
+      n.path("integrations").forEach(t -> types.add(t.asText()));
+      return List.copyOf(types);
+    });
+  }
+
+  private CompletionStage<ObjectNode> createIntegration(ObjectNode body, String query) {
     ObjectNode b = body.deepCopy();
     if (!b.hasNonNull("installationId")) {
       b.put("installationId", identity.identifier());
@@ -481,7 +522,8 @@ public final class HttpPortClient implements PortClient {
     if (!b.hasNonNull("version")) {
       b.put("version", identity.version());
     }
-    return json(once("POST", "/v1/integration", bytes(b))).thenApply(n -> member(n, "integration"));
+    return json(new Call("POST", "/v1/integration", query, bytes(b), false, false, priority, false))
+        .thenApply(n -> member(n, "integration"));
   }
 
   @Override

@@ -99,6 +99,19 @@ public interface PortClient extends AutoCloseable {
   /** {@code POST /v1/integration} with the given body (installationId etc. filled from the identity). */
   CompletionStage<ObjectNode> createIntegration(ObjectNode body);
 
+  /**
+   * {@code POST /v1/integration?integration_modes=create_resources}: creates the integration and asks Port to
+   * provision its default resources ({@code createPortResourcesOrigin: Port}).
+   */
+  default CompletionStage<ObjectNode> createIntegrationWithPortResources(ObjectNode body) {
+    return createIntegration(body);
+  }
+
+  /** {@code GET /v1/integration/provision-enabled}: the integration types Port can provision the defaults of. */
+  default CompletionStage<List<String>> provisionEnabledTypes() {
+    return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+  }
+
   /** {@code PATCH /v1/integration/{id}}; never retried blindly. */
   CompletionStage<ObjectNode> patchIntegration(ObjectNode patch);
 

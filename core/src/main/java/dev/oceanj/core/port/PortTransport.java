@@ -2,6 +2,7 @@ package dev.oceanj.core.port;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.net.ProxyRules;
 import dev.oceanj.core.port.AccessTokens.Issued;
 import dev.oceanj.core.port.AccessTokens.Token;
 import java.io.IOException;
@@ -120,6 +121,12 @@ final class PortTransport implements AutoCloseable {
   /** With {@code tls} for an {@code https} base URL (null: the JVM's default context). */
   PortTransport(PortClientSettings settings, PortClient.PortIdentity identity, WriteLimiter limiter, ObjectMapper mapper,
       SSLContext tls) {
+    this(settings, identity, limiter, mapper, tls, null);
+  }
+
+  /** With {@code tls} (null: the JVM's default context) and {@code proxy} (null: direct). */
+  PortTransport(PortClientSettings settings, PortClient.PortIdentity identity, WriteLimiter limiter, ObjectMapper mapper,
+      SSLContext tls, ProxyRules.Proxy proxy) {
     this.settings = settings;
     this.userAgent = "port-ocean/" + identity.type() + "/" + identity.version() + "/" + identity.identifier();
     this.exporterUserAgent = userAgent + "/exporter";
@@ -141,7 +148,7 @@ final class PortTransport implements AutoCloseable {
       return t;
     });
     this.http = new Http1Pool(settings.baseUrl(), settings.connectTimeout(), settings.requestTimeout(),
-        settings.maxConnections(), tls, Http1Pool.IDLE_LIMIT, scheduler);
+        settings.maxConnections(), tls, proxy, Http1Pool.IDLE_LIMIT, scheduler);
     this.tokens = new AccessTokens(this::fetchToken, settings.tokenRefreshSkew(), System::nanoTime, mapper);
     this.permits = new Permits(settings.maxConnections());
   }
@@ -152,6 +159,11 @@ final class PortTransport implements AutoCloseable {
 
   WriteLimiter limiter() {
     return limiter;
+  }
+
+  /** The current access token's {@code Authorization} value. */
+  CompletableFuture<String> authorization() {
+    return tokens.current().thenApply(Token::authorization);
   }
 
   /**
@@ -186,7 +198,8 @@ final class PortTransport implements AutoCloseable {
             // The limiter closed or the token could not be fetched: nothing more to try.
             Throwable cause = unwrap(err);
             result.completeExceptionally(cause instanceof PortApiException ? cause
-                : new PortApiException(call.method(), call.target(), 0, cause.toString(), null, cause));
+                : new PortApiException(call.method(), call.target(), 0, cause.getMessage() != null
+                    && cause instanceof IOException ? cause.getMessage() : cause.toString(), null, cause));
           } else {
             decide(call, retry, outcome, result);
           }
@@ -226,15 +239,15 @@ final class PortTransport implements AutoCloseable {
       // Http1Pool fails with these only while opening a connection (or waiting for one), before the request left.
       // A stale pooled connection is retried inside it for idempotent calls; for others its failure lands below.
       boolean notSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
-      boolean retryable = cause instanceof IOException && (call.idempotent() || notSent);
+      boolean retryable = cause instanceof IOException && (call.idempotent() || notSent) && !permanent(cause);
       if (retryable && retry < max) {
         Duration d = timing.delay(retry + 1, Optional.empty());
         LOG.debug("{} {} failed ({}); retry {}/{} in {} ms", call.method(), call.path(), cause.toString(), retry + 1,
             max, d.toMillis());
         schedule(call, retry + 1, d, result);
       } else {
-        result.completeExceptionally(
-            new PortApiException(call.method(), call.target(), 0, cause.toString(), null, cause));
+        result.completeExceptionally(new PortApiException(call.method(), call.target(), 0,
+            permanent(cause) ? cause.getMessage() : cause.toString(), null, cause));
       }
       return;
     }
@@ -318,6 +331,15 @@ final class PortTransport implements AutoCloseable {
       tokensFetched.increment();
       return new Issued(token, n.path("tokenType").asText("Bearer"), n.path("expiresIn").asLong(-1));
     });
+  }
+
+  /**
+   * Failures no retry can cure: a certificate that is not trusted (or names another host), and a proxy that wants
+   * credentials. They fail the call at once, with the reason.
+   */
+  static boolean permanent(Throwable cause) {
+    return cause instanceof Http1Connection.ProxyRefusedException
+        || cause instanceof javax.net.ssl.SSLHandshakeException && Http1Connection.certificateProblem(cause) != null;
   }
 
   private static OptionalLong header(HttpHeaders h, String name) {

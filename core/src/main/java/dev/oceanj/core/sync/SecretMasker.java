@@ -35,6 +35,24 @@ public final class SecretMasker {
 
   private SecretMasker() {}
 
+  /**
+   * {@code text} with every credential-shaped part (the patterns above) and every occurrence of one of
+   * {@code secrets} (the values of sensitive settings) replaced by {@code [REDACTED]}: what a shipped log line
+   * carries, as Ocean masks them.
+   */
+  public static String maskText(String text, java.util.Collection<String> secrets) {
+    String out = text;
+    for (String secret : secrets) {
+      if (secret != null && secret.length() >= 4) {
+        out = out.replace(secret, REDACTED);
+      }
+    }
+    for (Pattern p : SECRET_VALUES) {
+      out = p.matcher(out).replaceAll(java.util.regex.Matcher.quoteReplacement(REDACTED));
+    }
+    return out;
+  }
+
   /** A masked deep copy of {@code node}. */
   public static JsonNode mask(JsonNode node) {
     if (node instanceof ObjectNode obj) {

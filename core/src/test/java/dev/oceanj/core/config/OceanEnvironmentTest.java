@@ -84,10 +84,10 @@ class OceanEnvironmentTest {
 
   @Test
   void explicitCapabilitySwitchBeatsTheTypeDefault() {
-    var s = load(Map.of("OCEAN__EVENT_LISTENER__TYPE", "ACTIONS_ONLY", "OCEAN__EVENT_LISTENER__SHOULD_PROCESS_WEBHOOKS", "true"));
-    assertFalse(s.eventListener().shouldResync());
+    var s = load(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY", "OCEAN__EVENT_LISTENER__SHOULD_RESYNC", "true"));
+    assertTrue(s.eventListener().shouldResync());
     assertTrue(s.eventListener().shouldProcessWebhooks());
-    assertTrue(s.eventListener().shouldRunActions());
+    assertFalse(s.eventListener().shouldRunActions());
   }
 
   @Test

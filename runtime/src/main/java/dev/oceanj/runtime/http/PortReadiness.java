@@ -16,12 +16,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Ready when Port answers and the integration's mapping is there: one {@code GET /v1/integration/{id}} that
- * succeeds and carries a {@code config} with {@code resources}. The answer is reused for {@code cacheFor}, so a
+ * What {@code /status} reports about Port: whether it answers, and whether the integration and its mapping are
+ * there: one {@code GET /v1/integration/{id}} that succeeds and carries a {@code config} with {@code resources}.
+ * None of it holds readiness (Ocean's contract; {@link HealthRoutes}). The answer is reused for {@code cacheFor}, so a
  * probe storm never becomes a Port request storm, and a check takes at most {@code timeout}: the Port client's
  * own retries would otherwise keep a probe hanging while Port is down.
  */
 public final class PortReadiness implements Readiness {
+
+  /** How the problem of an unreachable Port starts. */
+  public static final String UNREACHABLE = "Port is not reachable";
 
   private record Checked(Instant at, CompletionStage<List<String>> problems) {}
 
@@ -62,7 +66,7 @@ public final class PortReadiness implements Readiness {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         String why = cause instanceof TimeoutException ? "no answer within " + timeout : String.valueOf(cause.getMessage());
-        return List.of("Port is not reachable: " + why);
+        return List.of(UNREACHABLE + ": " + why);
       }
       if (found.isEmpty()) {
         return List.of("integration '" + id + "' does not exist in Port yet");

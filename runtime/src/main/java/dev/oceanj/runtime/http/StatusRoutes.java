@@ -39,6 +39,7 @@ public final class StatusRoutes {
   private final Scheduler scheduler;
   private final Clock clock;
   private final Supplier<Optional<ObjectNode>> liveEvents;
+  private final Optional<Readiness> checks;
 
   /**
    * @param listener describes the connection mode's trigger (empty for modes without one)
@@ -52,13 +53,13 @@ public final class StatusRoutes {
       Duration askTimeout,
       Scheduler scheduler,
       Clock clock) {
-    this(info, supervisor, listener, schedule, askTimeout, scheduler, clock, Optional::empty);
+    this(info, supervisor, listener, schedule, askTimeout, scheduler, clock, Optional::empty, Optional.empty());
   }
 
   private StatusRoutes(RuntimeInfo info, ActorRef<ResyncProtocol.Command> supervisor,
       Supplier<CompletionStage<Optional<TriggerInfo>>> listener,
       Supplier<CompletionStage<Optional<TriggerInfo>>> schedule, Duration askTimeout, Scheduler scheduler, Clock clock,
-      Supplier<Optional<ObjectNode>> liveEvents) {
+      Supplier<Optional<ObjectNode>> liveEvents, Optional<Readiness> checks) {
     this.info = info;
     this.supervisor = supervisor;
     this.listener = listener;
@@ -67,6 +68,7 @@ public final class StatusRoutes {
     this.scheduler = scheduler;
     this.clock = clock;
     this.liveEvents = liveEvents;
+    this.checks = checks;
   }
 
   /**
@@ -75,7 +77,16 @@ public final class StatusRoutes {
    */
   public StatusRoutes withLiveEvents(Supplier<ObjectNode> section) {
     return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock,
-        () -> Optional.of(section.get()));
+        () -> Optional.of(section.get()), checks);
+  }
+
+  /**
+   * These routes with {@code port.problems} in {@code /status} (Port unreachable, no integration or no mapping in
+   * Port yet) and {@code port.reachable}; these do not hold readiness, as in Ocean.
+   */
+  public StatusRoutes withChecks(Readiness check) {
+    return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock, liveEvents,
+        Optional.of(check));
   }
 
   public Route routes() {
@@ -110,7 +121,26 @@ public final class StatusRoutes {
       body.set("schedule", sched.map(ResyncJson::trigger).orElse(null));
       body.put("nextResync", sched.map(t -> (String) t.details().get("nextResync")).orElse(null));
       return body;
+    }).thenCombine(problems(), (body, problems) -> {
+      if (checks.isPresent()) {
+        ObjectNode port = (ObjectNode) body.get("port");
+        port.put("reachable", problems.stream().noneMatch(p -> p.startsWith(PortReadiness.UNREACHABLE)));
+        problems.forEach(port.putArray("problems")::add);
+      }
+      return body;
     });
+  }
+
+  private CompletableFuture<java.util.List<String>> problems() {
+    if (checks.isEmpty()) {
+      return CompletableFuture.completedFuture(java.util.List.of());
+    }
+    try {
+      return checks.get().problems().toCompletableFuture()
+          .exceptionally(e -> java.util.List.of("the check failed: " + e.getMessage()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(java.util.List.of("the check failed: " + e.getMessage()));
+    }
   }
 
   private static CompletableFuture<Optional<TriggerInfo>> optional(Supplier<CompletionStage<Optional<TriggerInfo>>> s) {

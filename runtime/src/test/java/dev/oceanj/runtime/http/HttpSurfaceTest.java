@@ -82,7 +82,7 @@ class HttpSurfaceTest {
     var trigger = Optional.of(testKit.spawn(WebhookTrigger.create(supervisor.ref())));
     var resync = new ResyncRoutes(trigger, "WEBHOOK", webhookToken, settings.adminToken(), Duration.ofSeconds(3),
         Duration.ofSeconds(30), settings.maxRequestBodySize(), scheduler);
-    var health = new HealthRoutes(() -> CompletableFuture.completedFuture(List.of()), "0.1.0-test");
+    var health = new HealthRoutes("0.1.0-test");
     var metrics = new OceanMetrics();
     var metricsRoutes = new MetricsRoutes(metrics, () -> CompletableFuture.completedFuture(null));
     var info = new StatusRoutes.RuntimeInfo("fake", "my-fake", "0.1.0", "WEBHOOK", true, "http://127.0.0.1:1");

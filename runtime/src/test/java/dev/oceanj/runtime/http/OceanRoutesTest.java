@@ -77,7 +77,7 @@ class OceanRoutesTest {
     var scheduler = testKit.system().scheduler();
     var resync = new ResyncRoutes(trigger, webhook ? "WEBHOOK" : "POLLING", token, Duration.ofSeconds(3),
         Duration.ofSeconds(30), 1024, scheduler);
-    var health = new HealthRoutes(() -> CompletableFuture.completedFuture(readinessProblems.get()), "0.1.0-test");
+    var health = new HealthRoutes("0.1.0-test");
     var metricsRoutes = new MetricsRoutes(metrics, () -> {
       onScrape.run();
       return CompletableFuture.completedFuture(null);
@@ -88,7 +88,8 @@ class OceanRoutesTest {
         () -> CompletableFuture.completedFuture(Optional.of(new TriggerInfo("POLLING", Map.of("polls", 3L)))),
         () -> CompletableFuture.completedFuture(Optional.of(
             new TriggerInfo("SCHEDULE", Map.of("nextResync", "2026-11-27T00:00:00Z")))),
-        Duration.ofSeconds(3), scheduler, Clock.systemUTC());
+        Duration.ofSeconds(3), scheduler, Clock.systemUTC())
+        .withChecks(() -> CompletableFuture.completedFuture(readinessProblems.get()));
     var routes = new OceanRoutes(resync, health, metricsRoutes, status, prefix, metrics);
     binding = OceanServer.start(routes.routes(), new HttpSettings("127.0.0.1", 0, 1024), testKit.system())
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -221,7 +222,7 @@ class OceanRoutesTest {
   }
 
   @Test
-  void healthIsLiveAlwaysAndReadyOnlyWithoutProblems() throws Exception {
+  void healthIsLiveAndReadyOnceServingAndPortProblemsShowOnStatus() throws Exception {
     start();
     var live = get("/health/live");
     assertEquals(200, live.statusCode());
@@ -230,11 +231,17 @@ class OceanRoutesTest {
     assertEquals("0.1.0-test", body(live).path("core_version").asText());
 
     assertEquals(200, get("/health/ready").statusCode());
+    // Ocean's contract: neither an empty mapping nor an unreachable Port holds readiness; /status says so.
     readinessProblems.set(List.of("Port is not reachable: connection refused"));
-    var notReady = get("/health/ready");
-    assertEquals(503, notReady.statusCode());
-    assertEquals("unhealthy", body(notReady).path("status").asText());
-    assertEquals("Port is not reachable: connection refused", body(notReady).path("problems").get(0).asText());
+    var ready = get("/health/ready");
+    assertEquals(200, ready.statusCode());
+    assertEquals("healthy", body(ready).path("status").asText());
+    assertEquals("ready", body(ready).path("check").asText());
+    var response = send("GET", "/status", null, null);
+    supervisor.expectMessageClass(GetStatus.class, WAIT).replyTo().tell(new Status(Optional.empty(), Optional.empty()));
+    JsonNode port = body(response.get(10, TimeUnit.SECONDS)).path("port");
+    assertFalse(port.path("reachable").asBoolean(true), port.toString());
+    assertEquals("Port is not reachable: connection refused", port.path("problems").get(0).asText());
   }
 
   @Test

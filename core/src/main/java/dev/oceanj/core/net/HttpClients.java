@@ -1,0 +1,160 @@
+package dev.oceanj.core.net;
+
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.InetSocketAddress;
+import java.net.CookieHandler;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * JDK {@link HttpClient}s that honour the proxies and the trust of the network settings: the one handed to
+ * integrations for their 3rd-party calls, and the one that carries telemetry to Port's ingest endpoints.
+ *
+ * <p>Proxy credentials are sent pre-emptively as {@code Proxy-Authorization: Basic} on every request that goes
+ * through that proxy (the JDK forwards the header to the proxy only: on the CONNECT of an HTTPS tunnel, not to the
+ * origin). A JDK {@link Authenticator} would do it on a 407 instead, but it also takes over the origin's 401s (a 401
+ * without {@code WWW-Authenticate} then fails with an IOException instead of reaching the integration, which must
+ * see it to re-read its token). Basic on tunnels is disabled in the JDK by default
+ * ({@code jdk.http.auth.tunneling.disabledSchemes=Basic}); company proxies use exactly that, so it is enabled here,
+ * before the first client is built, unless the property was set explicitly.
+ */
+public final class HttpClients {
+
+  static final String TUNNELING_DISABLED = "jdk.http.auth.tunneling.disabledSchemes";
+
+  static {
+    if (System.getProperty(TUNNELING_DISABLED) == null) {
+      System.setProperty(TUNNELING_DISABLED, "");
+    }
+  }
+
+  private HttpClients() {}
+
+  /**
+   * A client for {@code proxies}, trusting what {@code tls} trusts.
+   *
+   * @param connectTimeout timeout of opening a connection
+   */
+  public static HttpClient create(ProxyRules proxies, SSLContext tls, Duration connectTimeout) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).sslContext(tls)
+        .followRedirects(HttpClient.Redirect.NORMAL);
+    if (!proxies.any()) {
+      // Never the JVM's own proxy settings (-Dhttps.proxyHost): only what the environment says, as Ocean.
+      return b.proxy(HttpClient.Builder.NO_PROXY).build();
+    }
+    HttpClient client = b.proxy(selector(proxies)).build();
+    return proxies.proxies().stream().anyMatch(p -> p.username().isPresent())
+        ? new ProxyAuthorizing(client, proxies) : client;
+  }
+
+  /** The JDK form of {@link ProxyRules#proxyFor(URI)}. */
+  public static ProxySelector selector(ProxyRules proxies) {
+    return new ProxySelector() {
+      @Override
+      public List<Proxy> select(URI uri) {
+        Optional<ProxyRules.Proxy> p = proxies.proxyFor(uri);
+        return p.isEmpty() ? List.of(Proxy.NO_PROXY)
+            : List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(p.get().host(), p.get().port())));
+      }
+
+      @Override
+      public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+        // Nothing to fall back to: the request fails with the proxy's error.
+      }
+    };
+  }
+
+  /** Adds {@code Proxy-Authorization} to requests that go through a proxy with credentials. */
+  private static final class ProxyAuthorizing extends HttpClient {
+    private final HttpClient client;
+    private final ProxyRules proxies;
+
+    ProxyAuthorizing(HttpClient client, ProxyRules proxies) {
+      this.client = client;
+      this.proxies = proxies;
+    }
+
+    private HttpRequest authorized(HttpRequest request) {
+      Optional<String> auth = proxies.proxyFor(request.uri()).flatMap(ProxyRules.Proxy::authorization);
+      if (auth.isEmpty() || request.headers().firstValue("Proxy-Authorization").isPresent()) {
+        return request;
+      }
+      return HttpRequest.newBuilder(request, (name, value) -> true).header("Proxy-Authorization", auth.get()).build();
+    }
+
+    @Override
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+        throws IOException, InterruptedException {
+      return client.send(authorized(request), handler);
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+      return client.sendAsync(authorized(request), handler);
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+        HttpResponse.PushPromiseHandler<T> push) {
+      return client.sendAsync(authorized(request), handler, push);
+    }
+
+    @Override
+    public Optional<CookieHandler> cookieHandler() {
+      return client.cookieHandler();
+    }
+
+    @Override
+    public Optional<Duration> connectTimeout() {
+      return client.connectTimeout();
+    }
+
+    @Override
+    public Redirect followRedirects() {
+      return client.followRedirects();
+    }
+
+    @Override
+    public Optional<ProxySelector> proxy() {
+      return client.proxy();
+    }
+
+    @Override
+    public SSLContext sslContext() {
+      return client.sslContext();
+    }
+
+    @Override
+    public SSLParameters sslParameters() {
+      return client.sslParameters();
+    }
+
+    @Override
+    public Optional<Authenticator> authenticator() {
+      return client.authenticator();
+    }
+
+    @Override
+    public Version version() {
+      return client.version();
+    }
+
+    @Override
+    public Optional<Executor> executor() {
+      return client.executor();
+    }
+  }
+}
