@@ -15,6 +15,7 @@ import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
+import dev.oceanj.core.jq.IntegrationJq;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.net.HttpClients;
 import dev.oceanj.core.port.HttpPortClient;
@@ -178,7 +179,9 @@ public final class OceanRuntime implements AutoCloseable {
       LOG.info("Proxies from the environment: {}", network.proxies());
     }
     HttpClient thirdParty = HttpClients.create(network.proxies(), network.thirdPartyTls(), settings.clientTimeout());
-    DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty);
+    JqEngine jq = JqEngine.create(settings.allowEnvironmentVariablesJqAccess());
+    DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty,
+        new IntegrationJq(jq));
     boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
         ? settings.config().getBoolean("ocean.http.enabled")
         : listener != EventListenerType.ONCE;
@@ -220,8 +223,8 @@ public final class OceanRuntime implements AutoCloseable {
       Optional<Instant> watermark = listener == EventListenerType.POLLING && !settings.eventListener().polling().resyncOnStart()
           ? lastResyncState(port) : Optional.empty();
 
-      var compiler = new JqMappingCompiler(JqEngine.create(settings.allowEnvironmentVariablesJqAccess()));
-      var deps = new IntegrationSupervisor.Dependencies(port, defined::resyncSource, compiler,
+      var compiler = new JqMappingCompiler(jq);
+      var deps = new IntegrationSupervisor.Dependencies(port, defined.sources(), compiler,
           resyncSettings(settings), settings.scheduledResyncInterval(), mappingPool,
           defined::toJson, Clock.systemUTC());
       var exitCode = new CompletableFuture<Integer>();
