@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,9 +53,23 @@ final class Dataset {
   }
 
   private final FakeApiSettings settings;
+  private final AtomicLong items;
 
   Dataset(FakeApiSettings settings) {
     this.settings = settings;
+    this.items = new AtomicLong(settings.items());
+  }
+
+  /** Changes the size of {@code /items}: items beyond it disappear, items up to it appear. */
+  void items(long size) {
+    if (size < 0 || size > Integer.MAX_VALUE) {
+      throw new FakeApi.BadRequest("items must be between 0 and " + Integer.MAX_VALUE + ", was " + size);
+    }
+    items.set(size);
+  }
+
+  void resetItems() {
+    items.set(settings.items());
   }
 
   /** The listing at a path, if the path names one (parents are checked against their own listings by the caller). */
@@ -136,7 +151,7 @@ final class Dataset {
   private final class Items implements Resource {
     @Override
     public long size() {
-      return settings.items();
+      return items.get();
     }
 
     @Override

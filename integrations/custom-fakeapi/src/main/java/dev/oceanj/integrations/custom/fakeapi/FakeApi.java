@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Control, at {@code /_control/} (never logged, never faulted, no auth): {@code GET requests?since=N},
  * {@code DELETE requests}, {@code POST remove {"ids":[..]}}, {@code POST restore}, {@code POST version
- * {"version":2}}, {@code POST faults {rule}} (see {@link Faults}), {@code GET faults}, {@code DELETE faults},
+ * {"version":2}}, {@code POST items {"items":1000}}, {@code POST faults {rule}} (see {@link Faults}), {@code GET faults}, {@code DELETE faults},
  * {@code POST tokens/expire}, {@code POST reset}. The same operations are methods of this class for in-process tests.
  */
 public final class FakeApi implements AutoCloseable {
@@ -145,6 +145,11 @@ public final class FakeApi implements AutoCloseable {
     version.set(newVersion);
   }
 
+  /** Sets the size of {@code /items} (it starts at the settings' {@code items}). */
+  public void items(long size) {
+    dataset.items(size);
+  }
+
   /** Adds a fault rule (see {@link Faults}), e.g. {@code {"path":"/items","status":429,"retryAfter":1,"times":2}}. */
   public int fault(String ruleJson) {
     try {
@@ -178,9 +183,10 @@ public final class FakeApi implements AutoCloseable {
     log.clear();
   }
 
-  /** Back to the start state: no removal, version 1, no fault, no token, an empty request log. */
+  /** Back to the start state: the settings' item count, no removal, version 1, no fault, no token, an empty request log. */
   public void reset() {
     restore();
+    dataset.resetItems();
     version.set(1);
     faults.clear();
     tokens.clear();
@@ -433,7 +439,7 @@ public final class FakeApi implements AutoCloseable {
     node.putPOJO("resources", List.of("/items", "/projects", "/projects/{projectId}/issues",
         "/projects/{projectId}/issues/{number}/comments", "/oauth/token"));
     node.put("control", "/_control/requests, /_control/remove, /_control/restore, /_control/version, "
-        + "/_control/faults, /_control/tokens/expire, /_control/reset");
+        + "/_control/items, /_control/faults, /_control/tokens/expire, /_control/reset");
     return node.toString();
   }
 
@@ -473,6 +479,14 @@ public final class FakeApi implements AutoCloseable {
             throw new BadRequest("version: the body is {\"version\": 2}");
           }
           version(v.asInt());
+          c.respond(204, "", Map.of());
+        }
+        case "POST /items" -> {
+          JsonNode n = readJson(c).get("items");
+          if (n == null || !n.canConvertToLong()) {
+            throw new BadRequest("items: the body is {\"items\": 1000}");
+          }
+          items(n.asLong());
           c.respond(204, "", Map.of());
         }
         case "POST /faults" -> c.respond(201, "{\"id\":" + faults.add(readJson(c)) + "}", Map.of());

@@ -305,6 +305,9 @@ class FakeApiTest {
     get("/projects");
     assertEquals(1, json(control("GET", "/requests?since=" + last, null)).get("requests").size());
 
+    assertEquals(204, control("POST", "/items", "{\"items\":300}").statusCode());
+    assertEquals("item-300", ids(json(get("/none/items"))).get(298));
+
     assertEquals(204, control("POST", "/reset", null).statusCode());
     assertEquals(250, json(get("/none/items")).get("data").size());
     assertEquals("Item 1", json(get("/none/items")).get("data").get(0).get("name").asText());
