@@ -39,7 +39,8 @@ java "${stand_in[@]}" -jar integrations/custom-fakeapi/target/oceanj-custom-fake
   --items "$items" --request-log-size 0 >"$work/fake-api.log" 2>&1 &
 api_pid=$!
 pids+=("$api_pid")
-java "${EMULATOR_JVM:-${stand_in[*]}}" -jar port-emulator/target/oceanj-port-emulator.jar --port "$port_port" \
+# shellcheck disable=SC2086
+java ${EMULATOR_JVM:-${stand_in[*]}} -jar port-emulator/target/oceanj-port-emulator.jar --port "$port_port" \
   >"$work/emulator.log" 2>&1 &
 port_pid=$!
 pids+=("$port_pid")
