@@ -3,6 +3,7 @@ package dev.oceanj.integrations.custom.fakeapi;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,6 +145,27 @@ final class Dataset {
     return z ^ (z >>> 31);
   }
 
+  /** ISO-8601 UTC to the second, as {@code Instant.toString} writes it, in a fraction of its time. */
+  static String timestamp(long epochSecond) {
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400));
+    int seconds = (int) Math.floorMod(epochSecond, 86_400);
+    char[] text = "0000-00-00T00:00:00Z".toCharArray();
+    digits(text, 0, date.getYear(), 4);
+    digits(text, 5, date.getMonthValue(), 2);
+    digits(text, 8, date.getDayOfMonth(), 2);
+    digits(text, 11, seconds / 3600, 2);
+    digits(text, 14, seconds / 60 % 60, 2);
+    digits(text, 17, seconds % 60, 2);
+    return new String(text);
+  }
+
+  private static void digits(char[] text, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      text[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  }
+
   private static String user(long h) {
     return "user-" + (Math.floorMod(h >>> 16, 50) + 1);
   }
@@ -181,7 +203,7 @@ final class Dataset {
       g.writeString(TAGS.get(Math.floorMod(h >>> 24, TAGS.size())));
       g.writeString(TAGS.get(Math.floorMod(h >>> 32, TAGS.size())));
       g.writeEndArray();
-      g.writeStringField("createdAt", Instant.ofEpochSecond(CREATED_BASE + number * 60).toString());
+      g.writeStringField("createdAt", timestamp(CREATED_BASE + number * 60));
       g.writeNumberField("version", version);
       g.writeEndObject();
     }
