@@ -12,6 +12,7 @@ import dev.oceanj.actors.trigger.webhook.ChangelogDestination;
 import dev.oceanj.core.config.EventListenerType;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
+import dev.oceanj.core.jq.IntegrationJq;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
@@ -137,7 +138,9 @@ public final class OceanRuntime implements AutoCloseable {
     String version = settings.integration().version().orElse(runtimeVersion());
     PortIdentity identity = new PortIdentity(type, version, settings.integration().identifier());
     HttpClient thirdParty = HttpClient.newBuilder().connectTimeout(settings.clientTimeout()).build();
-    DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty);
+    JqEngine jq = JqEngine.create(settings.allowEnvironmentVariablesJqAccess());
+    DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty,
+        new IntegrationJq(jq));
     boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
         ? settings.config().getBoolean("ocean.http.enabled")
         : listener != EventListenerType.ONCE;
@@ -168,8 +171,8 @@ public final class OceanRuntime implements AutoCloseable {
       Optional<Instant> watermark = listener == EventListenerType.POLLING && !settings.eventListener().polling().resyncOnStart()
           ? lastResyncState(port) : Optional.empty();
 
-      var compiler = new JqMappingCompiler(JqEngine.create(settings.allowEnvironmentVariablesJqAccess()));
-      var deps = new IntegrationSupervisor.Dependencies(port, defined::resyncSource, compiler,
+      var compiler = new JqMappingCompiler(jq);
+      var deps = new IntegrationSupervisor.Dependencies(port, defined.sources(), compiler,
           resyncSettings(settings), settings.scheduledResyncInterval(), mappingPool,
           defined::toJson, Clock.systemUTC());
       var exitCode = new CompletableFuture<Integer>();

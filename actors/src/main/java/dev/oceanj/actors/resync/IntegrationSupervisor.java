@@ -2,6 +2,7 @@ package dev.oceanj.actors.resync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.ResyncProtocol.AbortResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
@@ -28,7 +29,9 @@ import dev.oceanj.core.sync.ResourceMapper;
 import dev.oceanj.core.sync.ResyncPipeline;
 import dev.oceanj.core.sync.ResyncRun;
 import dev.oceanj.core.sync.ResyncSettings;
+import dev.oceanj.spi.Resync;
 import dev.oceanj.spi.ResyncSource;
+import dev.oceanj.spi.host.ResyncScope;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,7 +82,8 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
    * What the supervisor needs.
    *
    * @param port the integration's Port client (its identity gives the {@code $datasource} of owned entities)
-   * @param sources the integration's resync source per kind (e.g. {@code DefinedIntegration::resyncSource})
+   * @param sources the integration's resync source per kind: {@code DefinedIntegration::sources} binds each
+   *     resource's selector and runs the resync hooks; any other function serves kinds by name
    * @param compiler turns {@code integration.config} into a plan ({@code new JqMappingCompiler(jq)})
    * @param settings {@code ocean.resync}
    * @param scheduledResyncInterval reported to Port as {@code nextResync}/{@code intervalInMinuets} when set
@@ -109,7 +113,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
         t.setDaemon(true);
         return t;
       });
-      return new Dependencies(port, integration::resyncSource, new dev.oceanj.core.sync.JqMappingCompiler(jq),
+      return new Dependencies(port, integration.sources(), new dev.oceanj.core.sync.JqMappingCompiler(jq),
           settings, scheduledResyncInterval, pool, integration::toJson, Clock.systemUTC());
     }
   }
@@ -122,6 +126,10 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private record Prepared(String resyncId, OptionalLong owned, OptionalLong unrecorded, DigestStore digests,
       Throwable error) implements Internal {}
+
+  private record HooksStarted(String resyncId) implements Internal {}
+
+  private record StartHookFailed(String resyncId, Throwable error) implements Internal {}
 
   private record WorkerReport(KindWorker.Report report) implements Internal {}
 
@@ -184,6 +192,8 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
         .onMessage(AbortResync.class, this::onAbortResync)
         .onMessage(StateReported.class, this::onStateReported)
         .onMessage(MappingFetched.class, this::onMappingFetched)
+        .onMessage(HooksStarted.class, this::onHooksStarted)
+        .onMessage(StartHookFailed.class, this::onStartHookFailed)
         .onMessage(Prepared.class, this::onPrepared)
         .onMessage(WorkerReport.class, this::onWorkerReport)
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
@@ -223,6 +233,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     final AtomicBoolean cancelled = new AtomicBoolean();
     final List<String> errors = new ArrayList<>();
     MappingPlan plan;
+    ResyncScope scope;
     ResyncRun run;
     List<Slot> slots = List.of();
     int nextSlot;
@@ -346,6 +357,27 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       current.reconciliation = Reconciliation.skipped("the mapping has no resources");
       return finish(Outcome.COMPLETED);
     }
+    try {
+      current.scope = ResyncScope.open(deps.sources(), current.id, mappedResources(config, current.plan));
+    } catch (RuntimeException e) {
+      return fail("the mapping in Port is invalid: " + e.getMessage());
+    }
+    String id = current.id;
+    ResyncScope scope = current.scope;
+    // The integration's resync start hooks run first; a failure there fails the resync before anything is read.
+    CompletableFuture<Void> hooks = CompletableFuture.runAsync(scope::start, deps.mappingPool());
+    getContext().pipeToSelf(hooks, (v, e) -> e == null ? new HooksStarted(id) : new StartHookFailed(id, e));
+    return this;
+  }
+
+  private Behavior<ResyncProtocol.Command> onStartHookFailed(StartHookFailed msg) {
+    return isCurrent(msg.resyncId()) ? fail(describe(msg.error())) : this;
+  }
+
+  private Behavior<ResyncProtocol.Command> onHooksStarted(HooksStarted msg) {
+    if (!isCurrent(msg.resyncId())) {
+      return this;
+    }
     String id = current.id;
     CompletionStage<DigestStore> store = digests != null || !deps.settings().skipUnchanged()
         ? CompletableFuture.completedFuture(digests)
@@ -389,7 +421,16 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     Current c = current;
     while (c.running < deps.settings().kindParallelism() && c.nextSlot < c.slots.size()) {
       Slot slot = c.slots.get(c.nextSlot++);
-      Optional<ResyncSource<?>> source = deps.sources().apply(slot.resource.kind());
+      Optional<ResyncSource<?>> source;
+      try {
+        source = c.scope.source(slot.resource.index());
+      } catch (RuntimeException e) {
+        slot.done = true;
+        slot.error = "kind '" + slot.resource.kind() + "' (resource " + slot.resource.index()
+            + ") could not build its source: " + describe(e);
+        getContext().getLog().error("{}", slot.error);
+        continue;
+      }
       if (source.isEmpty()) {
         // Ocean's KindNotImplementedException: an error of the resync, so nothing is deleted.
         slot.done = true;
@@ -564,6 +605,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
         c.reconciliation, outcome == Outcome.COMPLETED ? List.of() : List.copyOf(c.errors));
     reportState(outcome.name().toLowerCase(java.util.Locale.ROOT), null, finished);
     CompletionStage<Void> saved = saveDigests(c, outcome);
+    endScope(c, outcome);
     getContext().getLog().info("Resync {} {} in {} ms: {}", c.id, outcome, result.duration().toMillis(), summary(result));
     last = result;
     // Answer once Port knows the final state and the skip-unchanged store is on disk, so a ONCE run that exits
@@ -577,6 +619,27 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       begin(q.id, q.trigger, q.waiters);
     }
     return this;
+  }
+
+  private void endScope(Current c, Outcome outcome) {
+    if (c.scope == null) {
+      return;
+    }
+    ResyncScope scope = c.scope;
+    org.slf4j.Logger log = getContext().getLog();
+    CompletableFuture.runAsync(() -> scope.end(outcome == Outcome.COMPLETED)
+        .forEach(e -> log.warn("Resync {}: a resync complete hook failed: {}", scope.id(), e.toString())),
+        deps.mappingPool());
+  }
+
+  private static List<Resync.MappedResource> mappedResources(JsonNode config, MappingPlan plan) {
+    List<Resync.MappedResource> resources = new ArrayList<>();
+    for (ResourceMapper r : plan.resources()) {
+      JsonNode selector = config.path("resources").path(r.index()).path("selector");
+      resources.add(new Resync.MappedResource(r.index(), r.kind(), selector instanceof ObjectNode o
+          ? o : JsonNodeFactory.instance.objectNode()));
+    }
+    return resources;
   }
 
   private CompletionStage<Void> saveDigests(Current c, Outcome outcome) {

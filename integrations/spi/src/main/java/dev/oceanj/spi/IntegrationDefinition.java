@@ -1,6 +1,8 @@
 package dev.oceanj.spi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.spi.http.HttpOptions;
+import dev.oceanj.spi.http.ThirdPartyHttp;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import java.net.http.HttpClient;
 
@@ -56,4 +58,58 @@ public interface IntegrationDefinition {
    * @since 0.1
    */
   void onLiveEvent(String path, LiveEventProcessor processor);
+
+  /**
+   * Starts (or continues) the declaration of the kinds this integration does not know in advance: any kind of
+   * the mapping that no {@link #kind(String)} declared is served by the source declared here (for the
+   * {@code custom} integration, every endpoint path). Usually declared with
+   * {@link KindDefinition#resync(Class, java.util.function.Function)}, so the source sees its kind and
+   * selector through {@link Resource}.
+   *
+   * @since 0.2
+   */
+  default KindDefinition anyKind() {
+    throw new UnsupportedOperationException("this host does not support dynamic kinds (SPI 0.2)");
+  }
+
+  /**
+   * Runs {@code hook} at the start of every full resync, after the mapping loaded and before any kind runs.
+   * Hooks run in registration order; a failure fails the resync, which then deletes nothing.
+   *
+   * @since 0.2
+   */
+  default void onResyncStart(ResyncHook hook) {
+    throw new UnsupportedOperationException("this host does not support resync hooks (SPI 0.2)");
+  }
+
+  /**
+   * Runs {@code hook} when a full resync completed without error (after reconciliation), in registration
+   * order. A failure is logged. The per-resync cache is emptied after these hooks, whatever the outcome.
+   *
+   * @since 0.2
+   */
+  default void onResyncComplete(ResyncHook hook) {
+    throw new UnsupportedOperationException("this host does not support resync hooks (SPI 0.2)");
+  }
+
+  /**
+   * A 3rd-party HTTP client with retries, rate-limit waits, a concurrency bound, timeouts and streamed
+   * bodies, built on {@link #httpClient()} (so it uses the runtime's proxy and CA settings). Each call returns
+   * a new helper with its own concurrency bound; build it once in {@code define}.
+   *
+   * @since 0.2
+   */
+  default ThirdPartyHttp http(HttpOptions options) {
+    throw new UnsupportedOperationException("this host does not provide the HTTP helper (SPI 0.2)");
+  }
+
+  /**
+   * The runtime's jq engine, with Ocean's semantics.
+   *
+   * @throws UnsupportedOperationException when the host provides none (a bare test host)
+   * @since 0.2
+   */
+  default Jq jq() {
+    throw new UnsupportedOperationException("this host does not provide a jq engine (SPI 0.2)");
+  }
 }

@@ -12,10 +12,17 @@ import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.IntegrationDefinition;
 import dev.oceanj.spi.InvalidSettingsException;
 import dev.oceanj.spi.KindDefinition;
+import dev.oceanj.spi.Jq;
 import dev.oceanj.spi.LifecycleHook;
+import dev.oceanj.spi.Resource;
+import dev.oceanj.spi.Resync;
+import dev.oceanj.spi.ResyncHook;
 import dev.oceanj.spi.ResyncSource;
+import dev.oceanj.spi.http.HttpOptions;
+import dev.oceanj.spi.http.ThirdPartyHttp;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,7 +32,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * One integration after its {@link Integration#define} ran: the kinds it declared with their resync sources,
@@ -58,6 +69,13 @@ public final class DefinedIntegration {
   private final List<LifecycleHook> startHooks;
   private final List<LifecycleHook> stopHooks;
   private final Map<String, List<LiveEventProcessor>> liveEventProcessors;
+  private final Map<String, SelectorSource<?>> selectorSources;
+  private final Optional<SelectorSource<?>> anyKindSelector;
+  private final Optional<ResyncSource<?>> anyKindSource;
+  private final List<ResyncHook> resyncStartHooks;
+  private final List<ResyncHook> resyncCompleteHooks;
+  private final ExecutorService httpReaders;
+  private final Sources sources = new Sources(this);
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -74,6 +92,12 @@ public final class DefinedIntegration {
     Map<String, List<LiveEventProcessor>> live = new LinkedHashMap<>();
     recorder.liveEventProcessors.forEach((path, list) -> live.put(path, List.copyOf(list)));
     this.liveEventProcessors = Collections.unmodifiableMap(live);
+    this.selectorSources = Collections.unmodifiableMap(new LinkedHashMap<>(recorder.selectorSources));
+    this.anyKindSelector = Optional.ofNullable(recorder.anyKindSelector);
+    this.anyKindSource = Optional.ofNullable(recorder.anyKindSource);
+    this.resyncStartHooks = List.copyOf(recorder.resyncStartHooks);
+    this.resyncCompleteHooks = List.copyOf(recorder.resyncCompleteHooks);
+    this.httpReaders = recorder.httpReaders;
   }
 
   /**
@@ -88,6 +112,18 @@ public final class DefinedIntegration {
    * @throws IllegalStateException when {@code define} fails otherwise, naming the integration type
    */
   public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient) {
+    return define(integration, settings, httpClient, null);
+  }
+
+  /**
+   * As {@link #define(Integration, ObjectNode, HttpClient)}, offering {@code jq} to the integration through
+   * {@link IntegrationDefinition#jq()}.
+   *
+   * @param jq the runtime's jq engine; null when the host has none ({@code jq()} then throws)
+   * @since 0.2
+   */
+  public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
+      Jq jq) {
     Objects.requireNonNull(integration, "integration");
     Objects.requireNonNull(httpClient, "httpClient");
     String type = integration.type();
@@ -95,12 +131,14 @@ public final class DefinedIntegration {
       throw new IllegalStateException(integration.getClass().getName() + ".type() returned no type");
     }
     ObjectNode ownSettings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
-    Recorder recorder = new Recorder(type, ownSettings, httpClient);
+    Recorder recorder = new Recorder(type, ownSettings, httpClient, jq);
     try {
       integration.define(recorder);
     } catch (InvalidSettingsException e) {
+      recorder.httpReaders.shutdown();
       throw e;
     } catch (RuntimeException e) {
+      recorder.httpReaders.shutdown();
       throw new IllegalStateException("Integration '" + type + "' (" + integration.getClass().getName()
           + ") failed in define(): " + e.getMessage(), e);
     } finally {
@@ -139,9 +177,95 @@ public final class DefinedIntegration {
     return resyncSources;
   }
 
-  /** The resync source of {@code kind}, empty when the integration declared none for it. */
+  /**
+   * The resync source of {@code kind}, empty when the integration declared none for it. A kind declared with a
+   * selector type (or served by {@link IntegrationDefinition#anyKind()}) gets a source for an empty selector
+   * outside any resync; the runtime uses {@link ResyncScope} instead, which binds each resource's selector.
+   *
+   * @throws InvalidSettingsException when the kind's selector type does not accept an empty selector
+   */
   public Optional<ResyncSource<?>> resyncSource(String kind) {
-    return Optional.ofNullable(resyncSources.get(kind));
+    ResyncSource<?> declared = resyncSources.get(kind);
+    if (declared != null) {
+      return Optional.of(declared);
+    }
+    Optional<Class<?>> type = selectorType(kind);
+    if (type.isPresent()) {
+      Resync.MappedResource resource = new Resync.MappedResource(0, kind, JsonNodeFactory.instance.objectNode());
+      ResyncScope scope = ResyncScope.open(sources, "standalone", List.of(resource));
+      return scope.source(0);
+    }
+    return kinds.contains(kind) ? Optional.empty() : anyKindSource;
+  }
+
+  /**
+   * The selector type {@code kind} declared (with {@link dev.oceanj.spi.KindDefinition#resync(Class, Function)}),
+   * or that of {@link IntegrationDefinition#anyKind()} for a kind the integration did not declare; empty when
+   * its source takes no selector. The CLI derives the port-app-config JSON Schema from these types.
+   *
+   * @since 0.2
+   */
+  public Optional<Class<?>> selectorType(String kind) {
+    SelectorSource<?> declared = selectorSources.get(kind);
+    if (declared != null) {
+      return Optional.of(declared.type());
+    }
+    if (kinds.contains(kind)) {
+      return Optional.empty();
+    }
+    return anyKindSelector.map(SelectorSource::type);
+  }
+
+  /** The selector type of {@link IntegrationDefinition#anyKind()}, empty when it declared none. */
+  public Optional<Class<?>> anyKindSelectorType() {
+    return anyKindSelector.map(SelectorSource::type);
+  }
+
+  /** Whether the integration serves kinds it did not declare ({@link IntegrationDefinition#anyKind()}). */
+  public boolean servesAnyKind() {
+    return anyKindSelector.isPresent() || anyKindSource.isPresent();
+  }
+
+  /**
+   * The integration's sources for the runtime: by kind name as {@link #resyncSource(String)}, and recognised by
+   * {@link ResyncScope#open} to bind selectors and run resync hooks.
+   *
+   * @since 0.2
+   */
+  public Function<String, Optional<ResyncSource<?>>> sources() {
+    return sources;
+  }
+
+  /** The resync start hooks, in registration order. */
+  public List<ResyncHook> resyncStartHooks() {
+    return resyncStartHooks;
+  }
+
+  /** The resync complete hooks, in registration order. */
+  public List<ResyncHook> resyncCompleteHooks() {
+    return resyncCompleteHooks;
+  }
+
+  Object bindSelector(Resync.MappedResource resource, Class<?> type) {
+    return SettingsBinder.bind(this.type, resource.selector(), type, "resources[" + resource.index() + "].selector",
+        "selector");
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Optional<ResyncSource<?>> selectorSource(String kind, Resource<?> resource) {
+    SelectorSource declared = selectorSources.get(kind);
+    if (declared == null) {
+      declared = kinds.contains(kind) ? null : anyKindSelector.orElse(null);
+    }
+    if (declared == null) {
+      return resyncSource(kind);
+    }
+    ResyncSource<?> source = (ResyncSource<?>) declared.factory().apply(resource);
+    if (source == null) {
+      throw new IllegalStateException("Integration '" + type + "': the source of kind '" + kind
+          + "' returned null for resources[" + resource.index() + "]");
+    }
+    return Optional.of(source);
   }
 
   /** Live-event processors by registered path pattern (e.g. {@code /webhook}), in registration order. */
@@ -198,6 +322,7 @@ public final class DefinedIntegration {
       return List.of();
     }
     List<Exception> failures = new ArrayList<>();
+    httpReaders.shutdown();
     for (int i = stopHooks.size() - 1; i >= 0; i--) {
       try {
         stopHooks.get(i).run();
@@ -248,12 +373,59 @@ public final class DefinedIntegration {
     private final List<LifecycleHook> startHooks = new ArrayList<>();
     private final List<LifecycleHook> stopHooks = new ArrayList<>();
     private final Map<String, List<LiveEventProcessor>> liveEventProcessors = new LinkedHashMap<>();
+    private final Map<String, SelectorSource<?>> selectorSources = new LinkedHashMap<>();
+    private SelectorSource<?> anyKindSelector;
+    private ResyncSource<?> anyKindSource;
+    private final List<ResyncHook> resyncStartHooks = new ArrayList<>();
+    private final List<ResyncHook> resyncCompleteHooks = new ArrayList<>();
+    private final Jq jq;
+    // Body readers block on the network, so they get their own daemon threads, never the client's executor.
+    private final ExecutorService httpReaders;
     private volatile boolean closed;
 
-    Recorder(String type, ObjectNode settings, HttpClient httpClient) {
+    Recorder(String type, ObjectNode settings, HttpClient httpClient, Jq jq) {
       this.type = type;
       this.settings = settings;
       this.httpClient = httpClient;
+      this.jq = jq;
+      AtomicInteger n = new AtomicInteger();
+      this.httpReaders = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "oceanj-" + type + "-http-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+
+    @Override
+    public KindDefinition anyKind() {
+      checkOpen("anyKind");
+      return new KindRecorder(this, null);
+    }
+
+    @Override
+    public void onResyncStart(ResyncHook hook) {
+      checkOpen("onResyncStart");
+      resyncStartHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    @Override
+    public void onResyncComplete(ResyncHook hook) {
+      checkOpen("onResyncComplete");
+      resyncCompleteHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    @Override
+    public ThirdPartyHttp http(HttpOptions options) {
+      return new RetryingHttp(httpClient, Objects.requireNonNull(options, "options"), httpReaders,
+          Clock.systemUTC());
+    }
+
+    @Override
+    public Jq jq() {
+      if (jq == null) {
+        throw new UnsupportedOperationException("Integration '" + type + "': this host provides no jq engine");
+      }
+      return jq;
     }
 
     @Override
@@ -313,12 +485,45 @@ public final class DefinedIntegration {
     }
   }
 
+  /** A kind's declaration with {@code null} as the kind for {@link IntegrationDefinition#anyKind()}. */
   private record KindRecorder(Recorder recorder, String kind) implements KindDefinition {
     @Override
     public KindDefinition resync(ResyncSource<?> source) {
       recorder.checkOpen("resync");
-      recorder.resyncSources.put(kind, Objects.requireNonNull(source, "source"));
+      Objects.requireNonNull(source, "source");
+      if (kind == null) {
+        recorder.anyKindSource = source;
+        recorder.anyKindSelector = null;
+      } else {
+        recorder.resyncSources.put(kind, source);
+        recorder.selectorSources.remove(kind);
+      }
       return this;
+    }
+
+    @Override
+    public <S> KindDefinition resync(Class<S> selectorType, Function<Resource<S>, ResyncSource<?>> source) {
+      recorder.checkOpen("resync");
+      SelectorSource<S> declared = new SelectorSource<>(Objects.requireNonNull(selectorType, "selectorType"),
+          Objects.requireNonNull(source, "source"));
+      if (kind == null) {
+        recorder.anyKindSelector = declared;
+        recorder.anyKindSource = null;
+      } else {
+        recorder.selectorSources.put(kind, declared);
+        recorder.resyncSources.remove(kind);
+      }
+      return this;
+    }
+  }
+
+  private record SelectorSource<S>(Class<S> type, Function<Resource<S>, ResyncSource<?>> factory) {}
+
+  /** {@link #sources()}: a plain function by kind that {@link ResyncScope#open} recognises. */
+  record Sources(DefinedIntegration integration) implements Function<String, Optional<ResyncSource<?>>> {
+    @Override
+    public Optional<ResyncSource<?>> apply(String kind) {
+      return integration.resyncSource(kind);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.oceanj.spi.host;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -42,24 +43,35 @@ final class SettingsBinder {
   private SettingsBinder() {}
 
   static <T> T bind(String integrationType, ObjectNode settings, Class<T> type) {
+    return bind(integrationType, settings, type, CONFIG_PATH, "setting");
+  }
+
+  /**
+   * As {@link #bind(String, ObjectNode, Class)} for a node found at {@code configPath} (e.g.
+   * {@code resources[2].selector}), whose fields the errors call {@code noun}.
+   */
+  static <T> T bind(String integrationType, ObjectNode settings, Class<T> type, String configPath, String noun) {
     ObjectNode normalised = type.isRecord() ? matchRecordNames(settings, type) : settings;
     try {
       return MAPPER.readerFor(type).readValue(normalised);
     } catch (ValueInstantiationException e) {
-      String field = path(e);
       Throwable reason = e.getCause() != null ? e.getCause() : e;
-      throw new InvalidSettingsException(field, "Integration '" + integrationType + "': invalid settings"
-          + where(field) + ": " + reason.getMessage(), e);
+      // A constructor may name the offending component itself (InvalidSettingsException.field()).
+      String field = reason instanceof InvalidSettingsException named && !named.field().isEmpty()
+          ? join(path(e), named.field()) : path(e);
+      throw new InvalidSettingsException(field, "Integration '" + integrationType + "': invalid "
+          + (CONFIG_PATH.equals(configPath) ? "settings" : noun) + where(field, configPath) + ": "
+          + reason.getMessage(), e);
     } catch (MismatchedInputException e) {
       String field = path(e);
-      throw new InvalidSettingsException(field, "Integration '" + integrationType + "': setting " + where(field)
+      throw new InvalidSettingsException(field, "Integration '" + integrationType + "': " + noun + where(field, configPath)
           + " must be " + describe(e.getTargetType()) + ", but is " + nodeKind(settings, e), e);
     } catch (JsonMappingException e) {
       String field = path(e);
-      throw new InvalidSettingsException(field, "Integration '" + integrationType + "': setting " + where(field)
+      throw new InvalidSettingsException(field, "Integration '" + integrationType + "': " + noun + where(field, configPath)
           + " cannot be bound to " + type.getSimpleName() + " (" + e.getClass().getSimpleName() + ")", e);
     } catch (JsonProcessingException e) {
-      throw new InvalidSettingsException("", "Integration '" + integrationType + "': settings cannot be bound to "
+      throw new InvalidSettingsException("", "Integration '" + integrationType + "': " + configPath + " cannot be bound to "
           + type.getSimpleName(), e);
     } catch (IOException e) {
       throw new IllegalStateException("reading an in-memory JSON tree cannot fail", e);
@@ -74,7 +86,7 @@ final class SettingsBinder {
   private static ObjectNode matchRecordNames(ObjectNode settings, Class<?> type) {
     Map<String, String> byLooseName = new HashMap<>();
     for (RecordComponent component : type.getRecordComponents()) {
-      byLooseName.put(loose(component.getName()), component.getName());
+      byLooseName.put(loose(component.getName()), jsonName(type, component));
     }
     ObjectNode result = settings.objectNode();
     for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext(); ) {
@@ -85,6 +97,19 @@ final class SettingsBinder {
       }
     }
     return result;
+  }
+
+  /** The component's JSON name: its {@code @JsonProperty} value when it has one. */
+  private static String jsonName(Class<?> type, RecordComponent component) {
+    try {
+      JsonProperty property = type.getDeclaredField(component.getName()).getAnnotation(JsonProperty.class);
+      if (property != null && !property.value().isEmpty()) {
+        return property.value();
+      }
+    } catch (NoSuchFieldException e) {
+      // every record component has its field
+    }
+    return component.getName();
   }
 
   private static String loose(String name) {
@@ -106,8 +131,12 @@ final class SettingsBinder {
     return path.toString();
   }
 
-  private static String where(String field) {
-    return field.isEmpty() ? " (" + CONFIG_PATH + ")" : " '" + field + "' (" + CONFIG_PATH + "." + field + ")";
+  private static String join(String path, String field) {
+    return path.isEmpty() ? field : path + "." + field;
+  }
+
+  private static String where(String field, String configPath) {
+    return field.isEmpty() ? " (" + configPath + ")" : " '" + field + "' (" + configPath + "." + field + ")";
   }
 
   private static String describe(Class<?> target) {

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.spi.Integration;
+import dev.oceanj.spi.Jq;
+import dev.oceanj.spi.Resync;
 import dev.oceanj.spi.Page;
 import dev.oceanj.spi.ResyncSource;
 import dev.oceanj.spi.host.DefinedIntegration;
+import dev.oceanj.spi.host.ResyncScope;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +53,7 @@ public final class ResyncHarness implements AutoCloseable {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.concurrent.atomic.AtomicInteger RESYNCS = new java.util.concurrent.atomic.AtomicInteger();
 
   private final DefinedIntegration defined;
   private final Duration timeout;
@@ -87,11 +91,21 @@ public final class ResyncHarness implements AutoCloseable {
 
   /** As {@link #start(Integration, String, Duration)} with settings already parsed. */
   public static ResyncHarness start(Integration integration, ObjectNode settings, Duration timeout) {
+    return start(integration, settings, timeout, null);
+  }
+
+  /**
+   * As {@link #start(Integration, ObjectNode, Duration)}, offering {@code jq} to the integration (the runtime's
+   * engine, e.g. {@code new IntegrationJq(JqEngine.create(false))} from core).
+   *
+   * @since 0.2
+   */
+  public static ResyncHarness start(Integration integration, ObjectNode settings, Duration timeout, Jq jq) {
     HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
         .build();
-    DefinedIntegration defined = DefinedIntegration.define(integration, settings, http);
+    DefinedIntegration defined = DefinedIntegration.define(integration, settings, http, jq);
     try {
       defined.start();
     } catch (RuntimeException e) {
@@ -134,6 +148,55 @@ public final class ResyncHarness implements AutoCloseable {
     ResyncSource<?> source = defined.resyncSource(kind).orElseThrow(() -> new IllegalArgumentException(
         "Integration '" + defined.type() + "' declares no resync source for kind '" + kind + "'; it declares "
             + defined.resyncSources().keySet()));
+    return drain(kind, source, each);
+  }
+
+  /**
+   * Runs one full resync of {@code resourcesJson}, the mapping's {@code resources} array (each with its
+   * {@code kind} and {@code selector}) as the runtime would: selectors bound, resync start hooks, each
+   * resource's source drained in order, complete hooks after success, the per-resync cache emptied.
+   *
+   * @return the items of each resource, in mapping order
+   * @throws dev.oceanj.spi.InvalidSettingsException when a selector does not bind
+   * @throws IllegalStateException when a resync start hook fails
+   * @throws KindFailedException when a resource's source fails
+   * @since 0.2
+   */
+  public List<List<JsonNode>> resync(String resourcesJson) {
+    JsonNode resources;
+    try {
+      resources = JSON.readTree(resourcesJson);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("resources are not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    List<Resync.MappedResource> mapped = new ArrayList<>();
+    for (int i = 0; i < resources.size(); i++) {
+      JsonNode selector = resources.get(i).path("selector");
+      mapped.add(new Resync.MappedResource(i, resources.get(i).path("kind").asText(),
+          selector instanceof ObjectNode o ? o : JSON.createObjectNode()));
+    }
+    ResyncScope scope = ResyncScope.open(defined.sources(), "harness-" + RESYNCS.incrementAndGet(), mapped);
+    boolean completed = false;
+    try {
+      scope.start();
+      List<List<JsonNode>> all = new ArrayList<>();
+      for (Resync.MappedResource r : mapped) {
+        List<JsonNode> items = new ArrayList<>();
+        ResyncSource<?> source = scope.source(r.index()).orElseThrow(() -> new IllegalArgumentException(
+            "Integration '" + defined.type() + "' does not serve kind '" + r.kind() + "'"));
+        drain(r.kind(), source, items::addAll);
+        all.add(items);
+      }
+      completed = true;
+      return all;
+    } finally {
+      scope.end(completed).forEach(e -> {
+        throw new IllegalStateException("a resync complete hook failed: " + e, e);
+      });
+    }
+  }
+
+  private long drain(String kind, ResyncSource<?> source, Consumer<? super List<JsonNode>> each) {
     AtomicLong items = new AtomicLong();
     Consumer<List<?>> sink = batch -> {
       List<JsonNode> json = new ArrayList<>(batch.size());

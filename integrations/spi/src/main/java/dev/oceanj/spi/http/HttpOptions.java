@@ -1,0 +1,56 @@
+package dev.oceanj.spi.http;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link ThirdPartyHttp} behaves. Start from {@link #defaults()} and change what differs.
+ *
+ * @param maxConcurrency the most requests in flight at once (a request holds its slot from sending until its
+ *     body was read, not while it waits to be retried); at least 1
+ * @param timeout each attempt's bound, from sending until the response headers arrive; the body reader has its
+ *     own pace
+ * @param maxRetries retries after the first attempt (so {@code maxRetries + 1} sends at most); 0 disables
+ * @param initialBackoff the first wait when the server gave no hint; doubled per retry, ±10 % jitter
+ * @param maxBackoff the longest wait, also for server hints ({@code Retry-After}, rate-limit reset headers)
+ * @param retryNonIdempotent whether POST and PATCH are retried too (off, as in Ocean: they may not be safe twice)
+ * @since 0.2
+ */
+public record HttpOptions(int maxConcurrency, Duration timeout, int maxRetries, Duration initialBackoff,
+    Duration maxBackoff, boolean retryNonIdempotent) {
+
+  public HttpOptions {
+    if (maxConcurrency < 1) {
+      throw new IllegalArgumentException("maxConcurrency must be at least 1, was " + maxConcurrency);
+    }
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries must not be negative, was " + maxRetries);
+    }
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(initialBackoff, "initialBackoff");
+    Objects.requireNonNull(maxBackoff, "maxBackoff");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+  }
+
+  /** 10 concurrent requests, 60 s timeout, 10 retries from 100 ms up to 60 s, POST and PATCH not retried. */
+  public static HttpOptions defaults() {
+    return new HttpOptions(10, Duration.ofSeconds(60), 10, Duration.ofMillis(100), Duration.ofSeconds(60), false);
+  }
+
+  /** A copy with another {@link #maxConcurrency()}. */
+  public HttpOptions withMaxConcurrency(int n) {
+    return new HttpOptions(n, timeout, maxRetries, initialBackoff, maxBackoff, retryNonIdempotent);
+  }
+
+  /** A copy with another {@link #timeout()}. */
+  public HttpOptions withTimeout(Duration d) {
+    return new HttpOptions(maxConcurrency, d, maxRetries, initialBackoff, maxBackoff, retryNonIdempotent);
+  }
+
+  /** A copy with other retry bounds. */
+  public HttpOptions withRetries(int retries, Duration initial, Duration max) {
+    return new HttpOptions(maxConcurrency, timeout, retries, initial, max, retryNonIdempotent);
+  }
+}

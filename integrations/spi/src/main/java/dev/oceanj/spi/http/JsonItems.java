@@ -1,0 +1,119 @@
+package dev.oceanj.spi.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a JSON page as it streams in, handing each element of the array at a simple path ({@code .data},
+ * {@code .data.content}, or {@code .} for a top-level array) to a consumer one at a time; the rest of the
+ * document (the envelope: cursors, flags, totals) is kept as a small tree. So a 50 MB page is never held as a
+ * tree of the whole page next to the items.
+ *
+ * @since 0.2
+ */
+public final class JsonItems {
+
+  /** Reads numbers as jq keeps them: decimals exact. */
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .build();
+
+  private static final Pattern SIMPLE_PATH =
+      Pattern.compile("\\.|(\\.[A-Za-z_][A-Za-z0-9_]*)+");
+
+  private JsonItems() {}
+
+  /**
+   * The result of reading one page.
+   *
+   * @param envelope the document without the streamed array (which is left as an empty array in its place);
+   *     the whole document when no array was found at the path
+   * @param streamed whether an array was found at the path and its elements streamed
+   * @param count how many elements were streamed
+   * @since 0.2
+   */
+  public record Envelope(JsonNode envelope, boolean streamed, long count) {}
+
+  /**
+   * The segments of {@code jqPath} when it is a simple path ({@code .}, {@code .a}, {@code .a.b}), empty for
+   * anything else (then the caller evaluates it on a whole tree).
+   */
+  public static Optional<List<String>> simplePath(String jqPath) {
+    String p = jqPath == null ? "." : jqPath.trim();
+    if (!SIMPLE_PATH.matcher(p).matches()) {
+      return Optional.empty();
+    }
+    List<String> segments = new ArrayList<>();
+    for (String s : p.split("\\.")) {
+      if (!s.isEmpty()) {
+        segments.add(s);
+      }
+    }
+    return Optional.of(List.copyOf(segments));
+  }
+
+  /**
+   * Reads one JSON document from {@code in}, streaming the elements of the array at {@code path} to
+   * {@code items}.
+   *
+   * @throws IOException when the body is not one JSON document
+   */
+  public static Envelope read(InputStream in, List<String> path, Consumer<? super JsonNode> items)
+      throws IOException {
+    try (JsonParser p = MAPPER.createParser(in)) {
+      if (p.nextToken() == null) {
+        throw new IOException("the response body is empty, not JSON");
+      }
+      long[] count = {0};
+      boolean[] streamed = {false};
+      JsonNode doc = readValue(p, path, 0, items, count, streamed);
+      if (p.nextToken() != null) {
+        throw new IOException("the response body holds more than one JSON document");
+      }
+      return new Envelope(doc, streamed[0], count[0]);
+    }
+  }
+
+  private static JsonNode readValue(JsonParser p, List<String> path, int depth, Consumer<? super JsonNode> items,
+      long[] count, boolean[] streamed) throws IOException {
+    JsonToken t = p.currentToken();
+    if (depth == path.size() && t == JsonToken.START_ARRAY) {
+      streamed[0] = true;
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        if (p.currentToken() == null) {
+          throw new IOException("the response body ends inside an array");
+        }
+        items.accept(MAPPER.readTree(p));
+        count[0]++;
+      }
+      return JsonNodeFactory.instance.arrayNode();
+    }
+    if (depth < path.size() && t == JsonToken.START_OBJECT) {
+      ObjectNode object = JsonNodeFactory.instance.objectNode();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        JsonNode value = name.equals(path.get(depth)) && !streamed[0]
+            ? readValue(p, path, depth + 1, items, count, streamed)
+            : MAPPER.readTree(p);
+        object.set(name, value);
+      }
+      return object;
+    }
+    return MAPPER.readTree(p);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.oceanj.spi.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class JsonItemsTest {
+
+  private static InputStream json(String s) {
+    return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void streamsTheArrayAtThePathAndKeepsTheEnvelope() throws IOException {
+    List<JsonNode> items = new ArrayList<>();
+    var page = JsonItems.read(json("{\"meta\": {\"next\": \"c2\"}, \"data\": {\"content\": [{\"id\": 1}, {\"id\": 2.50}],"
+        + " \"last\": false}}"), List.of("data", "content"), items::add);
+    assertEquals(2, page.count());
+    assertTrue(page.streamed());
+    assertEquals("c2", page.envelope().at("/meta/next").asText());
+    assertEquals(false, page.envelope().at("/data/last").asBoolean(true));
+    assertEquals(0, page.envelope().at("/data/content").size());
+    assertEquals("2.50", items.get(1).get("id").decimalValue().toPlainString());
+  }
+
+  @Test
+  void aTopLevelArrayStreamsAtTheRootAndAMissingPathStreamsNothing() throws IOException {
+    List<JsonNode> items = new ArrayList<>();
+    assertEquals(3, JsonItems.read(json("[1, 2, 3]"), List.of(), items::add).count());
+    var none = JsonItems.read(json("{\"other\": [1]}"), List.of("data"), items::add);
+    assertFalse(none.streamed());
+    assertEquals(1, none.envelope().get("other").size());
+    assertThrows(IOException.class, () -> JsonItems.read(json(""), List.of(), items::add));
+    assertThrows(IOException.class, () -> JsonItems.read(json("{\"a\": [1, 2"), List.of("a"), items::add));
+  }
+
+  @Test
+  void simplePathsAreRecognisedAndJqIsLeftToTheCaller() {
+    assertEquals(Optional.of(List.of()), JsonItems.simplePath("."));
+    assertEquals(Optional.of(List.of("data", "items")), JsonItems.simplePath(".data.items"));
+    assertEquals(Optional.empty(), JsonItems.simplePath(".data[]"));
+    assertEquals(Optional.empty(), JsonItems.simplePath(".data | map(.x)"));
+  }
+
+  @Test
+  void aLargePageIsConsumedItemByItem() throws IOException {
+    // about 15 MB of items generated on the fly; only the count is kept, so a heap that could not hold the page
+    // as a tree twice still reads it
+    int n = 150_000;
+    String item = "{\"id\": \"%07d\", \"pad\": \"" + "x".repeat(70) + "\"}";
+    List<InputStream> parts = new ArrayList<>();
+    parts.add(json("{\"data\": ["));
+    InputStream items = new InputStream() {
+      int i;
+      byte[] current = new byte[0];
+      int pos;
+
+      @Override
+      public int read() {
+        if (pos == current.length) {
+          if (i == n) {
+            return -1;
+          }
+          current = ((i == 0 ? "" : ",") + String.format(item, i++)).getBytes(StandardCharsets.UTF_8);
+          pos = 0;
+        }
+        return current[pos++];
+      }
+    };
+    parts.add(items);
+    parts.add(json("], \"has_more\": true}"));
+    AtomicLong count = new AtomicLong();
+    var page = JsonItems.read(new SequenceInputStream(Collections.enumeration(parts)), List.of("data"),
+        node -> count.incrementAndGet());
+    assertEquals(n, count.get());
+    assertEquals(n, page.count());
+    assertTrue(page.envelope().get("has_more").asBoolean());
+  }
+}
