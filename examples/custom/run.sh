@@ -14,6 +14,12 @@ if [ ! -f runtime/target/oceanj-runtime.jar ] || [ ! -f port-emulator/target/oce
   mvn -B -q -DskipTests package
 fi
 
+for p in "$api_port" "$port_port"; do
+  if ! python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$p" 2>/dev/null; then
+    echo "port $p is taken by another process; set FAKE_API_PORT / PORT_EMULATOR_PORT to free ports" >&2
+    exit 2
+  fi
+done
 logs=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
@@ -22,13 +28,14 @@ java -jar integrations/custom-fakeapi/target/oceanj-custom-fakeapi.jar --port "$
 pids+=($!)
 java -jar port-emulator/target/oceanj-port-emulator.jar --port "$port_port" > "$logs/port-emulator.log" 2>&1 &
 pids+=($!)
-for url in "http://127.0.0.1:$api_port/" "http://127.0.0.1:$port_port/_emulator/counters"; do
+for url in "http://127.0.0.1:$api_port/_control/faults" "http://127.0.0.1:$port_port/_emulator/counters"; do
   for _ in $(seq 1 150); do
     curl -s -o /dev/null "$url" && break
     sleep 0.2
   done
   curl -s -o /dev/null "$url" || { echo "nothing answers at $url (logs in $logs)" >&2; exit 2; }
 done
+kill -0 "${pids[@]}" || { echo "a server stopped (logs in $logs)" >&2; exit 2; }
 echo "fake REST API on :$api_port, Port emulator on :$port_port"
 
 set -a
@@ -46,7 +53,9 @@ for blueprint in fakeProject fakeIssue fakeItem; do
 import json, sys
 body = json.load(sys.stdin)
 entities = body["entities"]
-print(f"{sys.argv[1]}: {body[\"count\"]} entities, e.g.", json.dumps(entities[0] if entities else None, sort_keys=True))
+count = body["count"]
+first = {k: entities[0][k] for k in ("identifier", "title", "properties", "relations")} if entities else None
+print(f"{sys.argv[1]}: {count} entities, e.g.", json.dumps(first))
 ' "$blueprint"
 done
 echo
