@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every route of the runtime's one HTTP binding: {@code /resync} at the root (as Ocean), and {@code /health/*},
+ * Every route of the runtime's one HTTP binding: {@code /resync} and {@code /docs} at the root (as Ocean), and {@code /health/*},
  * {@code /metrics}, {@code /status} under {@code ocean.path-prefix}. Every error is JSON
  * ({@code {"error", "message"}}), never a stack trace; every request is timed into {@code http_server_requests}.
  */
@@ -69,7 +69,7 @@ public final class OceanRoutes {
   public Route routes() {
     Route base = concat(health.routes(), metricsRoutes.routes(), status.routes());
     Route prefixed = extra.map(e -> concat(base, e)).orElse(base);
-    Route all = concat(resync.routes(),
+    Route all = concat(resync.routes(), new DocsRoutes(pathPrefix).routes(),
         pathPrefix.isPresent() ? pathPrefix(PathMatchers.separateOnSlashes(pathPrefix.get()), () -> prefixed) : prefixed);
     return timed(handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> all)));
   }
@@ -96,7 +96,7 @@ public final class OceanRoutes {
     if (p.startsWith("/live-events/dead-letters")) {
       return "/live-events/dead-letters";
     }
-    for (String known : new String[] {"/resync", "/health/live", "/health/ready", "/metrics", "/status"}) {
+    for (String known : new String[] {"/resync", "/docs", "/health/live", "/health/ready", "/metrics", "/status"}) {
       if (p.equals(known) || p.equals(known + "/")) {
         return known;
       }
