@@ -7,7 +7,8 @@
 # Checks: the image settings (user, port, HOME, the baked-in type); the embedded default (one resync against the
 # in-process emulator) exits 0 and its classes come from the class-data archive; the HTTP server answers
 # /health/live and /docs; a ONCE resync of 20,065 entities against the emulator JAR on the host (--network host)
-# exits 0 and Port holds every entity. Prints wall time and peak memory of both runs. Exits 1 when a check fails.
+# exits 0 and Port holds every entity. Prints wall time and peak memory of both runs, and the resident memory at rest
+# (WEBHOOKS_ONLY; WEBHOOK before and after a resync). Exits 1 when a check fails.
 #
 # Environment: OCEANJ_IMAGE_CACHE (default ~/.cache/oceanj) keeps the local base between runs;
 # OCEANJ_SKIP_BUILD=1 reuses the image tarballs already in deploy/image/target/jib.
@@ -29,7 +30,7 @@ bad() { printf 'FAIL %s\n' "$*"; failures=$((failures + 1)); }
 cleanup() {
   [ -n "${EMULATOR_PID:-}" ] && kill "$EMULATOR_PID" 2>/dev/null || true
   [ -n "${WORK:-}" ] && rm -rf "$WORK"
-  "${PODMAN[@]}" rm -f oceanj-test-docs >/dev/null 2>&1 || true
+  "${PODMAN[@]}" rm -f oceanj-test-idle oceanj-test-embedded oceanj-test-once >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 WORK=$(mktemp -d)
@@ -126,19 +127,7 @@ loaded=$(grep -c 'dev.oceanj' "$WORK/embedded/classes.log" || true)
 leftovers=$(find "$WORK/embedded" -mindepth 1 -maxdepth 1 ! -name classes.log -printf '%f ')
 echo "written under /tmp/ocean: ${leftovers:-nothing}"
 
-# 6. The HTTP server: /health/live and /docs (ECS and Cloud Run health checks).
-say "HTTP server (WEBHOOKS_ONLY, embedded emulator)"
-port=18000
-"${RUN[@]}" -d --name oceanj-test-docs --network host --tmpfs /tmp/ocean -e APPLICATION__PORT=$port \
-  -e OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY "$IMAGE" >/dev/null
-for _ in $(seq 120); do curl -sf "localhost:$port/health/live" >/dev/null && break; sleep 0.5; done
-curl -sf "localhost:$port/health/live" >/dev/null && ok "/health/live 200" || bad "/health/live"
-curl -sf "localhost:$port/docs" | grep -q '/health/live' && ok "/docs 200 lists the routes" || bad "/docs"
-"${PODMAN[@]}" stop -t 30 oceanj-test-docs >/dev/null
-"${PODMAN[@]}" rm oceanj-test-docs >/dev/null
-
-# 7. ONCE against the emulator JAR on the host: 20,065 entities.
-say "ONCE against the emulator on the host (--network host, 20,065 entities)"
+# 6. The emulator JAR on the host; the containers reach it through --network host.
 EMULATOR_JAR=port-emulator/target/oceanj-port-emulator.jar
 [ -s "$EMULATOR_JAR" ] || { bad "$EMULATOR_JAR missing (build the project first)"; exit 1; }
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$EMULATOR_JAR" --port 0 > "$WORK/emulator.log" 2>&1 &
@@ -146,9 +135,41 @@ EMULATOR_PID=$!
 for _ in $(seq 100); do grep -q 'listening on' "$WORK/emulator.log" && break; sleep 0.2; done
 PORT_URL=$(sed -n 's|.*listening on \(http://[^ ]*\).*|\1|p' "$WORK/emulator.log" | head -1)
 [ -n "$PORT_URL" ] || { bad "the emulator did not start"; cat "$WORK/emulator.log"; exit 1; }
-read -r code secs peak < <(measure oceanj-test-once --network host --tmpfs /tmp/ocean \
-  -e OCEAN__PORT__CLIENT_ID=emulator-client-id -e OCEAN__PORT__CLIENT_SECRET=emulator-client-secret \
-  -e OCEAN__PORT__BASE_URL="$PORT_URL" -e OCEAN__EVENT_LISTENER='{"type":"ONCE"}' \
+PORT_ENV=(-e OCEAN__PORT__CLIENT_ID=emulator-client-id -e OCEAN__PORT__CLIENT_SECRET=emulator-client-secret
+  -e OCEAN__PORT__BASE_URL="$PORT_URL")
+rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$1/status"; }
+
+# 7. At rest: WEBHOOKS_ONLY once started; WEBHOOK before and after a resync of 20,065 entities. /health/live, /docs.
+say "memory at rest (WEBHOOKS_ONLY; WEBHOOK before and after a 20,065-entity resync)"
+port=18000
+"${RUN[@]}" -d --name oceanj-test-idle --network host --tmpfs /tmp/ocean:mode=1777 "${PORT_ENV[@]}" \
+  -e APPLICATION__PORT=$port -e OCEAN__EVENT_LISTENER='{"type":"WEBHOOKS_ONLY"}' \
+  -e OCEAN__INTEGRATION__IDENTIFIER=image-idle "$IMAGE" >/dev/null
+for _ in $(seq 120); do curl -sf "localhost:$port/health/live" >/dev/null && break; sleep 0.5; done
+curl -sf "localhost:$port/health/live" >/dev/null && ok "/health/live 200" || bad "/health/live"
+curl -sf "localhost:$port/docs" | grep -q '/health/live' && ok "/docs 200 lists the routes" || bad "/docs"
+sleep 20
+echo "WEBHOOKS_ONLY at rest: $(rss "$("${PODMAN[@]}" inspect --format '{{.State.Pid}}' oceanj-test-idle)") RSS"
+"${PODMAN[@]}" stop -t 30 oceanj-test-idle >/dev/null && "${PODMAN[@]}" rm oceanj-test-idle >/dev/null
+
+"${RUN[@]}" -d --name oceanj-test-idle --network host --tmpfs /tmp/ocean:mode=1777 "${PORT_ENV[@]}" \
+  -e APPLICATION__PORT=$port -e OCEAN__EVENT_LISTENER='{"type":"WEBHOOK"}' -e OCEAN__BASE_URL="http://127.0.0.1:$port" \
+  -e OCEAN__INTEGRATION__IDENTIFIER=image-webhook -e OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=4000 "$IMAGE" >/dev/null
+for _ in $(seq 120); do curl -sf "localhost:$port/health/live" >/dev/null && break; sleep 0.5; done
+pid=$("${PODMAN[@]}" inspect --format '{{.State.Pid}}' oceanj-test-idle)
+sleep 20
+before=$(rss "$pid")
+curl -sf -XPOST "localhost:$port/resync?wait=true" | grep -qi 'completed' && ok "WEBHOOK resync completed" \
+  || bad "WEBHOOK resync did not complete"
+after=$(rss "$pid")
+sleep 70   # the idle trim looks every 30 s and acts after one quiet interval
+echo "WEBHOOK at rest: $before RSS before the resync, $after right after, $(rss "$pid") a minute later"
+"${PODMAN[@]}" stop -t 30 oceanj-test-idle >/dev/null && "${PODMAN[@]}" rm oceanj-test-idle >/dev/null
+
+# 8. ONCE against the emulator JAR on the host: 20,065 entities.
+say "ONCE against the emulator on the host (--network host, 20,065 entities)"
+read -r code secs peak < <(measure oceanj-test-once --network host --tmpfs /tmp/ocean:mode=1777 "${PORT_ENV[@]}" \
+  -e OCEAN__EVENT_LISTENER='{"type":"ONCE"}' \
   -e OCEAN__INTEGRATION__IDENTIFIER=image-test -e OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=4000 "$IMAGE")
 grep 'COMPLETED\|total' "$WORK/oceanj-test-once.log" | tail -n 3 || true
 [ "$code" = 0 ] && ok "ONCE exited 0 in ${secs}s, peak RSS ${peak} MB" || { bad "ONCE exited $code"; tail -n 30 "$WORK/oceanj-test-once.log"; }

@@ -183,6 +183,9 @@ public final class OceanRuntime implements AutoCloseable {
           exitCode, httpPort, info, watermark, runtimeVersion(), liveEvents(settings, defined, port, compiler, metrics));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           PEKKO.withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
+      if (listener != EventListenerType.ONCE) {
+        IdleHeapTrim.start(system, Duration.ofSeconds(30));
+      }
       Optional<PortEmulator> emulatorRef = emulator;
       CompletableFuture<Integer> finalExit = system.getWhenTerminated().toCompletableFuture().handle((done, failure) -> {
         cleanup.run();
