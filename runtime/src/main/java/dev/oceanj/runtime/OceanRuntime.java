@@ -242,6 +242,9 @@ public final class OceanRuntime implements AutoCloseable {
               runtimeVersion()), settings.telemetry().heartbeatInterval())));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
+      if (listener != EventListenerType.ONCE) {
+        IdleHeapTrim.start(system, Duration.ofSeconds(30));
+      }
       Optional<PortEmulator> emulatorRef = emulator;
       CompletableFuture<Integer> finalExit = system.getWhenTerminated().toCompletableFuture().handle((done, failure) -> {
         cleanup.run();

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every route of the runtime's one HTTP binding: {@code /resync} at the root (as Ocean), and {@code /health/*},
+ * Every route of the runtime's one HTTP binding: {@code /resync} and {@code /docs} at the root (as Ocean), and {@code /health/*},
  * {@code /metrics}, {@code /status} under {@code ocean.path-prefix}. Every error is JSON
  * ({@code {"error", "message"}}), never a stack trace; every request is timed into {@code http_server_requests}.
  */
@@ -101,7 +101,7 @@ public final class OceanRoutes {
     }
     Route base = concat(health.routes(), metricsRoutes.routes(), admin);
     Route prefixed = extra.map(e -> concat(e, base)).orElse(base);
-    Route all = concat(resync.routes(),
+    Route all = concat(resync.routes(), new DocsRoutes(pathPrefix).routes(),
         pathPrefix.isPresent() ? pathPrefix(PathMatchers.separateOnSlashes(pathPrefix.get()), () -> prefixed) : prefixed);
     return timed(handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> all)));
   }
@@ -128,7 +128,7 @@ public final class OceanRoutes {
     if (p.startsWith("/live-events/dead-letters")) {
       return "/live-events/dead-letters";
     }
-    for (String known : new String[] {"/resync", "/health/live", "/health/ready", "/metrics", "/status"}) {
+    for (String known : new String[] {"/resync", "/docs", "/health/live", "/health/ready", "/metrics", "/status"}) {
       if (p.equals(known) || p.equals(known + "/")) {
         return known;
       }

@@ -306,4 +306,18 @@ class OceanRoutesTest {
     supervisor.expectMessageClass(StartResync.class, WAIT).acceptedTo().tell(new ResyncAccepted("r", Disposition.STARTED));
     assertEquals(202, response.get(10, TimeUnit.SECONDS).statusCode());
   }
+
+  @Test
+  void docsAnswersAtTheRootWithThePrefixedRoutesListed() throws Exception {
+    start(true, Optional.empty(), Optional.of("/ocean"), () -> {});
+    var docs = get("/docs");
+    assertEquals(200, docs.statusCode());
+    assertTrue(docs.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), docs.headers().toString());
+    assertTrue(docs.body().contains("<code>/ocean/health/live</code>"), docs.body());
+    assertTrue(docs.body().contains("<code>/resync</code>"), docs.body());
+    assertTrue(docs.body().contains("<code>/ocean/integration/&lt;path&gt;</code>"), docs.body());
+    assertEquals(404, get("/ocean/docs").statusCode());
+    assertEquals(1.0, PrometheusText.parse(get("/ocean/metrics").body())
+        .value("http_server_requests_seconds_count", Map.of("route", "/docs", "status", "200", "method", "GET")));
+  }
 }
