@@ -18,11 +18,11 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +102,7 @@ public final class OceanRoutes {
           () -> AccessToken.require(adminToken, ADMIN_TOKEN, adminExtra::get)));
     }
     Route base = concat(health.routes(), metricsRoutes.routes(), admin);
-    Route prefixed = extra.map(e -> concat(e, base)).orElse(base);
+    Route prefixed = extra.map(e -> concat(base, e)).orElse(base);
     Route all = concat(resync.routes(),
         pathPrefix.isPresent() ? pathPrefix(PathMatchers.separateOnSlashes(pathPrefix.get()), () -> prefixed) : prefixed);
     return timed(withRequestTimeoutResponse(OceanRoutes::timedOut,
