@@ -9,6 +9,7 @@ import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.LiveEventWriter;
 import dev.oceanj.core.live.LiveMapping;
 import dev.oceanj.core.live.WebhookPaths;
+import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.spi.live.LiveEvent;
 import dev.oceanj.spi.live.LiveEventProcessor;
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each (processor, kind) pair is tried up to {@code max-retries + 1} times with exponential backoff
  * (base {@code retry-base-delay}, capped at {@code retry-max-delay}), all within {@code max-event-processing};
- * an {@link IllegalArgumentException} (a bad event or mapping) is not retried. An event that still fails is
+ * an {@link IllegalArgumentException} (a bad event or mapping) and Port's final refusal (a 4xx other than 408 and
+ * 429, {@link LiveEventWriter#permanent}) are not retried: the event goes to the dead letters at once, with Port's
+ * message. An event that still fails is
  * moved to the intake's dead letters with its error; only then, or on success, is it marked done, so a crash
  * at any point leaves it to be handled again after the restart.
  *
@@ -252,7 +255,7 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
           }
           deps.counters().failed.increment();
           Throwable cause = unwrap(failure);
-          if (cause instanceof IllegalArgumentException || retry >= deps.settings().maxRetries()) {
+          if (!retriable(cause) || retry >= deps.settings().maxRetries()) {
             return CompletableFuture.failedFuture(cause);
           }
           long delay = Math.min(deps.settings().retryMaxDelay().toMillis(),
@@ -273,6 +276,13 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
       deps.counters().upserted.add(applied.upserted());
       deps.counters().deleted.add(applied.deleted());
     });
+  }
+
+  /** A bad event or mapping, or Port's final refusal, gives the same result every time: no retry. */
+  private static boolean retriable(Throwable cause) {
+    return !(cause instanceof IllegalArgumentException
+        || cause instanceof LiveEventWriter.PortRefused
+        || cause instanceof PortApiException e && LiveEventWriter.permanent(e.status()));
   }
 
   private static Throwable unwrap(Throwable t) {

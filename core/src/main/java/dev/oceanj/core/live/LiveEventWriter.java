@@ -56,7 +56,8 @@ public final class LiveEventWriter {
 
   /**
    * Maps and writes. Fails (so the event is retried, then dead-lettered) when an item cannot be mapped or Port
-   * refuses an entity; writes already made are repeated harmlessly by the retry.
+   * refuses an entity, with {@link PortRefused} when Port's refusals are all {@link #permanent} (not retried);
+   * writes already made are repeated harmlessly by a retry.
    */
   public CompletionStage<Applied> apply(MappingPlan plan, String kind, List<JsonNode> upserted, List<JsonNode> deleted) {
     Map<String, List<ObjectNode>> toUpsert = new LinkedHashMap<>();
@@ -132,14 +133,37 @@ public final class LiveEventWriter {
 
   private static int checked(List<String> blueprints, List<CompletableFuture<EntityOutcome>> outcomes) {
     List<String> failures = new ArrayList<>();
+    boolean allPermanent = true;
     for (int i = 0; i < outcomes.size(); i++) {
       EntityOutcome o = outcomes.get(i).join();
-      o.error().ifPresent(e -> failures.add(o.identifier() + ": " + e.error() + " " + e.message()));
+      if (o.error().isPresent()) {
+        var e = o.error().get();
+        failures.add(o.identifier() + ": " + e.statusCode() + " " + e.error() + " " + e.message());
+        allPermanent &= permanent(e.statusCode());
+      }
     }
     if (!failures.isEmpty()) {
-      throw new IllegalStateException("Port refused " + failures.size() + " entit" + (failures.size() == 1 ? "y" : "ies")
-          + " of blueprint(s) " + new LinkedHashSet<>(blueprints) + ": " + String.join("; ", failures));
+      String message = "Port refused " + failures.size() + " entit" + (failures.size() == 1 ? "y" : "ies")
+          + " of blueprint(s) " + new LinkedHashSet<>(blueprints) + ": " + String.join("; ", failures);
+      throw allPermanent ? new PortRefused(message) : new IllegalStateException(message);
     }
     return outcomes.size();
+  }
+
+  /**
+   * Whether Port's answer {@code status} is final: a 4xx other than 408 (timeout) and 429 (rate limit) says the
+   * request itself is wrong, so sending it again gives the same answer.
+   */
+  public static boolean permanent(int status) {
+    return status >= 400 && status < 500 && status != 408 && status != 429;
+  }
+
+  /** Port refused every failed entity for good ({@link #permanent}); retrying the event cannot help. */
+  public static final class PortRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public PortRefused(String message) {
+      super(message);
+    }
   }
 }

@@ -12,7 +12,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.withoutSizeLimit;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A webhook is checked in this order, and refused before anything is stored: unknown path 404; declared or
  * actual body larger than {@code ocean.live-events.max-body-size} 413 (read up to the limit only); any
- * processor's {@link LiveEventProcessor#authenticate} false 401; not JSON 400. Then it is appended to the
+ * processor's {@link LiveEventProcessor#authenticate} false 401; not JSON 400 {@code invalid_json}; not a JSON
+ * object, or any processor's {@link LiveEventProcessor#validate} false 400 {@code invalid_event} (an event that could
+ * only fail later is never acknowledged). Then it is appended to the
  * durable {@link EventIntake} and answered {@code 202 {"status":"accepted","id":…}} only once it is on disk; a
  * failed append is a 503, so the sender retries. Headers that carry credentials are not stored.
  */
@@ -60,7 +64,8 @@ public final class LiveEventRoutes {
   private static final Logger log = LoggerFactory.getLogger(LiveEventRoutes.class);
   private static final Pattern SECRET_HEADER =
       Pattern.compile(".*(authorization|cookie|signature|token|secret|api-key|apikey|password).*");
-  private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+  // More than one JSON value in a body is malformed, not "the first one".
+  private static final ObjectMapper TREE = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final EventIntake intake;
   private final Map<String, List<LiveEventProcessor>> processors;
@@ -177,10 +182,17 @@ public final class LiveEventRoutes {
             "the request to /integration" + path + " failed authentication"));
       }
     }
-    Optional<String> notJson = jsonProblem(body);
-    if (notJson.isPresent()) {
+    JsonNode payload;
+    try {
+      payload = parse(body);
+    } catch (IOException e) {
       return refused(HttpJson.error(StatusCodes.BAD_REQUEST, "invalid_json",
-          "the body of the request to /integration" + path + " is not JSON: " + notJson.get()));
+          "the body of the request to /integration" + path + " is not JSON: " + firstLine(e)));
+    }
+    Optional<String> invalid = validationProblem(processors.get(match.pattern()), payload);
+    if (invalid.isPresent()) {
+      return refused(HttpJson.error(StatusCodes.BAD_REQUEST, "invalid_event",
+          "the live event to /integration" + path + " was refused: " + invalid.get()));
     }
     headers.keySet().removeIf(name -> SECRET_HEADER.matcher(name).matches());
     return intake.append(Instant.now(), path, headers, body)
@@ -208,22 +220,42 @@ public final class LiveEventRoutes {
     return CompletableFuture.completedFuture(response);
   }
 
-  /** Why {@code body} is not one JSON value, or empty when it is (streamed: nothing is built in memory). */
-  private static Optional<String> jsonProblem(byte[] body) {
-    try (JsonParser p = JSON.createParser(body)) {
-      if (p.nextToken() == null) {
-        return Optional.of("the body is empty");
-      }
-      p.skipChildren();
-      if (p.nextToken() != null) {
-        return Optional.of("more than one JSON value");
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      // Only the first line: the rest of Jackson's message quotes the body, which may carry personal data.
-      String m = e.getMessage() == null ? "malformed JSON" : e.getMessage();
-      int nl = m.indexOf('\n');
-      return Optional.of(nl > 0 ? m.substring(0, nl) : m);
+  /**
+   * Why the event would fail anyway, checked before it is acknowledged: the payload is not a JSON object (Ocean's
+   * webhook payload is one), or a processor's {@link LiveEventProcessor#validate} refuses it.
+   */
+  private static Optional<String> validationProblem(List<LiveEventProcessor> processors, JsonNode payload) {
+    if (!payload.isObject()) {
+      return Optional.of("the body must be a JSON object, got " + (payload.isArray() ? "an array" : "a "
+          + payload.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
     }
+    for (LiveEventProcessor p : processors) {
+      String name = p.getClass().getSimpleName().isEmpty() ? p.getClass().getName() : p.getClass().getSimpleName();
+      try {
+        if (!p.validate(payload)) {
+          return Optional.of("its processor " + name + " does not accept this payload (validate returned false)");
+        }
+      } catch (RuntimeException e) {
+        log.warn("live-event validation by {} failed: {}", name, e.toString());
+        return Optional.of("its processor " + name + " could not validate it: " + e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The one JSON value {@code body} holds. */
+  private static JsonNode parse(byte[] body) throws IOException {
+    JsonNode node = TREE.readTree(body);
+    if (node == null || node.isMissingNode()) {
+      throw new IOException("the body is empty");
+    }
+    return node;
+  }
+
+  /** Only the first line: the rest of Jackson's message quotes the body, which may carry personal data. */
+  private static String firstLine(IOException e) {
+    String m = e.getMessage() == null ? "malformed JSON" : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl > 0 ? m.substring(0, nl) : m;
   }
 }

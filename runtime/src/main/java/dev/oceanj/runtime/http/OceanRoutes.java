@@ -8,19 +8,21 @@ import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefixTest;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import dev.oceanj.core.config.Secret;
 import dev.oceanj.runtime.OceanMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,10 +102,11 @@ public final class OceanRoutes {
           () -> AccessToken.require(adminToken, ADMIN_TOKEN, adminExtra::get)));
     }
     Route base = concat(health.routes(), metricsRoutes.routes(), admin);
-    Route prefixed = extra.map(e -> concat(e, base)).orElse(base);
+    Route prefixed = extra.map(e -> concat(base, e)).orElse(base);
     Route all = concat(resync.routes(), new DocsRoutes(pathPrefix).routes(),
         pathPrefix.isPresent() ? pathPrefix(PathMatchers.separateOnSlashes(pathPrefix.get()), () -> prefixed) : prefixed);
-    return timed(handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> all)));
+    return timed(withRequestTimeoutResponse(OceanRoutes::timedOut,
+        () -> handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> all))));
   }
 
   private Route timed(Route inner) {
@@ -164,6 +167,12 @@ public final class OceanRoutes {
       return HttpJson.error(response.status(), strict.getData().utf8String());
     }
     return response;
+  }
+
+  /** The server's answer when a route did not answer within {@code pekko.http.server.request-timeout}. */
+  private static HttpResponse timedOut(HttpRequest request) {
+    return HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE,
+        "no answer to " + request.method().value() + " within the server's request timeout; try again later");
   }
 
   static HttpResponse tooLarge() {

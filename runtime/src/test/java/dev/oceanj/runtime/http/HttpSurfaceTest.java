@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.actors.trigger.webhook.WebhookTrigger;
 import dev.oceanj.core.config.HttpSettings;
@@ -53,7 +54,9 @@ import org.junit.jupiter.api.Test;
  */
 class HttpSurfaceTest {
 
-  static final ActorTestKit testKit = ActorTestKit.create();
+  // A short request timeout, so the server's own 503 can be seen.
+  static final ActorTestKit testKit = ActorTestKit.create(
+      ConfigFactory.parseString("pekko.http.server.request-timeout = 5 s").withFallback(ConfigFactory.load()));
   static final HttpClient http = HttpClient.newHttpClient();
   static final ObjectMapper JSON = new ObjectMapper();
   static final long MIB = 1L << 20;
@@ -87,7 +90,7 @@ class HttpSurfaceTest {
     var metricsRoutes = new MetricsRoutes(metrics, () -> CompletableFuture.completedFuture(null));
     var info = new StatusRoutes.RuntimeInfo("fake", "my-fake", "0.1.0", "WEBHOOK", true, "http://127.0.0.1:1");
     var status = new StatusRoutes(info, supervisor.ref(), () -> CompletableFuture.completedFuture(Optional.empty()),
-        () -> CompletableFuture.completedFuture(Optional.empty()), Duration.ofSeconds(3), scheduler, Clock.systemUTC());
+        () -> CompletableFuture.completedFuture(Optional.empty()), Duration.ofSeconds(20), scheduler, Clock.systemUTC());
     var integration = DefinedIntegration.define(new FakeIntegration(), null, http);
     var live = new LiveEventRoutes(intake, integration.liveEventProcessors(), 10 * MIB, new LiveEventCounters(),
         Timer.builder("ack").register(new SimpleMeterRegistry()), Materializer.matFromSystem(testKit.system()));
@@ -197,15 +200,29 @@ class HttpSurfaceTest {
   @Test
   void aTooLargeResyncBodyIs413WithoutPekkosInternals() throws Exception {
     start(new HttpSettings("127.0.0.1", 0, 1024), Optional.empty());
-    String message = assertJsonError(send("POST", "/resync", "{\"pad\":\"" + "x".repeat(2000) + "\"}"),
-        413, "payload_too_large");
-    assertFalse(message.toLowerCase().contains("pekko"), message);
-    assertFalse(message.contains("Exception"), message);
-    // Chunked, so no Content-Length announces it: found while reading.
-    String chunked = raw("POST /resync HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-        + "Transfer-Encoding: chunked\r\n\r\n" + "800\r\n" + "x".repeat(0x800) + "\r\n0\r\n\r\n");
-    message = assertJsonError(chunked, 413, "payload_too_large");
-    assertFalse(message.toLowerCase().contains("pekko"), message);
+    String body = "{\"pad\":\"" + "x".repeat(2000) + "\"}";
+    String head = "POST /resync HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n";
+    // Announced by Content-Length, and chunked (found while reading).
+    for (String request : new String[] {head + "Content-Length: " + body.length() + "\r\n\r\n" + body,
+        head + "Transfer-Encoding: chunked\r\n\r\n" + "800\r\n" + "x".repeat(0x800) + "\r\n0\r\n\r\n"}) {
+      String message = assertJsonError(rawOverLimit(request), 413, "payload_too_large");
+      assertFalse(message.toLowerCase().contains("pekko"), message);
+      assertFalse(message.contains("Exception"), message);
+      assertTrue(message.contains("ocean.http.max-request-body-size"), message);
+    }
+  }
+
+  /** {@link #raw}, for a request the server refuses before reading it all: it then closes the connection
+   *  abortively, and the reset may overtake the answer, so a few attempts. */
+  String rawOverLimit(String request) throws Exception {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        return raw(request);
+      } catch (java.net.SocketException reset) {
+        // next attempt
+      }
+    }
+    throw new AssertionError("no answer in 5 attempts");
   }
 
   @Test
@@ -214,6 +231,15 @@ class HttpSurfaceTest {
     assertJsonError(send("GET", "/nope", null), 404, "not_found");
     assertJsonError(send("DELETE", "/health/live", null), 405, "method_not_allowed");
     assertJsonError(send("GET", "/resync", null), 405, "method_not_allowed");
+  }
+
+  @Test
+  void aRouteThatDoesNotAnswerInTimeGetsTheServers503InTheJsonShape() throws Exception {
+    start();
+    var status = sendAsync("GET", "/status");
+    supervisor.expectMessageClass(ResyncProtocol.GetStatus.class, Duration.ofSeconds(10));
+    // The supervisor never replies; the server's request timeout (5 s) answers before the route's ask (20 s).
+    assertJsonError(status.get(30, TimeUnit.SECONDS), 503, "unavailable");
   }
 
   // ------------------------------------------------------------------------------ slow clients (issue 12 item 5)

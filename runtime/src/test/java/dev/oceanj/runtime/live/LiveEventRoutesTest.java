@@ -196,6 +196,48 @@ class LiveEventRoutesTest {
   }
 
   @Test
+  void eventsTheProcessorCannotHandleAre400WithTheReasonAndNothingIsStored() throws Exception {
+    assertEquals(202, post("/integration/webhook", person("v1", 30), Map.of()).statusCode(), "a valid one first");
+    long before = live.intake().lowWatermark() + live.intake().depth();
+    long acked = live.counters().acknowledged.sum();
+    Map<String, String> refused = Map.of(
+        "[{\"action\":\"upsert\",\"person\":{\"id\":\"a1\"}}]", "must be a JSON object, got an array",
+        "42", "must be a JSON object, got a number",
+        "\"upsert\"", "must be a JSON object, got a string",
+        "{\"action\":\"frobnicate\",\"person\":{\"id\":\"f1\"}}", "FakePersonWebhook does not accept",
+        "{\"action\":\"upsert\",\"person\":{\"name\":\"no id\"}}", "FakePersonWebhook does not accept");
+    for (var e : refused.entrySet()) {
+      HttpResponse<String> r = post("/integration/webhook", e.getKey(), Map.of());
+      assertEquals(400, r.statusCode(), e.getKey() + " -> " + r.body());
+      JsonNode body = JSON.readTree(r.body());
+      assertEquals("invalid_event", body.get("error").asText(), r.body());
+      assertTrue(body.get("message").asText().contains(e.getValue()), r.body());
+    }
+    assertEquals(acked, live.counters().acknowledged.sum());
+    assertEquals(before, live.intake().lowWatermark() + live.intake().depth(), "nothing appended");
+  }
+
+  @Test
+  void portsFinalRefusalDeadLettersTheEventAtOnceWithPortsMessage() throws Exception {
+    long failed = live.counters().failed.sum();
+    // Port refuses an identifier with spaces (422): the same answer however often it is sent.
+    String refused = person("no spaces allowed", 44);
+    HttpResponse<String> r = post("/integration/webhook", refused, Map.of());
+    assertEquals(202, r.statusCode(), r.body());
+    long id = JSON.readTree(r.body()).get("id").asLong();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (live.intake().deadLetters().stream().noneMatch(d -> d.event().offset() == id)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("event " + id + " never reached the dead letters");
+      }
+      Thread.sleep(10);
+    }
+    var letter = live.intake().deadLetters().stream().filter(d -> d.event().offset() == id).findFirst().orElseThrow();
+    assertEquals(failed + 1, live.counters().failed.sum(), "tried once, not retried (max-retries is 1)");
+    assertTrue(letter.error().contains("422") && letter.error().contains("does not match"), letter.error());
+  }
+
+  @Test
   void statusShowsTheIntakeAndItsCounts() throws Exception {
     assertEquals(202, post("/integration/webhook", person("st1", 20), Map.of()).statusCode());
     JsonNode status = live.status();

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletionStage;
  * Handles the webhooks a 3rd party sends to one path, registered with
  * {@link dev.oceanj.spi.IntegrationDefinition#onLiveEvent}.
  *
- * <p>Order of calls: {@link #authenticate} on the HTTP request thread before anything is stored (false: 401);
- * then, once the event is durable and acknowledged, on a worker: {@link #validate}, {@link #kinds},
- * {@link #partitionKey}, and {@link #handle} once per affected kind. Events with the same partition key are
+ * <p>Order of calls: {@link #authenticate} and then {@link #validate} on the HTTP request thread before anything
+ * is stored (false: 401, 400); then, once the event is durable and acknowledged, on a worker: {@link #validate}
+ * again, {@link #kinds}, {@link #partitionKey}, and {@link #handle} once per affected kind. Events with the same partition key are
  * handled one after another in arrival order; different keys run in parallel, so implementations must be
  * thread-safe. After a crash, events acknowledged but not yet finished are handled again in the same order,
  * so {@code handle} must tolerate seeing an event twice (returning the same result is enough: upserts are
@@ -34,8 +34,11 @@ public interface LiveEventProcessor {
   }
 
   /**
-   * Whether the payload is one this processor understands. False: the event is dropped with a warning (it is
-   * acknowledged, never retried). The default accepts every payload.
+   * Whether the payload (always a JSON object) is one this processor understands: the right event type, the
+   * fields {@link #handle} needs. Called on the HTTP thread before the event is stored, so it must be quick; false
+   * refuses the request with a 400 and nothing is stored (the sender learns at once, instead of an event that
+   * fails later). Called again before handling; false there drops the event with a warning. The default accepts
+   * every payload.
    */
   default boolean validate(JsonNode payload) {
     return true;
