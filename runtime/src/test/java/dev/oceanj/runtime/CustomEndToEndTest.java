@@ -1,6 +1,7 @@
 package dev.oceanj.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -246,6 +247,20 @@ class CustomEndToEndTest {
     assertEquals(projects(1, 2, 3, 4, 5), catalog("fakeProject"), "nor in the kinds that completed");
     assertEquals(issuesOf(1, 2, 3, 5), catalog("fakeIssue"));
     assertEquals("failed", port.integration(ID).orElseThrow().path("resyncState").path("status").asText());
+  }
+
+  @Test
+  void noAuthAndNoPaginationFetchEachListingWhole() throws Exception {
+    Set<String> active = activeItems();
+    long since = api.lastRequest();
+    assertEquals(0, resync("/open/none", Map.of("AUTH_TYPE", "none", "PAGINATION_TYPE", "none")), summary());
+    assertEquals(active, catalog("fakeItem"));
+    assertEquals(issuesOf(1, 2, 3, 5), catalog("fakeIssue"));
+    List<RequestLog.Entry> items = requestsTo(since, "/items");
+    assertEquals(1, items.size(), items.toString());
+    assertNull(items.get(0).query(), "no paging parameters");
+    assertTrue(api.requests(since).stream().allMatch(e -> e.auth().equals("none") && e.status() == 200),
+        api.requests(since).toString());
   }
 
   @Test
