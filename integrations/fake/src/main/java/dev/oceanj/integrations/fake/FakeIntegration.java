@@ -3,11 +3,12 @@ package dev.oceanj.integrations.fake;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.IntegrationDefinition;
 import dev.oceanj.spi.ResyncSource;
+import dev.oceanj.spi.http.HttpOptions;
 import java.util.List;
 
 /**
  * Port Ocean's fake integration on oceanj: a seeded fake organisation served by an in-process 3rd-party HTTP
- * API, fetched page by page through the shared HTTP client;
+ * API, fetched page by page through the SPI's HTTP helper (each page's results streamed);
  * persons are also kept current by live events on {@code /integration/webhook}.
  *
  * @since 0.1
@@ -31,7 +32,7 @@ public final class FakeIntegration implements Integration {
   public void define(IntegrationDefinition ocean) {
     FakeSettings settings = ocean.settings(FakeSettings.class);
     FakeOrgApi api = new FakeOrgApi(new FakeOrg(settings), settings.failKindAfter());
-    FakeOrgClient client = new FakeOrgClient(ocean.httpClient(), api::baseUri, settings);
+    FakeOrgClient client = new FakeOrgClient(ocean.http(HttpOptions.defaults()), api::baseUri, settings);
     ocean.onStart(api::start);
     ocean.onStop(api::stop);
 

@@ -1,14 +1,13 @@
 package dev.oceanj.integrations.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.spi.Page;
+import dev.oceanj.spi.http.JsonItems;
+import dev.oceanj.spi.http.ThirdPartyHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,15 +20,15 @@ import java.util.function.Supplier;
 /** The fake integration's client of the fake 3rd-party API: one request per page of thirdPartyBatchSize items. */
 final class FakeOrgClient {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> RESULTS = List.of("results");
   private static final String USER_AGENT = "oceanj fake integration";
 
-  private final HttpClient http;
+  private final ThirdPartyHttp http;
   private final Supplier<URI> base;
   private final FakeSettings settings;
   private final List<FakeOrg.Department> departments;
 
-  FakeOrgClient(HttpClient http, Supplier<URI> base, FakeSettings settings) {
+  FakeOrgClient(ThirdPartyHttp http, Supplier<URI> base, FakeSettings settings) {
     this.http = http;
     this.base = base;
     this.settings = settings;
@@ -63,7 +62,7 @@ final class FakeOrgClient {
         .thenApply(body -> {
           List<JsonNode> items = results(body);
           int next = from + items.size();
-          if (!items.isEmpty() && next < body.path("total").asInt()) {
+          if (!items.isEmpty() && next < body.body().path("total").asInt()) {
             return Page.of(items, id + ":" + next);
           }
           return current + 1 < departments.size()
@@ -84,7 +83,7 @@ final class FakeOrgClient {
         .thenApply(body -> {
           List<JsonNode> items = results(body);
           int next = from + items.size();
-          return !items.isEmpty() && next < body.path("total").asInt()
+          return !items.isEmpty() && next < body.body().path("total").asInt()
               ? Page.of(items, String.valueOf(next))
               : Page.last(items);
         });
@@ -107,7 +106,10 @@ final class FakeOrgClient {
     return -1;
   }
 
-  private CompletionStage<JsonNode> get(String pathAndQuery) {
+  /** A page of the fake API: its {@code results}, streamed item by item, and the rest of the body. */
+  private record Listing(List<JsonNode> results, JsonNode body) {}
+
+  private CompletionStage<Listing> get(String pathAndQuery) {
     URI uri = base.get().resolve(pathAndQuery);
     HttpRequest request = HttpRequest.newBuilder(uri)
         .header("Accept", "application/json")
@@ -115,24 +117,22 @@ final class FakeOrgClient {
         .timeout(Duration.ofMillis(30_000L + settings.thirdPartyLatencyMS()))
         .GET()
         .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+    return http.send(request, response -> {
       if (response.statusCode() != 200) {
-        String body = new String(response.body(), StandardCharsets.UTF_8);
+        String body = new String(response.body().readNBytes(301), StandardCharsets.UTF_8);
         throw new IllegalStateException("GET " + uri + " answered HTTP " + response.statusCode() + ": "
             + (body.length() > 300 ? body.substring(0, 300) + "…" : body));
       }
+      List<JsonNode> items = new ArrayList<>();
       try {
-        return JSON.readTree(response.body());
+        return new Listing(items, JsonItems.read(response.body(), RESULTS, items::add).envelope());
       } catch (IOException e) {
         throw new UncheckedIOException("GET " + uri + " answered with invalid JSON", e);
       }
     });
   }
 
-  private static List<JsonNode> results(JsonNode body) {
-    JsonNode results = body.path("results");
-    List<JsonNode> items = new ArrayList<>(results.size());
-    results.forEach(items::add);
-    return items;
+  private static List<JsonNode> results(Listing listing) {
+    return listing.results();
   }
 }

@@ -216,12 +216,20 @@ public final class DefinedIntegration {
     return anyKindSelector.map(SelectorSource::type);
   }
 
-  /** The selector type of {@link IntegrationDefinition#anyKind()}, empty when it declared none. */
+  /**
+   * The selector type of {@link IntegrationDefinition#anyKind()}, empty when it declared none.
+   *
+   * @since 0.2
+   */
   public Optional<Class<?>> anyKindSelectorType() {
     return anyKindSelector.map(SelectorSource::type);
   }
 
-  /** Whether the integration serves kinds it did not declare ({@link IntegrationDefinition#anyKind()}). */
+  /**
+   * Whether the integration serves kinds it did not declare ({@link IntegrationDefinition#anyKind()}).
+   *
+   * @since 0.2
+   */
   public boolean servesAnyKind() {
     return anyKindSelector.isPresent() || anyKindSource.isPresent();
   }
@@ -236,12 +244,20 @@ public final class DefinedIntegration {
     return sources;
   }
 
-  /** The resync start hooks, in registration order. */
+  /**
+   * The resync start hooks, in registration order.
+   *
+   * @since 0.2
+   */
   public List<ResyncHook> resyncStartHooks() {
     return resyncStartHooks;
   }
 
-  /** The resync complete hooks, in registration order. */
+  /**
+   * The resync complete hooks, in registration order.
+   *
+   * @since 0.2
+   */
   public List<ResyncHook> resyncCompleteHooks() {
     return resyncCompleteHooks;
   }
