@@ -25,8 +25,9 @@ public interface KindDefinition {
    *
    * <p>Selectors are bound when the mapping loads, before any kind runs: a selector that does not bind fails
    * the resync with an error naming {@code resources[i].selector.<field>}, and nothing of that mapping is
-   * applied. {@code source} is called on a thread reserved for blocking work; it should only build the source.
-   * Declaring a second source replaces the first.
+   * applied. {@code source} is called by the runtime when the resource's kind starts, on a thread that must not
+   * block: it should only build the source, which fetches nothing until the runtime pulls from it. An exception
+   * it throws fails that resource's kind. Declaring a second source replaces the first.
    *
    * <pre>{@code
    * ocean.kind("issue").resync(IssueSelector.class, r -> ResyncSource.paged(c -> client.issues(r.selector(), c)));

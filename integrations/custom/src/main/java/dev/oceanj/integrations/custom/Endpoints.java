@@ -35,6 +35,8 @@ final class Endpoints {
 
   private static final System.Logger LOG = System.getLogger(Endpoints.class.getName());
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
+  private static final List<String> PATH_PARAMETER_KEYS = List.of("endpoint", "method", "query_params", "headers",
+      "data_path", "field", "filter");
   private static final ObjectMapper SELECTORS = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
@@ -106,7 +108,16 @@ final class Endpoints {
   /** Checks every resource of {@code resync} (the resync start hook), naming the first bad field. */
   void check(Resync resync) {
     for (Resync.MappedResource r : resync.resources()) {
-      check(r.kind(), bind(r), "resources[" + r.index() + "].selector");
+      String where = "resources[" + r.index() + "].selector";
+      r.selector().path("path_parameters").fields().forEachRemaining(p -> p.getValue().fieldNames()
+          .forEachRemaining(key -> {
+            if (!PATH_PARAMETER_KEYS.contains(key)) {
+              throw new InvalidSettingsException("path_parameters." + p.getKey() + "." + key, where
+                  + ".path_parameters." + p.getKey() + "." + key + " is not a path parameter field; allowed: "
+                  + PATH_PARAMETER_KEYS, null);
+            }
+          }));
+      check(r.kind(), bind(r), where);
     }
   }
 

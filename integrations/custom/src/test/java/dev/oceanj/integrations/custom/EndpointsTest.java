@@ -93,6 +93,10 @@ class EndpointsTest {
     var field = assertThrows(InvalidSettingsException.class, () -> api.resync("{}",
         "[{\"kind\": \"/t/{id}\", \"selector\": {\"query\": \"true\", \"path_parameters\": {\"id\": {\"endpoint\": \"/t\"}}}}]"));
     assertTrue(field.getMessage().contains("resources[0].selector.path_parameters.id.field"), field.getMessage());
+    var unknown = assertThrows(IllegalStateException.class, () -> api.resync("{}",
+        "[{\"kind\": \"/t/{id}\", \"selector\": {\"query\": \"true\", \"path_parameters\": {\"id\": "
+            + "{\"endpoint\": \"/t\", \"field\": \".id\", \"dataPath\": \".x\"}}}}]"));
+    assertTrue(unknown.getMessage().contains("resources[0].selector.path_parameters.id.dataPath"), unknown.getMessage());
     assertTrue(api.received.isEmpty());
   }
 

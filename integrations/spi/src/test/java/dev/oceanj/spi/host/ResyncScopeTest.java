@@ -166,6 +166,32 @@ class ResyncScopeTest {
   }
 
   @Test
+  void aDeclaredKindWinsOverAnyKindAndDeclarationsCloseWithDefine() throws Exception {
+    ResyncSource<String> plain = ResyncSource.single(() -> CompletableFuture.completedFuture(List.of("plain")));
+    var holder = new IntegrationDefinition[1];
+    var defined = define(new Integration() {
+      @Override
+      public String type() {
+        return "mixed";
+      }
+
+      @Override
+      public void define(IntegrationDefinition ocean) {
+        holder[0] = ocean;
+        ocean.kind("fixed").resync(plain);
+        ocean.anyKind().resync(PathSelector.class, r -> ResyncSource.single(
+            () -> CompletableFuture.completedFuture(List.of(r.kind()))));
+      }
+    });
+    assertSame(plain, defined.resyncSource("fixed").orElseThrow());
+    assertFalse(defined.selectorType("fixed").isPresent());
+    assertEquals("/other", only(defined.resyncSource("/other").orElseThrow()));
+    assertEquals(PathSelector.class, defined.anyKindSelectorType().orElseThrow());
+    assertThrows(IllegalStateException.class, () -> holder[0].anyKind());
+    assertThrows(IllegalStateException.class, () -> holder[0].onResyncStart(r -> { }));
+  }
+
+  @Test
   void aPlainSourcesFunctionServesKindsByNameWithoutHooks() throws Exception {
     ResyncSource<String> source = ResyncSource.single(() -> CompletableFuture.completedFuture(List.of("x")));
     var scope = ResyncScope.open(kind -> kind.equals("k") ? java.util.Optional.of(source)

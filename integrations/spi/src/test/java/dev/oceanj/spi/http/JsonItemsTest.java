@@ -71,14 +71,24 @@ class JsonItemsTest {
 
       @Override
       public int read() {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0];
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
         if (pos == current.length) {
           if (i == n) {
             return -1;
           }
-          current = ((i == 0 ? "" : ",") + String.format(item, i++)).getBytes(StandardCharsets.UTF_8);
+          current = ((i == 0 ? "" : ",") + item.replace("%07d", Integer.toString(1_000_000 + i++)))
+              .getBytes(StandardCharsets.UTF_8);
           pos = 0;
         }
-        return current[pos++];
+        int k = Math.min(len, current.length - pos);
+        System.arraycopy(current, pos, b, off, k);
+        pos += k;
+        return k;
       }
     };
     parts.add(items);
