@@ -1,6 +1,7 @@
 package dev.oceanj.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -249,8 +250,23 @@ class CustomEndToEndTest {
   }
 
   @Test
-  void basicAuthWithCursorPages() throws Exception {
+  void noAuthAndNoPaginationFetchEachListingWhole() throws Exception {
     Set<String> active = activeItems();
+    long since = api.lastRequest();
+    assertEquals(0, resync("/open/none", Map.of("AUTH_TYPE", "none", "PAGINATION_TYPE", "none")), summary());
+    assertEquals(active, catalog("fakeItem"));
+    assertEquals(issuesOf(1, 2, 3, 5), catalog("fakeIssue"));
+    List<RequestLog.Entry> items = requestsTo(since, "/items");
+    assertEquals(1, items.size(), items.toString());
+    assertNull(items.get(0).query(), "no paging parameters");
+    assertTrue(api.requests(since).stream().allMatch(e -> e.auth().equals("none") && e.status() == 200),
+        api.requests(since).toString());
+  }
+
+  @Test
+  void basicAuthWithCursorPagesThroughABurstOf503s() throws Exception {
+    Set<String> active = activeItems();
+    api.fault("{\"path\":\"/projects/*/issues\",\"status\":503,\"times\":2}");
     long since = api.lastRequest();
     assertEquals(0, resync("/basic/cursor", Map.of("AUTH_TYPE", "basic", "USERNAME", "fake-user",
         "PASSWORD", "fake-password", "PAGINATION_TYPE", "cursor", "PAGINATION_PARAM", "cursor",
@@ -261,8 +277,10 @@ class CustomEndToEndTest {
     assertEquals(3, items.size(), items.toString());
     assertEquals("limit=25", items.get(0).query());
     assertTrue(items.get(2).query().contains("cursor="), items.toString());
+    assertEquals(2, api.requests(since).stream().filter(e -> e.status() == 503).count(), "the burst was answered");
     assertTrue(api.requests(since).stream().allMatch(e -> e.auth().equals("basic")
-        && e.principal().equals("fake-user") && e.status() == 200), api.requests(since).toString());
+        && e.principal().equals("fake-user") && (e.status() == 200 || e.status() == 503)),
+        api.requests(since).toString());
   }
 
   @Test
@@ -289,9 +307,10 @@ class CustomEndToEndTest {
   }
 
   @Test
-  void customTokenAuthWithLinkHeadersAndRateLimitAnswersRetried() throws Exception {
+  void customTokenAuthWithLinkHeadersRateLimitsRetriedAndANewTokenOn401() throws Exception {
     Set<String> active = activeItems();
     api.fault("{\"path\":\"/items\",\"status\":429,\"retryAfter\":1,\"skip\":1,\"times\":2}");
+    api.fault("{\"path\":\"/items\",\"status\":401,\"skip\":3,\"times\":1}");
     long since = api.lastRequest();
     assertEquals(0, resync("/custom/header_link", Map.of("AUTH_TYPE", "custom",
         "CUSTOM_AUTH_REQUEST", "{\"endpoint\":\"oauth/token\",\"method\":\"POST\","
@@ -304,9 +323,15 @@ class CustomEndToEndTest {
     assertEquals(issuesOf(1, 2, 3, 5), catalog("fakeIssue"));
     List<RequestLog.Entry> items = requestsTo(since, "/items");
     assertEquals(2, items.stream().filter(e -> e.status() == 429).count(), items.toString());
+    assertEquals(1, items.stream().filter(e -> e.status() == 401).count(), items.toString());
     assertEquals(9, items.stream().filter(e -> e.status() == 200).count(), items.toString());
     List<RequestLog.Entry> tokens = requestsTo(since, "/oauth/token");
-    assertTrue(!tokens.isEmpty() && tokens.stream().allMatch(e -> e.status() == 200), tokens.toString());
+    assertTrue(tokens.stream().allMatch(e -> e.status() == 200), tokens.toString());
+    assertEquals(2, tokens.size(), "one token at the start, a new one after the 401: " + tokens);
+    RequestLog.Entry refused = items.stream().filter(e -> e.status() == 401).findFirst().orElseThrow();
+    RequestLog.Entry resent = items.get(items.indexOf(refused) + 1);
+    assertEquals(refused.query(), resent.query(), "the refused page is sent again");
+    assertTrue(!resent.principal().equals(refused.principal()), "with the new token: " + items);
     assertTrue(api.requests(since).stream().filter(e -> !e.resource().equals("/oauth/token"))
         .allMatch(e -> e.auth().equals("bearer") && e.principal().startsWith("at-")), api.requests(since).toString());
   }

@@ -38,9 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * POSTed). {@code .../oauth/token} under any prefix issues tokens for {@code custom} auth.
  *
  * <p>Control, at {@code /_control/} (never logged, never faulted, no auth): {@code GET requests?since=N},
- * {@code DELETE requests}, {@code POST remove {"ids":[..]}}, {@code POST restore}, {@code POST version
- * {"version":2}}, {@code POST items {"items":1000}}, {@code POST faults {rule}} (see {@link Faults}), {@code GET faults}, {@code DELETE faults},
- * {@code POST tokens/expire}, {@code POST reset}. The same operations are methods of this class for in-process tests.
+ * {@code DELETE requests}, {@code POST remove {"ids":[..]}}, {@code POST restore},
+ * {@code POST version {"version":2}}, {@code POST items {"items":1000}}, {@code POST faults {rule}} (see
+ * {@link Faults}), {@code GET faults}, {@code DELETE faults}, {@code POST tokens/expire}, {@code POST reset}. The
+ * same operations are methods of this class for in-process tests.
  */
 public final class FakeApi implements AutoCloseable {
 
