@@ -260,7 +260,7 @@ public final class OceanRuntime implements AutoCloseable {
     return origin.resource() != null && origin.resource().endsWith(DEFAULTS_RESOURCE);
   }
 
-  private static IntegrationResources resources(String type, Path resourcesPath) {
+  static IntegrationResources resources(String type, Path resourcesPath) {
     IntegrationResources shipped = IntegrationResources.forType(type);
     Path portDir = resourcesPath.toAbsolutePath().getParent();
     return portDir != null && Files.isDirectory(resourcesPath) ? shipped.withOverride(portDir) : shipped;

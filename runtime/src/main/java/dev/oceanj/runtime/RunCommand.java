@@ -3,9 +3,12 @@ package dev.oceanj.runtime;
 import dev.oceanj.core.config.ConfigurationException;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.config.SettingsLoader;
 import dev.oceanj.runtime.cli.CliIO;
 import dev.oceanj.spi.host.IntegrationResources;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
@@ -19,16 +22,23 @@ import java.util.concurrent.Callable;
 final class RunCommand implements Callable<Integer> {
 
   private final CliIO io;
+  private final Properties overrides;
 
   RunCommand(CliIO io) {
+    this(io, new Properties());
+  }
+
+  /** With {@code overrides}: settings that beat the system properties, e.g. from {@code sail}'s flags. */
+  RunCommand(CliIO io, Properties overrides) {
     this.io = io;
+    this.overrides = overrides;
   }
 
   @Override
   public Integer call() throws Exception {
     OceanSettings settings;
     try {
-      settings = load();
+      settings = load(overrides);
     } catch (ConfigurationException | IllegalArgumentException e) {
       io.err().println("oceanj: invalid configuration: " + e.getMessage());
       return 2;
@@ -46,9 +56,21 @@ final class RunCommand implements Callable<Integer> {
 
   /** Two passes: the integration type (from the settings) names the spec that types the integration's settings. */
   static OceanSettings load() {
-    String type = OceanSettings.fromSystem(null).integration().type();
+    return load(new Properties());
+  }
+
+  /** As {@link #load()}, with {@code overrides} above the system properties. */
+  static OceanSettings load(Properties overrides) {
+    Properties props = new Properties();
+    System.getProperties().stringPropertyNames().forEach(k -> props.setProperty(k, System.getProperty(k)));
+    overrides.stringPropertyNames().forEach(k -> props.setProperty(k, overrides.getProperty(k)));
+    String type = loader(props).load().integration().type();
     Optional<IntegrationSpec> spec = IntegrationSpec.fromClasspath(RunCommand.class.getClassLoader(),
         IntegrationResources.CLASSPATH_ROOT + type + "/.port");
-    return OceanSettings.fromSystem(spec.orElse(null));
+    return loader(props).spec(spec.orElse(null)).load();
+  }
+
+  private static SettingsLoader loader(Properties props) {
+    return SettingsLoader.create().environment(System.getenv()).dotEnvFile(Path.of(".env")).systemProperties(props);
   }
 }
