@@ -206,6 +206,13 @@ final class PortApi {
       throw new PortError(409, "has_entities", "blueprint \"" + id + "\" still has " + n
           + " entities; delete them first (DELETE /v1/blueprints/" + id + "/all-entities)");
     }
+    refuseIfRelationTarget(id);
+    store.deleteDocument(Store.BLUEPRINTS, id);
+    blueprints.remove(id);
+    return Json.ok();
+  }
+
+  private void refuseIfRelationTarget(String id) {
     for (Blueprint other : blueprints.values()) {
       for (Blueprint.Relation r : other.relations().values()) {
         if (r.target().equals(id) && !other.identifier().equals(id)) {
@@ -214,13 +221,14 @@ final class PortApi {
         }
       }
     }
-    store.deleteDocument(Store.BLUEPRINTS, id);
-    blueprints.remove(id);
-    return Json.ok();
   }
 
   ObjectNode deleteAllEntities(String id, boolean deleteBlueprint) {
     blueprint(id);
+    if (deleteBlueprint) {
+      // Refused before anything is deleted: the entities stay when the blueprint cannot go.
+      refuseIfRelationTarget(id);
+    }
     List<String> keys = new ArrayList<>();
     for (StoredEntity e : store.entities(id)) {
       keys.add(e.key());

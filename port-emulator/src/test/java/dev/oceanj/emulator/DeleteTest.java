@@ -135,4 +135,15 @@ class DeleteTest {
       port.migrationPolls(0);
     }
   }
+
+  @Test
+  void aRelationTargetsBlueprintIsNotDeletedWithItsEntitiesAndTheyStay() {
+    int before = port.entities("service").size();
+    assertTrue(before > 0);
+    var r = api.delete("/v1/blueprints/service/all-entities?delete_blueprint=true");
+    assertEquals(409, r.status(), r.toString());
+    assertTrue(r.body().toString().contains("deployment"), r.toString());
+    assertEquals(before, port.entities("service").size(), "nothing was deleted");
+    assertTrue(port.blueprint("service").isPresent());
+  }
 }

@@ -120,19 +120,20 @@ final class DefaultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      Duration interval;
-      try {
-        interval = Duration.parse("PT" + pollInterval.toUpperCase(java.util.Locale.ROOT).replace(" ", ""));
-      } catch (java.time.format.DateTimeParseException e) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) *(ms|s|m)").matcher(pollInterval.strip());
+      if (!m.matches()) {
         io.err().println("oceanj defaults clean: --poll-interval '" + pollInterval + "' is not a duration like 5s");
         return 2;
       }
+      long amount = Long.parseLong(m.group(1));
+      Duration interval = m.group(2).equals("ms") ? Duration.ofMillis(amount)
+          : m.group(2).equals("s") ? Duration.ofSeconds(amount) : Duration.ofMinutes(amount);
       Optional<Session> session = Session.open(io, "clean", path);
       if (session.isEmpty()) {
         return 2;
       }
       try (Session s = session.get()) {
-        var blueprints = DefaultsCleaner.blueprintIds(DefaultsInitializer.Resources.from(s.resources()));
+        var blueprints = DefaultsInitializer.Resources.from(s.resources()).blueprints();
         var outcome = new DefaultsCleaner(s.port, blueprints, interval, io.out()::println)
             .run(force, waitForMigrations, destroy);
         outcome.errors().forEach(e -> io.err().println("oceanj defaults clean: " + e));

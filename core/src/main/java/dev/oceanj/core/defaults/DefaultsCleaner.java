@@ -5,6 +5,7 @@ import dev.oceanj.core.port.PortClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,11 @@ import java.util.function.Consumer;
  * blueprint in a background migration, which {@code wait} polls until it ends. Actions, scorecards and pages are
  * not deleted, as in Ocean.
  *
+ * <p>Unlike Ocean, which deletes every blueprint at once, a blueprint that another default blueprint relates to is
+ * deleted only after that one is gone (Port refuses to delete a relation's target): blueprints go in waves,
+ * referrers first, and with {@code force} a wave's migrations are awaited before the next wave starts. Blueprints
+ * that relate to each other in a cycle go in one last wave.
+ *
  * <p>It blocks the calling thread (a command-line action). A failed step is reported in the {@link Outcome} and
  * the other blueprints are still tried; nothing is retried blindly.
  */
@@ -36,7 +42,7 @@ public final class DefaultsCleaner {
    * @param integrationFound false when Port has no such integration (then nothing was done)
    * @param blueprintsDeleted blueprints deleted outright (without {@code force})
    * @param migrations blueprint → migration id (with {@code force})
-   * @param migrationStatus migration id → its last status (with {@code force} and {@code wait})
+   * @param migrationStatus migration id → its last status, for the migrations that were polled
    * @param integrationDeleted whether the integration was deleted ({@code destroy})
    * @param errors one line per failed step, naming the blueprint, migration or integration
    */
@@ -44,36 +50,56 @@ public final class DefaultsCleaner {
       Map<String, String> migrationStatus, boolean integrationDeleted, List<String> errors) {}
 
   private final PortClient port;
-  private final List<String> blueprints;
+  private final List<List<String>> waves;
   private final Duration pollInterval;
   private final Duration callTimeout;
   private final Consumer<String> log;
 
   /**
-   * @param blueprints the identifiers of the integration's default blueprints ({@code blueprints.json})
+   * @param blueprints the integration's default blueprints ({@code blueprints.json})
    * @param pollInterval time between two reads of a migration (Ocean: 5 s)
    * @param log where progress lines go
+   * @throws IllegalArgumentException when a blueprint has no identifier
    */
-  public DefaultsCleaner(PortClient port, List<String> blueprints, Duration pollInterval, Consumer<String> log) {
+  public DefaultsCleaner(PortClient port, List<? extends JsonNode> blueprints, Duration pollInterval, Consumer<String> log) {
     this.port = port;
-    this.blueprints = List.copyOf(blueprints);
+    this.waves = waves(blueprints);
     this.pollInterval = pollInterval;
     this.callTimeout = Duration.ofMinutes(2);
     this.log = log;
   }
 
-  /** The identifiers of the blueprints in {@code resources}, in file order; a blueprint without one is an error. */
-  public static List<String> blueprintIds(DefaultsInitializer.Resources resources) {
-    List<String> ids = new ArrayList<>();
-    for (JsonNode bp : resources.blueprints()) {
+  /** The blueprints in deletion waves: each wave holds those no blueprint of a later wave relates to. */
+  static List<List<String>> waves(List<? extends JsonNode> blueprints) {
+    Map<String, Set<String>> targets = new LinkedHashMap<>();
+    for (JsonNode bp : blueprints) {
       String id = bp.path("identifier").asText("");
       if (id.isBlank()) {
+        String text = bp.toString();
         throw new IllegalArgumentException("blueprints.json: a blueprint has no \"identifier\": "
-            + bp.toString().substring(0, Math.min(80, bp.toString().length())));
+            + text.substring(0, Math.min(80, text.length())));
       }
-      ids.add(id);
+      Set<String> to = new LinkedHashSet<>();
+      bp.path("relations").forEach(r -> to.add(r.path("target").asText("")));
+      to.remove(id);
+      targets.put(id, to);
     }
-    return ids;
+    List<List<String>> waves = new ArrayList<>();
+    Set<String> left = new LinkedHashSet<>(targets.keySet());
+    while (!left.isEmpty()) {
+      List<String> wave = new ArrayList<>();
+      for (String bp : left) {
+        if (left.stream().noneMatch(other -> targets.get(other).contains(bp))) {
+          wave.add(bp);
+        }
+      }
+      if (wave.isEmpty()) {
+        wave.addAll(left);
+      }
+      waves.add(wave);
+      wave.forEach(left::remove);
+    }
+    return waves;
   }
 
   /**
@@ -100,18 +126,25 @@ public final class DefaultsCleaner {
     List<String> deleted = new ArrayList<>();
     Map<String, String> migrations = new LinkedHashMap<>();
     Map<String, String> status = new LinkedHashMap<>();
-    if (blueprints.isEmpty()) {
+    if (waves.isEmpty()) {
       log.accept("The integration has no default blueprints; nothing to delete");
-    } else {
-      deleteBlueprints(force, deleted, migrations, errors);
     }
-    if (force && !migrations.isEmpty()) {
-      if (wait) {
-        for (String id : migrations.values()) {
+    for (int i = 0; i < waves.size(); i++) {
+      Map<String, String> started = deleteBlueprints(waves.get(i), force, deleted, errors);
+      migrations.putAll(started);
+      boolean last = i == waves.size() - 1;
+      if (started.isEmpty()) {
+        continue;
+      }
+      if (wait || !last) {
+        if (!last && !wait) {
+          log.accept("Waiting for " + started.keySet() + " to go before deleting the blueprints they relate to");
+        }
+        for (String id : started.values()) {
           waitFor(id, status, errors);
         }
       } else {
-        log.accept("Migrations started (not waited for): " + String.join(", ", migrations.values()));
+        log.accept("Migrations started (not waited for): " + String.join(", ", started.values()));
       }
     }
     boolean destroyed = false;
@@ -126,14 +159,16 @@ public final class DefaultsCleaner {
     return new Outcome(true, deleted, migrations, status, destroyed, errors);
   }
 
-  private void deleteBlueprints(boolean force, List<String> deleted, Map<String, String> migrations,
+  /** Deletes one wave at once; returns the migrations started (with {@code force}), by blueprint. */
+  private Map<String, String> deleteBlueprints(List<String> wave, boolean force, List<String> deleted,
       List<String> errors) throws InterruptedException {
     Map<String, CompletableFuture<String>> calls = new LinkedHashMap<>();
-    for (String bp : blueprints) {
+    for (String bp : wave) {
       calls.put(bp, force
           ? port.deleteAllEntities(bp, true).toCompletableFuture()
           : port.deleteBlueprint(bp).thenApply(v -> "").toCompletableFuture());
     }
+    Map<String, String> migrations = new LinkedHashMap<>();
     for (Map.Entry<String, CompletableFuture<String>> call : calls.entrySet()) {
       String bp = call.getKey();
       try {
@@ -150,8 +185,8 @@ public final class DefaultsCleaner {
         errors.add(e.getMessage() + (force ? "" : " (use --force to delete its entities too)"));
       }
     }
+    return migrations;
   }
-
   private void waitFor(String migration, Map<String, String> status, List<String> errors)
       throws InterruptedException {
     while (true) {

@@ -50,7 +50,7 @@ class DefaultsCleanerTest {
             EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET),
         new PortClient.PortIdentity("fake", "1.2.3", "clean-me"), WriteLimiter.unlimited());
     var resources = new DefaultsInitializer.Resources(Optional.empty(), List.of(blueprint("alpha"),
-        blueprint("beta")), List.of(), List.of(), List.of());
+        blueprint("beta"), relating("gamma", "alpha")), List.of(), List.of(), List.of());
     new DefaultsInitializer(client, resources, true, Optional.empty()).run().toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
     ObjectNode entity = JSON.createObjectNode().put("identifier", "a1").put("title", "A1");
@@ -67,13 +67,23 @@ class DefaultsCleanerTest {
     emulator.reset();
   }
 
-  static JsonNode blueprint(String id) {
-    return JSON.createObjectNode().put("identifier", id).put("title", id).set("schema",
-        JSON.createObjectNode().set("properties", JSON.createObjectNode()));
+  static ObjectNode blueprint(String id) {
+    ObjectNode bp = JSON.createObjectNode().put("identifier", id).put("title", id);
+    bp.putObject("schema").putObject("properties");
+    return bp;
+  }
+
+  /** {@code from} with a relation to {@code to}. */
+  static ObjectNode relating(String from, String to) {
+    ObjectNode bp = blueprint(from);
+    bp.putObject("relations").putObject("to").put("title", "To").put("target", to).put("many", false)
+        .put("required", false);
+    return bp;
   }
 
   DefaultsCleaner cleaner(List<String> blueprints) {
-    return new DefaultsCleaner(client, blueprints, Duration.ofMillis(10), log::add);
+    return new DefaultsCleaner(client, blueprints.stream().map(id -> id.equals("gamma") ? relating("gamma", "alpha")
+        : blueprint(id)).toList(), Duration.ofMillis(10), log::add);
   }
 
   @Test
@@ -92,11 +102,11 @@ class DefaultsCleanerTest {
   @Test
   void forceWaitDestroyPollsTheMigrationsUntilDoneThenDeletesTheIntegration() throws Exception {
     emulator.migrationPolls(2);
-    var out = cleaner(List.of("alpha", "beta")).run(true, true, true);
+    var out = cleaner(List.of("alpha", "beta", "gamma")).run(true, true, true);
     assertEquals(List.of(), out.errors());
-    assertEquals(2, out.migrations().size());
+    assertEquals(3, out.migrations().size());
     out.migrations().values().forEach(m -> assertEquals("COMPLETED", out.migrationStatus().get(m)));
-    assertEquals(4, log.stream().filter(l -> l.contains(": RUNNING")).count(), "two polls each: " + log);
+    assertEquals(6, log.stream().filter(l -> l.contains(": RUNNING")).count(), "two polls each: " + log);
     assertTrue(emulator.blueprint("alpha").isEmpty());
     assertTrue(emulator.blueprint("beta").isEmpty());
     assertEquals(0, emulator.entities("alpha").size());
@@ -107,9 +117,9 @@ class DefaultsCleanerTest {
   @Test
   void forceWithoutWaitOnlyStartsTheMigrationsAndNamesThem() throws Exception {
     emulator.migrationPolls(5);
-    var out = cleaner(List.of("alpha")).run(true, false, false);
+    var out = cleaner(List.of("beta")).run(true, false, false);
     assertEquals(Map.of(), out.migrationStatus());
-    String id = out.migrations().get("alpha");
+    String id = out.migrations().get("beta");
     assertTrue(id != null && !id.isBlank(), out.toString());
     assertTrue(log.stream().anyMatch(l -> l.contains("not waited for") && l.contains(id)), log.toString());
     assertFalse(out.integrationDeleted());
@@ -126,5 +136,30 @@ class DefaultsCleanerTest {
     assertTrue(emulator.blueprint("alpha").isPresent());
     assertTrue(emulator.blueprint("beta").isPresent());
     assertTrue(emulator.integration("clean-me").isPresent());
+  }
+
+  @Test
+  void aRelationTargetGoesOnlyAfterItsReferrersMigrationEvenWithoutWait() throws Exception {
+    assertEquals(List.of(List.of("beta", "gamma"), List.of("alpha")),
+        DefaultsCleaner.waves(List.of(blueprint("alpha"), blueprint("beta"), relating("gamma", "alpha"))));
+    emulator.migrationPolls(2);
+    var out = new DefaultsCleaner(client, List.of(blueprint("alpha"), relating("gamma", "alpha")),
+        Duration.ofMillis(10), log::add).run(true, false, false);
+    assertEquals(List.of(), out.errors());
+    assertEquals("COMPLETED", out.migrationStatus().get(out.migrations().get("gamma")), out.toString());
+    assertTrue(emulator.blueprint("gamma").isEmpty());
+    assertTrue(emulator.blueprint("alpha").isEmpty(), "the target went after its referrer");
+    assertEquals(0, emulator.entities("alpha").size());
+    assertTrue(log.stream().anyMatch(l -> l.contains("not waited for") && l.contains(out.migrations().get("alpha"))),
+        log.toString());
+  }
+
+  @Test
+  void blueprintsInACycleGoInOneLastWave() {
+    assertEquals(List.of(List.of("solo"), List.of("a", "b")),
+        DefaultsCleaner.waves(List.of(relating("a", "b"), relating("b", "a"), blueprint("solo"))));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> DefaultsCleaner.waves(List.of(JSON.createObjectNode().put("title", "nameless"))));
+    assertTrue(e.getMessage().contains("no \"identifier\"") && e.getMessage().contains("nameless"), e.getMessage());
   }
 }
