@@ -69,10 +69,11 @@ class NewProjectBuildTest {
         """.formatted(Path.of(thirdParty).toUri()));
 
     Path log = dir.resolve("build.log");
+    // C1 only: both JVMs of the child build (Maven, the test fork) live a few seconds.
     ProcessBuilder pb = new ProcessBuilder(mvn.toString(), "-B", "-q", "-s", settings.toString(),
-        "-Dmaven.repo.local=" + repo, "verify")
+        "-Dmaven.repo.local=" + repo, "-DargLine=-XX:TieredStopAtLevel=1", "verify")
         .directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("MAVEN_OPTS", "-Xmx512m");
+    pb.environment().put("MAVEN_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1");
     Process build = pb.start();
     try {
       boolean done = build.waitFor(5, TimeUnit.MINUTES);
