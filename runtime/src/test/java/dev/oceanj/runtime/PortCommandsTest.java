@@ -2,21 +2,19 @@ package dev.oceanj.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.oceanj.core.config.LogLevel;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.SystemProperties.Run;
 import dev.oceanj.runtime.cli.CliIO;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +34,6 @@ class PortCommandsTest {
   static PortEmulator port;
   @TempDir Path dataDir;
 
-  record Run(int exit, String out, String err) {}
 
   @BeforeAll
   static void startPort() {
@@ -66,25 +63,7 @@ class PortCommandsTest {
   }
 
   static Run run(Map<String, String> sysProps, String... args) {
-    Map<String, String> before = new HashMap<>();
-    sysProps.keySet().forEach(k -> before.put(k, System.getProperty(k)));
-    try {
-      sysProps.forEach(System::setProperty);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int exit = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> Main.run(
-          new CliIO(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-              new PrintStream(err, true, StandardCharsets.UTF_8)), args));
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      before.forEach((k, v) -> {
-        if (v == null) {
-          System.clearProperty(k);
-        } else {
-          System.setProperty(k, v);
-        }
-      });
-    }
+    return SystemProperties.run(sysProps, args);
   }
 
   @Test

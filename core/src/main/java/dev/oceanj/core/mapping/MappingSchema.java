@@ -355,9 +355,7 @@ public final class MappingSchema {
   }
 
   private void defineCommonTypes() {
-    ObjectNode rule = definitions.putObject("Rule");
-    rule.put("title", "Rule");
-    rule.put("type", "object");
+    ObjectNode rule = define("Rule", "Rule", "One condition of a search query");
     ObjectNode ruleProps = rule.putObject("properties");
     for (String f : new String[] {"property", "operator", "value"}) {
       ruleProps.putObject(f).put("title", words(f)).put("description", "A jq expression giving the rule's " + f)
@@ -365,10 +363,8 @@ public final class MappingSchema {
     }
     rule.putArray("required").add("property").add("operator").add("value");
 
-    ObjectNode search = definitions.putObject("IngestSearchQuery");
-    search.put("title", "Ingest Search Query");
-    search.put("description", "Finds the entity by a Port search instead of an identifier");
-    search.put("type", "object");
+    ObjectNode search = define("IngestSearchQuery", "Ingest Search Query",
+        "Finds the entity by a Port search instead of an identifier");
     ObjectNode searchProps = search.putObject("properties");
     searchProps.putObject("combinator").put("title", "Combinator").put("type", "string")
         .putArray("enum").add("and").add("or");
@@ -380,10 +376,7 @@ public final class MappingSchema {
     ruleOrQuery.addObject().put("$ref", "#/definitions/IngestSearchQuery");
     search.putArray("required").add("combinator").add("rules");
 
-    ObjectNode entity = definitions.putObject("EntityMapping");
-    entity.put("title", "Entity Mapping");
-    entity.put("description", "jq expressions that build the entity from one item");
-    entity.put("type", "object");
+    ObjectNode entity = define("EntityMapping", "Entity Mapping", "jq expressions that build the entity from one item");
     ObjectNode ep = entity.putObject("properties");
     ep.set("identifier", jqOrSearch("Identifier", "The entity's identifier"));
     ep.putObject("title").put("title", "Title").put("description", "The entity's title").put("type", "string");
@@ -402,15 +395,11 @@ public final class MappingSchema {
     relationValue.addObject().put("$ref", "#/definitions/IngestSearchQuery");
     entity.putArray("required").add("identifier").add("blueprint");
 
-    ObjectNode mappings = definitions.putObject("MappingsConfig");
-    mappings.put("title", "Mappings Config");
-    mappings.put("type", "object");
+    ObjectNode mappings = define("MappingsConfig", "Mappings Config", "The entity an item becomes");
     mappings.putObject("properties").putObject("mappings").put("$ref", "#/definitions/EntityMapping");
     mappings.putArray("required").add("mappings");
 
-    ObjectNode port = definitions.putObject("PortResourceConfig");
-    port.put("title", "Port Resource Config");
-    port.put("type", "object");
+    ObjectNode port = define("PortResourceConfig", "Port Resource Config", "How each item becomes a Port entity");
     ObjectNode pp = port.putObject("properties");
     pp.putObject("entity").put("$ref", "#/definitions/MappingsConfig");
     pp.putObject("itemsToParse").put("title", "Items To Parse")
@@ -422,6 +411,14 @@ public final class MappingSchema {
         .put("description", "Remove the parsed list from the item each element is mapped with")
         .put("default", true).put("type", "boolean");
     port.putArray("required").add("entity");
+  }
+
+  private ObjectNode define(String name, String title, String description) {
+    ObjectNode def = definitions.putObject(name);
+    def.put("title", title);
+    def.put("description", description);
+    def.put("type", "object");
+    return def;
   }
 
   private static ObjectNode jqOrSearch(String title, String description) {

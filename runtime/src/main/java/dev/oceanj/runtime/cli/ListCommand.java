@@ -1,17 +1,22 @@
 package dev.oceanj.runtime.cli;
 
 import dev.oceanj.core.config.IntegrationSpec;
+import dev.oceanj.core.mapping.PortAppConfig;
 import dev.oceanj.spi.Integration;
+import dev.oceanj.spi.host.IntegrationResources;
 import dev.oceanj.spi.host.Integrations;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /**
  * {@code oceanj list}: the integration types on the class path (built in, or JARs added to it), each with its
- * version (the JAR's, else the runtime's) and the kinds its {@code .port/spec.yaml} declares. Ocean lists its
+ * version (the JAR's, else the runtime's) and the kinds its {@code .port/spec.yaml} declares (else its
+ * default mapping). Ocean lists its
  * GitHub repository instead; oceanj lists what this runtime can run.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
@@ -27,15 +32,25 @@ public final class ListCommand implements Callable<Integer> {
   /** One line of the listing. */
   record Entry(String type, String version, List<String> kinds) {}
 
+  /** The kinds of {@code type}: those its {@code .port/spec.yaml} lists, else those of its default mapping. */
+  static Set<String> kinds(String type, ClassLoader loader) {
+    Set<String> kinds = new LinkedHashSet<>();
+    IntegrationSpec.forType(loader, type).ifPresent(spec -> spec.features().forEach(f -> kinds.addAll(f.kinds())));
+    if (kinds.isEmpty()) {
+      IntegrationResources.forType(type, loader).mapping().ifPresent(file ->
+          PortAppConfig.parse(file.text(), file.location()).resources().forEach(r -> kinds.add(r.kind())));
+    }
+    return kinds;
+  }
+
   @Override
   public Integer call() {
     ClassLoader loader = ListCommand.class.getClassLoader();
     List<Entry> entries = new ArrayList<>();
     for (Map.Entry<String, Integration> e : Integrations.discover(loader).entrySet()) {
       String version = e.getValue().getClass().getPackage().getImplementationVersion();
-      List<String> kinds = new ArrayList<>();
-      IntegrationSpec.forType(loader, e.getKey()).ifPresent(spec -> spec.features().forEach(f -> kinds.addAll(f.kinds())));
-      entries.add(new Entry(e.getKey(), version == null ? RuntimeVersion.current() : version, kinds));
+      entries.add(new Entry(e.getKey(), version == null ? RuntimeVersion.current() : version,
+          List.copyOf(kinds(e.getKey(), loader))));
     }
     int typeWidth = Math.max(4, entries.stream().mapToInt(en -> en.type().length()).max().orElse(0));
     int versionWidth = Math.max(7, entries.stream().mapToInt(en -> en.version().length()).max().orElse(0));

@@ -7,15 +7,12 @@ import dev.oceanj.core.config.ConfigurationException;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.mapping.MappingSchema;
-import dev.oceanj.core.mapping.PortAppConfig;
-import dev.oceanj.spi.host.IntegrationResources;
 import dev.oceanj.spi.host.Integrations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -109,12 +106,7 @@ public final class PortAppConfigCommand implements Callable<Integer> {
         return 2;
       }
       Optional<IntegrationSpec> spec = IntegrationSpec.forType(loader, chosen);
-      Set<String> kinds = new LinkedHashSet<>();
-      spec.ifPresent(s -> s.features().forEach(f -> kinds.addAll(f.kinds())));
-      if (kinds.isEmpty()) {
-        IntegrationResources.forType(chosen, loader).mapping().ifPresent(file ->
-            PortAppConfig.parse(file.text(), file.location()).resources().forEach(r -> kinds.add(r.kind())));
-      }
+      Set<String> kinds = ListCommand.kinds(chosen, loader);
       if (kinds.isEmpty()) {
         io.err().println("oceanj port-app-config schema: integration '" + chosen + "' declares no kinds (neither "
             + ".port/spec.yaml features[].resources nor a default port-app-config)");
