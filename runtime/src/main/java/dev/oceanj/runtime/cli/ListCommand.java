@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,10 +35,15 @@ public final class ListCommand implements Callable<Integer> {
 
   /** The kinds of {@code type}: those its {@code .port/spec.yaml} lists, else those of its default mapping. */
   static Set<String> kinds(String type, ClassLoader loader) {
+    return kinds(IntegrationSpec.forType(loader, type), IntegrationResources.forType(type, loader));
+  }
+
+  /** The kinds {@code spec} lists, else those of the default mapping in {@code port}. */
+  static Set<String> kinds(Optional<IntegrationSpec> spec, IntegrationResources port) {
     Set<String> kinds = new LinkedHashSet<>();
-    IntegrationSpec.forType(loader, type).ifPresent(spec -> spec.features().forEach(f -> kinds.addAll(f.kinds())));
+    spec.ifPresent(s -> s.features().forEach(f -> kinds.addAll(f.kinds())));
     if (kinds.isEmpty()) {
-      IntegrationResources.forType(type, loader).mapping().ifPresent(file ->
+      port.mapping().ifPresent(file ->
           PortAppConfig.parse(file.text(), file.location()).resources().forEach(r -> kinds.add(r.kind())));
     }
     return kinds;

@@ -7,6 +7,7 @@ import dev.oceanj.core.config.ConfigurationException;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.mapping.MappingSchema;
+import dev.oceanj.spi.host.IntegrationResources;
 import dev.oceanj.spi.host.Integrations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code oceanj port-app-config schema}: Ocean's command of the same name. */
 @Command(name = "port-app-config", mixinStandardHelpOptions = true,
@@ -42,17 +44,23 @@ public final class PortAppConfigCommand implements Callable<Integer> {
    * until they exist every kind has the base selector.
    */
   static Optional<Class<?>> selectorType(String type, String kind) {
+    // type is null when the kinds come from a folder and no -t was given: base selectors then.
     return Optional.empty();
   }
 
   /**
-   * {@code schema [-t TYPE] [-f json|ui] [-o FILE] [--pretty|--compact]}: the JSON Schema of an integration type's
+   * {@code schema [PATH] [-t TYPE] [-f json|ui] [-o FILE] [--pretty|--compact]}: the JSON Schema of an integration's
    * mapping ({@link MappingSchema}) for the kinds its {@code .port/spec.yaml} declares (else those of its default
-   * mapping). Exit 0 written; 2 unknown type or no kinds; 1 the file could not be written.
+   * mapping): the {@code .port} folder of PATH when given, else the one TYPE ships. Exit 0 written; 2 unknown type,
+   * no {@code .port} folder or no kinds; 1 the file could not be written.
    */
   @Command(name = "schema", mixinStandardHelpOptions = true,
       description = "Print the JSON Schema of the integration's mapping, with each kind's selector fields.")
   static final class Schema implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PATH",
+        description = "An integration folder: kinds and title come from its .port/ (else from TYPE's shipped one).")
+    Path path;
 
     @Option(names = {"-t", "--type"}, paramLabel = "TYPE",
         description = "The integration type (default: ocean.integration.type).")
@@ -91,24 +99,43 @@ public final class PortAppConfigCommand implements Callable<Integer> {
       }
       ClassLoader loader = PortAppConfigCommand.class.getClassLoader();
       String chosen = type;
-      if (chosen == null) {
-        try {
-          chosen = OceanSettings.fromSystem(null).integration().type();
-        } catch (ConfigurationException e) {
-          io.err().println("oceanj port-app-config schema: invalid configuration: " + e.getMessage());
+      Optional<IntegrationSpec> spec;
+      Set<String> kinds;
+      String source;
+      if (path != null) {
+        if (!Files.isDirectory(path.resolve(".port"))) {
+          io.err().println("oceanj port-app-config schema: " + path + " has no .port folder");
           return 2;
         }
+        try {
+          spec = IntegrationSpec.find(path);
+        } catch (ConfigurationException e) {
+          io.err().println("oceanj port-app-config schema: " + e.getMessage());
+          return 2;
+        }
+        kinds = ListCommand.kinds(spec, IntegrationResources.directory(path.resolve(".port")));
+        source = path.resolve(".port").toString();
+      } else {
+        if (chosen == null) {
+          try {
+            chosen = OceanSettings.fromSystem(null).integration().type();
+          } catch (ConfigurationException e) {
+            io.err().println("oceanj port-app-config schema: invalid configuration: " + e.getMessage());
+            return 2;
+          }
+        }
+        Set<String> types = Integrations.discover(loader).keySet();
+        if (!types.contains(chosen)) {
+          io.err().println("oceanj port-app-config schema: no integration of type '" + chosen
+              + "' on the class path; available: " + types);
+          return 2;
+        }
+        spec = IntegrationSpec.forType(loader, chosen);
+        kinds = ListCommand.kinds(chosen, loader);
+        source = "integration '" + chosen + "'";
       }
-      Set<String> types = Integrations.discover(loader).keySet();
-      if (!types.contains(chosen)) {
-        io.err().println("oceanj port-app-config schema: no integration of type '" + chosen
-            + "' on the class path; available: " + types);
-        return 2;
-      }
-      Optional<IntegrationSpec> spec = IntegrationSpec.forType(loader, chosen);
-      Set<String> kinds = ListCommand.kinds(chosen, loader);
       if (kinds.isEmpty()) {
-        io.err().println("oceanj port-app-config schema: integration '" + chosen + "' declares no kinds (neither "
+        io.err().println("oceanj port-app-config schema: " + source + " declares no kinds (neither "
             + ".port/spec.yaml features[].resources nor a default port-app-config)");
         return 2;
       }
@@ -116,7 +143,8 @@ public final class PortAppConfigCommand implements Callable<Integer> {
       for (String kind : kinds) {
         selectors.put(kind, selectorType(chosen, kind));
       }
-      String title = spec.flatMap(IntegrationSpec::title).orElse(chosen);
+      String title = spec.flatMap(IntegrationSpec::title)
+          .orElse(chosen != null ? chosen : path.toAbsolutePath().normalize().getFileName().toString());
       ObjectNode schema;
       try {
         schema = format.equals("ui") ? MappingSchema.ui(title, selectors) : MappingSchema.json(title, selectors);

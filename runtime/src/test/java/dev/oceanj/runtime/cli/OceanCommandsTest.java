@@ -155,6 +155,21 @@ class OceanCommandsTest {
   }
 
   @Test
+  void theSchemaOfAnIntegrationFolderTakesItsKindsAndTitle() throws Exception {
+    Path project = dir.resolve("acme");
+    assertEquals(0, run("new", project.toString(), "--kind", "ticket").exit());
+    Run r = run("port-app-config", "schema", project.toString(), "-f", "ui");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode ui = JSON.readTree(r.out());
+    assertEquals(List.of("ticket"), names(ui.get("kinds")));
+    Run json = run("port-app-config", "schema", project.toString());
+    assertEquals("Acme", JSON.readTree(json.out()).get("title").asText());
+    Run none = run("port-app-config", "schema", dir.resolve("nothing").toString());
+    assertEquals(2, none.exit());
+    assertTrue(none.err().contains("has no .port folder"), none.err());
+  }
+
+  @Test
   void newRefusesBadNamesAndAFolderWithFiles() throws Exception {
     Run bad = run("new", dir.resolve("x").toString(), "--type", "Bad_Type", "--kind", "9lives");
     assertEquals(2, bad.exit());
