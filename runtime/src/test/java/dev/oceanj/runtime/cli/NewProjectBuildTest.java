@@ -86,7 +86,14 @@ class NewProjectBuildTest {
     assertTrue(Files.isRegularFile(report), "no test report: " + tail(log));
     String summary = Files.readString(report);
     assertTrue(summary.contains("Tests run: 4, Failures: 0, Errors: 0, Skipped: 0"), summary);
-    assertTrue(Files.isRegularFile(project.resolve("target/oceanj-integration-acme-0.1.0-SNAPSHOT.jar")));
+    Path built = project.resolve("target/oceanj-integration-acme-0.1.0-SNAPSHOT.jar");
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(built.toFile())) {
+      assertEquals("0.1.0-SNAPSHOT", jar.getManifest().getMainAttributes().getValue("Implementation-Version"),
+          "`oceanj list` shows the integration's version from its manifest");
+      assertTrue(jar.getEntry("oceanj/integration/acme/.port/resources/port-app-config.yml") != null,
+          "the .port folder is on the class path where the runtime looks for it");
+      assertTrue(jar.getEntry("META-INF/services/dev.oceanj.spi.Integration") != null);
+    }
   }
 
   private static Path onPath(String command) {
