@@ -65,6 +65,9 @@ final class PortApi {
   /** Port's blueprint of team entities, which a {@code team} search query matches. */
   private static final String TEAM_BLUEPRINT = "_team";
   private final Map<String, ObjectNode> migrations = new ConcurrentHashMap<>();
+  // Polls each new migration answers RUNNING before COMPLETED (Port runs them in the background).
+  private volatile int migrationPolls;
+  private final Map<String, Integer> migrationPollsLeft = new ConcurrentHashMap<>();
   private final Map<String, ObjectNode> resyncRequests = new ConcurrentHashMap<>();
   private final Map<String, List<JsonNode>> examples = new ConcurrentHashMap<>();
   private final Map<String, String> datasources = new ConcurrentHashMap<>();
@@ -110,6 +113,7 @@ final class PortApi {
     store.clear();
     blueprints.clear();
     migrations.clear();
+    migrationPollsLeft.clear();
     resyncRequests.clear();
     examples.clear();
   }
@@ -209,6 +213,13 @@ final class PortApi {
       throw new PortError(409, "has_entities", "blueprint \"" + id + "\" still has " + n
           + " entities; delete them first (DELETE /v1/blueprints/" + id + "/all-entities)");
     }
+    refuseIfRelationTarget(id);
+    store.deleteDocument(Store.BLUEPRINTS, id);
+    blueprints.remove(id);
+    return Json.ok();
+  }
+
+  private void refuseIfRelationTarget(String id) {
     for (Blueprint other : blueprints.values()) {
       for (Blueprint.Relation r : other.relations().values()) {
         if (r.target().equals(id) && !other.identifier().equals(id)) {
@@ -217,13 +228,14 @@ final class PortApi {
         }
       }
     }
-    store.deleteDocument(Store.BLUEPRINTS, id);
-    blueprints.remove(id);
-    return Json.ok();
   }
 
   ObjectNode deleteAllEntities(String id, boolean deleteBlueprint) {
     blueprint(id);
+    if (deleteBlueprint) {
+      // Refused before anything is deleted: the entities stay when the blueprint cannot go.
+      refuseIfRelationTarget(id);
+    }
     List<String> keys = new ArrayList<>();
     for (StoredEntity e : store.entities(id)) {
       keys.add(e.key());
@@ -234,16 +246,34 @@ final class PortApi {
       deleteBlueprint(id);
     }
     String migrationId = "migration_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    ObjectNode migration = Json.MAPPER.createObjectNode().put("id", migrationId).put("status", "COMPLETED")
+    int polls = migrationPolls;
+    ObjectNode migration = Json.MAPPER.createObjectNode().put("id", migrationId)
+        .put("status", polls > 0 ? "PENDING" : "COMPLETED")
         .put("sourceBlueprint", id).put("actualEntitiesCount", keys.size()).put("createdAt", Json.iso(clock.millis()));
+    if (polls > 0) {
+      migrationPollsLeft.put(migrationId, polls);
+    }
     migrations.put(migrationId, migration);
     return Json.ok().put("migrationId", migrationId);
+  }
+
+  /** Each migration started from now on answers RUNNING to its first {@code polls} reads, then COMPLETED. */
+  void migrationPolls(int polls) {
+    if (polls < 0) {
+      throw new IllegalArgumentException("migration polls must be 0 or more, was " + polls);
+    }
+    this.migrationPolls = polls;
   }
 
   ObjectNode migration(String id) {
     ObjectNode m = migrations.get(id);
     if (m == null) {
       throw PortError.notFound("not_found", "migration \"" + id + "\" was not found");
+    }
+    Integer left = migrationPollsLeft.computeIfPresent(id, (k, n) -> n > 0 ? n - 1 : null);
+    synchronized (m) {
+      m.put("status", left == null ? "COMPLETED" : "RUNNING");
+      m = m.deepCopy();
     }
     ObjectNode out = Json.ok();
     out.set("migration", m);

@@ -299,6 +299,15 @@ public final class PortEmulator implements AutoCloseable {
     api.featureFlags(flags);
   }
 
+  /**
+   * Makes every migration started from now on ({@code DELETE /v1/blueprints/{bp}/all-entities}) answer
+   * {@code RUNNING} to its first {@code polls} reads of {@code GET /v1/migrations/{id}}, then {@code COMPLETED};
+   * 0 (the default) completes them at once. The entities are deleted when the migration starts either way.
+   */
+  public void migrationPolls(int polls) {
+    api.migrationPolls(polls);
+  }
+
   /** Forgets all data, zeroes the counters and clears faults (settings such as credentials stay). */
   public void reset() {
     long dropped = store.countAll();

@@ -114,4 +114,36 @@ class DeleteTest {
     assertEquals(404, api.get("/v1/blueprints/deployment").status());
     assertEquals(0, port.entities("deployment").size());
   }
+
+  @Test
+  void aMigrationRunsForTheConfiguredPollsThenCompletesAndAnUnknownOneIs404() {
+    port.migrationPolls(2);
+    try {
+      var all = api.delete("/v1/blueprints/deployment/all-entities");
+      assertEquals(200, all.status(), all.toString());
+      String migration = all.body().get("migrationId").asText();
+      assertEquals(0, port.entities("deployment").size());
+      assertTrue(port.blueprint("deployment").isPresent(), "without delete_blueprint the blueprint stays");
+      assertEquals("RUNNING", api.get("/v1/migrations/" + migration).body().at("/migration/status").asText());
+      assertEquals("RUNNING", api.get("/v1/migrations/" + migration).body().at("/migration/status").asText());
+      var done = api.get("/v1/migrations/" + migration);
+      assertEquals("COMPLETED", done.body().at("/migration/status").asText());
+      assertEquals("deployment", done.body().at("/migration/sourceBlueprint").asText());
+      assertEquals(2, done.body().at("/migration/actualEntitiesCount").asInt());
+      assertEquals(404, api.get("/v1/migrations/migration_unknown").status());
+    } finally {
+      port.migrationPolls(0);
+    }
+  }
+
+  @Test
+  void aRelationTargetsBlueprintIsNotDeletedWithItsEntitiesAndTheyStay() {
+    int before = port.entities("service").size();
+    assertTrue(before > 0);
+    var r = api.delete("/v1/blueprints/service/all-entities?delete_blueprint=true");
+    assertEquals(409, r.status(), r.toString());
+    assertTrue(r.body().toString().contains("deployment"), r.toString());
+    assertEquals(before, port.entities("service").size(), "nothing was deleted");
+    assertTrue(port.blueprint("service").isPresent());
+  }
 }

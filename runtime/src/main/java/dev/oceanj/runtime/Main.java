@@ -2,7 +2,13 @@ package dev.oceanj.runtime;
 
 import dev.oceanj.runtime.cli.CliIO;
 import dev.oceanj.runtime.cli.JqCommand;
+import dev.oceanj.runtime.cli.ListCommand;
 import dev.oceanj.runtime.cli.MapCommand;
+import dev.oceanj.runtime.cli.NewCommand;
+import dev.oceanj.runtime.cli.PortAppConfigCommand;
+import dev.oceanj.runtime.cli.PullCommand;
+import dev.oceanj.runtime.cli.RuntimeVersion;
+import dev.oceanj.runtime.cli.VersionCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -11,9 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code oceanj} command: {@code java -jar oceanj-runtime.jar [COMMAND]}. Subcommands try mappings without
- * Port ({@code map}, {@code jq}); with no subcommand, {@link #call()} runs the integration
- * ({@link RunCommand}).
+ * The {@code oceanj} command: {@code java -jar oceanj-runtime.jar [COMMAND]}. Ocean's commands ({@code sail},
+ * {@code defaults dock|clean}, {@code list}, {@code pull}, {@code version}, {@code port-app-config schema},
+ * {@code new}) with their flags; subcommands that try mappings without Port ({@code map}, {@code jq}); with no
+ * subcommand, {@link #call()} runs the integration as {@code sail} does ({@link RunCommand}).
  *
  * <p>Exit codes: 0 ok; 2 usage error or bad mapping/input; 3 a jq expression that does not compile; 5 a jq
  * error while evaluating ({@code jq}).
@@ -22,7 +29,9 @@ import picocli.CommandLine.Spec;
     name = "oceanj",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {MapCommand.class, JqCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {SailCommand.class, DefaultsCommand.class, ListCommand.class, PullCommand.class,
+        VersionCommand.class, PortAppConfigCommand.class, NewCommand.class,
+        MapCommand.class, JqCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
     description = "A Java runtime for Port Ocean integrations.")
 public final class Main implements Callable<Integer> {
 
@@ -67,10 +76,10 @@ public final class Main implements Callable<Integer> {
     return cli.execute(args);
   }
 
-  /** The default action, when no subcommand is given: run the integration ({@link RunCommand}). */
+  /** The default action, when no subcommand is given: {@code sail} with its defaults. */
   @Override
   public Integer call() throws Exception {
-    return new RunCommand(io).call();
+    return new SailCommand(io).call();
   }
 
   /** Builds the subcommands with the process's (or a test's) streams. */
@@ -81,18 +90,16 @@ public final class Main implements Callable<Integer> {
       this.io = io;
     }
 
+    /** A command with a {@code (CliIO)} constructor gets the streams; others are built by picocli. */
     @Override
     public <K> K create(Class<K> cls) throws Exception {
-      if (cls == MapCommand.class) {
-        return cls.cast(new MapCommand(io));
+      try {
+        var withStreams = cls.getDeclaredConstructor(CliIO.class);
+        withStreams.setAccessible(true);
+        return withStreams.newInstance(io);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
       }
-      if (cls == JqCommand.class) {
-        return cls.cast(new JqCommand(io));
-      }
-      if (cls == ConfigCommand.class) {
-        return cls.cast(new ConfigCommand(io));
-      }
-      return CommandLine.defaultFactory().create(cls);
     }
   }
 
@@ -100,8 +107,7 @@ public final class Main implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"oceanj " + (v == null ? "(development build)" : v)};
+      return new String[] {"oceanj " + RuntimeVersion.current()};
     }
   }
 }

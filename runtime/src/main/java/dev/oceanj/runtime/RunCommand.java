@@ -3,8 +3,11 @@ package dev.oceanj.runtime;
 import dev.oceanj.core.config.ConfigurationException;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.config.SettingsLoader;
 import dev.oceanj.runtime.cli.CliIO;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
@@ -18,16 +21,23 @@ import java.util.concurrent.Callable;
 final class RunCommand implements Callable<Integer> {
 
   private final CliIO io;
+  private final Properties overrides;
 
   RunCommand(CliIO io) {
+    this(io, new Properties());
+  }
+
+  /** With {@code overrides}: settings that beat the system properties, e.g. from {@code sail}'s flags. */
+  RunCommand(CliIO io, Properties overrides) {
     this.io = io;
+    this.overrides = overrides;
   }
 
   @Override
   public Integer call() throws Exception {
     OceanSettings settings;
     try {
-      settings = load();
+      settings = load(overrides);
     } catch (ConfigurationException | IllegalArgumentException e) {
       io.err().println("oceanj: invalid configuration: " + e.getMessage());
       return 2;
@@ -52,8 +62,20 @@ final class RunCommand implements Callable<Integer> {
    * the integration's settings: the user's {@code .port/spec.yaml} next to the resources, else the shipped one.
    */
   static OceanSettings load() {
-    OceanSettings untyped = OceanSettings.fromSystem(null);
+    return load(new Properties());
+  }
+
+  /** As {@link #load()}, with {@code overrides} above the system properties. */
+  static OceanSettings load(Properties overrides) {
+    Properties props = new Properties();
+    System.getProperties().stringPropertyNames().forEach(k -> props.setProperty(k, System.getProperty(k)));
+    overrides.stringPropertyNames().forEach(k -> props.setProperty(k, overrides.getProperty(k)));
+    OceanSettings untyped = loader(props).load();
     Optional<IntegrationSpec> spec = StartupChecks.spec(untyped.integration().type(), untyped.resourcesPath());
-    return OceanSettings.fromSystem(spec.orElse(null));
+    return loader(props).spec(spec.orElse(null)).load();
+  }
+
+  private static SettingsLoader loader(Properties props) {
+    return SettingsLoader.create().environment(System.getenv()).dotEnvFile(Path.of(".env")).systemProperties(props);
   }
 }

@@ -77,6 +77,21 @@ class ForwardingPortClient implements PortClient {
   }
 
   @Override
+  public CompletionStage<String> deleteAllEntities(String blueprint, boolean deleteBlueprint) {
+    return delegate.deleteAllEntities(blueprint, deleteBlueprint);
+  }
+
+  @Override
+  public CompletionStage<String> migrationStatus(String migrationId) {
+    return delegate.migrationStatus(migrationId);
+  }
+
+  @Override
+  public CompletionStage<Boolean> deleteIntegration() {
+    return delegate.deleteIntegration();
+  }
+
+  @Override
   public CompletionStage<Void> createScorecard(String blueprint, JsonNode scorecard) {
     return delegate.createScorecard(blueprint, scorecard);
   }

@@ -469,6 +469,19 @@ public final class HttpPortClient implements PortClient {
   }
 
   @Override
+  public CompletionStage<String> deleteAllEntities(String blueprint, boolean deleteBlueprint) {
+    Call call = new Call("DELETE", "/v1/blueprints/" + seg(blueprint) + "/all-entities",
+        "delete_blueprint=" + deleteBlueprint, null, false, false, priority, false);
+    return json(call).thenApply(n -> n.path("migrationId").asText(""));
+  }
+
+  @Override
+  public CompletionStage<String> migrationStatus(String migrationId) {
+    return json(read("GET", "/v1/migrations/" + seg(migrationId), "", null))
+        .thenApply(n -> n.path("migration").path("status").asText(""));
+  }
+
+  @Override
   public CompletionStage<Void> createScorecard(String blueprint, JsonNode scorecard) {
     return json(once("POST", "/v1/blueprints/" + seg(blueprint) + "/scorecards", bytes(scorecard))).thenApply(n -> null);
   }
@@ -533,6 +546,20 @@ public final class HttpPortClient implements PortClient {
       b.put("version", identity.version());
     }
     return json(once("PATCH", integrationPath(), bytes(b))).thenApply(n -> member(n, "integration"));
+  }
+
+  @Override
+  public CompletionStage<Boolean> deleteIntegration() {
+    Call call = once("DELETE", integrationPath(), null);
+    return transport.send(call).thenApply(reply -> {
+      if (reply.status() == 404) {
+        return false;
+      }
+      if (!reply.ok()) {
+        throw transport.error(call, reply);
+      }
+      return true;
+    });
   }
 
   @Override

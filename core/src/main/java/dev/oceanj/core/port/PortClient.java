@@ -85,6 +85,15 @@ public interface PortClient extends AutoCloseable {
 
   CompletionStage<Void> deleteBlueprint(String identifier);
 
+  /**
+   * {@code DELETE /v1/blueprints/{bp}/all-entities?delete_blueprint=…}: Port deletes the blueprint's entities (and
+   * the blueprint itself when asked) in the background; completes with the migration id to poll.
+   */
+  CompletionStage<String> deleteAllEntities(String blueprint, boolean deleteBlueprint);
+
+  /** {@code GET /v1/migrations/{id}}: the migration's {@code status} ({@code RUNNING}, {@code COMPLETED}…). */
+  CompletionStage<String> migrationStatus(String migrationId);
+
   CompletionStage<Void> createScorecard(String blueprint, JsonNode scorecard);
 
   CompletionStage<Void> createAction(JsonNode action);
@@ -114,6 +123,9 @@ public interface PortClient extends AutoCloseable {
 
   /** {@code PATCH /v1/integration/{id}}; never retried blindly. */
   CompletionStage<ObjectNode> patchIntegration(ObjectNode patch);
+
+  /** {@code DELETE /v1/integration/{id}}; completes {@code false} when Port answers 404. */
+  CompletionStage<Boolean> deleteIntegration();
 
   /** {@code PATCH /v1/integration/{id}/config} with {@code {"config": mapping}}. */
   CompletionStage<ObjectNode> patchMapping(JsonNode mapping);

@@ -141,6 +141,9 @@ final class FakePortClient implements PortClient {
   @Override public CompletionStage<ObjectNode> createBlueprint(JsonNode b) { return unsupported(); }
   @Override public CompletionStage<ObjectNode> patchBlueprint(String i, JsonNode b) { return unsupported(); }
   @Override public CompletionStage<Void> deleteBlueprint(String i) { return unsupported(); }
+  @Override public CompletionStage<String> deleteAllEntities(String b, boolean d) { return unsupported(); }
+  @Override public CompletionStage<String> migrationStatus(String m) { return unsupported(); }
+  @Override public CompletionStage<Boolean> deleteIntegration() { return unsupported(); }
   @Override public CompletionStage<Void> createScorecard(String b, JsonNode s) { return unsupported(); }
   @Override public CompletionStage<Void> createAction(JsonNode a) { return unsupported(); }
   @Override public CompletionStage<Void> createPage(JsonNode p) { return unsupported(); }
