@@ -45,7 +45,7 @@ final class IdleHeapTrim {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     var trim = new IdleHeapTrim(IdleHeapTrim::collectionCount,
         () -> memory.getHeapMemoryUsage().getCommitted() - memory.getHeapMemoryUsage().getUsed(),
-        System::gc, 8L << 20);
+        System::gc, 1L << 20);
     return system.scheduler().scheduleWithFixedDelay(interval, interval, trim::check, system.executionContext());
   }
 
