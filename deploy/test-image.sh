@@ -143,6 +143,7 @@ rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$1/status" 2>/dev/null 
 # 7. At rest: WEBHOOKS_ONLY once started; WEBHOOK before and after a resync of 20,065 entities. /health/live, /docs.
 say "memory at rest (WEBHOOKS_ONLY; WEBHOOK before and after a 20,065-entity resync)"
 port=18000
+while ss -ltn | grep -q ":$port "; do port=$((port + 1)); done   # the first free port from 18000
 "${RUN[@]}" -d --name oceanj-test-idle --network host --tmpfs /tmp/ocean:rw,U "${PORT_ENV[@]}" \
   -e APPLICATION__PORT=$port -e OCEAN__EVENT_LISTENER='{"type":"WEBHOOKS_ONLY"}' \
   -e OCEAN__INTEGRATION__IDENTIFIER=image-idle "$IMAGE" >/dev/null
