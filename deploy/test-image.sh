@@ -34,6 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 WORK=$(mktemp -d)
+"${PODMAN[@]}" rm -f oceanj-test-idle oceanj-test-embedded oceanj-test-once >/dev/null 2>&1 || true   # a run cut short
 
 # 1. Tools (Debian packages).
 missing=()
@@ -137,12 +138,13 @@ PORT_URL=$(sed -n 's|.*listening on \(http://[^ ]*\).*|\1|p' "$WORK/emulator.log
 [ -n "$PORT_URL" ] || { bad "the emulator did not start"; cat "$WORK/emulator.log"; exit 1; }
 PORT_ENV=(-e OCEAN__PORT__CLIENT_ID=emulator-client-id -e OCEAN__PORT__CLIENT_SECRET=emulator-client-secret
   -e OCEAN__PORT__BASE_URL="$PORT_URL")
-rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$1/status"; }
+rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "(gone)"; }
 
 # 7. At rest: WEBHOOKS_ONLY once started; WEBHOOK before and after a resync of 20,065 entities. /health/live, /docs.
 say "memory at rest (WEBHOOKS_ONLY; WEBHOOK before and after a 20,065-entity resync)"
 port=18000
-"${RUN[@]}" -d --name oceanj-test-idle --network host --tmpfs /tmp/ocean:mode=1777 "${PORT_ENV[@]}" \
+while ss -ltn | grep -q ":$port "; do port=$((port + 1)); done   # the first free port from 18000
+"${RUN[@]}" -d --name oceanj-test-idle --network host --tmpfs /tmp/ocean:rw,U "${PORT_ENV[@]}" \
   -e APPLICATION__PORT=$port -e OCEAN__EVENT_LISTENER='{"type":"WEBHOOKS_ONLY"}' \
   -e OCEAN__INTEGRATION__IDENTIFIER=image-idle "$IMAGE" >/dev/null
 for _ in $(seq 120); do curl -sf "localhost:$port/health/live" >/dev/null && break; sleep 0.5; done
@@ -152,7 +154,7 @@ sleep 20
 echo "WEBHOOKS_ONLY at rest: $(rss "$("${PODMAN[@]}" inspect --format '{{.State.Pid}}' oceanj-test-idle)") RSS"
 "${PODMAN[@]}" stop -t 30 oceanj-test-idle >/dev/null && "${PODMAN[@]}" rm oceanj-test-idle >/dev/null
 
-"${RUN[@]}" -d --name oceanj-test-idle --network host --tmpfs /tmp/ocean:mode=1777 "${PORT_ENV[@]}" \
+"${RUN[@]}" -d --name oceanj-test-idle --network host --tmpfs /tmp/ocean:rw,U "${PORT_ENV[@]}" \
   -e APPLICATION__PORT=$port -e OCEAN__EVENT_LISTENER='{"type":"WEBHOOK"}' -e OCEAN__BASE_URL="http://127.0.0.1:$port" \
   -e OCEAN__INTEGRATION__IDENTIFIER=image-webhook -e OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=4000 "$IMAGE" >/dev/null
 for _ in $(seq 120); do curl -sf "localhost:$port/health/live" >/dev/null && break; sleep 0.5; done
@@ -168,7 +170,7 @@ echo "WEBHOOK at rest: $before RSS before the resync, $after right after, $(rss 
 
 # 8. ONCE against the emulator JAR on the host: 20,065 entities.
 say "ONCE against the emulator on the host (--network host, 20,065 entities)"
-read -r code secs peak < <(measure oceanj-test-once --network host --tmpfs /tmp/ocean:mode=1777 "${PORT_ENV[@]}" \
+read -r code secs peak < <(measure oceanj-test-once --network host --tmpfs /tmp/ocean:rw,U "${PORT_ENV[@]}" \
   -e OCEAN__EVENT_LISTENER='{"type":"ONCE"}' \
   -e OCEAN__INTEGRATION__IDENTIFIER=image-test -e OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=4000 "$IMAGE")
 grep 'COMPLETED\|total' "$WORK/oceanj-test-once.log" | tail -n 3 || true

@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
  * collection, which an idle process never has: without this a pod keeps its resync-sized heap until the next one.
  *
  * <p>Every {@code interval} it looks at the number of collections: when none happened during the last interval (no
- * resync or burst of live events is allocating) but some happened since the last trim, and more than {@code slack}
- * of the committed heap is unused, it asks for one full collection ({@link System#gc()}), after which the JVM
- * shrinks the heap as {@code -XX:MaxHeapFreeRatio} says. A busy process is never interrupted, and an idle one is
- * trimmed once, not every interval.
+ * resync or burst of live events is allocating) but some happened since the last trim (or it never trimmed: the
+ * start-up's garbage), and more than {@code slack} of the committed heap is unused, it asks for one full collection
+ * ({@link System#gc()}), after which the JVM shrinks the heap as {@code -XX:MaxHeapFreeRatio} says. A busy process
+ * is never interrupted, and an idle one is trimmed once, not every interval.
  */
 final class IdleHeapTrim {
 
@@ -29,15 +29,15 @@ final class IdleHeapTrim {
   private final LongSupplier unusedHeap;
   private final Runnable collect;
   private final long slack;
-  private long lastSeen = -1;
-  private long atLastTrim;
+  private long lastSeen;
+  private long atLastTrim = -1;
 
   IdleHeapTrim(LongSupplier collections, LongSupplier unusedHeap, Runnable collect, long slack) {
     this.collections = collections;
     this.unusedHeap = unusedHeap;
     this.collect = collect;
     this.slack = slack;
-    this.atLastTrim = collections.getAsLong();
+    this.lastSeen = collections.getAsLong();
   }
 
   /** Starts checking every {@code interval} on the system's scheduler; cancelled with the system. */
@@ -45,7 +45,7 @@ final class IdleHeapTrim {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     var trim = new IdleHeapTrim(IdleHeapTrim::collectionCount,
         () -> memory.getHeapMemoryUsage().getCommitted() - memory.getHeapMemoryUsage().getUsed(),
-        System::gc, 8L << 20);
+        System::gc, 1L << 20);
     return system.scheduler().scheduleWithFixedDelay(interval, interval, trim::check, system.executionContext());
   }
 

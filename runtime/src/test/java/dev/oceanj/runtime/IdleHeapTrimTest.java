@@ -21,8 +21,15 @@ class IdleHeapTrimTest {
   }, 8L << 20);
 
   @Test
+  void trimsWhatTheStartLeftAtTheFirstQuietLookThenWaitsForNewCollections() {
+    assertTrue(trim.check(), "quiet since it was created, never trimmed");
+    unused.set(64L << 20);
+    assertFalse(trim.check(), "no collection since the trim");
+    assertEquals(1, collected.get());
+  }
+
+  @Test
   void collectsOnceAfterABusySpellEndsAndNotWhileBusy() {
-    assertFalse(trim.check(), "nothing happened since start");
     collections.addAndGet(5);
     assertFalse(trim.check(), "collections during the last interval: busy");
     collections.addAndGet(3);
@@ -38,9 +45,10 @@ class IdleHeapTrimTest {
   @Test
   void leavesASmallHeapAlone() {
     unused.set(4L << 20);
+    assertFalse(trim.check(), "quiet, but only 4 MB unused");
     collections.addAndGet(2);
     assertFalse(trim.check());
-    assertFalse(trim.check(), "quiet, but only 4 MB unused");
+    assertFalse(trim.check(), "quiet again, still only 4 MB unused");
     unused.set(16L << 20);
     assertTrue(trim.check());
   }
