@@ -39,13 +39,26 @@ public final class PortAppConfigCommand implements Callable<Integer> {
   }
 
   /**
-   * The record class of a kind's typed selector, when the integration declares one; the schema then lists its
-   * fields beside {@code query}. Seam for the SPI's typed selectors ({@code DefinedIntegration.selectorType(kind)}):
-   * until they exist every kind has the base selector.
+   * The record classes of the typed selectors {@code type} declares ({@code DefinedIntegration.selectorType}), found
+   * by defining the integration with the settings of the environment ({@code OCEAN__INTEGRATION__CONFIG__*}); the
+   * schema lists their fields beside {@code query}. Empty (base selectors) when the type is not known here, or when
+   * the integration cannot be defined without its settings: {@code problem} then says why.
    */
-  static Optional<Class<?>> selectorType(String type, String kind) {
-    // type is null when the kinds come from a folder and no -t was given: base selectors then.
-    return Optional.empty();
+  static java.util.function.Function<String, Optional<Class<?>>> selectorTypes(String type, ClassLoader loader,
+      java.util.function.Consumer<String> problem) {
+    if (type == null || !Integrations.discover(loader).containsKey(type)) {
+      return kind -> Optional.empty();
+    }
+    try {
+      var settings = OceanSettings.fromSystem(IntegrationSpec.forType(loader, type).orElse(null));
+      var defined = dev.oceanj.spi.host.DefinedIntegration.define(Integrations.load(type),
+          settings.integration().config(), java.net.http.HttpClient.newHttpClient());
+      return defined::selectorType;
+    } catch (RuntimeException e) {
+      problem.accept("oceanj port-app-config schema: the selector fields of '" + type + "' are left out (only "
+          + "query): the integration needs its settings to be defined (" + e.getMessage() + ")");
+      return kind -> Optional.empty();
+    }
   }
 
   /**
@@ -140,8 +153,9 @@ public final class PortAppConfigCommand implements Callable<Integer> {
         return 2;
       }
       Map<String, Optional<Class<?>>> selectors = new LinkedHashMap<>();
+      var selectorTypes = selectorTypes(chosen, loader, io.err()::println);
       for (String kind : kinds) {
-        selectors.put(kind, selectorType(chosen, kind));
+        selectors.put(kind, selectorTypes.apply(kind));
       }
       String title = spec.flatMap(IntegrationSpec::title)
           .orElse(chosen != null ? chosen : path.toAbsolutePath().normalize().getFileName().toString());
