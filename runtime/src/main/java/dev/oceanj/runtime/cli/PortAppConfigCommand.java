@@ -51,7 +51,7 @@ public final class PortAppConfigCommand implements Callable<Integer> {
     }
     try {
       var settings = OceanSettings.fromSystem(IntegrationSpec.forType(loader, type).orElse(null));
-      var defined = dev.oceanj.spi.host.DefinedIntegration.define(Integrations.load(type),
+      var defined = dev.oceanj.spi.host.DefinedIntegration.define(Integrations.load(type, loader),
           settings.integration().config(), java.net.http.HttpClient.newHttpClient());
       return defined::selectorType;
     } catch (RuntimeException e) {
