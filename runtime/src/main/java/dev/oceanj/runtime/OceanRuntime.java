@@ -31,10 +31,12 @@ import dev.oceanj.runtime.live.LiveEvents;
 import dev.oceanj.runtime.telemetry.IngestClient;
 import dev.oceanj.runtime.telemetry.LogShipper;
 import dev.oceanj.runtime.telemetry.SyncTelemetry;
+import dev.oceanj.spi.AccessToken;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.host.DefinedIntegration;
 import dev.oceanj.spi.host.IntegrationResources;
 import dev.oceanj.spi.host.Integrations;
+import dev.oceanj.spi.host.TokenFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -150,7 +152,8 @@ public final class OceanRuntime implements AutoCloseable {
       LOG.info("Proxies from the environment: {}", network.proxies());
     }
     HttpClient thirdParty = HttpClients.create(network.proxies(), network.thirdPartyTls(), settings.clientTimeout());
-    DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty);
+    DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty,
+        settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new));
     boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
         ? settings.config().getBoolean("ocean.http.enabled")
         : listener != EventListenerType.ONCE;

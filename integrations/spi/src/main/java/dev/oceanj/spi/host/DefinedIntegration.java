@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.oceanj.spi.AccessToken;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.IntegrationDefinition;
 import dev.oceanj.spi.InvalidSettingsException;
@@ -88,14 +89,25 @@ public final class DefinedIntegration {
    * @throws IllegalStateException when {@code define} fails otherwise, naming the integration type
    */
   public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient) {
+    return define(integration, settings, httpClient, Optional.empty());
+  }
+
+  /**
+   * As {@link #define(Integration, ObjectNode, HttpClient)}, with the 3rd-party OAuth token the host keeps in a file
+   * ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH}), handed to the integration as {@link
+   * IntegrationDefinition#oauthToken()}.
+   */
+  public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
+      Optional<AccessToken> oauthToken) {
     Objects.requireNonNull(integration, "integration");
+    Objects.requireNonNull(oauthToken, "oauthToken");
     Objects.requireNonNull(httpClient, "httpClient");
     String type = integration.type();
     if (type == null || type.isBlank()) {
       throw new IllegalStateException(integration.getClass().getName() + ".type() returned no type");
     }
     ObjectNode ownSettings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
-    Recorder recorder = new Recorder(type, ownSettings, httpClient);
+    Recorder recorder = new Recorder(type, ownSettings, httpClient, oauthToken);
     try {
       integration.define(recorder);
     } catch (InvalidSettingsException e) {
@@ -248,12 +260,19 @@ public final class DefinedIntegration {
     private final List<LifecycleHook> startHooks = new ArrayList<>();
     private final List<LifecycleHook> stopHooks = new ArrayList<>();
     private final Map<String, List<LiveEventProcessor>> liveEventProcessors = new LinkedHashMap<>();
+    private final Optional<AccessToken> oauthToken;
     private volatile boolean closed;
 
-    Recorder(String type, ObjectNode settings, HttpClient httpClient) {
+    Recorder(String type, ObjectNode settings, HttpClient httpClient, Optional<AccessToken> oauthToken) {
       this.type = type;
       this.settings = settings;
       this.httpClient = httpClient;
+      this.oauthToken = oauthToken;
+    }
+
+    @Override
+    public Optional<AccessToken> oauthToken() {
+      return oauthToken;
     }
 
     @Override
