@@ -1,5 +1,7 @@
 package dev.oceanj.emulator;
 
+import dev.oceanj.emulator.net.ForwardProxy;
+import dev.oceanj.emulator.net.PrivateCa;
 import dev.oceanj.emulator.EmulatorSettings.KafkaCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +54,18 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--kafka-password", description = "Password for --kafka-username.")
   String kafkaPassword;
 
+  @Option(names = "--tls-dir", description = "Serve HTTPS with a certificate for localhost signed by a private CA made in"
+      + " this directory (its certificate: <dir>/ca.pem, for SSL_CERT_FILE).")
+  Path tlsDir;
+
+  @Option(names = "--forward-proxy-port", description = "Also run an HTTP forward proxy (CONNECT and absolute form, to"
+      + " loopback only) on this port, for trying HTTPS_PROXY / HTTP_PROXY; 0 = a free port.")
+  Integer proxyPort;
+
+  @Option(names = "--forward-proxy-user", description = "With --forward-proxy-port: the proxy wants Basic credentials"
+      + " user:password.")
+  String proxyUser;
+
   @Override
   public Integer call() throws Exception {
     RateLimits limits;
@@ -68,9 +82,18 @@ public final class Main implements Callable<Integer> {
         .withRateLimits(limits).withOrganizationId(orgId).withFeatureFlags(featureFlags)
         .withKafkaCredentials(kafkaUser == null ? Optional.empty()
             : Optional.of(new KafkaCredentials(kafkaUser, kafkaPassword == null ? "" : kafkaPassword)));
-    PortEmulator emulator = PortEmulator.start(s);
+    PrivateCa ca = tlsDir == null ? null : PrivateCa.create(tlsDir);
+    PortEmulator emulator = ca == null ? PortEmulator.start(s) : PortEmulator.startHttps(s, ca.serverContext());
+    ForwardProxy proxy = proxyPort == null ? null : proxyUser == null ? ForwardProxy.start(proxyPort, null, null)
+        : ForwardProxy.start(proxyPort, proxyUser.substring(0, Math.max(0, proxyUser.indexOf(':'))),
+            proxyUser.substring(proxyUser.indexOf(':') + 1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (proxy != null) {
+        System.out.println("Forward proxy carried: " + String.join(", ", proxy.carried()) + "; refused (407): "
+            + proxy.refused());
+        proxy.close();
+      }
       emulator.close();
       stopped.countDown();
     }, "port-emulator-shutdown"));
@@ -80,7 +103,13 @@ public final class Main implements Callable<Integer> {
     System.out.println("  client secret: " + clientSecret);
     System.out.println("  storage:       " + (dataDir == null ? "in memory" : "H2 in " + dataDir.toAbsolutePath()));
     System.out.println("  rate limits:   " + (limits.enabled() ? "Port's (enforced)" : "off"));
-    System.out.println("  control:       " + emulator.baseUrl() + "/_emulator/counters");
+    System.out.println("  control:       " + emulator.baseUrl() + "/_emulator/counters, /_emulator/ingest");
+    if (ca != null) {
+      System.out.println("  TLS:           certificate signed by the private CA " + ca.caPem().toAbsolutePath());
+    }
+    if (proxy != null) {
+      System.out.println("  forward proxy: " + proxy.url() + (proxyUser == null ? "" : " (Basic credentials required)"));
+    }
     System.out.flush();
     stopped.await();
     return 0;

@@ -35,19 +35,22 @@ import dev.oceanj.runtime.live.LiveEvents;
 import dev.oceanj.runtime.telemetry.IngestClient;
 import dev.oceanj.runtime.telemetry.LogShipper;
 import dev.oceanj.runtime.telemetry.SyncTelemetry;
+import dev.oceanj.spi.AccessToken;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.host.DefinedIntegration;
 import dev.oceanj.spi.host.IntegrationResources;
 import dev.oceanj.spi.host.Integrations;
+import dev.oceanj.spi.host.TokenFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -181,7 +184,7 @@ public final class OceanRuntime implements AutoCloseable {
     HttpClient thirdParty = HttpClients.create(network.proxies(), network.thirdPartyTls(), settings.clientTimeout());
     JqEngine jq = JqEngine.create(settings.allowEnvironmentVariablesJqAccess());
     DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty,
-        new IntegrationJq(jq));
+        new IntegrationJq(jq), settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new));
     boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
         ? settings.config().getBoolean("ocean.http.enabled")
         : listener != EventListenerType.ONCE;
@@ -209,6 +212,9 @@ public final class OceanRuntime implements AutoCloseable {
     };
     try {
       defined.start();
+      if (!embedded) {
+        refuseDsp(settings, await(port.organization(), "reading the organisation's feature flags"));
+      }
       IntegrationResources resources = StartupChecks.resources(type, settings.resourcesPath());
       Map<String, Object> destination = ChangelogDestination.of(listener,
           settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
@@ -267,6 +273,29 @@ public final class OceanRuntime implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Organisation flags that, with processing mode {@code dsp} and the lakehouse on, make Ocean process in DSP mode. */
+  static final List<String> DSP_FLAGS = List.of("LAKEHOUSE_ELIGIBLE", "DATA_SOURCE_PROCESSOR_ENABLED");
+
+  /**
+   * Ocean's DSP mode (ocean-reference.md §6.7): with {@code OCEAN__PROCESSING_MODE=dsp} (Ocean's and the Helm
+   * chart's default), the lakehouse on (the chart cannot turn it off) and both organisation flags, Ocean only
+   * extracts and ships raw data to Port's lake, which maps and writes it. oceanj does not support that yet, and
+   * writing the entities itself there would be something else than asked: refuse, saying how to choose
+   * {@code ocean-core} processing.
+   */
+  static void refuseDsp(OceanSettings settings, PortClient.Organization org) {
+    Config c = settings.config();
+    String mode = c.hasPath("ocean.processing-mode") ? c.getString("ocean.processing-mode").trim() : "dsp";
+    String lakehouse = c.hasPath("ocean.lakehouse-enabled") ? c.getString("ocean.lakehouse-enabled").trim() : "true";
+    boolean lakehouseOn = !List.of("false", "no", "off", "0").contains(lakehouse.toLowerCase(java.util.Locale.ROOT));
+    if (mode.equalsIgnoreCase("dsp") && lakehouseOn && org.featureFlags().containsAll(DSP_FLAGS)) {
+      throw new IllegalStateException("DSP processing is active for this organisation (ocean.processing-mode = dsp"
+          + (c.hasPath("ocean.processing-mode") ? "" : " by default") + ", the lakehouse on and the feature flags "
+          + DSP_FLAGS + "), and oceanj does not support it yet; set OCEAN__PROCESSING_MODE=ocean-core (Helm "
+          + "processingMode: ocean-core) to have oceanj map and write the entities itself");
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.config.CreatePortResourcesOrigin;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClientSettings;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +49,8 @@ class DefaultsInitializerTest {
   void reset() {
     client.close();
     emulator.reset();
+    emulator.provisionEnabled(List.of());
+    emulator.featureFlags(List.of());
   }
 
   HttpPortClient client() {
@@ -222,5 +226,74 @@ class DefaultsInitializerTest {
     var outcome = await(new DefaultsInitializer(c, resources(TEAM), false, Optional.empty()).run());
     assertTrue(outcome.integrationCreated());
     assertTrue(emulator.blueprint("team").isEmpty());
+  }
+
+  // createPortResourcesOrigin Empty, Port and unset.
+
+  DefaultsInitializer initializer(Optional<CreatePortResourcesOrigin> origin) {
+    return new DefaultsInitializer(client(), resources(LEAF), true, Optional.empty(), origin, Duration.ofMillis(50));
+  }
+
+  String integrationId() {
+    return client.identity().identifier();
+  }
+
+  @Test
+  void emptyGivesAnEmptyMappingAndCreatesNothing() throws Exception {
+    DefaultsInitializer init = initializer(Optional.of(CreatePortResourcesOrigin.EMPTY));
+    String id = integrationId();
+    await(init.run());
+    JsonNode integration = emulator.integration(id).orElseThrow();
+    assertEquals("Empty", integration.path("createPortResourcesOrigin").asText());
+    assertEquals(0, integration.path("config").path("resources").size(), integration.toString());
+    assertTrue(integration.path("config").path("deleteDependentEntities").asBoolean());
+    assertTrue(integration.path("arePortResourcesInitialized").asBoolean());
+    assertTrue(emulator.blueprint("leaf").isEmpty(), "no default blueprint");
+  }
+
+  @Test
+  void portCreatesWithCreateResourcesAndWaitsForPortsMapping() throws Exception {
+    DefaultsInitializer init = initializer(Optional.empty());
+    String id = integrationId();
+    emulator.provisionEnabled(List.of("fake"));
+    emulator.featureFlags(List.of(DefaultsInitializer.USE_PROVISIONED_DEFAULTS));
+    CompletableFuture<DefaultsInitializer.Outcome> run = init.run().toCompletableFuture();
+    // Port's side: once the integration exists, it provisions the mapping (a few checks later).
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (emulator.integration(id).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    JsonNode created = emulator.integration(id).orElseThrow();
+    assertEquals("Port", created.path("createPortResourcesOrigin").asText());
+    assertEquals(0, created.path("config").size(), "Port origin creates the integration without a mapping");
+    assertFalse(run.isDone(), "waits for Port's mapping");
+    assertTrue(emulator.counters().requests("GET /v1/integration/provision-enabled") > 0,
+        emulator.counters().requestsByRoute().toString());
+    emulator.provision(id, MAPPING);
+    DefaultsInitializer.Outcome outcome = await(run);
+    assertEquals(Optional.of("Port provisions the default resources"), outcome.skippedBecause());
+    assertTrue(emulator.blueprint("leaf").isEmpty(), "oceanj created no blueprint itself");
+  }
+
+  @Test
+  void unsetFallsBackToDefaultWhenPortCannotProvision() throws Exception {
+    DefaultsInitializer init = initializer(Optional.empty());
+    String id = integrationId();
+    emulator.provisionEnabled(List.of("fake"));
+    await(init.run());
+    assertEquals("Default", emulator.integration(id).orElseThrow().path("createPortResourcesOrigin").asText());
+    assertTrue(emulator.blueprint("leaf").isPresent(), "the default blueprints were created");
+  }
+
+  @Test
+  void oceansBackoffIsThreeFourSixNine() {
+    client();
+    Duration d = Duration.ofSeconds(3);
+    StringBuilder seen = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      seen.append(d.toSeconds()).append(' ');
+      d = DefaultsInitializer.next(d);
+    }
+    assertEquals("3 4 6 9 13 20 ", seen.toString());
   }
 }

@@ -40,6 +40,16 @@ public interface IntegrationDefinition {
    */
   HttpClient httpClient();
 
+  /**
+   * The 3rd-party OAuth token the host keeps in a file ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH}), when one is
+   * configured; empty otherwise.
+   *
+   * @since 0.2
+   */
+  default java.util.Optional<AccessToken> oauthToken() {
+    return java.util.Optional.empty();
+  }
+
   /** Starts (or continues) the declaration of {@code kind}; kinds are the {@code kind} values of the mapping. */
   KindDefinition kind(String kind);
 

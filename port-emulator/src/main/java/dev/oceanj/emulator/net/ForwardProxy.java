@@ -52,9 +52,14 @@ public final class ForwardProxy implements AutoCloseable {
 
   /** A proxy on a free loopback port that wants Basic credentials {@code user}/{@code password} (null: none). */
   public static ForwardProxy start(String user, String password) {
+    return start(0, user, password);
+  }
+
+  /** As {@link #start(String, String)}, on loopback port {@code port} (0 = a free one). */
+  public static ForwardProxy start(int port, String user, String password) {
     try {
       ServerSocket ss = new ServerSocket();
-      ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       return new ForwardProxy(ss, user == null ? Optional.empty() : Optional.of("Basic "
           + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))));
     } catch (IOException e) {

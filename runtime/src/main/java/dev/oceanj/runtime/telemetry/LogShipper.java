@@ -46,6 +46,9 @@ public final class LogShipper extends AppenderBase<ILoggingEvent> {
   private record Line(String message, Level level, long timestampMillis, String logger, String thread,
       Map<String, String> mdc) {}
 
+  /** Put in the queue by {@link #close}, never sent. */
+  private static final Line WAKE = new Line("", Level.OFF, 0, "", "", Map.of());
+
   private final IngestClient ingest;
   private final ArrayBlockingQueue<Line> queue;
   private final Set<String> secrets;
@@ -127,6 +130,7 @@ public final class LogShipper extends AppenderBase<ILoggingEvent> {
         if (l != null) {
           batch.add(l);
           queue.drainTo(batch, BATCH - batch.size());
+          batch.remove(WAKE);
         }
         boolean due = batch.size() >= BATCH || System.nanoTime() - lastFlush >= FLUSH_EVERY.toNanos()
             || stopping || batch.stream().anyMatch(x -> x.level() == Level.ERROR);
@@ -214,12 +218,18 @@ public final class LogShipper extends AppenderBase<ILoggingEvent> {
   /** Sends what is queued (at most {@code within}), then detaches. */
   public void close(Duration within) {
     stopping = true;
+    // Wakes the sender's wait; when the queue is full it is not waiting anyway.
+    queue.offer(WAKE);
     try {
       sender.join(within.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    sender.interrupt();
+    if (sender.isAlive()) {
+      // Port does not answer in time: what is left is lost.
+      stopping = false;
+      sender.interrupt();
+    }
     LoggerContext context = (LoggerContext) getContext();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.detachAppender(this);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.oceanj.spi.AccessToken;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.IntegrationDefinition;
 import dev.oceanj.spi.InvalidSettingsException;
@@ -112,7 +113,7 @@ public final class DefinedIntegration {
    * @throws IllegalStateException when {@code define} fails otherwise, naming the integration type
    */
   public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient) {
-    return define(integration, settings, httpClient, null);
+    return define(integration, settings, httpClient, null, Optional.empty());
   }
 
   /**
@@ -124,14 +125,36 @@ public final class DefinedIntegration {
    */
   public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
       Jq jq) {
+    return define(integration, settings, httpClient, jq, Optional.empty());
+  }
+
+  /**
+   * As {@link #define(Integration, ObjectNode, HttpClient)}, with the 3rd-party OAuth token the host keeps in a file
+   * ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH}), handed to the integration as {@link
+   * IntegrationDefinition#oauthToken()}.
+   */
+  public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
+      Optional<AccessToken> oauthToken) {
+    return define(integration, settings, httpClient, null, oauthToken);
+  }
+
+  /**
+   * As {@link #define(Integration, ObjectNode, HttpClient)}, with both the runtime's jq engine (null: none) and the
+   * 3rd-party OAuth token.
+   *
+   * @since 0.2
+   */
+  public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
+      Jq jq, Optional<AccessToken> oauthToken) {
     Objects.requireNonNull(integration, "integration");
+    Objects.requireNonNull(oauthToken, "oauthToken");
     Objects.requireNonNull(httpClient, "httpClient");
     String type = integration.type();
     if (type == null || type.isBlank()) {
       throw new IllegalStateException(integration.getClass().getName() + ".type() returned no type");
     }
     ObjectNode ownSettings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
-    Recorder recorder = new Recorder(type, ownSettings, httpClient, jq);
+    Recorder recorder = new Recorder(type, ownSettings, httpClient, jq, oauthToken);
     try {
       integration.define(recorder);
     } catch (InvalidSettingsException e) {
@@ -395,15 +418,17 @@ public final class DefinedIntegration {
     private final List<ResyncHook> resyncStartHooks = new ArrayList<>();
     private final List<ResyncHook> resyncCompleteHooks = new ArrayList<>();
     private final Jq jq;
+    private final Optional<AccessToken> oauthToken;
     // Body readers block on the network, so they get their own daemon threads, never the client's executor.
     private final ExecutorService httpReaders;
     private volatile boolean closed;
 
-    Recorder(String type, ObjectNode settings, HttpClient httpClient, Jq jq) {
+    Recorder(String type, ObjectNode settings, HttpClient httpClient, Jq jq, Optional<AccessToken> oauthToken) {
       this.type = type;
       this.settings = settings;
       this.httpClient = httpClient;
       this.jq = jq;
+      this.oauthToken = oauthToken;
       AtomicInteger n = new AtomicInteger();
       this.httpReaders = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "oceanj-" + type + "-http-" + n.incrementAndGet());
@@ -442,6 +467,11 @@ public final class DefinedIntegration {
         throw new UnsupportedOperationException("Integration '" + type + "': this host provides no jq engine");
       }
       return jq;
+    }
+
+    @Override
+    public Optional<AccessToken> oauthToken() {
+      return oauthToken;
     }
 
     @Override
