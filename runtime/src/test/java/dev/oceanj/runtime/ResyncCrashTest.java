@@ -94,7 +94,7 @@ class ResyncCrashTest {
       assertEquals(ENTITIES, v0.size());
 
       Faults faults = Faults.none().withServerErrorRate(0.10).withTooManyRequestsBurst(5)
-          .withDropConnectionRate(0.02);
+          .withDropConnectionRate(0.08);
       // Faults start once the resync writes (start-up's own calls are another matter than this test's).
       Map<String, String> v1 = new HashMap<>(quickRetries);
       v1.put("OCEAN__INTEGRATION__CONFIG__PERSONS_VERSION", "1");
