@@ -108,7 +108,9 @@ class ResyncCrashTest {
         child.kill();
       }
       port.faults().set(Faults.none());
-      assertTrue(ChildRuntimes.differences(v0, ChildRuntimes.catalog(port)) >= 600);
+      // Port counts a retried write twice (a dropped answer hides an applied write), so fewer than 600 persons.
+      long changed = ChildRuntimes.differences(v0, ChildRuntimes.catalog(port));
+      assertTrue(changed >= 400 && changed < 5 * AMOUNT, "the killed resync wrote part of v1: " + changed);
 
       long before = port.counters().entitiesWritten();
       try (ChildJvm child = ChildJvm.start(Main.class, env(port, last), logs)) {
