@@ -60,7 +60,7 @@ final class ChildRuntimes {
     java.util.List<String> diffs = new java.util.ArrayList<>();
     expected.forEach((k, v) -> {
       if (!v.equals(actual.get(k))) {
-        diffs.add(k + ": expected " + v + " but Port has " + actual.get(k));
+        diffs.add(k + ": expected " + cut(v) + " but Port has " + cut(actual.get(k)));
       }
     });
     actual.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> diffs.add(k + ": not expected"));
@@ -68,6 +68,11 @@ final class ChildRuntimes {
       throw new AssertionError(diffs.size() + " entities differ, e.g.\n"
           + String.join("\n", diffs.subList(0, Math.min(5, diffs.size()))));
     }
+  }
+
+  private static String cut(JsonNode node) {
+    String text = String.valueOf(node);
+    return text.length() > 300 ? text.substring(0, 300) + "…" : text;
   }
 
   static void await(String what, Duration within, BooleanSupplier condition) {

@@ -94,7 +94,7 @@ class ResyncCrashTest {
       assertEquals(ENTITIES, v0.size());
 
       Faults faults = Faults.none().withServerErrorRate(0.10).withTooManyRequestsBurst(5)
-          .withDropConnectionRate(0.02);
+          .withDropConnectionRate(0.08);
       // Faults start once the resync writes (start-up's own calls are another matter than this test's).
       Map<String, String> v1 = new HashMap<>(quickRetries);
       v1.put("OCEAN__INTEGRATION__CONFIG__PERSONS_VERSION", "1");
@@ -108,7 +108,9 @@ class ResyncCrashTest {
         child.kill();
       }
       port.faults().set(Faults.none());
-      assertTrue(ChildRuntimes.differences(v0, ChildRuntimes.catalog(port)) >= 600);
+      // Port counts a retried write twice (a dropped answer hides an applied write), so fewer than 600 persons.
+      long changed = ChildRuntimes.differences(v0, ChildRuntimes.catalog(port));
+      assertTrue(changed >= 400 && changed < 5 * AMOUNT, "the killed resync wrote part of v1: " + changed);
 
       long before = port.counters().entitiesWritten();
       try (ChildJvm child = ChildJvm.start(Main.class, env(port, last), logs)) {

@@ -8,19 +8,16 @@ import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
+import dev.oceanj.emulator.Faults;
 import dev.oceanj.emulator.PortEmulator;
-import java.io.BufferedReader;
+import dev.oceanj.runtime.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,22 +27,25 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Durability with real processes: the runtime runs in a child JVM ({@link LiveEventsApp}, this test's class
- * path), the Port emulator in this one so that it outlives the child. 2,000 events are sent by 16 senders (each
- * person's updates in order, resent until acknowledged, as a webhook provider does); the child is killed with
- * SIGKILL while events are still being processed and started again on the same data folder. Every acknowledged
- * event must end up in the catalog: each person ends with its last update.
+ * path), the Port emulator in this one so that it outlives the child. 2,000 events are sent by 16 senders (resent
+ * until acknowledged, as a webhook provider does); the child is killed with SIGKILL while acknowledged events
+ * are still waiting (Port answers slowly meanwhile) and started again on the same data folder.
+ *
+ * <p>Every event writes its own entity ({@code p<person>-u<update>}), so each acknowledged event's effect can be
+ * told apart: losing any one fails the test. (With {@code OCEAN__LIVE_EVENTS__IN_MEMORY=true} in the child's
+ * environment it fails: the events waiting at the kill are gone.)
  */
 class LiveEventDurabilityTest {
 
   static final int PERSONS = 200;
   static final int UPDATES = 10;
   static final int SENDERS = 16;
+  static final String READY = "oceanj live events listening on";
 
   @TempDir Path dataDir;
   @TempDir Path logs;
@@ -74,70 +74,72 @@ class LiveEventDurabilityTest {
           "OCEAN__HTTP__PORT", Integer.toString(httpPort),
           "OCEAN__DATA_DIR", dataDir.toString(),
           "OCEAN__LIVE_EVENTS__WORKERS", "16");
-      Process first = startChild(env);
-      AtomicIntegerArray acked = new AtomicIntegerArray(PERSONS);
-      for (int p = 0; p < PERSONS; p++) {
-        acked.set(p, -1);
-      }
-      AtomicInteger acks = new AtomicInteger();
-      AtomicInteger retries = new AtomicInteger();
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
-      List<CompletableFuture<Void>> done = new ArrayList<>();
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-      for (int s = 0; s < SENDERS; s++) {
-        int sender = s;
-        done.add(CompletableFuture.runAsync(() -> {
-          for (int u = 0; u < UPDATES; u++) {
-            for (int p = sender; p < PERSONS; p += SENDERS) {
-              sendUntilAcknowledged(http, httpPort, p, u, deadline, retries);
-              acked.set(p, u);
-              acks.incrementAndGet();
-            }
-          }
-        }, senders));
-      }
-      Process second;
+      ChildJvm first = ChildJvm.start(LiveEventsApp.class, env, logs);
+      ChildJvm second = null;
       try {
-        awaitCondition(() -> acks.get() >= 700, deadline, "700 acknowledged events");
-        first.destroyForcibly();
-        assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(137, first.exitValue(), "killed with SIGKILL");
-        second = startChild(env);
-        CompletableFuture.allOf(done.toArray(new CompletableFuture[0])).get(4, TimeUnit.MINUTES);
-      } finally {
-        senders.shutdownNow();
-      }
-      try {
-        assertEquals(PERSONS * UPDATES, acks.get());
-        awaitCondition(() -> {
-          for (int p = 0; p < PERSONS; p++) {
-            if (age(emulator, p) != 100 + UPDATES - 1) {
-              return false;
+        first.awaitLine(READY, Duration.ofSeconds(90));
+        // A slow Port from now on: acknowledged events wait in the intake when the kill comes.
+        emulator.faults().set(Faults.none().withLatency(Duration.ofMillis(200)));
+        AtomicInteger acks = new AtomicInteger();
+        AtomicInteger retries = new AtomicInteger();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        for (int s = 0; s < SENDERS; s++) {
+          int sender = s;
+          done.add(CompletableFuture.runAsync(() -> {
+            for (int u = 0; u < UPDATES; u++) {
+              for (int p = sender; p < PERSONS; p += SENDERS) {
+                sendUntilAcknowledged(http, httpPort, p, u, deadline, retries);
+                acks.incrementAndGet();
+              }
             }
-          }
-          return true;
-        }, deadline, "every person at its last acknowledged update");
-        for (int p = 0; p < PERSONS; p++) {
-          assertEquals(100 + acked.get(p), age(emulator, p));
+          }, senders));
         }
+        try {
+          awaitCondition(() -> acks.get() >= 700, deadline, "700 acknowledged events");
+          first.kill();
+          int acknowledgedAtKill = acks.get();
+          emulator.faults().set(Faults.none());
+          int written = emulator.entities("fake-person").size();
+          assertTrue(written < acknowledgedAtKill,
+              "acknowledged events were still waiting at the kill: " + written + " of " + acknowledgedAtKill);
+          second = ChildJvm.start(LiveEventsApp.class, env, logs);
+          second.awaitLine(READY, Duration.ofSeconds(90));
+          CompletableFuture.allOf(done.toArray(new CompletableFuture[0])).get(4, TimeUnit.MINUTES);
+        } finally {
+          senders.shutdownNow();
+        }
+        assertEquals(PERSONS * UPDATES, acks.get());
+        awaitCondition(() -> emulator.entities("fake-person").size() >= PERSONS * UPDATES, deadline,
+            "an entity for every acknowledged event");
+        for (int p = 0; p < PERSONS; p++) {
+          for (int u = 0; u < UPDATES; u++) {
+            assertEquals(100 + u, age(emulator, p, u), "event " + u + " of person " + p);
+          }
+        }
+        assertEquals(PERSONS * UPDATES, emulator.entities("fake-person").size());
         assertTrue(retries.get() > 0, "some senders had to resend while the runtime was down");
       } finally {
-        second.destroyForcibly();
-        second.waitFor(30, TimeUnit.SECONDS);
+        first.close();
+        if (second != null) {
+          second.close();
+        }
       }
     }
   }
 
-  private static int age(PortEmulator emulator, int person) {
-    return emulator.entity("fake-person", "p" + person).map(e -> e.path("properties").path("age").asInt(-1))
-        .orElse(-1);
+  private static int age(PortEmulator emulator, int person, int update) {
+    return emulator.entity("fake-person", "p" + person + "-u" + update)
+        .map(e -> e.path("properties").path("age").asInt(-1)).orElse(-1);
   }
 
   private static void sendUntilAcknowledged(HttpClient http, int port, int person, int update, long deadline,
       AtomicInteger retries) {
-    String body = "{\"action\":\"upsert\",\"person\":{\"id\":\"p" + person + "\",\"name\":\"Person " + person
-        + "\",\"email\":\"p" + person + "@example.com\",\"status\":\"WORKING\",\"age\":" + (100 + update)
+    String id = "p" + person + "-u" + update;
+    String body = "{\"action\":\"upsert\",\"person\":{\"id\":\"" + id + "\",\"name\":\"Person " + person
+        + "\",\"email\":\"" + id + "@example.com\",\"status\":\"WORKING\",\"age\":" + (100 + update)
         + ",\"department\":{\"id\":\"d1\",\"name\":\"D1\"},\"bio\":\"update " + update + "\"}}";
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/integration/webhook"))
         .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
@@ -157,35 +159,6 @@ class LiveEventDurabilityTest {
       pause(20);
     }
     throw new AssertionError("event " + update + " of person " + person + " was never acknowledged");
-  }
-
-  private Process startChild(Map<String, String> env) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        LiveEventsApp.class.getName());
-    pb.environment().putAll(env);
-    pb.redirectErrorStream(true);
-    Path log = Files.createTempFile(logs, "child-", ".log");
-    Process process = pb.start();
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          Files.writeString(log, line + "\n", StandardOpenOption.APPEND);
-          if (line.contains("oceanj live events listening on")) {
-            ready.complete(null);
-          }
-        }
-      } catch (IOException e) {
-        ready.completeExceptionally(e);
-      }
-      ready.completeExceptionally(new AssertionError("the child exited before it was ready; see " + log));
-    }, "child-output");
-    pump.setDaemon(true);
-    pump.start();
-    ready.get(90, TimeUnit.SECONDS);
-    return process;
   }
 
   private static void awaitCondition(java.util.function.BooleanSupplier condition, long deadline, String what) {
