@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
-import dev.oceanj.runtime.cli.CliIO;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,37 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupProblemsTest {
 
-  record Run(int exit, String out, String err) {}
-
   @TempDir Path dir;
 
-  private static Run main(Map<String, String> sysProps, String... args) {
-    Map<String, String> before = new HashMap<>();
-    sysProps.keySet().forEach(k -> before.put(k, System.getProperty(k)));
-    try {
-      sysProps.forEach(System::setProperty);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int exit = Main.run(new CliIO(new ByteArrayInputStream(new byte[0]),
-          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)),
-          args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      before.forEach((k, v) -> {
-        if (v == null) {
-          System.clearProperty(k);
-        } else {
-          System.setProperty(k, v);
-        }
-      });
-    }
+  private static InProcess.Run main(Map<String, String> sysProps, String... args) {
+    return InProcess.main(sysProps, args);
   }
 
   /** The same settings for {@code oceanj config} and for a run; both must exit 2 and say {@code expected}. */
   private static void bothReport(Map<String, String> props, String... expected) {
-    Run config = main(props, "config");
+    InProcess.Run config = main(props, "config");
     assertEquals(2, config.exit(), config.out() + config.err());
-    Run run = main(props);
+    InProcess.Run run = main(props);
     assertEquals(2, run.exit(), run.out() + run.err());
     for (String e : expected) {
       assertTrue(config.err().contains(e), "config should say " + e + ": " + config.err());
@@ -72,7 +48,7 @@ class StartupProblemsTest {
 
   @Test
   void anUnknownIntegrationTypeIsAConfigurationProblemNamingTheTypesThatExist() {
-    Run valid = main(withDataDir(Map.of()), "config");
+    InProcess.Run valid = main(withDataDir(Map.of()), "config");
     assertEquals(0, valid.exit(), valid.err());
     bothReport(withDataDir(Map.of("ocean.integration.type", "nosuch")),
         "ocean.integration.type", "'nosuch'", "fake");
@@ -152,7 +128,7 @@ class StartupProblemsTest {
             "oceanj/integration/fake/.port/resources/port-app-config.yml").readAllBytes(), StandardCharsets.UTF_8));
     Path spec = Files.writeString(dir.resolve(".port/spec.yaml"), "title: Fake\nconfigurations:\n  - name: [x\n");
     bothReport(props, spec.toString(), "line 4");
-    Run fine = main(props, "config");
+    InProcess.Run fine = main(props, "config");
     assertFalse(fine.err().contains("port-app-config"), fine.err());
   }
 }

@@ -439,7 +439,7 @@ public final class DefaultsInitializer {
               "creating the default blueprints failed, " + (left.isEmpty()
                   ? "the " + rollback.size() + " created were deleted again"
                   : "and these created ones could not be deleted: " + left) + ": " + message(error),
-              unwrap(error))));
+              SetupRetry.unwrap(error))));
     });
   }
 
@@ -490,7 +490,7 @@ public final class DefaultsInitializer {
     return s.toCompletableFuture().handle((r, e) -> {
       if (e != null) {
         throw new CompletionException(new IllegalStateException(what + " blueprint " + id + ": " + message(e),
-            unwrap(e)));
+            SetupRetry.unwrap(e)));
       }
       return r;
     });
@@ -535,16 +535,8 @@ public final class DefaultsInitializer {
     return CompletableFuture.completedFuture(value);
   }
 
-  private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   private static String message(Throwable e) {
-    Throwable t = unwrap(e);
+    Throwable t = SetupRetry.unwrap(e);
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

@@ -103,7 +103,8 @@ public record SetupRetry(int attempts, Duration firstDelay, Duration maxDelay) {
     }
   }
 
-  private static Throwable unwrap(Throwable e) {
+  /** The failure inside the {@link CompletionException}s a stage wraps it in. */
+  static Throwable unwrap(Throwable e) {
     Throwable t = e;
     while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();

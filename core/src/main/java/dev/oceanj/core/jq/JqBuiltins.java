@@ -86,6 +86,10 @@ final class JqBuiltins {
       {"input_line_number", "", "0"},
   };
 
+  /** Builtins of older jq versions that jq 1.8.1 does not define; a program calling one does not compile. */
+  static final java.util.Set<String> NOT_DEFINED =
+      java.util.Set.of("leaf_paths/0", "toarray/0", "recurse_down/0", "dateadd/2", "datesub/2");
+
   private JqBuiltins() {}
 
   static void register(Scope root, ZoneId localZone) throws JsonQueryException {
@@ -129,7 +133,8 @@ final class JqBuiltins {
     fn(root, "abs", 0, (s, a, in, o) -> o.emit(abs(in), null));
     fn(root, "fabs", 0, (s, a, in, o) -> o.emit(DoubleNode.valueOf(Math.abs(number(in, "fabs"))), null));
     fn(root, "significand", 0, (s, a, in, o) -> o.emit(DoubleNode.valueOf(significand(number(in, "significand"))), null));
-    // Not builtins of jq 1.8.1 (the jq Ocean runs): calling them is an error there, so it is one here.
+    // Not builtins of jq 1.8.1 (the jq Ocean runs): calling them is an error there, so it is one here (and
+    // compiling a program that calls them, see NOT_DEFINED).
     for (String gone : new String[] {"leaf_paths", "toarray", "recurse_down"}) {
       fn(root, gone, 0, (s, a, in, o) -> {
         throw error(gone + "/0 is not defined");

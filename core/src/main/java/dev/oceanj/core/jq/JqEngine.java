@@ -179,7 +179,12 @@ public final class JqEngine {
         loc.put("line", syntax.locLines().iterator().next());
         vars.put("__loc__", loc);
       }
-      return new JqProgram(source, JsonQuery.compile(syntax.program(), Versions.JQ_1_7), root, vars);
+      JsonQuery query = JsonQuery.compile(syntax.program(), Versions.JQ_1_7);
+      java.util.Optional<String> undefined = JqUndefinedCalls.first(query, root, JqBuiltins.NOT_DEFINED);
+      if (undefined.isPresent()) {
+        throw new JsonQueryException(undefined.get() + " is not defined");
+      }
+      return new JqProgram(source, query, root, vars);
     } catch (JsonQueryException e) {
       throw new JqException(e.getMessage(), e);
     } catch (RuntimeException | StackOverflowError e) {

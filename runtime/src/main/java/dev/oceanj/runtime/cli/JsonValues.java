@@ -54,21 +54,35 @@ final class JsonValues implements AutoCloseable {
   }
 
   /**
-   * The line jq names in errors about the last value: jq counts the newlines it consumed, which include the
-   * character right after the value ({@code 5\n} on the second line is "line 2", {@code {..}} at the very end of
-   * a one-line input without newline is "line 0").
+   * The line jq 1.8.1 names in errors about the last value. Its reader (src/util.c) hands the parser one
+   * {@code fgets} chunk at a time (a line, or 4,095 bytes of a longer one) and counts a line when the chunk read
+   * holds its newline. So the count includes the newline of the chunk where the parser could finish the value:
+   * the chunk of its last character, or for a number the chunk of the character after it ({@code 5 {..}\n} on one
+   * line is "line 1" for both values; {@code {..}} at the end of a one-line input without newline is "line 0").
    */
   int line() {
     return line;
   }
 
+  private static final int FGETS_CHUNK = 4095;
+
   private int jqLine(long numberEnd) {
-    // A number ends where its text does (Jackson reads one character past it); anything else at the parser.
-    long end = numberEnd >= 0 ? numberEnd : parser.currentLocation().getByteOffset();
-    int upTo = (int) Math.min(bytes.length, end + 1);
-    for (; scanned < upTo; scanned++) {
+    // A number needs the character after it (Jackson reads one past it); anything else ends at its last character.
+    long end = numberEnd >= 0 ? numberEnd : parser.currentLocation().getByteOffset() - 1;
+    int at = (int) Math.max(0, Math.min(bytes.length - 1L, end));
+    for (; scanned < at; scanned++) {
       if (bytes[scanned] == '\n') {
         newlines++;
+      }
+    }
+    int lineStart = at;
+    while (lineStart > 0 && bytes[lineStart - 1] != '\n') {
+      lineStart--;
+    }
+    int chunkEnd = lineStart + ((at - lineStart) / FGETS_CHUNK + 1) * FGETS_CHUNK;
+    for (int i = at; i < bytes.length && i < chunkEnd; i++) {
+      if (bytes[i] == '\n') {
+        return newlines + 1;
       }
     }
     return newlines;

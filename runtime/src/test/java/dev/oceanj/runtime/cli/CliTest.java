@@ -157,10 +157,16 @@ class CliTest {
     assertEquals(List.of("1", "2"), r.lines());
     assertTrue(r.err().startsWith("jq: error (at <stdin>:2): "), r.err());
     assertTrue(r.err().contains("Cannot index number with"), r.err());
-    // jq 1.6 on this machine gives these line numbers for the same inputs.
+    // jq 1.8.1's reader (src/util.c) counts a line when the fgets chunk it read holds the line's newline, so a value
+    // is on the line whose newline was read by the time the parser finished it.
     assertTrue(run("{\"a\":1}\n5", "jq", ".a").err().startsWith("jq: error (at <stdin>:1): "));
     assertTrue(run("{\"a\":1} 5 {\"a\":2}", "jq", ".a").err().startsWith("jq: error (at <stdin>:0): "));
     assertTrue(run("{\"a\":1}\n{\"b\":\n5}\n", "jq", ".b.c").err().startsWith("jq: error (at <stdin>:3): "));
+    assertTrue(run("5 {\"a\":1}\n", "jq", ".a").err().startsWith("jq: error (at <stdin>:1): "),
+        "the whole first line was read: its newline counts for the 5 at its start");
+    String longLine = "5" + " ".repeat(5000) + "{\"a\":1}\n";
+    assertTrue(run(longLine, "jq", ".a").err().startsWith("jq: error (at <stdin>:0): "),
+        "a line longer than one fgets chunk: its newline is not read yet when the 5 is finished");
   }
 
   @Test
@@ -177,7 +183,8 @@ class CliTest {
 
   @Test
   void helpPrintsUsage() {
-    // Without a subcommand the runtime runs the integration (OceanRuntimeTest covers that); --help lists commands.
+    // Without a subcommand the runtime runs the integration (StartupProblemsTest runs it that way); --help
+    // lists commands.
     Run r = run("", "--help");
     assertEquals(0, r.exit());
     assertTrue(r.out().contains("Usage: oceanj"), r.out());

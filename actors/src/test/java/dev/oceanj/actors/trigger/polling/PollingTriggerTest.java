@@ -126,8 +126,15 @@ class PollingTriggerTest {
     StartResync start = expectStart(supervisor);
     start.acceptedTo().tell(Resyncs.started("r1"));
     int readsWhileRunning = port.reads.get();
-    // Ten intervals pass with the resync still running: no timer is armed, so no poll happens.
-    supervisor.expectNoMessage(INTERVAL.multipliedBy(10));
+    // A second trigger with the same interval and no resync of its own is the clock: once it polled five times,
+    // the first one had the time to poll as well, had a timer been armed during its resync.
+    var reference = new FakeResyncRequests();
+    var referenceSupervisor = testKit.<ResyncProtocol.Command>createTestProbe();
+    var clock = testKit.spawn(PollingTrigger.create(referenceSupervisor.ref(), reference,
+        new Polling(INTERVAL, false), Optional.empty()));
+    reference.awaitReads(5);
+    testKit.stop(clock);
+    supervisor.expectNoMessage(Duration.ZERO);
     assertEquals(readsWhileRunning, port.reads.get());
 
     start.finishedTo().tell(Resyncs.finished("r1", "polling", Outcome.FAILED));
