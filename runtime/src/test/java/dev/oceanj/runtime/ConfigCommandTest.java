@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 /** {@code oceanj config}: the effective settings, masked, or every problem; system properties restored after. */
 class ConfigCommandTest {
 
-  private static InProcess.Run config(Map<String, String> sysProps) {
-    return InProcess.main(sysProps, "config");
+  private static SystemProperties.Run config(Map<String, String> sysProps) {
+    return SystemProperties.run(sysProps, "config");
   }
 
   @Test
   void printsTheEffectiveSettingsWithTheSecretMasked() {
-    InProcess.Run r = config(Map.of("ocean.port.client-id", "my-client", "ocean.port.client-secret", "very-secret-value"));
+    SystemProperties.Run r = config(Map.of("ocean.port.client-id", "my-client", "ocean.port.client-secret", "very-secret-value"));
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("my-client"), r.out());
     assertFalse(r.out().contains("very-secret-value"), r.out());
@@ -25,7 +25,7 @@ class ConfigCommandTest {
 
   @Test
   void aClientIdWithoutSecretIsAProblemNamingTheKey() {
-    InProcess.Run r = config(Map.of("ocean.port.client-id", "my-client", "ocean.event-listener.type", "CARRIER_PIGEON"));
+    SystemProperties.Run r = config(Map.of("ocean.port.client-id", "my-client", "ocean.event-listener.type", "CARRIER_PIGEON"));
     assertEquals(2, r.exit(), r.out());
     assertTrue(r.err().contains("client-secret"), r.err());
     assertTrue(r.err().contains("CARRIER_PIGEON") || r.err().contains("event-listener.type"), r.err());

@@ -24,15 +24,15 @@ class StartupProblemsTest {
 
   @TempDir Path dir;
 
-  private static InProcess.Run main(Map<String, String> sysProps, String... args) {
-    return InProcess.main(sysProps, args);
+  private static SystemProperties.Run main(Map<String, String> sysProps, String... args) {
+    return SystemProperties.run(sysProps, args);
   }
 
   /** The same settings for {@code oceanj config} and for a run; both must exit 2 and say {@code expected}. */
   private static void bothReport(Map<String, String> props, String... expected) {
-    InProcess.Run config = main(props, "config");
+    SystemProperties.Run config = main(props, "config");
     assertEquals(2, config.exit(), config.out() + config.err());
-    InProcess.Run run = main(props);
+    SystemProperties.Run run = main(props);
     assertEquals(2, run.exit(), run.out() + run.err());
     for (String e : expected) {
       assertTrue(config.err().contains(e), "config should say " + e + ": " + config.err());
@@ -48,7 +48,7 @@ class StartupProblemsTest {
 
   @Test
   void anUnknownIntegrationTypeIsAConfigurationProblemNamingTheTypesThatExist() {
-    InProcess.Run valid = main(withDataDir(Map.of()), "config");
+    SystemProperties.Run valid = main(withDataDir(Map.of()), "config");
     assertEquals(0, valid.exit(), valid.err());
     bothReport(withDataDir(Map.of("ocean.integration.type", "nosuch")),
         "ocean.integration.type", "'nosuch'", "fake");
@@ -128,7 +128,7 @@ class StartupProblemsTest {
             "oceanj/integration/fake/.port/resources/port-app-config.yml").readAllBytes(), StandardCharsets.UTF_8));
     Path spec = Files.writeString(dir.resolve(".port/spec.yaml"), "title: Fake\nconfigurations:\n  - name: [x\n");
     bothReport(props, spec.toString(), "line 4");
-    InProcess.Run fine = main(props, "config");
+    SystemProperties.Run fine = main(props, "config");
     assertFalse(fine.err().contains("port-app-config"), fine.err());
   }
 }
