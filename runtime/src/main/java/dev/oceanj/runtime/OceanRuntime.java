@@ -18,6 +18,7 @@ import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.jq.IntegrationJq;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.net.HttpClients;
+import dev.oceanj.core.net.Trust;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
@@ -184,7 +185,8 @@ public final class OceanRuntime implements AutoCloseable {
     HttpClient thirdParty = HttpClients.create(network.proxies(), network.thirdPartyTls(), settings.clientTimeout());
     JqEngine jq = JqEngine.create(settings.allowEnvironmentVariablesJqAccess());
     DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty,
-        new IntegrationJq(jq), settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new));
+        new IntegrationJq(jq), settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new),
+        () -> HttpClients.create(network.proxies(), Trust.clientContext(List.of(), false), settings.clientTimeout()));
     boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
         ? settings.config().getBoolean("ocean.http.enabled")
         : listener != EventListenerType.ONCE;

@@ -38,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One integration after its {@link Integration#define} ran: the kinds it declared with their resync sources,
@@ -146,6 +147,19 @@ public final class DefinedIntegration {
    */
   public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
       Jq jq, Optional<AccessToken> oauthToken) {
+    return define(integration, settings, httpClient, jq, oauthToken, null);
+  }
+
+  /**
+   * As {@link #define(Integration, ObjectNode, HttpClient, Jq, Optional)}, also offering a client that verifies no
+   * TLS certificate, for helpers the integration asks for with {@link HttpOptions#withoutTlsVerification()}.
+   *
+   * @param unverifiedClient makes that client (with the same proxies) on first use; null when the host offers none
+   *     ({@code http(...)} without verification then throws)
+   * @since 0.2
+   */
+  public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
+      Jq jq, Optional<AccessToken> oauthToken, Supplier<HttpClient> unverifiedClient) {
     Objects.requireNonNull(integration, "integration");
     Objects.requireNonNull(oauthToken, "oauthToken");
     Objects.requireNonNull(httpClient, "httpClient");
@@ -154,7 +168,7 @@ public final class DefinedIntegration {
       throw new IllegalStateException(integration.getClass().getName() + ".type() returned no type");
     }
     ObjectNode ownSettings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
-    Recorder recorder = new Recorder(type, ownSettings, httpClient, jq, oauthToken);
+    Recorder recorder = new Recorder(type, ownSettings, httpClient, jq, oauthToken, unverifiedClient);
     try {
       integration.define(recorder);
     } catch (InvalidSettingsException e) {
@@ -419,12 +433,16 @@ public final class DefinedIntegration {
     private final List<ResyncHook> resyncCompleteHooks = new ArrayList<>();
     private final Jq jq;
     private final Optional<AccessToken> oauthToken;
+    private final Supplier<HttpClient> unverifiedClient;
+    private HttpClient unverified;
     // Body readers block on the network, so they get their own daemon threads, never the client's executor.
     private final ExecutorService httpReaders;
     private volatile boolean closed;
 
-    Recorder(String type, ObjectNode settings, HttpClient httpClient, Jq jq, Optional<AccessToken> oauthToken) {
+    Recorder(String type, ObjectNode settings, HttpClient httpClient, Jq jq, Optional<AccessToken> oauthToken,
+        Supplier<HttpClient> unverifiedClient) {
       this.type = type;
+      this.unverifiedClient = unverifiedClient;
       this.settings = settings;
       this.httpClient = httpClient;
       this.jq = jq;
@@ -457,8 +475,20 @@ public final class DefinedIntegration {
 
     @Override
     public ThirdPartyHttp http(HttpOptions options) {
-      return new RetryingHttp(httpClient, Objects.requireNonNull(options, "options"), httpReaders,
+      Objects.requireNonNull(options, "options");
+      return new RetryingHttp(options.verifyTls() ? httpClient : unverified(), options, httpReaders,
           Clock.systemUTC());
+    }
+
+    private synchronized HttpClient unverified() {
+      if (unverifiedClient == null) {
+        throw new UnsupportedOperationException("Integration '" + type
+            + "': this host offers no HTTP client without TLS verification");
+      }
+      if (unverified == null) {
+        unverified = Objects.requireNonNull(unverifiedClient.get(), "unverifiedClient");
+      }
+      return unverified;
     }
 
     @Override

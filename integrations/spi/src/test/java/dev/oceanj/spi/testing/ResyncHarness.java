@@ -101,11 +101,23 @@ public final class ResyncHarness implements AutoCloseable {
    * @since 0.2
    */
   public static ResyncHarness start(Integration integration, ObjectNode settings, Duration timeout, Jq jq) {
+    return start(integration, settings, timeout, jq, null);
+  }
+
+  /**
+   * As {@link #start(Integration, ObjectNode, Duration, Jq)}, offering {@code unverifiedClient} (null: none) for the
+   * integration's helpers without TLS verification.
+   *
+   * @since 0.2
+   */
+  public static ResyncHarness start(Integration integration, ObjectNode settings, Duration timeout, Jq jq,
+      java.util.function.Supplier<HttpClient> unverifiedClient) {
     HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
         .build();
-    DefinedIntegration defined = DefinedIntegration.define(integration, settings, http, jq);
+    DefinedIntegration defined = DefinedIntegration.define(integration, settings, http, jq, Optional.empty(),
+        unverifiedClient);
     try {
       defined.start();
     } catch (RuntimeException e) {
