@@ -39,6 +39,7 @@ import dev.oceanj.runtime.telemetry.SyncTelemetry;
 import dev.oceanj.spi.AccessToken;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.host.DefinedIntegration;
+import dev.oceanj.spi.host.HostTls;
 import dev.oceanj.spi.host.IntegrationResources;
 import dev.oceanj.spi.host.Integrations;
 import dev.oceanj.spi.host.TokenFile;
@@ -186,7 +187,8 @@ public final class OceanRuntime implements AutoCloseable {
     JqEngine jq = JqEngine.create(settings.allowEnvironmentVariablesJqAccess());
     DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty,
         new IntegrationJq(jq), settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new),
-        () -> HttpClients.create(network.proxies(), Trust.clientContext(List.of(), false), settings.clientTimeout()));
+        new HostTls(network.extraAuthorities(), () -> HttpClients.create(network.proxies(),
+            Trust.clientContext(List.of(), false), settings.clientTimeout())));
     boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
         ? settings.config().getBoolean("ocean.http.enabled")
         : listener != EventListenerType.ONCE;

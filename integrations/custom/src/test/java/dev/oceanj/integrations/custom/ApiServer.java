@@ -12,6 +12,7 @@ import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.net.HttpClients;
 import dev.oceanj.core.net.ProxyRules;
 import dev.oceanj.core.net.Trust;
+import dev.oceanj.spi.host.HostTls;
 import dev.oceanj.spi.testing.ResyncHarness;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -132,7 +133,8 @@ final class ApiServer implements AutoCloseable {
       // As the runtime hosts it: a client without TLS verification on request (verifySsl=false).
       return ResyncHarness.start(new CustomIntegration(), node, Duration.ofSeconds(30),
           new IntegrationJq(JqEngine.create(false)),
-          () -> HttpClients.create(ProxyRules.NONE, Trust.clientContext(List.of(), false), Duration.ofSeconds(10)));
+          new HostTls(List.of(), () -> HttpClients.create(ProxyRules.NONE, Trust.clientContext(List.of(), false),
+              Duration.ofSeconds(10))));
     } catch (IOException e) {
       throw new IllegalArgumentException(e);
     }

@@ -24,6 +24,7 @@ import dev.oceanj.spi.http.ThirdPartyHttp;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,7 +39,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * One integration after its {@link Integration#define} ran: the kinds it declared with their resync sources,
@@ -147,19 +147,17 @@ public final class DefinedIntegration {
    */
   public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
       Jq jq, Optional<AccessToken> oauthToken) {
-    return define(integration, settings, httpClient, jq, oauthToken, null);
+    return define(integration, settings, httpClient, jq, oauthToken, HostTls.NONE);
   }
 
   /**
-   * As {@link #define(Integration, ObjectNode, HttpClient, Jq, Optional)}, also offering a client that verifies no
-   * TLS certificate, for helpers the integration asks for with {@link HttpOptions#withoutTlsVerification()}.
+   * As {@link #define(Integration, ObjectNode, HttpClient, Jq, Optional)}, also offering the host's trusted
+   * authorities and a client that verifies no TLS certificate ({@code tls}).
    *
-   * @param unverifiedClient makes that client (with the same proxies) on first use; null when the host offers none
-   *     ({@code http(...)} without verification then throws)
    * @since 0.2
    */
   public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
-      Jq jq, Optional<AccessToken> oauthToken, Supplier<HttpClient> unverifiedClient) {
+      Jq jq, Optional<AccessToken> oauthToken, HostTls tls) {
     Objects.requireNonNull(integration, "integration");
     Objects.requireNonNull(oauthToken, "oauthToken");
     Objects.requireNonNull(httpClient, "httpClient");
@@ -168,7 +166,8 @@ public final class DefinedIntegration {
       throw new IllegalStateException(integration.getClass().getName() + ".type() returned no type");
     }
     ObjectNode ownSettings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
-    Recorder recorder = new Recorder(type, ownSettings, httpClient, jq, oauthToken, unverifiedClient);
+    Recorder recorder = new Recorder(type, ownSettings, httpClient, jq, oauthToken,
+        Objects.requireNonNull(tls, "tls"));
     try {
       integration.define(recorder);
     } catch (InvalidSettingsException e) {
@@ -433,16 +432,16 @@ public final class DefinedIntegration {
     private final List<ResyncHook> resyncCompleteHooks = new ArrayList<>();
     private final Jq jq;
     private final Optional<AccessToken> oauthToken;
-    private final Supplier<HttpClient> unverifiedClient;
+    private final HostTls tls;
     private HttpClient unverified;
     // Body readers block on the network, so they get their own daemon threads, never the client's executor.
     private final ExecutorService httpReaders;
     private volatile boolean closed;
 
     Recorder(String type, ObjectNode settings, HttpClient httpClient, Jq jq, Optional<AccessToken> oauthToken,
-        Supplier<HttpClient> unverifiedClient) {
+        HostTls tls) {
       this.type = type;
-      this.unverifiedClient = unverifiedClient;
+      this.tls = tls;
       this.settings = settings;
       this.httpClient = httpClient;
       this.jq = jq;
@@ -481,14 +480,19 @@ public final class DefinedIntegration {
     }
 
     private synchronized HttpClient unverified() {
-      if (unverifiedClient == null) {
+      if (tls.unverifiedClient() == null) {
         throw new UnsupportedOperationException("Integration '" + type
             + "': this host offers no HTTP client without TLS verification");
       }
       if (unverified == null) {
-        unverified = Objects.requireNonNull(unverifiedClient.get(), "unverifiedClient");
+        unverified = Objects.requireNonNull(tls.unverifiedClient().get(), "unverifiedClient");
       }
       return unverified;
+    }
+
+    @Override
+    public List<X509Certificate> trustedAuthorities() {
+      return tls.extraAuthorities();
     }
 
     @Override
