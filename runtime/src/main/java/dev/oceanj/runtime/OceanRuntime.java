@@ -18,6 +18,7 @@ import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.jq.IntegrationJq;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.net.HttpClients;
+import dev.oceanj.core.net.Trust;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
@@ -38,6 +39,7 @@ import dev.oceanj.runtime.telemetry.SyncTelemetry;
 import dev.oceanj.spi.AccessToken;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.host.DefinedIntegration;
+import dev.oceanj.spi.host.HostTls;
 import dev.oceanj.spi.host.IntegrationResources;
 import dev.oceanj.spi.host.Integrations;
 import dev.oceanj.spi.host.TokenFile;
@@ -184,7 +186,9 @@ public final class OceanRuntime implements AutoCloseable {
     HttpClient thirdParty = HttpClients.create(network.proxies(), network.thirdPartyTls(), settings.clientTimeout());
     JqEngine jq = JqEngine.create(settings.allowEnvironmentVariablesJqAccess());
     DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty,
-        new IntegrationJq(jq), settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new));
+        new IntegrationJq(jq), settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new),
+        new HostTls(network.extraAuthorities(), () -> HttpClients.create(network.proxies(),
+            Trust.clientContext(List.of(), false), settings.clientTimeout())));
     boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
         ? settings.config().getBoolean("ocean.http.enabled")
         : listener != EventListenerType.ONCE;

@@ -6,15 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.SettingsLoader;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.emulator.net.PrivateCa;
 import dev.oceanj.integrations.custom.fakeapi.FakeApi;
 import dev.oceanj.integrations.custom.fakeapi.FakeApiSettings;
 import dev.oceanj.integrations.custom.fakeapi.RequestLog;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -334,5 +338,46 @@ class CustomEndToEndTest {
     assertTrue(!resent.principal().equals(refused.principal()), "with the new token: " + items);
     assertTrue(api.requests(since).stream().filter(e -> !e.resource().equals("/oauth/token"))
         .allMatch(e -> e.auth().equals("bearer") && e.principal().startsWith("at-")), api.requests(since).toString());
+  }
+
+  @Test
+  void verifySslFalseReadsAnApiWhoseCertificateIsNotTrustedWhichIsRefusedOtherwise() throws Exception {
+    Set<String> active = activeItems();
+    // The fake API behind an HTTPS front whose certificate comes from a CA nobody trusts.
+    PrivateCa ca = PrivateCa.create(scratch.resolve("tls"));
+    HttpsServer front = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    front.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
+    front.createContext("/", exchange -> {
+      try (exchange) {
+        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(api.url(exchange.getRequestURI().toString()))
+            .headers(exchange.getRequestHeaders().entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase("Authorization"))
+                .flatMap(h -> java.util.stream.Stream.of(h.getKey(), h.getValue().get(0))).toArray(String[]::new))
+            .build(), HttpResponse.BodyHandlers.ofByteArray());
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
+        exchange.getResponseBody().write(r.body());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    front.start();
+    try {
+      Map<String, String> config = new HashMap<>(bearerOffset());
+      config.put("BASE_URL", "https://127.0.0.1:" + front.getAddress().getPort() + "/bearer/offset");
+      assertEquals(1, resync("/bearer/offset", config, EXAMPLE, Map.of("OCEAN__RESYNC__KIND_RESTART__MAX_RESTARTS",
+          "0")), "refused while verified: " + summary());
+      assertTrue(catalog("fakeItem").isEmpty());
+      assertTrue(summary().contains("kind failed: /items") && summary().contains("PKIX path building failed"),
+          summary());
+
+      printed.clear();
+      config.put("VERIFY_SSL", "false");
+      assertEquals(0, resync("/bearer/offset", config), summary());
+      assertEquals(active, catalog("fakeItem"));
+      assertEquals(issuesOf(1, 2, 3, 5), catalog("fakeIssue"));
+    } finally {
+      front.stop(0);
+    }
   }
 }

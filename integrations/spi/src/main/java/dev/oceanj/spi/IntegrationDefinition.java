@@ -50,6 +50,17 @@ public interface IntegrationDefinition {
     return java.util.Optional.empty();
   }
 
+  /**
+   * The certificate authorities the host trusts for 3rd-party calls in addition to the JVM's ({@code SSL_CERT_FILE},
+   * {@code REQUESTS_CA_BUNDLE}, the runtime's CA directory), for clients the integration builds itself (a Kafka admin
+   * client). {@link #httpClient()} already trusts them.
+   *
+   * @since 0.2
+   */
+  default java.util.List<java.security.cert.X509Certificate> trustedAuthorities() {
+    return java.util.List.of();
+  }
+
   /** Starts (or continues) the declaration of {@code kind}; kinds are the {@code kind} values of the mapping. */
   KindDefinition kind(String kind);
 

@@ -115,8 +115,8 @@ final class ApiClient {
     headers.putAll(call.headers());
     headers.putAll(applied.headers());
     JsonNode body = call.body();
-    boolean bodyMethod = !call.method().equals("GET") && !call.method().equals("DELETE");
-    if (applied.body() != null && bodyMethod) {
+    // As Ocean: a template body goes into every request, GETs and DELETEs too (the JDK sends it with any method).
+    if (applied.body() != null) {
       ObjectNode merged = body != null && body.isObject() ? ((ObjectNode) body).deepCopy() : DataPath.JSON.createObjectNode();
       merged.setAll(applied.body());
       body = merged;

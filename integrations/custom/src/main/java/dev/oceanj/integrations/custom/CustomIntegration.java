@@ -16,6 +16,8 @@ public final class CustomIntegration implements Integration {
 
   public static final String TYPE = "custom";
 
+  private static final System.Logger LOG = System.getLogger(CustomIntegration.class.getName());
+
   @Override
   public String type() {
     return TYPE;
@@ -24,8 +26,15 @@ public final class CustomIntegration implements Integration {
   @Override
   public void define(IntegrationDefinition ocean) {
     CustomSettings settings = ocean.settings(CustomSettings.class);
-    var http = ocean.http(HttpOptions.defaults().withMaxConcurrency(settings.maxConcurrentRequests())
-        .withTimeout(Duration.ofSeconds(settings.timeout())));
+    HttpOptions options = HttpOptions.defaults().withMaxConcurrency(settings.maxConcurrentRequests())
+        .withTimeout(Duration.ofSeconds(settings.timeout()));
+    if (!settings.verifySsl()) {
+      LOG.log(System.Logger.Level.WARNING, "Integration 'custom': verifySsl=false: the certificates of "
+          + java.net.URI.create(settings.baseUrl()).getHost() + " are not verified, so anyone on the way can read and change the traffic, "
+          + "credentials included; prefer trusting the API's certificate authority (SSL_CERT_FILE)");
+      options = options.withoutTlsVerification();
+    }
+    var http = ocean.http(options);
     ApiClient api;
     try {
       api = new ApiClient(settings, http, ocean.jq());

@@ -63,10 +63,6 @@ record CustomSettings(
     headerLinkRel = blank(headerLinkRel) ? "next" : headerLinkRel.trim();
     timeout = positive(timeout, 30, "timeout");
     verifySsl = verifySsl == null || verifySsl;
-    if (!verifySsl) {
-      throw new InvalidSettingsException("verifySsl", "verifySsl=false is not supported by oceanj: add the API's "
-          + "certificate authority to the runtime's trusted CAs instead", null);
-    }
     maxConcurrentRequests = positive(maxConcurrentRequests, 10, "maxConcurrentRequests");
     maxPages = positive(maxPages, 10_000, "maxPages");
     customAuthRequest = object(customAuthRequest, "customAuthRequest");

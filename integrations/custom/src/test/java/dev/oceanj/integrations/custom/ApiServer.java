@@ -5,8 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.oceanj.core.jq.IntegrationJq;
 import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.net.HttpClients;
+import dev.oceanj.core.net.ProxyRules;
+import dev.oceanj.core.net.Trust;
+import dev.oceanj.spi.host.HostTls;
 import dev.oceanj.spi.testing.ResyncHarness;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 /** A small 3rd-party API on loopback for the tests: routes by path, records every request it receives. */
 final class ApiServer implements AutoCloseable {
@@ -49,8 +56,19 @@ final class ApiServer implements AutoCloseable {
   private final java.util.concurrent.ExecutorService pool = Executors.newCachedThreadPool();
 
   ApiServer() {
+    this(null);
+  }
+
+  /** Over HTTPS presenting {@code tls}'s certificate; null: plain HTTP. */
+  ApiServer(SSLContext tls) {
     try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      if (tls == null) {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      } else {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server = https;
+      }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -60,7 +78,7 @@ final class ApiServer implements AutoCloseable {
   }
 
   String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   ApiServer route(String path, Route route) {
@@ -112,8 +130,11 @@ final class ApiServer implements AutoCloseable {
       if (!node.has("baseUrl")) {
         node.put("baseUrl", baseUrl());
       }
+      // As the runtime hosts it: a client without TLS verification on request (verifySsl=false).
       return ResyncHarness.start(new CustomIntegration(), node, Duration.ofSeconds(30),
-          new IntegrationJq(JqEngine.create(false)));
+          new IntegrationJq(JqEngine.create(false)),
+          new HostTls(List.of(), () -> HttpClients.create(ProxyRules.NONE, Trust.clientContext(List.of(), false),
+              Duration.ofSeconds(10))));
     } catch (IOException e) {
       throw new IllegalArgumentException(e);
     }

@@ -101,6 +101,22 @@ class AuthTest {
   }
 
   @Test
+  void aTemplateBodyGoesIntoGetsAsInOceanMergedOverTheSelectorBody() {
+    api.route("/oauth/token", r -> Answer.json("{\"access_token\": \"AT1\", \"org\": \"o-1\"}"));
+    String settings = """
+        {"authType": "custom", "customAuthRequest": {"endpoint": "/oauth/token", "body": {"user": "u"}},
+         "customAuthRequestTemplate": {"body": {"org": "{{.org}}", "scope": "read"}}}""";
+    var plain = only(settings, ONE_RESOURCE);
+    assertEquals("GET", plain.method());
+    assertEquals("{\"org\":\"o-1\",\"scope\":\"read\"}", plain.body());
+    assertEquals("application/json", plain.header("Content-Type"));
+    var withBody = only(settings,
+        "[{\"kind\": \"/me\", \"selector\": {\"query\": \"true\", \"body\": {\"q\": 1, \"scope\": \"all\"}}}]");
+    assertEquals("GET", withBody.method());
+    assertEquals("{\"q\":1,\"scope\":\"read\",\"org\":\"o-1\"}", withBody.body());
+  }
+
+  @Test
   void customAuthReauthenticatesOnceOnA401AndResends() {
     AtomicInteger tokens = new AtomicInteger();
     api.route("/oauth/token", r -> Answer.json("{\"access_token\": \"AT" + tokens.incrementAndGet()

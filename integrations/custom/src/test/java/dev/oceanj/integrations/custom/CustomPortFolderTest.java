@@ -79,7 +79,7 @@ class CustomPortFolderTest {
       assertEquals("baseUrl", missing.field());
       var size = assertThrows(InvalidSettingsException.class, () -> api.harness("{\"pageSize\": \"0\"}"));
       assertEquals("pageSize", size.field());
-      var tls = assertThrows(InvalidSettingsException.class, () -> api.harness("{\"verifySsl\": false}"));
+      var tls = assertThrows(InvalidSettingsException.class, () -> api.harness("{\"verifySsl\": \"maybe\"}"));
       assertEquals("verifySsl", tls.field());
     }
   }

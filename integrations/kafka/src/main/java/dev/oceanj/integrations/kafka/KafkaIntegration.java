@@ -44,7 +44,9 @@ public final class KafkaIntegration implements Integration {
   @Override
   public void define(IntegrationDefinition ocean) {
     KafkaSettings settings = ocean.settings(KafkaSettings.class);
-    List<KafkaSettings.Cluster> clusters = settings.clusters();
+    // With no CA of their own, TLS clusters trust the JVM's authorities and the runtime's (SSL_CERT_FILE, …).
+    List<KafkaSettings.Cluster> clusters = settings.clusters().stream().map(c -> new KafkaSettings.Cluster(c.name(),
+        LibrdkafkaConfig.trusting(c.admin(), ocean.trustedAuthorities()), c.warnings())).toList();
     clusters.forEach(c -> c.warnings().forEach(log::warn));
     AtomicInteger threads = new AtomicInteger();
     ExecutorService executor = Executors.newCachedThreadPool(r -> {

@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +20,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Translates a cluster's librdkafka client properties (what Ocean's users write in {@code clusterConfMapping},
@@ -140,6 +147,42 @@ final class LibrdkafkaConfig {
           + "knows; remove it or see the kafka integration's README for the supported keys");
     }
     return new Translated(out, List.copyOf(warnings));
+  }
+
+  /**
+   * {@code admin} trusting, when it uses TLS with verification and names no CA, the JVM's authorities plus
+   * {@code extra} (the runtime's, from {@code SSL_CERT_FILE} etc.), as librdkafka trusts the merged bundle of Ocean's
+   * image. A PEM trust store replaces the JVM's in the Java client, so both go in it. Otherwise {@code admin} itself.
+   */
+  static Properties trusting(Properties admin, List<X509Certificate> extra) {
+    if (extra.isEmpty() || !String.valueOf(admin.get("security.protocol")).endsWith("SSL")
+        || admin.containsKey("ssl.truststore.type") || admin.containsKey("ssl.engine.factory.class")) {
+      return admin;
+    }
+    Properties out = new Properties();
+    out.putAll(admin);
+    out.put("ssl.truststore.type", "PEM");
+    StringBuilder pem = new StringBuilder();
+    Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+    try {
+      TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      defaults.init((KeyStore) null);
+      List<X509Certificate> all = new ArrayList<>();
+      for (TrustManager tm : defaults.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x509) {
+          all.addAll(List.of(x509.getAcceptedIssuers()));
+        }
+      }
+      all.addAll(extra);
+      for (X509Certificate c : all) {
+        pem.append("-----BEGIN CERTIFICATE-----\n").append(base64.encodeToString(c.getEncoded()))
+            .append("\n-----END CERTIFICATE-----\n");
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the JVM's trusted certificate authorities: " + e.getMessage(), e);
+    }
+    out.put("ssl.truststore.certificates", pem.toString());
+    return out;
   }
 
   private static void sasl(String setting, Map<String, String> in, Properties out) {

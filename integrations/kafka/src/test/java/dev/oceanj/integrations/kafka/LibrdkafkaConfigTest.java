@@ -7,10 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Properties;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,5 +113,52 @@ class LibrdkafkaConfigTest {
     var noPassword = assertThrows(IllegalArgumentException.class, () -> translate("{\"bootstrap.servers\": \"b:1\","
         + " \"security.protocol\": \"SASL_SSL\", \"sasl.mechanisms\": \"PLAIN\", \"sasl.username\": \"u\"}"));
     assertEquals("clusterConfMapping.prod.sasl.password is required with these settings", noPassword.getMessage());
+  }
+
+  /** A private CA (self-signed, ten years), as SSL_CERT_FILE would add. */
+  static final String PRIVATE_CA = """
+      -----BEGIN CERTIFICATE-----
+      MIIBZzCCAQ2gAwIBAgIJAPhQJ/jbj7iYMAoGCCqGSM49BAMCMB8xHTAbBgNVBAMT
+      FG9jZWFuaiBrYWZrYSB0ZXN0IENBMB4XDTI2MTIwNjIxMDMyMFoXDTM2MTIwMzIx
+      MDMyMFowHzEdMBsGA1UEAxMUb2NlYW5qIGthZmthIHRlc3QgQ0EwWTATBgcqhkjO
+      PQIBBggqhkjOPQMBBwNCAATG5oxtezvX39FqJx/d2yRPqcuAm00UkRpdefNyIRH+
+      B59Ck2rI1oMYsnbzu+WIgWNHnY9cyBnOIQc267s4qbbGozIwMDAdBgNVHQ4EFgQU
+      MBTxzJnxh1fcUqJcF9g1sp+yLPIwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQD
+      AgNIADBFAiEA4/V7ndKYeZ1DCvtAKLkvusI9bLwn9GkLDUwDtJXoOvMCIGf0CIse
+      vdWHFOn6lU8Gbf1X8cokgI+RqGZhLgISUYZx
+      -----END CERTIFICATE-----
+      """;
+
+  @Test
+  void withNoCaATlsClusterTrustsTheJvmsAuthoritiesAndTheRuntimesInOnePemStore() throws Exception {
+    CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+    X509Certificate privateCa = (X509Certificate) x509.generateCertificate(
+        new ByteArrayInputStream(PRIVATE_CA.getBytes(StandardCharsets.US_ASCII)));
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init((KeyStore) null);
+    int jvm = ((X509TrustManager) tmf.getTrustManagers()[0]).getAcceptedIssuers().length;
+
+    Properties ssl = translate("{\"bootstrap.servers\": \"b:1\", \"security.protocol\": \"sasl_ssl\","
+        + " \"sasl.mechanism\": \"PLAIN\", \"sasl.username\": \"u\", \"sasl.password\": \"p\"}").properties();
+    assertFalse(ssl.containsKey("ssl.truststore.type"));
+    Properties trusting = LibrdkafkaConfig.trusting(ssl, List.of(privateCa));
+    assertEquals("PEM", trusting.get("ssl.truststore.type"));
+    assertEquals(ssl.get("sasl.jaas.config"), trusting.get("sasl.jaas.config"));
+    var certs = x509.generateCertificates(new ByteArrayInputStream(
+        ((String) trusting.get("ssl.truststore.certificates")).getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(jvm + 1, certs.size());
+    assertTrue(certs.contains(privateCa));
+    assertFalse(ssl.containsKey("ssl.truststore.type"), "the translated properties are not changed");
+
+    // Nothing to add: no runtime CA, no TLS, a CA of the cluster's own, verification off.
+    assertEquals(ssl, LibrdkafkaConfig.trusting(ssl, List.of()));
+    Properties plain = translate("{\"bootstrap.servers\": \"b:1\"}").properties();
+    assertEquals(plain, LibrdkafkaConfig.trusting(plain, List.of(privateCa)));
+    Properties own = translate("{\"bootstrap.servers\": \"b:1\", \"security.protocol\": \"ssl\","
+        + " \"ssl.ca.pem\": \"-----BEGIN CERTIFICATE-----x\"}").properties();
+    assertEquals(own, LibrdkafkaConfig.trusting(own, List.of(privateCa)));
+    Properties unverified = translate("{\"bootstrap.servers\": \"b:1\", \"security.protocol\": \"ssl\","
+        + " \"enable.ssl.certificate.verification\": false}").properties();
+    assertEquals(unverified, LibrdkafkaConfig.trusting(unverified, List.of(privateCa)));
   }
 }

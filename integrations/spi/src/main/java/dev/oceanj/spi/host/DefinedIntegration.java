@@ -23,6 +23,7 @@ import dev.oceanj.spi.http.HttpOptions;
 import dev.oceanj.spi.http.ThirdPartyHttp;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import java.net.http.HttpClient;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -146,6 +147,17 @@ public final class DefinedIntegration {
    */
   public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
       Jq jq, Optional<AccessToken> oauthToken) {
+    return define(integration, settings, httpClient, jq, oauthToken, HostTls.NONE);
+  }
+
+  /**
+   * As {@link #define(Integration, ObjectNode, HttpClient, Jq, Optional)}, also offering the host's trusted
+   * authorities and a client that verifies no TLS certificate ({@code tls}).
+   *
+   * @since 0.2
+   */
+  public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
+      Jq jq, Optional<AccessToken> oauthToken, HostTls tls) {
     Objects.requireNonNull(integration, "integration");
     Objects.requireNonNull(oauthToken, "oauthToken");
     Objects.requireNonNull(httpClient, "httpClient");
@@ -154,7 +166,8 @@ public final class DefinedIntegration {
       throw new IllegalStateException(integration.getClass().getName() + ".type() returned no type");
     }
     ObjectNode ownSettings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
-    Recorder recorder = new Recorder(type, ownSettings, httpClient, jq, oauthToken);
+    Recorder recorder = new Recorder(type, ownSettings, httpClient, jq, oauthToken,
+        Objects.requireNonNull(tls, "tls"));
     try {
       integration.define(recorder);
     } catch (InvalidSettingsException e) {
@@ -419,12 +432,16 @@ public final class DefinedIntegration {
     private final List<ResyncHook> resyncCompleteHooks = new ArrayList<>();
     private final Jq jq;
     private final Optional<AccessToken> oauthToken;
+    private final HostTls tls;
+    private HttpClient unverified;
     // Body readers block on the network, so they get their own daemon threads, never the client's executor.
     private final ExecutorService httpReaders;
     private volatile boolean closed;
 
-    Recorder(String type, ObjectNode settings, HttpClient httpClient, Jq jq, Optional<AccessToken> oauthToken) {
+    Recorder(String type, ObjectNode settings, HttpClient httpClient, Jq jq, Optional<AccessToken> oauthToken,
+        HostTls tls) {
       this.type = type;
+      this.tls = tls;
       this.settings = settings;
       this.httpClient = httpClient;
       this.jq = jq;
@@ -457,8 +474,25 @@ public final class DefinedIntegration {
 
     @Override
     public ThirdPartyHttp http(HttpOptions options) {
-      return new RetryingHttp(httpClient, Objects.requireNonNull(options, "options"), httpReaders,
+      Objects.requireNonNull(options, "options");
+      return new RetryingHttp(options.verifyTls() ? httpClient : unverified(), options, httpReaders,
           Clock.systemUTC());
+    }
+
+    private synchronized HttpClient unverified() {
+      if (tls.unverifiedClient() == null) {
+        throw new UnsupportedOperationException("Integration '" + type
+            + "': this host offers no HTTP client without TLS verification");
+      }
+      if (unverified == null) {
+        unverified = Objects.requireNonNull(tls.unverifiedClient().get(), "unverifiedClient");
+      }
+      return unverified;
+    }
+
+    @Override
+    public List<X509Certificate> trustedAuthorities() {
+      return tls.extraAuthorities();
     }
 
     @Override

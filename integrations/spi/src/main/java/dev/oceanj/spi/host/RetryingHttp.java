@@ -73,6 +73,16 @@ final class RetryingHttp implements ThirdPartyHttp {
     return options.retryNonIdempotent() || !(method.equals("POST") || method.equals("PATCH"));
   }
 
+  /** A certificate the client does not trust: the same on every attempt, so never retried. */
+  static boolean untrusted(Throwable error) {
+    for (Throwable c = error; c != null; c = c.getCause()) {
+      if (c instanceof java.security.cert.CertificateException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private <T> void attempt(HttpRequest request, BodyReader<T> reader, int retry, CompletableFuture<T> result) {
     permits.acquire().thenRun(() -> {
       CompletableFuture<HttpResponse<InputStream>> sent;
@@ -88,7 +98,8 @@ final class RetryingHttp implements ThirdPartyHttp {
             permits.release();
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
-            if (cause instanceof IOException && retry < options.maxRetries() && retriable(request)) {
+            if (cause instanceof IOException && !untrusted(cause) && retry < options.maxRetries()
+                && retriable(request)) {
               retryLater(request, reader, retry, backoff(retry), cause.toString(), result);
             } else {
               result.completeExceptionally(cause);

@@ -14,10 +14,13 @@ import java.util.Objects;
  * @param initialBackoff the first wait when the server gave no hint; doubled per retry, ±10 % jitter
  * @param maxBackoff the longest wait, also for server hints ({@code Retry-After}, rate-limit reset headers)
  * @param retryNonIdempotent whether POST and PATCH are retried too (off, as in Ocean: they may not be safe twice)
+ * @param verifyTls whether servers' certificates and host names are verified (on); off sends every request of the
+ *     helper through the host's client without verification (Ocean's {@code verify_ssl: false}), which a host may
+ *     not offer ({@link dev.oceanj.spi.IntegrationDefinition#http} then throws)
  * @since 0.2
  */
 public record HttpOptions(int maxConcurrency, Duration timeout, int maxRetries, Duration initialBackoff,
-    Duration maxBackoff, boolean retryNonIdempotent) {
+    Duration maxBackoff, boolean retryNonIdempotent, boolean verifyTls) {
 
   public HttpOptions {
     if (maxConcurrency < 1) {
@@ -34,23 +37,38 @@ public record HttpOptions(int maxConcurrency, Duration timeout, int maxRetries, 
     }
   }
 
-  /** 10 concurrent requests, 60 s timeout, 10 retries from 100 ms up to 60 s, POST and PATCH not retried. */
+  /** As the canonical constructor, verifying TLS (the 0.2 form, before {@link #verifyTls()}). */
+  public HttpOptions(int maxConcurrency, Duration timeout, int maxRetries, Duration initialBackoff,
+      Duration maxBackoff, boolean retryNonIdempotent) {
+    this(maxConcurrency, timeout, maxRetries, initialBackoff, maxBackoff, retryNonIdempotent, true);
+  }
+
+  /**
+   * 10 concurrent requests, 60 s timeout, 10 retries from 100 ms up to 60 s, POST and PATCH not retried, TLS
+   * verified.
+   */
   public static HttpOptions defaults() {
-    return new HttpOptions(10, Duration.ofSeconds(60), 10, Duration.ofMillis(100), Duration.ofSeconds(60), false);
+    return new HttpOptions(10, Duration.ofSeconds(60), 10, Duration.ofMillis(100), Duration.ofSeconds(60), false,
+        true);
   }
 
   /** A copy with another {@link #maxConcurrency()}. */
   public HttpOptions withMaxConcurrency(int n) {
-    return new HttpOptions(n, timeout, maxRetries, initialBackoff, maxBackoff, retryNonIdempotent);
+    return new HttpOptions(n, timeout, maxRetries, initialBackoff, maxBackoff, retryNonIdempotent, verifyTls);
   }
 
   /** A copy with another {@link #timeout()}. */
   public HttpOptions withTimeout(Duration d) {
-    return new HttpOptions(maxConcurrency, d, maxRetries, initialBackoff, maxBackoff, retryNonIdempotent);
+    return new HttpOptions(maxConcurrency, d, maxRetries, initialBackoff, maxBackoff, retryNonIdempotent, verifyTls);
   }
 
   /** A copy with other retry bounds. */
   public HttpOptions withRetries(int retries, Duration initial, Duration max) {
-    return new HttpOptions(maxConcurrency, timeout, retries, initial, max, retryNonIdempotent);
+    return new HttpOptions(maxConcurrency, timeout, retries, initial, max, retryNonIdempotent, verifyTls);
+  }
+
+  /** A copy that verifies no certificate and no host name: any server is trusted, so use only where asked. */
+  public HttpOptions withoutTlsVerification() {
+    return new HttpOptions(maxConcurrency, timeout, maxRetries, initialBackoff, maxBackoff, retryNonIdempotent, false);
   }
 }

@@ -14,14 +14,21 @@ import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.IntegrationDefinition;
 import dev.oceanj.spi.KindDefinition;
 import dev.oceanj.spi.ResyncSource;
+import dev.oceanj.spi.http.HttpOptions;
+import dev.oceanj.spi.http.ThirdPartyHttp;
 import java.net.http.HttpClient;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 class DefinedIntegrationTest {
@@ -61,6 +68,35 @@ class DefinedIntegrationTest {
     assertTrue(defined.resyncSource("alpha").isEmpty());
     assertEquals("t", defined.type());
     assertSame(HTTP, defined.httpClient());
+  }
+
+  @Test
+  void theHostsTlsOffersReachTheIntegration() throws Exception {
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init((KeyStore) null);
+    X509Certificate ca = ((X509TrustManager) tmf.getTrustManagers()[0]).getAcceptedIssuers()[0];
+    AtomicInteger made = new AtomicInteger();
+    AtomicReference<List<X509Certificate>> seen = new AtomicReference<>();
+    AtomicReference<ThirdPartyHttp> helper = new AtomicReference<>();
+    DefinedIntegration.define(integration("t", ocean -> {
+      seen.set(ocean.trustedAuthorities());
+      ocean.http(HttpOptions.defaults());
+      assertEquals(0, made.get(), "made only when asked for");
+      helper.set(ocean.http(HttpOptions.defaults().withoutTlsVerification()));
+      ocean.http(HttpOptions.defaults().withoutTlsVerification().withMaxConcurrency(2));
+    }), null, HTTP, null, Optional.empty(), new HostTls(List.of(ca), () -> {
+      made.incrementAndGet();
+      return HTTP;
+    }));
+    assertEquals(List.of(ca), seen.get());
+    assertInstanceOf(RetryingHttp.class, helper.get());
+    assertEquals(1, made.get(), "one client for every helper without verification");
+
+    var e = assertThrows(IllegalStateException.class, () -> DefinedIntegration.define(integration("t", ocean -> {
+      assertEquals(List.of(), ocean.trustedAuthorities());
+      ocean.http(HttpOptions.defaults().withoutTlsVerification());
+    }), null, HTTP));
+    assertTrue(e.getMessage().contains("no HTTP client without TLS verification"), e.getMessage());
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.oceanj.spi.Resync;
 import dev.oceanj.spi.Page;
 import dev.oceanj.spi.ResyncSource;
 import dev.oceanj.spi.host.DefinedIntegration;
+import dev.oceanj.spi.host.HostTls;
 import dev.oceanj.spi.host.ResyncScope;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -101,11 +102,22 @@ public final class ResyncHarness implements AutoCloseable {
    * @since 0.2
    */
   public static ResyncHarness start(Integration integration, ObjectNode settings, Duration timeout, Jq jq) {
+    return start(integration, settings, timeout, jq, HostTls.NONE);
+  }
+
+  /**
+   * As {@link #start(Integration, ObjectNode, Duration, Jq)}, with what the host offers about TLS ({@code tls}).
+   *
+   * @since 0.2
+   */
+  public static ResyncHarness start(Integration integration, ObjectNode settings, Duration timeout, Jq jq,
+      HostTls tls) {
     HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
         .build();
-    DefinedIntegration defined = DefinedIntegration.define(integration, settings, http, jq);
+    DefinedIntegration defined = DefinedIntegration.define(integration, settings, http, jq, Optional.empty(),
+        tls);
     try {
       defined.start();
     } catch (RuntimeException e) {
