@@ -1,0 +1,36 @@
+package dev.oceanj.integrations.pagerduty;
+
+import dev.oceanj.spi.Integration;
+import dev.oceanj.spi.IntegrationDefinition;
+import dev.oceanj.spi.http.HttpOptions;
+import java.time.Clock;
+
+/**
+ * Port Ocean's {@code pagerduty} integration on oceanj: the same configuration keys, kinds, selectors and raw
+ * objects, so Ocean's default mapping (and users' mappings) give the same entities.
+ *
+ * @since 0.2
+ */
+public final class PagerDutyIntegration implements Integration {
+
+  public static final String TYPE = "pagerduty";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public void define(IntegrationDefinition ocean) {
+    PagerDutySettings settings = ocean.settings(PagerDutySettings.class);
+    PagerDutyClient api = new PagerDutyClient(settings, ocean.http(HttpOptions.defaults()), ocean.oauthToken());
+    PagerDutyKinds kinds = new PagerDutyKinds(api, Clock.systemUTC());
+    ocean.kind(PagerDutyKinds.SERVICES).resync(Selectors.Services.class, kinds::services);
+    ocean.kind(PagerDutyKinds.INCIDENTS).resync(Selectors.Incidents.class, kinds::incidents);
+    ocean.kind(PagerDutyKinds.SCHEDULES).resync(Selectors.Schedules.class, kinds::schedules);
+    ocean.kind(PagerDutyKinds.ONCALLS).resync(Selectors.Oncalls.class, kinds::oncalls);
+    ocean.kind(PagerDutyKinds.ESCALATION_POLICIES).resync(Selectors.EscalationPolicies.class,
+        kinds::escalationPolicies);
+    ocean.anyKind().resync(Selectors.Any.class, kinds::other);
+  }
+}
