@@ -4,6 +4,11 @@ import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.IntegrationDefinition;
 import dev.oceanj.spi.http.HttpOptions;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Port Ocean's {@code pagerduty} integration on oceanj: the same configuration keys, kinds, selectors and raw
@@ -14,6 +19,8 @@ import java.time.Clock;
 public final class PagerDutyIntegration implements Integration {
 
   public static final String TYPE = "pagerduty";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PagerDutyIntegration.class);
 
   @Override
   public String type() {
@@ -32,5 +39,30 @@ public final class PagerDutyIntegration implements Integration {
     ocean.kind(PagerDutyKinds.ESCALATION_POLICIES).resync(Selectors.EscalationPolicies.class,
         kinds::escalationPolicies);
     ocean.anyKind().resync(Selectors.Any.class, kinds::other);
+    PagerDutyWebhooks webhooks = new PagerDutyWebhooks(api, kinds, settings.webhookSecret(), Duration.ofSeconds(1));
+    ocean.onLiveEvent(PagerDutyWebhooks.PATH, webhooks);
+    ocean.onStart(() -> {
+      Optional<String> baseUrl = baseUrl(settings);
+      if ("ONCE".equalsIgnoreCase(System.getenv("OCEAN__EVENT_LISTENER__TYPE"))) {
+        return;
+      }
+      if (baseUrl.isEmpty()) {
+        LOG.warn("No OCEAN__BASE_URL (nor appHost): PagerDuty's webhook subscription is not created");
+        return;
+      }
+      webhooks.register(baseUrl.get()).toCompletableFuture().get(2, TimeUnit.MINUTES);
+    });
+  }
+
+  /** Where PagerDuty reaches this integration: {@code OCEAN__BASE_URL}, else the deprecated {@code appHost}. */
+  static Optional<String> baseUrl(PagerDutySettings settings) {
+    String env = System.getenv("OCEAN__BASE_URL");
+    if (env != null && !env.isBlank()) {
+      return Optional.of(env.trim().replaceAll("/+$", ""));
+    }
+    if (settings.appHost() != null) {
+      LOG.warn("appHost is deprecated: set OCEAN__BASE_URL to the integration's public URL");
+    }
+    return Optional.ofNullable(settings.appHost());
   }
 }

@@ -9,8 +9,10 @@ import java.net.URI;
  * @param token the REST API key, or an OAuth access token (starting with {@code pd})
  * @param apiUrl the API root, {@code https://api.pagerduty.com} by default; without a trailing {@code /}
  * @param appHost the deprecated public URL of the integration (webhook registration), or null
+ * @param webhookSecret oceanj only: the webhook subscription's secret, to verify deliveries to a subscription
+ *     created earlier (e.g. by Ocean); null when unknown
  */
-public record PagerDutySettings(String token, String apiUrl, String appHost) {
+public record PagerDutySettings(String token, String apiUrl, String appHost, String webhookSecret) {
 
   public static final String DEFAULT_API_URL = "https://api.pagerduty.com";
 
@@ -21,6 +23,7 @@ public record PagerDutySettings(String token, String apiUrl, String appHost) {
     token = token.trim();
     apiUrl = url(apiUrl == null || apiUrl.isBlank() ? DEFAULT_API_URL : apiUrl, "apiUrl");
     appHost = appHost == null || appHost.isBlank() ? null : url(appHost, "appHost");
+    webhookSecret = webhookSecret == null || webhookSecret.isBlank() ? null : webhookSecret.trim();
   }
 
   private static String url(String value, String field) {

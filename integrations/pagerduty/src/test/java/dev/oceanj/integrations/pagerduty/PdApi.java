@@ -97,7 +97,10 @@ final class PdApi implements AutoCloseable {
         + end + "'}";
   }
 
+  static final String WEBHOOK_SECRET = "whsec-test-1";
+
   private void seed() {
+    lists.put("webhook_subscriptions", new CopyOnWriteArrayList<>());
     add("users", U1);
     add("users", U2);
     add("escalation_policies", "{'id':'PEP1','type':'escalation_policy','name':'Backend EP','summary':'Backend EP',"
@@ -204,6 +207,15 @@ final class PdApi implements AutoCloseable {
               + "'more':true,'last':'Q1'}")
           : ok("{'data':[{'id':'Q2','service_id':'PSV2','seconds_to_resolve':7200,'seconds_to_first_ack':30}],"
               + "'more':false,'last':'Q2'}");
+    }
+    if (r.method().equals("POST") && r.path().equals("/webhook_subscriptions")) {
+      ObjectNode sub = (ObjectNode) JSON.readTree(r.body()).get("webhook_subscription").deepCopy();
+      sub.put("id", "PWS" + lists.get("webhook_subscriptions").size());
+      lists.get("webhook_subscriptions").add(sub.deepCopy());
+      ((ObjectNode) sub.get("delivery_method")).put("secret", WEBHOOK_SECRET);
+      ObjectNode body = JSON.createObjectNode();
+      body.set("webhook_subscription", sub);
+      return new Answer(201, body.toString(), Map.of());
     }
     if (parts.length == 4 && parts[2].equals("custom_fields") && parts[3].equals("values")) {
       return ok("{'custom_fields':[{'id':'F1','name':'team','display_name':'Team','data_type':'string',"
