@@ -123,7 +123,7 @@ final class PagerDutyClient {
 
   /** {@code GET {apiUrl}/{path}?{query}}; empty on 404 (Ocean's "not found"), failing on any other non-2xx. */
   CompletionStage<Optional<JsonNode>> get(String path, Query query) {
-    return send(request(path, query).GET().build(), path);
+    return send(() -> request(path, query).GET().build(), path, 0);
   }
 
   /** {@code POST {apiUrl}/{path}} with a JSON body; empty on 404. */
@@ -134,10 +134,43 @@ final class PagerDutyClient {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return send(request(path, null).POST(HttpRequest.BodyPublishers.ofString(json)).build(), path);
+    boolean retried = path.startsWith("analytics/");
+    return send(() -> request(path, null).POST(HttpRequest.BodyPublishers.ofString(json)).build(), path,
+        retried ? 0 : STATUS_RETRIES);
   }
 
-  private CompletionStage<Optional<JsonNode>> send(HttpRequest request, String path) {
+  /** Ocean also retries 500 and 401 (a token file may have been renewed), which the HTTP helper does not. */
+  static final int STATUS_RETRIES = 3;
+  private static final java.util.Set<Integer> STATUSES_RETRIED_HERE = java.util.Set.of(401, 500);
+
+  private static final class RetryStatus extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient HttpStatusException failure;
+
+    RetryStatus(HttpStatusException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  private CompletionStage<Optional<JsonNode>> send(java.util.function.Supplier<HttpRequest> build, String path,
+      int retry) {
+    return once(build.get(), path, retry < STATUS_RETRIES).handle((r, e) -> {
+      Throwable cause = PagerDutyKinds.cause(e);
+      if (cause instanceof RetryStatus rs) {
+        if (rs.failure.status() == 401) {
+          tokenFile.ifPresent(AccessToken::refresh);
+        }
+        long ms = 100L << retry;
+        LOG.debug("{}; retrying in {} ms", rs.failure.getMessage(), ms);
+        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS))
+            .thenCompose(v -> send(build, path, retry + 1));
+      }
+      return e == null ? CompletableFuture.completedFuture(r) : CompletableFuture.<Optional<JsonNode>>failedFuture(cause);
+    }).thenCompose(x -> x);
+  }
+
+  private CompletionStage<Optional<JsonNode>> once(HttpRequest request, String path, boolean mayRetry) {
     boolean analytics = path.startsWith("analytics/");
     long wait;
     synchronized (limits) {
@@ -152,11 +185,12 @@ final class PagerDutyClient {
       LOG.info("PagerDuty rate limit: 90% of the per-minute budget used, waiting {} s before the next request", wait);
       ready = CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.SECONDS));
     }
-    return ready.thenCompose(v -> http.send(request, response -> read(request, response, path, analytics)));
+    return ready.thenCompose(v -> http.send(request, response -> read(request, response, path, analytics,
+        mayRetry)));
   }
 
   private Optional<JsonNode> read(HttpRequest request, HttpResponse<java.io.InputStream> response, String path,
-      boolean analytics) throws IOException {
+      boolean analytics, boolean mayRetry) throws IOException {
     record(response.headers());
     int status = response.statusCode();
     if (status == 404) {
@@ -167,7 +201,8 @@ final class PagerDutyClient {
       throw new QuotaExhaustedException(path);
     }
     if (status / 100 != 2) {
-      throw new HttpStatusException(request.method(), request.uri(), status);
+      HttpStatusException failure = new HttpStatusException(request.method(), request.uri(), status);
+      throw mayRetry && STATUSES_RETRIED_HERE.contains(status) ? new RetryStatus(failure) : failure;
     }
     try (var in = response.body()) {
       return Optional.of(JSON.readTree(in));

@@ -194,6 +194,19 @@ class PagerDutyKindsTest {
   }
 
   @Test
+  void status500And401AreRetriedAsOceanDoes() {
+    AtomicInteger calls = new AtomicInteger();
+    api.overrides.put("/teams", r -> calls.incrementAndGet() == 1 ? new PdApi.Answer(500, "{}", Map.of())
+        : new PdApi.Answer(200, "{\"teams\":[{\"id\":\"T1\"}],\"more\":false}", Map.of()));
+    assertEquals(1, one("teams", "{}").size());
+    assertEquals(2, calls.get());
+    api.overrides.put("/priorities", r -> new PdApi.Answer(401, "{}", Map.of()));
+    var failed = assertThrows(ResyncHarness.KindFailedException.class, () -> one("priorities", "{}"));
+    assertTrue(failed.getMessage().contains("401"), failed.getMessage());
+    assertEquals(1 + PagerDutyClient.STATUS_RETRIES, api.requests("/priorities").size());
+  }
+
+  @Test
   void nearlySpentRateLimitBudgetWaitsForTheReset() {
     api.headers.putAll(Map.of("ratelimit-limit", "100", "ratelimit-remaining", "5", "ratelimit-reset", "1"));
     for (int i = 0; i < 150; i++) {
