@@ -244,7 +244,24 @@ final class PagerDutyClient {
    * (instead of Ocean's silent truncation, which then deletes the unread entities): narrow the listing.
    */
   CompletionStage<Page<JsonNode>> page(String resource, Query query, Optional<String> cursor) {
-    int offset = cursor.map(Integer::parseInt).orElse(0);
+    return list(resource, query, cursor.map(Integer::parseInt).orElse(0)).thenApply(p -> {
+      if (p.capped()) {
+        throw new OffsetCapException(resource);
+      }
+      return p.next().isEmpty() ? Page.last(p.items()) : Page.of(p.items(), Integer.toString(p.next().getAsInt()));
+    });
+  }
+
+  /**
+   * One page of a classic listing.
+   *
+   * @param next the next page's offset, empty on the last page or at the cap
+   * @param capped PagerDuty has more items that the offset cap keeps out of reach
+   */
+  record ListPage(List<JsonNode> items, java.util.OptionalInt next, boolean capped) {}
+
+  /** {@code GET {apiUrl}/{resource}?{query}&offset={offset}&limit=100}, items from the key {@code resource}. */
+  CompletionStage<ListPage> list(String resource, Query query, int offset) {
     Query q = query.copy().add("offset", offset).add("limit", PAGE_LIMIT);
     return get(resource, q).thenApply(body -> {
       JsonNode r = body.orElseThrow(() -> new IllegalStateException(
@@ -257,13 +274,13 @@ final class PagerDutyClient {
       List<JsonNode> out = new ArrayList<>(items.size());
       items.forEach(out::add);
       if (!r.path("more").asBoolean(false)) {
-        return Page.last(out);
+        return new ListPage(out, java.util.OptionalInt.empty(), false);
       }
       int next = offset + Math.max(1, r.path("limit").asInt(PAGE_LIMIT));
       if (next + PAGE_LIMIT > MAX_OFFSET) {
-        throw new OffsetCapException(resource);
+        return new ListPage(out, java.util.OptionalInt.empty(), true);
       }
-      return Page.of(out, Integer.toString(next));
+      return new ListPage(out, java.util.OptionalInt.of(next), false);
     });
   }
 

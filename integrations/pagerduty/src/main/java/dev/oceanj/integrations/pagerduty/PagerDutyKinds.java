@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +71,40 @@ final class PagerDutyKinds {
 
   ResyncSource<JsonNode> incidents(Resource<Selectors.Incidents> r) {
     Selectors.Incidents s = r.selector();
-    return paged(INCIDENTS, s.query(), page -> enrichIncidents(page, s).thenApply(v -> page));
+    if (!s.windowable()) {
+      return paged(INCIDENTS, s.query(), page -> enrichIncidents(page, s).thenApply(v -> page));
+    }
+    // Past the offset cap, the listing goes on from the last incident read (since = its created_at), skipping the
+    // incidents of that instant already handed over: nothing is lost to the cap.
+    String[] since = {s.apiQueryParams() == null ? null : s.apiQueryParams().since()};
+    Map<String, String> boundary = new HashMap<>();
+    return ResyncSource.paged(cursor -> api.list(INCIDENTS, s.windowQuery(since[0]),
+        cursor.map(Integer::parseInt).orElse(0)).thenCompose(p -> {
+          List<JsonNode> fresh = new ArrayList<>(p.items().size());
+          for (JsonNode i : p.items()) {
+            String id = i.path("id").asText();
+            if (!boundary.containsKey(id)) {
+              fresh.add(i);
+              boundary.put(id, i.path("created_at").asText(""));
+            }
+          }
+          Optional<String> next = p.next().isPresent() ? Optional.of(Integer.toString(p.next().getAsInt()))
+              : Optional.empty();
+          if (p.capped()) {
+            String last = p.items().isEmpty() ? "" : p.items().get(p.items().size() - 1).path("created_at").asText("");
+            if (last.isEmpty() || last.equals(since[0])) {
+              throw new PagerDutyClient.OffsetCapException(INCIDENTS);
+            }
+            LOG.info("PagerDuty's offset cap reached listing incidents; going on from created_at {}", last);
+            since[0] = last;
+            boundary.values().removeIf(created -> created.compareTo(last) < 0);
+            next = Optional.of("0");
+          } else if (p.next().isEmpty()) {
+            boundary.clear();
+          }
+          Optional<String> cursorNext = next;
+          return enrichIncidents(fresh, s).thenApply(v -> new Page<>(fresh, cursorNext));
+        }));
   }
 
   /** Analytics and custom fields of incidents, as the selector asks (also for live events). */

@@ -45,7 +45,25 @@ final class Selectors {
     }
 
     PagerDutyClient.Query query() {
-      return apiQueryParams == null ? new PagerDutyClient.Query() : apiQueryParams.query();
+      return apiQueryParams == null ? new PagerDutyClient.Query() : apiQueryParams.query(apiQueryParams.since());
+    }
+
+    /**
+     * Whether the listing can go on past PagerDuty's offset cap by moving {@code since} to the last incident read:
+     * incidents in creation order ({@code sort_by} unset or {@code created_at:asc}) and {@code since} honoured
+     * (no {@code date_range: all}).
+     */
+    boolean windowable() {
+      return apiQueryParams == null || (apiQueryParams.dateRange() == null
+          && (apiQueryParams.sortBy() == null || apiQueryParams.sortBy().equals("created_at:asc")));
+    }
+
+    /** The query of a window starting at {@code since}, in creation order. */
+    PagerDutyClient.Query windowQuery(String since) {
+      IncidentParams p = apiQueryParams == null
+          ? new IncidentParams(null, null, null, null, null, null, null, null, null, null, null, null) : apiQueryParams;
+      return new IncidentParams(p.dateRange(), p.incidentKey(), p.include(), p.serviceIds(), since, "created_at:asc",
+          p.statuses(), p.teamIds(), p.timeZone(), p.until(), p.urgencies(), p.userIds()).query(since);
     }
   }
 
@@ -71,7 +89,7 @@ final class Selectors {
       }
     }
 
-    PagerDutyClient.Query query() {
+    PagerDutyClient.Query query(String since) {
       return new PagerDutyClient.Query().add("date_range", dateRange).add("incident_key", incidentKey)
           .addAll("include", include).addAll("service_ids", serviceIds).add("since", since).add("sort_by", sortBy)
           .addAll("statuses", statuses).addAll("team_ids", teamIds).add("time_zone", timeZone).add("until", until)

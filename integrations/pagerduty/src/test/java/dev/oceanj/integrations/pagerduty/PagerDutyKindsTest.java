@@ -181,6 +181,29 @@ class PagerDutyKindsTest {
   }
 
   @Test
+  void incidentsGoOnPastTheOffsetCapWithoutLosingAny() {
+    List<com.fasterxml.jackson.databind.node.ObjectNode> many = new java.util.ArrayList<>();
+    java.time.Instant t0 = java.time.Instant.parse("2025-01-01T00:00:00Z");
+    for (int i = 0; i < 10_150; i++) {
+      // Two incidents per minute, so the cap falls inside a pair sharing its created_at.
+      many.add(PdApi.obj("{'id':'QX" + i + "','status':'triggered','created_at':'" + t0.plusSeconds(60L * (i / 2))
+          + "','service':{'id':'PSV1'}}"));
+    }
+    api.lists.put("incidents", new java.util.concurrent.CopyOnWriteArrayList<>(many));
+    List<JsonNode> incidents = one("incidents", "{'query':'true','apiQueryParams':{'statuses':['triggered']}}");
+    assertEquals(10_150, incidents.size());
+    assertEquals(10_150, incidents.stream().map(i -> i.get("id").asText()).distinct().count(), "no duplicates");
+    var windows = api.requests("/incidents").stream().filter(r -> "0".equals(r.first("offset"))).toList();
+    assertEquals(2, windows.size());
+    assertEquals("2025-01-04T11:19:00Z", windows.get(1).first("since"), "the created_at of the 10,000th incident");
+    assertEquals("created_at:asc", windows.get(1).first("sort_by"));
+    // Listed newest first (sort_by created_at:desc), the cap cannot be passed: the kind fails, nothing is deleted.
+    var failed = assertThrows(ResyncHarness.KindFailedException.class,
+        () -> one("incidents", "{'apiQueryParams':{'sort_by':'created_at:desc'}}"));
+    assertTrue(failed.getMessage().contains("offset 10000"), failed.getMessage());
+  }
+
+  @Test
   void apiKeysAndOauthTokensAuthenticateAsOceanDoes() {
     ResyncHarness.collect(new PagerDutyIntegration(), settings("u+apikey"), "users");
     var h = api.requests("/users").get(0).headers();
