@@ -121,6 +121,16 @@ class PagerDutyWebhooksTest {
       JsonNode s = (JsonNode) r.upserted().get(0);
       assertEquals("Checkout", s.get("name").asText());
       assertEquals(2, s.get("__oncall_user").size());
+      // A new service PagerDuty does not show yet (its read-after-create lag): asked again after 1 s.
+      java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+      api.overrides.put("/services/PSVNEW", q -> asked.incrementAndGet() == 1
+          ? new PdApi.Answer(404, "{}", Map.of())
+          : new PdApi.Answer(200, "{\"service\":{\"id\":\"PSVNEW\",\"name\":\"New\",\"escalation_policy\":"
+              + "{\"id\":\"PEP2\"}}}", Map.of()));
+      r = handle(processor(h), event("service.created", "{'id':'PSVNEW'}"), "services");
+      assertEquals(2, asked.get());
+      assertEquals("New", ((JsonNode) r.upserted().get(0)).get("name").asText());
+      assertEquals(1, ((JsonNode) r.upserted().get(0)).get("__oncall_user").size());
       r = handle(processor(h), event("service.deleted", "{'id':'PSV2','type':'service'}"), "services");
       assertEquals("PSV2", ((JsonNode) r.deleted().get(0)).get("id").asText());
       assertTrue(r.upserted().isEmpty());
