@@ -50,8 +50,18 @@ public final class PagerDutyIntegration implements Integration {
         LOG.warn("No OCEAN__BASE_URL (nor appHost): PagerDuty's webhook subscription is not created");
         return;
       }
-      webhooks.register(baseUrl.get()).toCompletableFuture().get(2, TimeUnit.MINUTES);
+      webhooks.register(baseUrl.get() + pathPrefix(System.getenv("OCEAN__PATH_PREFIX")))
+          .toCompletableFuture().get(2, TimeUnit.MINUTES);
     });
+  }
+
+  /** {@code OCEAN__PATH_PREFIX} as {@code /x} (no trailing slash), or empty. */
+  static String pathPrefix(String prefix) {
+    if (prefix == null || prefix.isBlank()) {
+      return "";
+    }
+    String p = prefix.trim().replaceAll("/+$", "");
+    return p.isEmpty() || p.startsWith("/") ? p : "/" + p;
   }
 
   /** Where PagerDuty reaches this integration: {@code OCEAN__BASE_URL}, else the deprecated {@code appHost}. */
