@@ -313,7 +313,7 @@ final class Account {
     ObjectNode ep = escalationPolicies.get(service.at("/escalation_policy/id").asText());
     incident.set("escalation_policy", reference(ep));
     incident.set("teams", service.get("teams").deepCopy());
-    incident.set("priority", i % 6 == 5 ? null : priorities.get(i % 5));
+    incident.set("priority", i % 6 == 5 ? null : priorities.get(i % 5).deepCopy());
     incident.put("assigned_via", "escalation_policy");
     incident.putArray("pending_actions");
     incident.putArray("incidents_responders");

@@ -407,6 +407,7 @@ public final class FakePagerDuty implements AutoCloseable {
         "created_at", "updated_at")) {
       data.set(field, service.get(field));
     }
+    data.put("status", serviceStatuses().getOrDefault(id, service.get("status").asText()));
     data.set("escalation_policy", service.get("escalation_policy").deepCopy());
     data.set("teams", service.get("teams").deepCopy());
     return data;
@@ -590,8 +591,9 @@ public final class FakePagerDuty implements AutoCloseable {
         sortIncidents(x, items);
       }
       total = items.size();
+      Map<String, String> statuses = resource.equals("services") ? serviceStatuses() : Map.of();
       for (int i = offset; i < Math.min(total, offset + limit); i++) {
-        page.add(render(resource, items.get(i), include));
+        page.add(render(resource, items.get(i), include, statuses));
       }
     }
     ObjectNode answer = MAPPER.createObjectNode();
@@ -612,7 +614,8 @@ public final class FakePagerDuty implements AutoCloseable {
     ObjectNode found;
     synchronized (this) {
       found = listOf(resource).stream().filter(n -> n.get("id").asText().equals(id)).findFirst()
-          .map(n -> render(resource, n, include)).orElse(null);
+          .map(n -> render(resource, n, include, resource.equals("services") ? serviceStatuses() : Map.of()))
+          .orElse(null);
     }
     if (found == null) {
       x.error(404, 2100, "Not Found");
@@ -666,10 +669,12 @@ public final class FakePagerDuty implements AutoCloseable {
           if (since != null && until != null && !since.isBefore(until)) {
             throw new BadRequest("since: must be before until");
           }
-          filter = filter.and(n -> {
-            Instant created = Instant.parse(n.get("created_at").asText());
-            return (since == null || !created.isBefore(since)) && (until == null || created.isBefore(until));
-          });
+          if (since != null || until != null) {
+            filter = filter.and(n -> {
+              Instant created = Instant.parse(n.get("created_at").asText());
+              return (since == null || !created.isBefore(since)) && (until == null || created.isBefore(until));
+            });
+          }
         }
       }
       case "services", "escalation_policies", "schedules" -> {
@@ -781,7 +786,7 @@ public final class FakePagerDuty implements AutoCloseable {
   }
 
   /** An object as the API answers it: references expanded per {@code include[]}, computed fields filled in. */
-  private ObjectNode render(String resource, ObjectNode stored, Set<String> include) {
+  private ObjectNode render(String resource, ObjectNode stored, Set<String> include, Map<String, String> statuses) {
     ObjectNode n = stored.deepCopy();
     switch (resource) {
       case "incidents" -> {
@@ -807,7 +812,7 @@ public final class FakePagerDuty implements AutoCloseable {
         }
       }
       case "services" -> {
-        n.put("status", serviceStatus(n));
+        n.put("status", statuses.getOrDefault(n.get("id").asText(), n.get("status").asText()));
         if (include.contains("escalation_policies")) {
           n.set("escalation_policy", full(account.escalationPolicies, n.get("escalation_policy")));
         }
@@ -870,25 +875,26 @@ public final class FakePagerDuty implements AutoCloseable {
     return n;
   }
 
-  private String serviceStatus(ObjectNode service) {
-    String stored = service.get("status").asText();
-    if (!stored.equals("active")) {
-      return stored;
-    }
-    String id = service.get("id").asText();
-    String status = "active";
+  /**
+   * The computed status of every active service with open incidents: {@code critical} with a triggered one,
+   * {@code warning} with an acknowledged one. Stored statuses other than {@code active} (disabled, maintenance, or
+   * one set through control) win.
+   */
+  private Map<String, String> serviceStatuses() {
+    Map<String, String> statuses = new HashMap<>();
     for (ObjectNode incident : account.incidents.values()) {
-      if (incident.at("/service/id").asText().equals(id)) {
-        String s = incident.get("status").asText();
-        if (s.equals("triggered")) {
-          return "critical";
-        }
-        if (s.equals("acknowledged")) {
-          status = "warning";
-        }
+      String status = incident.get("status").asText();
+      if (!status.equals("resolved")) {
+        statuses.merge(incident.at("/service/id").asText(), status.equals("triggered") ? "critical" : "warning",
+            (a, b) -> a.equals("critical") || b.equals("critical") ? "critical" : "warning");
       }
     }
-    return status;
+    for (ObjectNode service : account.services.values()) {
+      if (!service.get("status").asText().equals("active")) {
+        statuses.put(service.get("id").asText(), service.get("status").asText());
+      }
+    }
+    return statuses;
   }
 
   private static JsonNode full(Map<String, ObjectNode> objects, JsonNode ref) {
