@@ -80,6 +80,8 @@ public final class FakePagerDuty implements AutoCloseable {
   private Account account;
   private long windowStart = System.nanoTime();
   private int windowCount;
+  private long dayStart = System.nanoTime();
+  private int dayCount;
 
   /** A fault rule: requests whose path is {@code path} or below it (and of {@code method}, when set) get {@code status}. */
   private record Fault(String path, String method, int status, AtomicInteger remaining, Integer retryAfter,
@@ -156,6 +158,8 @@ public final class FakePagerDuty implements AutoCloseable {
     log.clear();
     windowStart = System.nanoTime();
     windowCount = 0;
+    dayStart = windowStart;
+    dayCount = 0;
   }
 
   /** The logged requests numbered above {@code since} (0 for all kept), oldest first. */
@@ -461,6 +465,22 @@ public final class FakePagerDuty implements AutoCloseable {
     return windowCount <= settings.rateLimit();
   }
 
+  /** Counts an analytics request in the daily budget and sets the daily headers; false when over it. */
+  private synchronized boolean dailyLimit(Exchange x) {
+    long now = System.nanoTime();
+    if (now - dayStart >= TimeUnit.DAYS.toNanos(1)) {
+      dayStart = now;
+      dayCount = 0;
+    }
+    dayCount++;
+    var headers = x.http.getResponseHeaders();
+    headers.set("daily-ratelimit-limit", Integer.toString(settings.analyticsDailyLimit()));
+    headers.set("daily-ratelimit-remaining", Integer.toString(Math.max(0, settings.analyticsDailyLimit() - dayCount)));
+    headers.set("daily-ratelimit-reset", Long.toString(Math.max(1,
+        TimeUnit.NANOSECONDS.toSeconds(dayStart + TimeUnit.DAYS.toNanos(1) - now))));
+    return dayCount <= settings.analyticsDailyLimit();
+  }
+
   private void serve(Exchange x) throws IOException {
     boolean withinBudget = rateLimit(x);
     if (!authorize(x)) {
@@ -488,6 +508,10 @@ public final class FakePagerDuty implements AutoCloseable {
         }
         return;
       }
+    }
+    if (x.path.startsWith("/analytics/") && !dailyLimit(x)) {
+      x.error(429, 2020, "Daily analytics rate limit exceeded");
+      return;
     }
     if (!withinBudget) {
       x.http.getResponseHeaders().set("Retry-After", x.http.getResponseHeaders().getFirst("ratelimit-reset"));
@@ -792,55 +816,33 @@ public final class FakePagerDuty implements AutoCloseable {
       case "incidents" -> {
         boolean users = include.contains("users");
         if (include.contains("assignees") || users) {
-          n.get("assignments").forEach(a -> ((ObjectNode) a).set("assignee", full(account.users, a.get("assignee"))));
+          n.get("assignments").forEach(a -> expand((ObjectNode) a, true, "assignee", account.users));
         }
         if (include.contains("acknowledgers") || users) {
-          n.get("acknowledgements").forEach(a ->
-              ((ObjectNode) a).set("acknowledger", full(account.users, a.get("acknowledger"))));
+          n.get("acknowledgements").forEach(a -> expand((ObjectNode) a, true, "acknowledger", account.users));
         }
         if (!include.contains("first_trigger_log_entries")) {
           n.set("first_trigger_log_entry", Account.reference(n.get("first_trigger_log_entry")));
         }
-        if (include.contains("services")) {
-          n.set("service", full(account.services, n.get("service")));
-        }
-        if (include.contains("escalation_policies")) {
-          n.set("escalation_policy", full(account.escalationPolicies, n.get("escalation_policy")));
-        }
-        if (include.contains("teams")) {
-          n.set("teams", fullAll(account.teams, n.get("teams")));
-        }
+        expand(n, include.contains("services"), "service", account.services);
+        expand(n, include.contains("escalation_policies"), "escalation_policy", account.escalationPolicies);
+        expand(n, include.contains("teams"), "teams", account.teams);
       }
       case "services" -> {
         n.put("status", statuses.getOrDefault(n.get("id").asText(), n.get("status").asText()));
-        if (include.contains("escalation_policies")) {
-          n.set("escalation_policy", full(account.escalationPolicies, n.get("escalation_policy")));
-        }
-        if (include.contains("teams")) {
-          n.set("teams", fullAll(account.teams, n.get("teams")));
-        }
+        expand(n, include.contains("escalation_policies"), "escalation_policy", account.escalationPolicies);
+        expand(n, include.contains("teams"), "teams", account.teams);
       }
       case "oncalls" -> {
-        if (include.contains("users")) {
-          n.set("user", full(account.users, n.get("user")));
-        }
-        if (include.contains("escalation_policies")) {
-          n.set("escalation_policy", full(account.escalationPolicies, n.get("escalation_policy")));
-        }
-        if (include.contains("schedules")) {
-          n.set("schedule", full(account.schedules, n.get("schedule")));
-        }
+        expand(n, include.contains("users"), "user", account.users);
+        expand(n, include.contains("escalation_policies"), "escalation_policy", account.escalationPolicies);
+        expand(n, include.contains("schedules"), "schedule", account.schedules);
       }
       case "escalation_policies" -> {
-        if (include.contains("services")) {
-          n.set("services", fullAll(account.services, n.get("services")));
-        }
-        if (include.contains("teams")) {
-          n.set("teams", fullAll(account.teams, n.get("teams")));
-        }
+        expand(n, include.contains("services"), "services", account.services);
+        expand(n, include.contains("teams"), "teams", account.teams);
         if (include.contains("targets")) {
-          n.get("escalation_rules").forEach(r -> ((ObjectNode) r).set("targets",
-              fullAll(account.schedules, r.get("targets"))));
+          n.get("escalation_rules").forEach(r -> expand((ObjectNode) r, true, "targets", account.schedules));
         }
       }
       case "schedules" -> {
@@ -863,11 +865,7 @@ public final class FakePagerDuty implements AutoCloseable {
           fin.putArray("rendered_schedule_entries");
         }
       }
-      case "users" -> {
-        if (include.contains("teams")) {
-          n.set("teams", fullAll(account.teams, n.get("teams")));
-        }
-      }
+      case "users" -> expand(n, include.contains("teams"), "teams", account.teams);
       case "webhook_subscriptions" -> ((ObjectNode) n.get("delivery_method")).putNull("secret");
       default -> {
       }
@@ -897,18 +895,24 @@ public final class FakePagerDuty implements AutoCloseable {
     return statuses;
   }
 
-  private static JsonNode full(Map<String, ObjectNode> objects, JsonNode ref) {
-    if (ref == null || ref.isNull()) {
-      return ref;
+  /** Replaces the reference (or array of references) in {@code field} by the full objects, when {@code on}. */
+  private static void expand(ObjectNode node, boolean on, String field, Map<String, ObjectNode> objects) {
+    JsonNode value = node.get(field);
+    if (!on || value == null || value.isNull()) {
+      return;
     }
-    ObjectNode object = objects.get(ref.path("id").asText());
-    return object == null ? ref : object.deepCopy();
+    if (value.isArray()) {
+      ArrayNode result = MAPPER.createArrayNode();
+      value.forEach(ref -> result.add(full(objects, ref)));
+      node.set(field, result);
+    } else {
+      node.set(field, full(objects, value));
+    }
   }
 
-  private static ArrayNode fullAll(Map<String, ObjectNode> objects, JsonNode refs) {
-    ArrayNode result = MAPPER.createArrayNode();
-    refs.forEach(ref -> result.add(full(objects, ref)));
-    return result;
+  private static JsonNode full(Map<String, ObjectNode> objects, JsonNode ref) {
+    ObjectNode object = objects.get(ref.path("id").asText());
+    return object == null ? ref : object.deepCopy();
   }
 
   private void customFields(Exchange x, String resource, String id) throws IOException {

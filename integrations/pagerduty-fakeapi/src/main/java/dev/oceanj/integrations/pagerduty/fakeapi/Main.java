@@ -30,6 +30,7 @@ public final class Main {
       new Option("--oauth-token", "pdfake-oauth-token", "the OAuth token accepted as 'Authorization: Bearer <token>'", FakePagerDutySettings.Builder::oauthToken),
       new Option("--webhook-secret", "fake-webhook-secret", "secret of events signed outside a subscription", FakePagerDutySettings.Builder::webhookSecret),
       new Option("--rate-limit", "960", "requests per minute before 429", (b, v) -> b.rateLimit(Integer.parseInt(v))),
+      new Option("--analytics-daily-limit", "10000", "analytics requests per day before 429", (b, v) -> b.analyticsDailyLimit(Integer.parseInt(v))),
       new Option("--request-log-size", "10000", "requests kept for GET /_control/requests", (b, v) -> b.requestLogSize(Integer.parseInt(v))));
 
   private Main() {

@@ -164,8 +164,15 @@ class FakePagerDutyTest {
     assertEquals(200, call(pd, "GET", "/incidents", TOKEN, null).statusCode());
     assertEquals(503, call(pd, "GET", "/services", TOKEN, null).statusCode());
     assertEquals(200, call(pd, "GET", "/services", TOKEN, null).statusCode());
-    try (FakePagerDuty tight = FakePagerDuty.start(FakePagerDutySettings.builder().rateLimit(2).build())) {
-      assertEquals(200, call(tight, "GET", "/users", TOKEN, null).statusCode());
+    try (FakePagerDuty tight = FakePagerDuty.start(
+        FakePagerDutySettings.builder().rateLimit(3).analyticsDailyLimit(1).build())) {
+      String raw = "{\"filters\":{},\"limit\":5}";
+      HttpResponse<String> analytics = call(tight, "POST", "/analytics/raw/incidents", TOKEN, raw);
+      assertEquals(200, analytics.statusCode(), analytics.body());
+      assertEquals("0", analytics.headers().firstValue("daily-ratelimit-remaining").orElseThrow());
+      HttpResponse<String> quota = call(tight, "POST", "/analytics/raw/incidents", TOKEN, raw);
+      assertEquals(429, quota.statusCode(), "the daily analytics quota is spent");
+      assertEquals("0", quota.headers().firstValue("daily-ratelimit-remaining").orElseThrow());
       assertEquals(200, call(tight, "GET", "/users", TOKEN, null).statusCode());
       HttpResponse<String> over = call(tight, "GET", "/users", TOKEN, null);
       assertEquals(429, over.statusCode());
