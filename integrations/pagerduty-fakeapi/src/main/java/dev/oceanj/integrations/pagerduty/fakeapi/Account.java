@@ -100,6 +100,7 @@ final class Account {
     for (int i = 0; i < settings.incidents(); i++) {
       ObjectNode incident = incident(nextIncident++, settings.incidents());
       incidents.put(incident.get("id").asText(), incident);
+      touchService(services.get(incident.at("/service/id").asText()), Instant.parse(incident.get("created_at").asText()));
     }
     for (ObjectNode ep : escalationPolicies.values()) {
       for (JsonNode rule : ep.get("escalation_rules")) {
@@ -337,7 +338,6 @@ final class Account {
     assignment.set("assignee", reference(users.get(onCallUserId(ep, 0))));
     incident.putArray("acknowledgements");
     setStatus(incident, status, created);
-    touchService(service, created);
     return incident;
   }
 

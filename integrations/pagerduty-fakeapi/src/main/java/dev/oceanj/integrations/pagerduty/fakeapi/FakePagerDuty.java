@@ -297,6 +297,17 @@ public final class FakePagerDuty implements AutoCloseable {
     }
   }
 
+  /** Creates a webhook subscription to {@code url} for the event types, as {@code POST /webhook_subscriptions} does; returns it with its secret. */
+  public synchronized ObjectNode subscribe(String url, List<String> events) {
+    ObjectNode request = MAPPER.createObjectNode();
+    ObjectNode body = request.putObject("webhook_subscription");
+    body.put("type", "webhook_subscription");
+    body.putObject("delivery_method").put("type", "http_delivery_method").put("url", url);
+    ArrayNode types = body.putArray("events");
+    events.forEach(types::add);
+    return account.subscribe(request).deepCopy();
+  }
+
   /** The webhook subscriptions, secrets included. */
   public synchronized List<ObjectNode> subscriptions() {
     return account.subscriptions.values().stream().map(ObjectNode::deepCopy).toList();

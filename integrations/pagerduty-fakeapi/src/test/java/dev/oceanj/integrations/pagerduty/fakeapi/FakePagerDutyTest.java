@@ -271,6 +271,16 @@ class FakePagerDutyTest {
       assertEquals(service, JSON.readTree(deleted[0]).at("/event/data/id").asText());
       assertEquals(WebhookEvent.sign(secret, deleted[0]), deleted[1]);
 
+      String second = pd.subscribe(url, List.of("incident.triggered")).at("/delivery_method/secret").asText();
+      assertFalse(second.equals(secret), "every subscription has its own secret");
+      String triggered = pd.triggerIncident(pd.ids("services").get(0), "Disk full", "low").get("id").asText();
+      assertEquals(200, pd.deliver("incident.triggered", triggered).get(0).status());
+      String[] fresh = received.poll(5, TimeUnit.SECONDS);
+      assertNotNull(fresh);
+      assertEquals(WebhookEvent.sign(second, fresh[0]), fresh[1]);
+      assertEquals("triggered", JSON.readTree(fresh[0]).at("/event/data/status").asText());
+      assertEquals("Disk full", get("/incidents/" + triggered).at("/incident/title").asText());
+
       WebhookEvent unsent = pd.event("incident.triggered", incident);
       assertEquals(WebhookEvent.sign("fake-webhook-secret", unsent.body()), unsent.signature());
       assertEquals(400, call(pd, "POST", "/_control/events", null, "{\"event_type\":\"incident.resolved\",\"id\":\"nope\"}")
