@@ -43,6 +43,10 @@ final class Account {
   private static final List<String> ZONES = List.of("Europe/Berlin", "Asia/Jerusalem", "America/New_York",
       "Asia/Tokyo", "UTC");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  /** Odd and not a multiple of 3, so coprime to 36^n: index to id is a bijection. */
+  private static final BigInteger SPREAD = new BigInteger("9E3779B97F4A7C15", 16);
+  private static final BigInteger SEED_SPREAD = new BigInteger("C2B2AE3D27D4EB4F", 16);
+  private static final BigInteger KIND_SPREAD = new BigInteger("165667B19E3779F9", 16);
 
   final FakePagerDutySettings settings;
   final String api;
@@ -128,9 +132,9 @@ final class Account {
    */
   String id(char prefix, int kind, long index) {
     BigInteger modulus = BigInteger.valueOf(36).pow(prefix == 'Q' ? 12 : 6);
-    BigInteger value = BigInteger.valueOf(index).multiply(BigInteger.valueOf(1_000_003))
-        .add(BigInteger.valueOf(settings.seed()).multiply(BigInteger.valueOf(104_729)))
-        .add(BigInteger.valueOf(kind).multiply(BigInteger.valueOf(7_919_007))).mod(modulus);
+    BigInteger value = BigInteger.valueOf(index).multiply(SPREAD)
+        .add(BigInteger.valueOf(settings.seed()).add(BigInteger.ONE).multiply(SEED_SPREAD))
+        .add(BigInteger.valueOf(kind).multiply(KIND_SPREAD)).mod(modulus);
     String digits = value.toString(36).toUpperCase();
     return prefix + "0".repeat((prefix == 'Q' ? 12 : 6) - digits.length()) + digits;
   }

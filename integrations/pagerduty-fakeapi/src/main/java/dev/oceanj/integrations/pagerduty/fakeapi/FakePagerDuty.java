@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -441,6 +442,8 @@ public final class FakePagerDuty implements AutoCloseable {
         }
         return;
       }
+      x.onStatus = done -> log.add(done.method, done.path, done.rawQuery, done.auth, done.authorized, done.status,
+          done.method.equals("GET") || done.body.length == 0 ? null : new String(done.body, StandardCharsets.UTF_8));
       try {
         serve(x);
       } catch (BadRequest e) {
@@ -449,9 +452,6 @@ public final class FakePagerDuty implements AutoCloseable {
         if (x.status == 0) {
           x.error(500, 2000, "Internal Server Error", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-      } finally {
-        log.add(x.method, x.path, x.rawQuery, x.auth, x.authorized, x.status,
-            x.method.equals("GET") || x.body.length == 0 ? null : new String(x.body, java.nio.charset.StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       // The client went away mid-response.

@@ -118,6 +118,7 @@ class FakePagerDutyTest {
   @Test
   void classicPaginationStopsAtTheTenThousandOffsetCap() throws Exception {
     try (FakePagerDuty big = FakePagerDuty.start(FakePagerDutySettings.builder().incidents(10_050).build())) {
+      assertEquals(10_050, new HashSet<>(big.ids("incidents")).size(), "ids are unique");
       HttpResponse<String> last = call(big, "GET", "/incidents?offset=9900&limit=100", TOKEN, null);
       assertEquals(200, last.statusCode());
       JsonNode page = JSON.readTree(last.body());
