@@ -46,6 +46,8 @@ final class Account {
   /** Odd and not a multiple of 3, so coprime to 36^n: index to id is a bijection. */
   private static final BigInteger SPREAD = new BigInteger("9E3779B97F4A7C15", 16);
   private static final BigInteger SEED_SPREAD = new BigInteger("C2B2AE3D27D4EB4F", 16);
+  private static final BigInteger SHORT_IDS = BigInteger.valueOf(36).pow(6);
+  private static final BigInteger LONG_IDS = BigInteger.valueOf(36).pow(12);
   private static final BigInteger KIND_SPREAD = new BigInteger("165667B19E3779F9", 16);
 
   final FakePagerDutySettings settings;
@@ -131,7 +133,7 @@ final class Account {
    * kind and seed, so ids never collide within a kind.
    */
   String id(char prefix, int kind, long index) {
-    BigInteger modulus = BigInteger.valueOf(36).pow(prefix == 'Q' ? 12 : 6);
+    BigInteger modulus = prefix == 'Q' ? LONG_IDS : SHORT_IDS;
     BigInteger value = BigInteger.valueOf(index).multiply(SPREAD)
         .add(BigInteger.valueOf(settings.seed()).add(BigInteger.ONE).multiply(SEED_SPREAD))
         .add(BigInteger.valueOf(kind).multiply(KIND_SPREAD)).mod(modulus);

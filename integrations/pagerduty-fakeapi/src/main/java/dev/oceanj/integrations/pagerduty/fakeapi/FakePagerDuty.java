@@ -79,10 +79,8 @@ public final class FakePagerDuty implements AutoCloseable {
   private final RequestLog log;
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private Account account;
-  private long windowStart = System.nanoTime();
-  private int windowCount;
-  private long dayStart = System.nanoTime();
-  private int dayCount;
+  private volatile Budget perMinute;
+  private volatile Budget analyticsPerDay;
 
   /** A fault rule: requests whose path is {@code path} or below it (and of {@code method}, when set) get {@code status}. */
   private record Fault(String path, String method, int status, AtomicInteger remaining, Integer retryAfter,
@@ -112,6 +110,7 @@ public final class FakePagerDuty implements AutoCloseable {
     });
     this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
     this.account = new Account(settings, apiRoot());
+    budgets();
     server.setExecutor(threads);
     server.createContext("/", this::handle);
     server.start();
@@ -157,10 +156,12 @@ public final class FakePagerDuty implements AutoCloseable {
     account = new Account(settings, apiRoot());
     faults.clear();
     log.clear();
-    windowStart = System.nanoTime();
-    windowCount = 0;
-    dayStart = windowStart;
-    dayCount = 0;
+    budgets();
+  }
+
+  private void budgets() {
+    perMinute = new Budget("ratelimit", settings.rateLimit(), 1, TimeUnit.MINUTES);
+    analyticsPerDay = new Budget("daily-ratelimit", settings.analyticsDailyLimit(), 1, TimeUnit.DAYS);
   }
 
   /** The logged requests numbered above {@code since} (0 for all kept), oldest first. */
@@ -460,40 +461,38 @@ public final class FakePagerDuty implements AutoCloseable {
     }
   }
 
-  /** Counts the request in the per-minute window and sets the ratelimit headers; false when over the budget. */
-  private synchronized boolean rateLimit(Exchange x) {
-    long now = System.nanoTime();
-    if (now - windowStart >= TimeUnit.MINUTES.toNanos(1)) {
-      windowStart = now;
-      windowCount = 0;
-    }
-    windowCount++;
-    long reset = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(windowStart + TimeUnit.MINUTES.toNanos(1) - now + 999_999_999L));
-    var headers = x.http.getResponseHeaders();
-    headers.set("ratelimit-limit", Integer.toString(settings.rateLimit()));
-    headers.set("ratelimit-remaining", Integer.toString(Math.max(0, settings.rateLimit() - windowCount)));
-    headers.set("ratelimit-reset", Long.toString(reset));
-    return windowCount <= settings.rateLimit();
-  }
+  /** A request budget over a fixed window, answered in PagerDuty's {@code <prefix>-limit/-remaining/-reset} headers. */
+  private static final class Budget {
+    private final String prefix;
+    private final int limit;
+    private final long window;
+    private long start = System.nanoTime();
+    private int count;
 
-  /** Counts an analytics request in the daily budget and sets the daily headers; false when over it. */
-  private synchronized boolean dailyLimit(Exchange x) {
-    long now = System.nanoTime();
-    if (now - dayStart >= TimeUnit.DAYS.toNanos(1)) {
-      dayStart = now;
-      dayCount = 0;
+    Budget(String prefix, int limit, long window, TimeUnit unit) {
+      this.prefix = prefix;
+      this.limit = limit;
+      this.window = unit.toNanos(window);
     }
-    dayCount++;
-    var headers = x.http.getResponseHeaders();
-    headers.set("daily-ratelimit-limit", Integer.toString(settings.analyticsDailyLimit()));
-    headers.set("daily-ratelimit-remaining", Integer.toString(Math.max(0, settings.analyticsDailyLimit() - dayCount)));
-    headers.set("daily-ratelimit-reset", Long.toString(Math.max(1,
-        TimeUnit.NANOSECONDS.toSeconds(dayStart + TimeUnit.DAYS.toNanos(1) - now))));
-    return dayCount <= settings.analyticsDailyLimit();
+
+    /** Counts one request and sets the headers (reset in whole seconds, at least 1); false when over the budget. */
+    synchronized boolean take(com.sun.net.httpserver.Headers headers) {
+      long now = System.nanoTime();
+      if (now - start >= window) {
+        start = now;
+        count = 0;
+      }
+      count++;
+      headers.set(prefix + "-limit", Integer.toString(limit));
+      headers.set(prefix + "-remaining", Integer.toString(Math.max(0, limit - count)));
+      headers.set(prefix + "-reset", Long.toString(Math.max(1,
+          TimeUnit.NANOSECONDS.toSeconds(start + window - now + 999_999_999L))));
+      return count <= limit;
+    }
   }
 
   private void serve(Exchange x) throws IOException {
-    boolean withinBudget = rateLimit(x);
+    boolean withinBudget = perMinute.take(x.http.getResponseHeaders());
     if (!authorize(x)) {
       x.http.getResponseHeaders().set("WWW-Authenticate", "Token realm=\"pagerduty\"");
       x.error(401, 2006, "Authentication failed",
@@ -520,7 +519,7 @@ public final class FakePagerDuty implements AutoCloseable {
         return;
       }
     }
-    if (x.path.startsWith("/analytics/") && !dailyLimit(x)) {
+    if (x.path.startsWith("/analytics/") && !analyticsPerDay.take(x.http.getResponseHeaders())) {
       x.error(429, 2020, "Daily analytics rate limit exceeded");
       return;
     }
