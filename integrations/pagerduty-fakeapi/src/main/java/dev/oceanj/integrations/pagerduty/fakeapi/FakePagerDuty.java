@@ -267,6 +267,7 @@ public final class FakePagerDuty implements AutoCloseable {
     if (fields.has("name")) {
       service.put("name", fields.get("name").asText());
       service.put("summary", fields.get("name").asText());
+      account.shared(service).put("summary", fields.get("name").asText());
     }
     if (fields.has("description")) {
       service.set("description", fields.get("description"));
