@@ -282,6 +282,14 @@ class FakePagerDutyTest {
       assertEquals("triggered", JSON.readTree(fresh[0]).at("/event/data/status").asText());
       assertEquals("Disk full", get("/incidents/" + triggered).at("/incident/title").asText());
 
+      String renamed = pd.ids("services").get(0);
+      HttpResponse<String> update = call(pd, "PUT", "/_control/services/" + renamed, null, "{\"name\":\"Checkout v2\"}");
+      assertEquals(200, update.statusCode(), update.body());
+      assertEquals("Checkout v2", get("/incidents?service_ids[]=" + renamed).at("/incidents/0/service/summary").asText(),
+          "references follow the new name");
+      assertEquals("Checkout v2", JSON.readTree(pd.event("service.updated", renamed).body()).at("/event/data/name").asText());
+      assertEquals(400, call(pd, "PUT", "/_control/services/" + renamed, null, "{\"colour\":\"red\"}").statusCode());
+
       WebhookEvent unsent = pd.event("incident.triggered", incident);
       assertEquals(WebhookEvent.sign("fake-webhook-secret", unsent.body()), unsent.signature());
       assertEquals(400, call(pd, "POST", "/_control/events", null, "{\"event_type\":\"incident.resolved\",\"id\":\"nope\"}")
