@@ -78,6 +78,8 @@ public final class FakePagerDuty implements AutoCloseable {
   private final HttpClient deliveries = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final RequestLog log;
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  /** Services that single GETs do not find yet, with how many more times. */
+  private final Map<String, AtomicInteger> hidden = new java.util.concurrent.ConcurrentHashMap<>();
   private Account account;
   private volatile Budget perMinute;
   private volatile Budget analyticsPerDay;
@@ -155,6 +157,7 @@ public final class FakePagerDuty implements AutoCloseable {
   public synchronized void reset() {
     account = new Account(settings, apiRoot());
     faults.clear();
+    hidden.clear();
     log.clear();
     budgets();
   }
@@ -245,11 +248,26 @@ public final class FakePagerDuty implements AutoCloseable {
   }
 
   /** Adds a service named {@code name}; returns it. */
-  public synchronized ObjectNode addService(String name) {
+  public ObjectNode addService(String name) {
+    return addService(name, 0);
+  }
+
+  /**
+   * Adds a service named {@code name} that {@code GET /services/{id}} answers 404 for the first {@code notFoundFor}
+   * times, as PagerDuty does just after a creation (Ocean's webhook processor retries for it); returns it.
+   */
+  public synchronized ObjectNode addService(String name, int notFoundFor) {
     if (name == null || name.isBlank()) {
       throw new BadRequest("name: required");
     }
-    return account.addService(name).deepCopy();
+    if (notFoundFor < 0) {
+      throw new BadRequest("notFoundFor: must be >= 0, was " + notFoundFor);
+    }
+    ObjectNode service = account.addService(name);
+    if (notFoundFor > 0) {
+      hidden.put(service.get("id").asText(), new AtomicInteger(notFoundFor));
+    }
+    return service.deepCopy();
   }
 
   /** Changes a service's {@code name}, {@code description} or {@code status} (the fields given); returns it. */
@@ -646,6 +664,11 @@ public final class FakePagerDuty implements AutoCloseable {
 
   private void one(Exchange x, String resource, String id) throws IOException {
     Set<String> include = includes(x, resource);
+    AtomicInteger lag = hidden.get(id);
+    if (lag != null && lag.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      x.error(404, 2100, "Not Found");
+      return;
+    }
     ObjectNode found;
     synchronized (this) {
       found = listOf(resource).stream().filter(n -> n.get("id").asText().equals(id)).findFirst()
@@ -1162,7 +1185,8 @@ public final class FakePagerDuty implements AutoCloseable {
       case "POST incidents/{id}/status" ->
           x.respond(200, MAPPER.createObjectNode().set("incident", setIncidentStatus(s[1], x.json().path("status").asText(null))));
       case "POST services" ->
-          x.respond(201, MAPPER.createObjectNode().set("service", addService(x.json().path("name").asText(null))));
+          x.respond(201, MAPPER.createObjectNode().set("service", addService(x.json().path("name").asText(null),
+              x.json().path("notFoundFor").asInt(0))));
       case "PUT services/{id}" -> x.respond(200, MAPPER.createObjectNode().set("service", updateService(s[1], x.json())));
       case "DELETE services/{id}" -> {
         removeService(s[1]);

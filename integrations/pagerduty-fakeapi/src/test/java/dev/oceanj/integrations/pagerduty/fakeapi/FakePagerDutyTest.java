@@ -290,6 +290,13 @@ class FakePagerDutyTest {
       assertEquals("Checkout v2", JSON.readTree(pd.event("service.updated", renamed).body()).at("/event/data/name").asText());
       assertEquals(400, call(pd, "PUT", "/_control/services/" + renamed, null, "{\"colour\":\"red\"}").statusCode());
 
+      HttpResponse<String> added = call(pd, "POST", "/_control/services", null, "{\"name\":\"Fresh\",\"notFoundFor\":2}");
+      assertEquals(201, added.statusCode(), added.body());
+      String lagging = JSON.readTree(added.body()).at("/service/id").asText();
+      assertEquals(List.of(404, 404, 200), List.of(call(pd, "GET", "/services/" + lagging, TOKEN, null).statusCode(),
+          call(pd, "GET", "/services/" + lagging, TOKEN, null).statusCode(),
+          call(pd, "GET", "/services/" + lagging, TOKEN, null).statusCode()), "PagerDuty's read-after-create lag");
+
       WebhookEvent unsent = pd.event("incident.triggered", incident);
       assertEquals(WebhookEvent.sign("fake-webhook-secret", unsent.body()), unsent.signature());
       assertEquals(400, call(pd, "POST", "/_control/events", null, "{\"event_type\":\"incident.resolved\",\"id\":\"nope\"}")
