@@ -1214,7 +1214,7 @@ public final class FakePagerDuty implements AutoCloseable {
           }
         } else {
           WebhookEvent event = event(type, id);
-          answer.set("event", event.json());
+          answer.set("payload", event.json());
           answer.put("body", event.body());
           answer.putPOJO("headers", event.headers());
         }

@@ -312,6 +312,9 @@ class FakePagerDutyTest {
     assertEquals(0, settings.port());
     assertEquals(12, settings.incidents());
     assertEquals(7, settings.seed());
+    java.time.Instant now = Main.parse(new String[] {"--clock", "now"}).clock();
+    assertTrue(java.time.Duration.between(now, java.time.Instant.now()).toMinutes() < 61, "--clock now is this hour");
+    assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--clock", "yesterday"}));
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--users", "x"}));
     assertTrue(bad.getMessage().contains("--users"), bad.getMessage());
     IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--users", "1"}));
