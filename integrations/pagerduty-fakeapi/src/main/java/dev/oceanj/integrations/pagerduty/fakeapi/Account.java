@@ -43,6 +43,12 @@ final class Account {
   private static final List<String> ZONES = List.of("Europe/Berlin", "Asia/Jerusalem", "America/New_York",
       "Asia/Tokyo", "UTC");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  /** Odd and not a multiple of 3, so coprime to 36^n: index to id is a bijection. */
+  private static final BigInteger SPREAD = new BigInteger("9E3779B97F4A7C15", 16);
+  private static final BigInteger SEED_SPREAD = new BigInteger("C2B2AE3D27D4EB4F", 16);
+  private static final BigInteger SHORT_IDS = BigInteger.valueOf(36).pow(6);
+  private static final BigInteger LONG_IDS = BigInteger.valueOf(36).pow(12);
+  private static final BigInteger KIND_SPREAD = new BigInteger("165667B19E3779F9", 16);
 
   final FakePagerDutySettings settings;
   final String api;
@@ -57,6 +63,7 @@ final class Account {
   /** Services as they were when removed, for {@code service.deleted} events. */
   final Map<String, ObjectNode> removedServices = new LinkedHashMap<>();
   final List<ObjectNode> priorities = new ArrayList<>();
+  private final Map<String, ObjectNode> refs = new java.util.HashMap<>();
   private int nextService;
   private int nextIncident;
   private int nextSubscription;
@@ -100,6 +107,7 @@ final class Account {
     for (int i = 0; i < settings.incidents(); i++) {
       ObjectNode incident = incident(nextIncident++, settings.incidents());
       incidents.put(incident.get("id").asText(), incident);
+      touchService(services.get(incident.at("/service/id").asText()), incident.get("created_at").asText());
     }
     for (ObjectNode ep : escalationPolicies.values()) {
       for (JsonNode rule : ep.get("escalation_rules")) {
@@ -126,10 +134,10 @@ final class Account {
    * kind and seed, so ids never collide within a kind.
    */
   String id(char prefix, int kind, long index) {
-    BigInteger modulus = BigInteger.valueOf(36).pow(prefix == 'Q' ? 12 : 6);
-    BigInteger value = BigInteger.valueOf(index).multiply(BigInteger.valueOf(1_000_003))
-        .add(BigInteger.valueOf(settings.seed()).multiply(BigInteger.valueOf(104_729)))
-        .add(BigInteger.valueOf(kind).multiply(BigInteger.valueOf(7_919_007))).mod(modulus);
+    BigInteger modulus = prefix == 'Q' ? LONG_IDS : SHORT_IDS;
+    BigInteger value = BigInteger.valueOf(index).multiply(SPREAD)
+        .add(BigInteger.valueOf(settings.seed()).add(BigInteger.ONE).multiply(SEED_SPREAD))
+        .add(BigInteger.valueOf(kind).multiply(KIND_SPREAD)).mod(modulus);
     String digits = value.toString(36).toUpperCase();
     return prefix + "0".repeat((prefix == 'Q' ? 12 : 6) - digits.length()) + digits;
   }
@@ -155,6 +163,15 @@ final class Account {
       case "priority" -> "/account/incident_priorities#";
       default -> "/" + type + "s/";
     };
+  }
+
+  /**
+   * One reference node per object, shared by every incident that points at it: 10,000 incidents hold 10,000 pointers,
+   * not 10,000 copies. Stored nodes are only ever changed at their own top level (rendering works on deep copies), so
+   * sharing is safe; a renamed service renames its shared reference, as PagerDuty's references follow the name.
+   */
+  ObjectNode shared(ObjectNode object) {
+    return refs.computeIfAbsent(object.get("id").asText() + "/" + object.get("type").asText(), k -> reference(object));
   }
 
   /** The reference form of an object: {@code {id, type: <type>_reference, summary, self, html_url}}. */
@@ -309,10 +326,10 @@ final class Account {
     incident.put("created_at", created.toString());
     incident.put("status", "triggered");
     incident.put("urgency", i % 4 == 3 ? "low" : "high");
-    incident.set("service", reference(service));
+    incident.set("service", shared(service));
     ObjectNode ep = escalationPolicies.get(service.at("/escalation_policy/id").asText());
-    incident.set("escalation_policy", reference(ep));
-    incident.set("teams", service.get("teams").deepCopy());
+    incident.set("escalation_policy", shared(ep));
+    incident.set("teams", service.get("teams"));
     incident.set("priority", i % 6 == 5 ? null : priorities.get(i % 5));
     incident.put("assigned_via", "escalation_policy");
     incident.putArray("pending_actions");
@@ -328,16 +345,15 @@ final class Account {
     entry.put("self", api + "/log_entries/" + entry.get("id").asText());
     entry.put("html_url", HTML + "/incidents/" + incident.get("id").asText() + "/log_entries/" + entry.get("id").asText());
     entry.put("created_at", created.toString());
-    entry.set("agent", reference(userAt(i + r.nextInt(settings.users()))));
+    entry.set("agent", shared(userAt(i + r.nextInt(settings.users()))));
     entry.putObject("channel").put("type", "api");
-    entry.set("service", reference(service));
+    entry.set("service", shared(service));
     incident.set("first_trigger_log_entry", entry);
     ObjectNode assignment = incident.putArray("assignments").addObject();
     assignment.put("at", created.plusSeconds(1).toString());
-    assignment.set("assignee", reference(users.get(onCallUserId(ep, 0))));
+    assignment.set("assignee", shared(users.get(onCallUserId(ep, 0))));
     incident.putArray("acknowledgements");
     setStatus(incident, status, created);
-    touchService(service, created);
     return incident;
   }
 
@@ -407,10 +423,11 @@ final class Account {
     counts.put("resolved", status.equals("resolved") ? 1 : 0);
   }
 
-  private static void touchService(ObjectNode service, Instant at) {
+  /** Keeps the latest incident time; both are ISO-8601 UTC instants of the same form, so they compare as strings. */
+  private static void touchService(ObjectNode service, String at) {
     JsonNode last = service.get("last_incident_timestamp");
-    if (last.isNull() || Instant.parse(last.asText()).isBefore(at)) {
-      service.put("last_incident_timestamp", at.toString());
+    if (last.isNull() || last.asText().compareTo(at) < 0) {
+      service.put("last_incident_timestamp", at);
     }
   }
 
@@ -437,7 +454,7 @@ final class Account {
     assignment.set("assignee", reference(users.get(onCallUserId(ep, 0))));
     ((ArrayNode) incident.get("acknowledgements")).removeAll();
     setStatus(incident, "triggered", at);
-    touchService(service, at);
+    touchService(service, at.toString());
     incidents.put(incident.get("id").asText(), incident);
     return incident;
   }

@@ -23,6 +23,8 @@ final class Exchange {
   final String rawQuery;
   final byte[] body;
   final Map<String, List<String>> params = new LinkedHashMap<>();
+  /** Called as the status is sent, so a client that has its answer finds the request in the log. */
+  java.util.function.Consumer<Exchange> onStatus = x -> { };
   String auth = "none";
   boolean authorized;
   int status;
@@ -98,6 +100,7 @@ final class Exchange {
         : (json instanceof String s ? s : MAPPER.writeValueAsString(json)).getBytes(StandardCharsets.UTF_8);
     http.getResponseHeaders().set("Content-Type", "application/json");
     status = code;
+    onStatus.accept(this);
     http.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = http.getResponseBody()) {
       out.write(bytes);

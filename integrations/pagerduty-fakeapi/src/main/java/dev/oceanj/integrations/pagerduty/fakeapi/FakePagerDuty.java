@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -77,9 +78,11 @@ public final class FakePagerDuty implements AutoCloseable {
   private final HttpClient deliveries = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final RequestLog log;
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  /** Services that single GETs do not find yet, with how many more times. */
+  private final Map<String, AtomicInteger> hidden = new java.util.concurrent.ConcurrentHashMap<>();
   private Account account;
-  private long windowStart = System.nanoTime();
-  private int windowCount;
+  private volatile Budget perMinute;
+  private volatile Budget analyticsPerDay;
 
   /** A fault rule: requests whose path is {@code path} or below it (and of {@code method}, when set) get {@code status}. */
   private record Fault(String path, String method, int status, AtomicInteger remaining, Integer retryAfter,
@@ -109,6 +112,7 @@ public final class FakePagerDuty implements AutoCloseable {
     });
     this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
     this.account = new Account(settings, apiRoot());
+    budgets();
     server.setExecutor(threads);
     server.createContext("/", this::handle);
     server.start();
@@ -153,9 +157,14 @@ public final class FakePagerDuty implements AutoCloseable {
   public synchronized void reset() {
     account = new Account(settings, apiRoot());
     faults.clear();
+    hidden.clear();
     log.clear();
-    windowStart = System.nanoTime();
-    windowCount = 0;
+    budgets();
+  }
+
+  private void budgets() {
+    perMinute = new Budget("ratelimit", settings.rateLimit(), 1, TimeUnit.MINUTES);
+    analyticsPerDay = new Budget("daily-ratelimit", settings.analyticsDailyLimit(), 1, TimeUnit.DAYS);
   }
 
   /** The logged requests numbered above {@code since} (0 for all kept), oldest first. */
@@ -239,11 +248,26 @@ public final class FakePagerDuty implements AutoCloseable {
   }
 
   /** Adds a service named {@code name}; returns it. */
-  public synchronized ObjectNode addService(String name) {
+  public ObjectNode addService(String name) {
+    return addService(name, 0);
+  }
+
+  /**
+   * Adds a service named {@code name} that {@code GET /services/{id}} answers 404 for the first {@code notFoundFor}
+   * times, as PagerDuty does just after a creation (Ocean's webhook processor retries for it); returns it.
+   */
+  public synchronized ObjectNode addService(String name, int notFoundFor) {
     if (name == null || name.isBlank()) {
       throw new BadRequest("name: required");
     }
-    return account.addService(name).deepCopy();
+    if (notFoundFor < 0) {
+      throw new BadRequest("notFoundFor: must be >= 0, was " + notFoundFor);
+    }
+    ObjectNode service = account.addService(name);
+    if (notFoundFor > 0) {
+      hidden.put(service.get("id").asText(), new AtomicInteger(notFoundFor));
+    }
+    return service.deepCopy();
   }
 
   /** Changes a service's {@code name}, {@code description} or {@code status} (the fields given); returns it. */
@@ -261,6 +285,7 @@ public final class FakePagerDuty implements AutoCloseable {
     if (fields.has("name")) {
       service.put("name", fields.get("name").asText());
       service.put("summary", fields.get("name").asText());
+      account.shared(service).put("summary", fields.get("name").asText());
     }
     if (fields.has("description")) {
       service.set("description", fields.get("description"));
@@ -291,6 +316,17 @@ public final class FakePagerDuty implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Creates a webhook subscription to {@code url} for the event types, as {@code POST /webhook_subscriptions} does; returns it with its secret. */
+  public synchronized ObjectNode subscribe(String url, List<String> events) {
+    ObjectNode request = MAPPER.createObjectNode();
+    ObjectNode body = request.putObject("webhook_subscription");
+    body.put("type", "webhook_subscription");
+    body.putObject("delivery_method").put("type", "http_delivery_method").put("url", url);
+    ArrayNode types = body.putArray("events");
+    events.forEach(types::add);
+    return account.subscribe(request).deepCopy();
   }
 
   /** The webhook subscriptions, secrets included. */
@@ -407,6 +443,7 @@ public final class FakePagerDuty implements AutoCloseable {
         "created_at", "updated_at")) {
       data.set(field, service.get(field));
     }
+    data.put("status", serviceStatuses().getOrDefault(id, service.get("status").asText()));
     data.set("escalation_policy", service.get("escalation_policy").deepCopy());
     data.set("teams", service.get("teams").deepCopy());
     return data;
@@ -425,6 +462,8 @@ public final class FakePagerDuty implements AutoCloseable {
         }
         return;
       }
+      x.onStatus = done -> log.add(done.method, done.path, done.rawQuery, done.auth, done.authorized, done.status,
+          done.method.equals("GET") || done.body.length == 0 ? null : new String(done.body, StandardCharsets.UTF_8));
       try {
         serve(x);
       } catch (BadRequest e) {
@@ -433,9 +472,6 @@ public final class FakePagerDuty implements AutoCloseable {
         if (x.status == 0) {
           x.error(500, 2000, "Internal Server Error", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-      } finally {
-        log.add(x.method, x.path, x.rawQuery, x.auth, x.authorized, x.status,
-            x.method.equals("GET") || x.body.length == 0 ? null : new String(x.body, java.nio.charset.StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       // The client went away mid-response.
@@ -444,24 +480,38 @@ public final class FakePagerDuty implements AutoCloseable {
     }
   }
 
-  /** Counts the request in the per-minute window and sets the ratelimit headers; false when over the budget. */
-  private synchronized boolean rateLimit(Exchange x) {
-    long now = System.nanoTime();
-    if (now - windowStart >= TimeUnit.MINUTES.toNanos(1)) {
-      windowStart = now;
-      windowCount = 0;
+  /** A request budget over a fixed window, answered in PagerDuty's {@code <prefix>-limit/-remaining/-reset} headers. */
+  private static final class Budget {
+    private final String prefix;
+    private final int limit;
+    private final long window;
+    private long start = System.nanoTime();
+    private int count;
+
+    Budget(String prefix, int limit, long window, TimeUnit unit) {
+      this.prefix = prefix;
+      this.limit = limit;
+      this.window = unit.toNanos(window);
     }
-    windowCount++;
-    long reset = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(windowStart + TimeUnit.MINUTES.toNanos(1) - now + 999_999_999L));
-    var headers = x.http.getResponseHeaders();
-    headers.set("ratelimit-limit", Integer.toString(settings.rateLimit()));
-    headers.set("ratelimit-remaining", Integer.toString(Math.max(0, settings.rateLimit() - windowCount)));
-    headers.set("ratelimit-reset", Long.toString(reset));
-    return windowCount <= settings.rateLimit();
+
+    /** Counts one request and sets the headers (reset in whole seconds, at least 1); false when over the budget. */
+    synchronized boolean take(com.sun.net.httpserver.Headers headers) {
+      long now = System.nanoTime();
+      if (now - start >= window) {
+        start = now;
+        count = 0;
+      }
+      count++;
+      headers.set(prefix + "-limit", Integer.toString(limit));
+      headers.set(prefix + "-remaining", Integer.toString(Math.max(0, limit - count)));
+      headers.set(prefix + "-reset", Long.toString(Math.max(1,
+          TimeUnit.NANOSECONDS.toSeconds(start + window - now + 999_999_999L))));
+      return count <= limit;
+    }
   }
 
   private void serve(Exchange x) throws IOException {
-    boolean withinBudget = rateLimit(x);
+    boolean withinBudget = perMinute.take(x.http.getResponseHeaders());
     if (!authorize(x)) {
       x.http.getResponseHeaders().set("WWW-Authenticate", "Token realm=\"pagerduty\"");
       x.error(401, 2006, "Authentication failed",
@@ -487,6 +537,10 @@ public final class FakePagerDuty implements AutoCloseable {
         }
         return;
       }
+    }
+    if (x.path.startsWith("/analytics/") && !analyticsPerDay.take(x.http.getResponseHeaders())) {
+      x.error(429, 2020, "Daily analytics rate limit exceeded");
+      return;
     }
     if (!withinBudget) {
       x.http.getResponseHeaders().set("Retry-After", x.http.getResponseHeaders().getFirst("ratelimit-reset"));
@@ -590,8 +644,9 @@ public final class FakePagerDuty implements AutoCloseable {
         sortIncidents(x, items);
       }
       total = items.size();
+      Map<String, String> statuses = resource.equals("services") ? serviceStatuses() : Map.of();
       for (int i = offset; i < Math.min(total, offset + limit); i++) {
-        page.add(render(resource, items.get(i), include));
+        page.add(render(resource, items.get(i), include, statuses));
       }
     }
     ObjectNode answer = MAPPER.createObjectNode();
@@ -609,10 +664,16 @@ public final class FakePagerDuty implements AutoCloseable {
 
   private void one(Exchange x, String resource, String id) throws IOException {
     Set<String> include = includes(x, resource);
+    AtomicInteger lag = hidden.get(id);
+    if (lag != null && lag.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      x.error(404, 2100, "Not Found");
+      return;
+    }
     ObjectNode found;
     synchronized (this) {
       found = listOf(resource).stream().filter(n -> n.get("id").asText().equals(id)).findFirst()
-          .map(n -> render(resource, n, include)).orElse(null);
+          .map(n -> render(resource, n, include, resource.equals("services") ? serviceStatuses() : Map.of()))
+          .orElse(null);
     }
     if (found == null) {
       x.error(404, 2100, "Not Found");
@@ -666,10 +727,12 @@ public final class FakePagerDuty implements AutoCloseable {
           if (since != null && until != null && !since.isBefore(until)) {
             throw new BadRequest("since: must be before until");
           }
-          filter = filter.and(n -> {
-            Instant created = Instant.parse(n.get("created_at").asText());
-            return (since == null || !created.isBefore(since)) && (until == null || created.isBefore(until));
-          });
+          if (since != null || until != null) {
+            filter = filter.and(n -> {
+              Instant created = Instant.parse(n.get("created_at").asText());
+              return (since == null || !created.isBefore(since)) && (until == null || created.isBefore(until));
+            });
+          }
         }
       }
       case "services", "escalation_policies", "schedules" -> {
@@ -781,61 +844,39 @@ public final class FakePagerDuty implements AutoCloseable {
   }
 
   /** An object as the API answers it: references expanded per {@code include[]}, computed fields filled in. */
-  private ObjectNode render(String resource, ObjectNode stored, Set<String> include) {
+  private ObjectNode render(String resource, ObjectNode stored, Set<String> include, Map<String, String> statuses) {
     ObjectNode n = stored.deepCopy();
     switch (resource) {
       case "incidents" -> {
         boolean users = include.contains("users");
         if (include.contains("assignees") || users) {
-          n.get("assignments").forEach(a -> ((ObjectNode) a).set("assignee", full(account.users, a.get("assignee"))));
+          n.get("assignments").forEach(a -> expand((ObjectNode) a, true, "assignee", account.users));
         }
         if (include.contains("acknowledgers") || users) {
-          n.get("acknowledgements").forEach(a ->
-              ((ObjectNode) a).set("acknowledger", full(account.users, a.get("acknowledger"))));
+          n.get("acknowledgements").forEach(a -> expand((ObjectNode) a, true, "acknowledger", account.users));
         }
         if (!include.contains("first_trigger_log_entries")) {
           n.set("first_trigger_log_entry", Account.reference(n.get("first_trigger_log_entry")));
         }
-        if (include.contains("services")) {
-          n.set("service", full(account.services, n.get("service")));
-        }
-        if (include.contains("escalation_policies")) {
-          n.set("escalation_policy", full(account.escalationPolicies, n.get("escalation_policy")));
-        }
-        if (include.contains("teams")) {
-          n.set("teams", fullAll(account.teams, n.get("teams")));
-        }
+        expand(n, include.contains("services"), "service", account.services);
+        expand(n, include.contains("escalation_policies"), "escalation_policy", account.escalationPolicies);
+        expand(n, include.contains("teams"), "teams", account.teams);
       }
       case "services" -> {
-        n.put("status", serviceStatus(n));
-        if (include.contains("escalation_policies")) {
-          n.set("escalation_policy", full(account.escalationPolicies, n.get("escalation_policy")));
-        }
-        if (include.contains("teams")) {
-          n.set("teams", fullAll(account.teams, n.get("teams")));
-        }
+        n.put("status", statuses.getOrDefault(n.get("id").asText(), n.get("status").asText()));
+        expand(n, include.contains("escalation_policies"), "escalation_policy", account.escalationPolicies);
+        expand(n, include.contains("teams"), "teams", account.teams);
       }
       case "oncalls" -> {
-        if (include.contains("users")) {
-          n.set("user", full(account.users, n.get("user")));
-        }
-        if (include.contains("escalation_policies")) {
-          n.set("escalation_policy", full(account.escalationPolicies, n.get("escalation_policy")));
-        }
-        if (include.contains("schedules")) {
-          n.set("schedule", full(account.schedules, n.get("schedule")));
-        }
+        expand(n, include.contains("users"), "user", account.users);
+        expand(n, include.contains("escalation_policies"), "escalation_policy", account.escalationPolicies);
+        expand(n, include.contains("schedules"), "schedule", account.schedules);
       }
       case "escalation_policies" -> {
-        if (include.contains("services")) {
-          n.set("services", fullAll(account.services, n.get("services")));
-        }
-        if (include.contains("teams")) {
-          n.set("teams", fullAll(account.teams, n.get("teams")));
-        }
+        expand(n, include.contains("services"), "services", account.services);
+        expand(n, include.contains("teams"), "teams", account.teams);
         if (include.contains("targets")) {
-          n.get("escalation_rules").forEach(r -> ((ObjectNode) r).set("targets",
-              fullAll(account.schedules, r.get("targets"))));
+          n.get("escalation_rules").forEach(r -> expand((ObjectNode) r, true, "targets", account.schedules));
         }
       }
       case "schedules" -> {
@@ -858,11 +899,7 @@ public final class FakePagerDuty implements AutoCloseable {
           fin.putArray("rendered_schedule_entries");
         }
       }
-      case "users" -> {
-        if (include.contains("teams")) {
-          n.set("teams", fullAll(account.teams, n.get("teams")));
-        }
-      }
+      case "users" -> expand(n, include.contains("teams"), "teams", account.teams);
       case "webhook_subscriptions" -> ((ObjectNode) n.get("delivery_method")).putNull("secret");
       default -> {
       }
@@ -870,39 +907,46 @@ public final class FakePagerDuty implements AutoCloseable {
     return n;
   }
 
-  private String serviceStatus(ObjectNode service) {
-    String stored = service.get("status").asText();
-    if (!stored.equals("active")) {
-      return stored;
-    }
-    String id = service.get("id").asText();
-    String status = "active";
+  /**
+   * The computed status of every active service with open incidents: {@code critical} with a triggered one,
+   * {@code warning} with an acknowledged one. Stored statuses other than {@code active} (disabled, maintenance, or
+   * one set through control) win.
+   */
+  private Map<String, String> serviceStatuses() {
+    Map<String, String> statuses = new HashMap<>();
     for (ObjectNode incident : account.incidents.values()) {
-      if (incident.at("/service/id").asText().equals(id)) {
-        String s = incident.get("status").asText();
-        if (s.equals("triggered")) {
-          return "critical";
-        }
-        if (s.equals("acknowledged")) {
-          status = "warning";
-        }
+      String status = incident.get("status").asText();
+      if (!status.equals("resolved")) {
+        statuses.merge(incident.at("/service/id").asText(), status.equals("triggered") ? "critical" : "warning",
+            (a, b) -> a.equals("critical") || b.equals("critical") ? "critical" : "warning");
       }
     }
-    return status;
+    for (ObjectNode service : account.services.values()) {
+      if (!service.get("status").asText().equals("active")) {
+        statuses.put(service.get("id").asText(), service.get("status").asText());
+      }
+    }
+    return statuses;
+  }
+
+  /** Replaces the reference (or array of references) in {@code field} by the full objects, when {@code on}. */
+  private static void expand(ObjectNode node, boolean on, String field, Map<String, ObjectNode> objects) {
+    JsonNode value = node.get(field);
+    if (!on || value == null || value.isNull()) {
+      return;
+    }
+    if (value.isArray()) {
+      ArrayNode result = MAPPER.createArrayNode();
+      value.forEach(ref -> result.add(full(objects, ref)));
+      node.set(field, result);
+    } else {
+      node.set(field, full(objects, value));
+    }
   }
 
   private static JsonNode full(Map<String, ObjectNode> objects, JsonNode ref) {
-    if (ref == null || ref.isNull()) {
-      return ref;
-    }
     ObjectNode object = objects.get(ref.path("id").asText());
     return object == null ? ref : object.deepCopy();
-  }
-
-  private static ArrayNode fullAll(Map<String, ObjectNode> objects, JsonNode refs) {
-    ArrayNode result = MAPPER.createArrayNode();
-    refs.forEach(ref -> result.add(full(objects, ref)));
-    return result;
   }
 
   private void customFields(Exchange x, String resource, String id) throws IOException {
@@ -1141,7 +1185,8 @@ public final class FakePagerDuty implements AutoCloseable {
       case "POST incidents/{id}/status" ->
           x.respond(200, MAPPER.createObjectNode().set("incident", setIncidentStatus(s[1], x.json().path("status").asText(null))));
       case "POST services" ->
-          x.respond(201, MAPPER.createObjectNode().set("service", addService(x.json().path("name").asText(null))));
+          x.respond(201, MAPPER.createObjectNode().set("service", addService(x.json().path("name").asText(null),
+              x.json().path("notFoundFor").asInt(0))));
       case "PUT services/{id}" -> x.respond(200, MAPPER.createObjectNode().set("service", updateService(s[1], x.json())));
       case "DELETE services/{id}" -> {
         removeService(s[1]);
@@ -1169,7 +1214,7 @@ public final class FakePagerDuty implements AutoCloseable {
           }
         } else {
           WebhookEvent event = event(type, id);
-          answer.set("event", event.json());
+          answer.set("payload", event.json());
           answer.put("body", event.body());
           answer.putPOJO("headers", event.headers());
         }

@@ -20,12 +20,13 @@ import java.time.Instant;
  * @param oauthToken the OAuth access token accepted as {@code Authorization: Bearer <oauthToken>}
  * @param webhookSecret the secret of signed webhook events when no subscription was created through the API
  * @param rateLimit requests per minute per fake (PagerDuty's REST budget is 960); past it, 429
+ * @param analyticsDailyLimit analytics requests per day; past it, 429 with {@code daily-ratelimit-remaining: 0}
  * @param requestLogSize the request log keeps this many of the latest requests
  */
 public record FakePagerDutySettings(
     String host, int port, long seed, int services, int incidents, int users, int teams, int schedules,
     int escalationPolicies, Instant clock, String token, String oauthToken, String webhookSecret, int rateLimit,
-    int requestLogSize) {
+    int analyticsDailyLimit, int requestLogSize) {
 
   /** PagerDuty refuses classic pagination requests whose {@code offset + limit} is above this. */
   public static final int MAX_OFFSET = 10_000;
@@ -39,6 +40,7 @@ public record FakePagerDutySettings(
     require(schedules >= 1, "schedules must be >= 1, was " + schedules);
     require(escalationPolicies >= 1, "escalation-policies must be >= 1, was " + escalationPolicies);
     require(rateLimit >= 1, "rate-limit must be >= 1 request per minute, was " + rateLimit);
+    require(analyticsDailyLimit >= 1, "analytics-daily-limit must be >= 1, was " + analyticsDailyLimit);
     require(requestLogSize >= 0, "request-log-size must be >= 0, was " + requestLogSize);
     require(token != null && !token.isBlank(), "token must not be blank");
     require(oauthToken != null && !oauthToken.isBlank(), "oauth-token must not be blank");
@@ -72,6 +74,7 @@ public record FakePagerDutySettings(
     private String oauthToken = "pdfake-oauth-token";
     private String webhookSecret = "fake-webhook-secret";
     private int rateLimit = 960;
+    private int analyticsDailyLimit = 10_000;
     private int requestLogSize = 10_000;
 
     private Builder() {
@@ -91,11 +94,12 @@ public record FakePagerDutySettings(
     public Builder oauthToken(String value) { oauthToken = value; return this; }
     public Builder webhookSecret(String value) { webhookSecret = value; return this; }
     public Builder rateLimit(int value) { rateLimit = value; return this; }
+    public Builder analyticsDailyLimit(int value) { analyticsDailyLimit = value; return this; }
     public Builder requestLogSize(int value) { requestLogSize = value; return this; }
 
     public FakePagerDutySettings build() {
       return new FakePagerDutySettings(host, port, seed, services, incidents, users, teams, schedules,
-          escalationPolicies, clock, token, oauthToken, webhookSecret, rateLimit, requestLogSize);
+          escalationPolicies, clock, token, oauthToken, webhookSecret, rateLimit, analyticsDailyLimit, requestLogSize);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.oceanj.integrations.pagerduty.fakeapi;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -25,11 +26,13 @@ public final class Main {
       new Option("--teams", "2", "number of teams", (b, v) -> b.teams(Integer.parseInt(v))),
       new Option("--schedules", "3", "number of schedules", (b, v) -> b.schedules(Integer.parseInt(v))),
       new Option("--escalation-policies", "3", "number of escalation policies", (b, v) -> b.escalationPolicies(Integer.parseInt(v))),
-      new Option("--clock", "2026-12-01T12:00:00Z", "the fake's now: every date in the data derives from it", (b, v) -> b.clock(Instant.parse(v))),
+      new Option("--clock", "2026-12-01T12:00:00Z", "the fake's now, or 'now' (this hour): every date in the data derives from it",
+          (b, v) -> b.clock(v.equals("now") ? Instant.now().truncatedTo(ChronoUnit.HOURS) : Instant.parse(v))),
       new Option("--token", "fake-pd-token", "the API key accepted as 'Authorization: Token token=<key>'", FakePagerDutySettings.Builder::token),
       new Option("--oauth-token", "pdfake-oauth-token", "the OAuth token accepted as 'Authorization: Bearer <token>'", FakePagerDutySettings.Builder::oauthToken),
       new Option("--webhook-secret", "fake-webhook-secret", "secret of events signed outside a subscription", FakePagerDutySettings.Builder::webhookSecret),
       new Option("--rate-limit", "960", "requests per minute before 429", (b, v) -> b.rateLimit(Integer.parseInt(v))),
+      new Option("--analytics-daily-limit", "10000", "analytics requests per day before 429", (b, v) -> b.analyticsDailyLimit(Integer.parseInt(v))),
       new Option("--request-log-size", "10000", "requests kept for GET /_control/requests", (b, v) -> b.requestLogSize(Integer.parseInt(v))));
 
   private Main() {

@@ -118,6 +118,7 @@ class FakePagerDutyTest {
   @Test
   void classicPaginationStopsAtTheTenThousandOffsetCap() throws Exception {
     try (FakePagerDuty big = FakePagerDuty.start(FakePagerDutySettings.builder().incidents(10_050).build())) {
+      assertEquals(10_050, new HashSet<>(big.ids("incidents")).size(), "ids are unique");
       HttpResponse<String> last = call(big, "GET", "/incidents?offset=9900&limit=100", TOKEN, null);
       assertEquals(200, last.statusCode());
       JsonNode page = JSON.readTree(last.body());
@@ -164,8 +165,15 @@ class FakePagerDutyTest {
     assertEquals(200, call(pd, "GET", "/incidents", TOKEN, null).statusCode());
     assertEquals(503, call(pd, "GET", "/services", TOKEN, null).statusCode());
     assertEquals(200, call(pd, "GET", "/services", TOKEN, null).statusCode());
-    try (FakePagerDuty tight = FakePagerDuty.start(FakePagerDutySettings.builder().rateLimit(2).build())) {
-      assertEquals(200, call(tight, "GET", "/users", TOKEN, null).statusCode());
+    try (FakePagerDuty tight = FakePagerDuty.start(
+        FakePagerDutySettings.builder().rateLimit(3).analyticsDailyLimit(1).build())) {
+      String raw = "{\"filters\":{},\"limit\":5}";
+      HttpResponse<String> analytics = call(tight, "POST", "/analytics/raw/incidents", TOKEN, raw);
+      assertEquals(200, analytics.statusCode(), analytics.body());
+      assertEquals("0", analytics.headers().firstValue("daily-ratelimit-remaining").orElseThrow());
+      HttpResponse<String> quota = call(tight, "POST", "/analytics/raw/incidents", TOKEN, raw);
+      assertEquals(429, quota.statusCode(), "the daily analytics quota is spent");
+      assertEquals("0", quota.headers().firstValue("daily-ratelimit-remaining").orElseThrow());
       assertEquals(200, call(tight, "GET", "/users", TOKEN, null).statusCode());
       HttpResponse<String> over = call(tight, "GET", "/users", TOKEN, null);
       assertEquals(429, over.statusCode());
@@ -264,6 +272,31 @@ class FakePagerDutyTest {
       assertEquals(service, JSON.readTree(deleted[0]).at("/event/data/id").asText());
       assertEquals(WebhookEvent.sign(secret, deleted[0]), deleted[1]);
 
+      String second = pd.subscribe(url, List.of("incident.triggered")).at("/delivery_method/secret").asText();
+      assertFalse(second.equals(secret), "every subscription has its own secret");
+      String triggered = pd.triggerIncident(pd.ids("services").get(0), "Disk full", "low").get("id").asText();
+      assertEquals(200, pd.deliver("incident.triggered", triggered).get(0).status());
+      String[] fresh = received.poll(5, TimeUnit.SECONDS);
+      assertNotNull(fresh);
+      assertEquals(WebhookEvent.sign(second, fresh[0]), fresh[1]);
+      assertEquals("triggered", JSON.readTree(fresh[0]).at("/event/data/status").asText());
+      assertEquals("Disk full", get("/incidents/" + triggered).at("/incident/title").asText());
+
+      String renamed = pd.ids("services").get(0);
+      HttpResponse<String> update = call(pd, "PUT", "/_control/services/" + renamed, null, "{\"name\":\"Checkout v2\"}");
+      assertEquals(200, update.statusCode(), update.body());
+      assertEquals("Checkout v2", get("/incidents?service_ids[]=" + renamed).at("/incidents/0/service/summary").asText(),
+          "references follow the new name");
+      assertEquals("Checkout v2", JSON.readTree(pd.event("service.updated", renamed).body()).at("/event/data/name").asText());
+      assertEquals(400, call(pd, "PUT", "/_control/services/" + renamed, null, "{\"colour\":\"red\"}").statusCode());
+
+      HttpResponse<String> added = call(pd, "POST", "/_control/services", null, "{\"name\":\"Fresh\",\"notFoundFor\":2}");
+      assertEquals(201, added.statusCode(), added.body());
+      String lagging = JSON.readTree(added.body()).at("/service/id").asText();
+      assertEquals(List.of(404, 404, 200), List.of(call(pd, "GET", "/services/" + lagging, TOKEN, null).statusCode(),
+          call(pd, "GET", "/services/" + lagging, TOKEN, null).statusCode(),
+          call(pd, "GET", "/services/" + lagging, TOKEN, null).statusCode()), "PagerDuty's read-after-create lag");
+
       WebhookEvent unsent = pd.event("incident.triggered", incident);
       assertEquals(WebhookEvent.sign("fake-webhook-secret", unsent.body()), unsent.signature());
       assertEquals(400, call(pd, "POST", "/_control/events", null, "{\"event_type\":\"incident.resolved\",\"id\":\"nope\"}")
@@ -279,6 +312,9 @@ class FakePagerDutyTest {
     assertEquals(0, settings.port());
     assertEquals(12, settings.incidents());
     assertEquals(7, settings.seed());
+    java.time.Instant now = Main.parse(new String[] {"--clock", "now"}).clock();
+    assertTrue(java.time.Duration.between(now, java.time.Instant.now()).toMinutes() < 61, "--clock now is this hour");
+    assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--clock", "yesterday"}));
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--users", "x"}));
     assertTrue(bad.getMessage().contains("--users"), bad.getMessage());
     IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--users", "1"}));
