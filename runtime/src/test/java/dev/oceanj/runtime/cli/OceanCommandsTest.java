@@ -74,7 +74,7 @@ class OceanCommandsTest {
 
     Run unknown = run("pull", "nope", dir.resolve("x").toString());
     assertEquals(2, unknown.exit());
-    assertTrue(unknown.err().contains("'nope'") && unknown.err().contains("available: [custom, fake, kafka]"), unknown.err());
+    assertTrue(unknown.err().contains("'nope'") && unknown.err().contains("available: [custom, fake, kafka"), unknown.err());
     assertFalse(Files.exists(dir.resolve("x")));
   }
 
