@@ -1,0 +1,156 @@
+package dev.oceanj.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.oceanj.core.config.IntegrationSpec;
+import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.config.SettingsLoader;
+import dev.oceanj.emulator.EmulatorSettings;
+import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.integrations.pagerduty.fakeapi.FakePagerDuty;
+import dev.oceanj.integrations.pagerduty.fakeapi.FakePagerDutySettings;
+import dev.oceanj.spi.host.IntegrationResources;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pagerduty integration as a user runs it: {@link OceanRuntime} with {@code OCEAN__INTEGRATION__TYPE=pagerduty}
+ * and Ocean's {@code OCEAN__INTEGRATION__CONFIG__{TOKEN,API_URL,APP_HOST}}, the fake PagerDuty API, and the Port
+ * emulator as Port, which gets the integration's default blueprints and mapping: a ONCE resync, then a signed
+ * PagerDuty webhook updating an incident live.
+ */
+class PagerDutyEndToEndTest {
+
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  @TempDir Path dataDir;
+  PortEmulator port;
+  FakePagerDuty pd;
+
+  @BeforeEach
+  void start() throws Exception {
+    port = PortEmulator.start(EmulatorSettings.defaults().withClientId("id").withClientSecret("secret"));
+    pd = FakePagerDuty.start(FakePagerDutySettings.builder().build());
+  }
+
+  @AfterEach
+  void stop() {
+    pd.close();
+    port.close();
+  }
+
+  OceanSettings settings(Map<String, String> moreEnv) throws Exception {
+    Map<String, String> env = new HashMap<>(moreEnv);
+    env.putAll(Map.of(
+        "OCEAN__PORT__CLIENT_ID", "id", "OCEAN__PORT__CLIENT_SECRET", "secret", "OCEAN__PORT__BASE_URL", port.baseUrl(),
+        "OCEAN__INTEGRATION__TYPE", "pagerduty", "OCEAN__INTEGRATION__IDENTIFIER", "my-pagerduty",
+        "OCEAN__INTEGRATION__CONFIG__TOKEN", pd.settings().token(),
+        "OCEAN__INTEGRATION__CONFIG__API_URL", pd.baseUri().toString(),
+        "OCEAN__DATA_DIR", dataDir.toString()));
+    env.putIfAbsent("OCEAN__HTTP__PORT", "0");
+    IntegrationSpec spec = IntegrationSpec.fromClasspath(getClass().getClassLoader(),
+        IntegrationResources.CLASSPATH_ROOT + "pagerduty/.port").orElseThrow();
+    return SettingsLoader.create().environment(env).systemProperties(new Properties()).spec(spec).load();
+  }
+
+  int resyncOnce() throws Exception {
+    try (OceanRuntime runtime = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "ONCE")),
+        line -> {})) {
+      return runtime.exitCode().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+
+  Set<String> identifiers(String blueprint) {
+    return port.entities(blueprint).stream().map(e -> e.path("identifier").asText())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void aOnceResyncFillsTheCatalogWithTheAccount() throws Exception {
+    assertEquals(0, resyncOnce());
+    assertEquals(new TreeSet<>(pd.ids("services")), identifiers("pagerdutyService"));
+    assertEquals(new TreeSet<>(pd.ids("incidents")), identifiers("pagerdutyIncident"),
+        "open incidents from the first resource, resolved ones from the second");
+    assertEquals(new TreeSet<>(pd.ids("schedules")), identifiers("pagerdutySchedule"));
+    assertEquals(new TreeSet<>(pd.ids("escalation_policies")), identifiers("pagerdutyEscalationPolicy"));
+    assertEquals(new TreeSet<>(pd.ids("users")), identifiers("pagerdutyUser"));
+    List<JsonNode> oncalls = port.entities("pagerdutyOncall");
+    assertFalse(oncalls.isEmpty());
+    for (JsonNode o : oncalls) {
+      assertTrue(pd.ids("escalation_policies").contains(o.at("/relations/pagerdutyEscalationPolicy").asText()),
+          o.toString());
+      assertTrue(o.at("/properties/user").asText().contains("@"), o.toString());
+    }
+    for (String id : pd.ids("incidents")) {
+      JsonNode incident = port.entity("pagerdutyIncident", id).orElseThrow();
+      JsonNode raw = pd.incident(id);
+      assertEquals(raw.get("status").asText(), incident.at("/properties/status").asText());
+      assertEquals(raw.at("/service/id").asText(), incident.at("/relations/pagerdutyService").asText());
+    }
+    JsonNode service = port.entity("pagerdutyService", pd.ids("services").get(0)).orElseThrow();
+    assertTrue(service.at("/properties/oncall").asText().contains("@"), service.toString());
+  }
+
+  @Test
+  void aSignedWebhookUpdatesAnIncidentLive() throws Exception {
+    assertEquals(0, resyncOnce());
+    String id = pd.ids("incidents").stream()
+        .filter(i -> pd.incident(i).get("status").asText().equals("triggered")).findFirst().orElseThrow();
+    assertEquals("triggered", port.entity("pagerdutyIncident", id).orElseThrow().at("/properties/status").asText());
+    int httpPort;
+    try (var socket = new ServerSocket(0)) {
+      httpPort = socket.getLocalPort();
+    }
+    try (OceanRuntime runtime = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
+        "OCEAN__HTTP__PORT", Integer.toString(httpPort),
+        "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)), line -> {})) {
+      await("the webhook subscription", () -> pd.subscriptions().size() == 1);
+      assertEquals("http://127.0.0.1:" + httpPort + "/integration/webhook",
+          pd.subscriptions().get(0).at("/delivery_method/url").asText());
+      pd.setIncidentStatus(id, "resolved");
+      var deliveries = pd.deliver("incident.resolved", id);
+      assertEquals(1, deliveries.size());
+      assertEquals(2, deliveries.get(0).status() / 100, deliveries.toString());
+      await("the incident updated live", () -> port.entity("pagerdutyIncident", id).orElseThrow()
+          .at("/properties/status").asText().equals("resolved"));
+      // A delivery with a wrong signature is refused and changes nothing.
+      var forged = pd.event("incident.acknowledged", id);
+      var request = java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + httpPort + "/integration/webhook"))
+          .header("Content-Type", "application/json").header("X-PagerDuty-Signature", "v1=" + "0".repeat(64))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(forged.body())).build();
+      var client = java.net.http.HttpClient.newHttpClient();
+      assertEquals(401, client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+    try (OceanRuntime again = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
+        "OCEAN__HTTP__PORT", "0", "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)),
+        line -> {})) {
+      await("the restarted runtime's start", () -> again.httpPort().isPresent());
+      assertEquals(1, pd.subscriptions().size(), "not duplicated on restart");
+    }
+  }
+}
