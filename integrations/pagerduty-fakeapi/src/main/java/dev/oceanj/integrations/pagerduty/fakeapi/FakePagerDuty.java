@@ -580,22 +580,8 @@ public final class FakePagerDuty implements AutoCloseable {
           "GET users/{id}", "GET teams/{id}", "GET webhook_subscriptions/{id}" -> one(x, s[0], s[1]);
       case "GET services/{id}/custom_fields/values", "GET incidents/{id}/custom_fields/values" ->
           customFields(x, s[0], s[1]);
-      case "POST analytics/metrics/incidents/services" -> {
-        JsonNode body = x.json();
-        ObjectNode answer;
-        synchronized (this) {
-          answer = Analytics.serviceMetrics(account, body);
-        }
-        x.respond(200, answer);
-      }
-      case "POST analytics/raw/incidents" -> {
-        JsonNode body = x.json();
-        ObjectNode answer;
-        synchronized (this) {
-          answer = Analytics.rawIncidents(account, body);
-        }
-        x.respond(200, answer);
-      }
+      case "POST analytics/metrics/incidents/services" -> analytics(x, Analytics::serviceMetrics);
+      case "POST analytics/raw/incidents" -> analytics(x, Analytics::rawIncidents);
       case "POST webhook_subscriptions" -> {
         ObjectNode subscription;
         synchronized (this) {
@@ -616,6 +602,16 @@ public final class FakePagerDuty implements AutoCloseable {
       }
       default -> x.error(404, 2100, "Not Found", "no route " + x.method + " " + x.path);
     }
+  }
+
+  private void analytics(Exchange x, java.util.function.BiFunction<Account, JsonNode, ObjectNode> endpoint)
+      throws IOException {
+    JsonNode body = x.json();
+    ObjectNode answer;
+    synchronized (this) {
+      answer = endpoint.apply(account, body);
+    }
+    x.respond(200, answer);
   }
 
   private static String[] withIdPlaceholder(String[] s) {
