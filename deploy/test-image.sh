@@ -76,7 +76,7 @@ if [ "${OCEANJ_SKIP_BUILD:-}" != 1 ]; then
     -Dimage.base="tar://$BASE_TAR" -Dimage.cds.java="$BASE_JAVA"
   echo "build: $(( $(date +%s) - build_start )) s"
 fi
-for image in oceanj oceanj-fake; do
+for image in oceanj oceanj-fake oceanj-custom oceanj-kafka oceanj-pagerduty; do
   tarball=$JIB/$image-$VERSION.tar
   [ -s "$tarball" ] || { bad "$tarball was not built"; exit 1; }
   "${PODMAN[@]}" load -q -i "$tarball" >/dev/null
@@ -92,6 +92,10 @@ config=$("${PODMAN[@]}" image inspect --format '{{.Config.User}} {{json .Config.
 [[ $config == *8000/tcp* ]] && ok "port 8000" || bad "port: $config"
 [[ $config == *HOME=/tmp/ocean* ]] && ok "HOME=/tmp/ocean" || bad "HOME: $config"
 [[ $config == *OCEAN__INTEGRATION__TYPE=fake* ]] && ok "type fake baked in" || bad "type: $config"
+for type in custom kafka pagerduty; do
+  env_of=$("${PODMAN[@]}" image inspect --format '{{json .Config.Env}}' "localhost/oceanj-$type:$VERSION")
+  [[ $env_of == *OCEAN__INTEGRATION__TYPE=$type* ]] && ok "oceanj-$type: type $type baked in" || bad "oceanj-$type env: $env_of"
+done
 plain=$("${PODMAN[@]}" image inspect --format '{{json .Config.Env}}' "localhost/oceanj:$VERSION")
 [[ $plain != *OCEAN__INTEGRATION__TYPE* ]] && ok "plain image: no type baked in" || bad "plain image env: $plain"
 
