@@ -31,6 +31,12 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         || hasResource("logback.xml")) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
+    install(context, level());
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** Sends every event of {@code context} to stderr, the root at {@code level} (INFO when null or unknown). */
+  static void install(LoggerContext context, String level) {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern(PATTERN);
@@ -42,9 +48,8 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
     stderr.setEncoder(encoder);
     stderr.start();
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(level(), Level.INFO));
+    root.setLevel(Level.toLevel(level, Level.INFO));
     root.addAppender(stderr);
-    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
   private static String level() {
