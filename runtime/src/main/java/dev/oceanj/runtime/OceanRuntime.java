@@ -183,7 +183,8 @@ public final class OceanRuntime implements AutoCloseable {
     if (network.proxies().any()) {
       LOG.info("Proxies from the environment: {}", network.proxies());
     }
-    HttpClient thirdParty = HttpClients.create(network.proxies(), network.thirdPartyTls(), settings.clientTimeout());
+    HttpClient thirdParty = HttpClients.lazy(() -> HttpClients.create(network.proxies(), network.thirdPartyTls(),
+        settings.clientTimeout()));
     JqEngine jq = JqEngine.create(settings.allowEnvironmentVariablesJqAccess());
     DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty,
         new IntegrationJq(jq), settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new),
@@ -196,12 +197,11 @@ public final class OceanRuntime implements AutoCloseable {
         serveHttp && !defined.liveEventProcessors().isEmpty(),
         !isDefault(settings.config(), "ocean.port.rate-limit.live-events-reserved-share"));
     WriteLimiter limiter = WriteLimiter.create(limits);
-    HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter,
-        embedded ? NetworkSettings.DEFAULTS : network);
+    NetworkSettings portNetwork = embedded ? NetworkSettings.DEFAULTS : network;
+    HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter, portNetwork);
     ExecutorService mappingPool = mappingPool(settings);
-    IngestClient ingest = new IngestClient(port, HttpClients.create(embedded ? NetworkSettings.DEFAULTS.proxies()
-        : network.proxies(), embedded ? NetworkSettings.DEFAULTS.portTls() : network.portTls(), Duration.ofSeconds(10)),
-        Duration.ofSeconds(10));
+    IngestClient ingest = new IngestClient(port, HttpClients.lazy(() -> HttpClients.create(portNetwork.proxies(),
+        portNetwork.portTls(), Duration.ofSeconds(10))), Duration.ofSeconds(10));
     Optional<LogShipper> logShipper = settings.telemetry().httpLogging()
         ? Optional.of(new LogShipper(ingest, settings.telemetry().logQueueSize(), secrets(settings, clientSettings)))
         : Optional.empty();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -60,6 +61,15 @@ public final class HttpClients {
         ? new ProxyAuthorizing(client, proxies) : client;
   }
 
+  /**
+   * A client that builds {@code create}'s client on its first use. A JDK client costs about 300 classes and a selector
+   * thread for as long as it lives, and its TLS context some 200 more classes (even for {@code http://}): a runtime
+   * whose integration or telemetry never calls out (WEBHOOKS_ONLY waiting for events) keeps neither.
+   */
+  public static HttpClient lazy(Supplier<HttpClient> create) {
+    return new Lazy(create);
+  }
+
   /** The JDK form of {@link ProxyRules#proxyFor(URI)}. */
   public static ProxySelector selector(ProxyRules proxies) {
     return new ProxySelector() {
@@ -78,7 +88,7 @@ public final class HttpClients {
   }
 
   /** Adds {@code Proxy-Authorization} to requests that go through a proxy with credentials. */
-  private static final class ProxyAuthorizing extends HttpClient {
+  private static final class ProxyAuthorizing extends Forwarding {
     private final HttpClient client;
     private final ProxyRules proxies;
 
@@ -87,74 +97,120 @@ public final class HttpClients {
       this.proxies = proxies;
     }
 
-    private HttpRequest authorized(HttpRequest request) {
+    @Override
+    HttpClient client() {
+      return client;
+    }
+
+    @Override
+    HttpRequest prepare(HttpRequest request) {
       Optional<String> auth = proxies.proxyFor(request.uri()).flatMap(ProxyRules.Proxy::authorization);
       if (auth.isEmpty() || request.headers().firstValue("Proxy-Authorization").isPresent()) {
         return request;
       }
       return HttpRequest.newBuilder(request, (name, value) -> true).header("Proxy-Authorization", auth.get()).build();
     }
+  }
+
+  /** {@link #lazy}: the client is built once, by the first call that needs it. */
+  private static final class Lazy extends Forwarding {
+    private final Supplier<HttpClient> create;
+    private volatile HttpClient client;
+
+    Lazy(Supplier<HttpClient> create) {
+      this.create = create;
+    }
+
+    @Override
+    HttpClient client() {
+      HttpClient c = client;
+      if (c == null) {
+        synchronized (this) {
+          c = client;
+          if (c == null) {
+            c = create.get();
+            client = c;
+          }
+        }
+      }
+      return c;
+    }
+
+    @Override
+    public java.net.http.WebSocket.Builder newWebSocketBuilder() {
+      return client().newWebSocketBuilder();
+    }
+  }
+
+  /** A client that hands every call to {@link #client()}, each request first through {@link #prepare}. */
+  private abstract static class Forwarding extends HttpClient {
+
+    abstract HttpClient client();
+
+    HttpRequest prepare(HttpRequest request) {
+      return request;
+    }
 
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
         throws IOException, InterruptedException {
-      return client.send(authorized(request), handler);
+      return client().send(prepare(request), handler);
     }
 
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-      return client.sendAsync(authorized(request), handler);
+      return client().sendAsync(prepare(request), handler);
     }
 
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
         HttpResponse.PushPromiseHandler<T> push) {
-      return client.sendAsync(authorized(request), handler, push);
+      return client().sendAsync(prepare(request), handler, push);
     }
 
     @Override
     public Optional<CookieHandler> cookieHandler() {
-      return client.cookieHandler();
+      return client().cookieHandler();
     }
 
     @Override
     public Optional<Duration> connectTimeout() {
-      return client.connectTimeout();
+      return client().connectTimeout();
     }
 
     @Override
     public Redirect followRedirects() {
-      return client.followRedirects();
+      return client().followRedirects();
     }
 
     @Override
     public Optional<ProxySelector> proxy() {
-      return client.proxy();
+      return client().proxy();
     }
 
     @Override
     public SSLContext sslContext() {
-      return client.sslContext();
+      return client().sslContext();
     }
 
     @Override
     public SSLParameters sslParameters() {
-      return client.sslParameters();
+      return client().sslParameters();
     }
 
     @Override
     public Optional<Authenticator> authenticator() {
-      return client.authenticator();
+      return client().authenticator();
     }
 
     @Override
     public Version version() {
-      return client.version();
+      return client().version();
     }
 
     @Override
     public Optional<Executor> executor() {
-      return client.executor();
+      return client().executor();
     }
   }
 }
