@@ -159,7 +159,7 @@ final class Account {
   private static String htmlPath(String type) {
     return switch (type) {
       case "service" -> "/service-directory/";
-      case "escalation_policy" -> "/escalation_policies#";
+      case "escalation_policy" -> "/escalation_policies/";
       case "priority" -> "/account/incident_priorities#";
       default -> "/" + type + "s/";
     };
