@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The pagerduty integration's resync benchmark (issue 17 §3): one ONCE resync of the runtime JAR with
+# OCEAN__INTEGRATION__TYPE=pagerduty and its shipped mapping (services with analytics, incidents in two resources,
+# schedules, oncalls, escalation policies, users) against the fake PagerDuty (its own process), into an empty Port
+# emulator (its own process); then the same with the fake integration, for CPU per entity side by side on this
+# machine.
+#
+#   integrations/pagerduty-fakeapi/bench.sh [incidents] [runtime JVM options…]
+#   integrations/pagerduty-fakeapi/bench.sh 30000          # the figure in BENCHMARKS.md, with the footprint options
+#
+# CPU per entity is marginal: (CPU of a run against a fake PagerDuty with `incidents` − CPU of a run against one with
+# 30) ÷ (the difference in entities), so the JVM's start-up, Port set-up and the compiler's first work cancel out. The
+# fake PagerDuty's sizes are fixed at start, so two fakes run side by side, a small and a big one. Each run is a new
+# runtime process with a fresh data-dir (no digest store) against an emptied emulator; its CPU (user + sys) and peak
+# RSS come from /usr/bin/time, the rate from the runtime's own summary line. ONLY=pagerduty or ONLY=fake runs one
+# side; SKIP_BUILD=1 skips the build; WARM_PORT=0 skips warming the emulator. The machine is shared.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+items=${1:-30000}
+small_items=30
+shift $(( $# > 1 ? 1 : $# )) || true
+jvm=("$@")
+[ ${#jvm[@]} -eq 0 ] && jvm=(-Xmx256m -Xms96m -Xmn48m -XX:SurvivorRatio=3 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k)
+only=${ONLY:-both}
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  mvn -B -o -q -pl runtime,port-emulator,integrations/pagerduty-fakeapi -am -DskipTests package >/dev/null
+fi
+work=$(mktemp -d)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+small_port=$(free_port)
+big_port=$(free_port)
+port_port=$(free_port)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# Both stand-ins take as little of the shared CPU as they can: C1 only, the serial collector (as actors/bench.sh).
+# No rate limit and no request log in the fakes: the runtime is measured, not PagerDuty's budget.
+stand_in=(-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+[ "$items" -gt 100000 ] && stand_in=(-Xmx3g)
+fake_pd=(--rate-limit 100000000 --analytics-daily-limit 100000000 --request-log-size 0)
+java "${stand_in[@]}" -jar integrations/pagerduty-fakeapi/target/oceanj-pagerduty-fakeapi.jar --port "$small_port" \
+  --incidents "$small_items" "${fake_pd[@]}" >"$work/fake-small.log" 2>&1 &
+small_pid=$!
+pids+=("$small_pid")
+java "${stand_in[@]}" -jar integrations/pagerduty-fakeapi/target/oceanj-pagerduty-fakeapi.jar --port "$big_port" \
+  --incidents "$items" "${fake_pd[@]}" >"$work/fake-big.log" 2>&1 &
+big_pid=$!
+pids+=("$big_pid")
+# shellcheck disable=SC2086
+java ${EMULATOR_JVM:-${stand_in[*]}} -jar port-emulator/target/oceanj-port-emulator.jar --port "$port_port" \
+  >"$work/emulator.log" 2>&1 &
+port_pid=$!
+pids+=("$port_pid")
+for url in "http://127.0.0.1:$small_port/_control/subscriptions" "http://127.0.0.1:$big_port/_control/subscriptions" \
+  "http://127.0.0.1:$port_port/_emulator/counters"; do
+  for _ in $(seq 1 600); do curl -s -o /dev/null "$url" && break; sleep 0.2; done
+  curl -s -o /dev/null "$url" || { echo "nothing answers at $url" >&2; exit 2; }
+done
+
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # clock ticks, user + sys
+ticks=$(getconf CLK_TCK)
+run=0
+
+# resync <integration> <amount>: one ONCE run; prints "entities seconds rate cpu rss port_cpu api_cpu" on fd 3.
+resync() {
+  local type=$1 amount=$2
+  run=$((run + 1))
+  curl -s -X POST "http://127.0.0.1:$port_port/_emulator/reset" >/dev/null
+  local env=(OCEAN__INTEGRATION__TYPE="$type" OCEAN__INTEGRATION__IDENTIFIER="bench-$type"
+    OCEAN__EVENT_LISTENER__TYPE=ONCE OCEAN__PORT__BASE_URL="http://127.0.0.1:$port_port"
+    OCEAN__PORT__CLIENT_ID=emulator-client-id OCEAN__PORT__CLIENT_SECRET=emulator-client-secret
+    OCEAN__DATA_DIR="$work/data-$run" OCEAN__PORT__RATE_LIMIT__ENABLED=false)
+  # The shipped mapping of either integration (no .port folder next to the resources path).
+  env+=(OCEAN__RESOURCES_PATH="$work/none")
+  local api_pid=$small_pid
+  if [ "$type" = pagerduty ]; then
+    local api_port=$small_port
+    [ "$amount" = "$items" ] && api_port=$big_port && api_pid=$big_pid
+    env+=(OCEAN__INTEGRATION__CONFIG__API_URL="http://127.0.0.1:$api_port" OCEAN__INTEGRATION__CONFIG__TOKEN=fake-pd-token)
+  else
+    env+=(OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT="$amount")
+  fi
+  local port_before api_before
+  port_before=$(cpu_of "$port_pid")
+  api_before=$(cpu_of "$api_pid")
+  env "${env[@]}" /usr/bin/time -f '%e %U %S %M' -o "$work/time" \
+    java "${jvm[@]}" -jar runtime/target/oceanj-runtime.jar >"$work/run-$run.log" 2>&1 \
+    || { echo "run $run ($type $amount) failed:" >&2; tail -20 "$work/run-$run.log" >&2; exit 1; }
+  local line
+  line=$(grep -m1 -E '^Resync .*entities/s' "$work/run-$run.log" || true)
+  [ -n "$line" ] || { echo "run $run: no summary line" >&2; tail -20 "$work/run-$run.log" >&2; exit 1; }
+  echo "  $type $amount: $line" >&2
+  python3 - "$line" "$(cat "$work/time")" "$(( $(cpu_of "$port_pid") - port_before ))" \
+    "$(( $(cpu_of "$api_pid") - api_before ))" "$ticks" >&3 <<'PY'
+import re, sys
+line, timing, port_ticks, api_ticks, hz = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+m = re.search(r'in ([\d.,]+) s, ([\d,]+) entities, ([\d,]+) entities/s', line)
+seconds, entities, rate = (float(m.group(1).replace(',', '')), int(m.group(2).replace(',', '')), int(m.group(3).replace(',', '')))
+print(entities, seconds, rate, float(timing[1]) + float(timing[2]), int(timing[3]) // 1024, port_ticks / hz, api_ticks / hz, float(timing[0]))
+PY
+}
+
+if [ "${WARM_PORT:-1}" = 1 ]; then
+  # Port is a warm service: one unmeasured 20,065-entity fake resync warms the emulator's code first.
+  resync fake 4000 3>/dev/null
+fi
+echo "incidents $items (small: $small_items), runtime JVM: ${jvm[*]}"
+printf '%-9s %10s %8s %12s %9s %10s %13s %9s %9s\n' integration entities "resync s" "entities/s" "proc CPU" "peak RSS" \
+  "CPU/entity" "Port CPU" "API CPU"
+report() {
+  local name=$1 small=$2 big=$3
+  # shellcheck disable=SC2086
+  set -- $small; local e0=$1 c0=$4
+  # shellcheck disable=SC2086
+  set -- $big
+  python3 -c '
+import sys
+name, e1, s1, r1, c1, rss, pc, ac, e0, c0 = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9]), float(sys.argv[10])
+per = (c1 - c0) / (e1 - e0) * 1000
+print(f"{name:<9} {e1:>10,} {s1:>8.2f} {r1:>12,} {c1:>8.2f}s {rss:>7} MiB {per:>10.4f} ms {pc:>8.2f}s {ac:>8.2f}s")
+print(per, file=sys.stderr)
+' "$name" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$e0" "$c0" 2>>"$work/per-entity"
+}
+if [ "$only" != fake ]; then
+  small=$(resync pagerduty "$small_items" 3>&1)
+  big=$(resync pagerduty "$items" 3>&1)
+  report pagerduty "$small" "$big"
+fi
+if [ "$only" != pagerduty ]; then
+  small=$(resync fake 20 3>&1)
+  big=$(resync fake $(( items / 5 )) 3>&1)
+  report fake "$small" "$big"
+fi
+if [ "$only" = both ]; then
+  python3 -c '
+import sys
+c, f = [float(x) for x in open(sys.argv[1]).read().split()]
+print(f"pagerduty CPU per entity / fake CPU per entity = {c / f:.2f}")' "$work/per-entity"
+fi
