@@ -1,7 +1,51 @@
 # Shared by the resync benchmarks that run the runtime JAR against a fake 3rd-party API process and the Port
 # emulator process (integrations/custom-fakeapi/bench.sh, integrations/pagerduty-fakeapi/bench.sh); sourced, not run.
-# The sourcing script sets: work (a scratch folder), jvm (the runtime's JVM options), run (the run's number),
-# port_pid and api_pid (the emulator's and the fake API's processes), and env (the runtime's environment).
+# The sourcing script sets jvm (the runtime's JVM options), stand_in (the stand-ins' JVM options), api_pid (the fake
+# API's process) and pids (adding the fake API's); the functions below set work, port_port, port_pid, run
+# and env.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# setup <fake API module>: builds the JARs (unless SKIP_BUILD=1), makes $work, picks $port_port, and kills the
+# processes in $pids and removes $work on exit.
+setup() {
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    mvn -B -o -q -pl "runtime,port-emulator,$1" -am -DskipTests package >/dev/null
+  fi
+  work=$(mktemp -d)
+  port_port=$(free_port)
+  pids=()
+  trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
+}
+
+# start_emulator <url>…: starts the Port emulator (with $stand_in) and waits until it and every url answer.
+start_emulator() {
+  # shellcheck disable=SC2086
+  java ${EMULATOR_JVM:-${stand_in[*]}} -jar port-emulator/target/oceanj-port-emulator.jar --port "$port_port" \
+    >"$work/emulator.log" 2>&1 &
+  port_pid=$!
+  pids+=("$port_pid")
+  local url
+  for url in "$@" "http://127.0.0.1:$port_port/_emulator/counters"; do
+    for _ in $(seq 1 600); do curl -s -o /dev/null "$url" && break; sleep 0.2; done
+    curl -s -o /dev/null "$url" || { echo "nothing answers at $url" >&2; exit 2; }
+  done
+}
+
+# runtime_env <integration>: the next run's folder ($run) and the runtime's environment common to every run in
+# "env" (an array the caller declares), the emulator emptied.
+runtime_env() {
+  # A new folder per run (resync runs in a subshell, so no counter would survive it): a fresh data-dir, no digests.
+  run=$(mktemp -d "$work/run-XXXXXX")
+  curl -s -X POST "http://127.0.0.1:$port_port/_emulator/reset" >/dev/null
+  env=(OCEAN__INTEGRATION__TYPE="$1" OCEAN__INTEGRATION__IDENTIFIER="bench-$1"
+    OCEAN__EVENT_LISTENER__TYPE=ONCE OCEAN__PORT__BASE_URL="http://127.0.0.1:$port_port"
+    OCEAN__PORT__CLIENT_ID=emulator-client-id OCEAN__PORT__CLIENT_SECRET=emulator-client-secret
+    OCEAN__DATA_DIR="$run/data" OCEAN__PORT__RATE_LIMIT__ENABLED=false)
+}
+
+# The runtime's JVM options unless given: the README's footprint options.
+footprint=(-Xmx256m -Xms96m -Xmn48m -XX:SurvivorRatio=3 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k)
 
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # clock ticks, user + sys
 ticks=$(getconf CLK_TCK)
@@ -14,11 +58,11 @@ measure() {
   port_before=$(cpu_of "$port_pid")
   api_before=$(cpu_of "$api_pid")
   env "${env[@]}" /usr/bin/time -f '%e %U %S %M' -o "$work/time" \
-    java "${jvm[@]}" -jar runtime/target/oceanj-runtime.jar >"$work/run-$run.log" 2>&1 \
-    || { echo "run $run ($label) failed:" >&2; tail -20 "$work/run-$run.log" >&2; exit 1; }
+    java "${jvm[@]}" -jar runtime/target/oceanj-runtime.jar >"$run/runtime.log" 2>&1 \
+    || { echo "run ($label) failed:" >&2; tail -20 "$run/runtime.log" >&2; exit 1; }
   local line
-  line=$(grep -m1 -E '^Resync .*entities/s' "$work/run-$run.log" || true)
-  [ -n "$line" ] || { echo "run $run: no summary line" >&2; tail -20 "$work/run-$run.log" >&2; exit 1; }
+  line=$(grep -m1 -E '^Resync .*entities/s' "$run/runtime.log" || true)
+  [ -n "$line" ] || { echo "run ($label): no summary line" >&2; tail -20 "$run/runtime.log" >&2; exit 1; }
   echo "  $label: $line" >&2
   python3 - "$line" "$(cat "$work/time")" "$(( $(cpu_of "$port_pid") - port_before ))" \
     "$(( $(cpu_of "$api_pid") - api_before ))" "$ticks" >&3 <<'PY'

@@ -22,19 +22,12 @@ items=${1:-30000}
 small_items=30
 shift $(( $# > 1 ? 1 : $# )) || true
 jvm=("$@")
-[ ${#jvm[@]} -eq 0 ] && jvm=(-Xmx256m -Xms96m -Xmn48m -XX:SurvivorRatio=3 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k)
+[ ${#jvm[@]} -eq 0 ] && jvm=("${footprint[@]}")
 only=${ONLY:-both}
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -o -q -pl runtime,port-emulator,integrations/pagerduty-fakeapi -am -DskipTests package >/dev/null
-fi
-work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+setup integrations/pagerduty-fakeapi
 small_port=$(free_port)
 big_port=$(free_port)
-port_port=$(free_port)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # Both stand-ins take as little of the shared CPU as they can: C1 only, the serial collector (as actors/bench.sh).
 # No rate limit and no request log in the fakes: the runtime is measured, not PagerDuty's budget.
@@ -49,28 +42,13 @@ java "${stand_in[@]}" -jar integrations/pagerduty-fakeapi/target/oceanj-pagerdut
   --incidents "$items" "${fake_pd[@]}" >"$work/fake-big.log" 2>&1 &
 big_pid=$!
 pids+=("$big_pid")
-# shellcheck disable=SC2086
-java ${EMULATOR_JVM:-${stand_in[*]}} -jar port-emulator/target/oceanj-port-emulator.jar --port "$port_port" \
-  >"$work/emulator.log" 2>&1 &
-port_pid=$!
-pids+=("$port_pid")
-for url in "http://127.0.0.1:$small_port/_control/subscriptions" "http://127.0.0.1:$big_port/_control/subscriptions" \
-  "http://127.0.0.1:$port_port/_emulator/counters"; do
-  for _ in $(seq 1 600); do curl -s -o /dev/null "$url" && break; sleep 0.2; done
-  curl -s -o /dev/null "$url" || { echo "nothing answers at $url" >&2; exit 2; }
-done
-
-run=0
+start_emulator "http://127.0.0.1:$small_port/_control/subscriptions" "http://127.0.0.1:$big_port/_control/subscriptions"
 
 # resync <integration> <amount>: one ONCE run; prints "entities seconds rate cpu rss port_cpu api_cpu" on fd 3.
 resync() {
   local type=$1 amount=$2
-  run=$((run + 1))
-  curl -s -X POST "http://127.0.0.1:$port_port/_emulator/reset" >/dev/null
-  local env=(OCEAN__INTEGRATION__TYPE="$type" OCEAN__INTEGRATION__IDENTIFIER="bench-$type"
-    OCEAN__EVENT_LISTENER__TYPE=ONCE OCEAN__PORT__BASE_URL="http://127.0.0.1:$port_port"
-    OCEAN__PORT__CLIENT_ID=emulator-client-id OCEAN__PORT__CLIENT_SECRET=emulator-client-secret
-    OCEAN__DATA_DIR="$work/data-$run" OCEAN__PORT__RATE_LIMIT__ENABLED=false)
+  local env
+  runtime_env "$type"
   # The shipped mapping of either integration (no .port folder next to the resources path).
   env+=(OCEAN__RESOURCES_PATH="$work/none")
   local api_pid=$small_pid
