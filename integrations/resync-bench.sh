@@ -94,3 +94,25 @@ print(f"{name:<9} {e1:>10,} {s1:>8.2f} {r1:>12,} {c1:>8.2f}s {rss:>7} MiB {per:>
 print(per, file=sys.stderr)
 ' "$name" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$e0" "$c0" 2>>"$work/per-entity"
 }
+
+# compare <integration> <small amount> <big amount> <fake's big amount>: both sides (ONLY=<integration> or ONLY=fake
+# for one) with "resync <integration> <amount>" of the sourcing script, the rows and the ratio of CPU per entity.
+compare() {
+  local name=$1 small big
+  if [ "${ONLY:-both}" != fake ]; then
+    small=$(resync "$name" "$2" 3>&1)
+    big=$(resync "$name" "$3" 3>&1)
+    report "$name" "$small" "$big"
+  fi
+  if [ "${ONLY:-both}" != "$name" ]; then
+    small=$(resync fake 20 3>&1)
+    big=$(resync fake "$4" 3>&1)
+    report fake "$small" "$big"
+  fi
+  if [ "${ONLY:-both}" = both ]; then
+    python3 -c '
+import sys
+c, f = [float(x) for x in open(sys.argv[1]).read().split()]
+print(f"{sys.argv[2]} CPU per entity / fake CPU per entity = {c / f:.2f}")' "$work/per-entity" "$name"
+  fi
+}

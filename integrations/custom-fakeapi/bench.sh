@@ -22,7 +22,6 @@ page=${2:-1000}
 shift $(( $# > 2 ? 2 : $# )) || true
 jvm=("$@")
 [ ${#jvm[@]} -eq 0 ] && jvm=("${footprint[@]}")
-only=${ONLY:-both}
 
 setup integrations/custom-fakeapi
 api_port=$(free_port)
@@ -84,19 +83,4 @@ if [ "${WARM_PORT:-1}" = 1 ]; then
 fi
 echo "items $items, page size $page, runtime JVM: ${jvm[*]}"
 header
-if [ "$only" != fake ]; then
-  small=$(resync custom 100 3>&1)
-  big=$(resync custom "$items" 3>&1)
-  report custom "$small" "$big"
-fi
-if [ "$only" != custom ]; then
-  small=$(resync fake 20 3>&1)
-  big=$(resync fake $(( items / 5 )) 3>&1)
-  report fake "$small" "$big"
-fi
-if [ "$only" = both ]; then
-  python3 -c '
-import sys
-c, f = [float(x) for x in open(sys.argv[1]).read().split()]
-print(f"custom CPU per entity / fake CPU per entity = {c / f:.2f}")' "$work/per-entity"
-fi
+compare custom 100 "$items" $(( items / 5 ))

@@ -23,7 +23,6 @@ small_items=30
 shift $(( $# > 1 ? 1 : $# )) || true
 jvm=("$@")
 [ ${#jvm[@]} -eq 0 ] && jvm=("${footprint[@]}")
-only=${ONLY:-both}
 
 setup integrations/pagerduty-fakeapi
 small_port=$(free_port)
@@ -68,19 +67,4 @@ if [ "${WARM_PORT:-1}" = 1 ]; then
 fi
 echo "incidents $items (small: $small_items), runtime JVM: ${jvm[*]}"
 header
-if [ "$only" != fake ]; then
-  small=$(resync pagerduty "$small_items" 3>&1)
-  big=$(resync pagerduty "$items" 3>&1)
-  report pagerduty "$small" "$big"
-fi
-if [ "$only" != pagerduty ]; then
-  small=$(resync fake 20 3>&1)
-  big=$(resync fake $(( items / 5 )) 3>&1)
-  report fake "$small" "$big"
-fi
-if [ "$only" = both ]; then
-  python3 -c '
-import sys
-c, f = [float(x) for x in open(sys.argv[1]).read().split()]
-print(f"pagerduty CPU per entity / fake CPU per entity = {c / f:.2f}")' "$work/per-entity"
-fi
+compare pagerduty "$small_items" "$items" $(( items / 5 ))
