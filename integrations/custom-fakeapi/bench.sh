@@ -15,22 +15,16 @@
 # skips the build; WARM_PORT=0 skips warming the emulator. The machine is shared: run the big sizes once.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=../resync-bench.sh
+. integrations/resync-bench.sh
 items=${1:-100000}
 page=${2:-1000}
 shift $(( $# > 2 ? 2 : $# )) || true
 jvm=("$@")
-[ ${#jvm[@]} -eq 0 ] && jvm=(-Xmx256m -Xms96m -Xmn48m -XX:SurvivorRatio=3 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k)
-only=${ONLY:-both}
+[ ${#jvm[@]} -eq 0 ] && jvm=("${footprint[@]}")
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -o -q -pl runtime,port-emulator,integrations/custom-fakeapi -am -DskipTests package >/dev/null
-fi
-work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+setup integrations/custom-fakeapi
 api_port=$(free_port)
-port_port=$(free_port)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # Both stand-ins take as little of the shared CPU as they can: C1 only, the serial collector (as actors/bench.sh).
 stand_in=(-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
@@ -39,15 +33,7 @@ java "${stand_in[@]}" -jar integrations/custom-fakeapi/target/oceanj-custom-fake
   --items "$items" --request-log-size 0 >"$work/fake-api.log" 2>&1 &
 api_pid=$!
 pids+=("$api_pid")
-# shellcheck disable=SC2086
-java ${EMULATOR_JVM:-${stand_in[*]}} -jar port-emulator/target/oceanj-port-emulator.jar --port "$port_port" \
-  >"$work/emulator.log" 2>&1 &
-port_pid=$!
-pids+=("$port_pid")
-for url in "http://127.0.0.1:$api_port/" "http://127.0.0.1:$port_port/_emulator/counters"; do
-  for _ in $(seq 1 300); do curl -s -o /dev/null "$url" && break; sleep 0.2; done
-  curl -s -o /dev/null "$url" || { echo "nothing answers at $url" >&2; exit 2; }
-done
+start_emulator "http://127.0.0.1:$api_port/"
 
 # The benchmark's mapping: /items only, every item an entity, as many properties as the fake integration's persons.
 mkdir -p "$work/custom/resources"
@@ -74,19 +60,11 @@ resources:
             createdAt: .createdAt
 YAML
 
-cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # clock ticks, user + sys
-ticks=$(getconf CLK_TCK)
-run=0
-
 # resync <integration> <amount>: one ONCE run; prints "entities seconds rate cpu rss port_cpu api_cpu" on fd 3.
 resync() {
   local type=$1 amount=$2
-  run=$((run + 1))
-  curl -s -X POST "http://127.0.0.1:$port_port/_emulator/reset" >/dev/null
-  local env=(OCEAN__INTEGRATION__TYPE="$type" OCEAN__INTEGRATION__IDENTIFIER="bench-$type"
-    OCEAN__EVENT_LISTENER__TYPE=ONCE OCEAN__PORT__BASE_URL="http://127.0.0.1:$port_port"
-    OCEAN__PORT__CLIENT_ID=emulator-client-id OCEAN__PORT__CLIENT_SECRET=emulator-client-secret
-    OCEAN__DATA_DIR="$work/data-$run" OCEAN__PORT__RATE_LIMIT__ENABLED=false)
+  local env
+  runtime_env "$type"
   if [ "$type" = custom ]; then
     env+=(OCEAN__RESOURCES_PATH="$work/custom/resources"
       OCEAN__INTEGRATION__CONFIG__BASE_URL="http://127.0.0.1:$api_port/offset"
@@ -96,24 +74,7 @@ resync() {
   else
     env+=(OCEAN__RESOURCES_PATH="$work/none" OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT="$amount")
   fi
-  local port_before api_before
-  port_before=$(cpu_of "$port_pid")
-  api_before=$(cpu_of "$api_pid")
-  env "${env[@]}" /usr/bin/time -f '%e %U %S %M' -o "$work/time" \
-    java "${jvm[@]}" -jar runtime/target/oceanj-runtime.jar >"$work/run-$run.log" 2>&1 \
-    || { echo "run $run ($type $amount) failed:" >&2; tail -20 "$work/run-$run.log" >&2; exit 1; }
-  local line
-  line=$(grep -m1 -E '^Resync .*entities/s' "$work/run-$run.log" || true)
-  [ -n "$line" ] || { echo "run $run: no summary line" >&2; tail -20 "$work/run-$run.log" >&2; exit 1; }
-  echo "  $type $amount: $line" >&2
-  python3 - "$line" "$(cat "$work/time")" "$(( $(cpu_of "$port_pid") - port_before ))" \
-    "$(( $(cpu_of "$api_pid") - api_before ))" "$ticks" >&3 <<'PY'
-import re, sys
-line, timing, port_ticks, api_ticks, hz = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-m = re.search(r'in ([\d.,]+) s, ([\d,]+) entities, ([\d,]+) entities/s', line)
-seconds, entities, rate = (float(m.group(1).replace(',', '')), int(m.group(2).replace(',', '')), int(m.group(3).replace(',', '')))
-print(entities, seconds, rate, float(timing[1]) + float(timing[2]), int(timing[3]) // 1024, port_ticks / hz, api_ticks / hz, float(timing[0]))
-PY
+  measure "$type $amount"
 }
 
 if [ "${WARM_PORT:-1}" = 1 ]; then
@@ -121,35 +82,5 @@ if [ "${WARM_PORT:-1}" = 1 ]; then
   resync fake 4000 3>/dev/null
 fi
 echo "items $items, page size $page, runtime JVM: ${jvm[*]}"
-printf '%-8s %10s %8s %12s %9s %10s %13s %9s %9s\n' integration entities "resync s" "entities/s" "proc CPU" "peak RSS" \
-  "CPU/entity" "Port CPU" "API CPU"
-report() {
-  local name=$1 small=$2 big=$3
-  # shellcheck disable=SC2086
-  set -- $small; local e0=$1 c0=$4
-  # shellcheck disable=SC2086
-  set -- $big
-  python3 -c '
-import sys
-name, e1, s1, r1, c1, rss, pc, ac, e0, c0 = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9]), float(sys.argv[10])
-per = (c1 - c0) / (e1 - e0) * 1000
-print(f"{name:<8} {e1:>10,} {s1:>8.2f} {r1:>12,} {c1:>8.2f}s {rss:>7} MiB {per:>10.4f} ms {pc:>8.2f}s {ac:>8.2f}s")
-print(per, file=sys.stderr)
-' "$name" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$e0" "$c0" 2>>"$work/per-entity"
-}
-if [ "$only" != fake ]; then
-  small=$(resync custom 100 3>&1)
-  big=$(resync custom "$items" 3>&1)
-  report custom "$small" "$big"
-fi
-if [ "$only" != custom ]; then
-  small=$(resync fake 20 3>&1)
-  big=$(resync fake $(( items / 5 )) 3>&1)
-  report fake "$small" "$big"
-fi
-if [ "$only" = both ]; then
-  python3 -c '
-import sys
-c, f = [float(x) for x in open(sys.argv[1]).read().split()]
-print(f"custom CPU per entity / fake CPU per entity = {c / f:.2f}")' "$work/per-entity"
-fi
+header
+compare custom 100 "$items" $(( items / 5 ))
