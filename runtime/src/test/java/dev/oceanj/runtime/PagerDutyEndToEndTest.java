@@ -81,14 +81,6 @@ class PagerDutyEndToEndTest {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!done.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-      Thread.sleep(50);
-    }
-  }
-
   @Test
   void aOnceResyncFillsTheCatalogWithTheAccount() throws Exception {
     assertEquals(0, resyncOnce());
@@ -128,14 +120,14 @@ class PagerDutyEndToEndTest {
     try (OceanRuntime runtime = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
         "OCEAN__HTTP__PORT", Integer.toString(httpPort),
         "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)), line -> {})) {
-      await("the webhook subscription", () -> pd.subscriptions().size() == 1);
+      ModesEndToEndTest.await("the webhook subscription", () -> pd.subscriptions().size() == 1);
       assertEquals("http://127.0.0.1:" + httpPort + "/integration/webhook",
           pd.subscriptions().get(0).at("/delivery_method/url").asText());
       pd.setIncidentStatus(id, "resolved");
       var deliveries = pd.deliver("incident.resolved", id);
       assertEquals(1, deliveries.size());
       assertEquals(2, deliveries.get(0).status() / 100, deliveries.toString());
-      await("the incident updated live", () -> port.entity("pagerdutyIncident", id).orElseThrow()
+      ModesEndToEndTest.await("the incident updated live", () -> port.entity("pagerdutyIncident", id).orElseThrow()
           .at("/properties/status").asText().equals("resolved"));
       // A delivery with a wrong signature is refused and changes nothing.
       var forged = pd.event("incident.acknowledged", id);
@@ -149,7 +141,7 @@ class PagerDutyEndToEndTest {
     try (OceanRuntime again = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
         "OCEAN__HTTP__PORT", "0", "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)),
         line -> {})) {
-      await("the restarted runtime's start", () -> again.httpPort().isPresent());
+      ModesEndToEndTest.await("the restarted runtime's start", () -> again.httpPort().isPresent());
       assertEquals(1, pd.subscriptions().size(), "not duplicated on restart");
     }
   }
