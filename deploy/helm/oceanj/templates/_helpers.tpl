@@ -217,10 +217,80 @@ tolerations:
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .Values.extraInitContainers }}
+{{- if or .Values.extraInitContainers .cronPod }}
 initContainers:
+{{- if .cronPod }}
+  {{- include "oceanj.terminateOldJobs" . | nindent 2 }}
+{{- end }}
+{{- with .Values.extraInitContainers }}
   {{- tpl (toYaml .) $ | nindent 2 }}
+{{- end }}
 {{- end }}
 volumes:
   {{- include "oceanj.volumes" . | nindent 2 }}
+{{- if .cronPod }}
+  - name: job-query-token
+    secret:
+      secretName: {{ include "oceanj.jobQuery" . }}-sa-token
+{{- end }}
+{{- end -}}
+
+{{/* Q: the prefix of the CronJob's kubectl service account, its token Secret and its Role. */}}
+{{- define "oceanj.jobQuery" -}}
+{{- .Values.workload.cron.initContainer.serviceAccount.name | default (printf "%s-job-query" (include "oceanj.prefix" .)) -}}
+{{- end -}}
+
+{{/*
+The CronJob pod's first init container, as Port's chart has it: the resync Jobs of this release still running are
+given a zero deadline and labelled canceled=<this job>; their pods must be gone within 60 s (else this Job fails and
+no two resyncs of one integration overlap); then the live-events and actions deployments, when they exist, are
+restarted. kubectl authenticates with the token Secret of the job-query service account.
+*/}}
+{{- define "oceanj.terminateOldJobs" -}}
+- name: terminate-old-resync-jobs
+  image: {{ .Values.workload.cron.kubectlImage }}
+  env:
+    - name: NAMESPACE
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.namespace
+    - name: CURRENT_JOB
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.labels['job-name']
+    - name: CRON_KEY
+      value: {{ .Release.Name | quote }}
+    - name: RESTART_DEPLOYMENTS
+      value: {{ printf "%s-le-deployment %s-ap-deployment" (include "oceanj.prefix" .) (include "oceanj.prefix" .) | quote }}
+  volumeMounts:
+    - name: job-query-token
+      mountPath: /var/run/secrets/kubernetes.io/serviceaccount
+      readOnly: true
+  command: ["/bin/sh", "-c"]
+  args:
+    - |
+      set -eu
+      wait_seconds=${WAIT_SECONDS:-60}
+      jobs=$(kubectl get jobs -n "$NAMESPACE" -l "integrationUniqueCronKey=$CRON_KEY" \
+        -o jsonpath='{range .items[?(@.status.active)]}{.metadata.name}{"\n"}{end}')
+      for job in $jobs; do
+        [ "$job" = "$CURRENT_JOB" ] && continue
+        echo "canceling resync job $job"
+        kubectl patch job "$job" -n "$NAMESPACE" --type=merge -p '{"spec":{"activeDeadlineSeconds":0}}'
+        kubectl label job "$job" -n "$NAMESPACE" "canceled=$CURRENT_JOB" --overwrite
+        waited=0
+        while [ -n "$(kubectl get pods -n "$NAMESPACE" -l "job-name=$job" -o name)" ]; do
+          if [ "$waited" -ge "$wait_seconds" ]; then
+            echo "the pods of job $job are still running after ${wait_seconds}s; not starting a second resync" >&2
+            exit 1
+          fi
+          sleep 1
+          waited=$((waited + 1))
+        done
+      done
+      for deployment in $RESTART_DEPLOYMENTS; do
+        if kubectl get deployment "$deployment" -n "$NAMESPACE" >/dev/null 2>&1; then
+          kubectl rollout restart deployment "$deployment" -n "$NAMESPACE"
+        fi
+      done
 {{- end -}}
