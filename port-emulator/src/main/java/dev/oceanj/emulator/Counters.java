@@ -115,10 +115,5 @@ public final class Counters {
     public long requests(String route) {
       return requestsByRoute.getOrDefault(route, 0L);
     }
-
-    /** Requests of every route. */
-    public long totalRequests() {
-      return requestsByRoute.values().stream().mapToLong(Long::longValue).sum();
-    }
   }
 }

@@ -101,10 +101,6 @@ public record EmulatorSettings(
     return new EmulatorSettings(host, port, clientId, clientSecret, tokenTtl, dataDir, v, faults, organizationId, featureFlags, kafkaCredentials, clock);
   }
 
-  public EmulatorSettings withFaults(Faults v) {
-    return new EmulatorSettings(host, port, clientId, clientSecret, tokenTtl, dataDir, rateLimits, v, organizationId, featureFlags, kafkaCredentials, clock);
-  }
-
   public EmulatorSettings withOrganizationId(String v) {
     return new EmulatorSettings(host, port, clientId, clientSecret, tokenTtl, dataDir, rateLimits, faults, v, featureFlags, kafkaCredentials, clock);
   }

@@ -154,10 +154,6 @@ final class PortApi {
     return bp;
   }
 
-  boolean hasBlueprint(String id) {
-    return blueprints.containsKey(id);
-  }
-
   ObjectNode getBlueprint(String id) {
     ObjectNode out = Json.ok();
     out.set("blueprint", blueprint(id).json());

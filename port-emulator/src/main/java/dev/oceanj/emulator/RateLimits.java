@@ -86,9 +86,4 @@ public record RateLimits(boolean enabled, Map<RouteFamily, Budget> budgets) {
     b.put(family, budget);
     return new RateLimits(true, b);
   }
-
-  /** A copy switched on or off. */
-  public RateLimits withEnabled(boolean on) {
-    return new RateLimits(on, budgets);
-  }
 }

@@ -12,6 +12,7 @@ import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.runtime.cli.CliIO;
+import dev.oceanj.runtime.cli.RunCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,12 +1,14 @@
 package dev.oceanj.runtime;
 
 import dev.oceanj.runtime.cli.CliIO;
+import dev.oceanj.runtime.cli.ConfigCommand;
 import dev.oceanj.runtime.cli.JqCommand;
 import dev.oceanj.runtime.cli.ListCommand;
 import dev.oceanj.runtime.cli.MapCommand;
 import dev.oceanj.runtime.cli.NewCommand;
 import dev.oceanj.runtime.cli.PortAppConfigCommand;
 import dev.oceanj.runtime.cli.PullCommand;
+import dev.oceanj.runtime.cli.RunCommand;
 import dev.oceanj.runtime.cli.RuntimeVersion;
 import dev.oceanj.runtime.cli.VersionCommand;
 import java.io.PrintWriter;

@@ -1,6 +1,7 @@
 package dev.oceanj.runtime;
 
 import dev.oceanj.runtime.cli.CliIO;
+import dev.oceanj.runtime.cli.RunCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

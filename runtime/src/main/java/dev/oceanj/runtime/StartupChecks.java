@@ -27,14 +27,14 @@ import java.util.Set;
  * and pages files parse into lists of objects with identifiers. Each problem is one line naming the key, or the
  * file and the position; {@code oceanj config} lists them and a run exits 2 with them (configuration problems).
  */
-final class StartupChecks {
+public final class StartupChecks {
 
   private StartupChecks() {}
 
   /**
    * @throws ConfigurationException listing every problem found
    */
-  static void verify(OceanSettings settings) {
+  public static void verify(OceanSettings settings) {
     List<String> problems = problems(settings);
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
@@ -74,7 +74,7 @@ final class StartupChecks {
    *
    * @throws ConfigurationException naming the file and the position when the spec cannot be read
    */
-  static Optional<IntegrationSpec> spec(String type, Path resourcesPath) {
+  public static Optional<IntegrationSpec> spec(String type, Path resourcesPath) {
     Optional<Path> portDir = userPortDir(resourcesPath);
     if (portDir.isPresent()) {
       for (String name : IntegrationSpec.FILE_NAMES) {

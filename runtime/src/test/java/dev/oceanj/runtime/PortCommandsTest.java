@@ -10,6 +10,7 @@ import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.SystemProperties.Run;
 import dev.oceanj.runtime.cli.CliIO;
+import dev.oceanj.runtime.cli.RunCommand;
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

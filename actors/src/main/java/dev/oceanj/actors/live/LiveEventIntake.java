@@ -2,6 +2,7 @@ package dev.oceanj.actors.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.Failures;
 import dev.oceanj.core.config.LiveEventSettings;
 import dev.oceanj.core.live.EventIntake;
 import dev.oceanj.core.live.IntakeEvent;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -254,7 +254,7 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
             return CompletableFuture.completedFuture(null);
           }
           deps.counters().failed.increment();
-          Throwable cause = unwrap(failure);
+          Throwable cause = Failures.unwrap(failure);
           if (!retriable(cause) || retry >= deps.settings().maxRetries()) {
             return CompletableFuture.failedFuture(cause);
           }
@@ -285,18 +285,10 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
         || cause instanceof PortApiException e && LiveEventWriter.permanent(e.status()));
   }
 
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   private static String describe(Throwable t) {
-    Throwable c = unwrap(t);
-    if (c instanceof TimeoutException) {
+    if (Failures.unwrap(t) instanceof TimeoutException) {
       return "processing did not finish within ocean.live-events.max-event-processing";
     }
-    return c.getClass().getSimpleName() + ": " + c.getMessage();
+    return Failures.describe(t);
   }
 }

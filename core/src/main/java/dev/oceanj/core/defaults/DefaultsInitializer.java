@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.oceanj.core.Failures;
 import dev.oceanj.core.config.CreatePortResourcesOrigin;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.spi.host.IntegrationResources;
@@ -364,7 +365,7 @@ public final class DefaultsInitializer {
         ObjectNode patch = JSON.createObjectNode().put("arePortResourcesInitialized", true);
         return retry.run("marking the integration initialized", () -> port.patchIntegration(patch)).handle((ok, e) -> {
           if (e != null) {
-            warnings.add("could not mark the integration initialized: " + message(e));
+            warnings.add("could not mark the integration initialized: " + Failures.message(e));
           }
           return new Outcome(created, mappingPatched, false, bp.created(), bp.skippedBecause(), List.copyOf(warnings));
         });
@@ -432,14 +433,14 @@ public final class DefaultsInitializer {
       synchronized (created) {
         rollback = new ArrayList<>(created);
       }
-      log.warn("Default blueprint setup failed ({}); deleting the {} blueprints it created", message(error),
+      log.warn("Default blueprint setup failed ({}); deleting the {} blueprints it created", Failures.message(error),
           rollback.size());
       return deleteAll(rollback, rollback.size() + 1).thenCompose(left ->
           CompletableFuture.<List<String>>failedFuture(new BlueprintSetupException(
               "creating the default blueprints failed, " + (left.isEmpty()
                   ? "the " + rollback.size() + " created were deleted again"
-                  : "and these created ones could not be deleted: " + left) + ": " + message(error),
-              SetupRetry.unwrap(error))));
+                  : "and these created ones could not be deleted: " + left) + ": " + Failures.message(error),
+              Failures.unwrap(error))));
     });
   }
 
@@ -489,8 +490,8 @@ public final class DefaultsInitializer {
     }
     return s.toCompletableFuture().handle((r, e) -> {
       if (e != null) {
-        throw new CompletionException(new IllegalStateException(what + " blueprint " + id + ": " + message(e),
-            SetupRetry.unwrap(e)));
+        throw new CompletionException(new IllegalStateException(
+            what + " blueprint " + id + ": " + Failures.message(e), Failures.unwrap(e)));
       }
       return r;
     });
@@ -523,7 +524,7 @@ public final class DefaultsInitializer {
       Supplier<CompletionStage<Void>> call) {
     return stage("create", what, call).handle((v, e) -> {
       if (e != null) {
-        String w = "could not create " + what + ": " + message(e);
+        String w = "could not create " + what + ": " + Failures.message(e);
         log.warn(w);
         warnings.add(w);
       }
@@ -533,10 +534,5 @@ public final class DefaultsInitializer {
 
   private static <T> CompletionStage<T> done(T value) {
     return CompletableFuture.completedFuture(value);
-  }
-
-  private static String message(Throwable e) {
-    Throwable t = SetupRetry.unwrap(e);
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

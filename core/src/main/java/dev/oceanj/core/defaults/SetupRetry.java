@@ -1,11 +1,11 @@
 package dev.oceanj.core.defaults;
 
+import dev.oceanj.core.Failures;
 import dev.oceanj.core.port.PortApiException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -41,7 +41,7 @@ public record SetupRetry(int attempts, Duration firstDelay, Duration maxDelay) {
 
   /** Whether a failure may pass when the same request is sent again. */
   public static boolean isTransient(Throwable failure) {
-    Throwable t = unwrap(failure);
+    Throwable t = Failures.unwrap(failure);
     if (t instanceof PortApiException p) {
       int s = p.status();
       return s == 0 || s == 408 || s == 429 || s >= 500;
@@ -78,7 +78,7 @@ public record SetupRetry(int attempts, Duration firstDelay, Duration maxDelay) {
         result.complete(value);
         return;
       }
-      Throwable cause = unwrap(failure);
+      Throwable cause = Failures.unwrap(failure);
       if (n >= attempts || !isTransient(cause)) {
         result.completeExceptionally(cause);
         return;
@@ -101,14 +101,5 @@ public record SetupRetry(int attempts, Duration firstDelay, Duration maxDelay) {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  /** The failure inside the {@link CompletionException}s a stage wraps it in. */
-  static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

@@ -2,7 +2,7 @@ package dev.oceanj.core.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.EntityWrites;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
 import dev.oceanj.core.sync.LiveWrites;
@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * Applies what a live-event processor returned for one kind: the raw objects go through every resource of the
  * mapping with that kind (selector, {@code itemsToParse}, jq), exactly as resync items do, and the entities are
- * written with the live-event share of the org-wide write budget ({@link PortClient#forLiveEvents()}).
+ * written with the live-event share of the org-wide write budget ({@link EntityWrites#forLiveEvents()}).
  *
  * <p>Deletions delete exactly the entities the deleted objects map to, one by one, and never one that the same
  * result also upserts; deleting an absent entity is a no-op, so a replayed event changes nothing. Objects the
@@ -33,12 +33,12 @@ public final class LiveEventWriter {
   /** What one application wrote. */
   public record Applied(int upserted, int deleted, int filteredOut) {}
 
-  private final PortClient port;
+  private final EntityWrites port;
   private final UpsertCoalescer upserts;
   private final LiveWrites written;
 
   /** @param port the integration's client; its live-event view is used for every write */
-  public LiveEventWriter(PortClient port) {
+  public LiveEventWriter(EntityWrites port) {
     this(port, new LiveWrites());
   }
 
@@ -47,7 +47,7 @@ public final class LiveEventWriter {
    * @param written told of every entity written or deleted (whatever Port answered), so that the next resync
    *     writes it again rather than skip it as unchanged
    */
-  public LiveEventWriter(PortClient port, LiveWrites written) {
+  public LiveEventWriter(EntityWrites port, LiveWrites written) {
     this.written = written;
     this.port = port.forLiveEvents();
     // A few milliseconds of waiting turn concurrent events into bulk requests: Port's budget is per request.

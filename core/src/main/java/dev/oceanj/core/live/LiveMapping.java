@@ -1,7 +1,7 @@
 package dev.oceanj.core.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.IntegrationRecord;
 import dev.oceanj.core.sync.MappingPlan;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class LiveMapping {
 
-  private final PortClient port;
+  private final IntegrationRecord port;
   private final MappingPlan.Compiler compiler;
   private final Duration ttl;
   private final Clock clock;
@@ -26,7 +26,7 @@ public final class LiveMapping {
   private JsonNode currentConfig;
   private Instant fetchedAt = Instant.MIN;
 
-  public LiveMapping(PortClient port, MappingPlan.Compiler compiler, Duration ttl, Clock clock) {
+  public LiveMapping(IntegrationRecord port, MappingPlan.Compiler compiler, Duration ttl, Clock clock) {
     this.port = port;
     this.compiler = compiler;
     this.ttl = ttl;
@@ -61,13 +61,6 @@ public final class LiveMapping {
         return plan;
       });
       return current;
-    }
-  }
-
-  /** Forgets the cached mapping, so the next event fetches it (e.g. after Port reported a config change). */
-  public void invalidate() {
-    synchronized (lock) {
-      current = null;
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.oceanj.core.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.EntityWrites;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
 import dev.oceanj.core.port.PortClientSettings;
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class UpsertCoalescer implements AutoCloseable {
 
-  private final PortClient port;
+  private final EntityWrites port;
   private final long lingerNanos;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "oceanj-live-upserts");
@@ -34,7 +34,7 @@ final class UpsertCoalescer implements AutoCloseable {
   });
   private final Map<List<Object>, Batch> open = new HashMap<>();
 
-  UpsertCoalescer(PortClient port, Duration linger) {
+  UpsertCoalescer(EntityWrites port, Duration linger) {
     this.port = port;
     this.lingerNanos = linger.toNanos();
   }

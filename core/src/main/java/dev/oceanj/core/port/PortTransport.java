@@ -2,6 +2,7 @@ package dev.oceanj.core.port;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.Failures;
 import dev.oceanj.core.net.ProxyRules;
 import dev.oceanj.core.port.AccessTokens.Issued;
 import dev.oceanj.core.port.AccessTokens.Token;
@@ -16,8 +17,6 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -196,7 +195,7 @@ final class PortTransport implements AutoCloseable {
         .whenComplete((outcome, err) -> {
           if (err != null) {
             // The limiter closed or the token could not be fetched: nothing more to try.
-            Throwable cause = unwrap(err);
+            Throwable cause = Failures.unwrap(err);
             result.completeExceptionally(cause instanceof PortApiException ? cause
                 : new PortApiException(call.method(), call.target(), 0, cause.getMessage() != null
                     && cause instanceof IOException ? cause.getMessage() : cause.toString(), null, cause));
@@ -356,13 +355,6 @@ final class PortTransport implements AutoCloseable {
 
   private static String truncate(String s) {
     return s.length() <= MAX_RECORDED_BODY ? s : s.substring(0, MAX_RECORDED_BODY) + "…";
-  }
-
-  static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   @Override

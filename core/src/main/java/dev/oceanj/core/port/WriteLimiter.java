@@ -2,7 +2,6 @@ package dev.oceanj.core.port;
 
 import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,13 +194,10 @@ public final class WriteLimiter implements AutoCloseable {
     // (fixed-window budgets) pauses it until Port's reset.
   }
 
-  /** Stops every writer until {@code until} (a 429 with Retry-After); a later pause extends, an earlier one does not. */
-  public void pauseUntil(Instant until) {
-    long delayNanos = Math.max(0, Duration.between(Instant.now(), until).toNanos());
-    pauseFor(Duration.ofNanos(delayNanos));
-  }
-
-  /** Stops every writer for {@code d} from now. */
+  /**
+   * Stops every writer for {@code d} from now (a 429 with Retry-After); a later pause extends, an earlier one
+   * does not.
+   */
   public void pauseFor(Duration d) {
     List<CompletableFuture<Void>> ready;
     synchronized (this) {

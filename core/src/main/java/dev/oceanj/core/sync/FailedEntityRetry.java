@@ -1,7 +1,7 @@
 package dev.oceanj.core.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.EntityWrites;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
 import dev.oceanj.core.sync.ResyncRun.FailedEntity;
 import java.util.ArrayDeque;
@@ -90,7 +90,7 @@ public final class FailedEntityRetry {
   }
 
   /** Upserts {@code failed} again, one at a time, in relation order. */
-  public static CompletionStage<Result> retry(PortClient client, List<FailedEntity> failed, UpsertOptions options) {
+  public static CompletionStage<Result> retry(EntityWrites client, List<FailedEntity> failed, UpsertOptions options) {
     List<FailedEntity> ordered = order(failed);
     long[] ok = new long[1];
     Map<String, String> failures = new LinkedHashMap<>();

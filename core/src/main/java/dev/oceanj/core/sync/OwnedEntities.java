@@ -1,5 +1,6 @@
 package dev.oceanj.core.sync;
 
+import dev.oceanj.core.port.CatalogListing;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.DatasourceQuery;
 import dev.oceanj.core.port.PortClient.EntityRef;
@@ -24,7 +25,7 @@ public final class OwnedEntities {
   private OwnedEntities() {}
 
   /** Every owned entity, optionally only those last updated before {@code before}. */
-  public static Source<EntityRef, NotUsed> source(PortClient client, Optional<Instant> before) {
+  public static Source<EntityRef, NotUsed> source(CatalogListing client, Optional<Instant> before) {
     PortClient.PortIdentity id = client.identity();
     DatasourceQuery q = new DatasourceQuery(id.datasourcePrefix(), id.datasourceSuffix(), before, PAGE);
     // State: the cursor of the next page (empty for the first); null-equivalent "done" is Optional.empty().
@@ -55,7 +56,7 @@ public final class OwnedEntities {
    * Lists every owned entity and marks it present in {@code digests} (what skip-unchanged checks against),
    * dropping the digest of every entity changed in Port since we wrote it; completes with the counts.
    */
-  public static CompletionStage<Presence> markPresent(PortClient client, DigestStore digests, Materializer mat) {
+  public static CompletionStage<Presence> markPresent(CatalogListing client, DigestStore digests, Materializer mat) {
     digests.clearPresence();
     long[] counts = new long[3];
     return source(client, Optional.empty())

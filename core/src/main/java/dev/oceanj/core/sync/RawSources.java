@@ -1,7 +1,6 @@
 package dev.oceanj.core.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.spi.Page;
 import dev.oceanj.spi.ResyncSource;
 import java.util.ArrayList;
@@ -22,11 +21,6 @@ import org.apache.pekko.stream.javadsl.Source;
 public final class RawSources {
 
   private RawSources() {}
-
-  /** A fresh stream of {@code source}'s batches; nothing is fetched until it is materialized. */
-  public static Source<List<JsonNode>, NotUsed> of(ResyncSource<?> source, ObjectMapper json) {
-    return of(source, item -> item instanceof JsonNode node ? node : json.valueToTree(item));
-  }
 
   /**
    * A fresh stream of {@code source}'s batches, items converted with {@code toJson} (e.g. the host's

@@ -2,6 +2,7 @@ package dev.oceanj.core.sync;
 
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.EntityRef;
+import dev.oceanj.core.port.ResyncPort;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -47,11 +48,11 @@ public final class Reconciler {
 
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-  private final PortClient client;
+  private final ResyncPort client;
   private final ResyncSettings settings;
   private final Materializer mat;
 
-  public Reconciler(PortClient client, ResyncSettings settings, Materializer mat) {
+  public Reconciler(ResyncPort client, ResyncSettings settings, Materializer mat) {
     this.client = client;
     this.settings = settings;
     this.mat = mat;

@@ -4,16 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.Failures;
 import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.BulkUpsertResult;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.SerializedEntity;
+import dev.oceanj.core.port.ResyncPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,7 +50,7 @@ public final class ResyncPipeline {
   static final int RAW_EXAMPLES = 5;
 
   private final ResyncSettings settings;
-  private final PortClient client;
+  private final ResyncPort client;
   private final Executor cpu;
   private final ObjectMapper json;
 
@@ -57,7 +58,7 @@ public final class ResyncPipeline {
    * @param cpu a bounded pool for mapping (jq is CPU-bound; never the actor dispatcher)
    * @param json the mapper used to serialize entities (must match what the client sends, for byte limits)
    */
-  public ResyncPipeline(ResyncSettings settings, PortClient client, Executor cpu, ObjectMapper json) {
+  public ResyncPipeline(ResyncSettings settings, ResyncPort client, Executor cpu, ObjectMapper json) {
     this.settings = settings;
     this.client = client;
     this.cpu = cpu;
@@ -249,14 +250,7 @@ public final class ResyncPipeline {
   }
 
   static String describe(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof PortApiException pe) {
-      return pe.getMessage();
-    }
-    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    return Failures.unwrap(error) instanceof PortApiException pe ? pe.getMessage() : Failures.describe(error);
   }
 
   /** The first raw items of a kind, masked and sent once per resync (failures only logged, as in Ocean). */

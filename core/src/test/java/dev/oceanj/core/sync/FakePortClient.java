@@ -3,7 +3,15 @@ package dev.oceanj.core.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.port.PortApiException;
-import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.PortClient.BulkUpsertResult;
+import dev.oceanj.core.port.PortClient.DatasourceQuery;
+import dev.oceanj.core.port.PortClient.EntityOutcome;
+import dev.oceanj.core.port.PortClient.EntityPage;
+import dev.oceanj.core.port.PortClient.EntityRef;
+import dev.oceanj.core.port.PortClient.PortError;
+import dev.oceanj.core.port.PortClient.PortIdentity;
+import dev.oceanj.core.port.PortClient.UpsertOptions;
+import dev.oceanj.core.port.ResyncPort;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /** An in-memory Port for unit tests of one stage: entities with their update time, listing pages, call counts. */
-final class FakePortClient implements PortClient {
+final class FakePortClient implements ResyncPort {
 
   record Stored(ObjectNode entity, Instant updatedAt) {}
 
@@ -126,9 +134,6 @@ final class FakePortClient implements PortClient {
     return CompletableFuture.completedFuture(null);
   }
 
-  @Override
-  public void close() {}
-
   // ---- not used by the engine's stage tests ----
   private static <T> CompletionStage<T> unsupported() {
     return CompletableFuture.failedFuture(new UnsupportedOperationException());
@@ -137,22 +142,4 @@ final class FakePortClient implements PortClient {
   @Override public CompletionStage<Optional<ObjectNode>> getEntity(String b, String i) { return unsupported(); }
   @Override public CompletionStage<Boolean> deleteEntity(String b, String i, boolean d) { return unsupported(); }
   @Override public CompletionStage<List<ObjectNode>> searchEntities(JsonNode q, List<String> i) { return unsupported(); }
-  @Override public CompletionStage<Optional<ObjectNode>> getBlueprint(String i) { return unsupported(); }
-  @Override public CompletionStage<ObjectNode> createBlueprint(JsonNode b) { return unsupported(); }
-  @Override public CompletionStage<ObjectNode> patchBlueprint(String i, JsonNode b) { return unsupported(); }
-  @Override public CompletionStage<Void> deleteBlueprint(String i) { return unsupported(); }
-  @Override public CompletionStage<String> deleteAllEntities(String b, boolean d) { return unsupported(); }
-  @Override public CompletionStage<String> migrationStatus(String m) { return unsupported(); }
-  @Override public CompletionStage<Boolean> deleteIntegration() { return unsupported(); }
-  @Override public CompletionStage<Void> createScorecard(String b, JsonNode s) { return unsupported(); }
-  @Override public CompletionStage<Void> createAction(JsonNode a) { return unsupported(); }
-  @Override public CompletionStage<Void> createPage(JsonNode p) { return unsupported(); }
-  @Override public CompletionStage<Optional<ObjectNode>> getIntegration() { return unsupported(); }
-  @Override public CompletionStage<ObjectNode> createIntegration(ObjectNode b) { return unsupported(); }
-  @Override public CompletionStage<ObjectNode> patchIntegration(ObjectNode p) { return unsupported(); }
-  @Override public CompletionStage<ObjectNode> patchMapping(JsonNode m) { return unsupported(); }
-  @Override public CompletionStage<Void> patchResyncState(ResyncState s) { return unsupported(); }
-  @Override public CompletionStage<Optional<ResyncRequest>> resyncRequest() { return unsupported(); }
-  @Override public CompletionStage<Organization> organization() { return unsupported(); }
-  @Override public CompletionStage<Optional<KafkaCredentials>> kafkaCredentials() { return unsupported(); }
 }

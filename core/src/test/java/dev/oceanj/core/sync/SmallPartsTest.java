@@ -45,8 +45,13 @@ class SmallPartsTest {
 
   record Item(String id, int n) {}
 
+  static JsonNode toJson(Object item) {
+    return item instanceof JsonNode node ? node : json.valueToTree(item);
+  }
+
   static List<List<JsonNode>> drain(ResyncSource<?> source) throws Exception {
-    return RawSources.of(source, json).runWith(Sink.seq(), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return RawSources.of(source, SmallPartsTest::toJson).runWith(Sink.seq(), mat).toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -71,7 +76,7 @@ class SmallPartsTest {
       calls.incrementAndGet();
       return CompletableFuture.completedFuture(List.of(new Item("a", 1), new Item("b", 2)));
     });
-    var stream = RawSources.of(source, json);
+    var stream = RawSources.of(source, SmallPartsTest::toJson);
     assertEquals(0, calls.get());
     var batches = stream.runWith(Sink.seq(), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals(1, calls.get());

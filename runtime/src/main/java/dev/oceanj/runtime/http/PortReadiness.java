@@ -2,7 +2,7 @@ package dev.oceanj.runtime.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.IntegrationRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,13 +29,13 @@ public final class PortReadiness implements Readiness {
 
   private record Checked(Instant at, CompletionStage<List<String>> problems) {}
 
-  private final PortClient port;
+  private final IntegrationRecord port;
   private final Duration timeout;
   private final Duration cacheFor;
   private final Clock clock;
   private final AtomicReference<Checked> last = new AtomicReference<>();
 
-  public PortReadiness(PortClient port, Duration timeout, Duration cacheFor, Clock clock) {
+  public PortReadiness(IntegrationRecord port, Duration timeout, Duration cacheFor, Clock clock) {
     this.port = port;
     this.timeout = timeout;
     this.cacheFor = cacheFor;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.oceanj.runtime.cli.CliTest.Run;
 import dev.oceanj.spi.Integration;
+import dev.oceanj.spi.host.DefinedIntegration;
 import dev.oceanj.spi.testing.ResyncHarness;
 import java.io.File;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code oceanj new}, then the generated project's own {@code mvn -B verify}: it compiles and its tests pass.
  *
- * <p>The project depends on {@code oceanj-spi} (and its test JAR) of this version, which no repository serves
+ * <p>The project depends on {@code oceanj-spi} and {@code oceanj-spi-host} (and its test JAR) of this version, which no repository serves
  * during this build, and nothing may be installed into the shared local repository. So the test writes those
  * artifacts, from this build's class path, into a temporary local repository ({@code -Dmaven.repo.local}), and a
  * settings file mirrors every other repository to this build's local repository as a {@code file://} URL: the
@@ -50,7 +51,12 @@ class NewProjectBuildTest {
     Files.createDirectories(gav);
     Files.copy(spiModule.resolve("pom.xml"), gav.resolve("oceanj-spi-" + version + ".pom"));
     jar(classesOf(Integration.class), gav.resolve("oceanj-spi-" + version + ".jar"));
-    jar(classesOf(ResyncHarness.class), gav.resolve("oceanj-spi-" + version + "-tests.jar"));
+    Path hostModule = moduleOf(DefinedIntegration.class);
+    Path hostGav = repo.resolve("dev/oceanj/oceanj-spi-host/" + version);
+    Files.createDirectories(hostGav);
+    Files.copy(hostModule.resolve("pom.xml"), hostGav.resolve("oceanj-spi-host-" + version + ".pom"));
+    jar(classesOf(DefinedIntegration.class), hostGav.resolve("oceanj-spi-host-" + version + ".jar"));
+    jar(classesOf(ResyncHarness.class), hostGav.resolve("oceanj-spi-host-" + version + "-tests.jar"));
     Path parentGav = repo.resolve("dev/oceanj/oceanj-parent/" + version);
     Files.createDirectories(parentGav);
     Path rootPom = spiModule.resolve("../../pom.xml").normalize();

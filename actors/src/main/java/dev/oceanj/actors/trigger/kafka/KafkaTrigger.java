@@ -5,7 +5,7 @@ import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
 import dev.oceanj.actors.trigger.TriggerInfo;
-import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.port.PortOrganization;
 import dev.oceanj.core.port.PortClient.KafkaCredentials;
 import dev.oceanj.core.port.PortClient.Organization;
 import java.util.ArrayList;
@@ -72,12 +72,12 @@ public final class KafkaTrigger extends AbstractBehavior<KafkaTrigger.Command> {
 
   /**
    * What the trigger needs from Port: the organisation (id, feature flags) and the Kafka credentials.
-   * {@link #of(PortClient)} is the usual instance.
+   * {@link #of(PortOrganization)} is the usual instance.
    */
   public record PortAccess(
       Supplier<CompletionStage<Organization>> organization,
       Supplier<CompletionStage<Optional<KafkaCredentials>>> credentials) {
-    public static PortAccess of(PortClient port) {
+    public static PortAccess of(PortOrganization port) {
       return new PortAccess(port::organization, port::kafkaCredentials);
     }
   }

@@ -1,10 +1,12 @@
-package dev.oceanj.runtime;
+package dev.oceanj.runtime.cli;
 
 import dev.oceanj.core.config.ConfigurationException;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.SettingsLoader;
-import dev.oceanj.runtime.cli.CliIO;
+import dev.oceanj.runtime.DataDirLock;
+import dev.oceanj.runtime.OceanRuntime;
+import dev.oceanj.runtime.StartupChecks;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
@@ -18,17 +20,17 @@ import java.util.concurrent.Callable;
  * aborted; 2 bad configuration, the HTTP port taken or the data dir held by another process; 4 when start-up
  * failed (Port unreachable, integration setup refused).
  */
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
 
   private final CliIO io;
   private final Properties overrides;
 
-  RunCommand(CliIO io) {
+  public RunCommand(CliIO io) {
     this(io, new Properties());
   }
 
   /** With {@code overrides}: settings that beat the system properties, e.g. from {@code sail}'s flags. */
-  RunCommand(CliIO io, Properties overrides) {
+  public RunCommand(CliIO io, Properties overrides) {
     this.io = io;
     this.overrides = overrides;
   }
@@ -61,12 +63,12 @@ final class RunCommand implements Callable<Integer> {
    * Two passes: the integration type and {@code ocean.resources-path} (from the settings) name the spec that types
    * the integration's settings: the user's {@code .port/spec.yaml} next to the resources, else the shipped one.
    */
-  static OceanSettings load() {
+  public static OceanSettings load() {
     return load(new Properties());
   }
 
   /** As {@link #load()}, with {@code overrides} above the system properties. */
-  static OceanSettings load(Properties overrides) {
+  public static OceanSettings load(Properties overrides) {
     Properties props = new Properties();
     System.getProperties().stringPropertyNames().forEach(k -> props.setProperty(k, System.getProperty(k)));
     overrides.stringPropertyNames().forEach(k -> props.setProperty(k, overrides.getProperty(k)));

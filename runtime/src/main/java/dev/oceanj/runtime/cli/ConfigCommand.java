@@ -1,8 +1,8 @@
-package dev.oceanj.runtime;
+package dev.oceanj.runtime.cli;
 
 import dev.oceanj.core.config.ConfigurationException;
 import dev.oceanj.core.config.OceanSettings;
-import dev.oceanj.runtime.cli.CliIO;
+import dev.oceanj.runtime.StartupChecks;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
     description = "Print the effective settings (secrets masked) or every configuration problem; starts nothing.")
-final class ConfigCommand implements Callable<Integer> {
+public final class ConfigCommand implements Callable<Integer> {
 
   private final CliIO io;
 
