@@ -83,7 +83,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * @param info fixed facts for {@code /status}
    * @param pollingWatermark the resync request already handled, for POLLING without resync-on-start
    * @param coreVersion reported by {@code /health}
-   * @param liveEvents starts live events (intake, draining actor, routes) when the integration registered
+   * @param liveEvents starts live events (log, draining actor, routes) when the integration registered
    *     live-event processors; mounted with the HTTP server
    * @param telemetry reports each resync's sync metrics and a heartbeat to Port (off: empty)
    */
