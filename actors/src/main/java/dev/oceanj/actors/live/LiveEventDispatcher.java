@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -54,9 +55,16 @@ import org.slf4j.LoggerFactory;
  * moved to the log's dead letters with its error; only then, or on success, is it marked done, so a crash
  * at any point leaves it to be handled again after the restart.
  *
- * <p>Protocol: the log's subscription sends {@link EventStored}; processing outcomes come back as a private
- * {@code Finished}. The actor never blocks: processors run on {@code executor} and writes are asynchronous.
- * Spawned once by the runtime's guardian, which also owns (and closes) the log.
+ * <p>Protocol: the log's subscription sends {@code EventStored}; processing outcomes come back as a private
+ * {@code Finished}; {@link GetProgress} asks how much work is in the actor. The actor never blocks: processors run
+ * on {@code executor} and writes are asynchronous.
+ *
+ * <p>Supervision: spawned once by the runtime's guardian as {@link #supervised}, which restarts it with backoff after
+ * any failure, so the HTTP route never keeps acknowledging into a log nobody drains. A restarted dispatcher takes the
+ * log's subscription over ({@link LiveEventLog#resubscribe}) and is handed again every event not yet done, the ones
+ * its predecessor held in memory included; messages meant for the predecessor (events told to it, outcomes of its
+ * work still running) are ignored. An event its predecessor was processing may thus be handled twice, which
+ * processors already tolerate (see {@link LiveEventProcessor}). The guardian also owns (and closes) the log.
  */
 public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatcher.Command> {
 
@@ -67,8 +75,6 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
   /** Messages of the dispatcher. */
   public sealed interface Command {}
 
-  /** An event is durable in the log (sent by the log's subscription, in offset order). */
-  public record EventStored(StoredEvent event) implements Command {}
 
   /** Asks how much work is in the actor. */
   public record GetProgress(ActorRef<Progress> replyTo) implements Command {}
@@ -76,12 +82,16 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
   /** Events queued in the actor and in flight, and partition keys with work. */
   public record Progress(int queued, int inFlight, int keys) {}
 
-  private record Finished(String key, StoredEvent event, Optional<String> error) implements Command {}
+  /** An event is durable in the log (sent by the log's subscription, in offset order, to one incarnation). */
+  private record EventStored(StoredEvent event, Object incarnation) implements Command {}
+
+  private record Finished(String key, StoredEvent event, Optional<String> error, Object incarnation)
+      implements Command {}
 
   /**
    * Everything the actor needs.
    *
-   * @param log the durable log it drains (subscribed once)
+   * @param log the durable log it drains (subscribed once per incarnation)
    * @param processors processors by registered path pattern
    * @param mapping the cached current mapping
    * @param writer writes mapped results with the live-event budget
@@ -110,9 +120,21 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
   private final Set<String> active = new HashSet<>();
   private final LinkedHashSet<String> waiting = new LinkedHashSet<>();
   private int queued;
+  // This incarnation: a restart makes a new one, and messages carrying an older one are ignored.
+  private final Object incarnation = new Object();
 
+  /** The dispatcher alone, stopped by its first failure; the runtime spawns {@link #supervised} instead. */
   public static Behavior<Command> create(Deps deps) {
     return Behaviors.setup(ctx -> new LiveEventDispatcher(ctx, deps));
+  }
+
+  /**
+   * The dispatcher restarted after any failure, first after {@code ocean.live-events.retry-base-delay}, the wait
+   * doubling up to {@code retry-max-delay} (the same backoff as a failing processor's retries).
+   */
+  public static Behavior<Command> supervised(Deps deps) {
+    return Behaviors.supervise(create(deps)).onFailure(Throwable.class, SupervisorStrategy.restartWithBackoff(
+        deps.settings().retryBaseDelay(), deps.settings().retryMaxDelay(), 0.2));
   }
 
   private LiveEventDispatcher(ActorContext<Command> ctx, Deps deps) {
@@ -120,7 +142,8 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
     this.deps = deps;
     this.paths = new WebhookPaths(deps.processors().keySet());
     ActorRef<Command> self = ctx.getSelf();
-    deps.log().subscribe(e -> self.tell(new EventStored(e)));
+    Object me = incarnation;
+    deps.log().resubscribe(e -> self.tell(new EventStored(e, me)));
   }
 
   @Override
@@ -133,6 +156,9 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
   }
 
   private Behavior<Command> onEventStored(EventStored msg) {
+    if (msg.incarnation() != incarnation) {
+      return this; // told to a predecessor; the log handed it to this incarnation too
+    }
     StoredEvent e = msg.event();
     Optional<WebhookPaths.Match> match = paths.match(e.path());
     JsonNode payload;
@@ -172,6 +198,9 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
   }
 
   private Behavior<Command> onFinished(Finished msg) {
+    if (msg.incarnation() != incarnation) {
+      return this; // a predecessor's work; this incarnation handles the event again unless it is done
+    }
     active.remove(msg.key());
     if (msg.error().isEmpty()) {
       deps.log().done(msg.event().offset());
@@ -200,7 +229,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
       queued--;
       active.add(key);
       getContext().pipeToSelf(process(w), (error, failure) -> new Finished(key, w.event(),
-          failure != null ? Optional.of(describe(failure)) : error));
+          failure != null ? Optional.of(describe(failure)) : error, incarnation));
     }
   }
 

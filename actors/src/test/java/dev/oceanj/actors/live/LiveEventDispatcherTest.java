@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -112,10 +113,14 @@ class LiveEventDispatcherTest {
   }
 
   private void spawn(Map<String, List<LiveEventProcessor>> processors) {
+    testKit.spawn(LiveEventDispatcher.create(deps(processors, pool)));
+  }
+
+  private LiveEventDispatcher.Deps deps(Map<String, List<LiveEventProcessor>> processors, Executor executor) {
     LiveMapping mapping = new LiveMapping(client, new JqMappingCompiler(JqEngine.create(false)), Duration.ofMinutes(1),
         Clock.systemUTC());
-    testKit.spawn(LiveEventDispatcher.create(new LiveEventDispatcher.Deps(log, processors, mapping,
-        new LiveEventWriter(client), fake::toJson, SETTINGS, 8, counters, pool)));
+    return new LiveEventDispatcher.Deps(log, processors, mapping, new LiveEventWriter(client), fake::toJson, SETTINGS,
+        8, counters, executor);
   }
 
   private void send(String path, String json) {
@@ -234,6 +239,42 @@ class LiveEventDispatcherTest {
     spawn(fake.liveEventProcessors());
     await(() -> log.depth() == 0, "recovered events processed");
     assertEquals(61, age(id));
+  }
+
+  @Test
+  void aDispatcherThatFailsIsRestartedAndEventsAcknowledgedAfterwardsAreStillDelivered() {
+    // A processor bug that is not a RuntimeException escapes partitionKey, on the dispatcher's own thread, once.
+    LiveEventProcessor person = fake.liveEventProcessors().get("/webhook").get(0);
+    AtomicBoolean failOnce = new AtomicBoolean(true);
+    LiveEventProcessor buggy = new LiveEventProcessor() {
+      @Override
+      public Set<String> kinds(LiveEvent event) {
+        return person.kinds(event);
+      }
+
+      @Override
+      public String partitionKey(LiveEvent event) {
+        if (failOnce.getAndSet(false)) {
+          throw new AssertionError("a bug in the integration");
+        }
+        return person.partitionKey(event);
+      }
+
+      @Override
+      public CompletionStage<LiveEventResult> handle(LiveEvent event, String kind) {
+        return person.handle(event, kind);
+      }
+    };
+    testKit.spawn(LiveEventDispatcher.supervised(deps(Map.of("/webhook", List.of(buggy)), pool)));
+    String id = "supervised-" + integrations;
+    send("/webhook", person(id, 70));
+    await(() -> !failOnce.get(), "the dispatcher hit the bug");
+    send("/webhook", person(id, 71));
+    send("/webhook", person(id + "-other", 72));
+    await(() -> log.depth() == 0, "events acknowledged before and after the failure processed");
+    assertEquals(71, age(id), "the person's last update wins, in order");
+    assertEquals(72, age(id + "-other"));
+    assertEquals(List.of(), log.deadLetters());
   }
 
   private static LiveEventProcessor processor(java.util.function.Function<LiveEvent, LiveEventResult> handle) {

@@ -143,6 +143,20 @@ public final class LiveEventLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers {@code consumer} in place of the current one, if any (a consumer that restarted after a failure and
+   * lost what it held in memory), and hands it every event not yet done, in offset order, as {@link #subscribe}
+   * does. Events the previous consumer was told about and had not finished are therefore told again.
+   */
+  public void resubscribe(Consumer<StoredEvent> consumer) {
+    synchronized (lock) {
+      subscriber = consumer;
+      for (StoredEvent e : pending.values()) {
+        consumer.accept(e);
+      }
+    }
+  }
+
   /** Marks {@code offset} processed; the checkpoint moves past it once every earlier event is done too. */
   public void done(long offset) {
     synchronized (lock) {

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.stream.Materializer;
 
 /**
@@ -38,6 +38,9 @@ public final class LiveEvents implements AutoCloseable {
 
   /** The folder under {@code ocean.data-dir} that holds the log. */
   public static final String FOLDER = "live-events";
+
+  /** The name of the {@link LiveEventDispatcher} child. */
+  public static final String ACTOR_NAME = "live-event-dispatcher";
 
   private final LiveEventLog log;
   private final LiveEventCounters counters;
@@ -53,17 +56,19 @@ public final class LiveEvents implements AutoCloseable {
   }
 
   /**
-   * Opens the log (recovering what a previous run left), starts draining it and registers the metrics.
+   * Opens the log (recovering what a previous run left), starts draining it with a supervised
+   * {@link LiveEventDispatcher} spawned as a child of {@code parent} (the guardian), and registers the metrics.
+   * Call it from {@code parent}'s own thread (its setup or a message handler).
    *
    * @param port the integration's Port client (its live-event view is used for writes)
    * @param mappingTtl how long the mapping fetched from Port is reused ({@code ocean.port.port-app-config-cache-ttl})
    * @param dataDir {@code ocean.data-dir}
    * @param inMemory keep events in memory only (a restart loses them)
    */
-  public static LiveEvents start(ActorSystem<?> system, DefinedIntegration integration, PortClient port,
+  public static LiveEvents start(ActorContext<?> parent, DefinedIntegration integration, PortClient port,
       MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
       MeterRegistry registry) {
-    return start(system, integration, port, compiler, settings, mappingTtl, dataDir, inMemory, registry,
+    return start(parent, integration, port, compiler, settings, mappingTtl, dataDir, inMemory, registry,
         new LiveWrites());
   }
 
@@ -71,9 +76,10 @@ public final class LiveEvents implements AutoCloseable {
    * As above, telling {@code written} of every entity live events write (the resync supervisor of the same
    * integration shares it, so it never skips them as unchanged).
    */
-  public static LiveEvents start(ActorSystem<?> system, DefinedIntegration integration, PortClient port,
+  public static LiveEvents start(ActorContext<?> parent, DefinedIntegration integration, PortClient port,
       MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
       MeterRegistry registry, LiveWrites written) {
+    ActorSystem<?> system = parent.getSystem();
     LiveEventLog log = inMemory ? LiveEventLog.inMemory() : LiveEventLog.open(dataDir.resolve(FOLDER));
     LiveEventCounters counters = new LiveEventCounters();
     counter(registry, "oceanj.live.events.received", "Requests to live-event paths", counters.received);
@@ -101,8 +107,8 @@ public final class LiveEvents implements AutoCloseable {
     LiveMapping mapping = new LiveMapping(port, compiler, mappingTtl, Clock.systemUTC());
     LiveEventDispatcher.Deps deps = new LiveEventDispatcher.Deps(log, integration.liveEventProcessors(), mapping,
         new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking);
-    ActorRef<LiveEventDispatcher.Command> actor =
-        system.systemActorOf(LiveEventDispatcher.create(deps), "live-event-log", Props.empty());
+    // A child of the caller (the guardian), restarted after a failure: see LiveEventDispatcher.supervised.
+    ActorRef<LiveEventDispatcher.Command> actor = parent.spawn(LiveEventDispatcher.supervised(deps), ACTOR_NAME);
     LiveEventRoutes routes = new LiveEventRoutes(log, integration.liveEventProcessors(), settings.maxBodySize(),
         counters, ackLatency, Materializer.matFromSystem(system));
     return new LiveEvents(log, counters, routes, actor);

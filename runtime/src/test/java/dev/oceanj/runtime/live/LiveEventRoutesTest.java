@@ -45,6 +45,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.junit.jupiter.api.AfterAll;
@@ -109,8 +110,14 @@ class LiveEventRoutesTest {
     DefinedIntegration integration = DefinedIntegration.define(new SignedFake(), null, HttpClient.newHttpClient());
     LiveEventSettings settings = new LiveEventSettings(Duration.ofSeconds(10), 1, Duration.ofMillis(10),
         Duration.ofMillis(10), 4, 2048, Duration.ofSeconds(1));
-    live = LiveEvents.start(testKit.system(), integration, port, new JqMappingCompiler(JqEngine.create(false)),
-        settings, Duration.ofMinutes(1), dataDir, false, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    var started = new CompletableFuture<LiveEvents>();
+    // Under a parent actor, as the guardian starts it.
+    testKit.spawn(Behaviors.setup(guardian -> {
+      started.complete(LiveEvents.start(guardian, integration, port, new JqMappingCompiler(JqEngine.create(false)),
+          settings, Duration.ofMinutes(1), dataDir, false, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+      return Behaviors.empty();
+    }));
+    live = started.get(30, java.util.concurrent.TimeUnit.SECONDS);
     binding = OceanServer.start(Directives.concat(live.routes().webhookRoutes(), live.routes().deadLetterRoutes()),
         new HttpSettings("127.0.0.1", 0, 1 << 20), testKit.system()).toCompletableFuture().join();
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
