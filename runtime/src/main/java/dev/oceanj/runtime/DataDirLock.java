@@ -16,7 +16,7 @@ import java.time.Instant;
 /**
  * One process per {@code ocean.data-dir}: an exclusive lock on {@code <data-dir>/oceanj.lock}, held for the
  * life of the process and released by the operating system when it ends, kill -9 included. Two processes on one
- * data dir would append to the same live-event intake and overwrite each other's skip-unchanged store, losing
+ * data dir would append to the same live-event log and overwrite each other's skip-unchanged store, losing
  * acknowledged events; the second one refuses to start instead, naming the holder the file records (pid, host,
  * start time).
  */

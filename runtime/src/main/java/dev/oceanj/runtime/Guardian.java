@@ -36,7 +36,6 @@ import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -83,8 +82,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * @param info fixed facts for {@code /status}
    * @param pollingWatermark the resync request already handled, for POLLING without resync-on-start
    * @param coreVersion reported by {@code /health}
-   * @param liveEvents starts live events (intake, draining actor, routes) when the integration registered
-   *     live-event processors; mounted with the HTTP server
+   * @param liveEvents starts live events (log, draining actor, routes) when the integration registered
+   *     live-event processors, the draining actor as the guardian's supervised child; mounted with the HTTP server
    * @param telemetry reports each resync's sync metrics and a heartbeat to Port (off: empty)
    */
   public record Wiring(
@@ -101,7 +100,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       StatusRoutes.RuntimeInfo info,
       Optional<Instant> pollingWatermark,
       String coreVersion,
-      Optional<Function<ActorSystem<?>, LiveEvents>> liveEvents,
+      Optional<Function<ActorContext<?>, LiveEvents>> liveEvents,
       Optional<SyncTelemetry> telemetry) {}
 
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
@@ -188,7 +187,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
       var status = new StatusRoutes(wiring.info(), supervisor, listenerInfo, scheduleInfo, ASK_TIMEOUT,
           system.scheduler(), Clock.systemUTC()).withChecks(wiring.readiness());
-      Optional<LiveEvents> live = wiring.liveEvents().map(start -> start.apply(system));
+      Optional<LiveEvents> live = wiring.liveEvents().map(start -> start.apply(context));
       if (live.isPresent()) {
         LiveEvents events = live.get();
         // After the server unbound: nothing appends any more, and a last checkpoint is written.

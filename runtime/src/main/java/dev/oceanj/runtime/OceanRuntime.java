@@ -129,7 +129,7 @@ public final class OceanRuntime implements AutoCloseable {
    *     anything is sent to Port)
    */
   /** How live events start, when the integration registered processors (the guardian calls it). */
-  private static Optional<java.util.function.Function<org.apache.pekko.actor.typed.ActorSystem<?>, LiveEvents>>
+  private static Optional<java.util.function.Function<org.apache.pekko.actor.typed.javadsl.ActorContext<?>, LiveEvents>>
       liveEvents(OceanSettings settings, DefinedIntegration defined, HttpPortClient port, JqMappingCompiler compiler,
           OceanMetrics metrics, LiveWrites liveWrites) {
     if (defined.liveEventProcessors().isEmpty()) {
@@ -137,7 +137,7 @@ public final class OceanRuntime implements AutoCloseable {
     }
     boolean inMemory = settings.config().hasPath("ocean.live-events.in-memory")
         && settings.config().getBoolean("ocean.live-events.in-memory");
-    return Optional.of(system -> LiveEvents.start(system, defined, port, compiler, settings.liveEvents(),
+    return Optional.of(guardian -> LiveEvents.start(guardian, defined, port, compiler, settings.liveEvents(),
         settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry(), liveWrites));
   }
 

@@ -3,7 +3,7 @@ package dev.oceanj.core.live;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Live-event counts, bumped by the HTTP route and the intake consumer, exported by the runtime's metrics.
+ * Live-event counts, bumped by the HTTP route and the log consumer, exported by the runtime's metrics.
  * Ack latency is kept as a histogram by the runtime; these are the plain counts.
  */
 public final class LiveEventCounters {

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.live.DeadLetter;
-import dev.oceanj.core.live.EventIntake;
+import dev.oceanj.core.live.LiveEventLog;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.WebhookPaths;
 import dev.oceanj.spi.live.LiveEventProcessor;
@@ -56,18 +56,18 @@ import org.slf4j.LoggerFactory;
  * processor's {@link LiveEventProcessor#authenticate} false 401; not JSON 400 {@code invalid_json}; not a JSON
  * object, or any processor's {@link LiveEventProcessor#validate} false 400 {@code invalid_event} (an event that could
  * only fail later is never acknowledged). Then it is appended to the
- * durable {@link EventIntake} and answered {@code 202 {"status":"accepted","id":…}} only once it is on disk; a
+ * durable {@link LiveEventLog} and answered {@code 202 {"status":"accepted","id":…}} only once it is on disk; a
  * failed append is a 503, so the sender retries. Headers that carry credentials are not stored.
  */
 public final class LiveEventRoutes {
 
-  private static final Logger log = LoggerFactory.getLogger(LiveEventRoutes.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LiveEventRoutes.class);
   private static final Pattern SECRET_HEADER =
       Pattern.compile(".*(authorization|cookie|signature|token|secret|api-key|apikey|password).*");
   // More than one JSON value in a body is malformed, not "the first one".
   private static final ObjectMapper TREE = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private final EventIntake intake;
+  private final LiveEventLog log;
   private final Map<String, List<LiveEventProcessor>> processors;
   private final WebhookPaths paths;
   private final long maxBodyBytes;
@@ -80,9 +80,9 @@ public final class LiveEventRoutes {
    * @param maxBodyBytes {@code ocean.live-events.max-body-size}
    * @param ackLatency timer of the time from request to 202
    */
-  public LiveEventRoutes(EventIntake intake, Map<String, List<LiveEventProcessor>> processors, long maxBodyBytes,
+  public LiveEventRoutes(LiveEventLog log, Map<String, List<LiveEventProcessor>> processors, long maxBodyBytes,
       LiveEventCounters counters, Timer ackLatency, Materializer materializer) {
-    this.intake = intake;
+    this.log = log;
     this.processors = processors;
     this.paths = new WebhookPaths(processors.keySet());
     this.maxBodyBytes = maxBodyBytes;
@@ -103,16 +103,16 @@ public final class LiveEventRoutes {
     return pathPrefix(PathMatchers.segment("live-events").slash("dead-letters"), () -> concat(
         path(PathMatchers.longSegment().slash("replay"), id -> post(() -> completeWithFuture(replay(id)))),
         pathEnd(() -> get(() -> extractRequest(r -> complete(HttpJson.response(StatusCodes.OK,
-            deadLettersJson(intake, 100))))))));
+            deadLettersJson(log, 100))))))));
   }
 
   /** The dead letters as JSON, newest {@code limit} of them, for {@code /status} and the listing. */
-  public static ObjectNode deadLettersJson(EventIntake intake, int limit) {
+  public static ObjectNode deadLettersJson(LiveEventLog log, int limit) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    List<DeadLetter> letters = intake.deadLetters();
+    List<DeadLetter> letters = log.deadLetters();
     out.put("count", letters.size());
-    out.put("depth", intake.depth());
-    out.put("durable", intake.durable());
+    out.put("depth", log.depth());
+    out.put("durable", log.durable());
     ArrayNode items = out.putArray("deadLetters");
     for (DeadLetter d : letters.subList(Math.max(0, letters.size() - limit), letters.size())) {
       items.addObject()
@@ -126,7 +126,7 @@ public final class LiveEventRoutes {
   }
 
   private CompletionStage<HttpResponse> replay(long id) {
-    return intake.replay(id).thenApply(replayed -> replayed
+    return log.replay(id).thenApply(replayed -> replayed
         .map(e -> HttpJson.response(StatusCodes.ACCEPTED, JsonNodeFactory.instance.objectNode()
             .put("status", "replaying").put("id", e.offset())))
         .orElseGet(() -> HttpJson.error(StatusCodes.NOT_FOUND, "not_found", "no dead letter " + id)));
@@ -155,7 +155,7 @@ public final class LiveEventRoutes {
             counters.rejected.increment();
             return tooLarge();
           }
-          log.warn("live event on /integration{} could not be read: {}", path, c.toString());
+          LOG.warn("live event on /integration{} could not be read: {}", path, c.toString());
           counters.rejected.increment();
           return HttpJson.error(StatusCodes.BAD_REQUEST, "bad_request", "the request body could not be read");
         });
@@ -174,7 +174,7 @@ public final class LiveEventRoutes {
       try {
         ok = p.authenticate(headers, body);
       } catch (RuntimeException e) {
-        log.warn("live-event authentication on /integration{} failed: {}", path, e.toString());
+        LOG.warn("live-event authentication on /integration{} failed: {}", path, e.toString());
         ok = false;
       }
       if (!ok) {
@@ -195,7 +195,7 @@ public final class LiveEventRoutes {
           "the live event to /integration" + path + " was refused: " + invalid.get()));
     }
     headers.keySet().removeIf(name -> SECRET_HEADER.matcher(name).matches());
-    return intake.append(Instant.now(), path, headers, body)
+    return log.append(Instant.now(), path, headers, body)
         .thenApply(stored -> {
           counters.acknowledged.increment();
           ackLatency.record(Duration.ofNanos(System.nanoTime() - start));
@@ -203,7 +203,7 @@ public final class LiveEventRoutes {
               .put("status", "accepted").put("id", stored.offset()));
         })
         .exceptionally(e -> {
-          log.error("live event on /integration{} could not be stored; refused with 503", path, e);
+          LOG.error("live event on /integration{} could not be stored; refused with 503", path, e);
           counters.rejected.increment();
           return HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE, "intake_unavailable",
               "the event could not be stored durably; retry later");
@@ -236,7 +236,7 @@ public final class LiveEventRoutes {
           return Optional.of("its processor " + name + " does not accept this payload (validate returned false)");
         }
       } catch (RuntimeException e) {
-        log.warn("live-event validation by {} failed: {}", name, e.toString());
+        LOG.warn("live-event validation by {} failed: {}", name, e.toString());
         return Optional.of("its processor " + name + " could not validate it: " + e.getMessage());
       }
     }

@@ -72,7 +72,7 @@ public final class StatusRoutes {
   }
 
   /**
-   * These routes with a {@code liveEvents} section in {@code /status} (intake depth, counts and dead letters,
+   * These routes with a {@code liveEvents} section in {@code /status} (log depth, counts and dead letters,
    * from {@code dev.oceanj.runtime.live.LiveEvents#status()}).
    */
   public StatusRoutes withLiveEvents(Supplier<ObjectNode> section) {

@@ -1,9 +1,9 @@
 package dev.oceanj.runtime.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.oceanj.actors.live.LiveEventIntake;
+import dev.oceanj.actors.live.LiveEventDispatcher;
 import dev.oceanj.core.config.LiveEventSettings;
-import dev.oceanj.core.live.EventIntake;
+import dev.oceanj.core.live.LiveEventLog;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.LiveEventWriter;
 import dev.oceanj.core.live.LiveMapping;
@@ -24,46 +24,51 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.stream.Materializer;
 
 /**
- * Live events, wired: the durable intake in {@code <ocean.data-dir>/live-events} (or in memory when
- * {@code ocean.live-events.in-memory = true}), the {@link LiveEventIntake} actor draining it with the
+ * Live events, wired: the durable log in {@code <ocean.data-dir>/live-events} (or in memory when
+ * {@code ocean.live-events.in-memory = true}), the {@link LiveEventDispatcher} actor draining it with the
  * integration's processors, the cached mapping and the live-event share of the Port write budget, the HTTP
  * routes, and the metrics ({@code oceanj_live_events_*}). The caller (guardian or standalone runner) mounts
  * {@link #routes()} and calls {@link #close()} at shutdown, after the HTTP server stopped accepting.
  */
 public final class LiveEvents implements AutoCloseable {
 
-  /** The folder under {@code ocean.data-dir} that holds the intake. */
+  /** The folder under {@code ocean.data-dir} that holds the log. */
   public static final String FOLDER = "live-events";
 
-  private final EventIntake intake;
+  /** The name of the {@link LiveEventDispatcher} child. */
+  public static final String ACTOR_NAME = "live-event-dispatcher";
+
+  private final LiveEventLog log;
   private final LiveEventCounters counters;
   private final LiveEventRoutes routes;
-  private final ActorRef<LiveEventIntake.Command> actor;
+  private final ActorRef<LiveEventDispatcher.Command> actor;
 
-  private LiveEvents(EventIntake intake, LiveEventCounters counters, LiveEventRoutes routes,
-      ActorRef<LiveEventIntake.Command> actor) {
-    this.intake = intake;
+  private LiveEvents(LiveEventLog log, LiveEventCounters counters, LiveEventRoutes routes,
+      ActorRef<LiveEventDispatcher.Command> actor) {
+    this.log = log;
     this.counters = counters;
     this.routes = routes;
     this.actor = actor;
   }
 
   /**
-   * Opens the intake (recovering what a previous run left), starts draining it and registers the metrics.
+   * Opens the log (recovering what a previous run left), starts draining it with a supervised
+   * {@link LiveEventDispatcher} spawned as a child of {@code parent} (the guardian), and registers the metrics.
+   * Call it from {@code parent}'s own thread (its setup or a message handler).
    *
    * @param port the integration's Port client (its live-event view is used for writes)
    * @param mappingTtl how long the mapping fetched from Port is reused ({@code ocean.port.port-app-config-cache-ttl})
    * @param dataDir {@code ocean.data-dir}
    * @param inMemory keep events in memory only (a restart loses them)
    */
-  public static LiveEvents start(ActorSystem<?> system, DefinedIntegration integration, PortClient port,
+  public static LiveEvents start(ActorContext<?> parent, DefinedIntegration integration, PortClient port,
       MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
       MeterRegistry registry) {
-    return start(system, integration, port, compiler, settings, mappingTtl, dataDir, inMemory, registry,
+    return start(parent, integration, port, compiler, settings, mappingTtl, dataDir, inMemory, registry,
         new LiveWrites());
   }
 
@@ -71,10 +76,11 @@ public final class LiveEvents implements AutoCloseable {
    * As above, telling {@code written} of every entity live events write (the resync supervisor of the same
    * integration shares it, so it never skips them as unchanged).
    */
-  public static LiveEvents start(ActorSystem<?> system, DefinedIntegration integration, PortClient port,
+  public static LiveEvents start(ActorContext<?> parent, DefinedIntegration integration, PortClient port,
       MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
       MeterRegistry registry, LiveWrites written) {
-    EventIntake intake = inMemory ? EventIntake.inMemory() : EventIntake.open(dataDir.resolve(FOLDER));
+    ActorSystem<?> system = parent.getSystem();
+    LiveEventLog log = inMemory ? LiveEventLog.inMemory() : LiveEventLog.open(dataDir.resolve(FOLDER));
     LiveEventCounters counters = new LiveEventCounters();
     counter(registry, "oceanj.live.events.received", "Requests to live-event paths", counters.received);
     counter(registry, "oceanj.live.events.acknowledged", "Live events stored durably and answered 202",
@@ -87,9 +93,9 @@ public final class LiveEvents implements AutoCloseable {
         counters.deadLettered);
     counter(registry, "oceanj.live.events.entities.upserted", "Entities upserted by live events", counters.upserted);
     counter(registry, "oceanj.live.events.entities.deleted", "Entities deleted by live events", counters.deleted);
-    Gauge.builder("oceanj.live.events.intake.depth", intake, EventIntake::depth)
+    Gauge.builder("oceanj.live.events.intake.depth", log, LiveEventLog::depth)
         .description("Live events acknowledged and not yet processed").register(registry);
-    Gauge.builder("oceanj.live.events.dead.letters", intake, i -> i.deadLetters().size())
+    Gauge.builder("oceanj.live.events.dead.letters", log, i -> i.deadLetters().size())
         .description("Live events waiting in the dead letters").register(registry);
     Timer ackLatency = Timer.builder("oceanj.live.events.ack.latency")
         .description("Time from a live-event request to its 202, durable append included")
@@ -99,22 +105,22 @@ public final class LiveEvents implements AutoCloseable {
 
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     LiveMapping mapping = new LiveMapping(port, compiler, mappingTtl, Clock.systemUTC());
-    LiveEventIntake.Deps deps = new LiveEventIntake.Deps(intake, integration.liveEventProcessors(), mapping,
+    LiveEventDispatcher.Deps deps = new LiveEventDispatcher.Deps(log, integration.liveEventProcessors(), mapping,
         new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking);
-    ActorRef<LiveEventIntake.Command> actor =
-        system.systemActorOf(LiveEventIntake.create(deps), "live-event-intake", Props.empty());
-    LiveEventRoutes routes = new LiveEventRoutes(intake, integration.liveEventProcessors(), settings.maxBodySize(),
+    // A child of the caller (the guardian), restarted after a failure: see LiveEventDispatcher.supervised.
+    ActorRef<LiveEventDispatcher.Command> actor = parent.spawn(LiveEventDispatcher.supervised(deps), ACTOR_NAME);
+    LiveEventRoutes routes = new LiveEventRoutes(log, integration.liveEventProcessors(), settings.maxBodySize(),
         counters, ackLatency, Materializer.matFromSystem(system));
-    return new LiveEvents(intake, counters, routes, actor);
+    return new LiveEvents(log, counters, routes, actor);
   }
 
   private static void counter(MeterRegistry registry, String name, String description, LongAdder adder) {
     FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
   }
 
-  /** The intake (status, dead letters). */
-  public EventIntake intake() {
-    return intake;
+  /** The log (status, dead letters). */
+  public LiveEventLog log() {
+    return log;
   }
 
   /** The live-event counters. */
@@ -128,11 +134,11 @@ public final class LiveEvents implements AutoCloseable {
   }
 
   /**
-   * The {@code liveEvents} section of {@code /status}: whether the intake is durable, its depth, the counts, and
+   * The {@code liveEvents} section of {@code /status}: whether the log is durable, its depth, the counts, and
    * the latest 100 dead letters with their errors (replay with {@code POST /live-events/dead-letters/<id>/replay}).
    */
   public ObjectNode status() {
-    ObjectNode s = LiveEventRoutes.deadLettersJson(intake, 100);
+    ObjectNode s = LiveEventRoutes.deadLettersJson(log, 100);
     s.put("received", counters.received.sum());
     s.put("acknowledged", counters.acknowledged.sum());
     s.put("rejected", counters.rejected.sum());
@@ -143,16 +149,16 @@ public final class LiveEvents implements AutoCloseable {
   }
 
   /** The draining actor. */
-  public ActorRef<LiveEventIntake.Command> actor() {
+  public ActorRef<LiveEventDispatcher.Command> actor() {
     return actor;
   }
 
   /**
-   * Writes a last checkpoint and closes the intake. Events still in flight are not waited for: they are durable
+   * Writes a last checkpoint and closes the log. Events still in flight are not waited for: they are durable
    * and handled again at the next start.
    */
   @Override
   public void close() {
-    intake.close();
+    log.close();
   }
 }

@@ -87,13 +87,21 @@ public final class LiveEventsApp {
         settings.integration().config(), HttpClient.newHttpClient());
     ensureIntegration(port, type);
 
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "oceanj");
     OceanMetrics metrics = new OceanMetrics();
     boolean inMemory = settings.config().hasPath("ocean.live-events.in-memory")
         && settings.config().getBoolean("ocean.live-events.in-memory");
-    LiveEvents live = LiveEvents.start(system, integration, port,
-        new JqMappingCompiler(JqEngine.create(settings.allowEnvironmentVariablesJqAccess())), settings.liveEvents(),
-        settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry());
+    var started = new java.util.concurrent.CompletableFuture<LiveEvents>();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(root -> {
+      try {
+        started.complete(LiveEvents.start(root, integration, port,
+            new JqMappingCompiler(JqEngine.create(settings.allowEnvironmentVariablesJqAccess())), settings.liveEvents(),
+            settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry()));
+      } catch (RuntimeException e) {
+        started.completeExceptionally(e);
+      }
+      return Behaviors.empty();
+    }), "oceanj");
+    LiveEvents live = started.join();
 
     Route inner = concat(live.routes().webhookRoutes(), live.routes().deadLetterRoutes(),
         path("metrics", () -> get(() -> complete(metrics.scrape()))),

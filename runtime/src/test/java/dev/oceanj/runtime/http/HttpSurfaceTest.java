@@ -11,7 +11,7 @@ import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.actors.trigger.webhook.WebhookTrigger;
 import dev.oceanj.core.config.HttpSettings;
 import dev.oceanj.core.config.Secret;
-import dev.oceanj.core.live.EventIntake;
+import dev.oceanj.core.live.LiveEventLog;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.integrations.fake.FakeIntegration;
 import dev.oceanj.runtime.OceanMetrics;
@@ -62,7 +62,7 @@ class HttpSurfaceTest {
   static final long MIB = 1L << 20;
 
   final TestProbe<ResyncProtocol.Command> supervisor = testKit.createTestProbe();
-  final EventIntake intake = EventIntake.inMemory();
+  final LiveEventLog log = LiveEventLog.inMemory();
   ServerBinding binding;
   int port;
 
@@ -76,7 +76,7 @@ class HttpSurfaceTest {
     if (binding != null) {
       binding.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
-    intake.close();
+    log.close();
   }
 
   /** The runtime's routes in WEBHOOK mode, live events at the default 10 MiB limit, served with {@code settings}. */
@@ -92,7 +92,7 @@ class HttpSurfaceTest {
     var status = new StatusRoutes(info, supervisor.ref(), () -> CompletableFuture.completedFuture(Optional.empty()),
         () -> CompletableFuture.completedFuture(Optional.empty()), Duration.ofSeconds(20), scheduler, Clock.systemUTC());
     var integration = DefinedIntegration.define(new FakeIntegration(), null, http);
-    var live = new LiveEventRoutes(intake, integration.liveEventProcessors(), 10 * MIB, new LiveEventCounters(),
+    var live = new LiveEventRoutes(log, integration.liveEventProcessors(), 10 * MIB, new LiveEventCounters(),
         Timer.builder("ack").register(new SimpleMeterRegistry()), Materializer.matFromSystem(testKit.system()));
     var routes = new OceanRoutes(resync, health, metricsRoutes, status, Optional.empty(), metrics)
         .withAdminToken(settings.adminToken())
@@ -372,6 +372,6 @@ class HttpSurfaceTest {
     HttpResponse<String> at = send("POST", "/integration/webhook", upsertOfSize(10 * MIB));
     assertEquals(202, at.statusCode(), at.body());
     assertJsonError(send("POST", "/integration/webhook", upsertOfSize(10 * MIB + 1)), 413, "payload_too_large");
-    assertEquals(2, intake.depth(), "the two accepted events were stored");
+    assertEquals(2, log.depth(), "the two accepted events were stored");
   }
 }

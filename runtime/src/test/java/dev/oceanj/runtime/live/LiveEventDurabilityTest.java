@@ -78,7 +78,7 @@ class LiveEventDurabilityTest {
       ChildJvm second = null;
       try {
         first.awaitLine(READY, Duration.ofSeconds(90));
-        // A slow Port from now on: acknowledged events wait in the intake when the kill comes.
+        // A slow Port from now on: acknowledged events wait in the log when the kill comes.
         emulator.faults().set(Faults.none().withLatency(Duration.ofMillis(200)));
         AtomicInteger acks = new AtomicInteger();
         AtomicInteger retries = new AtomicInteger();

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.core.config.HttpSettings;
 import dev.oceanj.core.config.LiveEventSettings;
 import dev.oceanj.core.jq.JqEngine;
-import dev.oceanj.core.live.IntakeEvent;
+import dev.oceanj.core.live.StoredEvent;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
@@ -45,6 +45,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +53,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code POST /integration/...} on a real server bound to loopback, with the real intake and the emulator. */
+/** {@code POST /integration/...} on a real server bound to loopback, with the real log and the emulator. */
 class LiveEventRoutesTest {
 
   static final ActorTestKit testKit = ActorTestKit.create();
@@ -68,7 +69,7 @@ class LiveEventRoutesTest {
   static LiveEvents live;
   static ServerBinding binding;
   static String base;
-  static final List<IntakeEvent> handled = new CopyOnWriteArrayList<>();
+  static final List<StoredEvent> handled = new CopyOnWriteArrayList<>();
 
   /** The fake integration plus a signed path, as a GitHub-style integration would declare it. */
   static final class SignedFake implements Integration {
@@ -109,8 +110,14 @@ class LiveEventRoutesTest {
     DefinedIntegration integration = DefinedIntegration.define(new SignedFake(), null, HttpClient.newHttpClient());
     LiveEventSettings settings = new LiveEventSettings(Duration.ofSeconds(10), 1, Duration.ofMillis(10),
         Duration.ofMillis(10), 4, 2048, Duration.ofSeconds(1));
-    live = LiveEvents.start(testKit.system(), integration, port, new JqMappingCompiler(JqEngine.create(false)),
-        settings, Duration.ofMinutes(1), dataDir, false, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    var started = new CompletableFuture<LiveEvents>();
+    // Under a parent actor, as the guardian starts it.
+    testKit.spawn(Behaviors.setup(guardian -> {
+      started.complete(LiveEvents.start(guardian, integration, port, new JqMappingCompiler(JqEngine.create(false)),
+          settings, Duration.ofMinutes(1), dataDir, false, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+      return Behaviors.empty();
+    }));
+    live = started.get(30, java.util.concurrent.TimeUnit.SECONDS);
     binding = OceanServer.start(Directives.concat(live.routes().webhookRoutes(), live.routes().deadLetterRoutes()),
         new HttpSettings("127.0.0.1", 0, 1 << 20), testKit.system()).toCompletableFuture().join();
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
@@ -168,7 +175,7 @@ class LiveEventRoutesTest {
 
   @Test
   void aBadOrMissingSignatureIs401AndNothingIsStored() throws Exception {
-    long before = live.intake().lowWatermark() + live.intake().depth();
+    long before = live.log().lowWatermark() + live.log().depth();
     long acked = live.counters().acknowledged.sum();
     String body = person("s2", 42);
     String forged = GITHUB.sign("{}".getBytes(StandardCharsets.UTF_8));
@@ -176,7 +183,7 @@ class LiveEventRoutesTest {
     assertEquals(401, post("/integration/signed", body, Map.of()).statusCode());
     assertEquals(401, post("/integration/signed", body, Map.of("X-Hub-Signature-256", "sha256=zz")).statusCode());
     assertEquals(acked, live.counters().acknowledged.sum());
-    assertEquals(before, live.intake().lowWatermark() + live.intake().depth(), "nothing appended");
+    assertEquals(before, live.log().lowWatermark() + live.log().depth(), "nothing appended");
     assertTrue(emulator.entity("fake-person", "s2").isEmpty());
   }
 
@@ -198,7 +205,7 @@ class LiveEventRoutesTest {
   @Test
   void eventsTheProcessorCannotHandleAre400WithTheReasonAndNothingIsStored() throws Exception {
     assertEquals(202, post("/integration/webhook", person("v1", 30), Map.of()).statusCode(), "a valid one first");
-    long before = live.intake().lowWatermark() + live.intake().depth();
+    long before = live.log().lowWatermark() + live.log().depth();
     long acked = live.counters().acknowledged.sum();
     Map<String, String> refused = Map.of(
         "[{\"action\":\"upsert\",\"person\":{\"id\":\"a1\"}}]", "must be a JSON object, got an array",
@@ -214,7 +221,7 @@ class LiveEventRoutesTest {
       assertTrue(body.get("message").asText().contains(e.getValue()), r.body());
     }
     assertEquals(acked, live.counters().acknowledged.sum());
-    assertEquals(before, live.intake().lowWatermark() + live.intake().depth(), "nothing appended");
+    assertEquals(before, live.log().lowWatermark() + live.log().depth(), "nothing appended");
   }
 
   @Test
@@ -226,19 +233,19 @@ class LiveEventRoutesTest {
     assertEquals(202, r.statusCode(), r.body());
     long id = JSON.readTree(r.body()).get("id").asLong();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (live.intake().deadLetters().stream().noneMatch(d -> d.event().offset() == id)) {
+    while (live.log().deadLetters().stream().noneMatch(d -> d.event().offset() == id)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("event " + id + " never reached the dead letters");
       }
       Thread.sleep(10);
     }
-    var letter = live.intake().deadLetters().stream().filter(d -> d.event().offset() == id).findFirst().orElseThrow();
+    var letter = live.log().deadLetters().stream().filter(d -> d.event().offset() == id).findFirst().orElseThrow();
     assertEquals(failed + 1, live.counters().failed.sum(), "tried once, not retried (max-retries is 1)");
     assertTrue(letter.error().contains("422") && letter.error().contains("does not match"), letter.error());
   }
 
   @Test
-  void statusShowsTheIntakeAndItsCounts() throws Exception {
+  void statusShowsTheLogAndItsCounts() throws Exception {
     assertEquals(202, post("/integration/webhook", person("st1", 20), Map.of()).statusCode());
     JsonNode status = live.status();
     assertTrue(status.get("durable").asBoolean());

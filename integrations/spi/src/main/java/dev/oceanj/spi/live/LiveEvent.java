@@ -11,9 +11,9 @@ import java.util.Optional;
  *
  * <p>Header names are lower-case. Headers that carry credentials ({@code authorization}, {@code cookie} and
  * those an authenticator checked) are only present during {@link LiveEventProcessor#authenticate}; they are
- * not kept in the intake, so {@code handle} never sees them.
+ * not kept in the log, so {@code handle} never sees them.
  *
- * @param id the runtime's id of the event, stable across restarts (the intake offset)
+ * @param id the runtime's id of the event, stable across restarts (the log offset)
  * @param path the registered path pattern that matched, e.g. {@code /webhook/{runId}}
  * @param pathParams values of the pattern's {@code {name}} segments
  * @param headers request headers, lower-case names

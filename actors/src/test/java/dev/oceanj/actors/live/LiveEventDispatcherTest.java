@@ -10,7 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.oceanj.core.config.LiveEventSettings;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.live.DeadLetter;
-import dev.oceanj.core.live.EventIntake;
+import dev.oceanj.core.live.LiveEventLog;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.LiveEventWriter;
 import dev.oceanj.core.live.LiveMapping;
@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +55,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The intake actor against the real Port emulator, with the fake integration's mapping and webhook. */
-class LiveEventIntakeTest {
+/** The dispatcher against the real Port emulator, with the fake integration's mapping and webhook. */
+class LiveEventDispatcherTest {
 
   static final ActorTestKit testKit = ActorTestKit.create();
   static final ObjectMapper JSON = new ObjectMapper();
@@ -67,7 +68,7 @@ class LiveEventIntakeTest {
   static int integrations;
 
   @TempDir Path dir;
-  EventIntake intake;
+  LiveEventLog log;
   HttpPortClient client;
   LiveEventCounters counters;
 
@@ -101,25 +102,29 @@ class LiveEventIntakeTest {
     ObjectNode body = JSON.createObjectNode();
     body.set("config", new YAMLMapper().readTree(res.mapping().orElseThrow().text()));
     client.createIntegration(body).toCompletableFuture().join();
-    intake = EventIntake.open(dir);
+    log = LiveEventLog.open(dir);
     counters = new LiveEventCounters();
   }
 
   @AfterEach
   void tearDown() {
-    intake.close();
+    log.close();
     client.close();
   }
 
   private void spawn(Map<String, List<LiveEventProcessor>> processors) {
+    testKit.spawn(LiveEventDispatcher.create(deps(processors, pool)));
+  }
+
+  private LiveEventDispatcher.Deps deps(Map<String, List<LiveEventProcessor>> processors, Executor executor) {
     LiveMapping mapping = new LiveMapping(client, new JqMappingCompiler(JqEngine.create(false)), Duration.ofMinutes(1),
         Clock.systemUTC());
-    testKit.spawn(LiveEventIntake.create(new LiveEventIntake.Deps(intake, processors, mapping,
-        new LiveEventWriter(client), fake::toJson, SETTINGS, 8, counters, pool)));
+    return new LiveEventDispatcher.Deps(log, processors, mapping, new LiveEventWriter(client), fake::toJson, SETTINGS,
+        8, counters, executor);
   }
 
   private void send(String path, String json) {
-    intake.append(Instant.now(), path, Map.of(), json.getBytes(StandardCharsets.UTF_8)).join();
+    log.append(Instant.now(), path, Map.of(), json.getBytes(StandardCharsets.UTF_8)).join();
   }
 
   private static String person(String id, int age) {
@@ -154,7 +159,7 @@ class LiveEventIntakeTest {
       send("/webhook", person(key, i));
       send("/webhook", person(key + "-other-" + (i % 50), i));
     }
-    await(() -> intake.depth() == 0, "intake drained");
+    await(() -> log.depth() == 0, "log drained");
     assertEquals(999, age(key), "the catalog ends with the last update");
     for (int o = 0; o < 50; o++) {
       assertEquals(950 + o, age(key + "-other-" + o));
@@ -172,10 +177,10 @@ class LiveEventIntakeTest {
     send("/webhook", person(b, 31));
     send("/webhook", "{\"action\":\"delete\",\"person\":{\"id\":\"" + a + "\"}}");
     send("/webhook", "{\"action\":\"delete\",\"person\":{\"id\":\"never-" + a + "\"}}");
-    await(() -> intake.depth() == 0, "intake drained");
+    await(() -> log.depth() == 0, "log drained");
     assertTrue(emulator.entity("fake-person", a).isEmpty(), "deleted");
     assertEquals(31, age(b), "the other person is untouched");
-    assertEquals(List.of(), intake.deadLetters());
+    assertEquals(List.of(), log.deadLetters());
     assertEquals(1, counters.deleted.sum());
   }
 
@@ -190,11 +195,11 @@ class LiveEventIntakeTest {
     }))));
     String id = "flaky-" + integrations;
     send("/flaky", person(id, 40));
-    await(() -> intake.depth() == 0, "intake drained");
+    await(() -> log.depth() == 0, "log drained");
     assertEquals(40, age(id));
     assertEquals(3, calls.get());
     assertEquals(2, counters.failed.sum());
-    assertEquals(List.of(), intake.deadLetters());
+    assertEquals(List.of(), log.deadLetters());
   }
 
   @Test
@@ -210,17 +215,17 @@ class LiveEventIntakeTest {
     }))));
     String id = "dead-" + integrations;
     send("/broken/acme", person(id, 50));
-    await(() -> intake.deadLetters().size() == 1, "dead-lettered");
-    DeadLetter letter = intake.deadLetters().get(0);
+    await(() -> log.deadLetters().size() == 1, "dead-lettered");
+    DeadLetter letter = log.deadLetters().get(0);
     assertTrue(letter.error().contains("cannot reach tenant acme"), letter.error());
     assertEquals(4, calls.get(), "first try plus max-retries");
     assertEquals(-1, age(id));
     assertEquals(1, counters.deadLettered.sum());
 
     broken.set(false);
-    assertTrue(intake.replay(letter.id()).join().isPresent());
+    assertTrue(log.replay(letter.id()).join().isPresent());
     await(() -> age(id) == 50, "replayed event reached the catalog");
-    assertEquals(List.of(), intake.deadLetters());
+    assertEquals(List.of(), log.deadLetters());
   }
 
   @Test
@@ -228,12 +233,48 @@ class LiveEventIntakeTest {
     String id = "restart-" + integrations;
     send("/webhook", person(id, 60));
     send("/webhook", person(id, 61));
-    intake.close();
-    intake = EventIntake.open(dir);
-    assertEquals(2, intake.depth());
+    log.close();
+    log = LiveEventLog.open(dir);
+    assertEquals(2, log.depth());
     spawn(fake.liveEventProcessors());
-    await(() -> intake.depth() == 0, "recovered events processed");
+    await(() -> log.depth() == 0, "recovered events processed");
     assertEquals(61, age(id));
+  }
+
+  @Test
+  void aDispatcherThatFailsIsRestartedAndEventsAcknowledgedAfterwardsAreStillDelivered() {
+    // A processor bug that is not a RuntimeException escapes partitionKey, on the dispatcher's own thread, once.
+    LiveEventProcessor person = fake.liveEventProcessors().get("/webhook").get(0);
+    AtomicBoolean failOnce = new AtomicBoolean(true);
+    LiveEventProcessor buggy = new LiveEventProcessor() {
+      @Override
+      public Set<String> kinds(LiveEvent event) {
+        return person.kinds(event);
+      }
+
+      @Override
+      public String partitionKey(LiveEvent event) {
+        if (failOnce.getAndSet(false)) {
+          throw new AssertionError("a bug in the integration");
+        }
+        return person.partitionKey(event);
+      }
+
+      @Override
+      public CompletionStage<LiveEventResult> handle(LiveEvent event, String kind) {
+        return person.handle(event, kind);
+      }
+    };
+    testKit.spawn(LiveEventDispatcher.supervised(deps(Map.of("/webhook", List.of(buggy)), pool)));
+    String id = "supervised-" + integrations;
+    send("/webhook", person(id, 70));
+    await(() -> !failOnce.get(), "the dispatcher hit the bug");
+    send("/webhook", person(id, 71));
+    send("/webhook", person(id + "-other", 72));
+    await(() -> log.depth() == 0, "events acknowledged before and after the failure processed");
+    assertEquals(71, age(id), "the person's last update wins, in order");
+    assertEquals(72, age(id + "-other"));
+    assertEquals(List.of(), log.deadLetters());
   }
 
   private static LiveEventProcessor processor(java.util.function.Function<LiveEvent, LiveEventResult> handle) {

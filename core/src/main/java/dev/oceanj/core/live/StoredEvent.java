@@ -5,17 +5,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One acknowledged webhook request as the intake stores it.
+ * One acknowledged webhook request as the log stores it.
  *
- * @param offset its position in the intake, unique and increasing; stable across restarts
+ * @param offset its position in the log, unique and increasing; stable across restarts
  * @param receivedAt when it was accepted
  * @param path the request path under {@code /integration} (e.g. {@code /webhook/42})
  * @param headers request headers worth keeping (lower-case names; credentials are left out by the caller)
  * @param body the raw body
  */
-public record IntakeEvent(long offset, Instant receivedAt, String path, Map<String, String> headers, byte[] body) {
+public record StoredEvent(long offset, Instant receivedAt, String path, Map<String, String> headers, byte[] body) {
 
-  public IntakeEvent {
+  public StoredEvent {
     Objects.requireNonNull(receivedAt, "receivedAt");
     Objects.requireNonNull(path, "path");
     headers = Map.copyOf(headers);
@@ -23,12 +23,12 @@ public record IntakeEvent(long offset, Instant receivedAt, String path, Map<Stri
   }
 
   /** The same event at another offset (a replayed dead letter is appended anew). */
-  IntakeEvent withOffset(long newOffset) {
-    return new IntakeEvent(newOffset, receivedAt, path, headers, body);
+  StoredEvent withOffset(long newOffset) {
+    return new StoredEvent(newOffset, receivedAt, path, headers, body);
   }
 
   @Override
   public String toString() {
-    return "IntakeEvent[offset=" + offset + ", path=" + path + ", bytes=" + body.length + "]";
+    return "StoredEvent[offset=" + offset + ", path=" + path + ", bytes=" + body.length + "]";
   }
 }

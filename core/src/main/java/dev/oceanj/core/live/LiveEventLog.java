@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable intake of live events: every webhook the runtime acknowledges is first appended here, and stays
+ * The durable log of live events: every webhook the runtime acknowledges is first appended here, and stays
  * until its processing finished (or it was moved to the dead letters).
  *
  * <p><b>On disk</b> ({@code dir}, normally {@code <ocean.data-dir>/live-events}): segment files
@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>Events not yet done are also kept in memory, for the consumer; the backlog is bounded by what the
  * processors leave undone. All methods are thread-safe.
  */
-public final class EventIntake implements AutoCloseable {
+public final class LiveEventLog implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(EventIntake.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LiveEventLog.class);
 
   private static final int MAX_BATCH = 4096;
   private static final long SEGMENT_BYTES = 64L << 20;
@@ -65,9 +65,9 @@ public final class EventIntake implements AutoCloseable {
   private final Thread writer;
 
   // guarded by lock
-  private final NavigableMap<Long, IntakeEvent> pending = new TreeMap<>();
+  private final NavigableMap<Long, StoredEvent> pending = new TreeMap<>();
   private final Map<Long, DeadLetter> deadLetters = new LinkedHashMap<>();
-  private Consumer<IntakeEvent> subscriber;
+  private Consumer<StoredEvent> subscriber;
   private long nextOffset;
   private boolean closed;
 
@@ -80,34 +80,34 @@ public final class EventIntake implements AutoCloseable {
   private long lastCheckpointNanos;
   private final NavigableMap<Long, Path> segments = new TreeMap<>();
 
-  private EventIntake(Optional<Path> dir) {
+  private LiveEventLog(Optional<Path> dir) {
     this.dir = dir;
-    this.writer = new Thread(this::writeLoop, "oceanj-intake-writer");
+    this.writer = new Thread(this::writeLoop, "oceanj-live-event-log");
     this.writer.setDaemon(true);
   }
 
   /**
-   * Opens (or creates) the file-backed intake in {@code dir} and recovers it.
+   * Opens (or creates) the file-backed log in {@code dir} and recovers it.
    *
    * @throws UncheckedIOException naming the folder or file when it cannot be read or written
    */
-  public static EventIntake open(Path dir) {
-    EventIntake intake = new EventIntake(Optional.of(dir));
+  public static LiveEventLog open(Path dir) {
+    LiveEventLog log = new LiveEventLog(Optional.of(dir));
     try {
       Files.createDirectories(dir);
-      intake.recover(dir);
+      log.recover(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the live-event intake in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot open the live-event log in " + dir + ": " + e.getMessage(), e);
     }
-    intake.writer.start();
-    return intake;
+    log.writer.start();
+    return log;
   }
 
-  /** An intake that keeps events in memory only: a restart loses them. Only when explicitly configured. */
-  public static EventIntake inMemory() {
-    EventIntake intake = new EventIntake(Optional.empty());
-    intake.writer.start();
-    return intake;
+  /** A log that keeps events in memory only: a restart loses them. Only when explicitly configured. */
+  public static LiveEventLog inMemory() {
+    LiveEventLog log = new LiveEventLog(Optional.empty());
+    log.writer.start();
+    return log;
   }
 
   /** Whether events survive a restart. */
@@ -119,9 +119,9 @@ public final class EventIntake implements AutoCloseable {
    * Appends one event. The future completes with the stored event (its offset assigned) once it is durable,
    * or fails when it could not be written (the caller must then not acknowledge it).
    */
-  public CompletableFuture<IntakeEvent> append(Instant receivedAt, String path, Map<String, String> headers,
+  public CompletableFuture<StoredEvent> append(Instant receivedAt, String path, Map<String, String> headers,
       byte[] body) {
-    Append op = new Append(new IntakeEvent(-1, receivedAt, path, headers, body), new CompletableFuture<>());
+    Append op = new Append(new StoredEvent(-1, receivedAt, path, headers, body), new CompletableFuture<>());
     enqueue(op, op.done());
     return op.done();
   }
@@ -131,13 +131,27 @@ public final class EventIntake implements AutoCloseable {
    * first, in offset order), then with each new event once it is durable, on the writer thread. It must not
    * block.
    */
-  public void subscribe(Consumer<IntakeEvent> consumer) {
+  public void subscribe(Consumer<StoredEvent> consumer) {
     synchronized (lock) {
       if (subscriber != null) {
-        throw new IllegalStateException("the live-event intake already has a consumer");
+        throw new IllegalStateException("the live-event log already has a consumer");
       }
       subscriber = consumer;
-      for (IntakeEvent e : pending.values()) {
+      for (StoredEvent e : pending.values()) {
+        consumer.accept(e);
+      }
+    }
+  }
+
+  /**
+   * Registers {@code consumer} in place of the current one, if any (a consumer that restarted after a failure and
+   * lost what it held in memory), and hands it every event not yet done, in offset order, as {@link #subscribe}
+   * does. Events the previous consumer was told about and had not finished are therefore told again.
+   */
+  public void resubscribe(Consumer<StoredEvent> consumer) {
+    synchronized (lock) {
+      subscriber = consumer;
+      for (StoredEvent e : pending.values()) {
         consumer.accept(e);
       }
     }
@@ -154,7 +168,7 @@ public final class EventIntake implements AutoCloseable {
    * Moves an event to the dead letters with its error, durably, and marks it done. The future completes once
    * the dead letter is on disk.
    */
-  public CompletableFuture<DeadLetter> deadLetter(IntakeEvent event, String error) {
+  public CompletableFuture<DeadLetter> deadLetter(StoredEvent event, String error) {
     DeadLetter letter = new DeadLetter(event.offset(), event, oneLine(error), Instant.now());
     CompletableFuture<DeadLetter> done = new CompletableFuture<>();
     enqueue(new AddDeadLetter(letter, done), done);
@@ -162,11 +176,11 @@ public final class EventIntake implements AutoCloseable {
   }
 
   /**
-   * Appends a dead letter's event to the intake again, as a new event, and removes the dead letter.
+   * Appends a dead letter's event to the log again, as a new event, and removes the dead letter.
    *
    * @return the re-appended event, or empty when there is no dead letter {@code id}
    */
-  public CompletableFuture<Optional<IntakeEvent>> replay(long id) {
+  public CompletableFuture<Optional<StoredEvent>> replay(long id) {
     DeadLetter letter;
     synchronized (lock) {
       letter = deadLetters.get(id);
@@ -174,7 +188,7 @@ public final class EventIntake implements AutoCloseable {
     if (letter == null) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    IntakeEvent e = letter.event();
+    StoredEvent e = letter.event();
     // Appended before the removal is written: a crash in between leaves the event twice, never zero times.
     return append(e.receivedAt(), e.path(), e.headers(), e.body()).thenCompose(appended -> {
       CompletableFuture<DeadLetter> removed = new CompletableFuture<>();
@@ -223,7 +237,7 @@ public final class EventIntake implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "EventIntake[" + dir.map(Path::toString).orElse("in memory") + ", depth=" + depth() + "]";
+    return "LiveEventLog[" + dir.map(Path::toString).orElse("in memory") + ", depth=" + depth() + "]";
   }
 
   // ---- writer thread ---------------------------------------------------------------------------------------
@@ -231,7 +245,7 @@ public final class EventIntake implements AutoCloseable {
   private void enqueue(Op op, CompletableFuture<?> future) {
     synchronized (lock) {
       if (closed) {
-        future.completeExceptionally(new IllegalStateException("the live-event intake is closed"));
+        future.completeExceptionally(new IllegalStateException("the live-event log is closed"));
         return;
       }
       ops.add(op);
@@ -258,7 +272,7 @@ public final class EventIntake implements AutoCloseable {
         }
         maybeCheckpoint(stopping);
       } catch (IOException | RuntimeException e) {
-        log.error("live-event intake: write failed; the requests of this batch are refused", e);
+        LOG.error("live-event log: write failed; the requests of this batch are refused", e);
         for (Op op : batch) {
           op.fail(e);
         }
@@ -267,18 +281,18 @@ public final class EventIntake implements AutoCloseable {
     }
     closeFiles();
     for (Op op; (op = ops.poll()) != null; ) {
-      op.fail(new IllegalStateException("the live-event intake is closed"));
+      op.fail(new IllegalStateException("the live-event log is closed"));
     }
   }
 
   private void writeBatch(List<Op> batch) throws IOException {
-    List<IntakeEvent> appended = new ArrayList<>();
+    List<StoredEvent> appended = new ArrayList<>();
     List<ByteBuffer> records = new ArrayList<>();
     List<ByteBuffer> letters = new ArrayList<>();
     synchronized (lock) {
       for (Op op : batch) {
         if (op instanceof Append a) {
-          IntakeEvent e = a.event().withOffset(nextOffset++);
+          StoredEvent e = a.event().withOffset(nextOffset++);
           appended.add(e);
           records.add(frame(encodeEvent(e)));
         } else if (op instanceof AddDeadLetter d) {
@@ -302,9 +316,9 @@ public final class EventIntake implements AutoCloseable {
       }
     }
     int i = 0;
-    Consumer<IntakeEvent> consumer;
+    Consumer<StoredEvent> consumer;
     synchronized (lock) {
-      for (IntakeEvent e : appended) {
+      for (StoredEvent e : appended) {
         pending.put(e.offset(), e);
       }
       for (Op op : batch) {
@@ -318,7 +332,7 @@ public final class EventIntake implements AutoCloseable {
       consumer = subscriber;
       // The consumer is told under the lock so that subscribe() never interleaves with a batch.
       if (consumer != null) {
-        for (IntakeEvent e : appended) {
+        for (StoredEvent e : appended) {
           consumer.accept(e);
         }
       }
@@ -389,7 +403,7 @@ public final class EventIntake implements AutoCloseable {
       d.force(true);
     } catch (IOException e) {
       // Some file systems refuse to open a directory; the file's own fsync is then all we can do.
-      log.debug("cannot fsync directory {}: {}", dir.get(), e.toString());
+      LOG.debug("cannot fsync directory {}: {}", dir.get(), e.toString());
     }
   }
 
@@ -412,7 +426,7 @@ public final class EventIntake implements AutoCloseable {
         try {
           ch.close();
         } catch (IOException e) {
-          log.warn("closing a live-event intake file failed: {}", e.toString());
+          LOG.warn("closing a live-event log file failed: {}", e.toString());
         }
       }
     }
@@ -434,7 +448,7 @@ public final class EventIntake implements AutoCloseable {
       long next0 = next;
       long[] last = {next0 - 1};
       readFramed(p, f == files.size() - 1, payload -> {
-        IntakeEvent e = decodeEvent(payload);
+        StoredEvent e = decodeEvent(payload);
         last[0] = e.offset();
         if (e.offset() >= watermark) {
           pending.put(e.offset(), e);
@@ -467,7 +481,7 @@ public final class EventIntake implements AutoCloseable {
       segmentBytes = segment.size();
     }
     fsyncDir();
-    log.info("live-event intake {}: {} event(s) to process from offset {}, {} dead letter(s)", d, pending.size(),
+    LOG.info("live-event log {}: {} event(s) to process from offset {}, {} dead letter(s)", d, pending.size(),
         watermark, deadLetters.size());
   }
 
@@ -485,7 +499,7 @@ public final class EventIntake implements AutoCloseable {
     crc.update(b, 0, 8);
     if (crc.getValue() != buf.getLong()) {
       // A torn checkpoint: start over from the beginning; replaying done events is harmless.
-      log.warn("live-event intake: checkpoint {} is damaged; replaying every stored event", p);
+      LOG.warn("live-event log: checkpoint {} is damaged; replaying every stored event", p);
       return 0;
     }
     return watermark;
@@ -519,7 +533,7 @@ public final class EventIntake implements AutoCloseable {
         pos += 8 + len;
       }
       if (pos < size) {
-        log.warn("live-event intake: {} ends with a torn or damaged record at byte {} of {}; {}", p, pos, size,
+        LOG.warn("live-event log: {} ends with a torn or damaged record at byte {} of {}; {}", p, pos, size,
             truncate ? "truncated (it was never acknowledged)" : "the rest of this file is ignored");
         if (truncate) {
           ch.truncate(pos);
@@ -551,7 +565,7 @@ public final class EventIntake implements AutoCloseable {
     return b;
   }
 
-  private static byte[] encodeEvent(IntakeEvent e) {
+  private static byte[] encodeEvent(StoredEvent e) {
     byte[] path = e.path().getBytes(StandardCharsets.UTF_8);
     List<byte[]> headerBytes = new ArrayList<>();
     int size = 8 + 8 + 4 + path.length + 4 + 4 + e.body().length;
@@ -573,11 +587,11 @@ public final class EventIntake implements AutoCloseable {
     return b.array();
   }
 
-  private static IntakeEvent decodeEvent(byte[] payload) {
+  private static StoredEvent decodeEvent(byte[] payload) {
     return decodeEvent(ByteBuffer.wrap(payload));
   }
 
-  private static IntakeEvent decodeEvent(ByteBuffer b) {
+  private static StoredEvent decodeEvent(ByteBuffer b) {
     long offset = b.getLong();
     long micros = b.getLong();
     String path = string(b);
@@ -588,7 +602,7 @@ public final class EventIntake implements AutoCloseable {
     }
     byte[] body = new byte[b.getInt()];
     b.get(body);
-    return new IntakeEvent(offset, Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+    return new StoredEvent(offset, Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
         Math.floorMod(micros, 1_000_000L) * 1000), path, h, body);
   }
 
@@ -624,7 +638,7 @@ public final class EventIntake implements AutoCloseable {
     default void fail(Throwable t) {}
   }
 
-  private record Append(IntakeEvent event, CompletableFuture<IntakeEvent> done) implements Op {
+  private record Append(StoredEvent event, CompletableFuture<StoredEvent> done) implements Op {
     @Override
     public void fail(Throwable t) {
       done.completeExceptionally(t);

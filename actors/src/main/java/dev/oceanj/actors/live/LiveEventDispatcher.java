@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.core.Failures;
 import dev.oceanj.core.config.LiveEventSettings;
-import dev.oceanj.core.live.EventIntake;
-import dev.oceanj.core.live.IntakeEvent;
+import dev.oceanj.core.live.LiveEventLog;
+import dev.oceanj.core.live.StoredEvent;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.LiveEventWriter;
 import dev.oceanj.core.live.LiveMapping;
@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -41,34 +42,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains the durable {@link EventIntake}: every stored event is handed to the processors registered for its
+ * Drains the durable {@link LiveEventLog}: every stored event is handed to the processors registered for its
  * path, and their results go through the current mapping to Port. Events with the same partition key (path
  * pattern plus the processors' {@link LiveEventProcessor#partitionKey}) run strictly one after another in
- * intake order; different keys run in parallel, at most {@code parallelism} at once.
+ * log order; different keys run in parallel, at most {@code parallelism} at once.
  *
  * <p>Each (processor, kind) pair is tried up to {@code max-retries + 1} times with exponential backoff
  * (base {@code retry-base-delay}, capped at {@code retry-max-delay}), all within {@code max-event-processing};
  * an {@link IllegalArgumentException} (a bad event or mapping) and Port's final refusal (a 4xx other than 408 and
  * 429, {@link LiveEventWriter#permanent}) are not retried: the event goes to the dead letters at once, with Port's
  * message. An event that still fails is
- * moved to the intake's dead letters with its error; only then, or on success, is it marked done, so a crash
+ * moved to the log's dead letters with its error; only then, or on success, is it marked done, so a crash
  * at any point leaves it to be handled again after the restart.
  *
- * <p>Protocol: the intake's subscription sends {@link EventStored}; processing outcomes come back as a private
- * {@code Finished}. The actor never blocks: processors run on {@code executor} and writes are asynchronous.
- * Spawned once by the runtime's guardian, which also owns (and closes) the intake.
+ * <p>Protocol: the log's subscription sends {@code EventStored}; processing outcomes come back as a private
+ * {@code Finished}; {@link GetProgress} asks how much work is in the actor. The actor never blocks: processors run
+ * on {@code executor} and writes are asynchronous.
+ *
+ * <p>Supervision: spawned once by the runtime's guardian as {@link #supervised}, which restarts it with backoff after
+ * any failure, so the HTTP route never keeps acknowledging into a log nobody drains. A restarted dispatcher takes the
+ * log's subscription over ({@link LiveEventLog#resubscribe}) and is handed again every event not yet done, the ones
+ * its predecessor held in memory included; messages meant for the predecessor (events told to it, outcomes of its
+ * work still running) are ignored. An event its predecessor was processing may thus be handled twice, which
+ * processors already tolerate (see {@link LiveEventProcessor}). The guardian also owns (and closes) the log.
  */
-public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Command> {
+public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatcher.Command> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   // Processing runs off the actor's thread, where the ActorContext's logger must not be used.
-  private static final Logger log = LoggerFactory.getLogger(LiveEventIntake.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LiveEventDispatcher.class);
 
-  /** Messages of the intake actor. */
+  /** Messages of the dispatcher. */
   public sealed interface Command {}
 
-  /** An event is durable in the intake (sent by the intake's subscription, in offset order). */
-  public record EventStored(IntakeEvent event) implements Command {}
 
   /** Asks how much work is in the actor. */
   public record GetProgress(ActorRef<Progress> replyTo) implements Command {}
@@ -76,12 +82,16 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
   /** Events queued in the actor and in flight, and partition keys with work. */
   public record Progress(int queued, int inFlight, int keys) {}
 
-  private record Finished(String key, IntakeEvent event, Optional<String> error) implements Command {}
+  /** An event is durable in the log (sent by the log's subscription, in offset order, to one incarnation). */
+  private record EventStored(StoredEvent event, Object incarnation) implements Command {}
+
+  private record Finished(String key, StoredEvent event, Optional<String> error, Object incarnation)
+      implements Command {}
 
   /**
    * Everything the actor needs.
    *
-   * @param intake the durable intake it drains (subscribed once)
+   * @param log the durable log it drains (subscribed once per incarnation)
    * @param processors processors by registered path pattern
    * @param mapping the cached current mapping
    * @param writer writes mapped results with the live-event budget
@@ -92,7 +102,7 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
    * @param executor where processors are called (they may block)
    */
   public record Deps(
-      EventIntake intake,
+      LiveEventLog log,
       Map<String, List<LiveEventProcessor>> processors,
       LiveMapping mapping,
       LiveEventWriter writer,
@@ -102,7 +112,7 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
       LiveEventCounters counters,
       Executor executor) {}
 
-  private record Work(String key, IntakeEvent event, LiveEvent live, List<LiveEventProcessor> processors) {}
+  private record Work(String key, StoredEvent event, LiveEvent live, List<LiveEventProcessor> processors) {}
 
   private final Deps deps;
   private final WebhookPaths paths;
@@ -110,17 +120,30 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
   private final Set<String> active = new HashSet<>();
   private final LinkedHashSet<String> waiting = new LinkedHashSet<>();
   private int queued;
+  // This incarnation: a restart makes a new one, and messages carrying an older one are ignored.
+  private final Object incarnation = new Object();
 
+  /** The dispatcher alone, stopped by its first failure; the runtime spawns {@link #supervised} instead. */
   public static Behavior<Command> create(Deps deps) {
-    return Behaviors.setup(ctx -> new LiveEventIntake(ctx, deps));
+    return Behaviors.setup(ctx -> new LiveEventDispatcher(ctx, deps));
   }
 
-  private LiveEventIntake(ActorContext<Command> ctx, Deps deps) {
+  /**
+   * The dispatcher restarted after any failure, first after {@code ocean.live-events.retry-base-delay}, the wait
+   * doubling up to {@code retry-max-delay} (the same backoff as a failing processor's retries).
+   */
+  public static Behavior<Command> supervised(Deps deps) {
+    return Behaviors.supervise(create(deps)).onFailure(Throwable.class, SupervisorStrategy.restartWithBackoff(
+        deps.settings().retryBaseDelay(), deps.settings().retryMaxDelay(), 0.2));
+  }
+
+  private LiveEventDispatcher(ActorContext<Command> ctx, Deps deps) {
     super(ctx);
     this.deps = deps;
     this.paths = new WebhookPaths(deps.processors().keySet());
     ActorRef<Command> self = ctx.getSelf();
-    deps.intake().subscribe(e -> self.tell(new EventStored(e)));
+    Object me = incarnation;
+    deps.log().resubscribe(e -> self.tell(new EventStored(e, me)));
   }
 
   @Override
@@ -133,7 +156,10 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
   }
 
   private Behavior<Command> onEventStored(EventStored msg) {
-    IntakeEvent e = msg.event();
+    if (msg.incarnation() != incarnation) {
+      return this; // told to a predecessor; the log handed it to this incarnation too
+    }
+    StoredEvent e = msg.event();
     Optional<WebhookPaths.Match> match = paths.match(e.path());
     JsonNode payload;
     try {
@@ -144,7 +170,7 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
     if (match.isEmpty() || payload == null) {
       // The route only stores JSON for registered paths; this is an event stored by another version.
       getContext().getLog().warn("live event {} on {} has no processor or no JSON body; dropped", e.offset(), e.path());
-      deps.intake().done(e.offset());
+      deps.log().done(e.offset());
       return this;
     }
     List<LiveEventProcessor> processors = deps.processors().get(match.get().pattern());
@@ -172,9 +198,12 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
   }
 
   private Behavior<Command> onFinished(Finished msg) {
+    if (msg.incarnation() != incarnation) {
+      return this; // a predecessor's work; this incarnation handles the event again unless it is done
+    }
     active.remove(msg.key());
     if (msg.error().isEmpty()) {
-      deps.intake().done(msg.event().offset());
+      deps.log().done(msg.event().offset());
       deps.counters().processed.increment();
     }
     ArrayDeque<Work> q = queues.get(msg.key());
@@ -200,7 +229,7 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
       queued--;
       active.add(key);
       getContext().pipeToSelf(process(w), (error, failure) -> new Finished(key, w.event(),
-          failure != null ? Optional.of(describe(failure)) : error));
+          failure != null ? Optional.of(describe(failure)) : error, incarnation));
     }
   }
 
@@ -217,10 +246,10 @@ public final class LiveEventIntake extends AbstractBehavior<LiveEventIntake.Comm
           if (error.isEmpty()) {
             return CompletableFuture.completedFuture(error);
           }
-          log.warn("live event {} on {} dead-lettered: {}", w.event().offset(),
+          LOG.warn("live event {} on {} dead-lettered: {}", w.event().offset(),
               w.event().path(), error.get());
           deps.counters().deadLettered.increment();
-          return deps.intake().deadLetter(w.event(), error.get()).thenApply(d -> error);
+          return deps.log().deadLetter(w.event(), error.get()).thenApply(d -> error);
         });
   }
 
