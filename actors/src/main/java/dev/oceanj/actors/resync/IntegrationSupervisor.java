@@ -2,80 +2,59 @@ package dev.oceanj.actors.resync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.ResyncProtocol.AbortResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
 import dev.oceanj.actors.resync.ResyncProtocol.GetStatus;
 import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
-import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Status;
 import dev.oceanj.core.port.PortClient;
-import dev.oceanj.core.port.PortClient.ResyncState;
 import dev.oceanj.core.sync.DigestStore;
 import dev.oceanj.core.sync.LiveWrites;
-import dev.oceanj.core.sync.FailedEntityRetry;
-import dev.oceanj.core.sync.KindCounters;
-import dev.oceanj.core.sync.KindResult;
 import dev.oceanj.core.sync.LongSet;
 import dev.oceanj.core.sync.MappingPlan;
-import dev.oceanj.core.sync.OwnedEntities;
-import dev.oceanj.core.sync.Reconciler;
-import dev.oceanj.core.sync.ResourceMapper;
 import dev.oceanj.core.sync.ResyncPipeline;
 import dev.oceanj.core.sync.ResyncRun;
 import dev.oceanj.core.sync.ResyncSettings;
-import dev.oceanj.spi.Resync;
 import dev.oceanj.spi.ResyncSource;
-import dev.oceanj.spi.host.ResyncScope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One per integration: runs full resyncs, one at a time. Triggers (once, polling, webhook, Kafka, schedule),
  * the HTTP routes and the runtime send it {@link ResyncProtocol} commands and nothing else.
  *
- * <p>A resync: report {@code running} to Port, fetch the mapping from Port ({@code integration.config}) and
- * compile it (a broken mapping fails the resync before anything is written), list the entities Port holds for
- * this integration (so skip-unchanged never skips an entity Port lacks), then spawn one {@link KindWorker} per
- * resource of the mapping, at most {@code kind-parallelism} at once in mapping order. Workers are supervised
- * with restart-with-backoff; a kind that exhausts its restarts is a kind error, and its siblings go on. When
- * every kind is done: failed entities are retried in relation order (only without
- * {@code createMissingRelatedEntities}), the {@link Reconciler} deletes what was not seen unless a kind had an
- * error, then the final state goes to Port and {@link ResyncFinished} to everyone who asked.
- *
- * <p>A {@link StartResync} that finds a resync running restarts, queues or is skipped as it asks; a restart or
- * an {@link AbortResync} stops the workers (their kill switches), reports {@code aborted} and deletes nothing.
- * Every internal message carries its resync id, so late answers of an aborted resync are ignored.
+ * <p>It holds the policy and what outlives a run: a {@link StartResync} that finds a resync running restarts,
+ * queues or is skipped as it asks; it keeps the last finished resync, the skip-unchanged store, and Port's resync
+ * state ({@link ResyncStateReport}). Each run is a {@link Resync} child ({@code resync-<seq>}) that it watches;
+ * the child goes through the phases, spawns the kind workers, completes the run's {@link Resync.Ended} promise
+ * and stops. A restart or an {@link AbortResync} stops the child (and with it its kind workers): Port hears
+ * {@code aborted} at once and nothing is deleted. {@code GetStatus} asks the running child for its progress.
  */
 public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol.Command> {
 
@@ -100,70 +79,40 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       Optional<Duration> scheduledResyncInterval,
       Executor mappingPool,
       Function<Object, JsonNode> toJson,
-      Clock clock) {
+      Clock clock) {}
 
-    /**
-     * The usual wiring for a defined integration: its kinds and JSON conversion, jq mapping, and a mapping pool
-     * of {@code settings.mappingParallelism()} daemon threads.
-     */
-    public static Dependencies of(PortClient port, dev.oceanj.spi.host.DefinedIntegration integration,
-        dev.oceanj.core.jq.JqEngine jq, ResyncSettings settings, Optional<Duration> scheduledResyncInterval) {
-      AtomicInteger n = new AtomicInteger();
-      Executor pool = java.util.concurrent.Executors.newFixedThreadPool(settings.mappingParallelism(), r -> {
-        Thread t = new Thread(r, "oceanj-mapping-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
-      return new Dependencies(port, integration.sources(), new dev.oceanj.core.sync.JqMappingCompiler(jq),
-          settings, scheduledResyncInterval, pool, integration::toJson, Clock.systemUTC());
-    }
-  }
+  /** How long {@code GetStatus} waits for the running child's progress (it answers from memory). */
+  static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(3);
+
+  private static final Logger log = LoggerFactory.getLogger(IntegrationSupervisor.class);
 
   private interface Internal extends ResyncProtocol.Command {}
 
-  private record StateReported(Throwable error) implements Internal {}
+  /** The running child stopped: it ended (or crashed). Only the running child is watched. */
+  private record RunStopped(Run run) implements Internal {}
 
-  private record MappingFetched(String resyncId, Optional<ObjectNode> integration, Throwable error) implements Internal {}
+  /** The child of an aborted run has stopped and told how far it got. */
+  private record AbortedRunEnded(Run run, Resync.Ended ended) implements Internal {}
 
-  private record Prepared(String resyncId, OptionalLong owned, OptionalLong unrecorded, long changedInPort,
-      DigestStore digests, Throwable error) implements Internal {}
+  private record ProgressAnswered(ActorRef<Status> replyTo, ResyncProgress progress) implements Internal {}
 
-  private record HooksStarted(String resyncId) implements Internal {}
+  private record Run(String id, ActorRef<Resync.Command> child, CompletableFuture<Resync.Ended> ended,
+      List<ActorRef<ResyncFinished>> waiters) {}
 
-  private record StartHookFailed(String resyncId, Throwable error) implements Internal {}
-
-  private record WorkerReport(KindWorker.Report report) implements Internal {}
-
-  private record WorkerStopped(String resyncId, int slot) implements Internal {}
-
-  private record RetryDone(String resyncId, FailedEntityRetry.Result result, Throwable error) implements Internal {}
-
-  private record Reconciled(String resyncId, Reconciler.Result result, Throwable error) implements Internal {}
-
-  private record Saved(Throwable error) implements Internal {}
-
-  private enum ProgressTick implements Internal { INSTANCE }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** QUEUE requests that arrived while a resync ran collapse into this one. */
+  private record Queued(String id, String trigger, List<ActorRef<ResyncFinished>> waiters) {}
 
   private final Dependencies deps;
-  private final TimerScheduler<ResyncProtocol.Command> timers;
-  private final Materializer mat;
-  private final ResyncPipeline pipeline;
-  private final Reconciler reconciler;
-  private final ActorRef<KindWorker.Report> reportAdapter;
-  private final Optional<Path> digestFile;
   private final LiveWrites liveWrites;
-
+  private final ResyncPipeline pipeline;
+  private final ResyncStateReport state;
+  private final Optional<Path> digestFile;
   /** Loaded at the first resync, then kept: the skip-unchanged memory of this integration. */
-  private DigestStore digests;
-  private Current current;
+  private CompletableFuture<DigestStore> digests;
+  private Run running;
   private Queued queued;
   private ResyncFinished last;
   private long sequence;
-
-  /** Port's resync-state PATCHes are chained so "aborted" can never overtake a later "running". */
-  private CompletionStage<Void> statePatches = CompletableFuture.completedFuture(null);
 
   public static Behavior<ResyncProtocol.Command> create(Dependencies deps) {
     return create(deps, new LiveWrites());
@@ -174,26 +123,18 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
    *     by the next resync
    */
   public static Behavior<ResyncProtocol.Command> create(Dependencies deps, LiveWrites liveWrites) {
-    return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new IntegrationSupervisor(context, timers, deps, liveWrites)));
+    return Behaviors.setup(context -> new IntegrationSupervisor(context, deps, liveWrites));
   }
 
-  private IntegrationSupervisor(ActorContext<ResyncProtocol.Command> context,
-      TimerScheduler<ResyncProtocol.Command> timers, Dependencies deps, LiveWrites liveWrites) {
+  private IntegrationSupervisor(ActorContext<ResyncProtocol.Command> context, Dependencies deps,
+      LiveWrites liveWrites) {
     super(context);
     this.deps = deps;
     this.liveWrites = liveWrites;
-    this.timers = timers;
-    this.mat = Materializer.createMaterializer(context);
-    this.pipeline = new ResyncPipeline(deps.settings(), deps.port(), deps.mappingPool(), JSON);
-    this.reconciler = new Reconciler(deps.port(), deps.settings(), mat);
-    this.reportAdapter = context.messageAdapter(KindWorker.Report.class, WorkerReport::new);
-    this.digestFile = deps.settings().dataDir()
-        .map(d -> d.resolve("resync").resolve(safe(deps.port().identity().identifier()) + ".digests"));
-  }
-
-  private static String safe(String s) {
-    return s.replaceAll("[^A-Za-z0-9._-]", "_");
+    this.pipeline = new ResyncPipeline(deps.settings(), deps.port(), deps.mappingPool(), new ObjectMapper());
+    this.state = new ResyncStateReport(deps.port(), deps.scheduledResyncInterval(), deps.clock());
+    this.digestFile = deps.settings().dataDir().map(d -> d.resolve("resync")
+        .resolve(deps.port().identity().identifier().replaceAll("[^A-Za-z0-9._-]", "_") + ".digests"));
   }
 
   @Override
@@ -202,565 +143,172 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
         .onMessage(StartResync.class, this::onStartResync)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(AbortResync.class, this::onAbortResync)
-        .onMessage(StateReported.class, this::onStateReported)
-        .onMessage(MappingFetched.class, this::onMappingFetched)
-        .onMessage(HooksStarted.class, this::onHooksStarted)
-        .onMessage(StartHookFailed.class, this::onStartHookFailed)
-        .onMessage(Prepared.class, this::onPrepared)
-        .onMessage(WorkerReport.class, this::onWorkerReport)
-        .onMessage(WorkerStopped.class, this::onWorkerStopped)
-        .onMessage(RetryDone.class, this::onRetryDone)
-        .onMessage(Reconciled.class, this::onReconciled)
-        .onMessage(Saved.class, this::onSaved)
-        .onMessage(ProgressTick.class, this::onProgressTick)
+        .onMessage(RunStopped.class, this::onRunStopped)
+        .onMessage(AbortedRunEnded.class, this::onAbortedRunEnded)
+        .onMessage(ProgressAnswered.class, this::onProgressAnswered)
         .build();
   }
 
-  // ---- the running resync ------------------------------------------------------------------------------------
-
-  /** Per kind of the running resync. */
-  private static final class Slot {
-    final int slot;
-    final ResourceMapper resource;
-    final KindCounters counters;
-    ActorRef<KindWorker.Command> worker;
-    KindResult result;
-    String error;
-    int attempts;
-    boolean done;
-
-    Slot(int slot, ResourceMapper resource) {
-      this.slot = slot;
-      this.resource = resource;
-      this.counters = new KindCounters(resource.kind(), resource.index());
-    }
-  }
-
-  private static final class Current {
-    final String id;
-    final String trigger;
-    final Instant started;
-    final long seq;
-    final List<ActorRef<ResyncFinished>> waiters = new ArrayList<>();
-    final AtomicBoolean cancelled = new AtomicBoolean();
-    final List<String> errors = new ArrayList<>();
-    MappingPlan plan;
-    ResyncScope scope;
-    ResyncRun run;
-    List<Slot> slots = List.of();
-    int nextSlot;
-    int running;
-    Reconciliation reconciliation = Reconciliation.skipped("the resync did not get that far");
-
-    Current(String id, String trigger, Instant started, long seq) {
-      this.id = id;
-      this.trigger = trigger;
-      this.started = started;
-      this.seq = seq;
-    }
-  }
-
-  /** QUEUE requests that arrived while a resync ran collapse into this one. */
-  private static final class Queued {
-    final String id;
-    final String trigger;
-    final List<ActorRef<ResyncFinished>> waiters = new ArrayList<>();
-
-    Queued(String id, String trigger) {
-      this.id = id;
-      this.trigger = trigger;
-    }
-  }
-
-  private boolean isCurrent(String resyncId) {
-    return current != null && current.id.equals(resyncId);
-  }
-
-  // ---- protocol ----------------------------------------------------------------------------------------------
-
   private Behavior<ResyncProtocol.Command> onStartResync(StartResync cmd) {
-    if (current == null) {
-      String id = newId();
+    List<ActorRef<ResyncFinished>> waiters = cmd.finishedTo() == null ? List.of() : List.of(cmd.finishedTo());
+    if (running == null) {
+      String id = UUID.randomUUID().toString();
       reply(cmd.acceptedTo(), new ResyncAccepted(id, Disposition.STARTED));
-      begin(id, cmd.trigger(), cmd.finishedTo() == null ? List.of() : List.of(cmd.finishedTo()));
+      begin(id, cmd.trigger(), waiters);
       return this;
     }
     switch (cmd.whenRunning()) {
       case SKIP:
-        reply(cmd.acceptedTo(), new ResyncAccepted(current.id, Disposition.SKIPPED));
+        reply(cmd.acceptedTo(), new ResyncAccepted(running.id(), Disposition.SKIPPED));
         break;
       case QUEUE:
         if (queued == null) {
-          queued = new Queued(newId(), cmd.trigger());
+          queued = new Queued(UUID.randomUUID().toString(), cmd.trigger(), new ArrayList<>());
         }
-        if (cmd.finishedTo() != null) {
-          queued.waiters.add(cmd.finishedTo());
-        }
-        reply(cmd.acceptedTo(), new ResyncAccepted(queued.id, Disposition.QUEUED));
+        queued.waiters().addAll(waiters);
+        reply(cmd.acceptedTo(), new ResyncAccepted(queued.id(), Disposition.QUEUED));
         break;
       default:
-        getContext().getLog().info("Aborting resync {} due to a newer resync request ({})", current.id, cmd.trigger());
+        getContext().getLog().info("Aborting resync {} due to a newer resync request ({})", running.id(),
+            cmd.trigger());
         abort("aborted by a newer resync request (" + cmd.trigger() + ")");
-        String id = newId();
+        String id = UUID.randomUUID().toString();
         reply(cmd.acceptedTo(), new ResyncAccepted(id, Disposition.RESTARTED));
-        begin(id, cmd.trigger(), cmd.finishedTo() == null ? List.of() : List.of(cmd.finishedTo()));
+        begin(id, cmd.trigger(), waiters);
     }
     return this;
   }
 
   private Behavior<ResyncProtocol.Command> onGetStatus(GetStatus cmd) {
-    Optional<ResyncProgress> progress = Optional.ofNullable(current)
-        .map(c -> new ResyncProgress(c.id, c.trigger, c.started, kindStats(c), c.slots.stream()
-            .filter(s -> s.result != null).map(s -> s.result.index()).collect(java.util.stream.Collectors.toSet())));
-    cmd.replyTo().tell(new Status(progress, Optional.ofNullable(last)));
+    if (running == null || running.ended().isDone()) {
+      // A run that has ended but whose stop is not yet seen here is reported as the last one.
+      Optional<ResyncFinished> ended = Optional.ofNullable(running).map(r -> r.ended().join().result());
+      cmd.replyTo().tell(new Status(Optional.empty(), ended.or(() -> Optional.ofNullable(last))));
+      return this;
+    }
+    ActorRef<Status> replyTo = cmd.replyTo();
+    getContext().ask(ResyncProgress.class, running.child(), PROGRESS_TIMEOUT, Resync.GetProgress::new,
+        (progress, e) -> new ProgressAnswered(replyTo, progress));
+    return this;
+  }
+
+  private Behavior<ResyncProtocol.Command> onProgressAnswered(ProgressAnswered msg) {
+    msg.replyTo().tell(new Status(Optional.ofNullable(msg.progress()), Optional.ofNullable(last)));
     return this;
   }
 
   private Behavior<ResyncProtocol.Command> onAbortResync(AbortResync cmd) {
     queued = null;
-    if (current != null) {
+    if (running != null) {
       abort(cmd.reason());
     }
     // Answer once the state patches issued so far (including "aborted") have gone out.
     ActorRef<ResyncProtocol.Done> replyTo = cmd.replyTo();
-    statePatches.whenComplete((v, e) -> replyTo.tell(ResyncProtocol.Done.INSTANCE));
+    state.sent().whenComplete((v, e) -> replyTo.tell(ResyncProtocol.Done.INSTANCE));
     return this;
-  }
-
-  // ---- phases ------------------------------------------------------------------------------------------------
-
-  private static String newId() {
-    return UUID.randomUUID().toString();
   }
 
   private void begin(String id, String trigger, List<ActorRef<ResyncFinished>> waiters) {
     Instant started = deps.clock().instant();
-    current = new Current(id, trigger, started, ++sequence);
-    current.waiters.addAll(waiters);
     getContext().getLog().info("Resync {} started ({})", id, trigger);
-    reportState("running", started, null);
-    timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, deps.settings().progressInterval());
-    getContext().pipeToSelf(call(() -> deps.port().getIntegration()), (i, e) -> new MappingFetched(id, i, e));
+    state.report("running", started, null);
+    var ended = new CompletableFuture<Resync.Ended>();
+    var start = new Resync.Start(id, trigger, started, digests(), ended);
+    ActorRef<Resync.Command> child = getContext().spawn(Resync.create(deps, pipeline, start), "resync-" + ++sequence);
+    running = new Run(id, child, ended, List.copyOf(waiters));
+    getContext().watchWith(child, new RunStopped(running));
   }
 
-  private Behavior<ResyncProtocol.Command> onMappingFetched(MappingFetched msg) {
-    if (!isCurrent(msg.resyncId())) {
-      return this;
-    }
-    if (msg.error() != null) {
-      return fail("could not fetch the mapping from Port: " + describe(msg.error()));
-    }
-    if (msg.integration().isEmpty()) {
-      return fail("integration '" + deps.port().identity().identifier() + "' does not exist in Port");
-    }
-    JsonNode config = msg.integration().get().get("config");
-    if (config == null || config.isNull() || (config.isObject() && config.size() == 0)) {
-      // Deleting everything because a mapping was emptied is the incident users fear most: an empty mapping
-      // syncs nothing and deletes nothing.
-      current.reconciliation = Reconciliation.skipped("the mapping is empty");
-      return finish(Outcome.COMPLETED);
-    }
-    try {
-      current.plan = deps.compiler().compile(config);
-    } catch (RuntimeException e) {
-      return fail("the mapping in Port is invalid: " + e.getMessage());
-    }
-    if (current.plan.resources().isEmpty()) {
-      current.reconciliation = Reconciliation.skipped("the mapping has no resources");
-      return finish(Outcome.COMPLETED);
-    }
-    try {
-      current.scope = ResyncScope.open(deps.sources(), current.id, mappedResources(config, current.plan));
-    } catch (RuntimeException e) {
-      return fail("the mapping in Port is invalid: " + e.getMessage());
-    }
-    String id = current.id;
-    ResyncScope scope = current.scope;
-    // The integration's resync start hooks run first; a failure there fails the resync before anything is read.
-    CompletableFuture<Void> hooks = CompletableFuture.runAsync(scope::start, deps.mappingPool());
-    getContext().pipeToSelf(hooks, (v, e) -> e == null ? new HooksStarted(id) : new StartHookFailed(id, e));
-    return this;
-  }
-
-  private Behavior<ResyncProtocol.Command> onStartHookFailed(StartHookFailed msg) {
-    return isCurrent(msg.resyncId()) ? fail(describe(msg.error())) : this;
-  }
-
-  private Behavior<ResyncProtocol.Command> onHooksStarted(HooksStarted msg) {
-    if (!isCurrent(msg.resyncId())) {
-      return this;
-    }
-    String id = current.id;
-    CompletionStage<DigestStore> store = digests != null || !deps.settings().skipUnchanged()
-        ? CompletableFuture.completedFuture(digests)
-        : CompletableFuture.supplyAsync(
-            () -> digestFile.map(DigestStore::load).orElseGet(DigestStore::new), deps.mappingPool());
-    // The listing may fail without harm: the resync then writes everything.
-    CompletionStage<Prepared> prepared = store.thenCompose(d -> d == null
-        ? CompletableFuture.completedFuture(
-            new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), 0, null, null))
-        : call(() -> OwnedEntities.markPresent(deps.port(), d, mat))
-            .handle((n, e) -> e == null
-                ? new Prepared(id, OptionalLong.of(n.owned()), OptionalLong.of(n.unrecorded()), n.changedInPort(), d,
-                    null)
-                : new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), 0, d, e)));
-    getContext().pipeToSelf(prepared,
-        (p, e) -> e == null ? p : new Prepared(id, OptionalLong.empty(), OptionalLong.empty(), 0, null, e));
-    return this;
-  }
-
-  private Behavior<ResyncProtocol.Command> onPrepared(Prepared msg) {
-    if (msg.digests() != null) {
-      digests = msg.digests();
-      liveWrites.attach(digests);
-    }
-    if (!isCurrent(msg.resyncId())) {
-      return this;
-    }
-    if (msg.error() != null) {
-      getContext().getLog().warn("Listing the entities Port holds failed ({}); every entity will be written",
-          describe(msg.error()));
-    }
-    if (msg.changedInPort() > 0) {
-      getContext().getLog().info("{} entities were changed in Port since this integration wrote them (live events,"
-          + " edits, another writer, or a resync that did not finish); they are written again", msg.changedInPort());
-    }
-    current.run = new ResyncRun(current.id, current.started, current.plan, msg.owned(), msg.unrecorded(),
-        deps.settings().skipUnchanged() ? digests : null);
-    List<Slot> slots = new ArrayList<>();
-    for (ResourceMapper r : current.plan.resources()) {
-      slots.add(new Slot(slots.size(), r));
-    }
-    current.slots = slots;
-    startKinds();
-    return this;
-  }
-
-  private void startKinds() {
-    Current c = current;
-    while (c.running < deps.settings().kindParallelism() && c.nextSlot < c.slots.size()) {
-      Slot slot = c.slots.get(c.nextSlot++);
-      Optional<ResyncSource<?>> source;
-      try {
-        source = c.scope.source(slot.resource.index());
-      } catch (RuntimeException e) {
-        slot.done = true;
-        slot.error = "kind '" + slot.resource.kind() + "' (resource " + slot.resource.index()
-            + ") could not build its source: " + describe(e);
-        getContext().getLog().error("{}", slot.error);
-        continue;
-      }
-      if (source.isEmpty()) {
-        // Ocean's KindNotImplementedException: an error of the resync, so nothing is deleted.
-        slot.done = true;
-        slot.error = "kind '" + slot.resource.kind() + "' is in the mapping but the integration does not provide it";
-        getContext().getLog().error("{}", slot.error);
-        continue;
-      }
-      c.running++;
-      var job = new KindWorker.Job(c.id, slot.slot, c.run, slot.resource, source.get(), slot.counters, pipeline,
-          deps.toJson(), reportAdapter);
-      ResyncSettings.KindRestart r = deps.settings().kindRestart();
-      // The restart budget is counted here, from AttemptFailed reports, and this actor stops the worker when it
-      // is spent; supervision alone would stop it too, but its death notice can overtake the last report.
-      Behavior<KindWorker.Command> behavior = Behaviors.supervise(KindWorker.create(job))
-          .onFailure(KindWorker.KindFailedException.class,
-              SupervisorStrategy.restartWithBackoff(r.minBackoff(), r.maxBackoff(), r.randomFactor())
-                  .withResetBackoffAfter(Duration.ofDays(1)));
-      slot.worker = getContext().spawn(behavior, "kind-" + slot.slot + "-" + c.seq);
-      getContext().watchWith(slot.worker, new WorkerStopped(c.id, slot.slot));
-    }
-    if (c.running == 0 && c.nextSlot >= c.slots.size()) {
-      afterKinds();
-    }
-  }
-
-  private Behavior<ResyncProtocol.Command> onWorkerReport(WorkerReport msg) {
-    if (msg.report() instanceof KindWorker.KindDone done) {
-      if (!isCurrent(done.resyncId())) {
-        return this;
-      }
-      Slot slot = current.slots.get(done.slot());
-      if (!slot.done) {
-        slot.done = true;
-        slot.result = done.result();
-        getContext().stop(slot.worker);
-        current.running--;
-        logKind(slot);
-        startKinds();
-      }
-    } else if (msg.report() instanceof KindWorker.AttemptFailed failed) {
-      if (!isCurrent(failed.resyncId())) {
-        return this;
-      }
-      Slot slot = current.slots.get(failed.slot());
-      slot.attempts++;
-      slot.error = failed.message();
-      if (deps.settings().kindRestart().exhausted(slot.attempts)) {
-        getContext().stop(slot.worker);
-      }
-    }
-    return this;
-  }
-
-  private Behavior<ResyncProtocol.Command> onWorkerStopped(WorkerStopped msg) {
-    if (!isCurrent(msg.resyncId())) {
-      return this;
-    }
-    Slot slot = current.slots.get(msg.slot());
-    if (!slot.done) {
-      slot.done = true;
-      if (slot.error == null) {
-        slot.error = "kind " + slot.resource.kind() + " stopped unexpectedly";
-      }
-      slot.error = slot.error + " (gave up after " + slot.attempts + " attempt" + (slot.attempts == 1 ? "" : "s") + ")";
-      slot.result = slot.counters.snapshot();
-      getContext().getLog().error("Resync {}: {}", current.id, slot.error);
-      current.running--;
-      startKinds();
-    }
-    return this;
-  }
-
-  private void afterKinds() {
-    Current c = current;
-    List<ResyncRun.FailedEntity> failed = c.run.failedEntities();
-    if (!c.plan.createMissingRelatedEntities() && !failed.isEmpty() && !c.cancelled.get()) {
-      getContext().getLog().info("Resync {}: retrying {} failed entities in relation order", c.id, failed.size());
-      String id = c.id;
-      getContext().pipeToSelf(call(() -> FailedEntityRetry.retry(deps.port(), failed, c.run.upsertOptions())),
-          (r, e) -> new RetryDone(id, r, e));
+  /** Stops the running resync: its child and kind workers, no deletion, state {@code aborted}. */
+  private void abort(String reason) {
+    Run run = running;
+    running = null;
+    getContext().unwatch(run.child());
+    if (run.ended().isDone()) {
+      finish(run, run.ended().join()); // it ended just before: nothing left to abort
       return;
     }
-    reconcile();
+    run.child().tell(new Resync.Abort(reason));
+    state.report("aborted", null, deps.clock().instant());
+    getContext().pipeToSelf(run.ended(), (ended, e) -> new AbortedRunEnded(run, ended));
   }
 
-  private Behavior<ResyncProtocol.Command> onRetryDone(RetryDone msg) {
-    if (!isCurrent(msg.resyncId())) {
-      return this;
-    }
-    if (msg.error() != null) {
-      getContext().getLog().warn("Retrying failed entities failed: {}", describe(msg.error()));
-    } else {
-      getContext().getLog().info("Retry of failed entities: {} landed, {} still rejected {}",
-          msg.result().succeeded(), msg.result().failed(), msg.result().failures());
-    }
-    reconcile();
+  private Behavior<ResyncProtocol.Command> onAbortedRunEnded(AbortedRunEnded msg) {
+    announce(msg.run(), msg.ended());
     return this;
   }
 
-  private void reconcile() {
-    Current c = current;
-    List<String> blockers = new ArrayList<>();
-    for (Slot s : c.slots) {
-      if (s.error != null) {
-        blockers.add(s.error);
-      } else if (s.result != null && s.result.hasErrors()) {
-        blockers.add("kind " + s.resource.kind() + " had " + s.result.mappingErrors() + " mapping error(s), e.g. "
-            + s.result.errors().get(0));
-      }
-    }
-    c.errors.addAll(blockers);
-    Optional<String> blocked = blockers.isEmpty() ? Optional.empty()
-        : Optional.of("Resync failed with " + blockers.size() + " error(s), skipping delete phase");
-    String id = c.id;
-    getContext().pipeToSelf(call(() -> reconciler.reconcile(c.run, blocked, c.cancelled::get)),
-        (r, e) -> new Reconciled(id, r, e));
-  }
-
-  private Behavior<ResyncProtocol.Command> onReconciled(Reconciled msg) {
-    if (!isCurrent(msg.resyncId())) {
-      return this;
-    }
-    if (msg.error() != null) {
-      current.errors.add("reconciliation failed: " + describe(msg.error()));
-      current.reconciliation = Reconciliation.skipped("reconciliation failed: " + describe(msg.error()));
-      return finish(Outcome.FAILED);
-    }
-    Reconciler.Result r = msg.result();
-    current.reconciliation = new Reconciliation(r.ran(), r.skippedBecause(), r.owned(), r.stale(), r.deleted());
-    if (r.ran()) {
-      getContext().getLog().info("Resync {}: {} owned, {} stale, {} protected as relation targets, {} deleted",
-          current.id, r.owned(), r.stale(), r.protectedTargets(), r.deleted());
-    } else {
-      getContext().getLog().warn("Resync {}: deletion skipped: {}", current.id, r.skippedBecause().orElse(""));
-    }
-    if (!r.errors().isEmpty()) {
-      current.errors.addAll(r.errors());
-    }
-    if (!r.ran() && r.skippedBecause().orElse("").startsWith("listing the owned entities failed")) {
-      current.errors.add(r.skippedBecause().get());
-    }
-    return finish(current.errors.isEmpty() ? Outcome.COMPLETED : Outcome.FAILED);
-  }
-
-  private Behavior<ResyncProtocol.Command> fail(String error) {
-    getContext().getLog().error("Resync {} failed: {}", current.id, error);
-    current.errors.add(error);
-    current.reconciliation = Reconciliation.skipped(error);
-    return finish(Outcome.FAILED);
-  }
-
-  /** Stops the running resync: workers and reconciliation, no deletion, state {@code aborted}. */
-  private void abort(String reason) {
-    Current c = current;
-    c.cancelled.set(true);
-    for (Slot s : c.slots) {
-      if (s.worker != null && !s.done) {
-        getContext().stop(s.worker);
-      }
-    }
-    c.errors.add(reason);
-    c.reconciliation = Reconciliation.skipped(reason);
-    finish(Outcome.ABORTED);
-  }
-
-  private Behavior<ResyncProtocol.Command> finish(Outcome outcome) {
-    Current c = current;
-    current = null;
-    timers.cancel(ProgressTick.INSTANCE);
-    Instant finished = deps.clock().instant();
-    ResyncFinished result = new ResyncFinished(c.id, c.trigger, outcome, c.started, finished, kindStats(c),
-        c.reconciliation, outcome == Outcome.COMPLETED ? List.of() : List.copyOf(c.errors));
-    reportState(outcome.name().toLowerCase(java.util.Locale.ROOT), null, finished);
-    CompletionStage<Void> saved = saveDigests(c, outcome);
-    endScope(c, outcome);
-    getContext().getLog().info("Resync {} {} in {} ms: {}", c.id, outcome, result.duration().toMillis(), summary(result));
-    last = result;
-    // Answer once Port knows the final state and the skip-unchanged store is on disk, so a ONCE run that exits
-    // on this answer leaves both up to date.
-    List<ActorRef<ResyncFinished>> waiters = List.copyOf(c.waiters);
-    statePatches.thenCombine(saved.exceptionally(e -> null), (a, b) -> null)
-        .whenComplete((v, e) -> waiters.forEach(w -> w.tell(result)));
-    if (queued != null && outcome != Outcome.ABORTED) {
+  private Behavior<ResyncProtocol.Command> onRunStopped(RunStopped msg) {
+    running = null;
+    // The child completes the promise before it stops (a crash too: its PostStop does).
+    finish(msg.run(), msg.run().ended().join());
+    if (queued != null) {
       Queued q = queued;
       queued = null;
-      begin(q.id, q.trigger, q.waiters);
+      begin(q.id(), q.trigger(), q.waiters());
     }
     return this;
   }
 
-  private void endScope(Current c, Outcome outcome) {
-    if (c.scope == null) {
-      return;
-    }
-    ResyncScope scope = c.scope;
-    org.slf4j.Logger log = getContext().getLog();
-    CompletableFuture.runAsync(() -> scope.end(outcome == Outcome.COMPLETED)
-        .forEach(e -> log.warn("Resync {}: a resync complete hook failed: {}", scope.id(), e.toString())),
-        deps.mappingPool());
+  private void finish(Run run, Resync.Ended ended) {
+    ResyncFinished result = ended.result();
+    state.report(result.outcome().name().toLowerCase(Locale.ROOT), null, result.finished());
+    announce(run, ended);
   }
 
-  private static List<Resync.MappedResource> mappedResources(JsonNode config, MappingPlan plan) {
-    List<Resync.MappedResource> resources = new ArrayList<>();
-    for (ResourceMapper r : plan.resources()) {
-      JsonNode selector = config.path("resources").path(r.index()).path("selector");
-      resources.add(new Resync.MappedResource(r.index(), r.kind(), selector instanceof ObjectNode o
-          ? o : JsonNodeFactory.instance.objectNode()));
-    }
-    return resources;
+  /** Keeps the result and tells the waiters once Port knows the final state and the store is on disk. */
+  private void announce(Run run, Resync.Ended ended) {
+    ResyncFinished result = ended.result();
+    CompletionStage<Void> saved = saveDigests(result.outcome(), ended.run());
+    getContext().getLog().info("Resync {} {} in {} ms: {}", result.resyncId(), result.outcome(),
+        result.duration().toMillis(), summary(result));
+    last = result;
+    // A ONCE run that exits on this answer leaves both Port's state and the skip-unchanged store up to date.
+    state.sent().thenCombine(saved.exceptionally(e -> null), (a, b) -> null)
+        .whenComplete((v, e) -> run.waiters().forEach(w -> w.tell(result)));
   }
 
-  private CompletionStage<Void> saveDigests(Current c, Outcome outcome) {
-    if (digests == null || c.run == null) {
+  private CompletionStage<DigestStore> digests() {
+    if (!deps.settings().skipUnchanged()) {
       return CompletableFuture.completedFuture(null);
     }
-    DigestStore store = digests;
-    LongSet seen = c.run.seen();
+    if (digests == null || digests.isCompletedExceptionally()) {
+      digests = CompletableFuture.supplyAsync(() -> {
+        DigestStore store = digestFile.map(DigestStore::load).orElseGet(DigestStore::new);
+        liveWrites.attach(store);
+        return store;
+      }, deps.mappingPool());
+    }
+    return digests;
+  }
+
+  private CompletionStage<Void> saveDigests(Outcome outcome, Optional<ResyncRun> run) {
+    Optional<DigestStore> store = run.flatMap(ResyncRun::digests);
     boolean prune = outcome == Outcome.COMPLETED;
-    Optional<Path> file = digestFile;
-    if (!prune && file.isEmpty()) {
+    if (store.isEmpty() || (!prune && digestFile.isEmpty())) {
       return CompletableFuture.completedFuture(null);
     }
+    LongSet seen = run.get().seen();
     // Pruning to what this complete resync saw keeps the store the size of the catalog; an aborted or failed
     // resync saw only part of it, so its store is kept whole.
     CompletableFuture<Void> work = CompletableFuture.runAsync(() -> {
       if (prune) {
-        store.retain(seen::contains);
+        store.get().retain(seen::contains);
       }
-      if (file.isPresent()) {
+      if (digestFile.isPresent()) {
         try {
-          store.save(file.get());
-        } catch (java.io.IOException e) {
-          throw new CompletionException(e);
+          store.get().save(digestFile.get());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
       }
     }, deps.mappingPool());
-    getContext().pipeToSelf(work, (v, e) -> new Saved(e));
-    return work;
-  }
-
-  private Behavior<ResyncProtocol.Command> onSaved(Saved msg) {
-    if (msg.error() != null) {
-      getContext().getLog().warn("Could not save the skip-unchanged store {}: {}", digestFile.orElse(null),
-          describe(msg.error()));
-    }
-    return this;
-  }
-
-  private Behavior<ResyncProtocol.Command> onProgressTick(ProgressTick tick) {
-    // Debug only: the runtime's ProgressReporter prints the user-facing progress lines (pace now and on average).
-    if (current != null && getContext().getLog().isDebugEnabled()) {
-      getContext().getLog().debug("Resync {} running: {}", current.id, kindStats(current).stream()
-          .map(k -> k.kind() + " fetched=" + k.fetched() + " upserted=" + k.upserted() + " unchanged=" + k.unchanged())
-          .toList());
-    }
-    return this;
-  }
-
-  // ---- Port's resync state -----------------------------------------------------------------------------------
-
-  private void reportState(String status, Instant start, Instant end) {
-    Optional<Duration> interval = deps.scheduledResyncInterval();
-    Instant next = interval.map(i -> deps.clock().instant().plus(i)).orElse(null);
-    Integer minutes = interval.map(i -> (int) i.toMinutes()).orElse(null);
-    ResyncState state = new ResyncState(status, start, end, next, minutes);
-    ActorRef<ResyncProtocol.Command> self = getContext().getSelf();
-    // Ocean sends these with should_raise=False: a failed state report never fails a resync.
-    statePatches = statePatches.thenCompose(v -> call(() -> deps.port().patchResyncState(state))
-        .handle((ok, e) -> {
-          if (e != null) {
-            self.tell(new StateReported(e));
-          }
-          return null;
-        }));
-  }
-
-  private Behavior<ResyncProtocol.Command> onStateReported(StateReported msg) {
-    getContext().getLog().warn("Could not report the resync state to Port: {}", describe(msg.error()));
-    return this;
-  }
-
-  // ---- helpers -----------------------------------------------------------------------------------------------
-
-  private static List<KindStats> kindStats(Current c) {
-    List<KindStats> out = new ArrayList<>();
-    for (Slot s : c.slots) {
-      KindResult r = s.result != null ? s.result : s.counters.snapshot();
-      Optional<String> error = Optional.ofNullable(s.error);
-      if (error.isEmpty() && r.hasErrors()) {
-        error = Optional.of(r.mappingErrors() + " mapping error(s), e.g. " + r.errors().get(0));
+    work.whenComplete((v, e) -> {
+      if (e != null) {
+        log.warn("Could not save the skip-unchanged store {}: {}", digestFile.orElse(null), Resync.describe(e));
       }
-      out.add(new KindStats(r.kind(), r.index(), r.fetched(), r.mapped(), r.filteredOut(), r.upserted(), r.unchanged(),
-          r.failed() + r.mappingErrors(), Map.copyOf(r.misconfigured()), Map.copyOf(r.failedEntities()), error));
-    }
-    return List.copyOf(out);
-  }
-
-  private void logKind(Slot s) {
-    KindResult r = s.result;
-    // "failed" is what the summary and /status count: entities Port rejected plus items the mapping failed on.
-    getContext().getLog().info("Kind {} (resource {}): fetched {}, mapped {}, filtered out {}, upserted {}, unchanged {},"
-        + " failed {} (rejected by Port {}, mapping errors {})", r.kind(), r.index(), r.fetched(), r.mapped(),
-        r.filteredOut(), r.upserted(), r.unchanged(), r.failed() + r.mappingErrors(), r.failed(), r.mappingErrors());
-    if (!r.misconfigured().isEmpty()) {
-      getContext().getLog().warn("Kind {}: misconfigured mapping fields (null or failed): {}", r.kind(),
-          r.misconfigured());
-    }
-    if (!r.failedEntities().isEmpty()) {
-      getContext().getLog().warn("Kind {}: {} entities rejected by Port, e.g. {}", r.kind(), r.failed(),
-          r.failedEntities());
-    }
+    });
+    return work;
   }
 
   private static String summary(ResyncFinished f) {
@@ -775,22 +323,5 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     if (to != null) {
       to.tell(message);
     }
-  }
-
-  /** Runs a client call, turning a synchronous throw into a failed stage. */
-  private static <T> CompletionStage<T> call(java.util.function.Supplier<CompletionStage<T>> f) {
-    try {
-      return f.get();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private static String describe(Throwable t) {
-    Throwable c = t;
-    while (c instanceof CompletionException && c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }
 }

@@ -24,27 +24,28 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 
 /**
  * Resyncs one resource (kind) of the mapping: materializes its {@link ResyncPipeline} when it starts, reports
- * {@link KindDone} to the {@link IntegrationSupervisor} that spawned it, which then stops it.
+ * {@link KindDone} to the {@link Resync} that spawned it, which then stops it.
  *
  * <p>When the kind's source or pipeline fails, it reports {@link AttemptFailed} and throws
- * {@link KindFailedException}; the supervisor spawned it with restart-with-backoff, so a restart materializes
+ * {@link KindFailedException}; the resync spawned it with restart-with-backoff, so a restart materializes
  * the pipeline again from the first page. A restart keeps the resync's seen set (adding is idempotent) and
- * resets the kind's counters, so nothing is counted twice. Stopping the worker (a newer resync aborted this
- * one) pulls the kill switch, and its streams run on a materializer bound to it, so nothing outlives it.
+ * resets the kind's counters, so nothing is counted twice. Stopping the worker (it finished, or its resync was
+ * aborted and stops with its children) pulls the kill switch, and its streams run on a materializer bound to it,
+ * so nothing outlives it.
  */
 public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
 
   /** What the worker handles: only its own pipeline's completion. */
   public sealed interface Command {}
 
-  /** What the worker tells its supervisor. */
+  /** What the worker tells the {@link Resync} that spawned it. */
   public sealed interface Report {}
 
   /** The kind finished; {@code result} holds its counters. */
-  public record KindDone(String resyncId, int slot, KindResult result) implements Report {}
+  public record KindDone(int slot, KindResult result) implements Report {}
 
-  /** An attempt failed; the worker restarts after a backoff unless the supervisor stops it. */
-  public record AttemptFailed(String resyncId, int slot, String message) implements Report {}
+  /** An attempt failed; the worker restarts after a backoff unless its resync stops it. */
+  public record AttemptFailed(int slot, String message) implements Report {}
 
   /** Thrown to let supervision restart the kind. */
   public static final class KindFailedException extends RuntimeException {
@@ -60,7 +61,7 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
    *
    * @param slot the kind's position in the mapping, echoed in reports
    */
-  public record Job(String resyncId, int slot, ResyncRun run, ResourceMapper resource, ResyncSource<?> source,
+  public record Job(int slot, ResyncRun run, ResourceMapper resource, ResyncSource<?> source,
       KindCounters counters, ResyncPipeline pipeline, Function<Object, JsonNode> toJson, ActorRef<Report> reportTo) {}
 
   private record PipelineDone(KindResult result, Throwable error) implements Command {}
@@ -81,7 +82,7 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
         job.counters());
     var materialized = graph.run(Materializer.createMaterializer(context));
     this.killSwitch = materialized.first();
-    // Not pipeToSelf: once this incarnation stopped its stream (the supervisor stopped the worker: an abort or a
+    // Not pipeToSelf: once this incarnation stopped its stream (its resync stopped the worker: an abort or a
     // shutdown), the stream's end is no news, and sent anyway it is logged as a dead letter. An abrupt termination
     // is the worker's materializer going down with the worker, which is then stopping too.
     ActorRef<Command> self = context.getSelf();
@@ -104,9 +105,9 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
 
   private Behavior<Command> onPipelineDone(PipelineDone done) {
     if (done.error() == null) {
-      // The supervisor stops this worker when it has the result: were the worker to stop itself, the death
+      // The resync stops this worker when it has the result: were the worker to stop itself, the death
       // notification (a system message) could overtake the result and read as a failure.
-      job.reportTo().tell(new KindDone(job.resyncId(), job.slot(), done.result()));
+      job.reportTo().tell(new KindDone(job.slot(), done.result()));
       return this;
     }
     Throwable cause = done.error() instanceof CompletionException && done.error().getCause() != null
@@ -114,7 +115,7 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
     String message = "kind " + job.resource().kind() + " (resource " + job.resource().index() + ") failed: "
         + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     getContext().getLog().warn("{}", message);
-    job.reportTo().tell(new AttemptFailed(job.resyncId(), job.slot(), message));
+    job.reportTo().tell(new AttemptFailed(job.slot(), message));
     throw new KindFailedException(message, cause);
   }
 

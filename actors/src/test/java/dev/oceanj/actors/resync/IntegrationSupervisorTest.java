@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
 import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
@@ -14,19 +15,27 @@ import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.sync.JqMappingCompiler;
 import dev.oceanj.core.sync.ResyncSettings;
 import dev.oceanj.emulator.Faults;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.DeadLetter;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,13 +78,18 @@ class IntegrationSupervisorTest {
   }
 
   ActorRef<ResyncProtocol.Command> supervisor(String mappingYaml) {
+    return supervisor(mappingYaml, p -> p);
+  }
+
+  /** @param wrap wraps the recording client (to hold or change Port's answers) */
+  ActorRef<ResyncProtocol.Command> supervisor(String mappingYaml, Function<PortClient, PortClient> wrap) {
     String id = "it-" + ids.incrementAndGet();
     client = port.client(id);
     recorder = new EmulatedPort.StateRecorder(client);
     port.blueprint(client, TestCatalog.BLUEPRINT_DEPT);
     port.blueprint(client, TestCatalog.BLUEPRINT_PERSON);
     port.integration(client, EmulatedPort.yaml(mappingYaml));
-    var deps = new IntegrationSupervisor.Dependencies(recorder, catalog::source, new JqMappingCompiler(jq), settings,
+    var deps = new IntegrationSupervisor.Dependencies(wrap.apply(recorder), catalog::source, new JqMappingCompiler(jq), settings,
         Optional.of(Duration.ofMinutes(60)), cpu, item -> EmulatedPort.JSON.valueToTree(item), Clock.systemUTC());
     return testKit.spawn(IntegrationSupervisor.create(deps));
   }
@@ -256,7 +270,7 @@ class IntegrationSupervisorTest {
   void thePerKindLogLineCountsTheFailuresTheSummaryCounts() {
     var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
     appender.start();
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(IntegrationSupervisor.class);
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Resync.class);
     logger.addAppender(appender);
     try {
       // Two items fail the selector (jq error: "p5" and "p6" are not numbers), two are rejected by Port.
@@ -353,6 +367,105 @@ class IntegrationSupervisorTest {
     assertEquals(q1.resyncId(), a.resyncId());
     assertEquals(a, b);
     assertEquals(250, kind(a, "person").unchanged());
+  }
+
+  /** Holds every {@code getIntegration} answer until the test completes it. */
+  static final class HeldMapping extends ForwardingPortClient {
+    final List<CompletableFuture<Optional<ObjectNode>>> calls = new CopyOnWriteArrayList<>();
+
+    HeldMapping(PortClient delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public CompletionStage<Optional<ObjectNode>> getIntegration() {
+      var held = new CompletableFuture<Optional<ObjectNode>>();
+      calls.add(held);
+      return held;
+    }
+  }
+
+  /** Names of the recipients of dead letters from now on, with the message's class. */
+  List<String> deadLetters() {
+    var seen = new CopyOnWriteArrayList<String>();
+    testKit.system().eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class,
+        testKit.spawn(Behaviors.receive(DeadLetter.class).onAnyMessage(d -> {
+          seen.add(d.recipient().path().name() + ": " + d.message().getClass().getSimpleName());
+          return Behaviors.same();
+        }).build())));
+    return seen;
+  }
+
+  @Test
+  void aLateAnswerOfAnAbortedResyncCannotChangeTheNextOne() {
+    var held = new java.util.concurrent.atomic.AtomicReference<HeldMapping>();
+    var supervisor = supervisor(TestCatalog.mapping(0.9, true), p -> {
+      held.set(new HeldMapping(p));
+      return held.get();
+    });
+    var deadLetters = deadLetters();
+    var accepted = testKit.<ResyncAccepted>createTestProbe();
+    var first = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("schedule", WhenRunning.RESTART, accepted.getRef(), first.getRef()));
+    accepted.receiveMessage();
+    awaitCondition(() -> held.get().calls.size() == 1);
+
+    var second = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("webhook", WhenRunning.RESTART, accepted.getRef(), second.getRef()));
+    String secondId = accepted.receiveMessage().resyncId();
+    assertEquals(Outcome.ABORTED, first.receiveMessage(Duration.ofSeconds(30)).outcome());
+    awaitCondition(() -> held.get().calls.size() == 2);
+
+    // The first resync's mapping arrives now, while the second waits for its own: an empty mapping, which would
+    // end a resync at once as completed, had anyone still listened.
+    ObjectNode empty = EmulatedPort.JSON.createObjectNode();
+    empty.putObject("config");
+    held.get().calls.get(0).complete(Optional.of(empty));
+    // It reaches the stopped first resync as a dead letter (pipeToSelf's adapted answer).
+    awaitCondition(() -> deadLetters.stream().anyMatch(d -> d.startsWith("resync-1: ")));
+    var status = testKit.<ResyncProtocol.Status>createTestProbe();
+    supervisor.tell(new ResyncProtocol.GetStatus(status.getRef()));
+    ResyncProtocol.Status now = status.receiveMessage();
+    assertEquals(secondId, now.running().orElseThrow().resyncId());
+    assertEquals(Outcome.ABORTED, now.last().orElseThrow().outcome());
+
+    held.get().calls.get(1).complete(EmulatedPort.await(recorder.getIntegration()));
+    ResyncFinished f = second.receiveMessage(Duration.ofSeconds(60));
+    assertEquals(secondId, f.resyncId());
+    assertEquals(Outcome.COMPLETED, f.outcome(), f.errors().toString());
+    assertEquals(2, f.kinds().size(), "the second resync ran its own mapping");
+    assertEquals(250, kind(f, "person").upserted());
+    assertTrue(f.reconciliation().ran(), f.reconciliation().toString());
+    assertEquals(250, count("person"));
+    assertEquals(List.of("running", "aborted", "running", "completed"), recorder.states);
+  }
+
+  @Test
+  void abortingAResyncStopsItsKindWorkers() {
+    var supervisor = supervisor(TestCatalog.mapping(0.9, true));
+    catalog.gate = new CompletableFuture<>();
+    var first = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("once", WhenRunning.QUEUE, null, first.getRef()));
+    // The persons' worker (resource 1) holds at its second page.
+    awaitCondition(() -> catalog.pagesServed.get() >= 1);
+    var classic = Adapter.toClassic(testKit.system());
+    ActorRef<Void> resync = Adapter.toTyped(EmulatedPort.await(classic.actorSelection(
+        supervisor.path().child("resync-1")).resolveOne(Duration.ofSeconds(10))));
+    ActorRef<Void> worker = Adapter.toTyped(EmulatedPort.await(classic.actorSelection(
+        supervisor.path().child("resync-1").child("kind-1")).resolveOne(Duration.ofSeconds(10))));
+
+    var done = testKit.<ResyncProtocol.Done>createTestProbe();
+    supervisor.tell(new ResyncProtocol.AbortResync("shutting down", done.getRef()));
+    done.receiveMessage(Duration.ofSeconds(30));
+    var watcher = testKit.createTestProbe();
+    watcher.expectTerminated(worker, Duration.ofSeconds(10));
+    watcher.expectTerminated(resync, Duration.ofSeconds(10));
+    ResyncFinished aborted = first.receiveMessage(Duration.ofSeconds(30));
+    assertEquals(Outcome.ABORTED, aborted.outcome());
+    assertEquals(List.of("shutting down"), aborted.errors());
+    assertFalse(aborted.reconciliation().ran());
+    assertEquals(List.of("running", "aborted"), recorder.states);
+    catalog.gate.complete(null);
   }
 
   @Test

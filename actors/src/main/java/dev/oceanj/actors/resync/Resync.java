@@ -1,0 +1,535 @@
+package dev.oceanj.actors.resync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.actors.resync.IntegrationSupervisor.Dependencies;
+import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
+import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
+import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
+import dev.oceanj.core.sync.DigestStore;
+import dev.oceanj.core.sync.FailedEntityRetry;
+import dev.oceanj.core.sync.KindCounters;
+import dev.oceanj.core.sync.KindResult;
+import dev.oceanj.core.sync.MappingPlan;
+import dev.oceanj.core.sync.OwnedEntities;
+import dev.oceanj.core.sync.Reconciler;
+import dev.oceanj.core.sync.ResourceMapper;
+import dev.oceanj.core.sync.ResyncPipeline;
+import dev.oceanj.core.sync.ResyncRun;
+import dev.oceanj.core.sync.ResyncSettings;
+import dev.oceanj.spi.Resync.MappedResource;
+import dev.oceanj.spi.ResyncSource;
+import dev.oceanj.spi.host.ResyncScope;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+
+/**
+ * One full resync of an integration: a short-lived child of the {@link IntegrationSupervisor}
+ * ({@code resync-<seq>}), spawned per run, that moves through its phases and stops.
+ *
+ * <p>Each phase is its own behaviour, so a message is only handled in the phase that expects it:
+ * {@link #fetchingMapping} (fetch {@code integration.config} and compile it: a broken mapping fails the resync
+ * before anything is written), {@link #startingHooks} (the integration's resync start hooks),
+ * {@link #listingOwned} (the entities Port holds, so skip-unchanged never skips one Port lacks),
+ * {@link #runningKinds} (one {@link KindWorker} per resource, at most {@code kind-parallelism} at once in mapping
+ * order, supervised with restart-with-backoff; a kind that exhausts its restarts is a kind error and its siblings
+ * go on), {@link #retrying} (failed entities again in relation order, only without
+ * {@code createMissingRelatedEntities}) and {@link #reconciling} (the {@link Reconciler} deletes what was not seen
+ * unless a kind had an error).
+ *
+ * <p>At the end it completes the {@link Ended} promise its parent gave it and stops. Stopped before the end (an
+ * {@link Abort}, or its parent stopping) it is aborted: the kind workers are its children and stop with it, the
+ * deletion phase stops before its next request, and the promise gets an {@code ABORTED} result. Late answers of
+ * its work go to a stopped actor, so nothing needs to tell them from the next run's.
+ */
+final class Resync {
+
+  /** What a resync accepts. */
+  sealed interface Command {}
+
+  /** Asks for the progress so far (for {@code /status}). */
+  record GetProgress(ActorRef<ResyncProgress> replyTo) implements Command {}
+
+  /** Stops the resync: no deletion, outcome {@code ABORTED} with {@code reason} as its error. */
+  record Abort(String reason) implements Command {}
+
+  /**
+   * How a run ended.
+   *
+   * @param run the run's state once the kinds started (its seen set and skip-unchanged store); empty before
+   */
+  record Ended(ResyncFinished result, Optional<ResyncRun> run) {}
+
+  /**
+   * What starts a run.
+   *
+   * @param digests the integration's skip-unchanged store, completed with null when skip-unchanged is off
+   * @param ended completed once, when the run ends (normally or aborted)
+   */
+  record Start(String id, String trigger, Instant started, CompletionStage<DigestStore> digests,
+      CompletableFuture<Ended> ended) {}
+
+  private record MappingFetched(Optional<ObjectNode> integration, Throwable error) implements Command {}
+
+  private record HooksStarted(Throwable error) implements Command {}
+
+  private record Prepared(OptionalLong owned, OptionalLong unrecorded, long changedInPort, DigestStore digests,
+      Throwable error) implements Command {}
+
+  private record WorkerReport(KindWorker.Report report) implements Command {}
+
+  private record WorkerStopped(int slot) implements Command {}
+
+  private record RetryDone(FailedEntityRetry.Result result, Throwable error) implements Command {}
+
+  private record Reconciled(Reconciler.Result result, Throwable error) implements Command {}
+
+  private enum ProgressTick implements Command { INSTANCE }
+
+  /** Per kind of the run. */
+  private static final class Slot {
+    final int slot;
+    final ResourceMapper resource;
+    final KindCounters counters;
+    ActorRef<KindWorker.Command> worker;
+    KindResult result;
+    String error;
+    int attempts;
+    boolean done;
+
+    Slot(int slot, ResourceMapper resource) {
+      this.slot = slot;
+      this.resource = resource;
+      this.counters = new KindCounters(resource.kind(), resource.index());
+    }
+  }
+
+  private final ActorContext<Command> context;
+  private final Logger log;
+  private final Dependencies deps;
+  private final ResyncPipeline pipeline;
+  private final Start start;
+  private final String id;
+  private final Materializer mat;
+  private final Reconciler reconciler;
+  private final ActorRef<KindWorker.Report> reportAdapter;
+  /** Read by the deletion phase before each request: set when this actor stops. */
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final List<String> errors = new ArrayList<>();
+  private MappingPlan plan;
+  private ResyncScope scope;
+  private ResyncRun run;
+  private List<Slot> slots = List.of();
+  private int nextSlot;
+  private int running;
+  private Reconciliation reconciliation = Reconciliation.skipped("the resync did not get that far");
+  private String abortReason = "the resync stopped unexpectedly";
+
+  static Behavior<Command> create(Dependencies deps, ResyncPipeline pipeline, Start start) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, deps.settings().progressInterval());
+      return new Resync(context, deps, pipeline, start).fetchingMapping();
+    }));
+  }
+
+  private Resync(ActorContext<Command> context, Dependencies deps, ResyncPipeline pipeline, Start start) {
+    this.context = context;
+    this.log = context.getLog();
+    this.deps = deps;
+    this.pipeline = pipeline;
+    this.start = start;
+    this.id = start.id();
+    // Streams of this run (listing, deletion) are bound to this actor: stopping it stops them.
+    this.mat = Materializer.createMaterializer(context);
+    this.reconciler = new Reconciler(deps.port(), deps.settings(), mat);
+    this.reportAdapter = context.messageAdapter(KindWorker.Report.class, WorkerReport::new);
+    context.pipeToSelf(call(() -> deps.port().getIntegration()), MappingFetched::new);
+  }
+
+  // ---- phases ------------------------------------------------------------------------------------------------
+
+  /** What every phase handles: progress, abort, the debug tick, and stopping. */
+  private BehaviorBuilder<Command> phase() {
+    return Behaviors.receive(Command.class)
+        .onMessage(GetProgress.class, this::onGetProgress)
+        .onMessage(Abort.class, this::onAbort)
+        .onMessage(ProgressTick.class, this::onProgressTick)
+        .onSignal(PostStop.class, this::onPostStop);
+  }
+
+  private Behavior<Command> fetchingMapping() {
+    return phase().onMessage(MappingFetched.class, this::onMappingFetched).build();
+  }
+
+  private Behavior<Command> startingHooks() {
+    return phase().onMessage(HooksStarted.class, this::onHooksStarted).build();
+  }
+
+  private Behavior<Command> listingOwned() {
+    return phase().onMessage(Prepared.class, this::onPrepared).build();
+  }
+
+  private Behavior<Command> runningKinds() {
+    return phase()
+        .onMessage(WorkerReport.class, this::onWorkerReport)
+        .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .build();
+  }
+
+  private Behavior<Command> retrying() {
+    return phase().onMessage(RetryDone.class, this::onRetryDone).build();
+  }
+
+  private Behavior<Command> reconciling() {
+    return phase().onMessage(Reconciled.class, this::onReconciled).build();
+  }
+
+  // ---- mapping and hooks -------------------------------------------------------------------------------------
+
+  private Behavior<Command> onMappingFetched(MappingFetched msg) {
+    if (msg.error() != null) {
+      return fail("could not fetch the mapping from Port: " + describe(msg.error()));
+    }
+    if (msg.integration().isEmpty()) {
+      return fail("integration '" + deps.port().identity().identifier() + "' does not exist in Port");
+    }
+    JsonNode config = msg.integration().get().get("config");
+    if (config == null || config.isNull() || (config.isObject() && config.size() == 0)) {
+      // Deleting everything because a mapping was emptied is the incident users fear most: an empty mapping
+      // syncs nothing and deletes nothing.
+      reconciliation = Reconciliation.skipped("the mapping is empty");
+      return end(Outcome.COMPLETED);
+    }
+    try {
+      plan = deps.compiler().compile(config);
+    } catch (RuntimeException e) {
+      return fail("the mapping in Port is invalid: " + e.getMessage());
+    }
+    if (plan.resources().isEmpty()) {
+      reconciliation = Reconciliation.skipped("the mapping has no resources");
+      return end(Outcome.COMPLETED);
+    }
+    try {
+      scope = ResyncScope.open(deps.sources(), id, mappedResources(config, plan));
+    } catch (RuntimeException e) {
+      return fail("the mapping in Port is invalid: " + e.getMessage());
+    }
+    // The integration's resync start hooks run first; a failure there fails the resync before anything is read.
+    ResyncScope hooks = scope;
+    context.pipeToSelf(CompletableFuture.runAsync(hooks::start, deps.mappingPool()), (v, e) -> new HooksStarted(e));
+    return startingHooks();
+  }
+
+  private Behavior<Command> onHooksStarted(HooksStarted msg) {
+    if (msg.error() != null) {
+      return fail(describe(msg.error()));
+    }
+    // The listing may fail without harm: the resync then writes everything.
+    CompletionStage<Prepared> prepared = start.digests().thenCompose(d -> d == null
+        ? CompletableFuture.completedFuture(new Prepared(OptionalLong.empty(), OptionalLong.empty(), 0, null, null))
+        : call(() -> OwnedEntities.markPresent(deps.port(), d, mat)).handle((n, e) -> e == null
+            ? new Prepared(OptionalLong.of(n.owned()), OptionalLong.of(n.unrecorded()), n.changedInPort(), d, null)
+            : new Prepared(OptionalLong.empty(), OptionalLong.empty(), 0, d, e)));
+    context.pipeToSelf(prepared,
+        (p, e) -> e == null ? p : new Prepared(OptionalLong.empty(), OptionalLong.empty(), 0, null, e));
+    return listingOwned();
+  }
+
+  private Behavior<Command> onPrepared(Prepared msg) {
+    if (msg.error() != null) {
+      log.warn("Listing the entities Port holds failed ({}); every entity will be written", describe(msg.error()));
+    }
+    if (msg.changedInPort() > 0) {
+      log.info("{} entities were changed in Port since this integration wrote them (live events, edits, another"
+          + " writer, or a resync that did not finish); they are written again", msg.changedInPort());
+    }
+    run = new ResyncRun(id, start.started(), plan, msg.owned(), msg.unrecorded(),
+        deps.settings().skipUnchanged() ? msg.digests() : null);
+    List<Slot> all = new ArrayList<>();
+    for (ResourceMapper r : plan.resources()) {
+      all.add(new Slot(all.size(), r));
+    }
+    slots = all;
+    return startKinds(runningKinds());
+  }
+
+  // ---- kinds -------------------------------------------------------------------------------------------------
+
+  /** Starts kinds up to the parallelism; {@code next} while some run, the next phase when all are done. */
+  private Behavior<Command> startKinds(Behavior<Command> next) {
+    while (running < deps.settings().kindParallelism() && nextSlot < slots.size()) {
+      Slot slot = slots.get(nextSlot++);
+      Optional<ResyncSource<?>> source;
+      try {
+        source = scope.source(slot.resource.index());
+      } catch (RuntimeException e) {
+        slot.done = true;
+        slot.error = "kind '" + slot.resource.kind() + "' (resource " + slot.resource.index()
+            + ") could not build its source: " + describe(e);
+        log.error("{}", slot.error);
+        continue;
+      }
+      if (source.isEmpty()) {
+        // Ocean's KindNotImplementedException: an error of the resync, so nothing is deleted.
+        slot.done = true;
+        slot.error = "kind '" + slot.resource.kind() + "' is in the mapping but the integration does not provide it";
+        log.error("{}", slot.error);
+        continue;
+      }
+      running++;
+      var job = new KindWorker.Job(slot.slot, run, slot.resource, source.get(), slot.counters, pipeline,
+          deps.toJson(), reportAdapter);
+      ResyncSettings.KindRestart r = deps.settings().kindRestart();
+      // The restart budget is counted here, from AttemptFailed reports, and this actor stops the worker when it
+      // is spent; supervision alone would stop it too, but its death notice can overtake the last report.
+      Behavior<KindWorker.Command> behavior = Behaviors.supervise(KindWorker.create(job))
+          .onFailure(KindWorker.KindFailedException.class,
+              SupervisorStrategy.restartWithBackoff(r.minBackoff(), r.maxBackoff(), r.randomFactor())
+                  .withResetBackoffAfter(Duration.ofDays(1)));
+      slot.worker = context.spawn(behavior, "kind-" + slot.slot);
+      context.watchWith(slot.worker, new WorkerStopped(slot.slot));
+    }
+    return running == 0 && nextSlot >= slots.size() ? afterKinds() : next;
+  }
+
+  private Behavior<Command> onWorkerReport(WorkerReport msg) {
+    if (msg.report() instanceof KindWorker.KindDone done) {
+      Slot slot = slots.get(done.slot());
+      if (!slot.done) {
+        slot.done = true;
+        slot.result = done.result();
+        context.unwatch(slot.worker);
+        context.stop(slot.worker);
+        running--;
+        logKind(slot.result);
+        return startKinds(Behaviors.same());
+      }
+    } else if (msg.report() instanceof KindWorker.AttemptFailed failed) {
+      Slot slot = slots.get(failed.slot());
+      slot.attempts++;
+      slot.error = failed.message();
+      if (deps.settings().kindRestart().exhausted(slot.attempts)) {
+        context.stop(slot.worker);
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onWorkerStopped(WorkerStopped msg) {
+    Slot slot = slots.get(msg.slot());
+    if (slot.done) {
+      return Behaviors.same();
+    }
+    slot.done = true;
+    if (slot.error == null) {
+      slot.error = "kind " + slot.resource.kind() + " stopped unexpectedly";
+    }
+    slot.error = slot.error + " (gave up after " + slot.attempts + " attempt" + (slot.attempts == 1 ? "" : "s") + ")";
+    slot.result = slot.counters.snapshot();
+    log.error("Resync {}: {}", id, slot.error);
+    running--;
+    return startKinds(Behaviors.same());
+  }
+
+  // ---- retry and deletion ------------------------------------------------------------------------------------
+
+  private Behavior<Command> afterKinds() {
+    List<ResyncRun.FailedEntity> failed = run.failedEntities();
+    if (plan.createMissingRelatedEntities() || failed.isEmpty()) {
+      return reconcile();
+    }
+    log.info("Resync {}: retrying {} failed entities in relation order", id, failed.size());
+    context.pipeToSelf(call(() -> FailedEntityRetry.retry(deps.port(), failed, run.upsertOptions())), RetryDone::new);
+    return retrying();
+  }
+
+  private Behavior<Command> onRetryDone(RetryDone msg) {
+    if (msg.error() != null) {
+      log.warn("Retrying failed entities failed: {}", describe(msg.error()));
+    } else {
+      log.info("Retry of failed entities: {} landed, {} still rejected {}", msg.result().succeeded(),
+          msg.result().failed(), msg.result().failures());
+    }
+    return reconcile();
+  }
+
+  private Behavior<Command> reconcile() {
+    List<String> blockers = new ArrayList<>();
+    for (Slot s : slots) {
+      if (s.error != null) {
+        blockers.add(s.error);
+      } else if (s.result != null && s.result.hasErrors()) {
+        blockers.add("kind " + s.resource.kind() + " had " + s.result.mappingErrors() + " mapping error(s), e.g. "
+            + s.result.errors().get(0));
+      }
+    }
+    errors.addAll(blockers);
+    Optional<String> blocked = blockers.isEmpty() ? Optional.empty()
+        : Optional.of("Resync failed with " + blockers.size() + " error(s), skipping delete phase");
+    context.pipeToSelf(call(() -> reconciler.reconcile(run, blocked, cancelled::get)), Reconciled::new);
+    return reconciling();
+  }
+
+  private Behavior<Command> onReconciled(Reconciled msg) {
+    if (msg.error() != null) {
+      errors.add("reconciliation failed: " + describe(msg.error()));
+      reconciliation = Reconciliation.skipped("reconciliation failed: " + describe(msg.error()));
+      return end(Outcome.FAILED);
+    }
+    Reconciler.Result r = msg.result();
+    reconciliation = new Reconciliation(r.ran(), r.skippedBecause(), r.owned(), r.stale(), r.deleted());
+    if (r.ran()) {
+      log.info("Resync {}: {} owned, {} stale, {} protected as relation targets, {} deleted", id, r.owned(),
+          r.stale(), r.protectedTargets(), r.deleted());
+    } else {
+      log.warn("Resync {}: deletion skipped: {}", id, r.skippedBecause().orElse(""));
+    }
+    errors.addAll(r.errors());
+    if (!r.ran() && r.skippedBecause().orElse("").startsWith("listing the owned entities failed")) {
+      errors.add(r.skippedBecause().get());
+    }
+    return end(errors.isEmpty() ? Outcome.COMPLETED : Outcome.FAILED);
+  }
+
+  // ---- the end -----------------------------------------------------------------------------------------------
+
+  private Behavior<Command> fail(String error) {
+    log.error("Resync {} failed: {}", id, error);
+    errors.add(error);
+    reconciliation = Reconciliation.skipped(error);
+    return end(Outcome.FAILED);
+  }
+
+  private Behavior<Command> end(Outcome outcome) {
+    complete(outcome);
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onAbort(Abort msg) {
+    abortReason = msg.reason();
+    return Behaviors.stopped();
+  }
+
+  /** Stopped before the end: aborted. After the end: nothing left to do. */
+  private Behavior<Command> onPostStop(PostStop signal) {
+    cancelled.set(true);
+    if (!start.ended().isDone()) {
+      errors.add(abortReason);
+      reconciliation = Reconciliation.skipped(abortReason);
+      complete(Outcome.ABORTED);
+    }
+    return Behaviors.same();
+  }
+
+  private void complete(Outcome outcome) {
+    ResyncFinished result = new ResyncFinished(id, start.trigger(), outcome, start.started(), deps.clock().instant(),
+        kindStats(), reconciliation, outcome == Outcome.COMPLETED ? List.of() : List.copyOf(errors));
+    if (scope != null) {
+      // The integration's resync complete hooks run off the actor; their failures are only logged.
+      ResyncScope ending = scope;
+      Logger hookLog = log;
+      CompletableFuture.runAsync(() -> ending.end(outcome == Outcome.COMPLETED)
+          .forEach(e -> hookLog.warn("Resync {}: a resync complete hook failed: {}", ending.id(), e.toString())),
+          deps.mappingPool());
+    }
+    start.ended().complete(new Ended(result, Optional.ofNullable(run)));
+  }
+
+  // ---- progress ----------------------------------------------------------------------------------------------
+
+  private Behavior<Command> onGetProgress(GetProgress msg) {
+    msg.replyTo().tell(new ResyncProgress(id, start.trigger(), start.started(), kindStats(),
+        slots.stream().filter(s -> s.result != null).map(s -> s.result.index()).collect(Collectors.toSet())));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onProgressTick(ProgressTick tick) {
+    // Debug only: the runtime's ProgressReporter prints the user-facing progress lines (pace now and on average).
+    if (log.isDebugEnabled()) {
+      log.debug("Resync {} running: {}", id, kindStats().stream()
+          .map(k -> k.kind() + " fetched=" + k.fetched() + " upserted=" + k.upserted() + " unchanged=" + k.unchanged())
+          .toList());
+    }
+    return Behaviors.same();
+  }
+
+  private List<KindStats> kindStats() {
+    List<KindStats> out = new ArrayList<>();
+    for (Slot s : slots) {
+      KindResult r = s.result != null ? s.result : s.counters.snapshot();
+      Optional<String> error = Optional.ofNullable(s.error);
+      if (error.isEmpty() && r.hasErrors()) {
+        error = Optional.of(r.mappingErrors() + " mapping error(s), e.g. " + r.errors().get(0));
+      }
+      out.add(new KindStats(r.kind(), r.index(), r.fetched(), r.mapped(), r.filteredOut(), r.upserted(), r.unchanged(),
+          r.failed() + r.mappingErrors(), Map.copyOf(r.misconfigured()), Map.copyOf(r.failedEntities()), error));
+    }
+    return List.copyOf(out);
+  }
+
+  private void logKind(KindResult r) {
+    // "failed" is what the summary and /status count: entities Port rejected plus items the mapping failed on.
+    log.info("Kind {} (resource {}): fetched {}, mapped {}, filtered out {}, upserted {}, unchanged {},"
+        + " failed {} (rejected by Port {}, mapping errors {})", r.kind(), r.index(), r.fetched(), r.mapped(),
+        r.filteredOut(), r.upserted(), r.unchanged(), r.failed() + r.mappingErrors(), r.failed(), r.mappingErrors());
+    if (!r.misconfigured().isEmpty()) {
+      log.warn("Kind {}: misconfigured mapping fields (null or failed): {}", r.kind(), r.misconfigured());
+    }
+    if (!r.failedEntities().isEmpty()) {
+      log.warn("Kind {}: {} entities rejected by Port, e.g. {}", r.kind(), r.failed(), r.failedEntities());
+    }
+  }
+
+  private static List<MappedResource> mappedResources(JsonNode config, MappingPlan plan) {
+    List<MappedResource> resources = new ArrayList<>();
+    for (ResourceMapper r : plan.resources()) {
+      JsonNode selector = config.path("resources").path(r.index()).path("selector");
+      resources.add(new MappedResource(r.index(), r.kind(), selector instanceof ObjectNode o
+          ? o : JsonNodeFactory.instance.objectNode()));
+    }
+    return resources;
+  }
+
+  // ---- helpers shared by the package -------------------------------------------------------------------------
+
+  /** Runs a client call, turning a synchronous throw into a failed stage. */
+  static <T> CompletionStage<T> call(Supplier<CompletionStage<T>> f) {
+    try {
+      return f.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The message of {@code t}'s cause, past completion wrappers. */
+  static String describe(Throwable t) {
+    Throwable c = t;
+    while (c instanceof CompletionException && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+}
