@@ -1,11 +1,11 @@
 package dev.oceanj.runtime;
 
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.WriteLimiter;
+import dev.oceanj.core.sync.KindResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -128,15 +128,15 @@ public final class OceanMetrics {
         .record(took);
   }
 
-  private void recordKinds(List<KindStats> kinds) {
-    for (KindStats k : kinds) {
+  private void recordKinds(List<KindResult> kinds) {
+    for (KindResult k : kinds) {
       String kind = k.kind() + "-" + k.index();
       count(kind, "extract", "raw_extracted", k.fetched());
       count(kind, "transform", "transformed", k.mapped());
       count(kind, "transform", "filtered_out", k.filteredOut());
       count(kind, "load", "loaded", k.upserted());
       count(kind, "load", "skipped", k.unchanged());
-      count(kind, "load", "failed", k.failed());
+      count(kind, "load", "failed", k.failedTotal());
       gauge("success", Tags.of("kind", kind, "phase", "resync"), k.error().isPresent() ? 0 : 1);
     }
   }

@@ -1,9 +1,9 @@
 package dev.oceanj.runtime;
 
 import dev.oceanj.actors.resync.ResyncProtocol;
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.resync.ResyncProtocol.Status;
+import dev.oceanj.core.sync.KindResult;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,14 +101,14 @@ public final class ProgressReporter extends AbstractBehavior<ProgressReporter.Co
       }
       // Every kind that started and has not ended: one that did not move shows "0 entities/s now" (stalled, or
       // held by the rate limit). A finished kind was logged with its final counts when it ended.
-      List<KindStats> active = progress.kinds().stream()
+      List<KindResult> active = progress.kinds().stream()
           .filter(k -> k.fetched() > 0 && !progress.finished().contains(k.index()))
           .toList();
       if (!active.isEmpty() && Duration.between(progress.started(), now).compareTo(interval) >= 0) {
         ResyncSummary.progressLines(new ResyncProgress(progress.resyncId(), progress.trigger(), progress.started(),
             active), now, Map.copyOf(marks)).forEach(print);
         active.forEach(k -> marks.put(k.index(),
-            new ResyncSummary.Mark(k.upserted() + k.unchanged() + k.failed(), now)));
+            new ResyncSummary.Mark(k.upserted() + k.unchanged() + k.failedTotal(), now)));
       }
     }
     return this;

@@ -1,9 +1,9 @@
 package dev.oceanj.runtime;
 
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
-import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
+import dev.oceanj.core.sync.KindResult;
+import dev.oceanj.core.sync.Reconciler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ public final class ResyncSummary {
 
   /** Entities the mapping produced, per second of the whole resync (0 for an instant one). */
   public static double entitiesPerSecond(ResyncFinished finished) {
-    return perSecond(finished.kinds().stream().mapToLong(KindStats::mapped).sum(), finished.duration());
+    return perSecond(finished.kinds().stream().mapToLong(KindResult::mapped).sum(), finished.duration());
   }
 
   static double perSecond(long count, Duration took) {
@@ -33,14 +33,14 @@ public final class ResyncSummary {
    */
   public static String render(ResyncFinished f) {
     var out = new StringBuilder();
-    long entities = f.kinds().stream().mapToLong(KindStats::mapped).sum();
+    long entities = f.kinds().stream().mapToLong(KindResult::mapped).sum();
     out.append(String.format(Locale.ROOT, "Resync %s (%s): %s in %s, %,d entities, %,.0f entities/s%n",
         f.resyncId(), f.trigger(), f.outcome(), seconds(f.duration()), entities, entitiesPerSecond(f)));
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"kind", "fetched", "mapped", "upserted", "unchanged", "failed", "misconfigured"});
     long[] total = new long[6];
-    for (KindStats k : f.kinds()) {
-      long[] v = {k.fetched(), k.mapped(), k.upserted(), k.unchanged(), k.failed(), k.misconfigured().size()};
+    for (KindResult k : f.kinds()) {
+      long[] v = {k.fetched(), k.mapped(), k.upserted(), k.unchanged(), k.failedTotal(), k.misconfigured().size()};
       for (int i = 0; i < v.length; i++) {
         total[i] += v[i];
       }
@@ -50,14 +50,14 @@ public final class ResyncSummary {
       rows.add(row("total", total));
     }
     out.append(table(rows));
-    Reconciliation r = f.reconciliation();
+    Reconciler.Result r = f.reconciliation();
     if (r.ran()) {
       out.append(String.format(Locale.ROOT, "deleted: %,d (owned before the resync: %,d, not seen: %,d)%n",
           r.deleted(), r.owned(), r.stale()));
     } else {
       out.append("deleted: 0 (deletion skipped: ").append(r.skippedBecause().orElse("not run")).append(")\n");
     }
-    for (KindStats k : f.kinds()) {
+    for (KindResult k : f.kinds()) {
       for (Map.Entry<String, String> m : k.misconfigured().entrySet()) {
         out.append("misconfigured: ").append(k.kind()).append(' ').append(m.getKey()).append(" = ")
             .append(m.getValue()).append('\n');
@@ -87,8 +87,8 @@ public final class ResyncSummary {
   public static List<String> progressLines(ResyncProgress p, Instant now, Map<Integer, Mark> previous) {
     Duration elapsed = Duration.between(p.started(), now);
     List<String> lines = new ArrayList<>();
-    for (KindStats k : p.kinds()) {
-      long done = k.upserted() + k.unchanged() + k.failed();
+    for (KindResult k : p.kinds()) {
+      long done = k.upserted() + k.unchanged() + k.failedTotal();
       Mark before = previous.get(k.index());
       String rate = before == null || !before.at().isBefore(now)
           ? String.format(Locale.ROOT, "%,.0f entities/s", perSecond(done, elapsed))
@@ -96,7 +96,7 @@ public final class ResyncSummary {
               perSecond(done - before.done(), Duration.between(before.at(), now)), perSecond(done, elapsed));
       lines.add(String.format(Locale.ROOT,
           "resync %s: %s: %,d fetched, %,d mapped, %,d upserted, %,d unchanged, %,d failed (%s, %s)",
-          p.resyncId(), k.kind(), k.fetched(), k.mapped(), k.upserted(), k.unchanged(), k.failed(), rate,
+          p.resyncId(), k.kind(), k.fetched(), k.mapped(), k.upserted(), k.unchanged(), k.failedTotal(), rate,
           seconds(elapsed)));
     }
     return lines;

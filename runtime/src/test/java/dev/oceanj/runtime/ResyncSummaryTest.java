@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.actors.resync.ResyncProtocol.GetStatus;
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
-import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.resync.ResyncProtocol.Status;
+import dev.oceanj.core.sync.KindResult;
+import dev.oceanj.core.sync.Reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,19 +34,19 @@ class ResyncSummaryTest {
     testKit.shutdownTestKit();
   }
 
-  static KindStats kind(String name, int index, long fetched, long upserted) {
-    return new KindStats(name, index, fetched, fetched, 0, upserted, fetched - upserted, 0, Map.of(), Map.of(),
-        Optional.empty());
+  static KindResult kind(String name, int index, long fetched, long upserted) {
+    return new KindResult(name, index, fetched, fetched, 0, 0, upserted, fetched - upserted, 0, 0, Map.of(), Map.of(),
+        List.of());
   }
 
   @Test
   void theSummaryHasARowPerKindATotalTheDeletionsAndTheRate() {
     Instant start = Instant.parse("2026-11-26T10:00:00Z");
     var kinds = List.of(kind("fake-department", 0, 5, 5),
-        new KindStats("fake-person", 1, 20_000, 19_990, 0, 19_000, 980, 10, Map.of(".properties.age", ".age"),
-            Map.of("p-7", "400 invalid"), Optional.of("boom")));
+        new KindResult("fake-person", 1, 20_000, 19_990, 0, 0, 19_000, 980, 10, 0, Map.of(".properties.age", ".age"),
+            Map.of("p-7", "400 invalid"), List.of(), Optional.of("boom")));
     var finished = new ResyncFinished("r1", "once", Outcome.FAILED, start, start.plusSeconds(4), kinds,
-        Reconciliation.skipped("a kind failed"), List.of("fake-person: boom"));
+        Reconciler.Result.skipped("a kind failed"), List.of("fake-person: boom"));
     String text = ResyncSummary.render(finished);
     assertTrue(text.startsWith("Resync r1 (once): FAILED in 4.00 s, 19,995 entities, 4,999 entities/s"), text);
     assertTrue(text.matches("(?s).*\\nfake-person \\(failed\\)\\s+20,000\\s+19,990\\s+19,000\\s+980\\s+10\\s+1\\n.*"), text);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.actors.resync.ResyncProtocol.AbortResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
 import dev.oceanj.actors.resync.ResyncProtocol.GetStatus;
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
@@ -13,17 +12,11 @@ import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Status;
 import dev.oceanj.core.port.PortClient;
-import dev.oceanj.core.sync.DigestStore;
 import dev.oceanj.core.sync.LiveWrites;
-import dev.oceanj.core.sync.LongSet;
 import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.core.sync.ResyncPipeline;
-import dev.oceanj.core.sync.ResyncRun;
 import dev.oceanj.core.sync.ResyncSettings;
 import dev.oceanj.spi.ResyncSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +35,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One per integration: runs full resyncs, one at a time. Triggers (once, polling, webhook, Kafka, schedule),
@@ -84,8 +75,6 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   /** How long {@code GetStatus} waits for the running child's progress (it answers from memory). */
   static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(3);
 
-  private static final Logger log = LoggerFactory.getLogger(IntegrationSupervisor.class);
-
   private interface Internal extends ResyncProtocol.Command {}
 
   /** The running child stopped: it ended (or crashed). Only the running child is watched. */
@@ -96,19 +85,23 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private record ProgressAnswered(ActorRef<Status> replyTo, ResyncProgress progress) implements Internal {}
 
-  private record Run(String id, ActorRef<Resync.Command> child, CompletableFuture<Resync.Ended> ended,
-      List<ActorRef<ResyncFinished>> waiters) {}
+  private record Run(Resync.Start start, ActorRef<Resync.Command> child, List<ActorRef<ResyncFinished>> waiters) {
+    String id() {
+      return start.id();
+    }
+
+    CompletableFuture<Resync.Ended> ended() {
+      return start.ended();
+    }
+  }
 
   /** QUEUE requests that arrived while a resync ran collapse into this one. */
   private record Queued(String id, String trigger, List<ActorRef<ResyncFinished>> waiters) {}
 
   private final Dependencies deps;
-  private final LiveWrites liveWrites;
   private final ResyncPipeline pipeline;
   private final ResyncStateReport state;
-  private final Optional<Path> digestFile;
-  /** Loaded at the first resync, then kept: the skip-unchanged memory of this integration. */
-  private CompletableFuture<DigestStore> digests;
+  private final SkipUnchangedStore digests;
   private Run running;
   private Queued queued;
   private ResyncFinished last;
@@ -130,11 +123,10 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       LiveWrites liveWrites) {
     super(context);
     this.deps = deps;
-    this.liveWrites = liveWrites;
     this.pipeline = new ResyncPipeline(deps.settings(), deps.port(), deps.mappingPool(), new ObjectMapper());
     this.state = new ResyncStateReport(deps.port(), deps.scheduledResyncInterval(), deps.clock());
-    this.digestFile = deps.settings().dataDir().map(d -> d.resolve("resync")
-        .resolve(deps.port().identity().identifier().replaceAll("[^A-Za-z0-9._-]", "_") + ".digests"));
+    this.digests = new SkipUnchangedStore(deps.settings().skipUnchanged(), deps.settings().dataDir(),
+        deps.port().identity().identifier(), liveWrites, deps.mappingPool());
   }
 
   @Override
@@ -212,10 +204,9 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     Instant started = deps.clock().instant();
     getContext().getLog().info("Resync {} started ({})", id, trigger);
     state.report("running", started, null);
-    var ended = new CompletableFuture<Resync.Ended>();
-    var start = new Resync.Start(id, trigger, started, digests(), ended);
+    var start = new Resync.Start(id, trigger, started, digests.forNextResync(), new CompletableFuture<>());
     ActorRef<Resync.Command> child = getContext().spawn(Resync.create(deps, pipeline, start), "resync-" + ++sequence);
-    running = new Run(id, child, ended, List.copyOf(waiters));
+    running = new Run(start, child, List.copyOf(waiters));
     getContext().watchWith(child, new RunStopped(running));
   }
 
@@ -240,8 +231,9 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private Behavior<ResyncProtocol.Command> onRunStopped(RunStopped msg) {
     running = null;
-    // The child completes the promise before it stops (a crash too: its PostStop does).
-    finish(msg.run(), msg.run().ended().join());
+    // The child completes the promise before it stops (a crash too: its PostStop does), unless it failed to start.
+    Resync.Start start = msg.run().start();
+    finish(msg.run(), start.ended().getNow(Resync.failedToStart(start, deps.clock().instant())));
     if (queued != null) {
       Queued q = queued;
       queued = null;
@@ -259,64 +251,11 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   /** Keeps the result and tells the waiters once Port knows the final state and the store is on disk. */
   private void announce(Run run, Resync.Ended ended) {
     ResyncFinished result = ended.result();
-    CompletionStage<Void> saved = saveDigests(result.outcome(), ended.run());
-    getContext().getLog().info("Resync {} {} in {} ms: {}", result.resyncId(), result.outcome(),
-        result.duration().toMillis(), summary(result));
+    CompletionStage<Void> saved = digests.save(result.outcome(), ended.run());
     last = result;
     // A ONCE run that exits on this answer leaves both Port's state and the skip-unchanged store up to date.
     state.sent().thenCombine(saved.exceptionally(e -> null), (a, b) -> null)
         .whenComplete((v, e) -> run.waiters().forEach(w -> w.tell(result)));
-  }
-
-  private CompletionStage<DigestStore> digests() {
-    if (!deps.settings().skipUnchanged()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    if (digests == null || digests.isCompletedExceptionally()) {
-      digests = CompletableFuture.supplyAsync(() -> {
-        DigestStore store = digestFile.map(DigestStore::load).orElseGet(DigestStore::new);
-        liveWrites.attach(store);
-        return store;
-      }, deps.mappingPool());
-    }
-    return digests;
-  }
-
-  private CompletionStage<Void> saveDigests(Outcome outcome, Optional<ResyncRun> run) {
-    Optional<DigestStore> store = run.flatMap(ResyncRun::digests);
-    boolean prune = outcome == Outcome.COMPLETED;
-    if (store.isEmpty() || (!prune && digestFile.isEmpty())) {
-      return CompletableFuture.completedFuture(null);
-    }
-    LongSet seen = run.get().seen();
-    // Pruning to what this complete resync saw keeps the store the size of the catalog; an aborted or failed
-    // resync saw only part of it, so its store is kept whole.
-    CompletableFuture<Void> work = CompletableFuture.runAsync(() -> {
-      if (prune) {
-        store.get().retain(seen::contains);
-      }
-      if (digestFile.isPresent()) {
-        try {
-          store.get().save(digestFile.get());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }, deps.mappingPool());
-    work.whenComplete((v, e) -> {
-      if (e != null) {
-        log.warn("Could not save the skip-unchanged store {}: {}", digestFile.orElse(null), Resync.describe(e));
-      }
-    });
-    return work;
-  }
-
-  private static String summary(ResyncFinished f) {
-    long up = f.kinds().stream().mapToLong(KindStats::upserted).sum();
-    long same = f.kinds().stream().mapToLong(KindStats::unchanged).sum();
-    long failed = f.kinds().stream().mapToLong(KindStats::failed).sum();
-    return up + " upserted, " + same + " unchanged, " + failed + " failed, " + f.reconciliation().deleted()
-        + " deleted" + (f.errors().isEmpty() ? "" : ", errors: " + f.errors());
   }
 
   private static <T> void reply(ActorRef<T> to, T message) {

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.IntegrationSupervisor.Dependencies;
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
-import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.core.sync.DigestStore;
@@ -27,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -145,7 +142,7 @@ final class Resync {
   private List<Slot> slots = List.of();
   private int nextSlot;
   private int running;
-  private Reconciliation reconciliation = Reconciliation.skipped("the resync did not get that far");
+  private Reconciler.Result reconciliation = Reconciler.Result.skipped("the resync did not get that far");
   private String abortReason = "the resync stopped unexpectedly";
 
   static Behavior<Command> create(Dependencies deps, ResyncPipeline pipeline, Start start) {
@@ -220,7 +217,7 @@ final class Resync {
     if (config == null || config.isNull() || (config.isObject() && config.size() == 0)) {
       // Deleting everything because a mapping was emptied is the incident users fear most: an empty mapping
       // syncs nothing and deletes nothing.
-      reconciliation = Reconciliation.skipped("the mapping is empty");
+      reconciliation = Reconciler.Result.skipped("the mapping is empty");
       return end(Outcome.COMPLETED);
     }
     try {
@@ -229,7 +226,7 @@ final class Resync {
       return fail("the mapping in Port is invalid: " + e.getMessage());
     }
     if (plan.resources().isEmpty()) {
-      reconciliation = Reconciliation.skipped("the mapping has no resources");
+      reconciliation = Reconciler.Result.skipped("the mapping has no resources");
       return end(Outcome.COMPLETED);
     }
     try {
@@ -396,11 +393,11 @@ final class Resync {
   private Behavior<Command> onReconciled(Reconciled msg) {
     if (msg.error() != null) {
       errors.add("reconciliation failed: " + describe(msg.error()));
-      reconciliation = Reconciliation.skipped("reconciliation failed: " + describe(msg.error()));
+      reconciliation = Reconciler.Result.skipped("reconciliation failed: " + describe(msg.error()));
       return end(Outcome.FAILED);
     }
     Reconciler.Result r = msg.result();
-    reconciliation = new Reconciliation(r.ran(), r.skippedBecause(), r.owned(), r.stale(), r.deleted());
+    reconciliation = r;
     if (r.ran()) {
       log.info("Resync {}: {} owned, {} stale, {} protected as relation targets, {} deleted", id, r.owned(),
           r.stale(), r.protectedTargets(), r.deleted());
@@ -419,7 +416,7 @@ final class Resync {
   private Behavior<Command> fail(String error) {
     log.error("Resync {} failed: {}", id, error);
     errors.add(error);
-    reconciliation = Reconciliation.skipped(error);
+    reconciliation = Reconciler.Result.skipped(error);
     return end(Outcome.FAILED);
   }
 
@@ -438,7 +435,7 @@ final class Resync {
     cancelled.set(true);
     if (!start.ended().isDone()) {
       errors.add(abortReason);
-      reconciliation = Reconciliation.skipped(abortReason);
+      reconciliation = Reconciler.Result.skipped(abortReason);
       complete(Outcome.ABORTED);
     }
     return Behaviors.same();
@@ -446,7 +443,7 @@ final class Resync {
 
   private void complete(Outcome outcome) {
     ResyncFinished result = new ResyncFinished(id, start.trigger(), outcome, start.started(), deps.clock().instant(),
-        kindStats(), reconciliation, outcome == Outcome.COMPLETED ? List.of() : List.copyOf(errors));
+        kindResults(), reconciliation, outcome == Outcome.COMPLETED ? List.of() : List.copyOf(errors));
     if (scope != null) {
       // The integration's resync complete hooks run off the actor; their failures are only logged.
       ResyncScope ending = scope;
@@ -455,13 +452,29 @@ final class Resync {
           .forEach(e -> hookLog.warn("Resync {}: a resync complete hook failed: {}", ending.id(), e.toString())),
           deps.mappingPool());
     }
+    log.info("Resync {} {} in {} ms: {}", id, outcome, result.duration().toMillis(), summary(result));
     start.ended().complete(new Ended(result, Optional.ofNullable(run)));
+  }
+
+  /** The end of a run whose actor stopped before it could run at all. */
+  static Ended failedToStart(Start start, Instant now) {
+    String error = "the resync stopped unexpectedly";
+    return new Ended(new ResyncFinished(start.id(), start.trigger(), Outcome.FAILED, start.started(), now, List.of(),
+        Reconciler.Result.skipped(error), List.of(error)), Optional.empty());
+  }
+
+  private static String summary(ResyncFinished f) {
+    long up = f.kinds().stream().mapToLong(KindResult::upserted).sum();
+    long same = f.kinds().stream().mapToLong(KindResult::unchanged).sum();
+    long failed = f.kinds().stream().mapToLong(KindResult::failedTotal).sum();
+    return up + " upserted, " + same + " unchanged, " + failed + " failed, " + f.reconciliation().deleted()
+        + " deleted" + (f.errors().isEmpty() ? "" : ", errors: " + f.errors());
   }
 
   // ---- progress ----------------------------------------------------------------------------------------------
 
   private Behavior<Command> onGetProgress(GetProgress msg) {
-    msg.replyTo().tell(new ResyncProgress(id, start.trigger(), start.started(), kindStats(),
+    msg.replyTo().tell(new ResyncProgress(id, start.trigger(), start.started(), kindResults(),
         slots.stream().filter(s -> s.result != null).map(s -> s.result.index()).collect(Collectors.toSet())));
     return Behaviors.same();
   }
@@ -469,23 +482,21 @@ final class Resync {
   private Behavior<Command> onProgressTick(ProgressTick tick) {
     // Debug only: the runtime's ProgressReporter prints the user-facing progress lines (pace now and on average).
     if (log.isDebugEnabled()) {
-      log.debug("Resync {} running: {}", id, kindStats().stream()
+      log.debug("Resync {} running: {}", id, kindResults().stream()
           .map(k -> k.kind() + " fetched=" + k.fetched() + " upserted=" + k.upserted() + " unchanged=" + k.unchanged())
           .toList());
     }
     return Behaviors.same();
   }
 
-  private List<KindStats> kindStats() {
-    List<KindStats> out = new ArrayList<>();
+  /** Per kind in mapping order: final or so far, with the kind's error or a line on its mapping errors. */
+  private List<KindResult> kindResults() {
+    List<KindResult> out = new ArrayList<>();
     for (Slot s : slots) {
       KindResult r = s.result != null ? s.result : s.counters.snapshot();
-      Optional<String> error = Optional.ofNullable(s.error);
-      if (error.isEmpty() && r.hasErrors()) {
-        error = Optional.of(r.mappingErrors() + " mapping error(s), e.g. " + r.errors().get(0));
-      }
-      out.add(new KindStats(r.kind(), r.index(), r.fetched(), r.mapped(), r.filteredOut(), r.upserted(), r.unchanged(),
-          r.failed() + r.mappingErrors(), Map.copyOf(r.misconfigured()), Map.copyOf(r.failedEntities()), error));
+      String error = s.error != null || !r.hasErrors() ? s.error
+          : r.mappingErrors() + " mapping error(s), e.g. " + r.errors().get(0);
+      out.add(r.withError(error));
     }
     return List.copyOf(out);
   }
@@ -494,7 +505,7 @@ final class Resync {
     // "failed" is what the summary and /status count: entities Port rejected plus items the mapping failed on.
     log.info("Kind {} (resource {}): fetched {}, mapped {}, filtered out {}, upserted {}, unchanged {},"
         + " failed {} (rejected by Port {}, mapping errors {})", r.kind(), r.index(), r.fetched(), r.mapped(),
-        r.filteredOut(), r.upserted(), r.unchanged(), r.failed() + r.mappingErrors(), r.failed(), r.mappingErrors());
+        r.filteredOut(), r.upserted(), r.unchanged(), r.failedTotal(), r.failed(), r.mappingErrors());
     if (!r.misconfigured().isEmpty()) {
       log.warn("Kind {}: misconfigured mapping fields (null or failed): {}", r.kind(), r.misconfigured());
     }

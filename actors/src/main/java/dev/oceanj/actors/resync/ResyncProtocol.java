@@ -1,9 +1,10 @@
 package dev.oceanj.actors.resync;
 
+import dev.oceanj.core.sync.KindResult;
+import dev.oceanj.core.sync.Reconciler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -64,11 +65,11 @@ public final class ResyncProtocol {
   public record Status(Optional<ResyncProgress> running, Optional<ResyncFinished> last) {}
 
   /**
-   * A running resync's progress so far, per kind in mapping order.
+   * A running resync's progress so far, per kind in mapping order (the counters so far).
    *
    * @param finished indexes of the kinds whose worker has ended (their counts are final)
    */
-  public record ResyncProgress(String resyncId, String trigger, Instant started, List<KindStats> kinds,
+  public record ResyncProgress(String resyncId, String trigger, Instant started, List<KindResult> kinds,
       Set<Integer> finished) {
 
     public ResyncProgress {
@@ -77,7 +78,7 @@ public final class ResyncProtocol {
     }
 
     /** Progress of kinds none of which has ended yet. */
-    public ResyncProgress(String resyncId, String trigger, Instant started, List<KindStats> kinds) {
+    public ResyncProgress(String resyncId, String trigger, Instant started, List<KindResult> kinds) {
       this(resyncId, trigger, started, kinds, Set.of());
     }
   }
@@ -88,7 +89,8 @@ public final class ResyncProtocol {
   /**
    * A finished resync.
    *
-   * @param kinds per resource of the mapping, in mapping order
+   * @param kinds per resource of the mapping, in mapping order; {@link KindResult#failedTotal()} is what the
+   *     summary counts as failed, {@link KindResult#error()} says why a kind failed
    * @param reconciliation what the deletion phase did, and why it was skipped when it was
    * @param errors extraction, mapping or Port errors that made the resync fail (empty when completed)
    */
@@ -98,55 +100,12 @@ public final class ResyncProtocol {
       Outcome outcome,
       Instant started,
       Instant finished,
-      List<KindStats> kinds,
-      Reconciliation reconciliation,
+      List<KindResult> kinds,
+      Reconciler.Result reconciliation,
       List<String> errors) {
 
     public Duration duration() {
       return Duration.between(started, finished);
-    }
-  }
-
-  /**
-   * Counters of one resource (kind) of the mapping.
-   *
-   * @param kind the kind
-   * @param index the resource's index in the mapping (a kind may appear twice)
-   * @param fetched raw objects the integration returned (before itemsToParse)
-   * @param mapped entities the mapping produced (selector true, identifier and blueprint set)
-   * @param filteredOut objects the selector dropped
-   * @param upserted entities written to Port (created or changed)
-   * @param unchanged entities skipped because Port already had them as mapped
-   * @param failed entities Port rejected, or that failed mapping
-   * @param misconfigured mapping field path → its expression, for fields that failed or yielded null
-   * @param failedEntities a sample of rejected entities: identifier → Port's message
-   * @param error the kind's extraction or mapping error, if it failed as a whole
-   */
-  public record KindStats(
-      String kind,
-      int index,
-      long fetched,
-      long mapped,
-      long filteredOut,
-      long upserted,
-      long unchanged,
-      long failed,
-      Map<String, String> misconfigured,
-      Map<String, String> failedEntities,
-      Optional<String> error) {}
-
-  /**
-   * The deletion phase.
-   *
-   * @param ran whether deletion was attempted
-   * @param skippedBecause why not, when it did not run
-   * @param owned entities this integration owned in Port before the resync began
-   * @param stale owned entities the resync did not see
-   * @param deleted entities deleted
-   */
-  public record Reconciliation(boolean ran, Optional<String> skippedBecause, long owned, long stale, long deleted) {
-    public static Reconciliation skipped(String why) {
-      return new Reconciliation(false, Optional.of(why), 0, 0, 0);
     }
   }
 }

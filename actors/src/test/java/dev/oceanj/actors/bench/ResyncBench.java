@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.IntegrationSupervisor;
 import dev.oceanj.actors.resync.ResyncProtocol;
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.jq.JqEngine;
@@ -13,6 +12,7 @@ import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.core.sync.JqMappingCompiler;
+import dev.oceanj.core.sync.KindResult;
 import dev.oceanj.core.sync.ResyncSettings;
 import dev.oceanj.integrations.fake.FakeIntegration;
 import dev.oceanj.spi.host.DefinedIntegration;
@@ -180,9 +180,9 @@ public final class ResyncBench {
                 Duration.ofHours(2), system.scheduler())
             .toCompletableFuture().get(2, TimeUnit.HOURS);
         double cpuSeconds = processCpuSeconds() - cpuBefore;
-        long upserted = f.kinds().stream().mapToLong(KindStats::upserted).sum();
-        long unchanged = f.kinds().stream().mapToLong(KindStats::unchanged).sum();
-        long mapped = f.kinds().stream().mapToLong(KindStats::mapped).sum();
+        long upserted = f.kinds().stream().mapToLong(KindResult::upserted).sum();
+        long unchanged = f.kinds().stream().mapToLong(KindResult::unchanged).sum();
+        long mapped = f.kinds().stream().mapToLong(KindResult::mapped).sum();
         out.add(new Figures(i == 1 ? "first" : "no-change #" + (i - 1), mapped, upserted, unchanged,
             f.duration().toMillis() / 1000.0, cpuSeconds, jitSeconds() - jitBefore, gcSeconds() - gcBefore, peakRssKib(),
             cpuSeconds(port) - portBefore,

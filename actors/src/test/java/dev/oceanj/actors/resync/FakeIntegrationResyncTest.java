@@ -16,6 +16,7 @@ import dev.oceanj.core.live.LiveEventWriter;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
 import dev.oceanj.core.sync.DigestStore;
 import dev.oceanj.core.sync.JqMappingCompiler;
+import dev.oceanj.core.sync.KindResult;
 import dev.oceanj.core.sync.LiveWrites;
 import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.core.sync.ResyncSettings;
@@ -110,7 +111,7 @@ class FakeIntegrationResyncTest {
     return port.emulator.entities(blueprint).size();
   }
 
-  static long sum(ResyncFinished f, java.util.function.ToLongFunction<ResyncProtocol.KindStats> field) {
+  static long sum(ResyncFinished f, java.util.function.ToLongFunction<KindResult> field) {
     return f.kinds().stream().mapToLong(field).sum();
   }
 
@@ -123,18 +124,18 @@ class FakeIntegrationResyncTest {
     assertEquals(8, count("fake-office"));
     assertEquals(12, count("fake-team"));
     assertEquals(40, count("fake-project"));
-    assertEquals(265, sum(first, ResyncProtocol.KindStats::upserted));
+    assertEquals(265, sum(first, KindResult::upserted));
 
     // A new supervisor (a new process, say) finds the skip-unchanged store in the data directory.
     long written = port.emulator.counters().entitiesWritten();
     var second = resync(supervisor("{\"entityAmount\": 40}"));
-    assertEquals(0, sum(second, ResyncProtocol.KindStats::upserted));
-    assertEquals(265, sum(second, ResyncProtocol.KindStats::unchanged));
+    assertEquals(0, sum(second, KindResult::upserted));
+    assertEquals(265, sum(second, KindResult::unchanged));
     assertEquals(written, port.emulator.counters().entitiesWritten());
 
     var changed = resync(supervisor("{\"entityAmount\": 40, \"personsVersion\": 1}"));
     assertEquals(200, changed.kinds().get(1).upserted(), "every person changed");
-    assertEquals(65, sum(changed, ResyncProtocol.KindStats::unchanged));
+    assertEquals(65, sum(changed, KindResult::unchanged));
 
     var dropped = resync(supervisor("{\"entityAmount\": 40, \"personsVersion\": 1, \"removedPersons\": 4}"));
     assertEquals(Outcome.COMPLETED, dropped.outcome());
@@ -201,8 +202,8 @@ class FakeIntegrationResyncTest {
 
     var second = resync(supervisor);
     assertEquals(Outcome.COMPLETED, second.outcome(), second.errors().toString());
-    assertEquals(1, sum(second, ResyncProtocol.KindStats::upserted), "only the entity the live event changed");
-    assertEquals(264, sum(second, ResyncProtocol.KindStats::unchanged));
+    assertEquals(1, sum(second, KindResult::upserted), "only the entity the live event changed");
+    assertEquals(264, sum(second, KindResult::unchanged));
     assertEquals(before.path("properties"), person("hr-3").path("properties"));
     assertEquals(before.path("title"), person("hr-3").path("title"));
   }
@@ -228,8 +229,8 @@ class FakeIntegrationResyncTest {
     // A new supervisor (a new process) with the store its predecessor saved.
     var second = resync(supervisor("{\"entityAmount\": 40}"));
     assertEquals(Outcome.COMPLETED, second.outcome(), second.errors().toString());
-    assertEquals(1, sum(second, ResyncProtocol.KindStats::upserted), "only the edited entity is written");
-    assertEquals(264, sum(second, ResyncProtocol.KindStats::unchanged));
+    assertEquals(1, sum(second, KindResult::upserted), "only the edited entity is written");
+    assertEquals(264, sum(second, KindResult::unchanged));
     assertEquals(before.path("properties"), person("finance-7").path("properties"));
   }
 
@@ -245,14 +246,14 @@ class FakeIntegrationResyncTest {
     pastTolerance(v0.finished());
 
     var v1 = resync(supervisor("{\"entityAmount\": 40, \"personsVersion\": 1}"));
-    assertEquals(200, sum(v1, ResyncProtocol.KindStats::upserted));
+    assertEquals(200, sum(v1, KindResult::upserted));
     // What a kill -9 during v1 leaves: Port has v1's persons, the data dir the store saved after v0.
     Files.copy(saved, store, StandardCopyOption.REPLACE_EXISTING);
 
     var again = resync(supervisor("{\"entityAmount\": 40}"));
     assertEquals(Outcome.COMPLETED, again.outcome(), again.errors().toString());
-    assertEquals(200, sum(again, ResyncProtocol.KindStats::upserted), "every person v1 wrote is written back");
-    assertEquals(65, sum(again, ResyncProtocol.KindStats::unchanged));
+    assertEquals(200, sum(again, KindResult::upserted), "every person v1 wrote is written back");
+    assertEquals(65, sum(again, KindResult::unchanged));
     assertEquals(before.path("properties"), person("support-5").path("properties"));
   }
 }

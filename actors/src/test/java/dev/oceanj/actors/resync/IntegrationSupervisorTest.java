@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
@@ -17,6 +16,7 @@ import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.sync.JqMappingCompiler;
+import dev.oceanj.core.sync.KindResult;
 import dev.oceanj.core.sync.ResyncSettings;
 import dev.oceanj.emulator.Faults;
 import java.time.Clock;
@@ -100,7 +100,7 @@ class IntegrationSupervisorTest {
     return finished.receiveMessage(Duration.ofSeconds(120));
   }
 
-  static KindStats kind(ResyncFinished f, String kind) {
+  static KindResult kind(ResyncFinished f, String kind) {
     return f.kinds().stream().filter(k -> k.kind().equals(kind)).findFirst().orElseThrow();
   }
 
@@ -256,9 +256,9 @@ class IntegrationSupervisorTest {
     catalog.withoutEmail.add(13);
     catalog.withoutEmail.add(77);
     ResyncFinished f = resync(supervisor);
-    KindStats persons = kind(f, "person");
+    KindResult persons = kind(f, "person");
     assertEquals(248, persons.upserted());
-    assertEquals(2, persons.failed());
+    assertEquals(2, persons.failedTotal());
     assertTrue(persons.failedEntities().get("p13").contains("required property"), persons.failedEntities().toString());
     assertTrue(persons.failedEntities().containsKey("p77"));
     assertTrue(persons.misconfigured().containsKey("properties.email"), persons.misconfigured().toString());
@@ -281,8 +281,8 @@ class IntegrationSupervisorTest {
       catalog.withoutEmail.add(13);
       catalog.withoutEmail.add(77);
       ResyncFinished f = resync(supervisor);
-      KindStats persons = kind(f, "person");
-      assertEquals(4, persons.failed(), "the summary: 2 rejected by Port and 2 mapping errors");
+      KindResult persons = kind(f, "person");
+      assertEquals(4, persons.failedTotal(), "the summary: 2 rejected by Port and 2 mapping errors");
       List<String> lines = appender.list.stream().map(e -> e.getFormattedMessage())
           .filter(m -> m.startsWith("Kind person ")).toList();
       assertEquals(1, lines.size(), appender.list.toString());
@@ -490,7 +490,7 @@ class IntegrationSupervisorTest {
     assertTrue(counters.serverErrorsInjected() > 0 && counters.tooManyRequestsSent() > 0
         && counters.connectionsDropped() > 0, counters.toString());
     assertEquals(Outcome.COMPLETED, f.outcome(), f.errors().toString());
-    assertEquals(0, kind(f, "person").failed(), kind(f, "person").failedEntities().toString());
+    assertEquals(0, kind(f, "person").failedTotal(), kind(f, "person").failedEntities().toString());
     assertEquals(10, count("dept"));
     assertExactPersons();
 

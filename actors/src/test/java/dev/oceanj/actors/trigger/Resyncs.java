@@ -2,9 +2,9 @@ package dev.oceanj.actors.trigger;
 
 import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
-import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import dev.oceanj.core.sync.Reconciler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +22,7 @@ public final class Resyncs {
   public static ResyncFinished finished(String id, String trigger, Outcome outcome) {
     Instant now = Instant.now();
     return new ResyncFinished(id, trigger, outcome, now.minusSeconds(1), now, List.of(),
-        Reconciliation.skipped("test"), List.of());
+        Reconciler.Result.skipped("test"), List.of());
   }
 
   /** Polls {@code condition} until it holds or {@code timeout} passes. */

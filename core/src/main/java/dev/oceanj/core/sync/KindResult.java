@@ -2,6 +2,7 @@ package dev.oceanj.core.sync;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one resource (kind) of the mapping did in a resync.
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param misconfigured mapping field path → expression and a sample entity, once per field
  * @param failedEntities a sample of rejected entities: identifier → Port's message
  * @param errors a sample of mapping error messages
+ * @param error why the kind failed as a whole (its extraction gave up, its source is missing) or, failing that,
+ *     a line on its mapping errors; empty for a kind without errors
  */
 public record KindResult(
     String kind,
@@ -31,12 +34,35 @@ public record KindResult(
     long mappingErrors,
     Map<String, String> misconfigured,
     Map<String, String> failedEntities,
-    List<String> errors) {
+    List<String> errors,
+    Optional<String> error) {
 
   public KindResult {
     misconfigured = Map.copyOf(misconfigured);
     failedEntities = Map.copyOf(failedEntities);
     errors = List.copyOf(errors);
+  }
+
+  /** The counters of a kind, before anything is known of its error. */
+  public KindResult(String kind, int index, long fetched, long mapped, long filteredOut, long dropped, long upserted,
+      long unchanged, long failed, long mappingErrors, Map<String, String> misconfigured,
+      Map<String, String> failedEntities, List<String> errors) {
+    this(kind, index, fetched, mapped, filteredOut, dropped, upserted, unchanged, failed, mappingErrors, misconfigured,
+        failedEntities, errors, Optional.empty());
+  }
+
+  /** This result with {@code error} (null for none). */
+  public KindResult withError(String error) {
+    return new KindResult(kind, index, fetched, mapped, filteredOut, dropped, upserted, unchanged, failed,
+        mappingErrors, misconfigured, failedEntities, errors, Optional.ofNullable(error));
+  }
+
+  /**
+   * What the summary, {@code /status}, the logs and the metrics count as failed: entities Port rejected plus
+   * items the mapping failed on.
+   */
+  public long failedTotal() {
+    return failed + mappingErrors;
   }
 
   /** Whether this kind's outcome forbids deletion (selector or mapping errors). */

@@ -79,6 +79,11 @@ public final class Reconciler {
     static Result skipped(String why, long owned, long stale) {
       return new Result(false, Optional.of(why), owned, stale, 0, 0, List.of());
     }
+
+    /** Deletion did not run, for {@code why} (the resync failed or was aborted before it). */
+    public static Result skipped(String why) {
+      return skipped(why, 0, 0);
+    }
   }
 
   /**

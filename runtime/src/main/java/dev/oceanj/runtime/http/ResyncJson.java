@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
-import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.trigger.TriggerInfo;
+import dev.oceanj.core.sync.KindResult;
+import dev.oceanj.core.sync.Reconciler;
 import dev.oceanj.runtime.ResyncSummary;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +31,11 @@ final class ResyncJson {
     node.put("started", p.started().toString());
     node.put("elapsedSeconds", round(elapsed.toMillis() / 1000.0));
     ArrayNode kinds = node.putArray("kinds");
-    for (KindStats k : p.kinds()) {
+    for (KindResult k : p.kinds()) {
       ObjectNode kind = kind(k);
       // An ended kind's counts are final; its rate is averaged over the whole resync so far, not its own run.
       kind.put("ended", p.finished().contains(k.index()));
-      kind.put("ratePerSecond", round(rate(k.upserted() + k.unchanged() + k.failed(), elapsed)));
+      kind.put("ratePerSecond", round(rate(k.upserted() + k.unchanged() + k.failedTotal(), elapsed)));
       kinds.add(kind);
     }
     return node;
@@ -52,7 +52,7 @@ final class ResyncJson {
     node.put("entitiesPerSecond", round(ResyncSummary.entitiesPerSecond(f)));
     ArrayNode kinds = node.putArray("kinds");
     f.kinds().forEach(k -> kinds.add(kind(k)));
-    Reconciliation r = f.reconciliation();
+    Reconciler.Result r = f.reconciliation();
     ObjectNode rec = node.putObject("reconciliation");
     rec.put("ran", r.ran());
     r.skippedBecause().ifPresent(why -> rec.put("skippedBecause", why));
@@ -73,7 +73,7 @@ final class ResyncJson {
     return node;
   }
 
-  private static ObjectNode kind(KindStats k) {
+  private static ObjectNode kind(KindResult k) {
     ObjectNode kind = NODES.objectNode();
     kind.put("kind", k.kind());
     kind.put("index", k.index());
@@ -82,7 +82,7 @@ final class ResyncJson {
     kind.put("filteredOut", k.filteredOut());
     kind.put("upserted", k.upserted());
     kind.put("unchanged", k.unchanged());
-    kind.put("failed", k.failed());
+    kind.put("failed", k.failedTotal());
     ObjectNode misconfigured = kind.putObject("misconfigured");
     k.misconfigured().forEach(misconfigured::put);
     ObjectNode rejected = kind.putObject("failedEntities");

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.ResyncProtocol;
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.resync.ResyncProtocol.Status;
+import dev.oceanj.core.sync.KindResult;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -145,12 +145,12 @@ public final class SyncTelemetry {
     }
   }
 
-  private void begin(String id, List<KindStats> kinds) {
+  private void begin(String id, List<KindResult> kinds) {
     eventId = id;
     started.clear();
     ended.clear();
     startedAtNanos.clear();
-    List<KindStats> known = List.copyOf(kinds);
+    List<KindResult> known = List.copyOf(kinds);
     String stateAtStart = syncState;
     enqueue(() -> ingest.urls().thenCompose(u -> mapping().thenCompose(resources -> {
       // Every resource of the mapping, as Ocean lists them at the start (the status lists only those begun).
@@ -173,7 +173,7 @@ public final class SyncTelemetry {
   }
 
   private void progress(ResyncProgress running) {
-    for (KindStats k : running.kinds()) {
+    for (KindResult k : running.kinds()) {
       boolean finished = running.finished().contains(k.index());
       if (!started.contains(k.index()) && (k.fetched() > 0 || finished)) {
         startKind(k);
@@ -184,7 +184,7 @@ public final class SyncTelemetry {
     }
   }
 
-  private void startKind(KindStats k) {
+  private void startKind(KindResult k) {
     started.add(k.index());
     startedAtNanos.put(k.index(), System.nanoTime());
     String id = eventId;
@@ -192,7 +192,7 @@ public final class SyncTelemetry {
         event(u, id, kindId(k), blueprint(k), "syncing", IngestClient.JSON.createObjectNode()))));
   }
 
-  private void endKind(KindStats k, String state) {
+  private void endKind(KindResult k, String state) {
     if (!started.contains(k.index())) {
       startKind(k);
     }
@@ -207,7 +207,7 @@ public final class SyncTelemetry {
 
   private void finish(ResyncFinished last) {
     String id = last.resyncId();
-    for (KindStats k : last.kinds()) {
+    for (KindResult k : last.kinds()) {
       if (!ended.contains(k.index())) {
         endKind(k, k.error().isPresent() ? "failed" : last.outcome() == Outcome.ABORTED ? "aborted" : "completed");
       }
@@ -286,11 +286,11 @@ public final class SyncTelemetry {
     }).exceptionally(e -> List.of());
   }
 
-  private String blueprint(KindStats k) {
+  private String blueprint(KindResult k) {
     return blueprints.getOrDefault(k.index(), "");
   }
 
-  static String kindId(KindStats k) {
+  static String kindId(KindResult k) {
     return k.kind() + "-" + k.index();
   }
 
@@ -323,7 +323,7 @@ public final class SyncTelemetry {
   }
 
   /** The kind's own counters, in Ocean's metric names. */
-  static ObjectNode kindMetrics(KindStats k, double seconds, boolean success) {
+  static ObjectNode kindMetrics(KindResult k, double seconds, boolean success) {
     ObjectNode m = phaseResync(seconds, success);
     ObjectNode phase = (ObjectNode) m.get("phase");
     count(phase, "extract", "raw_extracted", k.fetched());
@@ -331,7 +331,7 @@ public final class SyncTelemetry {
     count(phase, "transform", "filtered_out", k.filteredOut());
     count(phase, "transform", "failed", 0);
     count(phase, "load", "loaded", k.upserted());
-    count(phase, "load", "failed", k.failed());
+    count(phase, "load", "failed", k.failedTotal());
     count(phase, "load", "skipped", k.unchanged());
     return m;
   }

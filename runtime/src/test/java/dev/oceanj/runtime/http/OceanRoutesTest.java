@@ -10,9 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
 import dev.oceanj.actors.resync.ResyncProtocol.GetStatus;
-import dev.oceanj.actors.resync.ResyncProtocol.KindStats;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
-import dev.oceanj.actors.resync.ResyncProtocol.Reconciliation;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
@@ -23,6 +21,8 @@ import dev.oceanj.actors.trigger.TriggerInfo;
 import dev.oceanj.actors.trigger.webhook.WebhookTrigger;
 import dev.oceanj.core.config.HttpSettings;
 import dev.oceanj.core.config.Secret;
+import dev.oceanj.core.sync.KindResult;
+import dev.oceanj.core.sync.Reconciler;
 import dev.oceanj.runtime.OceanMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -126,11 +126,11 @@ class OceanRoutesTest {
   static ResyncFinished finished(String id) {
     Instant start = Instant.parse("2026-11-26T10:00:00Z");
     var kinds = List.of(
-        new KindStats("fake-department", 0, 5, 5, 0, 5, 0, 0, Map.of(), Map.of(), Optional.empty()),
-        new KindStats("fake-person", 1, 20, 20, 0, 18, 0, 2, Map.of(".properties.age", ".age"),
-            Map.of("p-1", "invalid property"), Optional.empty()));
+        new KindResult("fake-department", 0, 5, 5, 0, 0, 5, 0, 0, 0, Map.of(), Map.of(), List.of()),
+        new KindResult("fake-person", 1, 20, 20, 0, 0, 18, 0, 2, 0, Map.of(".properties.age", ".age"),
+            Map.of("p-1", "invalid property"), List.of()));
     return new ResyncFinished(id, "webhook", Outcome.COMPLETED, start, start.plusSeconds(2), kinds,
-        new Reconciliation(true, Optional.empty(), 30, 4, 4), List.of());
+        new Reconciler.Result(true, Optional.empty(), 30, 4, 0, 4, List.of()), List.of());
   }
 
   @Test
@@ -250,8 +250,8 @@ class OceanRoutesTest {
     var response = send("GET", "/status", null, null);
     GetStatus ask = supervisor.expectMessageClass(GetStatus.class, WAIT);
     var running = new ResyncProgress("r-2", "schedule", Instant.now().minusSeconds(10), List.of(
-        new KindStats("fake-person", 0, 100, 100, 0, 90, 5, 5, Map.of(), Map.of(), Optional.empty()),
-        new KindStats("fake-team", 1, 12, 12, 0, 12, 0, 0, Map.of(), Map.of(), Optional.empty())), Set.of(1));
+        new KindResult("fake-person", 0, 100, 100, 0, 0, 90, 5, 5, 0, Map.of(), Map.of(), List.of()),
+        new KindResult("fake-team", 1, 12, 12, 0, 0, 12, 0, 0, 0, Map.of(), Map.of(), List.of())), Set.of(1));
     ask.replyTo().tell(new Status(Optional.of(running), Optional.of(finished("r-1"))));
 
     JsonNode body = body(response.get(10, TimeUnit.SECONDS));
