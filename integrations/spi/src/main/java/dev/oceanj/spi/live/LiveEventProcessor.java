@@ -34,6 +34,20 @@ public interface LiveEventProcessor {
   }
 
   /**
+   * The request headers (lower-case names) that carry this processor's credentials, e.g. its
+   * {@link WebhookAuthenticator#secretHeaders()}: the runtime does not store them with the event, so they are only
+   * seen by {@link #authenticate}. Headers whose names look like credentials ({@code authorization}, {@code cookie},
+   * {@code *signature*}, {@code *token*}, {@code *secret*}, {@code *api-key*}, {@code *password*}) are never stored
+   * either; declare the others here (a custom signature header such as {@code x-acme-hmac}). Called once at start.
+   * The default declares none.
+   *
+   * @since 0.2
+   */
+  default Set<String> secretHeaders() {
+    return Set.of();
+  }
+
+  /**
    * Whether the payload (always a JSON object) is one this processor understands: the right event type, the
    * fields {@link #handle} needs. Called on the HTTP thread before the event is stored, so it must be quick; false
    * refuses the request with a 400 and nothing is stored (the sender learns at once, instead of an event that
