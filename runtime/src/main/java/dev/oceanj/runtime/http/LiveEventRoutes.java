@@ -22,6 +22,7 @@ import dev.oceanj.core.live.DeadLetter;
 import dev.oceanj.core.live.LiveEventLog;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.WebhookPaths;
+import dev.oceanj.spi.live.KindProcessor;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -251,7 +252,8 @@ public final class LiveEventRoutes {
           + payload.getNodeType().name().toLowerCase(Locale.ROOT)));
     }
     for (LiveEventProcessor p : processors) {
-      String name = p.getClass().getSimpleName().isEmpty() ? p.getClass().getName() : p.getClass().getSimpleName();
+      String name = p instanceof KindProcessor ? p.toString()
+          : p.getClass().getSimpleName().isEmpty() ? p.getClass().getName() : p.getClass().getSimpleName();
       try {
         if (!p.validate(payload)) {
           return Optional.of("its processor " + name + " does not accept this payload (validate returned false)");

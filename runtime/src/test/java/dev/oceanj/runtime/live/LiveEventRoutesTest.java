@@ -235,8 +235,8 @@ class LiveEventRoutesTest {
         "[{\"action\":\"upsert\",\"person\":{\"id\":\"a1\"}}]", "must be a JSON object, got an array",
         "42", "must be a JSON object, got a number",
         "\"upsert\"", "must be a JSON object, got a string",
-        "{\"action\":\"frobnicate\",\"person\":{\"id\":\"f1\"}}", "FakePersonWebhook does not accept",
-        "{\"action\":\"upsert\",\"person\":{\"name\":\"no id\"}}", "FakePersonWebhook does not accept");
+        "{\"action\":\"frobnicate\",\"person\":{\"id\":\"f1\"}}", "KindProcessor[fake-person] does not accept",
+        "{\"action\":\"upsert\",\"person\":{\"name\":\"no id\"}}", "KindProcessor[fake-person] does not accept");
     for (var e : refused.entrySet()) {
       HttpResponse<String> r = post("/integration/webhook", e.getKey(), Map.of());
       assertEquals(400, r.statusCode(), e.getKey() + " -> " + r.body());

@@ -1,5 +1,6 @@
 package dev.oceanj.spi.live;
 
+import dev.oceanj.spi.Incubating;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletionStage;
  *
  * @since 0.1
  */
+@Incubating
 public interface LiveEventProcessor {
 
   /**
