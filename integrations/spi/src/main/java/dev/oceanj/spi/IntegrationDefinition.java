@@ -3,8 +3,12 @@ package dev.oceanj.spi;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.spi.http.HttpOptions;
 import dev.oceanj.spi.http.ThirdPartyHttp;
+import dev.oceanj.spi.live.KindProcessor;
+import dev.oceanj.spi.live.LiveEvent;
 import dev.oceanj.spi.live.LiveEventProcessor;
+import dev.oceanj.spi.live.LiveEventResult;
 import java.net.http.HttpClient;
+import java.util.function.Function;
 
 /**
  * What {@link Integration#define} receives: the integration's settings, shared resources, and the
@@ -74,11 +78,31 @@ public interface IntegrationDefinition {
    * Registers a processor of the 3rd party's webhooks sent to {@code POST /integration<path>}. {@code path}
    * starts with {@code /}; a segment {@code {name}} matches any one segment and is handed to the processor as
    * a path parameter ({@code /webhook/{runId}}). Several processors may share a path: each handles every event.
+   * For the common case (one kind, a function of the event) see {@link #onLiveEvent(String, String, Function)}.
    *
    * @throws IllegalArgumentException when the path is malformed
    * @since 0.1
    */
+  @Incubating
   void onLiveEvent(String path, LiveEventProcessor processor);
+
+  /**
+   * The common live event in one statement (Ocean's {@code register_raw}): every webhook sent to
+   * {@code POST /integration<path>} affects {@code kind}, and {@code handler} turns it into what to upsert or delete
+   * through the kind's mapping, e.g.
+   * {@code ocean.onLiveEvent("/webhook", PERSON, event -> LiveEventResult.upsert(List.of(event.payload())))}.
+   * Registers a {@link KindProcessor} as {@link #onLiveEvent(String, LiveEventProcessor)} does and returns it, to
+   * add validation, per-resource ordering or authentication in the same statement.
+   *
+   * @throws IllegalArgumentException when the path is malformed
+   * @since 0.2
+   */
+  @Incubating
+  default KindProcessor onLiveEvent(String path, String kind, Function<LiveEvent, LiveEventResult> handler) {
+    KindProcessor processor = new KindProcessor(kind, handler);
+    onLiveEvent(path, processor);
+    return processor;
+  }
 
   /**
    * Starts (or continues) the declaration of the kinds this integration does not know in advance: any kind of

@@ -22,16 +22,20 @@ import dev.oceanj.core.live.DeadLetter;
 import dev.oceanj.core.live.LiveEventLog;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.WebhookPaths;
+import dev.oceanj.spi.live.KindProcessor;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
@@ -57,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * object, or any processor's {@link LiveEventProcessor#validate} false 400 {@code invalid_event} (an event that could
  * only fail later is never acknowledged). Then it is appended to the
  * durable {@link LiveEventLog} and answered {@code 202 {"status":"accepted","id":…}} only once it is on disk; a
- * failed append is a 503, so the sender retries. Headers that carry credentials are not stored.
+ * failed append is a 503, so the sender retries. Headers that carry credentials are not stored: those whose names
+ * look like credentials ({@code SECRET_HEADER}) and those any processor declares in
+ * {@link LiveEventProcessor#secretHeaders} (its authenticator's {@code secretHeaders()}).
  */
 public final class LiveEventRoutes {
 
@@ -70,6 +76,7 @@ public final class LiveEventRoutes {
   private final LiveEventLog log;
   private final Map<String, List<LiveEventProcessor>> processors;
   private final WebhookPaths paths;
+  private final Set<String> secretHeaders;
   private final long maxBodyBytes;
   private final LiveEventCounters counters;
   private final Timer ackLatency;
@@ -85,6 +92,7 @@ public final class LiveEventRoutes {
     this.log = log;
     this.processors = processors;
     this.paths = new WebhookPaths(processors.keySet());
+    this.secretHeaders = secretHeaders(processors);
     this.maxBodyBytes = maxBodyBytes;
     this.counters = counters;
     this.ackLatency = ackLatency;
@@ -194,7 +202,7 @@ public final class LiveEventRoutes {
       return refused(HttpJson.error(StatusCodes.BAD_REQUEST, "invalid_event",
           "the live event to /integration" + path + " was refused: " + invalid.get()));
     }
-    headers.keySet().removeIf(name -> SECRET_HEADER.matcher(name).matches());
+    headers.keySet().removeIf(name -> SECRET_HEADER.matcher(name).matches() || secretHeaders.contains(name));
     return log.append(Instant.now(), path, headers, body)
         .thenApply(stored -> {
           counters.acknowledged.increment();
@@ -208,6 +216,20 @@ public final class LiveEventRoutes {
           return HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE, "intake_unavailable",
               "the event could not be stored durably; retry later");
         });
+  }
+
+  /** Every header some processor declared secret ({@link LiveEventProcessor#secretHeaders}), lower-case. */
+  private static Set<String> secretHeaders(Map<String, List<LiveEventProcessor>> processors) {
+    Set<String> names = new HashSet<>();
+    for (List<LiveEventProcessor> list : processors.values()) {
+      for (LiveEventProcessor p : list) {
+        Set<String> declared = p.secretHeaders();
+        if (declared != null) {
+          declared.forEach(name -> names.add(name.toLowerCase(Locale.ROOT)));
+        }
+      }
+    }
+    return Set.copyOf(names);
   }
 
   private HttpResponse tooLarge() {
@@ -227,10 +249,11 @@ public final class LiveEventRoutes {
   private static Optional<String> validationProblem(List<LiveEventProcessor> processors, JsonNode payload) {
     if (!payload.isObject()) {
       return Optional.of("the body must be a JSON object, got " + (payload.isArray() ? "an array" : "a "
-          + payload.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+          + payload.getNodeType().name().toLowerCase(Locale.ROOT)));
     }
     for (LiveEventProcessor p : processors) {
-      String name = p.getClass().getSimpleName().isEmpty() ? p.getClass().getName() : p.getClass().getSimpleName();
+      String name = p instanceof KindProcessor ? p.toString()
+          : p.getClass().getSimpleName().isEmpty() ? p.getClass().getName() : p.getClass().getSimpleName();
       try {
         if (!p.validate(payload)) {
           return Optional.of("its processor " + name + " does not accept this payload (validate returned false)");

@@ -62,6 +62,9 @@ class LiveEventRoutesTest {
   static final String SECRET = "It's a Secret to Everybody";
   static final WebhookAuthenticator.HmacSha256 GITHUB =
       (WebhookAuthenticator.HmacSha256) WebhookAuthenticator.githubSignature(SECRET);
+  /** A scheme whose header no name rule recognises as a credential. */
+  static final WebhookAuthenticator.HmacSha256 ACME =
+      (WebhookAuthenticator.HmacSha256) WebhookAuthenticator.hmacSha256("X-Acme-Hmac", "", SECRET);
 
   @TempDir static Path dataDir;
   static PortEmulator emulator;
@@ -81,6 +84,27 @@ class LiveEventRoutesTest {
     @Override
     public void define(IntegrationDefinition ocean) {
       new FakeIntegration().define(ocean);
+      ocean.onLiveEvent("/acme", new LiveEventProcessor() {
+        @Override
+        public boolean authenticate(Map<String, String> headers, byte[] body) {
+          return ACME.authenticate(headers, body);
+        }
+
+        @Override
+        public Set<String> secretHeaders() {
+          return ACME.secretHeaders();
+        }
+
+        @Override
+        public Set<String> kinds(LiveEvent event) {
+          return Set.of(FakeIntegration.PERSON);
+        }
+
+        @Override
+        public CompletionStage<LiveEventResult> handle(LiveEvent event, String kind) {
+          return CompletableFuture.completedFuture(LiveEventResult.upsert(List.of(event.payload().get("person"))));
+        }
+      });
       ocean.onLiveEvent("/signed", new LiveEventProcessor() {
         @Override
         public boolean authenticate(Map<String, String> headers, byte[] body) {
@@ -211,8 +235,8 @@ class LiveEventRoutesTest {
         "[{\"action\":\"upsert\",\"person\":{\"id\":\"a1\"}}]", "must be a JSON object, got an array",
         "42", "must be a JSON object, got a number",
         "\"upsert\"", "must be a JSON object, got a string",
-        "{\"action\":\"frobnicate\",\"person\":{\"id\":\"f1\"}}", "FakePersonWebhook does not accept",
-        "{\"action\":\"upsert\",\"person\":{\"name\":\"no id\"}}", "FakePersonWebhook does not accept");
+        "{\"action\":\"frobnicate\",\"person\":{\"id\":\"f1\"}}", "KindProcessor[fake-person] does not accept",
+        "{\"action\":\"upsert\",\"person\":{\"name\":\"no id\"}}", "KindProcessor[fake-person] does not accept");
     for (var e : refused.entrySet()) {
       HttpResponse<String> r = post("/integration/webhook", e.getKey(), Map.of());
       assertEquals(400, r.statusCode(), e.getKey() + " -> " + r.body());
@@ -283,6 +307,20 @@ class LiveEventRoutesTest {
     assertTrue(stored.contains("x-github-event"));
     assertFalse(stored.contains("Bearer abc"));
     assertFalse(stored.contains("x-hub-signature-256"));
+  }
+
+  @Test
+  void headersAProcessorDeclaresSecretAreNotStoredWithTheEvent() throws Exception {
+    String body = person("h2", 52);
+    String signature = ACME.sign(body.getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> r = post("/integration/acme", body, Map.of("X-Acme-Hmac", signature,
+        "X-Acme-Delivery", "d-77"));
+    assertEquals(202, r.statusCode());
+    awaitAge("h2", 52);
+    String stored = new String(readAll(dataDir.resolve(LiveEvents.FOLDER)), StandardCharsets.ISO_8859_1);
+    assertTrue(stored.contains("x-acme-delivery"), "other headers are kept");
+    assertFalse(stored.contains("x-acme-hmac"), "the declared header's name is not stored");
+    assertFalse(stored.contains(signature), "nor its value");
   }
 
   private static byte[] readAll(Path dir) throws Exception {

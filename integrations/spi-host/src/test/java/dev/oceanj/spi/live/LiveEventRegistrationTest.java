@@ -1,6 +1,7 @@
 package dev.oceanj.spi.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,5 +85,29 @@ class LiveEventRegistrationTest {
     assertTrue(NOOP.validate(e.payload()));
     assertEquals("", NOOP.partitionKey(e));
     assertEquals("b", e.header("X-A").orElseThrow());
+  }
+
+  @Test
+  void theOneStatementFormRegistersAKindProcessor() {
+    var auth = (WebhookAuthenticator.HmacSha256) WebhookAuthenticator.hmacSha256("X-Acme-Hmac", "", "s3cret");
+    DefinedIntegration d = define(ocean -> ocean.onLiveEvent("/acme", "person",
+            event -> LiveEventResult.upsert(List.of(event.payload().get("person"))))
+        .validWhen(payload -> payload.has("person"))
+        .orderedBy(event -> event.payload().path("person").path("id").asText())
+        .authenticatedBy(auth));
+    LiveEventProcessor p = d.liveEventProcessors().get("/acme").get(0);
+    var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    var payload = json.objectNode();
+    payload.putObject("person").put("id", "7");
+    LiveEvent e = new LiveEvent(1, "/acme", java.util.Map.of(), java.util.Map.of(), payload, java.time.Instant.EPOCH);
+    assertEquals(Set.of("person"), p.kinds(e));
+    assertEquals("7", p.partitionKey(e));
+    assertTrue(p.validate(payload));
+    assertFalse(p.validate(json.objectNode()));
+    assertEquals(List.of(payload.get("person")), p.handle(e, "person").toCompletableFuture().join().upserted());
+    byte[] body = payload.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.authenticate(java.util.Map.of("x-acme-hmac", auth.sign(body)), body));
+    assertFalse(p.authenticate(java.util.Map.of(), body));
+    assertEquals(Set.of("x-acme-hmac"), p.secretHeaders());
   }
 }

@@ -1,5 +1,6 @@
 package dev.oceanj.spi.live;
 
+import dev.oceanj.spi.Incubating;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Map;
@@ -9,9 +10,10 @@ import java.util.Optional;
 /**
  * One webhook request as a processor sees it, after the runtime stored it durably.
  *
- * <p>Header names are lower-case. Headers that carry credentials ({@code authorization}, {@code cookie} and
- * those an authenticator checked) are only present during {@link LiveEventProcessor#authenticate}; they are
- * not kept in the log, so {@code handle} never sees them.
+ * <p>Header names are lower-case. Headers that carry credentials ({@code authorization}, {@code cookie}, names
+ * with {@code signature}, {@code token}, {@code secret}, and those the path's processors declare in
+ * {@link LiveEventProcessor#secretHeaders}) are only present during {@link LiveEventProcessor#authenticate}; they
+ * are not kept in the log, so {@code handle} never sees them.
  *
  * @param id the runtime's id of the event, stable across restarts (the log offset)
  * @param path the registered path pattern that matched, e.g. {@code /webhook/{runId}}
@@ -21,6 +23,7 @@ import java.util.Optional;
  * @param receivedAt when the runtime acknowledged the event
  * @since 0.1
  */
+@Incubating
 public record LiveEvent(
     long id, String path, Map<String, String> pathParams, Map<String, String> headers, JsonNode payload,
     Instant receivedAt) {

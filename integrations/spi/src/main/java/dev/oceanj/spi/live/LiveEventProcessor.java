@@ -1,5 +1,6 @@
 package dev.oceanj.spi.live;
 
+import dev.oceanj.spi.Incubating;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletionStage;
  *
  * @since 0.1
  */
+@Incubating
 public interface LiveEventProcessor {
 
   /**
@@ -31,6 +33,20 @@ public interface LiveEventProcessor {
    */
   default boolean authenticate(Map<String, String> headers, byte[] body) {
     return true;
+  }
+
+  /**
+   * The request headers (lower-case names) that carry this processor's credentials, e.g. its
+   * {@link WebhookAuthenticator#secretHeaders()}: the runtime does not store them with the event, so they are only
+   * seen by {@link #authenticate}. Headers whose names look like credentials ({@code authorization}, {@code cookie},
+   * {@code *signature*}, {@code *token*}, {@code *secret*}, {@code *api-key*}, {@code *password*}) are never stored
+   * either; declare the others here (a custom signature header such as {@code x-acme-hmac}). Called once at start.
+   * The default declares none.
+   *
+   * @since 0.2
+   */
+  default Set<String> secretHeaders() {
+    return Set.of();
   }
 
   /**

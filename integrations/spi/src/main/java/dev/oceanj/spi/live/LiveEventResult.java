@@ -1,5 +1,6 @@
 package dev.oceanj.spi.live;
 
+import dev.oceanj.spi.Incubating;
 import java.util.List;
 
 /**
@@ -13,6 +14,7 @@ import java.util.List;
  * @param deleted raw objects whose entities are deleted (absent entities are a no-op)
  * @since 0.1
  */
+@Incubating
 public record LiveEventResult(List<?> upserted, List<?> deleted) {
 
   public LiveEventResult {

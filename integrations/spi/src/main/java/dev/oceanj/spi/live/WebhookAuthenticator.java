@@ -1,5 +1,6 @@
 package dev.oceanj.spi.live;
 
+import dev.oceanj.spi.Incubating;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -20,6 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * @since 0.1
  */
+@Incubating
 @FunctionalInterface
 public interface WebhookAuthenticator {
 
@@ -29,7 +31,11 @@ public interface WebhookAuthenticator {
    */
   boolean authenticate(Map<String, String> headers, byte[] body);
 
-  /** The header names this scheme reads (lower-case); the runtime does not store them with the event. */
+  /**
+   * The header names this scheme reads (lower-case). The runtime does not store them with the event once the
+   * processor declares them: return them from {@link LiveEventProcessor#secretHeaders()}
+   * ({@link KindProcessor#authenticatedBy} does).
+   */
   default java.util.Set<String> secretHeaders() {
     return java.util.Set.of();
   }

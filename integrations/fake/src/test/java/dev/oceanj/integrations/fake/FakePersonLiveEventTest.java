@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class FakePersonWebhookTest {
+class FakePersonLiveEventTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
