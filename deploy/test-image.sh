@@ -142,7 +142,13 @@ PORT_URL=$(sed -n 's|.*listening on \(http://[^ ]*\).*|\1|p' "$WORK/emulator.log
 [ -n "$PORT_URL" ] || { bad "the emulator did not start"; cat "$WORK/emulator.log"; exit 1; }
 PORT_ENV=(-e OCEAN__PORT__CLIENT_ID=emulator-client-id -e OCEAN__PORT__CLIENT_SECRET=emulator-client-secret
   -e OCEAN__PORT__BASE_URL="$PORT_URL")
-rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "(gone)"; }
+# Resident memory, and how much of it is anonymous (heap, metaspace, the archive's relocated pages, malloc, stacks) and
+# file-backed (libjvm.so, the class-data archive's clean pages: shared with other processes mapping the same files).
+rss() {
+  awk '/^VmRSS/ {r = $2} /^RssAnon/ {a = $2} /^RssFile/ {f = $2} /^RssShmem/ {f += $2}
+    END {printf "%d MB (anonymous %d, file %d)", r / 1024, a / 1024, f / 1024}' "/proc/$1/status" 2>/dev/null \
+    || echo "(gone)"
+}
 
 # 7. At rest: WEBHOOKS_ONLY once started; WEBHOOK before and after a resync of 20,065 entities. /health/live, /docs.
 say "memory at rest (WEBHOOKS_ONLY; WEBHOOK before and after a 20,065-entity resync)"
