@@ -145,4 +145,60 @@ class PagerDutyEndToEndTest {
       assertEquals(1, pd.subscriptions().size(), "not duplicated on restart");
     }
   }
+
+  @Test
+  void aLiveIncidentIsEnrichedAsItsResourceSelectorAsks() throws Exception {
+    assertEquals(0, resyncOnce());
+    // The user's mapping asks for the incident's analytics row and custom fields (Ocean's selector options).
+    port.provision("my-pagerduty", JSON.readTree("""
+        {"resources": [{"kind": "incidents",
+          "selector": {"query": "true", "incidentAnalytics": true, "includeCustomFields": true},
+          "port": {"entity": {"mappings": {"identifier": ".id", "title": ".title",
+            "blueprint": "\\"pagerdutyIncident\\"",
+            "properties": {"status": ".status", "description": ".__analytics | tojson",
+              "escalation_policy": ".__custom_fields | map(.name) | join(\\",\\")"},
+            "relations": {"pagerdutyService": ".service.id"}}}}}]}
+        """));
+    String id = pd.ids("incidents").stream()
+        .filter(i -> pd.incident(i).get("status").asText().equals("triggered")).findFirst().orElseThrow();
+    int httpPort;
+    try (var socket = new ServerSocket(0)) {
+      httpPort = socket.getLocalPort();
+    }
+    try (OceanRuntime runtime = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
+        "OCEAN__HTTP__PORT", Integer.toString(httpPort),
+        "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)), line -> {})) {
+      ModesEndToEndTest.await("the webhook subscription", () -> pd.subscriptions().size() == 1);
+      pd.setIncidentStatus(id, "acknowledged");
+      var deliveries = pd.deliver("incident.acknowledged", id);
+      assertEquals(2, deliveries.get(0).status() / 100, deliveries.toString());
+      ModesEndToEndTest.await("the incident updated live", () -> port.entity("pagerdutyIncident", id).orElseThrow()
+          .at("/properties/status").asText().equals("acknowledged"));
+    }
+    JsonNode incident = port.entity("pagerdutyIncident", id).orElseThrow();
+    assertEquals(analyticsRow(id), JSON.readTree(incident.at("/properties/description").asText()),
+        "the fake PagerDuty's raw analytics row of the incident, as __analytics");
+    assertEquals("tier,runbook,regions", incident.at("/properties/escalation_policy").asText(),
+        "the incident's custom fields, as __custom_fields");
+  }
+
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The fake PagerDuty's raw analytics row of an incident, as its API answers it. */
+  JsonNode analyticsRow(String incidentId) throws Exception {
+    String service = pd.incident(incidentId).at("/service/id").asText();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(pd.baseUri() + "/analytics/raw/incidents"))
+        .header("Content-Type", "application/json").header("Authorization", "Token token=" + pd.settings().token())
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"filters\":{\"service_ids\":[\"" + service + "\"]},\"limit\":1000}")).build();
+    var response = java.net.http.HttpClient.newHttpClient().send(request,
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    for (JsonNode row : JSON.readTree(response.body()).get("data")) {
+      if (row.get("id").asText().equals(incidentId)) {
+        return row;
+      }
+    }
+    throw new AssertionError("no analytics row for " + incidentId + ": " + response.body());
+  }
 }

@@ -100,7 +100,8 @@ public final class LiveEvents implements AutoCloseable {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     LiveMapping mapping = new LiveMapping(port, compiler, mappingTtl, Clock.systemUTC());
     LiveEventIntake.Deps deps = new LiveEventIntake.Deps(intake, integration.liveEventProcessors(), mapping,
-        new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking);
+        new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking,
+        integration.sources());
     ActorRef<LiveEventIntake.Command> actor =
         system.systemActorOf(LiveEventIntake.create(deps), "live-event-intake", Props.empty());
     LiveEventRoutes routes = new LiveEventRoutes(intake, integration.liveEventProcessors(), settings.maxBodySize(),
