@@ -81,6 +81,31 @@ class PagerDutyEndToEndTest {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
+  String triggeredIncident() {
+    return pd.ids("incidents").stream()
+        .filter(i -> pd.incident(i).get("status").asText().equals("triggered")).findFirst().orElseThrow();
+  }
+
+  static int freePort() throws Exception {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A WEBHOOKS_ONLY runtime on {@code httpPort}, once it created its webhook subscription. */
+  OceanRuntime webhooksRuntime(int httpPort) throws Exception {
+    OceanRuntime runtime = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
+        "OCEAN__HTTP__PORT", Integer.toString(httpPort),
+        "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)), line -> {});
+    try {
+      ModesEndToEndTest.await("the webhook subscription", () -> pd.subscriptions().size() == 1);
+    } catch (Exception | AssertionError e) {
+      runtime.close();
+      throw e;
+    }
+    return runtime;
+  }
+
   @Test
   void aOnceResyncFillsTheCatalogWithTheAccount() throws Exception {
     assertEquals(0, resyncOnce());
@@ -110,17 +135,10 @@ class PagerDutyEndToEndTest {
   @Test
   void aSignedWebhookUpdatesAnIncidentLive() throws Exception {
     assertEquals(0, resyncOnce());
-    String id = pd.ids("incidents").stream()
-        .filter(i -> pd.incident(i).get("status").asText().equals("triggered")).findFirst().orElseThrow();
+    String id = triggeredIncident();
     assertEquals("triggered", port.entity("pagerdutyIncident", id).orElseThrow().at("/properties/status").asText());
-    int httpPort;
-    try (var socket = new ServerSocket(0)) {
-      httpPort = socket.getLocalPort();
-    }
-    try (OceanRuntime runtime = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
-        "OCEAN__HTTP__PORT", Integer.toString(httpPort),
-        "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)), line -> {})) {
-      ModesEndToEndTest.await("the webhook subscription", () -> pd.subscriptions().size() == 1);
+    int httpPort = freePort();
+    try (OceanRuntime runtime = webhooksRuntime(httpPort)) {
       assertEquals("http://127.0.0.1:" + httpPort + "/integration/webhook",
           pd.subscriptions().get(0).at("/delivery_method/url").asText());
       pd.setIncidentStatus(id, "resolved");
@@ -159,16 +177,9 @@ class PagerDutyEndToEndTest {
               "escalation_policy": ".__custom_fields | map(.name) | join(\\",\\")"},
             "relations": {"pagerdutyService": ".service.id"}}}}}]}
         """));
-    String id = pd.ids("incidents").stream()
-        .filter(i -> pd.incident(i).get("status").asText().equals("triggered")).findFirst().orElseThrow();
-    int httpPort;
-    try (var socket = new ServerSocket(0)) {
-      httpPort = socket.getLocalPort();
-    }
-    try (OceanRuntime runtime = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
-        "OCEAN__HTTP__PORT", Integer.toString(httpPort),
-        "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)), line -> {})) {
-      ModesEndToEndTest.await("the webhook subscription", () -> pd.subscriptions().size() == 1);
+    String id = triggeredIncident();
+    int httpPort = freePort();
+    try (OceanRuntime runtime = webhooksRuntime(httpPort)) {
       pd.setIncidentStatus(id, "acknowledged");
       var deliveries = pd.deliver("incident.acknowledged", id);
       assertEquals(2, deliveries.get(0).status() / 100, deliveries.toString());
