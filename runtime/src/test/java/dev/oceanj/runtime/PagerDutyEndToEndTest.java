@@ -81,6 +81,31 @@ class PagerDutyEndToEndTest {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
+  String triggeredIncident() {
+    return pd.ids("incidents").stream()
+        .filter(i -> pd.incident(i).get("status").asText().equals("triggered")).findFirst().orElseThrow();
+  }
+
+  static int freePort() throws Exception {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A WEBHOOKS_ONLY runtime on {@code httpPort}, once it created its webhook subscription. */
+  OceanRuntime webhooksRuntime(int httpPort) throws Exception {
+    OceanRuntime runtime = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
+        "OCEAN__HTTP__PORT", Integer.toString(httpPort),
+        "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)), line -> {});
+    try {
+      ModesEndToEndTest.await("the webhook subscription", () -> pd.subscriptions().size() == 1);
+    } catch (Exception | AssertionError e) {
+      runtime.close();
+      throw e;
+    }
+    return runtime;
+  }
+
   @Test
   void aOnceResyncFillsTheCatalogWithTheAccount() throws Exception {
     assertEquals(0, resyncOnce());
@@ -110,17 +135,10 @@ class PagerDutyEndToEndTest {
   @Test
   void aSignedWebhookUpdatesAnIncidentLive() throws Exception {
     assertEquals(0, resyncOnce());
-    String id = pd.ids("incidents").stream()
-        .filter(i -> pd.incident(i).get("status").asText().equals("triggered")).findFirst().orElseThrow();
+    String id = triggeredIncident();
     assertEquals("triggered", port.entity("pagerdutyIncident", id).orElseThrow().at("/properties/status").asText());
-    int httpPort;
-    try (var socket = new ServerSocket(0)) {
-      httpPort = socket.getLocalPort();
-    }
-    try (OceanRuntime runtime = OceanRuntime.start(settings(Map.of("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
-        "OCEAN__HTTP__PORT", Integer.toString(httpPort),
-        "OCEAN__INTEGRATION__CONFIG__APP_HOST", "http://127.0.0.1:" + httpPort)), line -> {})) {
-      ModesEndToEndTest.await("the webhook subscription", () -> pd.subscriptions().size() == 1);
+    int httpPort = freePort();
+    try (OceanRuntime runtime = webhooksRuntime(httpPort)) {
       assertEquals("http://127.0.0.1:" + httpPort + "/integration/webhook",
           pd.subscriptions().get(0).at("/delivery_method/url").asText());
       pd.setIncidentStatus(id, "resolved");
@@ -144,5 +162,54 @@ class PagerDutyEndToEndTest {
       ModesEndToEndTest.await("the restarted runtime's start", () -> again.httpPort().isPresent());
       assertEquals(1, pd.subscriptions().size(), "not duplicated on restart");
     }
+  }
+
+  @Test
+  void aLiveIncidentIsEnrichedAsItsResourceSelectorAsks() throws Exception {
+    assertEquals(0, resyncOnce());
+    // The user's mapping asks for the incident's analytics row and custom fields (Ocean's selector options).
+    port.provision("my-pagerduty", JSON.readTree("""
+        {"resources": [{"kind": "incidents",
+          "selector": {"query": "true", "incidentAnalytics": true, "includeCustomFields": true},
+          "port": {"entity": {"mappings": {"identifier": ".id", "title": ".title",
+            "blueprint": "\\"pagerdutyIncident\\"",
+            "properties": {"status": ".status", "description": ".__analytics | tojson",
+              "escalation_policy": ".__custom_fields | map(.name) | join(\\",\\")"},
+            "relations": {"pagerdutyService": ".service.id"}}}}}]}
+        """));
+    String id = triggeredIncident();
+    int httpPort = freePort();
+    try (OceanRuntime runtime = webhooksRuntime(httpPort)) {
+      pd.setIncidentStatus(id, "acknowledged");
+      var deliveries = pd.deliver("incident.acknowledged", id);
+      assertEquals(2, deliveries.get(0).status() / 100, deliveries.toString());
+      ModesEndToEndTest.await("the incident updated live", () -> port.entity("pagerdutyIncident", id).orElseThrow()
+          .at("/properties/status").asText().equals("acknowledged"));
+    }
+    JsonNode incident = port.entity("pagerdutyIncident", id).orElseThrow();
+    assertEquals(analyticsRow(id), JSON.readTree(incident.at("/properties/description").asText()),
+        "the fake PagerDuty's raw analytics row of the incident, as __analytics");
+    assertEquals("tier,runbook,regions", incident.at("/properties/escalation_policy").asText(),
+        "the incident's custom fields, as __custom_fields");
+  }
+
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The fake PagerDuty's raw analytics row of an incident, as its API answers it. */
+  JsonNode analyticsRow(String incidentId) throws Exception {
+    String service = pd.incident(incidentId).at("/service/id").asText();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(pd.baseUri() + "/analytics/raw/incidents"))
+        .header("Content-Type", "application/json").header("Authorization", "Token token=" + pd.settings().token())
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"filters\":{\"service_ids\":[\"" + service + "\"]},\"limit\":1000}")).build();
+    var response = java.net.http.HttpClient.newHttpClient().send(request,
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    for (JsonNode row : JSON.readTree(response.body()).get("data")) {
+      if (row.get("id").asText().equals(incidentId)) {
+        return row;
+      }
+    }
+    throw new AssertionError("no analytics row for " + incidentId + ": " + response.body());
   }
 }

@@ -2,6 +2,7 @@ package dev.oceanj.actors.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.Failures;
 import dev.oceanj.core.config.LiveEventSettings;
 import dev.oceanj.core.live.LiveEventLog;
@@ -12,6 +13,11 @@ import dev.oceanj.core.live.LiveMapping;
 import dev.oceanj.core.live.WebhookPaths;
 import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.sync.MappingPlan;
+import dev.oceanj.core.sync.ResourceMapper;
+import dev.oceanj.spi.Resource;
+import dev.oceanj.spi.Resync;
+import dev.oceanj.spi.ResyncSource;
+import dev.oceanj.spi.host.ResyncScope;
 import dev.oceanj.spi.live.LiveEvent;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import dev.oceanj.spi.live.LiveEventResult;
@@ -31,6 +37,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -100,6 +107,8 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
    * @param parallelism partition keys processed at once
    * @param counters live-event counters
    * @param executor where processors are called (they may block)
+   * @param sources the integration's sources ({@code DefinedIntegration.sources()}), which bind the selectors a
+   *     processor handling each resource sees ({@link LiveEventProcessor#handle(LiveEvent, Resource)})
    */
   public record Deps(
       LiveEventLog log,
@@ -110,7 +119,17 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
       LiveEventSettings settings,
       int parallelism,
       LiveEventCounters counters,
-      Executor executor) {}
+      Executor executor,
+      Function<String, Optional<ResyncSource<?>>> sources) {
+
+    /** Without the integration's sources: processors handling each resource see raw selectors. */
+    public Deps(LiveEventLog log, Map<String, List<LiveEventProcessor>> processors, LiveMapping mapping,
+        LiveEventWriter writer, Function<Object, JsonNode> toJson, LiveEventSettings settings, int parallelism,
+        LiveEventCounters counters, Executor executor) {
+      this(log, processors, mapping, writer, toJson, settings, parallelism, counters, executor,
+          kind -> Optional.empty());
+    }
+  }
 
   private record Work(String key, StoredEvent event, LiveEvent live, List<LiveEventProcessor> processors) {}
 
@@ -260,11 +279,26 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
           if (kinds.isEmpty()) {
             return CompletableFuture.completedFuture(null);
           }
-          return deps.mapping().plan().toCompletableFuture().thenCompose(plan -> {
+          return deps.mapping().current().toCompletableFuture().thenCompose(current -> {
+            MappingPlan plan = current.plan();
             List<CompletableFuture<?>> perKind = new ArrayList<>();
             for (String kind : kinds) {
-              if (plan.resources().stream().anyMatch(r -> r.kind().equals(kind))) {
-                perKind.add(attempt(p, event, kind, plan, 0));
+              List<ResourceMapper> resources = plan.resources().stream().filter(r -> r.kind().equals(kind)).toList();
+              if (resources.isEmpty()) {
+                continue;
+              }
+              if (!perResource(p)) {
+                perKind.add(attempt(() -> p.handle(event, kind), kind, plan, 0));
+                continue;
+              }
+              // Each resource sees its own selector and maps only what was handled for it (as Ocean).
+              ResyncScope scope = ResyncScope.open(deps.sources(), "live-event-" + event.id(),
+                  resources.stream().map(r -> mapped(current.config(), r)).toList());
+              for (ResourceMapper r : resources) {
+                Resource<?> resource = scope.resource(r.index());
+                MappingPlan one = new MappingPlan(List.of(r), plan.merge(), plan.createMissingRelatedEntities(),
+                    plan.deleteDependentEntities(), plan.entityDeletionThreshold());
+                perKind.add(attempt(() -> p.handle(event, resource), kind, one, 0));
               }
             }
             return CompletableFuture.allOf(perKind.toArray(new CompletableFuture[0]));
@@ -272,9 +306,25 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
         });
   }
 
-  private CompletableFuture<Void> attempt(LiveEventProcessor p, LiveEvent event, String kind, MappingPlan plan,
-      int retry) {
-    CompletableFuture<Void> once = CompletableFuture.supplyAsync(() -> p.handle(event, kind), deps.executor())
+  /** Whether {@code p} handles each resource ({@link LiveEventProcessor#handle(LiveEvent, Resource)} overridden). */
+  private static boolean perResource(LiveEventProcessor p) {
+    try {
+      return p.getClass().getMethod("handle", LiveEvent.class, Resource.class).getDeclaringClass()
+          != LiveEventProcessor.class;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  private static Resync.MappedResource mapped(JsonNode config, ResourceMapper r) {
+    JsonNode selector = config == null ? null : config.path("resources").path(r.index()).path("selector");
+    return new Resync.MappedResource(r.index(), r.kind(), selector instanceof ObjectNode o
+        ? o : JSON.createObjectNode());
+  }
+
+  private CompletableFuture<Void> attempt(Supplier<CompletionStage<LiveEventResult>> handle, String kind,
+      MappingPlan plan, int retry) {
+    CompletableFuture<Void> once = CompletableFuture.supplyAsync(handle, deps.executor())
         .thenCompose(CompletionStage::toCompletableFuture)
         .thenCompose(result -> apply(plan, kind, result));
     return once.handle((v, failure) -> failure)
@@ -291,7 +341,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
               deps.settings().retryBaseDelay().toMillis() << Math.min(retry, 20));
           Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, deps.executor());
           return CompletableFuture.supplyAsync(() -> null, later)
-              .thenCompose(x -> attempt(p, event, kind, plan, retry + 1));
+              .thenCompose(x -> attempt(handle, kind, plan, retry + 1));
         });
   }
 

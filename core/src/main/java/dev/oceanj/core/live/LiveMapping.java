@@ -22,8 +22,7 @@ public final class LiveMapping {
   private final Duration ttl;
   private final Clock clock;
   private final Object lock = new Object();
-  private CompletableFuture<MappingPlan> current;
-  private JsonNode currentConfig;
+  private CompletableFuture<Current> current;
   private Instant fetchedAt = Instant.MIN;
 
   public LiveMapping(IntegrationRecord port, MappingPlan.Compiler compiler, Duration ttl, Clock clock) {
@@ -33,8 +32,19 @@ public final class LiveMapping {
     this.clock = clock;
   }
 
+  /**
+   * The current mapping: the compiled plan and Port's {@code config} it was compiled from (for the resources'
+   * selectors).
+   */
+  public record Current(MappingPlan plan, JsonNode config) {}
+
   /** The current plan; fails when Port cannot be reached or the mapping is invalid (the event is retried). */
   public CompletionStage<MappingPlan> plan() {
+    return current().thenApply(Current::plan);
+  }
+
+  /** The current plan with its config; fails as {@link #plan()}. */
+  public CompletionStage<Current> current() {
     synchronized (lock) {
       Instant now = clock.instant();
       boolean fresh = current != null && !current.isCompletedExceptionally()
@@ -43,22 +53,18 @@ public final class LiveMapping {
         return current;
       }
       fetchedAt = now;
-      MappingPlan previous = current != null && current.isDone() && !current.isCompletedExceptionally()
+      Current previous = current != null && current.isDone() && !current.isCompletedExceptionally()
           ? current.join() : null;
-      JsonNode previousConfig = currentConfig;
       current = port.getIntegration().toCompletableFuture().thenApply(integration -> {
         JsonNode config = integration.map(i -> i.get("config")).orElseThrow(() -> new IllegalStateException(
             "integration '" + port.identity().identifier() + "' does not exist in Port"));
-        if (previous != null && config.equals(previousConfig)) {
+        if (previous != null && config.equals(previous.config())) {
           return previous;
         }
         MappingPlan plan = config == null || config.isNull() || config.isEmpty()
             ? new MappingPlan(List.of(), false, true, false, 0)
             : compiler.compile(config);
-        synchronized (lock) {
-          currentConfig = config;
-        }
-        return plan;
+        return new Current(plan, config);
       });
       return current;
     }

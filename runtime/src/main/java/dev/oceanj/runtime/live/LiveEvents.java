@@ -106,7 +106,8 @@ public final class LiveEvents implements AutoCloseable {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     LiveMapping mapping = new LiveMapping(port, compiler, mappingTtl, Clock.systemUTC());
     LiveEventDispatcher.Deps deps = new LiveEventDispatcher.Deps(log, integration.liveEventProcessors(), mapping,
-        new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking);
+        new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking,
+        integration.sources());
     // A child of the caller (the guardian), restarted after a failure: see LiveEventDispatcher.supervised.
     ActorRef<LiveEventDispatcher.Command> actor = parent.spawn(LiveEventDispatcher.supervised(deps), ACTOR_NAME);
     LiveEventRoutes routes = new LiveEventRoutes(log, integration.liveEventProcessors(), settings.maxBodySize(),

@@ -252,7 +252,7 @@ final class PagerDutyKinds {
   }
 
   /** {@code __custom_fields}: {@code GET /{resource}/{id}/custom_fields/values} per object; [] on error. */
-  private CompletionStage<Void> customFields(String resource, List<JsonNode> page) {
+  CompletionStage<Void> customFields(String resource, List<JsonNode> page) {
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (JsonNode o : page) {
       String id = o.path("id").asText();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.integrations.pagerduty.PagerDutyClient.Query;
+import dev.oceanj.spi.Resource;
 import dev.oceanj.spi.live.LiveEvent;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import dev.oceanj.spi.live.LiveEventResult;
@@ -143,12 +144,29 @@ final class PagerDutyWebhooks implements LiveEventProcessor {
 
   @Override
   public CompletionStage<LiveEventResult> handle(LiveEvent event, String kind) {
+    return handle(event, kind, null);
+  }
+
+  /** Per resource, as Ocean: what its selector asks ({@code incidentAnalytics}, {@code includeCustomFields}). */
+  @Override
+  public CompletionStage<LiveEventResult> handle(LiveEvent event, Resource<?> resource) {
+    return handle(event, resource.kind(), resource.selector());
+  }
+
+  private CompletionStage<LiveEventResult> handle(LiveEvent event, String kind, Object selector) {
     JsonNode e = event.payload().path("event");
     String type = e.path("event_type").asText();
     String id = e.path("data").path("id").asText("");
     if (kind.equals(PagerDutyKinds.INCIDENTS)) {
-      return api.get("incidents/" + id, null).thenApply(r -> r.map(x -> x.get("incident"))
-          .filter(JsonNode::isObject).map(i -> LiveEventResult.upsert(List.of(i))).orElse(LiveEventResult.none()));
+      return api.get("incidents/" + id, null).thenCompose(r -> {
+        Optional<JsonNode> incident = r.map(x -> x.get("incident")).filter(JsonNode::isObject);
+        if (incident.isEmpty()) {
+          return CompletableFuture.completedFuture(LiveEventResult.none());
+        }
+        List<JsonNode> one = List.of(incident.get());
+        return (selector instanceof Selectors.Incidents s ? kinds.enrichIncidents(one, s)
+            : CompletableFuture.<Void>completedFuture(null)).thenApply(v -> LiveEventResult.upsert(one));
+      });
     }
     if (type.equals("service.deleted")) {
       return CompletableFuture.completedFuture(LiveEventResult.delete(List.of(e.path("data"))));
@@ -158,7 +176,10 @@ final class PagerDutyWebhooks implements LiveEventProcessor {
         return CompletableFuture.completedFuture(LiveEventResult.none());
       }
       List<JsonNode> one = List.of(s.get());
-      return kinds.attachOncalls(one, "__oncall_user").thenApply(v -> LiveEventResult.upsert(one));
+      return kinds.attachOncalls(one, "__oncall_user")
+          .thenCompose(v -> selector instanceof Selectors.Services x && x.includeCustomFields()
+              ? kinds.customFields(PagerDutyKinds.SERVICES, one) : CompletableFuture.<Void>completedFuture(null))
+          .thenApply(v -> LiveEventResult.upsert(one));
     });
   }
 

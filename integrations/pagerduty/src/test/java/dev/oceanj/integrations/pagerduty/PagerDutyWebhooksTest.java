@@ -136,4 +136,47 @@ class PagerDutyWebhooksTest {
       assertTrue(r.upserted().isEmpty());
     }
   }
+
+  private static JsonNode handleFor(LiveEventProcessor p, String body, String kind, Object selector) throws Exception {
+    JsonNode payload = PdApi.JSON.readTree(body);
+    dev.oceanj.spi.Resync live = new dev.oceanj.spi.Resync() {
+      @Override
+      public String id() {
+        return "live-event-1";
+      }
+
+      @Override
+      public java.util.List<MappedResource> resources() {
+        return java.util.List.of();
+      }
+
+      @Override
+      public dev.oceanj.spi.ResyncCache cache() {
+        throw new UnsupportedOperationException();
+      }
+    };
+    LiveEventResult r = p.handle(new LiveEvent(1, "/webhook", Map.of(), Map.of(), payload, Instant.now()),
+        new dev.oceanj.spi.Resource<>(0, kind, selector, live)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertEquals(1, r.upserted().size());
+    return (JsonNode) r.upserted().get(0);
+  }
+
+  @Test
+  void eachResourceGetsTheEnrichmentItsSelectorAsksFor() throws Exception {
+    try (ResyncHarness h = harness("")) {
+      String incident = event("incident.acknowledged", "{'id':'Q1','type':'incident'}");
+      JsonNode plain = handleFor(processor(h), incident, "incidents", new Selectors.Incidents(null, null, null));
+      assertFalse(plain.has("__analytics") || plain.has("__custom_fields"), plain.toString());
+      JsonNode rich = handleFor(processor(h), incident, "incidents", new Selectors.Incidents(true, true, null));
+      assertEquals(60, rich.at("/__analytics/seconds_to_first_ack").asInt(), rich.toString());
+      assertEquals("Q1-team", rich.at("/__custom_fields/0/value").asText(), rich.toString());
+      String service = event("service.updated", "{'id':'PSV1'}");
+      JsonNode s = handleFor(processor(h), service, "services", new Selectors.Services(null, null, true, null));
+      assertEquals("PSV1-team", s.at("/__custom_fields/0/value").asText(), s.toString());
+      assertEquals(2, s.get("__oncall_user").size());
+      assertFalse(s.has("__analytics"), "a live service has no analytics, as in Ocean");
+      assertFalse(handleFor(processor(h), service, "services", new Selectors.Services(null, null, null, null))
+          .has("__custom_fields"));
+    }
+  }
 }

@@ -118,6 +118,20 @@ public final class ResyncScope implements Resync {
   }
 
   /**
+   * The resource at {@code index} as a source sees it: its selector bound to the kind's declared type, or the raw
+   * selector object when the kind declares none (e.g. for a live event's handler).
+   *
+   * @throws IllegalArgumentException when no resource of this resync has that index
+   * @since 0.2
+   */
+  public Resource<?> resource(int index) {
+    MappedResource resource = resources.stream().filter(r -> r.index() == index).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("resync " + id + " has no resources[" + index + "]"));
+    Object selector = selectors.get(index);
+    return new Resource<>(index, resource.kind(), selector == null ? resource.selector() : selector, this);
+  }
+
+  /**
    * Ends the resync: when {@code completed}, runs the resync complete hooks in registration order; then empties
    * the cache. Never throws.
    *

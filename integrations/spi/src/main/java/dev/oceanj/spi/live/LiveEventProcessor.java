@@ -2,6 +2,7 @@ package dev.oceanj.spi.live;
 
 import dev.oceanj.spi.Incubating;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.oceanj.spi.Resource;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -78,4 +79,19 @@ public interface LiveEventProcessor {
    * failing is moved to the dead letters, from where it can be replayed.
    */
   CompletionStage<LiveEventResult> handle(LiveEvent event, String kind);
+
+  /**
+   * Handles the event for one resource of the current mapping, seeing its selector as a resync source does
+   * ({@link Resource#selector()} bound to the type the kind declared, or the raw selector object when it declared
+   * none; {@link Resource#resync()} is this event's own, with an empty cache): for options that shape the raw
+   * objects, e.g. enrichment a selector asks for. When a processor overrides this method, the runtime calls it
+   * instead of {@link #handle(LiveEvent, String)}, once per resource of each affected kind, and maps its result
+   * by that resource only (as Ocean does); otherwise it calls the two-argument form once per kind. Same threading,
+   * retries and idempotence as {@link #handle(LiveEvent, String)}.
+   *
+   * @since 0.2
+   */
+  default CompletionStage<LiveEventResult> handle(LiveEvent event, Resource<?> resource) {
+    return handle(event, resource.kind());
+  }
 }

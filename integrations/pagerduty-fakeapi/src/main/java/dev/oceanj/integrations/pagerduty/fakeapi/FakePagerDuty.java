@@ -81,6 +81,8 @@ public final class FakePagerDuty implements AutoCloseable {
   /** Services that single GETs do not find yet, with how many more times. */
   private final Map<String, AtomicInteger> hidden = new java.util.concurrent.ConcurrentHashMap<>();
   private Account account;
+  /** Filtered, sorted incident listings by query; emptied whenever an incident changes (guarded by this). */
+  private final Map<String, List<ObjectNode>> incidentQueries = new HashMap<>();
   private volatile Budget perMinute;
   private volatile Budget analyticsPerDay;
 
@@ -156,6 +158,7 @@ public final class FakePagerDuty implements AutoCloseable {
   /** Back to the generated data: no change, no subscription, no fault, an empty request log, a fresh rate window. */
   public synchronized void reset() {
     account = new Account(settings, apiRoot());
+    incidentQueries.clear();
     faults.clear();
     hidden.clear();
     log.clear();
@@ -230,6 +233,7 @@ public final class FakePagerDuty implements AutoCloseable {
       throw new BadRequest("id: no incident '" + id + "'");
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    incidentQueries.clear();
     account.setStatus(incident, status, status.equals("triggered") ? now : now.minus(
         status.equals("resolved") ? Duration.ofMinutes(47) : Duration.ofMinutes(5)));
     return incident.deepCopy();
@@ -243,6 +247,7 @@ public final class FakePagerDuty implements AutoCloseable {
     if (!List.of("high", "low").contains(urgency)) {
       throw new BadRequest("urgency: must be high or low, was '" + urgency + "'");
     }
+    incidentQueries.clear();
     return account.triggerIncident(serviceId, title, urgency, Instant.now().truncatedTo(ChronoUnit.SECONDS))
         .deepCopy();
   }
@@ -647,11 +652,9 @@ public final class FakePagerDuty implements AutoCloseable {
     List<ObjectNode> page = new ArrayList<>();
     int total;
     synchronized (this) {
-      List<ObjectNode> items = listOf(resource);
-      Predicate<ObjectNode> filter = filter(x, resource);
-      items.removeIf(filter.negate());
-      if (resource.equals("incidents")) {
-        sortIncidents(x, items);
+      List<ObjectNode> items = resource.equals("incidents") ? incidents(x) : listOf(resource);
+      if (!resource.equals("incidents")) {
+        items.removeIf(filter(x, resource).negate());
       }
       total = items.size();
       Map<String, String> statuses = resource.equals("services") ? serviceStatuses() : Map.of();
@@ -692,6 +695,29 @@ public final class FakePagerDuty implements AutoCloseable {
     String key = resource.equals("escalation_policies") ? "escalation_policy"
         : resource.substring(0, resource.length() - 1);
     x.respond(200, MAPPER.createObjectNode().set(key, found));
+  }
+
+  /**
+   * The incidents a listing matches, filtered and sorted once per query (its parameters but the page's) and kept
+   * until an incident changes, so that each page costs what the page holds, not the whole account: the fake must
+   * not be the bottleneck of a benchmark of 30,000 incidents. Read only; caller holds the lock.
+   */
+  private List<ObjectNode> incidents(Exchange x) {
+    Map<String, List<String>> query = new java.util.TreeMap<>(x.params);
+    query.keySet().removeAll(List.of("offset", "limit", "total"));
+    String key = query.toString();
+    List<ObjectNode> items = incidentQueries.get(key);
+    if (items == null) {
+      List<ObjectNode> all = listOf("incidents");
+      all.removeIf(filter(x, "incidents").negate());
+      sortIncidents(x, all);
+      items = java.util.Collections.unmodifiableList(all);
+      if (incidentQueries.size() >= 16) {
+        incidentQueries.clear();
+      }
+      incidentQueries.put(key, items);
+    }
+    return items;
   }
 
   private Set<String> includes(Exchange x, String resource) {

@@ -105,6 +105,25 @@ class FakePagerDutyTest {
   }
 
   @Test
+  void incidentListingsFollowChangesMadeAfterTheyWereRead() throws Exception {
+    String resolved = "/incidents?limit=100&statuses[]=resolved&total=true&sort_by=created_at:asc";
+    JsonNode before = get(resolved);
+    assertEquals(10, before.get("total").asInt());
+    String open = get("/incidents?limit=1&statuses[]=triggered").at("/incidents/0/id").asText();
+    pd.setIncidentStatus(open, "resolved");
+    JsonNode after = get(resolved);
+    assertEquals(11, after.get("total").asInt(), "the same query again sees the status change");
+    List<String> ids = new ArrayList<>();
+    after.get("incidents").forEach(i -> ids.add(i.get("id").asText()));
+    assertTrue(ids.contains(open), ids.toString());
+    String service = pd.ids("services").get(0);
+    String created = pd.triggerIncident(service, "Fresh", "high").get("id").asText();
+    JsonNode all = get("/incidents?limit=100&total=true&sort_by=created_at:asc");
+    assertEquals(31, all.get("total").asInt());
+    assertEquals(created, all.at("/incidents/30/id").asText(), "the new incident is the latest");
+  }
+
+  @Test
   void theSameSeedGivesTheSameData() throws Exception {
     try (FakePagerDuty twin = FakePagerDuty.start(FakePagerDutySettings.builder().build());
         FakePagerDuty other = FakePagerDuty.start(FakePagerDutySettings.builder().seed(2).build())) {
