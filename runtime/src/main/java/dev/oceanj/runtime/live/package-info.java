@@ -1,2 +1,2 @@
-/** Live-event wiring: the durable intake, its draining actor, routes and metrics, and a standalone runner. */
+/** Live-event wiring: the durable intake, its draining actor, routes and metrics. */
 package dev.oceanj.runtime.live;

@@ -105,7 +105,7 @@ class LiveEventRoutesTest {
     PortClientSettings ps = PortClientSettings.of(URI.create(emulator.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
         EmulatorSettings.DEFAULT_CLIENT_SECRET);
     port = HttpPortClient.create(ps, new PortIdentity("fake", "0.1.0", "routes-test"), WriteLimiter.unlimited());
-    LiveEventsApp.ensureIntegration(port, "fake");
+    FakeIntegrationInPort.ensureIntegration(port, "fake");
     DefinedIntegration integration = DefinedIntegration.define(new SignedFake(), null, HttpClient.newHttpClient());
     LiveEventSettings settings = new LiveEventSettings(Duration.ofSeconds(10), 1, Duration.ofMillis(10),
         Duration.ofMillis(10), 4, 2048, Duration.ofSeconds(1));

@@ -1,4 +1,4 @@
-package dev.oceanj.runtime.live;
+package dev.oceanj.bench.live;
 
 import java.io.EOFException;
 import java.io.IOException;
