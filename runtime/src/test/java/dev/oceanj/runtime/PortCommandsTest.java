@@ -10,6 +10,7 @@ import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.SystemProperties.Run;
 import dev.oceanj.runtime.cli.CliIO;
+import dev.oceanj.testsupport.TestPort;
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ class PortCommandsTest {
 
   @BeforeAll
   static void startPort() {
-    port = PortEmulator.start(EmulatorSettings.defaults());
+    port = TestPort.start();
   }
 
   @AfterAll

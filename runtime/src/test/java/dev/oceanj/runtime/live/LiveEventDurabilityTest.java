@@ -12,6 +12,7 @@ import dev.oceanj.emulator.Faults;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.ChildJvm;
 import dev.oceanj.runtime.Main;
+import dev.oceanj.testsupport.TestPort;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -53,7 +54,7 @@ class LiveEventDurabilityTest {
 
   @Test
   void everyAcknowledgedEventSurvivesAKill9() throws Exception {
-    try (PortEmulator emulator = PortEmulator.start(EmulatorSettings.defaults())) {
+    try (PortEmulator emulator = TestPort.start()) {
       String identifier = "durability";
       PortClientSettings ps = PortClientSettings.of(URI.create(emulator.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
           EmulatorSettings.DEFAULT_CLIENT_SECRET);
@@ -65,12 +66,10 @@ class LiveEventDurabilityTest {
       try (ServerSocket s = new ServerSocket(0)) {
         httpPort = s.getLocalPort();
       }
-      Map<String, String> env = new java.util.HashMap<>(Map.of(
+      Map<String, String> env = TestPort.env(emulator);
+      env.putAll(Map.of(
           "OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
           "OCEAN__INTEGRATION__TYPE", "fake",
-          "OCEAN__PORT__CLIENT_ID", EmulatorSettings.DEFAULT_CLIENT_ID,
-          "OCEAN__PORT__CLIENT_SECRET", EmulatorSettings.DEFAULT_CLIENT_SECRET,
-          "OCEAN__PORT__BASE_URL", emulator.baseUrl(),
           "OCEAN__INTEGRATION__IDENTIFIER", identifier,
           "OCEAN__INITIALIZE_PORT_RESOURCES", "false",
           "OCEAN__HTTP__HOST", "127.0.0.1",
@@ -165,12 +164,7 @@ class LiveEventDurabilityTest {
   }
 
   private static void awaitCondition(java.util.function.BooleanSupplier condition, long deadline, String what) {
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " not reached in time");
-      }
-      pause(20);
-    }
+    dev.oceanj.testsupport.Await.until(what, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), condition);
   }
 
   private static void pause(long millis) {
