@@ -1,7 +1,6 @@
 package dev.oceanj.integrations.custom.fakeapi;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import dev.oceanj.fakeapi.RequestRing;
 import java.util.List;
 
 /**
@@ -27,50 +26,31 @@ public final class RequestLog {
       int status) {
   }
 
-  private final int capacity;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  private long seq;
-  private long dropped;
+  private final RequestRing<Entry> ring;
 
   RequestLog(int capacity) {
-    this.capacity = capacity;
+    this.ring = new RequestRing<>(capacity, Entry::seq);
   }
 
-  synchronized void add(String method, String path, String query, String resource, String auth, String principal,
+  void add(String method, String path, String query, String resource, String auth, String principal,
       int status) {
-    Entry entry = new Entry(++seq, method, path, query, resource, auth, principal, status);
-    if (capacity == 0) {
-      dropped++;
-      return;
-    }
-    if (entries.size() == capacity) {
-      entries.removeFirst();
-      dropped++;
-    }
-    entries.addLast(entry);
+    ring.add(seq -> new Entry(seq, method, path, query, resource, auth, principal, status));
   }
 
   /** The kept entries numbered above {@code since}. */
-  synchronized List<Entry> since(long since) {
-    List<Entry> result = new ArrayList<>();
-    for (Entry entry : entries) {
-      if (entry.seq() > since) {
-        result.add(entry);
-      }
-    }
-    return result;
+  List<Entry> since(long since) {
+    return ring.since(since);
   }
 
-  synchronized long dropped() {
-    return dropped;
+  long dropped() {
+    return ring.dropped();
   }
 
-  synchronized long last() {
-    return seq;
+  long last() {
+    return ring.last();
   }
 
-  synchronized void clear() {
-    dropped += entries.size();
-    entries.clear();
+  void clear() {
+    ring.clear();
   }
 }

@@ -1,7 +1,6 @@
 package dev.oceanj.integrations.pagerduty.fakeapi;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import dev.oceanj.fakeapi.RequestRing;
 import java.util.List;
 
 /** The latest API requests the fake answered (control routes excepted), oldest first. Never holds a token. */
@@ -24,49 +23,31 @@ public final class RequestLog {
       String body) {
   }
 
-  private final int capacity;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  private long seq;
-  private long dropped;
+  private final RequestRing<Entry> ring;
 
   RequestLog(int capacity) {
-    this.capacity = capacity;
+    this.ring = new RequestRing<>(capacity, Entry::seq);
   }
 
-  synchronized void add(String method, String path, String query, String auth, boolean authorized, int status,
+  void add(String method, String path, String query, String auth, boolean authorized, int status,
       String body) {
-    Entry entry = new Entry(++seq, method, path, query, auth, authorized, status, body);
-    if (entries.size() == capacity) {
-      if (capacity == 0) {
-        dropped++;
-        return;
-      }
-      entries.removeFirst();
-      dropped++;
-    }
-    entries.addLast(entry);
+    ring.add(seq -> new Entry(seq, method, path, query, auth, authorized, status, body));
   }
 
-  synchronized List<Entry> since(long since) {
-    List<Entry> result = new ArrayList<>();
-    for (Entry entry : entries) {
-      if (entry.seq() > since) {
-        result.add(entry);
-      }
-    }
-    return result;
+  /** The kept entries numbered above {@code since}. */
+  List<Entry> since(long since) {
+    return ring.since(since);
   }
 
-  synchronized long last() {
-    return seq;
+  long dropped() {
+    return ring.dropped();
   }
 
-  synchronized long dropped() {
-    return dropped;
+  long last() {
+    return ring.last();
   }
 
-  synchronized void clear() {
-    dropped += entries.size();
-    entries.clear();
+  void clear() {
+    ring.clear();
   }
 }
