@@ -8,11 +8,12 @@ import java.util.function.ToLongFunction;
 
 /**
  * The latest entries a fake API logged, oldest first, at most {@code capacity} of them (0 keeps none): each entry gets
- * the next number from 1, older ones are dropped and counted. Thread-safe.
+ * the next number from 1, older ones are dropped and counted. Thread-safe. A fake's own request log extends it with
+ * its entry type.
  *
  * @param <E> an entry, which carries its number
  */
-public final class RequestRing<E> {
+public class RequestRing<E> {
 
   private final int capacity;
   private final ToLongFunction<E> seqOf;
@@ -30,7 +31,7 @@ public final class RequestRing<E> {
   }
 
   /** Logs the entry {@code make} builds from the next number. */
-  public synchronized void add(LongFunction<E> make) {
+  public final synchronized void add(LongFunction<E> make) {
     E entry = make.apply(++seq);
     if (capacity == 0) {
       dropped++;
@@ -44,7 +45,7 @@ public final class RequestRing<E> {
   }
 
   /** The kept entries numbered above {@code since}. */
-  public synchronized List<E> since(long since) {
+  public final synchronized List<E> since(long since) {
     List<E> result = new ArrayList<>();
     for (E entry : entries) {
       if (seqOf.applyAsLong(entry) > since) {
@@ -55,17 +56,17 @@ public final class RequestRing<E> {
   }
 
   /** Entries dropped so far (pushed out, cleared, or not kept at all). */
-  public synchronized long dropped() {
+  public final synchronized long dropped() {
     return dropped;
   }
 
   /** The number of the latest entry (0 before the first). */
-  public synchronized long last() {
+  public final synchronized long last() {
     return seq;
   }
 
   /** Drops every kept entry; numbering goes on. */
-  public synchronized void clear() {
+  public final synchronized void clear() {
     dropped += entries.size();
     entries.clear();
   }

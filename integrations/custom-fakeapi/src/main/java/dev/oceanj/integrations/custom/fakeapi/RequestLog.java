@@ -1,13 +1,12 @@
 package dev.oceanj.integrations.custom.fakeapi;
 
 import dev.oceanj.fakeapi.RequestRing;
-import java.util.List;
 
 /**
  * The latest requests the API answered (control routes excepted), oldest first, with the credentials they presented
  * (the scheme and who: a user name, an issued token's id, never a password or a key).
  */
-public final class RequestLog {
+public final class RequestLog extends RequestRing<RequestLog.Entry> {
 
   /**
    * One request.
@@ -26,31 +25,12 @@ public final class RequestLog {
       int status) {
   }
 
-  private final RequestRing<Entry> ring;
-
   RequestLog(int capacity) {
-    this.ring = new RequestRing<>(capacity, Entry::seq);
+    super(capacity, Entry::seq);
   }
 
   void add(String method, String path, String query, String resource, String auth, String principal,
       int status) {
-    ring.add(seq -> new Entry(seq, method, path, query, resource, auth, principal, status));
-  }
-
-  /** The kept entries numbered above {@code since}. */
-  List<Entry> since(long since) {
-    return ring.since(since);
-  }
-
-  long dropped() {
-    return ring.dropped();
-  }
-
-  long last() {
-    return ring.last();
-  }
-
-  void clear() {
-    ring.clear();
+    add(seq -> new Entry(seq, method, path, query, resource, auth, principal, status));
   }
 }

@@ -1,10 +1,9 @@
 package dev.oceanj.integrations.pagerduty.fakeapi;
 
 import dev.oceanj.fakeapi.RequestRing;
-import java.util.List;
 
 /** The latest API requests the fake answered (control routes excepted), oldest first. Never holds a token. */
-public final class RequestLog {
+public final class RequestLog extends RequestRing<RequestLog.Entry> {
 
   /**
    * One request.
@@ -23,31 +22,12 @@ public final class RequestLog {
       String body) {
   }
 
-  private final RequestRing<Entry> ring;
-
   RequestLog(int capacity) {
-    this.ring = new RequestRing<>(capacity, Entry::seq);
+    super(capacity, Entry::seq);
   }
 
   void add(String method, String path, String query, String auth, boolean authorized, int status,
       String body) {
-    ring.add(seq -> new Entry(seq, method, path, query, auth, authorized, status, body));
-  }
-
-  /** The kept entries numbered above {@code since}. */
-  List<Entry> since(long since) {
-    return ring.since(since);
-  }
-
-  long dropped() {
-    return ring.dropped();
-  }
-
-  long last() {
-    return ring.last();
-  }
-
-  void clear() {
-    ring.clear();
+    add(seq -> new Entry(seq, method, path, query, auth, authorized, status, body));
   }
 }
