@@ -121,11 +121,6 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Waits a little between two looks at a condition that has a deadline. */
   static void pause() {
-    try {
-      Thread.sleep(10);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    dev.oceanj.testsupport.Await.pause(Duration.ofMillis(10));
   }
 }

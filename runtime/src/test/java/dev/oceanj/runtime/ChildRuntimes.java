@@ -2,8 +2,8 @@ package dev.oceanj.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,10 +21,7 @@ final class ChildRuntimes {
 
   /** Ocean's variables for a runtime of the fake integration against {@code port}, with {@code extra} on top. */
   static Map<String, String> env(PortEmulator port, Path dataDir, String identifier, Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>();
-    env.put("OCEAN__PORT__CLIENT_ID", EmulatorSettings.DEFAULT_CLIENT_ID);
-    env.put("OCEAN__PORT__CLIENT_SECRET", EmulatorSettings.DEFAULT_CLIENT_SECRET);
-    env.put("OCEAN__PORT__BASE_URL", port.baseUrl());
+    Map<String, String> env = new HashMap<>(TestPort.env(port));
     env.put("OCEAN__INTEGRATION__TYPE", "fake");
     env.put("OCEAN__INTEGRATION__IDENTIFIER", identifier);
     env.put("OCEAN__HTTP__HOST", "127.0.0.1");
@@ -76,12 +73,6 @@ final class ChildRuntimes {
   }
 
   static void await(String what, Duration within, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not reached in " + within);
-      }
-      ChildJvm.pause();
-    }
+    dev.oceanj.testsupport.Await.until(what, within, condition);
   }
 }

@@ -11,12 +11,12 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.SettingsLoader;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.emulator.net.PrivateCa;
 import dev.oceanj.integrations.custom.fakeapi.FakeApi;
 import dev.oceanj.integrations.custom.fakeapi.FakeApiSettings;
 import dev.oceanj.integrations.custom.fakeapi.RequestLog;
+import dev.oceanj.testsupport.TestPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -63,7 +63,7 @@ class CustomEndToEndTest {
   @BeforeAll
   static void startServers() throws IOException {
     api = FakeApi.start(FakeApiSettings.builder().port(0).items(60).defaultPageSize(7).build());
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId("test-id").withClientSecret("test-secret"));
+    port = TestPort.start("test-id", "test-secret");
   }
 
   @AfterAll
@@ -95,9 +95,7 @@ class CustomEndToEndTest {
     env.put("OCEAN__INTEGRATION__TYPE", "custom");
     env.put("OCEAN__INTEGRATION__IDENTIFIER", ID);
     env.put("OCEAN__EVENT_LISTENER__TYPE", "ONCE");
-    env.put("OCEAN__PORT__CLIENT_ID", "test-id");
-    env.put("OCEAN__PORT__CLIENT_SECRET", "test-secret");
-    env.put("OCEAN__PORT__BASE_URL", port.baseUrl());
+    env.putAll(TestPort.env(port));
     env.put("OCEAN__HTTP__PORT", "0");
     env.put("OCEAN__DATA_DIR", dataDir.toString());
     env.put("OCEAN__RESOURCES_PATH", resources.toString());

@@ -3,8 +3,8 @@ package dev.oceanj.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +23,7 @@ class DataDirLockTest {
 
   @Test
   void aSecondRuntimeOnTheSameDataDirExitsTwoNamingTheHolder() throws Exception {
-    try (PortEmulator port = PortEmulator.start(EmulatorSettings.defaults())) {
+    try (PortEmulator port = TestPort.start()) {
       Map<String, String> env = ChildRuntimes.env(port, dataDir, "locked",
           Map.of("OCEAN__EVENT_LISTENER__TYPE", "POLLING"));
       try (ChildJvm first = ChildJvm.start(Main.class, env, logs)) {

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.SettingsLoader;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.spi.host.IntegrationResources;
+import dev.oceanj.testsupport.TestPort;
+import dev.oceanj.testsupport.kafka.KRaftBroker;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -52,14 +52,7 @@ class KafkaIntegrationEndToEndTest {
 
   @BeforeAll
   static void startKafka() throws Exception {
-    var nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
-    cluster = new KafkaClusterTestKit.Builder(nodes)
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "1")
-        .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
+    cluster = KRaftBroker.combined();
     var props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     admin = Admin.create(props);
@@ -81,7 +74,7 @@ class KafkaIntegrationEndToEndTest {
 
   @BeforeEach
   void startPort() {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId("id").withClientSecret("secret"));
+    port = TestPort.start("id", "secret");
   }
 
   @AfterEach

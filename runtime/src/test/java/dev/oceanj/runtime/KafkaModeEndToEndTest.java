@@ -11,6 +11,8 @@ import dev.oceanj.core.config.SettingsLoader;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.spi.host.IntegrationResources;
+import dev.oceanj.testsupport.TestPort;
+import dev.oceanj.testsupport.kafka.KRaftBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -52,20 +53,8 @@ class KafkaModeEndToEndTest {
   @BeforeAll
   static void startKafka() throws Exception {
     // A fixed broker port, so clients find the broker again after it restarts.
-    int brokerPort;
-    try (var socket = new java.net.ServerSocket(0)) {
-      brokerPort = socket.getLocalPort();
-    }
-    var nodes = new TestKitNodes.Builder().setCombined(false).setNumBrokerNodes(1).setNumControllerNodes(1)
-        .setPerServerProperties(Map.of(0, Map.of("listeners", "EXTERNAL://localhost:" + brokerPort))).build();
-    cluster = new KafkaClusterTestKit.Builder(nodes)
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
+    int brokerPort = KRaftBroker.freePort();
+    cluster = KRaftBroker.onPort(brokerPort);
     var props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
@@ -113,7 +102,7 @@ class KafkaModeEndToEndTest {
 
   @Test
   void aMessageForThisIntegrationResyncsOnceAndOthersAreIgnored() throws Exception {
-    try (var port = PortEmulator.start(EmulatorSettings.defaults().withClientId("id").withClientSecret("secret"))) {
+    try (var port = TestPort.start("id", "secret")) {
       String org = port.settings().organizationId();
       String topic = org + ".integration.resync.requests";
       try (OceanRuntime runtime = start(port, topic)) {

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.SettingsLoader;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.http.PrometheusText;
 import dev.oceanj.spi.host.IntegrationResources;
+import dev.oceanj.testsupport.TestPort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +50,7 @@ class ModesEndToEndTest {
 
   @BeforeEach
   void startPort() {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId("test-id").withClientSecret("test-secret"));
+    port = TestPort.start("test-id", "test-secret");
   }
 
   @AfterEach
@@ -65,9 +65,7 @@ class ModesEndToEndTest {
   OceanSettings settings(boolean withCredentials, Map<String, String> env, Map<String, String> properties) {
     Map<String, String> all = new HashMap<>(env);
     if (withCredentials) {
-      all.put("OCEAN__PORT__CLIENT_ID", "test-id");
-      all.put("OCEAN__PORT__CLIENT_SECRET", "test-secret");
-      all.put("OCEAN__PORT__BASE_URL", port.baseUrl());
+      all.putAll(TestPort.env(port));
     }
     all.put("OCEAN__HTTP__PORT", "0");
     all.put("OCEAN__DATA_DIR", dataDir.toString());
@@ -113,18 +111,7 @@ class ModesEndToEndTest {
   }
 
   static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    dev.oceanj.testsupport.Await.until(what, WAIT, condition);
   }
 
   interface Check {
@@ -309,7 +296,7 @@ class ModesEndToEndTest {
     assertTrue(problems.get(0).asText().startsWith("Port is not reachable"), problems.toString());
     assertEquals(200, call("GET", "/health/ready").statusCode());
     assertEquals(200, call("GET", "/health/live").statusCode());
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId("test-id").withClientSecret("test-secret"));
+    port = TestPort.start("test-id", "test-secret");
   }
 
   @Test

@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.SettingsLoader;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.integrations.pagerduty.fakeapi.FakePagerDuty;
 import dev.oceanj.integrations.pagerduty.fakeapi.FakePagerDutySettings;
 import dev.oceanj.spi.host.IntegrationResources;
+import dev.oceanj.testsupport.TestPort;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +45,7 @@ class PagerDutyEndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId("id").withClientSecret("secret"));
+    port = TestPort.start("id", "secret");
     pd = FakePagerDuty.start(FakePagerDutySettings.builder().build());
   }
 

@@ -11,6 +11,7 @@ import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.SystemProperties.Run;
 import dev.oceanj.runtime.cli.CliIO;
 import dev.oceanj.runtime.cli.RunCommand;
+import dev.oceanj.testsupport.TestPort;
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ class PortCommandsTest {
 
   @BeforeAll
   static void startPort() {
-    port = PortEmulator.start(EmulatorSettings.defaults());
+    port = TestPort.start();
   }
 
   @AfterAll

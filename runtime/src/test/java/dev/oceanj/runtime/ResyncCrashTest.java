@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.Faults;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -56,7 +56,7 @@ class ResyncCrashTest {
 
   @Test
   void aResyncOfTheOldSourceAfterAKilledOneRestoresWhatTheKilledOneWrote() throws Exception {
-    try (PortEmulator port = PortEmulator.start(EmulatorSettings.defaults())) {
+    try (PortEmulator port = TestPort.start()) {
       assertEquals(0, resync(port, Map.of()));
       Map<String, JsonNode> v0 = ChildRuntimes.catalog(port);
       assertEquals(ENTITIES, v0.size());
@@ -82,13 +82,13 @@ class ResyncCrashTest {
     Map<String, String> last = new HashMap<>(quickRetries);
     last.put("OCEAN__INTEGRATION__CONFIG__REMOVED_PERSONS", "40");
     Map<String, JsonNode> expected;
-    try (PortEmulator reference = PortEmulator.start(EmulatorSettings.defaults())) {
+    try (PortEmulator reference = TestPort.start()) {
       assertEquals(0, resync(reference, last));
       expected = ChildRuntimes.catalog(reference);
     }
     assertEquals(ENTITIES - 5 * 40, expected.size());
 
-    try (PortEmulator port = PortEmulator.start(EmulatorSettings.defaults())) {
+    try (PortEmulator port = TestPort.start()) {
       assertEquals(0, resync(port, Map.of()));
       Map<String, JsonNode> v0 = ChildRuntimes.catalog(port);
       assertEquals(ENTITIES, v0.size());

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,8 +90,7 @@ class StartupProblemsTest {
         "          title: .name | ascii_downcase(",
         "          blueprint: '\"fakeDepartment\"'",
         "")));
-    try (PortEmulator port = PortEmulator.start(EmulatorSettings.defaults().withClientId("test-id")
-        .withClientSecret("test-secret"))) {
+    try (PortEmulator port = TestPort.start("test-id", "test-secret")) {
       props.put("ocean.port.client-id", "test-id");
       props.put("ocean.port.client-secret", "test-secret");
       props.put("ocean.port.base-url", port.baseUrl());

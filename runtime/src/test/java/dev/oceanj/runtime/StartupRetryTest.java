@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.oceanj.core.config.SettingsLoader;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.FaultControl;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +20,7 @@ class StartupRetryTest {
 
   @Test
   void aServerErrorAndADroppedConnectionDuringSetupDoNotEndTheRun() throws Exception {
-    try (PortEmulator port = PortEmulator.start(EmulatorSettings.defaults().withClientId("test-id")
-        .withClientSecret("test-secret"))) {
+    try (PortEmulator port = TestPort.start("test-id", "test-secret")) {
       port.faults().failNext("POST", "/v1/integration", 1, FaultControl.Injected.SERVER_ERROR);
       port.faults().failNext("POST", "/v1/blueprints", 1, FaultControl.Injected.DROP_CONNECTION);
       port.faults().failNext("PATCH", "/v1/integration/{id}", 1, FaultControl.Injected.SERVER_ERROR);

@@ -28,6 +28,7 @@ import dev.oceanj.spi.live.LiveEvent;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import dev.oceanj.spi.live.LiveEventResult;
 import dev.oceanj.spi.live.RetryableLiveEventException;
+import dev.oceanj.testsupport.TestPort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -74,7 +74,7 @@ class LiveEventDispatcherTest {
 
   @BeforeAll
   static void startPort() {
-    emulator = PortEmulator.start(EmulatorSettings.defaults());
+    emulator = TestPort.start();
     pool = Executors.newFixedThreadPool(4);
     fake = DefinedIntegration.define(new FakeIntegration(), null, HttpClient.newHttpClient());
   }
@@ -134,17 +134,7 @@ class LiveEventDispatcherTest {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " not reached within 60 s");
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    dev.oceanj.testsupport.Await.until(what, Duration.ofSeconds(60), condition);
   }
 
   private static int age(String id) {

@@ -10,6 +10,7 @@ import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ final class EmulatedPort {
   static final ObjectMapper JSON = new ObjectMapper();
   static final YAMLMapper YAML = new YAMLMapper();
 
-  final PortEmulator emulator = PortEmulator.start(EmulatorSettings.defaults());
+  final PortEmulator emulator = TestPort.start();
 
   HttpPortClient client(String integrationId) {
     PortClientSettings settings = PortClientSettings.of(URI.create(emulator.baseUrl()),

@@ -532,17 +532,6 @@ class IntegrationSupervisorTest {
   }
 
   static void awaitCondition(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 60 s");
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    dev.oceanj.testsupport.Await.until("the condition", Duration.ofSeconds(60), condition);
   }
 }

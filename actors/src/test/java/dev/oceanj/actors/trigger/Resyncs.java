@@ -27,17 +27,6 @@ public final class Resyncs {
 
   /** Polls {@code condition} until it holds or {@code timeout} passes. */
   public static void await(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what);
-      }
-    }
+    dev.oceanj.testsupport.Await.until(what, timeout, condition);
   }
 }

@@ -62,17 +62,6 @@ final class Fixtures {
 
   /** Polls {@code condition} until it holds or {@code within} passes. */
   static void await(BooleanSupplier condition, Duration within, String what) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " not reached within " + within);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    dev.oceanj.testsupport.Await.until(what, within, condition);
   }
 }

@@ -1,5 +1,6 @@
 package dev.oceanj.core.port;
 
+import dev.oceanj.testsupport.http.RawServer;
 import static dev.oceanj.core.port.Fixtures.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

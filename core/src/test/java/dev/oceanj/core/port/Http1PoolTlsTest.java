@@ -1,5 +1,6 @@
 package dev.oceanj.core.port;
 
+import dev.oceanj.testsupport.http.RawServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -36,14 +36,8 @@ class WriteLimiterTest {
     return fs.stream().filter(CompletableFuture::isDone).count();
   }
 
-  private static void await(BooleanSupplier condition, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + within);
-      }
-      Thread.sleep(5);
-    }
+  private static void await(BooleanSupplier condition, Duration within) {
+    dev.oceanj.testsupport.Await.until("the condition", within, condition);
   }
 
   /** A limiter on a clock the test moves (nothing refills until it does), with a scheduler of its own. */

@@ -14,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.OceanRuntime;
+import dev.oceanj.testsupport.TestPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -241,7 +241,7 @@ class HelmChartTest {
 
   @Test
   void theDeploymentsRenderedEnvironmentResyncsAgainstTheEmulator() throws Exception {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId(CLIENT_ID).withClientSecret(CLIENT_SECRET));
+    port = TestPort.start(CLIENT_ID, CLIENT_SECRET);
     var docs = render(values(port.baseUrl(),
         "extraEnv:",
         "  - name: APPLICATION__PORT",
@@ -255,7 +255,7 @@ class HelmChartTest {
 
   @Test
   void theCronJobsRenderedEnvironmentRunsOneResyncAndExitsZero() throws Exception {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId(CLIENT_ID).withClientSecret(CLIENT_SECRET));
+    port = TestPort.start(CLIENT_ID, CLIENT_SECRET);
     var docs = render(values(port.baseUrl(), "workload: {kind: CronJob}"));
     var container = find(docs, "CronJob", PREFIX + "-cron-job").path("spec").path("jobTemplate").path("spec")
         .path("template").path("spec").path("containers").get(0);

@@ -6,9 +6,9 @@ import static dev.oceanj.deploy.Deployments.await;
 import static dev.oceanj.deploy.Deployments.imageEnvironment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.OceanRuntime;
+import dev.oceanj.testsupport.TestPort;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +34,7 @@ class WholeJsonEnvironmentTest {
 
   @BeforeEach
   void startPort() {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId(CLIENT_ID).withClientSecret(CLIENT_SECRET));
+    port = TestPort.start(CLIENT_ID, CLIENT_SECRET);
   }
 
   @AfterEach

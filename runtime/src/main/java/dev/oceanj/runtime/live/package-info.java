@@ -1,5 +1,5 @@
 /**
  * Live-event wiring, started by the guardian: the durable log, its supervised dispatcher (a guardian child), routes
- * and metrics; and a standalone runner.
+ * and metrics.
  */
 package dev.oceanj.runtime.live;

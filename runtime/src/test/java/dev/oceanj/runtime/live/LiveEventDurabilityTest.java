@@ -11,6 +11,8 @@ import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.Faults;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.ChildJvm;
+import dev.oceanj.runtime.Main;
+import dev.oceanj.testsupport.TestPort;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Durability with real processes: the runtime runs in a child JVM ({@link LiveEventsApp}, this test's class
- * path), the Port emulator in this one so that it outlives the child. 2,000 events are sent by 16 senders (resent
+ * Durability with real processes: the runtime runs in a child JVM ({@link Main} in WEBHOOKS_ONLY mode, this test's
+ * class path), the Port emulator in this one so that it outlives the child. 2,000 events are sent by 16 senders (resent
  * until acknowledged, as a webhook provider does); the child is killed with SIGKILL while acknowledged events
  * are still waiting (Port answers slowly meanwhile) and started again on the same data folder.
  *
@@ -45,36 +47,36 @@ class LiveEventDurabilityTest {
   static final int PERSONS = 200;
   static final int UPDATES = 10;
   static final int SENDERS = 16;
-  static final String READY = "oceanj live events listening on";
+  static final String READY = "HTTP server listening on";
 
   @TempDir Path dataDir;
   @TempDir Path logs;
 
   @Test
   void everyAcknowledgedEventSurvivesAKill9() throws Exception {
-    try (PortEmulator emulator = PortEmulator.start(EmulatorSettings.defaults())) {
+    try (PortEmulator emulator = TestPort.start()) {
       String identifier = "durability";
       PortClientSettings ps = PortClientSettings.of(URI.create(emulator.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
           EmulatorSettings.DEFAULT_CLIENT_SECRET);
       try (HttpPortClient port = HttpPortClient.create(ps, new PortIdentity("fake", "0.1.0", identifier),
           WriteLimiter.unlimited())) {
-        LiveEventsApp.ensureIntegration(port, "fake");
+        FakeIntegrationInPort.ensureIntegration(port, "fake");
       }
       int httpPort;
       try (ServerSocket s = new ServerSocket(0)) {
         httpPort = s.getLocalPort();
       }
-      Map<String, String> env = Map.of(
-          "OCEAN__PORT__CLIENT_ID", EmulatorSettings.DEFAULT_CLIENT_ID,
-          "OCEAN__PORT__CLIENT_SECRET", EmulatorSettings.DEFAULT_CLIENT_SECRET,
-          "OCEAN__PORT__BASE_URL", emulator.baseUrl(),
+      Map<String, String> env = TestPort.env(emulator);
+      env.putAll(Map.of(
+          "OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY",
+          "OCEAN__INTEGRATION__TYPE", "fake",
           "OCEAN__INTEGRATION__IDENTIFIER", identifier,
           "OCEAN__INITIALIZE_PORT_RESOURCES", "false",
           "OCEAN__HTTP__HOST", "127.0.0.1",
           "OCEAN__HTTP__PORT", Integer.toString(httpPort),
-          "OCEAN__DATA_DIR", dataDir.toString(),
-          "OCEAN__LIVE_EVENTS__WORKERS", "16");
-      ChildJvm first = ChildJvm.start(LiveEventsApp.class, env, logs);
+          "OCEAN__DATA_DIR", dataDir.toString()));
+      env.put("OCEAN__LIVE_EVENTS__WORKERS", "16");
+      ChildJvm first = ChildJvm.start(Main.class, env, logs);
       ChildJvm second = null;
       try {
         first.awaitLine(READY, Duration.ofSeconds(90));
@@ -105,7 +107,7 @@ class LiveEventDurabilityTest {
           int written = emulator.entities("fake-person").size();
           assertTrue(written < acknowledgedAtKill,
               "acknowledged events were still waiting at the kill: " + written + " of " + acknowledgedAtKill);
-          second = ChildJvm.start(LiveEventsApp.class, env, logs);
+          second = ChildJvm.start(Main.class, env, logs);
           second.awaitLine(READY, Duration.ofSeconds(90));
           CompletableFuture.allOf(done.toArray(new CompletableFuture[0])).get(4, TimeUnit.MINUTES);
         } finally {
@@ -162,12 +164,7 @@ class LiveEventDurabilityTest {
   }
 
   private static void awaitCondition(java.util.function.BooleanSupplier condition, long deadline, String what) {
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " not reached in time");
-      }
-      pause(20);
-    }
+    dev.oceanj.testsupport.Await.until(what, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), condition);
   }
 
   private static void pause(long millis) {

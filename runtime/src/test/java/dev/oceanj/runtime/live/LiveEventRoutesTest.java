@@ -26,6 +26,8 @@ import dev.oceanj.spi.live.LiveEvent;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import dev.oceanj.spi.live.LiveEventResult;
 import dev.oceanj.spi.live.WebhookAuthenticator;
+import dev.oceanj.testsupport.Await;
+import dev.oceanj.testsupport.TestPort;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -126,11 +128,11 @@ class LiveEventRoutesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    emulator = PortEmulator.start(EmulatorSettings.defaults());
+    emulator = TestPort.start();
     PortClientSettings ps = PortClientSettings.of(URI.create(emulator.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
         EmulatorSettings.DEFAULT_CLIENT_SECRET);
     port = HttpPortClient.create(ps, new PortIdentity("fake", "0.1.0", "routes-test"), WriteLimiter.unlimited());
-    LiveEventsApp.ensureIntegration(port, "fake");
+    FakeIntegrationInPort.ensureIntegration(port, "fake");
     DefinedIntegration integration = DefinedIntegration.define(new SignedFake(), null, HttpClient.newHttpClient());
     LiveEventSettings settings = new LiveEventSettings(Duration.ofSeconds(10), 1, Duration.ofMillis(10),
         Duration.ofMillis(10), 4, 2048, Duration.ofSeconds(1));
@@ -169,13 +171,8 @@ class LiveEventRoutesTest {
   }
 
   private static void awaitAge(String id, int age) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (emulator.entity("fake-person", id).map(e -> e.path("properties").path("age").asInt()).orElse(-1) != age) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("person " + id + " did not reach age " + age);
-      }
-      Thread.sleep(10);
-    }
+    Await.until("person " + id + " to reach age " + age, Duration.ofSeconds(30),
+        () -> emulator.entity("fake-person", id).map(e -> e.path("properties").path("age").asInt()).orElse(-1) == age);
   }
 
   @Test
@@ -256,13 +253,8 @@ class LiveEventRoutesTest {
     HttpResponse<String> r = post("/integration/webhook", refused, Map.of());
     assertEquals(202, r.statusCode(), r.body());
     long id = JSON.readTree(r.body()).get("id").asLong();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (live.log().deadLetters().stream().noneMatch(d -> d.event().offset() == id)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("event " + id + " never reached the dead letters");
-      }
-      Thread.sleep(10);
-    }
+    Await.until("event " + id + " to reach the dead letters", Duration.ofSeconds(30),
+        () -> live.log().deadLetters().stream().anyMatch(d -> d.event().offset() == id));
     var letter = live.log().deadLetters().stream().filter(d -> d.event().offset() == id).findFirst().orElseThrow();
     assertEquals(failed + 1, live.counters().failed.sum(), "tried once, not retried (max-retries is 1)");
     assertTrue(letter.error().contains("422") && letter.error().contains("does not match"), letter.error());

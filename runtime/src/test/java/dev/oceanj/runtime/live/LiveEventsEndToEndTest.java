@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.SettingsLoader;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.OceanRuntime;
 import dev.oceanj.spi.host.IntegrationResources;
+import dev.oceanj.testsupport.Await;
+import dev.oceanj.testsupport.TestPort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ class LiveEventsEndToEndTest {
 
   @Test
   void theRuntimeServesWebhooksUnderThePathPrefixAndShowsThemInStatusAndMetrics() throws Exception {
-    try (PortEmulator port = PortEmulator.start(EmulatorSettings.defaults().withClientId("id").withClientSecret("s"))) {
+    try (PortEmulator port = TestPort.start("id", "s")) {
       Map<String, String> env = Map.of(
           "OCEAN__PORT__CLIENT_ID", "id", "OCEAN__PORT__CLIENT_SECRET", "s", "OCEAN__PORT__BASE_URL", port.baseUrl(),
           "OCEAN__EVENT_LISTENER__TYPE", "WEBHOOK", "OCEAN__HTTP__PORT", "0", "OCEAN__DATA_DIR", dataDir.toString(),
@@ -51,11 +52,8 @@ class LiveEventsEndToEndTest {
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(202, r.statusCode(), r.body());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (port.entity("fake-person", "e2e-1").isEmpty()) {
-          assertTrue(System.nanoTime() < deadline, "the webhook's person reached Port");
-          Thread.sleep(20);
-        }
+        Await.until("the webhook's person to reach Port", Duration.ofSeconds(60),
+            () -> port.entity("fake-person", "e2e-1").isPresent());
         assertEquals(85, port.entity("fake-person", "e2e-1").get().path("properties").path("age").asInt());
         JsonNode status = JSON.readTree(get(base + "/status"));
         assertTrue(status.path("liveEvents").path("durable").asBoolean(), status.toString());

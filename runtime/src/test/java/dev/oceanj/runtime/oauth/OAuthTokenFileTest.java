@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.oceanj.core.config.SettingsLoader;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.OceanRuntime;
+import dev.oceanj.testsupport.TestPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +83,7 @@ class OAuthTokenFileTest {
       exchange.close();
     });
     api.start();
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId("test-id").withClientSecret("test-secret"));
+    port = TestPort.start("test-id", "test-secret");
 
     Map<String, String> env = Map.of(
         "OCEAN__PORT__CLIENT_ID", "test-id", "OCEAN__PORT__CLIENT_SECRET", "test-secret",

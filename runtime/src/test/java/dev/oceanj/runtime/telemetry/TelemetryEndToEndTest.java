@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.SettingsLoader;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.OceanRuntime;
 import dev.oceanj.spi.host.IntegrationResources;
+import dev.oceanj.testsupport.TestPort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,13 +55,7 @@ class TelemetryEndToEndTest {
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    dev.oceanj.testsupport.Await.until(what, WAIT, condition);
   }
 
   JsonNode status() {
@@ -88,11 +82,9 @@ class TelemetryEndToEndTest {
 
   @Test
   void oneResyncsFiguresHeartbeatsAndMaskedLogsReachPort() throws Exception {
-    port = PortEmulator.start(EmulatorSettings.defaults().withClientId("test-id").withClientSecret("test-secret"));
+    port = TestPort.start("test-id", "test-secret");
     Map<String, String> env = new HashMap<>();
-    env.put("OCEAN__PORT__CLIENT_ID", "test-id");
-    env.put("OCEAN__PORT__CLIENT_SECRET", "test-secret");
-    env.put("OCEAN__PORT__BASE_URL", port.baseUrl());
+    env.putAll(TestPort.env(port));
     env.put("OCEAN__HTTP__PORT", "0");
     env.put("OCEAN__DATA_DIR", dataDir.toString());
     env.put("OCEAN__EVENT_LISTENER__TYPE", "POLLING");

@@ -11,7 +11,7 @@ import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
 import dev.oceanj.actors.trigger.Resyncs;
 import dev.oceanj.actors.trigger.TriggerInfo;
 import dev.oceanj.core.port.PortClient.Organization;
-import java.net.ServerSocket;
+import dev.oceanj.testsupport.kafka.KRaftBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,6 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -53,24 +52,8 @@ class KafkaTriggerTest {
   @BeforeAll
   static void startKafka() throws Exception {
     // A fixed broker port, so clients find the broker again after it restarts.
-    int port;
-    try (var socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    var nodes = new TestKitNodes.Builder()
-        .setCombined(false)
-        .setNumBrokerNodes(1)
-        .setNumControllerNodes(1)
-        .setPerServerProperties(Map.of(0, Map.of("listeners", "EXTERNAL://localhost:" + port)))
-        .build();
-    cluster = new KafkaClusterTestKit.Builder(nodes)
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
+    int port = KRaftBroker.freePort();
+    cluster = KRaftBroker.onPort(port);
     bootstrap = cluster.bootstrapServers();
     var adminProps = new Properties();
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -13,6 +13,7 @@ import dev.oceanj.core.mapping.CompiledResource;
 import dev.oceanj.core.mapping.MapResult;
 import dev.oceanj.core.mapping.PortAppConfig;
 import dev.oceanj.spi.testing.ResyncHarness;
+import dev.oceanj.testsupport.kafka.KRaftBroker;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -54,23 +54,8 @@ class KafkaIntegrationTest {
 
   @BeforeAll
   static void startKafka() throws Exception {
-    try (var socket = new ServerSocket(0)) {
-      brokerPort = socket.getLocalPort();
-    }
-    var nodes = new TestKitNodes.Builder()
-        .setCombined(false)
-        .setNumBrokerNodes(1)
-        .setNumControllerNodes(1)
-        .setPerServerProperties(Map.of(0, Map.of("listeners", "EXTERNAL://localhost:" + brokerPort)))
-        .build();
-    cluster = new KafkaClusterTestKit.Builder(nodes)
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
+    brokerPort = KRaftBroker.freePort();
+    cluster = KRaftBroker.onPort(brokerPort);
     bootstrap = cluster.bootstrapServers();
     var props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

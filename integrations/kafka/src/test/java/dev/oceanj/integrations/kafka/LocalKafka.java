@@ -1,12 +1,12 @@
 package dev.oceanj.integrations.kafka;
 
+import dev.oceanj.testsupport.kafka.KRaftBroker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,14 +28,7 @@ public final class LocalKafka {
     int topics = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     int groups = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    var nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "1")
-        .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
+    KafkaClusterTestKit cluster = KRaftBroker.combined();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         cluster.close();

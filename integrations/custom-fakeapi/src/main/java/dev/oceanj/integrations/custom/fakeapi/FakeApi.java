@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.oceanj.fakeapi.LoopbackServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,14 +42,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FakeApi implements AutoCloseable {
 
-  static {
-    // The JDK server leaves Nagle's algorithm on unless told otherwise: small responses would wait on the client's
-    // delayed ACK (about 40 ms each). Read once, when the JDK's server configuration loads.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_BODY = 1 << 20;
 
@@ -65,24 +54,14 @@ public final class FakeApi implements AutoCloseable {
   private final AtomicInteger version = new AtomicInteger(1);
   private final Map<String, Long> tokens = new ConcurrentHashMap<>();
   private final AtomicLong tokenIds = new AtomicLong();
-  private final HttpServer server;
-  private final ExecutorService threads;
+  private final LoopbackServer server;
 
   private FakeApi(FakeApiSettings settings) throws IOException {
     this.settings = settings;
     this.dataset = new Dataset(settings);
     this.pages = new Pages(settings);
     this.log = new RequestLog(settings.requestLogSize());
-    AtomicInteger count = new AtomicInteger();
-    this.threads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-api-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
-    server.setExecutor(threads);
-    server.createContext("/", this::handle);
-    server.start();
+    this.server = new LoopbackServer(settings.host(), settings.port(), "fake-api").start(this::handle);
   }
 
   /** Starts the API; port 0 in the settings picks a free one ({@link #baseUri()} says which). */
@@ -95,12 +74,12 @@ public final class FakeApi implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** {@code http://host:port}, without a trailing slash. */
   public URI baseUri() {
-    return URI.create("http://" + settings.host() + ":" + port());
+    return server.baseUri();
   }
 
   /** {@code baseUri() + path}, e.g. {@code url("/bearer/cursor")}. */
@@ -110,13 +89,7 @@ public final class FakeApi implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
-    try {
-      threads.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
   }
 
   /** Removes items by id ({@code item-7}, {@code proj-2}, {@code proj-2-issue-1}, …) until {@link #restore()}. */

@@ -1,5 +1,7 @@
 package dev.oceanj.integrations.custom.fakeapi;
 
+import static dev.oceanj.fakeapi.Settings.require;
+
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -60,12 +62,6 @@ public record FakeApiSettings(
     require(AUTH_STYLES.contains(auth), "auth must be one of " + AUTH_STYLES + ", was '" + auth + "'");
     require(PAGINATION_STYLES.contains(pagination),
         "pagination must be one of " + PAGINATION_STYLES + ", was '" + pagination + "'");
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
-    }
   }
 
   public static Builder builder() {

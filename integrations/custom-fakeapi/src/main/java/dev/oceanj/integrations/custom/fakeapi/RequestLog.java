@@ -1,14 +1,12 @@
 package dev.oceanj.integrations.custom.fakeapi;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
+import dev.oceanj.fakeapi.RequestRing;
 
 /**
  * The latest requests the API answered (control routes excepted), oldest first, with the credentials they presented
  * (the scheme and who: a user name, an issued token's id, never a password or a key).
  */
-public final class RequestLog {
+public final class RequestLog extends RequestRing<RequestLog.Entry> {
 
   /**
    * One request.
@@ -27,50 +25,12 @@ public final class RequestLog {
       int status) {
   }
 
-  private final int capacity;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  private long seq;
-  private long dropped;
-
   RequestLog(int capacity) {
-    this.capacity = capacity;
+    super(capacity, Entry::seq);
   }
 
-  synchronized void add(String method, String path, String query, String resource, String auth, String principal,
+  void add(String method, String path, String query, String resource, String auth, String principal,
       int status) {
-    Entry entry = new Entry(++seq, method, path, query, resource, auth, principal, status);
-    if (capacity == 0) {
-      dropped++;
-      return;
-    }
-    if (entries.size() == capacity) {
-      entries.removeFirst();
-      dropped++;
-    }
-    entries.addLast(entry);
-  }
-
-  /** The kept entries numbered above {@code since}. */
-  synchronized List<Entry> since(long since) {
-    List<Entry> result = new ArrayList<>();
-    for (Entry entry : entries) {
-      if (entry.seq() > since) {
-        result.add(entry);
-      }
-    }
-    return result;
-  }
-
-  synchronized long dropped() {
-    return dropped;
-  }
-
-  synchronized long last() {
-    return seq;
-  }
-
-  synchronized void clear() {
-    dropped += entries.size();
-    entries.clear();
+    add(seq -> new Entry(seq, method, path, query, resource, auth, principal, status));
   }
 }

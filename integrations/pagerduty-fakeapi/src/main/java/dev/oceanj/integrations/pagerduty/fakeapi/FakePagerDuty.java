@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.oceanj.fakeapi.LoopbackServer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -50,12 +47,6 @@ import java.util.function.Predicate;
  */
 public final class FakePagerDuty implements AutoCloseable {
 
-  static {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_BODY = 1 << 20;
   private static final int DEFAULT_LIMIT = 25;
@@ -73,8 +64,7 @@ public final class FakePagerDuty implements AutoCloseable {
       "webhook_subscriptions", Set.of());
 
   private final FakePagerDutySettings settings;
-  private final HttpServer server;
-  private final ExecutorService threads;
+  private final LoopbackServer server;
   private final HttpClient deliveries = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final RequestLog log;
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
@@ -106,18 +96,10 @@ public final class FakePagerDuty implements AutoCloseable {
   private FakePagerDuty(FakePagerDutySettings settings) throws IOException {
     this.settings = settings;
     this.log = new RequestLog(settings.requestLogSize());
-    AtomicInteger count = new AtomicInteger();
-    this.threads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-pagerduty-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
+    this.server = new LoopbackServer(settings.host(), settings.port(), "fake-pagerduty");
     this.account = new Account(settings, apiRoot());
     budgets();
-    server.setExecutor(threads);
-    server.createContext("/", this::handle);
-    server.start();
+    server.start(this::handle);
   }
 
   /** Starts the fake; port 0 in the settings picks a free one ({@link #baseUri()} says which). */
@@ -130,7 +112,7 @@ public final class FakePagerDuty implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The API root to configure as the integration's {@code apiUrl}: {@code http://host:port}, no trailing slash. */
@@ -139,18 +121,12 @@ public final class FakePagerDuty implements AutoCloseable {
   }
 
   private String apiRoot() {
-    return "http://" + settings.host() + ":" + server.getAddress().getPort();
+    return server.baseUri().toString();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
-    try {
-      threads.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
   }
 
   // ---- control, for in-process tests (the /_control routes call these) ----

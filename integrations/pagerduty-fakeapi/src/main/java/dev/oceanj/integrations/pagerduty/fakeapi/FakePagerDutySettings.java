@@ -1,5 +1,7 @@
 package dev.oceanj.integrations.pagerduty.fakeapi;
 
+import static dev.oceanj.fakeapi.Settings.require;
+
 import java.time.Instant;
 
 /**
@@ -46,12 +48,6 @@ public record FakePagerDutySettings(
     require(oauthToken != null && !oauthToken.isBlank(), "oauth-token must not be blank");
     require(webhookSecret != null && !webhookSecret.isEmpty(), "webhook-secret must not be empty");
     require(clock != null, "clock must be set");
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
-    }
   }
 
   public static Builder builder() {

@@ -1,11 +1,10 @@
 package dev.oceanj.integrations.pagerduty.fakeapi;
 
+import dev.oceanj.fakeapi.CommandLine;
+import dev.oceanj.fakeapi.CommandLine.Option;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.function.BiConsumer;
 
 /**
  * Runs the fake PagerDuty on its own: {@code java -jar oceanj-pagerduty-fakeapi.jar --port 8080}. Stops on
@@ -13,92 +12,41 @@ import java.util.function.BiConsumer;
  */
 public final class Main {
 
-  private record Option(String name, String value, String help, BiConsumer<FakePagerDutySettings.Builder, String> set) {
-  }
-
-  private static final List<Option> OPTIONS = List.of(
-      new Option("--port", "8080", "port to listen on (0 = a free port, printed at start)", (b, v) -> b.port(Integer.parseInt(v))),
-      new Option("--host", "127.0.0.1", "address to bind", FakePagerDutySettings.Builder::host),
-      new Option("--seed", "1", "the data are a function of the seed and the sizes", (b, v) -> b.seed(Long.parseLong(v))),
-      new Option("--services", "5", "number of services", (b, v) -> b.services(Integer.parseInt(v))),
-      new Option("--incidents", "30", "number of incidents (a third each triggered, acknowledged, resolved)", (b, v) -> b.incidents(Integer.parseInt(v))),
-      new Option("--users", "8", "number of users", (b, v) -> b.users(Integer.parseInt(v))),
-      new Option("--teams", "2", "number of teams", (b, v) -> b.teams(Integer.parseInt(v))),
-      new Option("--schedules", "3", "number of schedules", (b, v) -> b.schedules(Integer.parseInt(v))),
-      new Option("--escalation-policies", "3", "number of escalation policies", (b, v) -> b.escalationPolicies(Integer.parseInt(v))),
-      new Option("--clock", "2026-12-01T12:00:00Z", "the fake's now, or 'now' (this hour): every date in the data derives from it",
+  private static final CommandLine<FakePagerDutySettings.Builder> COMMAND_LINE = new CommandLine<>(
+      "oceanj-pagerduty-fakeapi", List.of("A fake PagerDuty REST API; give its URL as the pagerduty integration's apiUrl."),
+      List.of(
+      new Option<>("--port", "8080", "port to listen on (0 = a free port, printed at start)", (b, v) -> b.port(Integer.parseInt(v))),
+      new Option<>("--host", "127.0.0.1", "address to bind", FakePagerDutySettings.Builder::host),
+      new Option<>("--seed", "1", "the data are a function of the seed and the sizes", (b, v) -> b.seed(Long.parseLong(v))),
+      new Option<>("--services", "5", "number of services", (b, v) -> b.services(Integer.parseInt(v))),
+      new Option<>("--incidents", "30", "number of incidents (a third each triggered, acknowledged, resolved)", (b, v) -> b.incidents(Integer.parseInt(v))),
+      new Option<>("--users", "8", "number of users", (b, v) -> b.users(Integer.parseInt(v))),
+      new Option<>("--teams", "2", "number of teams", (b, v) -> b.teams(Integer.parseInt(v))),
+      new Option<>("--schedules", "3", "number of schedules", (b, v) -> b.schedules(Integer.parseInt(v))),
+      new Option<>("--escalation-policies", "3", "number of escalation policies", (b, v) -> b.escalationPolicies(Integer.parseInt(v))),
+      new Option<>("--clock", "2026-12-01T12:00:00Z", "the fake's now, or 'now' (this hour): every date in the data derives from it",
           (b, v) -> b.clock(v.equals("now") ? Instant.now().truncatedTo(ChronoUnit.HOURS) : Instant.parse(v))),
-      new Option("--token", "fake-pd-token", "the API key accepted as 'Authorization: Token token=<key>'", FakePagerDutySettings.Builder::token),
-      new Option("--oauth-token", "pdfake-oauth-token", "the OAuth token accepted as 'Authorization: Bearer <token>'", FakePagerDutySettings.Builder::oauthToken),
-      new Option("--webhook-secret", "fake-webhook-secret", "secret of events signed outside a subscription", FakePagerDutySettings.Builder::webhookSecret),
-      new Option("--rate-limit", "960", "requests per minute before 429", (b, v) -> b.rateLimit(Integer.parseInt(v))),
-      new Option("--analytics-daily-limit", "10000", "analytics requests per day before 429", (b, v) -> b.analyticsDailyLimit(Integer.parseInt(v))),
-      new Option("--request-log-size", "10000", "requests kept for GET /_control/requests", (b, v) -> b.requestLogSize(Integer.parseInt(v))));
+      new Option<>("--token", "fake-pd-token", "the API key accepted as 'Authorization: Token token=<key>'", FakePagerDutySettings.Builder::token),
+      new Option<>("--oauth-token", "pdfake-oauth-token", "the OAuth token accepted as 'Authorization: Bearer <token>'", FakePagerDutySettings.Builder::oauthToken),
+      new Option<>("--webhook-secret", "fake-webhook-secret", "secret of events signed outside a subscription", FakePagerDutySettings.Builder::webhookSecret),
+      new Option<>("--rate-limit", "960", "requests per minute before 429", (b, v) -> b.rateLimit(Integer.parseInt(v))),
+      new Option<>("--analytics-daily-limit", "10000", "analytics requests per day before 429", (b, v) -> b.analyticsDailyLimit(Integer.parseInt(v))),
+      new Option<>("--request-log-size", "10000", "requests kept for GET /_control/requests", (b, v) -> b.requestLogSize(Integer.parseInt(v)))));
 
   private Main() {
   }
 
   /** Parses {@code --name value} or {@code --name=value} pairs into settings; a bad option is named in the exception. */
   static FakePagerDutySettings parse(String[] args) {
-    FakePagerDutySettings.Builder builder = FakePagerDutySettings.builder().port(8080);
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq > 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      String key = name;
-      Option option = OPTIONS.stream().filter(o -> o.name().equals(key)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("unknown option '" + key + "' (--help lists them)"));
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("option " + key + " needs a value");
-        }
-        value = args[++i];
-      }
-      try {
-        option.set().accept(builder, value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("option " + key + " needs a number, was '" + value + "'");
-      } catch (java.time.format.DateTimeParseException e) {
-        throw new IllegalArgumentException("option " + key + " needs an ISO-8601 instant, was '" + value + "'");
-      }
-    }
-    return builder.build();
-  }
-
-  private static String help() {
-    List<String> lines = new ArrayList<>();
-    lines.add("Usage: java -jar oceanj-pagerduty-fakeapi.jar [--option value]...");
-    lines.add("A fake PagerDuty REST API; give its URL as the pagerduty integration's apiUrl.");
-    for (Option o : OPTIONS) {
-      lines.add(String.format("  %-22s %s (default: %s)", o.name(), o.help(), o.value()));
-    }
-    return String.join(System.lineSeparator(), lines);
+    return COMMAND_LINE.parse(args, FakePagerDutySettings.builder().port(8080)).build();
   }
 
   /** Entry point. */
   public static void main(String[] args) throws Exception {
-    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.println(help());
-      return;
-    }
-    FakePagerDutySettings settings;
-    try {
-      settings = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("oceanj-pagerduty-fakeapi: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    FakePagerDuty fake = FakePagerDuty.start(settings);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      fake.close();
-      stopped.countDown();
-    }, "fake-pagerduty-shutdown"));
+    COMMAND_LINE.run(args, Main::parse, FakePagerDuty::start, Main::banner);
+  }
+
+  private static void banner(FakePagerDutySettings settings, FakePagerDuty fake) {
     // Printing the credentials is the point of a local fake: they are test values, not secrets.
     String base = fake.baseUri().toString();
     System.out.println("Fake PagerDuty listening on " + base + " (" + settings.services() + " services, "
@@ -107,7 +55,5 @@ public final class Main {
     System.out.println("  token:    Authorization: Token token=" + settings.token());
     System.out.println("  oauth:    Authorization: Bearer " + settings.oauthToken());
     System.out.println("  control:  " + base + "/_control/requests, /_control/events, /_control/faults");
-    System.out.flush();
-    stopped.await();
   }
 }

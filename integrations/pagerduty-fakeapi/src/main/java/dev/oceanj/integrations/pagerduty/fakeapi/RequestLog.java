@@ -1,11 +1,9 @@
 package dev.oceanj.integrations.pagerduty.fakeapi;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
+import dev.oceanj.fakeapi.RequestRing;
 
 /** The latest API requests the fake answered (control routes excepted), oldest first. Never holds a token. */
-public final class RequestLog {
+public final class RequestLog extends RequestRing<RequestLog.Entry> {
 
   /**
    * One request.
@@ -24,49 +22,12 @@ public final class RequestLog {
       String body) {
   }
 
-  private final int capacity;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  private long seq;
-  private long dropped;
-
   RequestLog(int capacity) {
-    this.capacity = capacity;
+    super(capacity, Entry::seq);
   }
 
-  synchronized void add(String method, String path, String query, String auth, boolean authorized, int status,
+  void add(String method, String path, String query, String auth, boolean authorized, int status,
       String body) {
-    Entry entry = new Entry(++seq, method, path, query, auth, authorized, status, body);
-    if (entries.size() == capacity) {
-      if (capacity == 0) {
-        dropped++;
-        return;
-      }
-      entries.removeFirst();
-      dropped++;
-    }
-    entries.addLast(entry);
-  }
-
-  synchronized List<Entry> since(long since) {
-    List<Entry> result = new ArrayList<>();
-    for (Entry entry : entries) {
-      if (entry.seq() > since) {
-        result.add(entry);
-      }
-    }
-    return result;
-  }
-
-  synchronized long last() {
-    return seq;
-  }
-
-  synchronized long dropped() {
-    return dropped;
-  }
-
-  synchronized void clear() {
-    dropped += entries.size();
-    entries.clear();
+    add(seq -> new Entry(seq, method, path, query, auth, authorized, status, body));
   }
 }

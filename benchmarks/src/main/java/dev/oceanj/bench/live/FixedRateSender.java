@@ -1,8 +1,7 @@
-package dev.oceanj.runtime.live;
+package dev.oceanj.bench.live;
 
-import java.io.EOFException;
+import dev.oceanj.testsupport.http.Http1Reader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * An open-loop, fixed-rate sender of HTTP/1.1 POSTs for benchmarks, light enough to share two CPUs with the
  * server it measures: keep-alive connections over blocking sockets, one platform thread each, request bytes
- * pre-formatted with only the numbers spliced in, and a response parser that reads the status line and the framing
- * headers and skips the body.
+ * pre-formatted with only the numbers spliced in, and responses read by the tests' {@link Http1Reader} (status line
+ * and framing headers, body skipped).
  *
  * <p>Event {@code i} is due at {@code start + i / rate}. A connection thread takes the next event from a shared
  * counter, waits until it is due, sends it and reads the answer; latency is counted from the due time, not from the
@@ -247,7 +246,7 @@ final class FixedRateSender implements AutoCloseable {
   private final class Connection {
     private Socket socket;
     private OutputStream out;
-    private ResponseReader in;
+    private Http1Reader in;
     private byte[] request = new byte[512];
 
     /** Sends one request and reads its answer; returns the status. */
@@ -264,7 +263,7 @@ final class FixedRateSender implements AutoCloseable {
         }
         socket = s;
         out = s.getOutputStream();
-        in = new ResponseReader(s.getInputStream());
+        in = new Http1Reader(s.getInputStream());
       }
       request = ensure(request, head.length + 24 + bodyLength);
       System.arraycopy(head, 0, request, 0, head.length);
@@ -278,11 +277,11 @@ final class FixedRateSender implements AutoCloseable {
       out.write(request, 0, n + bodyLength);
       out.flush();
       sent.increment();
-      int status = in.readResponse();
-      if (in.closeAfter) {
+      Http1Reader.Response answer = in.readResponse();
+      if (answer.closeAfter()) {
         close();
       }
-      return status;
+      return answer.status();
     }
 
     void close() {
@@ -294,154 +293,6 @@ final class FixedRateSender implements AutoCloseable {
         }
         socket = null;
       }
-    }
-  }
-
-  /**
-   * Reads HTTP/1.1 responses: status line, headers ({@code Content-Length}, {@code Transfer-Encoding: chunked},
-   * {@code Connection: close}), body skipped. Interim 1xx answers are skipped.
-   */
-  static final class ResponseReader {
-    private final InputStream in;
-    private final byte[] buf = new byte[8192];
-    private int pos;
-    private int limit;
-    private final StringBuilder line = new StringBuilder(128);
-    boolean closeAfter;
-
-    ResponseReader(InputStream in) {
-      this.in = in;
-    }
-
-    /** Reads one response and returns its status; {@link #closeAfter} tells whether the server ends the connection. */
-    int readResponse() throws IOException {
-      while (true) {
-        String statusLine = readLine();
-        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
-          throw new IOException("not an HTTP/1.x status line: " + abbreviate(statusLine));
-        }
-        int status;
-        try {
-          status = Integer.parseInt(statusLine.substring(9, 12));
-        } catch (NumberFormatException e) {
-          throw new IOException("bad status in " + abbreviate(statusLine));
-        }
-        closeAfter = statusLine.startsWith("HTTP/1.0");
-        long contentLength = -1;
-        boolean chunked = false;
-        for (String h; !(h = readLine()).isEmpty(); ) {
-          int colon = h.indexOf(':');
-          if (colon <= 0) {
-            throw new IOException("bad header line " + abbreviate(h));
-          }
-          String name = h.substring(0, colon).trim();
-          String value = h.substring(colon + 1).trim();
-          if (name.equalsIgnoreCase("Content-Length")) {
-            try {
-              contentLength = Long.parseLong(value);
-            } catch (NumberFormatException e) {
-              throw new IOException("bad Content-Length " + abbreviate(value));
-            }
-          } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-            chunked = value.toLowerCase(java.util.Locale.ROOT).contains("chunked");
-          } else if (name.equalsIgnoreCase("Connection")) {
-            String v = value.toLowerCase(java.util.Locale.ROOT);
-            if (v.contains("close")) {
-              closeAfter = true;
-            } else if (v.contains("keep-alive")) {
-              closeAfter = false;
-            }
-          }
-        }
-        if (status >= 100 && status < 200) {
-          continue;
-        }
-        if (status == 204 || status == 304) {
-          return status;
-        }
-        if (chunked) {
-          skipChunked();
-        } else if (contentLength >= 0) {
-          skip(contentLength);
-        } else {
-          // No framing: the body runs to the end of the connection.
-          while (fill()) {
-            pos = limit;
-          }
-          closeAfter = true;
-        }
-        return status;
-      }
-    }
-
-    private void skipChunked() throws IOException {
-      while (true) {
-        String sizeLine = readLine();
-        int semi = sizeLine.indexOf(';');
-        long size;
-        try {
-          size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
-        } catch (NumberFormatException e) {
-          throw new IOException("bad chunk size " + abbreviate(sizeLine));
-        }
-        if (size == 0) {
-          while (!readLine().isEmpty()) {
-            // trailers
-          }
-          return;
-        }
-        skip(size);
-        if (!readLine().isEmpty()) {
-          throw new IOException("chunk not followed by CRLF");
-        }
-      }
-    }
-
-    private void skip(long n) throws IOException {
-      while (n > 0) {
-        if (pos == limit && !fill()) {
-          throw new EOFException("connection closed in the middle of a response body");
-        }
-        int k = (int) Math.min(n, limit - pos);
-        pos += k;
-        n -= k;
-      }
-    }
-
-    private String readLine() throws IOException {
-      line.setLength(0);
-      while (true) {
-        if (pos == limit && !fill()) {
-          throw new EOFException(line.length() == 0 ? "connection closed by the server before a response"
-              : "connection closed in the middle of a response");
-        }
-        byte b = buf[pos++];
-        if (b == '\n') {
-          int len = line.length();
-          if (len > 0 && line.charAt(len - 1) == '\r') {
-            line.setLength(len - 1);
-          }
-          return line.toString();
-        }
-        if (line.length() > 16_384) {
-          throw new IOException("response line over 16 KiB");
-        }
-        line.append((char) (b & 0xff));
-      }
-    }
-
-    private boolean fill() throws IOException {
-      int n = in.read(buf);
-      if (n <= 0) {
-        return false;
-      }
-      pos = 0;
-      limit = n;
-      return true;
-    }
-
-    private static String abbreviate(String s) {
-      return "'" + (s.length() > 80 ? s.substring(0, 80) + "…" : s) + "'";
     }
   }
 }

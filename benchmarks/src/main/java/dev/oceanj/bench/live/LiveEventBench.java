@@ -1,4 +1,4 @@
-package dev.oceanj.runtime.live;
+package dev.oceanj.bench.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +12,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,11 +52,13 @@ import picocli.CommandLine.Parameters;
  * (counted from each event's due time, so a stalled server cannot hide its queueing), the end-to-end latency to the
  * catalog (1 event in 50 is followed until Port shows it) and the CPU each process used while sending.
  *
- * <pre>java -cp runtime/target/oceanj-runtime.jar dev.oceanj.runtime.live.LiveEventBench [rate/s] [seconds]</pre>
+ * <pre>benchmarks/bench.sh [rate/s] [seconds] [options]</pre>
  *
- * <p>By default it starts the Port emulator and {@link LiveEventsApp} (fresh data folder: the durable intake,
- * fsync on) from its own class path, each in its own JVM, so this JVM holds only the {@link FixedRateSender} and
- * the catalog poller and the figures include the HTTP hop, the fsync and the Port writes. With
+ * <p>By default it starts the Port emulator (from its own class path) and the real runtime JAR
+ * ({@code --runtime-jar}, {@code java -jar}, {@code OCEAN__EVENT_LISTENER__TYPE=WEBHOOKS_ONLY}, the fake
+ * integration, a fresh data folder: the durable intake, fsync on), each in its own JVM, so this JVM holds only the
+ * {@link FixedRateSender} and the catalog poller and the figures include the HTTP hop, the fsync and the Port
+ * writes. With
  * {@code --url http://host:port} it sends to a runtime already running and starts nothing; the end-to-end figures
  * then need {@code --port-url} (and the Port credentials) and are skipped without it.
  */
@@ -108,6 +112,10 @@ public final class LiveEventBench implements Callable<Integer> {
       description = "Seconds to wait after sending for the followed events to reach Port (default: ${DEFAULT-VALUE}).")
   int e2eTimeoutSeconds;
 
+  @Option(names = "--runtime-jar", defaultValue = "runtime/target/oceanj-runtime.jar", paramLabel = "JAR",
+      description = "Without --url: the runtime JAR to start (default: ${DEFAULT-VALUE}, from the checkout's root).")
+  Path runtimeJar;
+
   @Option(names = "--workers", defaultValue = "64", description = "Without --url: the runtime's "
       + "ocean.live-events.workers (partition keys processed at once; 64 is also the runtime's default) "
       + "(default: ${DEFAULT-VALUE}).")
@@ -156,28 +164,33 @@ public final class LiveEventBench implements Callable<Integer> {
       Optional<Child> runtime = Optional.empty();
       Optional<Child> emulator = Optional.empty();
       if (url == null) {
+        if (!Files.isRegularFile(runtimeJar)) {
+          throw new IllegalArgumentException("no runtime JAR at " + runtimeJar.toAbsolutePath() + ": build it first "
+              + "(mvn -B -q -pl runtime -am -DskipTests package) or give --runtime-jar");
+        }
         Path data = children.tempDir("oceanj-live-bench-");
         // The emulator stands in for Port, which runs elsewhere: C1 only and the serial collector keep the CPU it
         // takes from the runtime low (its C2 compilations alone would use half a CPU for the first 20 s).
         List<String> emulatorJvm = new ArrayList<>(List.of("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC"));
         emulatorJvm.addAll(emulatorJvmOptions);
-        Child em = children.start("Port emulator", emulatorJvm, "dev.oceanj.emulator.Main",
-            List.of("--port", "0"), Map.of(), "Port emulator listening on ");
+        Child em = children.start("Port emulator", emulatorJvm, List.of("-cp", System.getProperty("java.class.path"),
+            "dev.oceanj.emulator.Main", "--port", "0"), Map.of(), "Port emulator listening on ");
         String portBase = em.readyLine().replaceFirst(".*listening on (\\S+).*", "$1");
         List<String> runtimeJvm = new ArrayList<>(List.of("-Xms256m", "-Xmx512m"));
         runtimeJvm.addAll(runtimeJvmOptions);
-        Child rt = children.start("runtime", runtimeJvm, LiveEventsApp.class.getName(),
-            List.of(), runtimeEnvironment(portBase, data, workers), "oceanj live events listening on ");
-        String bound = rt.readyLine().replaceFirst(".*listening on \\S+:(\\d+)\\s*$", "$1");
-        target = URI.create("http://127.0.0.1:" + bound + PATH);
+        int httpPort = freePort();
+        Child rt = children.start("runtime", runtimeJvm, List.of("-jar", runtimeJar.toString()),
+            runtimeEnvironment(portBase, data, workers, httpPort), null);
+        target = URI.create("http://127.0.0.1:" + httpPort + PATH);
+        new StatusProbe(target).awaitLiveEvents(rt, Duration.ofMinutes(2));
         port = Optional.of(new PortAccess(URI.create(portBase), EmulatorSettings.DEFAULT_CLIENT_ID,
             EmulatorSettings.DEFAULT_CLIENT_SECRET));
         emulator = Optional.of(em);
         runtime = Optional.of(rt);
-        System.out.printf("live-event bench: runtime (LiveEventsApp, pid %d, fresh data folder, durable intake, "
+        System.out.printf("live-event bench: runtime (%s in WEBHOOKS_ONLY mode, pid %d, fresh data folder, durable intake, "
             + "%d workers) and Port emulator (pid %d, %s) each in their own JVM; this JVM (pid %d) only sends and "
-            + "polls%n", rt.process().pid(), workers, em.process().pid(), portBase, ProcessHandle.current().pid());
+            + "polls%n", runtimeJar, rt.process().pid(), workers, em.process().pid(), portBase, ProcessHandle.current().pid());
       } else {
         target = URI.create(url.toString().replaceAll("/+$", "") + PATH);
         port = Optional.ofNullable(portUrl).map(u -> new PortAccess(u,
@@ -302,14 +315,16 @@ public final class LiveEventBench implements Callable<Integer> {
     emulator.ifPresent(c -> c.complaints().forEach(l -> System.out.println("  Port emulator said: " + l)));
   }
 
-  private static Map<String, String> runtimeEnvironment(String portBase, Path data, int workers) {
+  private static Map<String, String> runtimeEnvironment(String portBase, Path data, int workers, int httpPort) {
     Map<String, String> env = new LinkedHashMap<>();
+    env.put("OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY");
+    env.put("OCEAN__INTEGRATION__TYPE", "fake");
     env.put("OCEAN__PORT__CLIENT_ID", EmulatorSettings.DEFAULT_CLIENT_ID);
     env.put("OCEAN__PORT__CLIENT_SECRET", EmulatorSettings.DEFAULT_CLIENT_SECRET);
     env.put("OCEAN__PORT__BASE_URL", portBase);
     env.put("OCEAN__INTEGRATION__IDENTIFIER", "bench");
     env.put("OCEAN__HTTP__HOST", "127.0.0.1");
-    env.put("OCEAN__HTTP__PORT", "0");
+    env.put("OCEAN__HTTP__PORT", Integer.toString(httpPort));
     env.put("OCEAN__DATA_DIR", data.toString());
     env.put("OCEAN__LIVE_EVENTS__WORKERS", Integer.toString(workers));
     env.put("OCEAN__LOG_LEVEL", "WARN");
@@ -317,7 +332,14 @@ public final class LiveEventBench implements Callable<Integer> {
     return env;
   }
 
-  /** Reads the live-events section of the runtime's {@code /status} (LiveEventsApp's, or the runtime's). */
+  /** A port free on loopback now, for the runtime child to bind (its ready signal is its {@code /status}). */
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Reads the live-events section of the runtime's {@code /status}. */
   private static final class StatusProbe {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
@@ -326,12 +348,32 @@ public final class LiveEventBench implements Callable<Integer> {
       this.uri = webhook.resolve("/status");
     }
 
+    /** Waits until the runtime's {@code /status} shows live events; fails when the child ends or time is up. */
+    void awaitLiveEvents(Child child, Duration within) throws InterruptedException {
+      long deadline = System.nanoTime() + within.toNanos();
+      while (live().filter(s -> s.has("processed")).isEmpty()) {
+        if (!child.process().isAlive()) {
+          throw new IllegalStateException("the runtime exited before it served live events: "
+              + String.join(" | ", child.lines()));
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the runtime did not serve live events on " + uri + " within " + within
+              + ": " + String.join(" | ", child.lines()));
+        }
+        Thread.sleep(100);
+      }
+      child.ready();
+    }
+
     Optional<JsonNode> live() {
       try {
-        String body = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-            BodyHandlers.ofString()).body();
-        JsonNode s = JSON.readTree(body);
-        return Optional.of(s.has("liveEvents") ? s.get("liveEvents") : s);
+        var response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+            BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          return Optional.empty();
+        }
+        JsonNode s = JSON.readTree(response.body());
+        return Optional.ofNullable(s.get("liveEvents"));
       } catch (IOException e) {
         return Optional.empty();
       } catch (InterruptedException e) {
@@ -517,6 +559,20 @@ public final class LiveEventBench implements Callable<Integer> {
 
   /** A child JVM: its process, the line that said it was ready and the warnings it printed after that. */
   private record Child(String name, Process process, String readyLine, Deque<String> tail) {
+    /** What it printed so far, at most the last 20 lines. */
+    List<String> lines() {
+      synchronized (tail) {
+        return List.copyOf(tail);
+      }
+    }
+
+    /** From now on only what it prints after being ready counts as a complaint. */
+    void ready() {
+      synchronized (tail) {
+        tail.clear();
+      }
+    }
+
     long cpuNanos() {
       return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
@@ -550,16 +606,16 @@ public final class LiveEventBench implements Callable<Integer> {
       return p;
     }
 
-    /** Starts {@code mainClass} from this JVM's class path and waits until it prints {@code readyText}. */
-    Child start(String name, List<String> jvmOptions, String mainClass, List<String> args, Map<String, String> env,
+    /**
+     * Starts {@code java jvmOptions… what…} and, when {@code readyText} is given, waits until it prints it (else the
+     * caller tells when it is ready).
+     */
+    Child start(String name, List<String> jvmOptions, List<String> what, Map<String, String> env,
         String readyText) throws Exception {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmOptions);
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(mainClass);
-      command.addAll(args);
+      command.addAll(what);
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
       pb.environment().putAll(env);
       Process p = pb.start();
@@ -569,7 +625,7 @@ public final class LiveEventBench implements Callable<Integer> {
       Thread reader = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
           for (String line; (line = r.readLine()) != null; ) {
-            if (!ready.isDone() && line.contains(readyText)) {
+            if (readyText != null && !ready.isDone() && line.contains(readyText)) {
               ready.complete(line);
               continue;
             }
@@ -590,6 +646,9 @@ public final class LiveEventBench implements Callable<Integer> {
       }, name + "-output");
       reader.setDaemon(true);
       reader.start();
+      if (readyText == null) {
+        return new Child(name, p, "", tail);
+      }
       String line;
       try {
         line = ready.get(2, TimeUnit.MINUTES);

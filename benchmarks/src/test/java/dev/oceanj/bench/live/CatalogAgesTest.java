@@ -1,4 +1,4 @@
-package dev.oceanj.runtime.live;
+package dev.oceanj.bench.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,8 +28,10 @@ class CatalogAgesTest {
         HttpPortClient port = HttpPortClient.create(PortClientSettings.of(URI.create(emulator.baseUrl()),
             EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET),
             new PortIdentity("fake", "0.1.0", "reader-test"), WriteLimiter.unlimited())) {
-      LiveEventsApp.ensureIntegration(port, "fake");
       ObjectMapper json = new ObjectMapper();
+      ObjectNode blueprint = json.createObjectNode().put("identifier", "fake-person").put("title", "Person");
+      blueprint.putObject("schema").putObject("properties").putObject("age").put("type", "number");
+      port.createBlueprint(blueprint).toCompletableFuture().join();
       for (int i = 0; i < 3; i++) {
         ObjectNode e = json.createObjectNode().put("identifier", "bench-" + i).put("title", "P" + i);
         e.putObject("properties").put("age", 40 + i);

@@ -1,4 +1,4 @@
-package dev.oceanj.runtime.live;
+package dev.oceanj.bench.live;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,8 +1,6 @@
-package dev.oceanj.core.port;
+package dev.oceanj.testsupport.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,22 +10,21 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback server that speaks HTTP/1.1 by hand, one thread per connection, so a test can answer with exactly the
- * bytes it wants (malformed, chunked, stalled, closed) and see exactly the bytes the client sent.
+ * bytes it wants (malformed, chunked, stalled, closed) and see exactly the bytes the client sent. Requests are
+ * read with {@link Http1Reader}, the framing the benchmarks' sender reads responses with.
  */
-final class RawServer implements AutoCloseable {
+public final class RawServer implements AutoCloseable {
 
   /** Serves one accepted connection until it returns. */
-  interface Handler {
+  public interface Handler {
     void serve(Conn c) throws Exception;
   }
 
@@ -38,86 +35,62 @@ final class RawServer implements AutoCloseable {
    * @param raw        every byte of it, head and body
    * @param reads      how many socket reads it took to receive it whole
    */
-  record Request(int connection, String method, String target, Map<String, String> headers, byte[] body, byte[] raw,
+  public record Request(int connection, String method, String target, Map<String, String> headers, byte[] body, byte[] raw,
       int reads) {
-    String header(String name) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
   /** One accepted connection. */
-  final class Conn {
-    final int number;
-    final Socket socket;
-    private final InputStream in;
+  public final class Conn {
+    public final int number;
+    public final Socket socket;
+    private final Http1Reader in;
     private final OutputStream out;
-    private byte[] pending = new byte[0];
 
     Conn(int number, Socket socket) throws IOException {
       this.number = number;
       this.socket = socket;
-      this.in = socket.getInputStream();
+      // 64 KiB per read: a request the client wrote at once arrives in one read (tests count them).
+      this.in = new Http1Reader(socket.getInputStream(), 64 * 1024);
       this.out = socket.getOutputStream();
     }
 
     /** The next request (recorded), or null when the client closed the connection. */
-    Request read() throws IOException {
-      ByteArrayOutputStream got = new ByteArrayOutputStream();
-      got.write(pending);
-      int reads = 0;
-      byte[] buf = new byte[64 * 1024];
-      int headEnd;
-      while ((headEnd = indexOf(got.toByteArray(), "\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) < 0) {
-        int n;
-        try {
-          n = in.read(buf);
-        } catch (SocketException e) {
+    public Request read() throws IOException {
+      int readsBefore = in.reads();
+      in.startCapture();
+      try {
+        String requestLine = in.readLineOrNull();
+        if (requestLine == null) {
           return null;
         }
-        if (n < 0) {
-          return null;
-        }
-        reads++;
-        got.write(buf, 0, n);
+        String[] parts = requestLine.split(" ");
+        Map<String, String> headers = in.readHeaders();
+        int length = headers.containsKey("content-length") ? Integer.parseInt(headers.get("content-length")) : 0;
+        byte[] body = in.readBytes(length);
+        Request r = new Request(number, parts[0], parts[1], headers, body, in.stopCapture(), in.reads() - readsBefore);
+        requests.add(r);
+        return r;
+      } catch (SocketException | java.io.EOFException e) {
+        // The client went away (or reset the connection) before the request was whole.
+        return null;
       }
-      String head = new String(got.toByteArray(), 0, headEnd, StandardCharsets.ISO_8859_1);
-      String[] lines = head.split("\r\n");
-      String[] requestLine = lines[0].split(" ");
-      Map<String, String> headers = new TreeMap<>();
-      for (int i = 1; i < lines.length; i++) {
-        int colon = lines[i].indexOf(':');
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-      }
-      int length = headers.containsKey("content-length") ? Integer.parseInt(headers.get("content-length")) : 0;
-      while (got.size() < headEnd + 4 + length) {
-        int n = in.read(buf);
-        if (n < 0) {
-          return null;
-        }
-        reads++;
-        got.write(buf, 0, n);
-      }
-      byte[] all = got.toByteArray();
-      int end = headEnd + 4 + length;
-      pending = Arrays.copyOfRange(all, end, all.length);
-      Request r = new Request(number, requestLine[0], requestLine[1], headers,
-          Arrays.copyOfRange(all, headEnd + 4, end), Arrays.copyOf(all, end), reads);
-      requests.add(r);
-      return r;
     }
 
-    void write(String s) throws IOException {
+    public void write(String s) throws IOException {
       out.write(s.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
     }
 
     /** Answers 200 with a JSON body and its length (keep-alive). */
-    void ok(String json) throws IOException {
+    public void ok(String json) throws IOException {
       byte[] b = json.getBytes(StandardCharsets.UTF_8);
       write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n" + json);
     }
 
-    void close() throws IOException {
+    public void close() throws IOException {
       socket.close();
     }
   }
@@ -126,7 +99,7 @@ final class RawServer implements AutoCloseable {
    * A listener on {@code address} that never accepts, its accept queue filled, so the kernel drops further SYNs: a
    * host that does not answer. It and the sockets that filled it are added to {@code closeLater}.
    */
-  static ServerSocket silentListener(InetAddress address, List<AutoCloseable> closeLater) throws IOException {
+  public static ServerSocket silentListener(InetAddress address, List<AutoCloseable> closeLater) throws IOException {
     ServerSocket ss = new ServerSocket(0, 1, address);
     closeLater.add(ss);
     InetSocketAddress at = new InetSocketAddress(address, ss.getLocalPort());
@@ -146,17 +119,20 @@ final class RawServer implements AutoCloseable {
   private final Handler handler;
   private final Thread acceptor;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  final List<Request> requests = new CopyOnWriteArrayList<>();
-  final AtomicInteger accepted = new AtomicInteger();
+  /** Every request read so far, in order. */
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
+  /** Connections accepted so far. */
+  public final AtomicInteger accepted = new AtomicInteger();
   /** Connections whose handler returned or whose client went away. */
-  final AtomicInteger finished = new AtomicInteger();
+  public final AtomicInteger finished = new AtomicInteger();
 
-  RawServer(Handler handler) throws IOException {
+  /** Serves on a free loopback port. */
+  public RawServer(Handler handler) throws IOException {
     this(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), handler);
   }
 
   /** Serves on {@code server} (e.g. a TLS server socket). */
-  RawServer(ServerSocket server, Handler handler) {
+  public RawServer(ServerSocket server, Handler handler) {
     this.server = server;
     this.handler = handler;
     this.acceptor = new Thread(this::acceptLoop, "raw-server-accept");
@@ -164,11 +140,11 @@ final class RawServer implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  URI baseUrl() {
+  public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + port());
   }
 
@@ -194,19 +170,6 @@ final class RawServer implements AutoCloseable {
       t.setDaemon(true);
       t.start();
     }
-  }
-
-  private static int indexOf(byte[] a, byte[] b) {
-    outer:
-    for (int i = 0; i + b.length <= a.length; i++) {
-      for (int j = 0; j < b.length; j++) {
-        if (a[i + j] != b[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   @Override
