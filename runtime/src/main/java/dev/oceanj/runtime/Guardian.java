@@ -159,7 +159,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       listenerInfo = describe(trigger, WebhookTrigger.Describe::new);
     } else if (type == EventListenerType.KAFKA) {
       var kafka = context.spawn(KafkaTrigger.create(supervisor,
-          KafkaSettings.from(settings.eventListener().kafka(), settings.config()),
+          KafkaSettings.from(settings.eventListener().kafka()),
           KafkaTrigger.PortAccess.of(wiring.port()), integrationType, identifier), "kafka");
       listenerInfo = describe(kafka, KafkaTrigger.Describe::new);
     } else {

@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigOrigin;
-import com.typesafe.config.ConfigValueFactory;
 import dev.oceanj.actors.resync.IntegrationSupervisor;
 import dev.oceanj.actors.trigger.webhook.ChangelogDestination;
 import dev.oceanj.core.config.EventListenerType;
 import dev.oceanj.core.config.LogLevel;
 import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.jq.IntegrationJq;
@@ -23,11 +22,9 @@ import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
-import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.core.sync.JqMappingCompiler;
 import dev.oceanj.core.sync.LiveWrites;
-import dev.oceanj.core.sync.ResyncSettings;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.http.PortReadiness;
@@ -81,7 +78,6 @@ import org.slf4j.LoggerFactory;
 public final class OceanRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OceanRuntime.class);
-  private static final String DEFAULTS_RESOURCE = "oceanj/application.conf";
   private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(2);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -110,9 +106,12 @@ public final class OceanRuntime implements AutoCloseable {
   private final Optional<Integer> httpPort;
   private final Optional<PortEmulator> emulator;
   private final EventListenerType listenerType;
+  private final PortClientSettings portClient;
 
   private OceanRuntime(ActorSystem<Guardian.Command> system, CompletableFuture<Integer> exitCode,
-      Optional<Integer> httpPort, Optional<PortEmulator> emulator, EventListenerType listenerType) {
+      Optional<Integer> httpPort, Optional<PortEmulator> emulator, EventListenerType listenerType,
+      PortClientSettings portClient) {
+    this.portClient = portClient;
     this.system = system;
     this.exitCode = exitCode;
     this.httpPort = httpPort;
@@ -135,10 +134,9 @@ public final class OceanRuntime implements AutoCloseable {
     if (defined.liveEventProcessors().isEmpty()) {
       return Optional.empty();
     }
-    boolean inMemory = settings.config().hasPath("ocean.live-events.in-memory")
-        && settings.config().getBoolean("ocean.live-events.in-memory");
     return Optional.of(system -> LiveEvents.start(system, defined, port, compiler, settings.liveEvents(),
-        settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry(), liveWrites));
+        settings.port().portAppConfigCacheTtl(), settings.dataDir(), settings.liveEvents().inMemory(),
+        metrics.registry(), liveWrites));
   }
 
   public static OceanRuntime start(OceanSettings settings, Consumer<String> print) {
@@ -156,7 +154,7 @@ public final class OceanRuntime implements AutoCloseable {
   private static OceanRuntime start(OceanSettings settings, Consumer<String> print, DataDirLock dirLock) {
     Config logLevel = applyLogLevel(settings.logLevel());
     boolean embedded = settings.port().credentials().isEmpty();
-    EventListenerType listener = effectiveListener(settings);
+    EventListenerType listener = settings.effective().listener();
     String type = settings.integration().type();
     Integration integration = Integrations.load(type);
 
@@ -165,15 +163,15 @@ public final class OceanRuntime implements AutoCloseable {
     if (embedded) {
       PortEmulator started = PortEmulator.start(EmulatorSettings.defaults());
       emulator = Optional.of(started);
-      clientSettings = PortClientSettings.of(URI.create(started.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
-          EmulatorSettings.DEFAULT_CLIENT_SECRET);
+      clientSettings = PortClientSettings.from(settings.port(), URI.create(started.baseUrl()),
+          EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET);
       LOG.info("No Port credentials (ocean.port.client-id / OCEAN__PORT__CLIENT_ID): using the embedded Port emulator"
           + " at {}", started.baseUrl());
       if (listener != settings.eventListener().type()) {
         LOG.info("Embedded default: event listener ONCE (set OCEAN__EVENT_LISTENER__TYPE to choose another)");
       }
     } else {
-      clientSettings = PortClientSettings.fromConfig(settings.config());
+      clientSettings = PortClientSettings.from(settings.port());
     }
     String version = settings.integration().version().orElse(runtimeVersion());
     PortIdentity identity = new PortIdentity(type, version, settings.integration().identifier());
@@ -190,12 +188,14 @@ public final class OceanRuntime implements AutoCloseable {
         new IntegrationJq(jq), settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new),
         new HostTls(network.extraAuthorities(), () -> HttpClients.create(network.proxies(),
             Trust.clientContext(List.of(), false), settings.clientTimeout())));
-    boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
-        ? settings.config().getBoolean("ocean.http.enabled")
-        : listener != EventListenerType.ONCE;
-    RateLimitSettings limits = writeBudget(clientSettings.rateLimit(),
-        serveHttp && !defined.liveEventProcessors().isEmpty(),
-        !isDefault(settings.config(), "ocean.port.rate-limit.live-events-reserved-share"));
+    boolean serveHttp = settings.effective().serveHttp();
+    PortSettings.RateLimit limits = settings.writeBudget(!defined.liveEventProcessors().isEmpty());
+    if (limits.liveEventsReservedShare() != settings.port().rateLimit().liveEventsReservedShare()) {
+      LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"
+          + " live-events reserve of {} % of the burst is not held back; set"
+          + " ocean.port.rate-limit.live-events-reserved-share to keep one)",
+          Math.round(settings.port().rateLimit().liveEventsReservedShare() * 100));
+    }
     WriteLimiter limiter = WriteLimiter.create(limits);
     NetworkSettings portNetwork = embedded ? NetworkSettings.DEFAULTS : network;
     HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter, portNetwork);
@@ -235,7 +235,7 @@ public final class OceanRuntime implements AutoCloseable {
 
       var compiler = new JqMappingCompiler(jq);
       var deps = new IntegrationSupervisor.Dependencies(port, defined.sources(), compiler,
-          resyncSettings(settings), settings.scheduledResyncInterval(), mappingPool,
+          settings.resync(), settings.scheduledResyncInterval(), mappingPool,
           defined::toJson, Clock.systemUTC());
       var exitCode = new CompletableFuture<Integer>();
       var httpPort = new CompletableFuture<Optional<Integer>>();
@@ -269,7 +269,7 @@ public final class OceanRuntime implements AutoCloseable {
         throw new IllegalStateException("cannot bind the HTTP server to " + settings.http().host() + ":"
             + settings.http().port() + " (ocean.http.port / APPLICATION__PORT): " + e.getCause().getMessage(), e);
       }
-      return new OceanRuntime(system, finalExit, bound, emulator, listener);
+      return new OceanRuntime(system, finalExit, bound, emulator, listener, clientSettings);
     } catch (RuntimeException | InterruptedException | TimeoutException e) {
       cleanup.run();
       emulator.ifPresent(PortEmulator::close);
@@ -291,17 +291,14 @@ public final class OceanRuntime implements AutoCloseable {
    * {@code ocean-core} processing.
    */
   static void refuseDsp(OceanSettings settings, PortClient.Organization org) {
-    Config c = settings.config();
-    String mode = c.hasPath("ocean.processing-mode") ? c.getString("ocean.processing-mode").trim() : "dsp";
-    String lakehouse = c.hasPath("ocean.lakehouse-enabled") ? c.getString("ocean.lakehouse-enabled").trim() : "true";
-    boolean lakehouseOn = !List.of("false", "no", "off", "0").contains(lakehouse.toLowerCase(java.util.Locale.ROOT));
-    if (mode.equalsIgnoreCase("dsp") && lakehouseOn && org.featureFlags().containsAll(DSP_FLAGS)) {
+    if (settings.effective().dspProcessing() && org.featureFlags().containsAll(DSP_FLAGS)) {
       throw new IllegalStateException("DSP processing is active for this organisation (ocean.processing-mode = dsp"
-          + (c.hasPath("ocean.processing-mode") ? "" : " by default") + ", the lakehouse on and the feature flags "
+          + (settings.effective().processingModeSet() ? "" : " by default") + ", the lakehouse on and the feature flags "
           + DSP_FLAGS + "), and oceanj does not support it yet; set OCEAN__PROCESSING_MODE=ocean-core (Helm "
           + "processingMode: ocean-core) to have oceanj map and write the entities itself");
     }
   }
+
 
   /** Values masked in shipped log lines: Port's credentials and the integration's sensitive settings. */
   private static Set<String> secrets(OceanSettings settings, PortClientSettings client) {
@@ -337,39 +334,6 @@ public final class OceanRuntime implements AutoCloseable {
     });
   }
 
-  /**
-   * The write budget this process shapes its writes to. The live-events reserve keeps a share of Port's burst from
-   * resyncs so that webhooks stay fast during a big resync; where no live event can arrive (ONCE, the HTTP server off,
-   * or an integration without live-event processors) the shipped default reserve would only hold back a fifth of the
-   * burst for nobody, so it is dropped. A share the user configured is kept as it is: it may be meant as headroom for
-   * the other clients of the same organisation.
-   */
-  static RateLimitSettings writeBudget(RateLimitSettings configured, boolean liveEventsServed, boolean shareConfigured) {
-    if (liveEventsServed || shareConfigured || configured.liveEventsReservedShare() == 0.0) {
-      return configured;
-    }
-    LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"
-        + " live-events reserve of {} % of the burst is not held back; set"
-        + " ocean.port.rate-limit.live-events-reserved-share to keep one)",
-        Math.round(configured.liveEventsReservedShare() * 100));
-    return configured.withShare(0.0);
-  }
-
-  /** ONCE for the embedded default (no credentials, listener type not set explicitly), else the configured type. */
-  static EventListenerType effectiveListener(OceanSettings settings) {
-    EventListenerType configured = settings.eventListener().type();
-    boolean embedded = settings.port().credentials().isEmpty();
-    return embedded && isDefault(settings.config(), "ocean.event-listener.type") ? EventListenerType.ONCE : configured;
-  }
-
-  private static boolean isDefault(Config config, String path) {
-    if (!config.hasPath(path)) {
-      return true;
-    }
-    ConfigOrigin origin = config.getValue(path).origin();
-    return origin.resource() != null && origin.resource().endsWith(DEFAULTS_RESOURCE);
-  }
-
   private static Optional<Instant> lastResyncState(PortClient port) throws InterruptedException, TimeoutException {
     Optional<JsonNode> integration = await(port.getIntegration().thenApply(o -> o.map(JsonNode.class::cast)),
         "reading the integration's resync state");
@@ -383,23 +347,8 @@ public final class OceanRuntime implements AutoCloseable {
         });
   }
 
-  /** The engine's resync settings; the config's "0 = one per core" for mapping parallelism resolved here. */
-  private static ResyncSettings resyncSettings(OceanSettings settings) {
-    Config config = settings.config();
-    if (!config.hasPath("ocean.resync.mapping-parallelism") || config.getInt("ocean.resync.mapping-parallelism") <= 0) {
-      config = config.withValue("ocean.resync.mapping-parallelism",
-          ConfigValueFactory.fromAnyRef(mappingThreads(settings)));
-    }
-    return ResyncSettings.fromConfig(config);
-  }
-
-  private static int mappingThreads(OceanSettings settings) {
-    int configured = settings.resync().mappingParallelism();
-    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-  }
-
   private static ExecutorService mappingPool(OceanSettings settings) {
-    int threads = mappingThreads(settings);
+    int threads = settings.resync().mappingParallelism();
     AtomicInteger n = new AtomicInteger();
     return Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "oceanj-mapping-" + n.incrementAndGet());
@@ -437,6 +386,11 @@ public final class OceanRuntime implements AutoCloseable {
   /** The embedded Port emulator, when no credentials were configured. */
   public Optional<PortEmulator> emulator() {
     return emulator;
+  }
+
+  /** The settings the Port client was built with (the configured Port's, or aimed at the embedded emulator). */
+  PortClientSettings portClient() {
+    return portClient;
   }
 
   /** The effective event listener type. */

@@ -73,11 +73,11 @@ public final class LiveEventsApp {
     PortClientSettings portSettings;
     if (settings.port().credentials().isEmpty()) {
       embedded = PortEmulator.start(EmulatorSettings.defaults());
-      portSettings = PortClientSettings.of(URI.create(embedded.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
-          EmulatorSettings.DEFAULT_CLIENT_SECRET);
+      portSettings = PortClientSettings.from(settings.port(), URI.create(embedded.baseUrl()),
+          EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET);
       System.out.println("oceanj embedded Port emulator at " + embedded.baseUrl());
     } else {
-      portSettings = PortClientSettings.fromConfig(settings.config());
+      portSettings = PortClientSettings.from(settings.port());
     }
     String identifier = settings.integration().identifier();
     HttpPortClient port = HttpPortClient.create(portSettings,
@@ -89,11 +89,9 @@ public final class LiveEventsApp {
 
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "oceanj");
     OceanMetrics metrics = new OceanMetrics();
-    boolean inMemory = settings.config().hasPath("ocean.live-events.in-memory")
-        && settings.config().getBoolean("ocean.live-events.in-memory");
     LiveEvents live = LiveEvents.start(system, integration, port,
         new JqMappingCompiler(JqEngine.create(settings.allowEnvironmentVariablesJqAccess())), settings.liveEvents(),
-        settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry());
+        settings.port().portAppConfigCacheTtl(), settings.dataDir(), settings.liveEvents().inMemory(), metrics.registry());
 
     Route inner = concat(live.routes().webhookRoutes(), live.routes().deadLetterRoutes(),
         path("metrics", () -> get(() -> complete(metrics.scrape()))),
