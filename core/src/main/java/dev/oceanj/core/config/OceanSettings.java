@@ -50,6 +50,7 @@ import java.util.Set;
  * @param oauthAccessTokenFile file holding the integration's 3rd-party OAuth token, written by the host
  *     ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH})
  * @param telemetry sync metrics, heartbeat and log shipping to Port
+ * @param timeouts the runtime's own waits
  * @param effective what will run, derived from the keys above (and what the user set explicitly)
  * @param ignoredKeys keys set but not used (Ocean-only or unknown environment variables), one readable line each,
  *     for the runtime to log as warnings
@@ -75,6 +76,7 @@ public record OceanSettings(
     NetworkSettings network,
     Optional<Path> oauthAccessTokenFile,
     TelemetrySettings telemetry,
+    TimeoutSettings timeouts,
     Effective effective,
     List<String> ignoredKeys,
     Config config) {
@@ -94,6 +96,7 @@ public record OceanSettings(
     Objects.requireNonNull(liveEvents, "liveEvents");
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(timeouts, "timeouts");
     Objects.requireNonNull(effective, "effective");
     Objects.requireNonNull(config, "config");
     ignoredKeys = List.copyOf(ignoredKeys);
@@ -220,6 +223,7 @@ public record OceanSettings(
         NetworkSettings.read(r, env),
         r.optionalString(o + "oauth-access-token-file-path").map(Path::of),
         TelemetrySettings.read(r),
+        TimeoutSettings.read(r),
         Effective.read(r, port, listener),
         ignoredKeys,
         r.config());

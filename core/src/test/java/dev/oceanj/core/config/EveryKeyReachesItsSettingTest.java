@@ -105,6 +105,14 @@ class EveryKeyReachesItsSettingTest {
     key(o + "telemetry.http-logging", "false", s -> s.telemetry().httpLogging());
     key(o + "telemetry.log-queue-size", "200", s -> s.telemetry().logQueueSize());
 
+    String t = o + "timeouts.";
+    key(t + "ask", "1 s", s -> s.timeouts().ask());
+    key(t + "resync-wait", "10 m", s -> s.timeouts().resyncWait());
+    key(t + "setup", "30 s", s -> s.timeouts().setup());
+    key(t + "bind", "5 s", s -> s.timeouts().bind());
+    key(t + "readiness-check", "1 s", s -> s.timeouts().readinessCheck());
+    key(t + "readiness-cache", "1 s", s -> s.timeouts().readinessCache());
+
     String e = o + "event-listener.";
     key(e + "type", "ONCE", s -> List.of(s.eventListener().type(), s.effective().listener()));
     key(e + "should-resync", "false", s -> s.eventListener().shouldResync());
