@@ -68,7 +68,7 @@ final class DefaultsCommand implements Callable<Integer> {
         return 2;
       }
       try (Session s = session.get()) {
-        JsonNode destination = JSON.valueToTree(ChangelogDestination.of(OceanRuntime.effectiveListener(s.settings),
+        JsonNode destination = JSON.valueToTree(ChangelogDestination.of(s.settings.effective().listener(),
             s.settings.eventListener().webhook().appHost(), s.settings.eventListener().webhook().token()));
         var init = new DefaultsInitializer(s.port, DefaultsInitializer.Resources.from(s.resources()),
             s.settings.initializePortResources(), Optional.of(destination));
@@ -151,7 +151,7 @@ final class DefaultsCommand implements Callable<Integer> {
 
     private Session(OceanSettings settings) {
       this.settings = settings;
-      PortClientSettings client = PortClientSettings.fromConfig(settings.config());
+      PortClientSettings client = PortClientSettings.from(settings.port());
       this.limiter = WriteLimiter.create(client.rateLimit());
       String type = settings.integration().type();
       this.port = HttpPortClient.create(client, new PortIdentity(type,

@@ -69,16 +69,13 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   /**
    * Everything the guardian wires together, built by {@link OceanRuntime}.
    *
-   * @param settings the validated settings
-   * @param listenerType the effective listener type (the embedded default may have turned POLLING into ONCE)
+   * @param settings the validated settings; {@code settings.effective()} says which listener runs and whether the
+   *     HTTP server is bound
    * @param port the integration's Port client
    * @param supervisor the integration supervisor's behaviour
    * @param metrics the {@code /metrics} registry
    * @param readiness what {@code /status} reports about Port (reachable, integration and mapping there)
-   * @param serveHttp whether to bind the HTTP server
-   * @param print where user-facing lines (summary, progress) go
-   * @param exitCode completed with the process exit code when the runtime decides it (ONCE, bind failure)
-   * @param httpPort completed with the bound port, or empty when no server runs
+   * @param reports where the guardian reports back to the runtime that started it
    * @param info fixed facts for {@code /status}
    * @param pollingWatermark the resync request already handled, for POLLING without resync-on-start
    * @param coreVersion reported by {@code /health}
@@ -88,28 +85,49 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    */
   public record Wiring(
       OceanSettings settings,
-      EventListenerType listenerType,
       PortClient port,
       Behavior<ResyncProtocol.Command> supervisor,
       OceanMetrics metrics,
       Readiness readiness,
-      boolean serveHttp,
-      Consumer<String> print,
-      CompletableFuture<Integer> exitCode,
-      CompletableFuture<Optional<Integer>> httpPort,
+      Reports reports,
       StatusRoutes.RuntimeInfo info,
       Optional<Instant> pollingWatermark,
       String coreVersion,
       Optional<Function<ActorContext<?>, LiveEvents>> liveEvents,
-      Optional<SyncTelemetry> telemetry) {}
+      Optional<SyncTelemetry> telemetry) {
 
-  static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+    /** The listener that runs (the embedded default may have turned POLLING into ONCE). */
+    EventListenerType listenerType() {
+      return settings.effective().listener();
+    }
+  }
+
+  /**
+   * Where the guardian reports back to the runtime that started it.
+   *
+   * @param print where user-facing lines (summary, progress) go
+   * @param exitCode completed with the process exit code when the runtime decides it (ONCE, bind failure)
+   * @param httpPort completed with the bound port, or empty when no server runs
+   */
+  public record Reports(Consumer<String> print, CompletableFuture<Integer> exitCode,
+      CompletableFuture<Optional<Integer>> httpPort) {}
+
+  /**
+   * The triggers' and the schedule's details for {@code /status}, and the WEBHOOK trigger {@code POST /resync}
+   * feeds (empty in the other modes).
+   */
+  private record Triggers(Supplier<CompletionStage<Optional<TriggerInfo>>> listenerInfo,
+      Supplier<CompletionStage<Optional<TriggerInfo>>> scheduleInfo,
+      Optional<ActorRef<WebhookTrigger.Command>> webhook) {}
 
   private final Wiring wiring;
+  /** {@code ocean.timeouts.ask}: every question this guardian and its routes ask an actor. */
+  private final Duration askTimeout;
 
   private Guardian(ActorContext<Command> context, Wiring wiring) {
     super(context);
     this.wiring = wiring;
+    this.askTimeout = wiring.settings().timeouts().ask();
   }
 
   public static Behavior<Command> create(Wiring wiring) {
@@ -120,10 +138,18 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     });
   }
 
+  /** One init per feature, in order. */
   private void start() {
+    ActorRef<ResyncProtocol.Command> supervisor = initSupervisor();
+    Triggers triggers = initTriggers(supervisor);
+    initProgress(supervisor);
+    initHttp(supervisor, triggers);
+  }
+
+  /** The integration supervisor, its sync telemetry, and the abort of a running resync at shutdown. */
+  private ActorRef<ResyncProtocol.Command> initSupervisor() {
     ActorContext<Command> context = getContext();
     var system = context.getSystem();
-    OceanSettings settings = wiring.settings();
     ActorRef<ResyncProtocol.Command> supervisor = context.spawn(
         Behaviors.supervise(wiring.supervisor()).onFailure(SupervisorStrategy.restart()), "supervisor");
     wiring.telemetry().ifPresent(telemetry -> {
@@ -135,9 +161,15 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "abort-running-resync",
         () -> AskPattern.<ResyncProtocol.Command, ResyncProtocol.Done>ask(supervisor,
-                replyTo -> new AbortResync("shutdown", replyTo), ASK_TIMEOUT, system.scheduler())
+                replyTo -> new AbortResync("shutdown", replyTo), askTimeout, system.scheduler())
             .handle((done, failure) -> Done.getInstance()));
+    return supervisor;
+  }
 
+  /** The trigger of the listener that runs, and the schedule when {@code ocean.scheduled-resync-interval} is set. */
+  private Triggers initTriggers(ActorRef<ResyncProtocol.Command> supervisor) {
+    ActorContext<Command> context = getContext();
+    OceanSettings settings = wiring.settings();
     EventListenerType type = wiring.listenerType();
     Supplier<CompletionStage<Optional<TriggerInfo>>> listenerInfo = () -> CompletableFuture.completedFuture(Optional.empty());
     Optional<ActorRef<WebhookTrigger.Command>> webhook = Optional.empty();
@@ -158,7 +190,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       listenerInfo = describe(trigger, WebhookTrigger.Describe::new);
     } else if (type == EventListenerType.KAFKA) {
       var kafka = context.spawn(KafkaTrigger.create(supervisor,
-          KafkaSettings.from(settings.eventListener().kafka(), settings.config()),
+          KafkaSettings.from(settings.eventListener().kafka()),
           KafkaTrigger.PortAccess.of(wiring.port()), integrationType, identifier), "kafka");
       listenerInfo = describe(kafka, KafkaTrigger.Describe::new);
     } else {
@@ -172,49 +204,60 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
           "schedule");
       scheduleInfo = describe(schedule, ScheduleTrigger.Describe::new);
     }
+    return new Triggers(listenerInfo, scheduleInfo, webhook);
+  }
 
+  /** The progress reporter: to the user's output in ONCE mode, to the log otherwise. */
+  private void initProgress(ActorRef<ResyncProtocol.Command> supervisor) {
+    EventListenerType type = wiring.listenerType();
     // Not context.getLog(): the reporter calls this from its own actor, outside the guardian.
     org.slf4j.Logger progressLog = org.slf4j.LoggerFactory.getLogger(ProgressReporter.class);
-    Consumer<String> progressOut = type == EventListenerType.ONCE ? wiring.print() : progressLog::info;
-    context.spawn(ProgressReporter.create(supervisor, wiring.metrics(), progressOut, settings.resync().progressInterval(),
-        Clock.systemUTC()), "progress");
+    Consumer<String> progressOut = type == EventListenerType.ONCE ? wiring.reports().print() : progressLog::info;
+    getContext().spawn(ProgressReporter.create(supervisor, wiring.metrics(), progressOut,
+        wiring.settings().resync().progressInterval(), Clock.systemUTC()), "progress");
+  }
 
-    if (wiring.serveHttp()) {
-      var resync = new ResyncRoutes(webhook, type.name(), settings.eventListener().webhook().token(),
-          settings.http().adminToken(), ASK_TIMEOUT, Duration.ofHours(1), settings.http().maxRequestBodySize(),
-          system.scheduler());
-      var health = new HealthRoutes(wiring.coreVersion());
-      var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
-      var status = new StatusRoutes(wiring.info(), supervisor, listenerInfo, scheduleInfo, ASK_TIMEOUT,
-          system.scheduler(), Clock.systemUTC()).withChecks(wiring.readiness());
-      Optional<LiveEvents> live = wiring.liveEvents().map(start -> start.apply(context));
-      if (live.isPresent()) {
-        LiveEvents events = live.get();
-        // After the server unbound: nothing appends any more, and a last checkpoint is written.
-        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-            "close-live-events", () -> {
-              events.close();
-              return CompletableFuture.completedFuture(Done.getInstance());
-            });
-        status = status.withLiveEvents(events::status);
-      }
-      var routes = new OceanRoutes(resync, health, metrics, status, settings.pathPrefix(), wiring.metrics())
-          .withAdminToken(settings.http().adminToken());
-      if (live.isPresent()) {
-        routes = routes.withPrefixedRoutes(live.get().routes().webhookRoutes())
-            .withAdminRoutes(live.get().routes().deadLetterRoutes());
-      }
-      context.pipeToSelf(OceanServer.start(routes.routes(), settings.http(), system),
-          (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
-    } else {
-      wiring.httpPort().complete(Optional.empty());
+  /** The HTTP server (routes, live events) unless {@code settings.effective().serveHttp()} is off. */
+  private void initHttp(ActorRef<ResyncProtocol.Command> supervisor, Triggers triggers) {
+    OceanSettings settings = wiring.settings();
+    if (!settings.effective().serveHttp()) {
+      wiring.reports().httpPort().complete(Optional.empty());
+      return;
     }
+    ActorContext<Command> context = getContext();
+    var system = context.getSystem();
+    var resync = new ResyncRoutes(triggers.webhook(), wiring.listenerType().name(),
+        settings.eventListener().webhook().token(), settings.http().adminToken(), askTimeout,
+        settings.timeouts().resyncWait(), settings.http().maxRequestBodySize(), system.scheduler());
+    var health = new HealthRoutes(wiring.coreVersion());
+    var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
+    var status = new StatusRoutes(wiring.info(), supervisor, triggers.listenerInfo(), triggers.scheduleInfo(),
+        askTimeout, system.scheduler(), Clock.systemUTC()).withChecks(wiring.readiness());
+    Optional<LiveEvents> live = wiring.liveEvents().map(start -> start.apply(context));
+    if (live.isPresent()) {
+      LiveEvents events = live.get();
+      // After the server unbound: nothing appends any more, and a last checkpoint is written.
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+          "close-live-events", () -> {
+            events.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+          });
+      status = status.withLiveEvents(events::status);
+    }
+    var routes = new OceanRoutes(resync, health, metrics, status, settings.pathPrefix(), wiring.metrics())
+        .withAdminToken(settings.http().adminToken());
+    if (live.isPresent()) {
+      routes = routes.withPrefixedRoutes(live.get().routes().webhookRoutes())
+          .withAdminRoutes(live.get().routes().deadLetterRoutes());
+    }
+    context.pipeToSelf(OceanServer.start(routes.routes(), settings.http(), system),
+        (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
   }
 
   private CompletionStage<Void> refreshMetrics(ActorRef<ResyncProtocol.Command> supervisor) {
     var system = getContext().getSystem();
     OceanMetrics metrics = wiring.metrics();
-    return AskPattern.<ResyncProtocol.Command, Status>ask(supervisor, ResyncProtocol.GetStatus::new, ASK_TIMEOUT,
+    return AskPattern.<ResyncProtocol.Command, Status>ask(supervisor, ResyncProtocol.GetStatus::new, askTimeout,
             system.scheduler())
         .thenAccept(status -> {
           status.last().ifPresent(metrics::recordFinished);
@@ -225,7 +268,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private <T> Supplier<CompletionStage<Optional<TriggerInfo>>> describe(
       ActorRef<T> trigger, Function<ActorRef<TriggerInfo>, T> message) {
     var scheduler = getContext().getSystem().scheduler();
-    return () -> AskPattern.<T, TriggerInfo>ask(trigger, message::apply, ASK_TIMEOUT, scheduler).thenApply(Optional::of);
+    return () -> AskPattern.<T, TriggerInfo>ask(trigger, message::apply, askTimeout, scheduler).thenApply(Optional::of);
   }
 
   @Override
@@ -240,8 +283,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private Behavior<Command> onOnceFinished(OnceFinished msg) {
     ResyncFinished finished = msg.finished();
     wiring.metrics().recordFinished(finished);
-    wiring.print().accept(ResyncSummary.render(finished));
-    wiring.exitCode().complete(finished.outcome() == Outcome.COMPLETED ? 0 : 1);
+    wiring.reports().print().accept(ResyncSummary.render(finished));
+    wiring.reports().exitCode().complete(finished.outcome() == Outcome.COMPLETED ? 0 : 1);
     CoordinatedShutdown.get(getContext().getSystem()).run(Stop.ONCE_RESYNC_FINISHED);
     return this;
   }
@@ -249,15 +292,15 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private Behavior<Command> onBound(Bound bound) {
     int port = bound.binding().localAddress().getPort();
     getContext().getLog().info("HTTP server listening on {}:{}", wiring.settings().http().host(), port);
-    wiring.httpPort().complete(Optional.of(port));
+    wiring.reports().httpPort().complete(Optional.of(port));
     return this;
   }
 
   private Behavior<Command> onBindFailed(BindFailed failed) {
     getContext().getLog().error("Cannot bind the HTTP server to {}:{} (ocean.http.port / APPLICATION__PORT): {}",
         wiring.settings().http().host(), wiring.settings().http().port(), failed.cause().getMessage());
-    wiring.httpPort().completeExceptionally(failed.cause());
-    wiring.exitCode().complete(2);
+    wiring.reports().httpPort().completeExceptionally(failed.cause());
+    wiring.reports().exitCode().complete(2);
     CoordinatedShutdown.get(getContext().getSystem()).run(Stop.HTTP_PORT_UNAVAILABLE);
     return this;
   }

@@ -5,46 +5,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigOrigin;
-import com.typesafe.config.ConfigValueFactory;
-import dev.oceanj.actors.resync.IntegrationSupervisor;
 import dev.oceanj.actors.trigger.webhook.ChangelogDestination;
 import dev.oceanj.core.config.EventListenerType;
 import dev.oceanj.core.config.LogLevel;
-import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
-import dev.oceanj.core.jq.IntegrationJq;
-import dev.oceanj.core.jq.JqEngine;
-import dev.oceanj.core.net.HttpClients;
-import dev.oceanj.core.net.Trust;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
-import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
-import dev.oceanj.core.port.WriteLimiter;
-import dev.oceanj.core.sync.JqMappingCompiler;
-import dev.oceanj.core.sync.LiveWrites;
-import dev.oceanj.core.sync.ResyncSettings;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.http.PortReadiness;
 import dev.oceanj.runtime.http.StatusRoutes;
 import dev.oceanj.runtime.live.LiveEvents;
-import dev.oceanj.runtime.telemetry.IngestClient;
 import dev.oceanj.runtime.telemetry.LogShipper;
 import dev.oceanj.runtime.telemetry.SyncTelemetry;
-import dev.oceanj.spi.AccessToken;
-import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.host.DefinedIntegration;
-import dev.oceanj.spi.host.HostTls;
 import dev.oceanj.spi.host.IntegrationResources;
-import dev.oceanj.spi.host.Integrations;
-import dev.oceanj.spi.host.TokenFile;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,14 +34,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class OceanRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OceanRuntime.class);
-  private static final String DEFAULTS_RESOURCE = "oceanj/application.conf";
-  private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(2);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Pekko settings the runtime always wants, under whatever the user configured. */
@@ -110,14 +85,28 @@ public final class OceanRuntime implements AutoCloseable {
   private final Optional<Integer> httpPort;
   private final Optional<PortEmulator> emulator;
   private final EventListenerType listenerType;
+  private final PortClientSettings portClient;
 
   private OceanRuntime(ActorSystem<Guardian.Command> system, CompletableFuture<Integer> exitCode,
-      Optional<Integer> httpPort, Optional<PortEmulator> emulator, EventListenerType listenerType) {
+      Optional<Integer> httpPort, Optional<PortEmulator> emulator, EventListenerType listenerType,
+      PortClientSettings portClient) {
+    this.portClient = portClient;
     this.system = system;
     this.exitCode = exitCode;
     this.httpPort = httpPort;
     this.emulator = emulator;
     this.listenerType = listenerType;
+  }
+
+  /** How live events start, when the integration registered processors (the guardian calls it). */
+  private static Optional<Function<ActorContext<?>, LiveEvents>> liveEvents(OceanSettings settings,
+      DefinedIntegration defined, HttpPortClient port, Resyncs resyncs, OceanMetrics metrics) {
+    if (defined.liveEventProcessors().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(guardian -> LiveEvents.start(guardian, defined, port, resyncs.compiler(), settings.liveEvents(),
+        settings.port().portAppConfigCacheTtl(), settings.dataDir(), settings.liveEvents().inMemory(),
+        metrics.registry(), resyncs.liveWrites()));
   }
 
   /**
@@ -128,19 +117,6 @@ public final class OceanRuntime implements AutoCloseable {
    * @throws dev.oceanj.core.config.ConfigurationException when {@link StartupChecks} finds a problem (before
    *     anything is sent to Port)
    */
-  /** How live events start, when the integration registered processors (the guardian calls it). */
-  private static Optional<java.util.function.Function<org.apache.pekko.actor.typed.javadsl.ActorContext<?>, LiveEvents>>
-      liveEvents(OceanSettings settings, DefinedIntegration defined, HttpPortClient port, JqMappingCompiler compiler,
-          OceanMetrics metrics, LiveWrites liveWrites) {
-    if (defined.liveEventProcessors().isEmpty()) {
-      return Optional.empty();
-    }
-    boolean inMemory = settings.config().hasPath("ocean.live-events.in-memory")
-        && settings.config().getBoolean("ocean.live-events.in-memory");
-    return Optional.of(guardian -> LiveEvents.start(guardian, defined, port, compiler, settings.liveEvents(),
-        settings.port().portAppConfigCacheTtl(), settings.dataDir(), inMemory, metrics.registry(), liveWrites));
-  }
-
   public static OceanRuntime start(OceanSettings settings, Consumer<String> print) {
     StartupChecks.verify(settings);
     // One process per data dir, before anything else touches it (a second process exits with code 2).
@@ -153,131 +129,99 @@ public final class OceanRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * One init per feature, in order: the integration, the Port side, the log shipper, the set-up in Port, the
+   * resyncs, then the actor system, whose guardian starts the triggers, the progress reporter and the HTTP server
+   * (with live events). Whatever was started is released when start-up fails or the system stops.
+   */
   private static OceanRuntime start(OceanSettings settings, Consumer<String> print, DataDirLock dirLock) {
     Config logLevel = applyLogLevel(settings.logLevel());
-    boolean embedded = settings.port().credentials().isEmpty();
-    EventListenerType listener = effectiveListener(settings);
-    String type = settings.integration().type();
-    Integration integration = Integrations.load(type);
-
-    Optional<PortEmulator> emulator = Optional.empty();
-    PortClientSettings clientSettings;
-    if (embedded) {
-      PortEmulator started = PortEmulator.start(EmulatorSettings.defaults());
-      emulator = Optional.of(started);
-      clientSettings = PortClientSettings.of(URI.create(started.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
-          EmulatorSettings.DEFAULT_CLIENT_SECRET);
-      LOG.info("No Port credentials (ocean.port.client-id / OCEAN__PORT__CLIENT_ID): using the embedded Port emulator"
-          + " at {}", started.baseUrl());
-      if (listener != settings.eventListener().type()) {
-        LOG.info("Embedded default: event listener ONCE (set OCEAN__EVENT_LISTENER__TYPE to choose another)");
-      }
-    } else {
-      clientSettings = PortClientSettings.fromConfig(settings.config());
-    }
-    String version = settings.integration().version().orElse(runtimeVersion());
-    PortIdentity identity = new PortIdentity(type, version, settings.integration().identifier());
-    NetworkSettings network = settings.network();
-    network.warnings().forEach(w -> LOG.warn("{}", w));
-    network.authoritySources().forEach(a -> LOG.info("Trusting the certificate authorities of {}", a));
-    if (network.proxies().any()) {
-      LOG.info("Proxies from the environment: {}", network.proxies());
-    }
-    HttpClient thirdParty = HttpClients.lazy(() -> HttpClients.create(network.proxies(), network.thirdPartyTls(),
-        settings.clientTimeout()));
-    JqEngine jq = JqEngine.create(settings.allowEnvironmentVariablesJqAccess());
-    DefinedIntegration defined = DefinedIntegration.define(integration, settings.integration().config(), thirdParty,
-        new IntegrationJq(jq), settings.oauthAccessTokenFile().<AccessToken>map(TokenFile::new),
-        new HostTls(network.extraAuthorities(), () -> HttpClients.create(network.proxies(),
-            Trust.clientContext(List.of(), false), settings.clientTimeout())));
-    boolean serveHttp = settings.config().hasPath("ocean.http.enabled") && !settings.config().getIsNull("ocean.http.enabled")
-        ? settings.config().getBoolean("ocean.http.enabled")
-        : listener != EventListenerType.ONCE;
-    RateLimitSettings limits = writeBudget(clientSettings.rateLimit(),
-        serveHttp && !defined.liveEventProcessors().isEmpty(),
-        !isDefault(settings.config(), "ocean.port.rate-limit.live-events-reserved-share"));
-    WriteLimiter limiter = WriteLimiter.create(limits);
-    NetworkSettings portNetwork = embedded ? NetworkSettings.DEFAULTS : network;
-    HttpPortClient port = HttpPortClient.create(clientSettings.withRateLimit(limits), identity, limiter, portNetwork);
-    ExecutorService mappingPool = mappingPool(settings);
-    IngestClient ingest = new IngestClient(port, HttpClients.lazy(() -> HttpClients.create(portNetwork.proxies(),
-        portNetwork.portTls(), Duration.ofSeconds(10))), Duration.ofSeconds(10));
-    Optional<LogShipper> logShipper = settings.telemetry().httpLogging()
-        ? Optional.of(new LogShipper(ingest, settings.telemetry().logQueueSize(), secrets(settings, clientSettings)))
-        : Optional.empty();
+    EventListenerType listener = settings.effective().listener();
+    HostedIntegration integration = HostedIntegration.init(settings);
+    PortSide port = PortSide.init(settings, integration.hasLiveEvents());
+    Optional<LogShipper> logShipper = settings.telemetry().httpLogging() ? Optional.of(new LogShipper(port.ingest(),
+        settings.telemetry().logQueueSize(), secrets(settings, port.clientSettings()))) : Optional.empty();
     logShipper.ifPresent(LogShipper::install);
+    Resyncs resyncs = Resyncs.init(settings, integration, port.client());
     Runnable cleanup = () -> {
       logShipper.ifPresent(l -> l.close(Duration.ofSeconds(5)));
-      mappingPool.shutdownNow();
-      defined.stop().forEach(e -> LOG.warn("integration stop hook failed: {}", e.toString()));
+      resyncs.close();
+      integration.stop();
       port.close();
-      limiter.close();
       dirLock.close();
     };
     try {
-      defined.start();
-      if (!embedded) {
-        refuseDsp(settings, await(port.organization(), "reading the organisation's feature flags"));
-      }
-      IntegrationResources resources = StartupChecks.resources(type, settings.resourcesPath());
-      Map<String, Object> destination = ChangelogDestination.of(listener,
-          settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
-      JsonNode destinationJson = JSON.valueToTree(destination);
-      var defaults = new DefaultsInitializer(port, DefaultsInitializer.Resources.from(resources),
-          settings.initializePortResources(), Optional.of(destinationJson), settings.createPortResourcesOrigin(),
-          Duration.ofSeconds(3));
-      DefaultsInitializer.Outcome setup = await(defaults.run(),
-          "setting up the integration in Port (" + clientSettings.baseUrl() + ")");
-      setup.warnings().forEach(w -> LOG.warn("Port setup: {}", w));
-      await(verifyChangelogDestination(port, destinationJson), "registering the changelogDestination in Port");
-      Optional<Instant> watermark = listener == EventListenerType.POLLING && !settings.eventListener().polling().resyncOnStart()
-          ? lastResyncState(port) : Optional.empty();
-
-      var compiler = new JqMappingCompiler(jq);
-      var deps = new IntegrationSupervisor.Dependencies(port, defined.sources(), compiler,
-          resyncSettings(settings), settings.scheduledResyncInterval(), mappingPool,
-          defined::toJson, Clock.systemUTC());
+      integration.defined().start();
+      Optional<Instant> watermark = setUpInPort(settings, port);
       var exitCode = new CompletableFuture<Integer>();
       var httpPort = new CompletableFuture<Optional<Integer>>();
-      var info = new StatusRoutes.RuntimeInfo(type, identity.identifier(), version, listener.name(), embedded,
-          clientSettings.baseUrl().toString());
       var metrics = new OceanMetrics();
-      metrics.bindPort(port::stats, limiter::stats);
-      var liveWrites = new LiveWrites();
-      var wiring = new Guardian.Wiring(settings, listener, port, IntegrationSupervisor.create(deps, liveWrites), metrics,
-          new PortReadiness(port, Duration.ofSeconds(3), Duration.ofSeconds(2), Clock.systemUTC()), serveHttp, print,
-          exitCode, httpPort, info, watermark, runtimeVersion(),
-          liveEvents(settings, defined, port, compiler, metrics, liveWrites),
-          Optional.of(new SyncTelemetry(ingest, new SyncTelemetry.Identity(type, identity.identifier(), version,
-              runtimeVersion()), settings.telemetry().heartbeatInterval())));
+      metrics.bindPort(port.client()::stats, port.limiter()::stats);
+      PortIdentity identity = port.identity();
+      var info = new StatusRoutes.RuntimeInfo(identity.type(), identity.identifier(), identity.version(),
+          listener.name(), port.embedded(), port.clientSettings().baseUrl().toString());
+      var timeouts = settings.timeouts();
+      var wiring = new Guardian.Wiring(settings, port.client(), resyncs.supervisor(), metrics,
+          new PortReadiness(port.client(), timeouts.readinessCheck(), timeouts.readinessCache(), Clock.systemUTC()),
+          new Guardian.Reports(print, exitCode, httpPort), info, watermark, runtimeVersion(),
+          liveEvents(settings, integration.defined(), port.client(), resyncs, metrics),
+          Optional.of(new SyncTelemetry(port.ingest(), new SyncTelemetry.Identity(identity.type(),
+              identity.identifier(), identity.version(), runtimeVersion()), settings.telemetry().heartbeatInterval())));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
       if (listener != EventListenerType.ONCE) {
         IdleHeapTrim.start(system, Duration.ofSeconds(30));
       }
-      Optional<PortEmulator> emulatorRef = emulator;
       CompletableFuture<Integer> finalExit = system.getWhenTerminated().toCompletableFuture().handle((done, failure) -> {
         cleanup.run();
-        emulatorRef.ifPresent(PortEmulator::close);
         return exitCode.getNow(0);
       });
       Optional<Integer> bound;
       try {
-        bound = httpPort.get(30, TimeUnit.SECONDS);
+        bound = httpPort.get(timeouts.bind().toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         finalExit.join();
         throw new IllegalStateException("cannot bind the HTTP server to " + settings.http().host() + ":"
             + settings.http().port() + " (ocean.http.port / APPLICATION__PORT): " + e.getCause().getMessage(), e);
       }
-      return new OceanRuntime(system, finalExit, bound, emulator, listener);
+      return new OceanRuntime(system, finalExit, bound, port.emulator(), listener, port.clientSettings());
     } catch (RuntimeException | InterruptedException | TimeoutException e) {
       cleanup.run();
-      emulator.ifPresent(PortEmulator::close);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * Start-up against Port, each step within {@code ocean.timeouts.setup}: refuses Ocean's DSP mode, creates the
+   * integration and its default resources, registers where Port sends resync requests, and for POLLING without
+   * resync-on-start reads the last request already handled.
+   *
+   * @return the polling watermark, if any
+   */
+  private static Optional<Instant> setUpInPort(OceanSettings settings, PortSide port)
+      throws InterruptedException, TimeoutException {
+    Duration timeout = settings.timeouts().setup();
+    HttpPortClient client = port.client();
+    if (!port.embedded()) {
+      refuseDsp(settings, await(client.organization(), "reading the organisation's feature flags", timeout));
+    }
+    EventListenerType listener = settings.effective().listener();
+    IntegrationResources resources = StartupChecks.resources(settings.integration().type(), settings.resourcesPath());
+    Map<String, Object> destination = ChangelogDestination.of(listener,
+        settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
+    JsonNode destinationJson = JSON.valueToTree(destination);
+    var defaults = new DefaultsInitializer(client, DefaultsInitializer.Resources.from(resources),
+        settings.initializePortResources(), Optional.of(destinationJson), settings.createPortResourcesOrigin(),
+        Duration.ofSeconds(3));
+    DefaultsInitializer.Outcome setup = await(defaults.run(),
+        "setting up the integration in Port (" + port.clientSettings().baseUrl() + ")", timeout);
+    setup.warnings().forEach(w -> LOG.warn("Port setup: {}", w));
+    await(verifyChangelogDestination(client, destinationJson), "registering the changelogDestination in Port", timeout);
+    return listener == EventListenerType.POLLING && !settings.eventListener().polling().resyncOnStart()
+        ? lastResyncState(client, timeout) : Optional.empty();
   }
 
   /** Organisation flags that, with processing mode {@code dsp} and the lakehouse on, make Ocean process in DSP mode. */
@@ -291,17 +235,14 @@ public final class OceanRuntime implements AutoCloseable {
    * {@code ocean-core} processing.
    */
   static void refuseDsp(OceanSettings settings, PortClient.Organization org) {
-    Config c = settings.config();
-    String mode = c.hasPath("ocean.processing-mode") ? c.getString("ocean.processing-mode").trim() : "dsp";
-    String lakehouse = c.hasPath("ocean.lakehouse-enabled") ? c.getString("ocean.lakehouse-enabled").trim() : "true";
-    boolean lakehouseOn = !List.of("false", "no", "off", "0").contains(lakehouse.toLowerCase(java.util.Locale.ROOT));
-    if (mode.equalsIgnoreCase("dsp") && lakehouseOn && org.featureFlags().containsAll(DSP_FLAGS)) {
+    if (settings.effective().dspProcessing() && org.featureFlags().containsAll(DSP_FLAGS)) {
       throw new IllegalStateException("DSP processing is active for this organisation (ocean.processing-mode = dsp"
-          + (c.hasPath("ocean.processing-mode") ? "" : " by default") + ", the lakehouse on and the feature flags "
+          + (settings.effective().processingModeSet() ? "" : " by default") + ", the lakehouse on and the feature flags "
           + DSP_FLAGS + "), and oceanj does not support it yet; set OCEAN__PROCESSING_MODE=ocean-core (Helm "
           + "processingMode: ocean-core) to have oceanj map and write the entities itself");
     }
   }
+
 
   /** Values masked in shipped log lines: Port's credentials and the integration's sensitive settings. */
   private static Set<String> secrets(OceanSettings settings, PortClientSettings client) {
@@ -337,42 +278,10 @@ public final class OceanRuntime implements AutoCloseable {
     });
   }
 
-  /**
-   * The write budget this process shapes its writes to. The live-events reserve keeps a share of Port's burst from
-   * resyncs so that webhooks stay fast during a big resync; where no live event can arrive (ONCE, the HTTP server off,
-   * or an integration without live-event processors) the shipped default reserve would only hold back a fifth of the
-   * burst for nobody, so it is dropped. A share the user configured is kept as it is: it may be meant as headroom for
-   * the other clients of the same organisation.
-   */
-  static RateLimitSettings writeBudget(RateLimitSettings configured, boolean liveEventsServed, boolean shareConfigured) {
-    if (liveEventsServed || shareConfigured || configured.liveEventsReservedShare() == 0.0) {
-      return configured;
-    }
-    LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"
-        + " live-events reserve of {} % of the burst is not held back; set"
-        + " ocean.port.rate-limit.live-events-reserved-share to keep one)",
-        Math.round(configured.liveEventsReservedShare() * 100));
-    return configured.withShare(0.0);
-  }
-
-  /** ONCE for the embedded default (no credentials, listener type not set explicitly), else the configured type. */
-  static EventListenerType effectiveListener(OceanSettings settings) {
-    EventListenerType configured = settings.eventListener().type();
-    boolean embedded = settings.port().credentials().isEmpty();
-    return embedded && isDefault(settings.config(), "ocean.event-listener.type") ? EventListenerType.ONCE : configured;
-  }
-
-  private static boolean isDefault(Config config, String path) {
-    if (!config.hasPath(path)) {
-      return true;
-    }
-    ConfigOrigin origin = config.getValue(path).origin();
-    return origin.resource() != null && origin.resource().endsWith(DEFAULTS_RESOURCE);
-  }
-
-  private static Optional<Instant> lastResyncState(PortClient port) throws InterruptedException, TimeoutException {
+  private static Optional<Instant> lastResyncState(PortClient port, Duration timeout)
+      throws InterruptedException, TimeoutException {
     Optional<JsonNode> integration = await(port.getIntegration().thenApply(o -> o.map(JsonNode.class::cast)),
-        "reading the integration's resync state");
+        "reading the integration's resync state", timeout);
     return integration.map(i -> i.path("resyncState").path("updatedAt").asText(null))
         .flatMap(at -> {
           try {
@@ -383,36 +292,14 @@ public final class OceanRuntime implements AutoCloseable {
         });
   }
 
-  /** The engine's resync settings; the config's "0 = one per core" for mapping parallelism resolved here. */
-  private static ResyncSettings resyncSettings(OceanSettings settings) {
-    Config config = settings.config();
-    if (!config.hasPath("ocean.resync.mapping-parallelism") || config.getInt("ocean.resync.mapping-parallelism") <= 0) {
-      config = config.withValue("ocean.resync.mapping-parallelism",
-          ConfigValueFactory.fromAnyRef(mappingThreads(settings)));
-    }
-    return ResyncSettings.fromConfig(config);
-  }
 
-  private static int mappingThreads(OceanSettings settings) {
-    int configured = settings.resync().mappingParallelism();
-    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-  }
-
-  private static ExecutorService mappingPool(OceanSettings settings) {
-    int threads = mappingThreads(settings);
-    AtomicInteger n = new AtomicInteger();
-    return Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "oceanj-mapping-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-  }
-
-  private static <T> T await(CompletionStage<T> stage, String what) throws InterruptedException, TimeoutException {
+  private static <T> T await(CompletionStage<T> stage, String what, Duration timeout)
+      throws InterruptedException, TimeoutException {
     try {
-      return stage.toCompletableFuture().get(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException(what + " did not finish within " + SETUP_TIMEOUT.toSeconds() + " s", e);
+      throw new IllegalStateException(what + " did not finish within " + timeout.toSeconds() + " s"
+          + " (ocean.timeouts.setup)", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(what + " failed: " + cause.getMessage(), cause);
@@ -437,6 +324,11 @@ public final class OceanRuntime implements AutoCloseable {
   /** The embedded Port emulator, when no credentials were configured. */
   public Optional<PortEmulator> emulator() {
     return emulator;
+  }
+
+  /** The settings the Port client was built with (the configured Port's, or aimed at the embedded emulator). */
+  PortClientSettings portClient() {
+    return portClient;
   }
 
   /** The effective event listener type. */

@@ -30,4 +30,17 @@ class ConfigCommandTest {
     assertTrue(r.err().contains("client-secret"), r.err());
     assertTrue(r.err().contains("CARRIER_PIGEON") || r.err().contains("event-listener.type"), r.err());
   }
+
+  @Test
+  void printsTheListenerAndHttpServerThatWillRunNotOnlyTheConfiguredOnes() {
+    SystemProperties.Run embedded = config(Map.of());
+    assertEquals(0, embedded.exit(), embedded.err());
+    assertTrue(embedded.out().contains("ocean.event-listener.type = \"ONCE\"  # derived; configured \"POLLING\""),
+        embedded.out());
+    assertTrue(embedded.out().contains("ocean.http.enabled = false  # derived"), embedded.out());
+    SystemProperties.Run polling = config(Map.of("ocean.event-listener.type", "POLLING"));
+    assertEquals(0, polling.exit(), polling.err());
+    assertFalse(polling.out().contains("ocean.event-listener.type = \"ONCE\""), polling.out());
+    assertTrue(polling.out().contains("ocean.http.enabled = true  # derived"), polling.out());
+  }
 }

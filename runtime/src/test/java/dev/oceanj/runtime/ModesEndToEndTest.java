@@ -144,9 +144,9 @@ class ModesEndToEndTest {
   @Test
   void anExplicitListenerTypeIsHonouredWithTheEmbeddedEmulator() {
     OceanSettings polling = settings(false, Map.of("OCEAN__EVENT_LISTENER__TYPE", "POLLING"), Map.of());
-    assertEquals("POLLING", OceanRuntime.effectiveListener(polling).name());
-    assertEquals("ONCE", OceanRuntime.effectiveListener(settings(false, Map.of(), Map.of())).name());
-    assertEquals("POLLING", OceanRuntime.effectiveListener(settings(true, Map.of(), Map.of())).name(),
+    assertEquals("POLLING", polling.effective().listener().name());
+    assertEquals("ONCE", settings(false, Map.of(), Map.of()).effective().listener().name());
+    assertEquals("POLLING", settings(true, Map.of(), Map.of()).effective().listener().name(),
         "with credentials Ocean's default stays");
   }
 

@@ -17,7 +17,7 @@ import dev.oceanj.core.sync.Reconciler;
 import dev.oceanj.core.sync.ResourceMapper;
 import dev.oceanj.core.sync.ResyncPipeline;
 import dev.oceanj.core.sync.ResyncRun;
-import dev.oceanj.core.sync.ResyncSettings;
+import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.spi.Resync.MappedResource;
 import dev.oceanj.spi.ResyncSource;
 import dev.oceanj.spi.host.ResyncScope;

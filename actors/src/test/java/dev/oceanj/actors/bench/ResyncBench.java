@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.IntegrationSupervisor;
 import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import dev.oceanj.core.config.PortSettings;
+import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.port.HttpPortClient;
@@ -13,7 +15,6 @@ import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.core.sync.JqMappingCompiler;
 import dev.oceanj.core.sync.KindResult;
-import dev.oceanj.core.sync.ResyncSettings;
 import dev.oceanj.integrations.fake.FakeIntegration;
 import dev.oceanj.spi.host.DefinedIntegration;
 import dev.oceanj.spi.host.IntegrationResources;
@@ -150,7 +151,7 @@ public final class ResyncBench {
     HttpPortClient client = HttpPortClient.create(PortClientSettings.of(portUrl, clientId, secret),
         new PortClient.PortIdentity("fake", "0.1.0", integrationId), portRateLimit
             // As the runtime in ONCE mode: no live events can arrive, so no share is held back for them.
-            ? WriteLimiter.create(PortClientSettings.RateLimitSettings.defaults().withShare(0.0))
+            ? WriteLimiter.create(PortSettings.defaults().rateLimit().withShare(0.0))
             : WriteLimiter.unlimited());
     var resources = DefaultsInitializer.Resources.from(IntegrationResources.forType("fake"));
     new DefaultsInitializer(client, resources, true, Optional.empty()).run().toCompletableFuture()

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.oceanj.core.config.LiveEventSettings;
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.live.DeadLetter;
 import dev.oceanj.core.live.LiveEventLog;
@@ -91,7 +92,7 @@ class LiveEventDispatcherTest {
     String id = "live-" + (++integrations);
     PortClientSettings settings = PortClientSettings.of(URI.create(emulator.baseUrl()),
         EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET)
-        .withRetry(new PortClientSettings.RetrySettings(5, Duration.ofMillis(20), Duration.ofMillis(200), 0.1));
+        .withRetry(new PortSettings.Retry(5, Duration.ofMillis(20), Duration.ofMillis(200), 0.1));
     client = HttpPortClient.create(settings, new PortClient.PortIdentity("fake", "0.1.0", id), WriteLimiter.unlimited());
     IntegrationResources res = IntegrationResources.forType("fake");
     for (JsonNode bp : JSON.readTree(res.blueprints().orElseThrow().text())) {

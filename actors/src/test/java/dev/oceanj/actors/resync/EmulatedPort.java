@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClientSettings;
@@ -28,7 +29,7 @@ final class EmulatedPort {
   HttpPortClient client(String integrationId) {
     PortClientSettings settings = PortClientSettings.of(URI.create(emulator.baseUrl()),
             EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET)
-        .withRetry(new PortClientSettings.RetrySettings(10, Duration.ofMillis(20), Duration.ofMillis(500), 0.1))
+        .withRetry(new PortSettings.Retry(10, Duration.ofMillis(20), Duration.ofMillis(500), 0.1))
         .withRequestTimeout(Duration.ofSeconds(10));
     return HttpPortClient.create(settings, new PortClient.PortIdentity("fake", "0.1.0", integrationId),
         WriteLimiter.unlimited());

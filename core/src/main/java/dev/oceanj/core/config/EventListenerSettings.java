@@ -1,10 +1,16 @@
 package dev.oceanj.core.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.oceanj.core.port.PortLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -63,14 +69,21 @@ public record EventListenerSettings(
    * @param groupId consumer group; empty = {@code <orgId>.<type>.<identifier>}
    * @param consumerPollTimeout longest wait of one poll
    * @param kafkaSecurityEnabled false = plain connection without SASL/TLS
+   * @param autoOffsetReset where a new consumer group starts: {@code latest} (Ocean's) or {@code earliest}
+   * @param acceptTimeout how long a message waits for the supervisor to accept its resync before it is left
+   *     uncommitted and the consumer restarts
+   * @param restartBackoff wait before a consumer that stopped or could not start is started again
+   * @param client extra Kafka consumer properties ({@code client { "max.poll.records" = 10 }})
    */
   public record Kafka(
       List<String> brokers, String securityProtocol, String saslMechanism, Optional<String> username,
       Optional<Secret> password, Optional<String> groupId, Duration consumerPollTimeout,
-      boolean kafkaSecurityEnabled) {
-    /** Copies the list. */
+      boolean kafkaSecurityEnabled, String autoOffsetReset, Duration acceptTimeout, Duration restartBackoff,
+      Map<String, String> client) {
+    /** Copies the list and the map. */
     public Kafka {
       brokers = List.copyOf(brokers);
+      client = Map.copyOf(client);
     }
   }
 
@@ -100,7 +113,8 @@ public record EventListenerSettings(
     }
     Webhook webhook = new Webhook(appHost, r.secret(p + "webhook.token"));
     String k = p + "kafka.";
-    List<String> brokers = r.stringList(k + "brokers");
+    // Unset (null): Port's public brokers, Ocean's default; they are kept in one place, PortLimits.
+    List<String> brokers = r.isSet(k + "brokers") ? r.stringList(k + "brokers") : PortLimits.KAFKA_BROKERS;
     Optional<String> username = r.optionalString(k + "username");
     Optional<Secret> password = r.secret(k + "password");
     Kafka kafka = new Kafka(brokers,
@@ -109,7 +123,12 @@ public record EventListenerSettings(
         username, password,
         r.optionalString(k + "group-id"),
         r.duration(k + "consumer-poll-timeout", ChronoUnit.SECONDS, Duration.ofSeconds(1)),
-        r.bool(k + "kafka-security-enabled", true));
+        r.bool(k + "kafka-security-enabled", true),
+        r.choice(k + "auto-offset-reset", v -> List.of("LATEST", "EARLIEST").contains(v) ? v.toLowerCase(Locale.ROOT)
+            : null, List.of("latest", "earliest"), "latest"),
+        r.duration(k + "accept-timeout", ChronoUnit.SECONDS, Duration.ofSeconds(30)),
+        r.duration(k + "restart-backoff", ChronoUnit.SECONDS, Duration.ofSeconds(5)),
+        clientProperties(r, k + "client"));
     if (type == EventListenerType.KAFKA) {
       if (brokers.isEmpty()) {
         r.problem(k + "brokers", "missing; the KAFKA listener needs at least one broker host:port");
@@ -124,5 +143,20 @@ public record EventListenerSettings(
         r.optionalBool(p + "should-process-webhooks").orElse(type.processesWebhooksByDefault()),
         r.optionalBool(p + "should-run-actions").orElse(type.runsActionsByDefault()),
         polling, webhook, kafka);
+  }
+
+  private static Map<String, String> clientProperties(ConfigReader r, String path) {
+    ConfigValue v = r.valueOrNull(path);
+    if (v == null) {
+      return Map.of();
+    }
+    if (v.valueType() != ConfigValueType.OBJECT) {
+      r.problem(path, "expected an object of Kafka consumer properties, got " + ConfigReader.describe(v));
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    r.config().getConfig(path).entrySet()
+        .forEach(e -> out.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
+    return out;
   }
 }

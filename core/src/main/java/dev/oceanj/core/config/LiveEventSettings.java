@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
  * @param workers workers per webhook path
  * @param maxBodySize largest event body accepted, in bytes
  * @param shutdownDrain how long queued events may drain at shutdown
+ * @param inMemory keep acknowledged events in memory only instead of the durable intake under the data dir
  */
 public record LiveEventSettings(
     Duration maxEventProcessing,
@@ -22,7 +23,14 @@ public record LiveEventSettings(
     Duration retryMaxDelay,
     int workers,
     long maxBodySize,
-    Duration shutdownDrain) {
+    Duration shutdownDrain,
+    boolean inMemory) {
+
+  /** Durable intake (the shipped {@code in-memory = false}). */
+  public LiveEventSettings(Duration maxEventProcessing, int maxRetries, Duration retryBaseDelay, Duration retryMaxDelay,
+      int workers, long maxBodySize, Duration shutdownDrain) {
+    this(maxEventProcessing, maxRetries, retryBaseDelay, retryMaxDelay, workers, maxBodySize, shutdownDrain, false);
+  }
 
   /** Reads {@code ocean.live-events} from a root config (defaults already merged in). */
   public static LiveEventSettings fromConfig(Config config) {
@@ -42,6 +50,7 @@ public record LiveEventSettings(
         r.duration(p + "retry-max-delay", ChronoUnit.SECONDS, one),
         r.integer(p + "workers", 1, 1024, 1),
         r.bytes(p + "max-body-size", 1, 10L << 20),
-        r.duration(p + "shutdown-drain", ChronoUnit.SECONDS, Duration.ofSeconds(5)));
+        r.duration(p + "shutdown-drain", ChronoUnit.SECONDS, Duration.ofSeconds(5)),
+        r.bool(p + "in-memory", false));
   }
 }

@@ -28,7 +28,7 @@ import java.util.Set;
  * highest first: system properties, Ocean's environment variables, the {@code -Dconfig.file} HOCON file, and the
  * defaults in {@code config/application.conf}. Bad configuration throws one {@link ConfigurationException} listing
  * every problem. Feature packages take the record they need ({@link #port()}, {@link #resync()}, ...); the merged
- * {@link #config()} stays available for what has no record yet (and is what the ActorSystem is created with).
+ * {@link #config()} is only what the ActorSystem is created with: nothing reads a setting from it after boot.
  *
  * @param port how oceanj talks to Port
  * @param integration which integration runs and its own settings
@@ -39,7 +39,6 @@ import java.util.Set;
  * @param initializePortResources whether default Port resources are created at start
  * @param createPortResourcesOrigin where default resources come from; empty = decided with Port
  * @param resourcesPath folder of the default resources
- * @param sendRawDataExamples whether raw examples per kind are sent to Port
  * @param scheduledResyncInterval time between automatic full resyncs, if any
  * @param allowEnvironmentVariablesJqAccess whether jq's {@code env}/{@code $ENV} see the environment
  * @param baseUrl public URL of this integration, if any (no trailing slash)
@@ -51,6 +50,8 @@ import java.util.Set;
  * @param oauthAccessTokenFile file holding the integration's 3rd-party OAuth token, written by the host
  *     ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH})
  * @param telemetry sync metrics, heartbeat and log shipping to Port
+ * @param timeouts the runtime's own waits
+ * @param effective what will run, derived from the keys above (and what the user set explicitly)
  * @param ignoredKeys keys set but not used (Ocean-only or unknown environment variables), one readable line each,
  *     for the runtime to log as warnings
  * @param config the merged, resolved configuration these settings were read from (unmasked: never print it)
@@ -65,7 +66,6 @@ public record OceanSettings(
     boolean initializePortResources,
     Optional<CreatePortResourcesOrigin> createPortResourcesOrigin,
     Path resourcesPath,
-    boolean sendRawDataExamples,
     Optional<Duration> scheduledResyncInterval,
     boolean allowEnvironmentVariablesJqAccess,
     Optional<URI> baseUrl,
@@ -76,6 +76,8 @@ public record OceanSettings(
     NetworkSettings network,
     Optional<Path> oauthAccessTokenFile,
     TelemetrySettings telemetry,
+    TimeoutSettings timeouts,
+    Effective effective,
     List<String> ignoredKeys,
     Config config) {
 
@@ -94,8 +96,55 @@ public record OceanSettings(
     Objects.requireNonNull(liveEvents, "liveEvents");
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(effective, "effective");
     Objects.requireNonNull(config, "config");
     ignoredKeys = List.copyOf(ignoredKeys);
+  }
+
+  /**
+   * What will run, derived once from the settings (and from which keys the user set): what {@code oceanj config}
+   * prints and what the runtime starts.
+   *
+   * @param listener the listener that runs: ONCE instead of the default POLLING when no Port credentials are set
+   *     and nobody chose a type (the embedded default), else the configured type
+   * @param serveHttp whether the HTTP server runs: {@code ocean.http.enabled}, else every listener but ONCE
+   * @param liveEventsReserveConfigured whether {@code ocean.port.rate-limit.live-events-reserved-share} was set by
+   *     the user (then it applies even where no live event is served; see {@link #writeBudget(boolean)})
+   * @param dspProcessing whether Ocean would process in DSP mode given the organisation's flags:
+   *     {@code ocean.processing-mode} is {@code dsp} (Ocean's default) and {@code ocean.lakehouse-enabled} is on
+   * @param processingModeSet whether {@code ocean.processing-mode} was set (for the message refusing DSP)
+   */
+  public record Effective(EventListenerType listener, boolean serveHttp, boolean liveEventsReserveConfigured,
+      boolean dspProcessing, boolean processingModeSet) {
+
+    static Effective read(ConfigReader r, PortSettings port, EventListenerSettings eventListener) {
+      EventListenerType listener = port.usesEmbeddedEmulator() && r.isDefault("ocean.event-listener.type")
+          ? EventListenerType.ONCE : eventListener.type();
+      boolean serveHttp = r.optionalBool("ocean.http.enabled").orElse(listener != EventListenerType.ONCE);
+      // Ocean-only keys oceanj does not otherwise use (not in the shipped defaults): read as text, as Ocean does.
+      Optional<String> mode = r.optionalString("ocean.processing-mode").map(String::trim);
+      String lakehouse = r.optionalString("ocean.lakehouse-enabled").map(String::trim).orElse("true");
+      boolean lakehouseOn = !List.of("false", "no", "off", "0").contains(lakehouse.toLowerCase(java.util.Locale.ROOT));
+      return new Effective(listener, serveHttp,
+          !r.isDefault("ocean.port.rate-limit.live-events-reserved-share"),
+          mode.orElse("dsp").equalsIgnoreCase("dsp") && lakehouseOn, mode.isPresent());
+    }
+  }
+
+  /**
+   * The write budget this process shapes its writes to. The live-events reserve keeps a share of Port's burst from
+   * resyncs so that webhooks stay fast during a big resync; where no live event can arrive (no HTTP server, or an
+   * integration without live-event processors) the shipped default reserve would only hold back a share of the
+   * burst for nobody, so it is dropped. A share the user configured is kept as it is: it may be meant as headroom
+   * for the other clients of the same organisation.
+   *
+   * @param integrationHasLiveEvents whether the integration registered live-event processors
+   */
+  public PortSettings.RateLimit writeBudget(boolean integrationHasLiveEvents) {
+    PortSettings.RateLimit configured = port.rateLimit();
+    boolean served = effective.serveHttp() && integrationHasLiveEvents;
+    return served || effective.liveEventsReserveConfigured() ? configured : configured.withShare(0.0);
   }
 
   /**
@@ -143,7 +192,9 @@ public record OceanSettings(
     PortSettings port = PortSettings.read(r);
     IntegrationSettings integration = IntegrationSettings.read(r, spec);
     EventListenerSettings listener = EventListenerSettings.read(r);
-    ResyncSettings resync = ResyncSettings.read(r);
+    String o = "ocean.";
+    Path dataDir = Path.of(r.string(o + "data-dir", ".oceanj"));
+    ResyncSettings resync = ResyncSettings.read(r, Optional.of(dataDir));
     HttpSettings http = HttpSettings.read(r);
     LiveEventSettings live = LiveEventSettings.read(r);
     if (http.adminToken().isPresent() && listener.type() == EventListenerType.WEBHOOK
@@ -153,7 +204,6 @@ public record OceanSettings(
           + " too, or Port's resync requests would be refused");
     }
     Unsupported.check(r);
-    String o = "ocean.";
     Optional<String> prefix = r.optionalString(o + "path-prefix")
         .map(s -> ConfigReader.stripTrailingSlashes(s.startsWith("/") ? s : "/" + s))
         .filter(s -> !s.isEmpty());
@@ -162,18 +212,19 @@ public record OceanSettings(
         r.optionalChoice(o + "create-port-resources-origin", CreatePortResourcesOrigin::parse,
             List.of("Empty", "Default", "Ocean", "Port")),
         Path.of(r.string(o + "resources-path", ".port/resources")),
-        r.bool(o + "send-raw-data-examples", true),
         r.optionalDuration(o + "scheduled-resync-interval", ChronoUnit.MINUTES),
         r.bool(o + "allow-environment-variables-jq-access", true),
         r.optionalHttpUrl(o + "base-url"),
         prefix,
-        Path.of(r.string(o + "data-dir", ".oceanj")),
+        dataDir,
         r.choice(o + "log-level", LogLevel::parse,
             List.of("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "CRITICAL"), LogLevel.INFO),
         r.duration(o + "client-timeout", ChronoUnit.SECONDS, Duration.ofSeconds(60)),
         NetworkSettings.read(r, env),
         r.optionalString(o + "oauth-access-token-file-path").map(Path::of),
         TelemetrySettings.read(r),
+        TimeoutSettings.read(r),
+        Effective.read(r, port, listener),
         ignoredKeys,
         r.config());
   }
@@ -186,6 +237,12 @@ public record OceanSettings(
   public String describe() {
     // Values the records derive (defaults that depend on other keys, caps) are shown as they take effect.
     Map<String, String> derived = new LinkedHashMap<>();
+    if (effective.listener() != eventListener.type()) {
+      derived.put("ocean.event-listener.type", ConfigUtil.quoteString(effective.listener().name()));
+    }
+    derived.put("ocean.http.enabled", String.valueOf(effective.serveHttp()));
+    derived.put("ocean.event-listener.kafka.brokers", ConfigUtil.quoteString(String.join(",",
+        eventListener.kafka().brokers())));
     derived.put("ocean.integration.identifier", ConfigUtil.quoteString(integration.identifier()));
     derived.put("ocean.integration.type", ConfigUtil.quoteString(integration.type()));
     derived.put("ocean.event-listener.should-resync", String.valueOf(eventListener.shouldResync()));

@@ -66,7 +66,15 @@ public record PortSettings(
    * @param maxDelay cap of one wait
    * @param jitter random spread of a wait, as a fraction in [0, 1]
    */
-  public record Retry(int maxAttempts, Duration baseDelay, Duration maxDelay, double jitter) {}
+  public record Retry(int maxAttempts, Duration baseDelay, Duration maxDelay, double jitter) {
+    /** Checks the bounds the reader checks, for records built in code. */
+    public Retry {
+      if (maxAttempts < 0 || baseDelay.isNegative() || maxDelay.isNegative() || !(jitter >= 0.0 && jitter <= 1.0)) {
+        throw new IllegalArgumentException("ocean.port.retry: expected max-attempts >= 0, delays >= 0 and jitter in"
+            + " [0, 1], got " + maxAttempts + ", " + baseDelay + ", " + maxDelay + ", " + jitter);
+      }
+    }
+  }
 
   /**
    * The org-wide write limiter ({@code ocean.port.rate-limit}).
@@ -76,7 +84,34 @@ public record PortSettings(
    * @param burst requests allowed above the steady rate at once
    * @param liveEventsReservedShare fraction of the burst a resync must leave for live events, in [0, 1)
    */
-  public record RateLimit(boolean enabled, int requestsPer5Min, int burst, double liveEventsReservedShare) {}
+  public record RateLimit(boolean enabled, int requestsPer5Min, int burst, double liveEventsReservedShare) {
+    /** Checks the bounds the reader checks, for records built in code. */
+    public RateLimit {
+      if (requestsPer5Min < 1 || burst < 1) {
+        throw new IllegalArgumentException("ocean.port.rate-limit.requests-per-5-min and burst must be >= 1, were "
+            + requestsPer5Min + " and " + burst);
+      }
+      if (!(liveEventsReservedShare >= 0.0 && liveEventsReservedShare < 1.0)) {
+        throw new IllegalArgumentException(
+            "ocean.port.rate-limit.live-events-reserved-share must be within [0, 1), was " + liveEventsReservedShare);
+      }
+    }
+
+    /** A copy with another live-events share. */
+    public RateLimit withShare(double share) {
+      return new RateLimit(enabled, requestsPer5Min, burst, share);
+    }
+
+    /** Steady rate in requests per second. */
+    public double perSecond() {
+      return requestsPer5Min / 300.0;
+    }
+  }
+
+  /** The shipped defaults of {@code ocean.port} ({@code config/application.conf}): no credentials. */
+  public static PortSettings defaults() {
+    return OceanSettings.fromConfig(OceanSettings.defaults()).port();
+  }
 
   /** True when no credentials are set, so the runtime starts and uses the embedded Port emulator. */
   public boolean usesEmbeddedEmulator() {

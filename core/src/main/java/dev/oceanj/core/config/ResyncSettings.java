@@ -1,21 +1,31 @@
 package dev.oceanj.core.config;
 
 import com.typesafe.config.Config;
+import dev.oceanj.core.port.PortLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
- * How a resync runs ({@code ocean.resync}).
+ * How a resync runs ({@code ocean.resync}, plus {@code ocean.data-dir} and {@code ocean.send-raw-data-examples}):
+ * parallelism of kinds, mapping and upserts, batch limits, kind restarts and the skip-unchanged store. Read once at
+ * boot by {@link OceanSettings}; the defaults are those of {@code config/application.conf}.
  *
  * @param kindParallelism kinds resynced at once (1 = Ocean's top-to-bottom order)
  * @param mappingParallelism threads mapping items with jq per kind (the configured 0 is resolved to the CPU count)
- * @param upsertConcurrency bulk upserts in flight across all kinds
- * @param upsertBatchMaxLength entities per bulk upsert, 1..20
- * @param upsertBatchMaxSizeBytes estimated JSON bytes per bulk upsert
- * @param deleteBatchSize identifiers per bulk delete, 1..100
+ * @param upsertConcurrency bulk-upsert requests in flight in each running kind (and bulk deletes in flight while
+ *     reconciling); the write limiter still paces them to Port's rate limit
+ * @param upsertBatchMaxLength entities per bulk upsert, 1..{@value PortLimits#MAX_UPSERT_ENTITIES}
+ * @param upsertBatchMaxSizeBytes serialized bytes per bulk-upsert body, 1 KiB..{@value PortLimits#MAX_BODY_BYTES}
+ * @param deleteBatchSize identifiers per bulk delete, 1..{@value PortLimits#MAX_DELETE_IDENTIFIERS}
  * @param itemsToParseBatchSize items per batch when itemsToParse expands a raw object
- * @param progressInterval time between progress reports
+ * @param progressInterval time between progress reports of a running resync
  * @param kindRestart backoff of a failing kind
+ * @param skipUnchanged whether entities already in Port as mapped are left alone
+ * @param dataDir where the skip-unchanged digests survive restarts ({@code ocean.data-dir}); empty keeps them in
+ *     memory only (tests)
+ * @param sendRawDataExamples whether the first raw items of each kind are sent to Port
  */
 public record ResyncSettings(
     int kindParallelism,
@@ -26,12 +36,10 @@ public record ResyncSettings(
     int deleteBatchSize,
     int itemsToParseBatchSize,
     Duration progressInterval,
-    KindRestart kindRestart) {
-
-  /** Port's bulk upsert accepts at most this many entities. */
-  public static final int PORT_MAX_UPSERT_BATCH = 20;
-  /** Port's bulk delete accepts at most this many identifiers. */
-  public static final int PORT_MAX_DELETE_BATCH = 100;
+    KindRestart kindRestart,
+    boolean skipUnchanged,
+    Optional<Path> dataDir,
+    boolean sendRawDataExamples) {
 
   /**
    * Restart-with-backoff of a failing kind.
@@ -39,19 +47,39 @@ public record ResyncSettings(
    * @param minBackoff first wait
    * @param maxBackoff longest wait
    * @param jitter random spread, as a fraction in [0, 1]
-   * @param maxRestarts restarts before the kind is reported failed (-1 = no limit)
+   * @param maxRestarts restarts before the kind is reported failed, which disables deletion (-1 = no limit)
    */
-  public record KindRestart(Duration minBackoff, Duration maxBackoff, double jitter, int maxRestarts) {}
+  public record KindRestart(Duration minBackoff, Duration maxBackoff, double jitter, int maxRestarts) {
 
-  /** Reads {@code ocean.resync} from a root config (defaults already merged in). */
+    /** Whether a kind that failed {@code attempts} times has used up its restarts. */
+    public boolean exhausted(int attempts) {
+      return maxRestarts >= 0 && attempts > maxRestarts;
+    }
+
+    /** {@link #jitter()} under Pekko's name ({@code restartWithBackoff(min, max, randomFactor)}). */
+    public double randomFactor() {
+      return jitter;
+    }
+  }
+
+  /**
+   * The shipped defaults ({@code config/application.conf}) with the digests kept in memory instead of under
+   * {@code ocean.data-dir}: for tests and embedded use.
+   */
+  public static ResyncSettings defaults() {
+    return OceanSettings.fromConfig(OceanSettings.defaults()).resync().withSkipUnchanged(true, Optional.empty());
+  }
+
+  /** Reads {@code ocean.resync} (and the two root keys) from {@code config} over the shipped defaults. */
   public static ResyncSettings fromConfig(Config config) {
-    ConfigReader r = new ConfigReader(OceanKeys.normalize(config, null));
-    ResyncSettings s = read(r);
+    ConfigReader r = new ConfigReader(OceanKeys.normalize(config.withFallback(OceanSettings.defaults()), null)
+        .resolve());
+    ResyncSettings s = read(r, Optional.of(Path.of(r.string("ocean.data-dir", ".oceanj"))));
     r.throwIfProblems();
     return s;
   }
 
-  static ResyncSettings read(ConfigReader r) {
+  static ResyncSettings read(ConfigReader r, Optional<Path> dataDir) {
     String p = "ocean.resync.";
     int mapping = r.integer(p + "mapping-parallelism", 0, 1024, 0);
     Duration one = Duration.ofSeconds(1);
@@ -64,16 +92,50 @@ public record ResyncSettings(
       r.problem(p + "kind-restart.min-backoff", "expected at most ocean.resync.kind-restart.max-backoff ("
           + restart.maxBackoff() + ")");
     }
+    int kinds = r.integer(p + "kind-parallelism", 1, 1024, 1);
+    int upserts = r.integer(p + "upsert-concurrency", 1, 1024, 32);
+    int maxLength = r.integer(p + "upsert-batch-max-length", 1, PortLimits.MAX_UPSERT_ENTITIES,
+        PortLimits.MAX_UPSERT_ENTITIES);
+    long maxBytes = r.bytes(p + "upsert-batch-max-size-bytes", 1024, PortLimits.MAX_BODY_BYTES);
+    if (maxBytes > PortLimits.MAX_BODY_BYTES) {
+      r.problem(p + "upsert-batch-max-size-bytes", "expected at most Port's " + PortLimits.MAX_BODY_BYTES
+          + " bytes, got " + maxBytes);
+    }
     return new ResyncSettings(
-        r.integer(p + "kind-parallelism", 1, 1024, 1),
+        kinds,
         mapping == 0 ? Runtime.getRuntime().availableProcessors() : mapping,
-        r.integer(p + "upsert-concurrency", 1, 1024, 1),
-        r.integer(p + "upsert-batch-max-length", 1, PORT_MAX_UPSERT_BATCH, PORT_MAX_UPSERT_BATCH),
-        r.bytes(p + "upsert-batch-max-size-bytes", 1, 1_048_576),
+        upserts,
+        maxLength,
+        Math.min(maxBytes, PortLimits.MAX_BODY_BYTES),
         // Ocean lowers larger values to Port's cap instead of failing; an Ocean deployment must keep starting.
-        Math.min(PORT_MAX_DELETE_BATCH, r.integer(p + "delete-batch-size", 1, Integer.MAX_VALUE, PORT_MAX_DELETE_BATCH)),
+        Math.min(PortLimits.MAX_DELETE_IDENTIFIERS,
+            r.integer(p + "delete-batch-size", 1, Integer.MAX_VALUE, PortLimits.MAX_DELETE_IDENTIFIERS)),
         r.integer(p + "items-to-parse-batch-size", 1, Integer.MAX_VALUE, 200),
         r.duration(p + "progress-interval", ChronoUnit.SECONDS, Duration.ofSeconds(5)),
-        restart);
+        restart,
+        r.bool(p + "skip-unchanged", true),
+        dataDir,
+        r.bool("ocean.send-raw-data-examples", true));
+  }
+
+  /** A copy with another number of bulk upserts in flight per kind. */
+  public ResyncSettings withUpsertConcurrency(int n) {
+    return new ResyncSettings(kindParallelism, mappingParallelism, n, upsertBatchMaxLength, upsertBatchMaxSizeBytes,
+        deleteBatchSize, itemsToParseBatchSize, progressInterval, kindRestart, skipUnchanged, dataDir,
+        sendRawDataExamples);
+  }
+
+  /** A copy with another kind-restart policy. */
+  public ResyncSettings withKindRestart(KindRestart k) {
+    return new ResyncSettings(kindParallelism, mappingParallelism, upsertConcurrency, upsertBatchMaxLength,
+        upsertBatchMaxSizeBytes, deleteBatchSize, itemsToParseBatchSize, progressInterval, k, skipUnchanged, dataDir,
+        sendRawDataExamples);
+  }
+
+  /** A copy with skip-unchanged switched on or off and another digest folder (empty = in memory). */
+  public ResyncSettings withSkipUnchanged(boolean skip, Optional<Path> dir) {
+    return new ResyncSettings(kindParallelism, mappingParallelism, upsertConcurrency, upsertBatchMaxLength,
+        upsertBatchMaxSizeBytes, deleteBatchSize, itemsToParseBatchSize, progressInterval, kindRestart, skip, dir,
+        sendRawDataExamples);
   }
 }

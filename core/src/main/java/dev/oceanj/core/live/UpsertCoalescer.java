@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.port.EntityWrites;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
-import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.PortLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,7 +76,7 @@ final class UpsertCoalescer implements AutoCloseable {
       if (identifier != null) {
         b.identifiers.add(identifier);
       }
-      if (b.entities.size() >= PortClientSettings.MAX_BULK_UPSERT) {
+      if (b.entities.size() >= PortLimits.MAX_UPSERT_ENTITIES) {
         open.remove(key);
         toSend = b;
       }

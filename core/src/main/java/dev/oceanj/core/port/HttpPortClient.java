@@ -32,7 +32,7 @@ import java.util.concurrent.CompletionStage;
  * any transient failure; creates and PATCHes only when Port provably did not act (401, 429, no connection).
  *
  * <p>Bulk upserts are packed from the real serialized bytes into requests of at most
- * {@value PortClientSettings#MAX_BULK_UPSERT} entities and {@value PortClientSettings#MAX_BODY_BYTES} bytes; a
+ * {@value PortLimits#MAX_UPSERT_ENTITIES} entities and {@value PortLimits#MAX_BODY_BYTES} bytes; a
  * 413 splits a request in halves down to single entities.
  */
 public final class HttpPortClient implements PortClient {
@@ -67,7 +67,7 @@ public final class HttpPortClient implements PortClient {
   public static HttpPortClient create(PortClientSettings settings, PortIdentity identity, WriteLimiter limiter) {
     ObjectMapper mapper = newMapper();
     return new HttpPortClient(new PortTransport(settings, identity, limiter, mapper), identity,
-        WriteLimiter.Priority.RESYNC, mapper, true, PortClientSettings.MAX_BODY_BYTES);
+        WriteLimiter.Priority.RESYNC, mapper, true, PortLimits.MAX_BODY_BYTES);
   }
 
   /**
@@ -81,7 +81,7 @@ public final class HttpPortClient implements PortClient {
     boolean https = "https".equalsIgnoreCase(settings.baseUrl().getScheme());
     return new HttpPortClient(new PortTransport(settings, identity, limiter, mapper, https ? network.portTls() : null,
         network.proxies().proxyFor(settings.baseUrl()).orElse(null)), identity, WriteLimiter.Priority.RESYNC, mapper,
-        true, PortClientSettings.MAX_BODY_BYTES);
+        true, PortLimits.MAX_BODY_BYTES);
   }
 
   /** Same, with a smaller body limit than Port's, for tests of batch packing. */
@@ -185,7 +185,7 @@ public final class HttpPortClient implements PortClient {
         continue;
       }
       int added = size + (chunk.isEmpty() ? 0 : 1);
-      if (!chunk.isEmpty() && (chunk.size() >= PortClientSettings.MAX_BULK_UPSERT || chunkBytes + added > maxBodyBytes)) {
+      if (!chunk.isEmpty() && (chunk.size() >= PortLimits.MAX_UPSERT_ENTITIES || chunkBytes + added > maxBodyBytes)) {
         sends.add(sendBulk(blueprint, List.copyOf(chunk), entities, bytes, options, outcomes));
         chunk.clear();
         chunkBytes = BULK_PREFIX.length + BULK_SUFFIX.length;
@@ -321,8 +321,8 @@ public final class HttpPortClient implements PortClient {
   public CompletionStage<List<String>> bulkDelete(String blueprint, List<String> identifiers, boolean deleteDependents) {
     List<String> deleted = new ArrayList<>();
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    for (int from = 0; from < identifiers.size(); from += PortClientSettings.MAX_BULK_DELETE) {
-      List<String> batch = identifiers.subList(from, Math.min(identifiers.size(), from + PortClientSettings.MAX_BULK_DELETE));
+    for (int from = 0; from < identifiers.size(); from += PortLimits.MAX_DELETE_IDENTIFIERS) {
+      List<String> batch = identifiers.subList(from, Math.min(identifiers.size(), from + PortLimits.MAX_DELETE_IDENTIFIERS));
       chain = chain.thenCompose(v -> deleteBatch(blueprint, batch, deleteDependents)).thenAccept(d -> {
         synchronized (deleted) {
           deleted.addAll(d);

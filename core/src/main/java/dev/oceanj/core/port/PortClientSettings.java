@@ -1,15 +1,14 @@
 package dev.oceanj.core.port;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import dev.oceanj.core.config.PortSettings;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link HttpPortClient} reaches Port: where, with which credentials, how patiently, how fast.
+ * How a {@link HttpPortClient} reaches Port: where, with which credentials, how patiently, how fast. Built from the
+ * validated {@code ocean.port} settings ({@link PortSettings}), aimed at the configured Port or at the embedded
+ * emulator; nothing here reads configuration.
  *
  * <p>{@link #toString()} masks the client secret, so the record can be logged whole.
  *
@@ -31,15 +30,11 @@ public record PortClientSettings(
     Duration requestTimeout,
     Duration connectTimeout,
     int maxConnections,
-    RetrySettings retry,
-    RateLimitSettings rateLimit) {
+    PortSettings.Retry retry,
+    PortSettings.RateLimit rateLimit) {
 
-  /** Port's limit on every request body (port-api-limits.md §4.2). */
-  public static final int MAX_BODY_BYTES = 1024 * 1024;
-  /** Port's limit on entities per bulk upsert. */
-  public static final int MAX_BULK_UPSERT = 20;
-  /** Port's limit on identifiers per bulk delete. */
-  public static final int MAX_BULK_DELETE = 100;
+  /** Timeout of opening one connection (not a setting: Ocean's httpx default). */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   public PortClientSettings {
     Objects.requireNonNull(baseUrl, "baseUrl");
@@ -62,40 +57,9 @@ public record PortClientSettings(
     }
   }
 
-  /** Settings with Ocean's defaults for everything but the address and credentials. */
+  /** The shipped {@code ocean.port} defaults ({@link PortSettings#defaults()}) aimed at {@code baseUrl} (tests). */
   public static PortClientSettings of(URI baseUrl, String clientId, String clientSecret) {
-    return new PortClientSettings(baseUrl, clientId, clientSecret, Duration.ofSeconds(60), Duration.ofSeconds(60),
-        Duration.ofSeconds(10), 100, RetrySettings.defaults(), RateLimitSettings.defaults());
-  }
-
-  /**
-   * Reads {@code ocean.port.*} from {@code c} (the whole application config). Fails naming the key when one is
-   * missing or malformed, or when the credentials are not set.
-   */
-  public static PortClientSettings fromConfig(Config c) {
-    String root = "ocean.port";
-    try {
-      Config p = c.getConfig(root);
-      String clientId = requiredString(p, root, "client-id");
-      String clientSecret = requiredString(p, root, "client-secret");
-      URI baseUrl;
-      try {
-        baseUrl = new URI(p.getString("base-url"));
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException(root + ".base-url is not a URL: " + e.getMessage(), e);
-      }
-      Duration connect = p.hasPath("connect-timeout") ? p.getDuration("connect-timeout") : Duration.ofSeconds(10);
-      Config r = p.getConfig("retry");
-      RetrySettings retry = new RetrySettings(r.getInt("max-attempts"), r.getDuration("base-delay"),
-          r.getDuration("max-delay"), r.getDouble("jitter"));
-      Config l = p.getConfig("rate-limit");
-      RateLimitSettings rate = new RateLimitSettings(l.getBoolean("enabled"), l.getInt("requests-per-5-min"),
-          l.getInt("burst"), l.getDouble("live-events-reserved-share"));
-      return new PortClientSettings(baseUrl, clientId, clientSecret, p.getDuration("token-refresh-skew"),
-          p.getDuration("request-timeout"), connect, p.getInt("max-connections"), retry, rate);
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException("invalid Port client configuration: " + e.getMessage(), e);
-    }
+    return from(PortSettings.defaults(), baseUrl, clientId, clientSecret);
   }
 
   /**
@@ -112,19 +76,8 @@ public record PortClientSettings(
 
   /** The client settings of {@code ocean.port}, aimed at {@code baseUrl} with these credentials (the emulator's). */
   public static PortClientSettings from(PortSettings port, URI baseUrl, String clientId, String clientSecret) {
-    PortSettings.Retry r = port.retry();
-    PortSettings.RateLimit l = port.rateLimit();
     return new PortClientSettings(baseUrl, clientId, clientSecret, port.tokenRefreshSkew(), port.requestTimeout(),
-        Duration.ofSeconds(10), port.maxConnections(),
-        new RetrySettings(r.maxAttempts(), r.baseDelay(), r.maxDelay(), r.jitter()),
-        new RateLimitSettings(l.enabled(), l.requestsPer5Min(), l.burst(), l.liveEventsReservedShare()));
-  }
-
-  private static String requiredString(Config p, String root, String key) {
-    if (!p.hasPath(key) || p.getString(key).isBlank()) {
-      throw new IllegalArgumentException(root + "." + key + " is not set");
-    }
-    return p.getString(key);
+        CONNECT_TIMEOUT, port.maxConnections(), port.retry(), port.rateLimit());
   }
 
   private static void requirePositive(String key, Duration d, boolean zeroAllowed) {
@@ -135,13 +88,13 @@ public record PortClientSettings(
   }
 
   /** A copy with other retry settings. */
-  public PortClientSettings withRetry(RetrySettings r) {
+  public PortClientSettings withRetry(PortSettings.Retry r) {
     return new PortClientSettings(baseUrl, clientId, clientSecret, tokenRefreshSkew, requestTimeout, connectTimeout,
         maxConnections, r, rateLimit);
   }
 
   /** A copy with other rate-limit settings. */
-  public PortClientSettings withRateLimit(RateLimitSettings r) {
+  public PortClientSettings withRateLimit(PortSettings.RateLimit r) {
     return new PortClientSettings(baseUrl, clientId, clientSecret, tokenRefreshSkew, requestTimeout, connectTimeout,
         maxConnections, retry, r);
   }
@@ -170,68 +123,5 @@ public record PortClientSettings(
         + ", tokenRefreshSkew=" + tokenRefreshSkew + ", requestTimeout=" + requestTimeout
         + ", connectTimeout=" + connectTimeout + ", maxConnections=" + maxConnections + ", retry=" + retry
         + ", rateLimit=" + rateLimit + "]";
-  }
-
-  /**
-   * Retry policy of the transport.
-   *
-   * @param maxAttempts retries after the first send (10 means up to 11 sends), as Ocean counts them
-   * @param baseDelay   first backoff; doubles per retry unless Port says how long to wait
-   * @param maxDelay    cap of any single wait, including one Port asks for
-   * @param jitter      random spread of each backoff as a fraction (0.1 = ±10 %)
-   */
-  public record RetrySettings(int maxAttempts, Duration baseDelay, Duration maxDelay, double jitter) {
-    public RetrySettings {
-      if (maxAttempts < 0) {
-        throw new IllegalArgumentException("ocean.port.retry.max-attempts must be >= 0, was " + maxAttempts);
-      }
-      requirePositive("retry.base-delay", baseDelay, true);
-      requirePositive("retry.max-delay", maxDelay, true);
-      if (!(jitter >= 0.0 && jitter <= 1.0)) {
-        throw new IllegalArgumentException("ocean.port.retry.jitter must be within [0, 1], was " + jitter);
-      }
-    }
-
-    /** Ocean's Port client: 10 retries, 0.3 s doubling, capped at 300 s, ±10 %. */
-    public static RetrySettings defaults() {
-      return new RetrySettings(10, Duration.ofMillis(300), Duration.ofSeconds(300), 0.1);
-    }
-  }
-
-  /**
-   * The org-wide write budget.
-   *
-   * @param enabled                  whether writes are shaped at all (off: only 429s slow the client down)
-   * @param requestsPer5Min          steady budget (Port's entities API: 35,000 per 5 min)
-   * @param burst                    requests allowed at once above the steady rate (Port: 3,500)
-   * @param liveEventsReservedShare  fraction of the burst that resync writes must leave for live events (which also
-   *                                 go first)
-   */
-  public record RateLimitSettings(boolean enabled, int requestsPer5Min, int burst, double liveEventsReservedShare) {
-    public RateLimitSettings {
-      if (requestsPer5Min < 1 || burst < 1) {
-        throw new IllegalArgumentException("ocean.port.rate-limit.requests-per-5-min and burst must be >= 1, were "
-            + requestsPer5Min + " and " + burst);
-      }
-      if (!(liveEventsReservedShare >= 0.0 && liveEventsReservedShare < 1.0)) {
-        throw new IllegalArgumentException(
-            "ocean.port.rate-limit.live-events-reserved-share must be within [0, 1), was " + liveEventsReservedShare);
-      }
-    }
-
-    /** Port's entities API budget, a fifth of its burst reserved for live events. */
-    public static RateLimitSettings defaults() {
-      return new RateLimitSettings(true, 35_000, 3_500, 0.2);
-    }
-
-    /** A copy with another live-events share. */
-    public RateLimitSettings withShare(double share) {
-      return new RateLimitSettings(enabled, requestsPer5Min, burst, share);
-    }
-
-    /** Steady rate in requests per second. */
-    public double perSecond() {
-      return requestsPer5Min / 300.0;
-    }
   }
 }

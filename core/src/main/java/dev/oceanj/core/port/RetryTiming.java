@@ -1,6 +1,6 @@
 package dev.oceanj.core.port;
 
-import dev.oceanj.core.port.PortClientSettings.RetrySettings;
+import dev.oceanj.core.config.PortSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,9 +19,9 @@ final class RetryTiming {
   /** Ocean's rule: an all-digit value above this is a UNIX epoch, not a number of seconds. */
   static final long EPOCH_THRESHOLD = 10_000;
 
-  private final RetrySettings settings;
+  private final PortSettings.Retry settings;
 
-  RetryTiming(RetrySettings settings) {
+  RetryTiming(PortSettings.Retry settings) {
     this.settings = settings;
   }
 

@@ -1,6 +1,6 @@
 package dev.oceanj.core.port;
 
-import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
+import dev.oceanj.core.config.PortSettings;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -95,7 +95,7 @@ public final class WriteLimiter implements AutoCloseable {
 
   private record Waiter(CompletableFuture<Void> future, long since) {}
 
-  private WriteLimiter(RateLimitSettings s, LongSupplier nanoClock, ScheduledExecutorService scheduler,
+  private WriteLimiter(PortSettings.RateLimit s, LongSupplier nanoClock, ScheduledExecutorService scheduler,
       boolean ownsScheduler) {
     this.enabled = s.enabled();
     this.nanoClock = nanoClock;
@@ -112,7 +112,7 @@ public final class WriteLimiter implements AutoCloseable {
   }
 
   /** A limiter with its own daemon scheduler thread; close it at shutdown. */
-  public static WriteLimiter create(RateLimitSettings settings) {
+  public static WriteLimiter create(PortSettings.RateLimit settings) {
     ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "oceanj-port-write-limiter");
       t.setDaemon(true);
@@ -122,13 +122,13 @@ public final class WriteLimiter implements AutoCloseable {
   }
 
   /** A limiter on a given clock and scheduler, for tests. The scheduler is not shut down by {@link #close}. */
-  static WriteLimiter create(RateLimitSettings settings, LongSupplier nanoClock, ScheduledExecutorService scheduler) {
+  static WriteLimiter create(PortSettings.RateLimit settings, LongSupplier nanoClock, ScheduledExecutorService scheduler) {
     return new WriteLimiter(settings, nanoClock, scheduler, false);
   }
 
   /** A limiter that never delays (rate limiting disabled); 429s still pause it. */
   public static WriteLimiter unlimited() {
-    return create(new RateLimitSettings(false, 35_000, 3_500, 0.0));
+    return create(new PortSettings.RateLimit(false, 35_000, 3_500, 0.0));
   }
 
   /** Whether the limiter shapes writes at all. */

@@ -1,5 +1,6 @@
 package dev.oceanj.core.sync;
 
+import dev.oceanj.core.port.PortLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,9 +12,6 @@ import java.util.Map;
  * ten). Used as the state of a {@code statefulMap} stage: not thread-safe, one instance per stream.
  */
 final class EntityBatcher {
-
-  /** {@code {"entities":[]}}: the body around the entities. */
-  static final int ENVELOPE_BYTES = 15;
 
   private final int maxLength;
   private final long maxBytes;
@@ -29,14 +27,14 @@ final class EntityBatcher {
     List<UpsertBatch> out = List.of();
     Pending p = pending.computeIfAbsent(e.blueprint(), bp -> new Pending());
     long withE = p.bytes + e.bytes() + (p.entities.isEmpty() ? 0 : 1);
-    if (!p.entities.isEmpty() && ENVELOPE_BYTES + withE > maxBytes) {
+    if (!p.entities.isEmpty() && PortLimits.BULK_ENVELOPE_BYTES + withE > maxBytes) {
       out = new ArrayList<>(2);
       out.add(p.take(e.blueprint()));
     }
     p.entities.add(e);
     p.bytes += e.bytes() + (p.entities.size() == 1 ? 0 : 1);
     // One entity larger than the limit still goes out alone: Port answers for it, and the client splits on 413.
-    if (p.entities.size() >= maxLength || ENVELOPE_BYTES + p.bytes >= maxBytes) {
+    if (p.entities.size() >= maxLength || PortLimits.BULK_ENVELOPE_BYTES + p.bytes >= maxBytes) {
       if (out.isEmpty()) {
         out = new ArrayList<>(1);
       }
@@ -62,7 +60,7 @@ final class EntityBatcher {
     long bytes;
 
     UpsertBatch take(String blueprint) {
-      UpsertBatch b = new UpsertBatch(blueprint, entities, ENVELOPE_BYTES + bytes);
+      UpsertBatch b = new UpsertBatch(blueprint, entities, PortLimits.BULK_ENVELOPE_BYTES + bytes);
       entities = new ArrayList<>();
       bytes = 0;
       return b;

@@ -1,5 +1,6 @@
 package dev.oceanj.core.sync;
 
+import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.EntityRef;
 import dev.oceanj.core.port.ResyncPort;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.Failures;
+import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.BulkUpsertResult;

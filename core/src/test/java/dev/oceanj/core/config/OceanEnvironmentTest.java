@@ -32,7 +32,7 @@ class OceanEnvironmentTest {
     assertEquals(URI.create("https://api.us.getport.io"), s.port().baseUrl(), "trailing slash stripped");
     assertFalse(s.port().usesEmbeddedEmulator());
     assertEquals("my-github", s.integration().identifier());
-    assertFalse(s.sendRawDataExamples(), "pydantic-style booleans are case-insensitive");
+    assertFalse(s.resync().sendRawDataExamples(), "pydantic-style booleans are case-insensitive");
     assertFalse(s.initializePortResources());
   }
 

@@ -57,7 +57,7 @@ class SettingsPrecedenceTest {
     assertEquals(Path.of(".port/resources"), s.resourcesPath());
     assertEquals(LogLevel.INFO, s.logLevel());
     assertTrue(s.initializePortResources());
-    assertTrue(s.sendRawDataExamples());
+    assertTrue(s.resync().sendRawDataExamples());
     assertTrue(s.allowEnvironmentVariablesJqAccess());
     assertTrue(s.ignoredKeys().isEmpty());
   }

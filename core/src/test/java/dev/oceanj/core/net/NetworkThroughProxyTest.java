@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.oceanj.core.config.NetworkSettings;
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.config.SettingsLoader;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
-import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
-import dev.oceanj.core.port.PortClientSettings.RetrySettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
@@ -86,8 +85,8 @@ class NetworkThroughProxyTest {
   private static HttpPortClient client(PortEmulator port, NetworkSettings network) {
     PortClientSettings s = PortClientSettings.of(URI.create(port.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
             EmulatorSettings.DEFAULT_CLIENT_SECRET)
-        .withRetry(new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(50), 0.1))
-        .withRateLimit(new RateLimitSettings(false, 35_000, 3_500, 0));
+        .withRetry(new PortSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50), 0.1))
+        .withRateLimit(new PortSettings.RateLimit(false, 35_000, 3_500, 0));
     return HttpPortClient.create(s, ID, WriteLimiter.unlimited(), network);
   }
 

@@ -2,9 +2,8 @@ package dev.oceanj.core.port;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.port.PortClient.PortIdentity;
-import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
-import dev.oceanj.core.port.PortClientSettings.RetrySettings;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import java.net.URI;
@@ -27,8 +26,8 @@ final class Fixtures {
   static PortClientSettings settings(PortEmulator port) {
     EmulatorSettings e = port.settings();
     return PortClientSettings.of(URI.create(port.baseUrl()), e.clientId(), e.clientSecret())
-        .withRetry(new RetrySettings(10, Duration.ofMillis(20), Duration.ofSeconds(5), 0.1))
-        .withRateLimit(new RateLimitSettings(false, 35_000, 3_500, 0.2));
+        .withRetry(new PortSettings.Retry(10, Duration.ofMillis(20), Duration.ofSeconds(5), 0.1))
+        .withRateLimit(new PortSettings.RateLimit(false, 35_000, 3_500, 0.2));
   }
 
   static <T> T join(CompletionStage<T> s) {

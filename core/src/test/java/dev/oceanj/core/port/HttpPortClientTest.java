@@ -10,11 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClient.ResyncState;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
-import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
-import dev.oceanj.core.port.PortClientSettings.RetrySettings;
 import dev.oceanj.core.port.StubPort.Answer;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,8 +52,8 @@ class HttpPortClientTest {
 
   private PortClientSettings settings() {
     return PortClientSettings.of(port.baseUrl(), "cid", "super-secret-value")
-        .withRetry(new RetrySettings(4, Duration.ofMillis(10), Duration.ofSeconds(3), 0.1))
-        .withRateLimit(new RateLimitSettings(false, 35_000, 3_500, 0.2));
+        .withRetry(new PortSettings.Retry(4, Duration.ofMillis(10), Duration.ofSeconds(3), 0.1))
+        .withRateLimit(new PortSettings.RateLimit(false, 35_000, 3_500, 0.2));
   }
 
   private static <T> T join(CompletionStage<T> s) {
@@ -322,7 +321,7 @@ class HttpPortClientTest {
       dead = java.net.URI.create("http://127.0.0.1:" + s.getLocalPort());
     }
     try (HttpPortClient c = HttpPortClient.create(PortClientSettings.of(dead, "cid", "sec")
-        .withRetry(new RetrySettings(2, Duration.ofMillis(5), Duration.ofMillis(20), 0.0)), ID, limiter)) {
+        .withRetry(new PortSettings.Retry(2, Duration.ofMillis(5), Duration.ofMillis(20), 0.0)), ID, limiter)) {
       var e = assertThrows(CompletionException.class, () -> join(c.organization()));
       PortApiException pe = assertInstanceOf(PortApiException.class, e.getCause());
       assertEquals(0, pe.status());

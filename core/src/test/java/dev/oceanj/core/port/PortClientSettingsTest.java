@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.oceanj.core.config.ConfigurationException;
 import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.config.SettingsLoader;
 import java.net.URI;
 import java.util.Map;
@@ -28,37 +30,42 @@ class PortClientSettingsTest {
       }
       """;
 
+  private static PortClientSettings read(String conf) {
+    return PortClientSettings.from(
+        OceanSettings.fromConfig(ConfigFactory.parseString(conf).withFallback(OceanSettings.defaults())).port());
+  }
+
   @Test
   void readsOceanPortKeys() {
-    PortClientSettings s = PortClientSettings.fromConfig(ConfigFactory.parseString(CONF));
+    PortClientSettings s = read(CONF);
     assertEquals("https://api.us.getport.io", s.baseUrl().toString());
     assertEquals("id-1", s.clientId());
     assertEquals(Duration.ofSeconds(30), s.requestTimeout());
     assertEquals(50, s.maxConnections());
-    assertEquals(new PortClientSettings.RetrySettings(7, Duration.ofMillis(200), Duration.ofSeconds(60), 0.2), s.retry());
-    assertEquals(new PortClientSettings.RateLimitSettings(true, 30_000, 3_000, 0.25), s.rateLimit());
+    assertEquals(new PortSettings.Retry(7, Duration.ofMillis(200), Duration.ofSeconds(60), 0.2), s.retry());
+    assertEquals(new PortSettings.RateLimit(true, 30_000, 3_000, 0.25), s.rateLimit());
     assertFalse(s.toString().contains("s3cr3t"));
   }
 
   @Test
   void namesTheBadKey() {
-    var missing = assertThrows(IllegalArgumentException.class, () -> PortClientSettings.fromConfig(
-        ConfigFactory.parseString(CONF.replace("client-secret = \"s3cr3t\"", "client-secret = null"))));
+    var missing = assertThrows(ConfigurationException.class, () -> read(CONF.replace("client-secret = \"s3cr3t\"", "client-secret = null")));
     assertTrue(missing.getMessage().contains("ocean.port.client-secret"), missing.getMessage());
-    var jitter = assertThrows(IllegalArgumentException.class, () -> PortClientSettings.fromConfig(
-        ConfigFactory.parseString(CONF.replace("jitter = 0.2", "jitter = 2"))));
+    var jitter = assertThrows(ConfigurationException.class, () -> read(CONF.replace("jitter = 0.2", "jitter = 2")));
     assertTrue(jitter.getMessage().contains("ocean.port.retry.jitter"), jitter.getMessage());
-    var timeout = assertThrows(IllegalArgumentException.class, () -> PortClientSettings.fromConfig(
-        ConfigFactory.parseString(CONF.replace("request-timeout = 30 s", "request-timeout = soon"))));
+    var timeout = assertThrows(ConfigurationException.class, () -> read(CONF.replace("request-timeout = 30 s", "request-timeout = soon")));
     assertTrue(timeout.getMessage().contains("request-timeout"), timeout.getMessage());
   }
 
   @Test
   void readsTheProjectDefaultsWithCredentials() {
-    PortClientSettings s = PortClientSettings.fromConfig(ConfigFactory.parseString(
-        "ocean.port { client-id = a, client-secret = b }").withFallback(OceanSettings.defaults()));
-    assertEquals(PortClientSettings.RetrySettings.defaults(), s.retry());
-    assertEquals(PortClientSettings.RateLimitSettings.defaults(), s.rateLimit());
+    PortClientSettings s = read("ocean.port { client-id = a, client-secret = b }");
+    assertEquals(new PortSettings.Retry(10, Duration.ofMillis(300), Duration.ofSeconds(300), 0.1), s.retry(),
+        "Ocean's Port client: 10 retries, 0.3 s doubling, capped at 300 s, +/-10 %");
+    assertEquals(new PortSettings.RateLimit(true, 35_000, 3_500, 0.2), s.rateLimit(),
+        "Port's entities API budget, a fifth of its burst reserved for live events");
+    assertEquals(PortSettings.defaults().retry(), s.retry());
+    assertEquals(PortSettings.defaults().rateLimit(), s.rateLimit());
     assertEquals(100, s.maxConnections());
   }
 

@@ -3,7 +3,7 @@ package dev.oceanj.core.port;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.oceanj.core.port.PortClientSettings.RetrySettings;
+import dev.oceanj.core.config.PortSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -31,7 +31,7 @@ class RetryTimingTest {
 
   @Test
   void backoffDoublesWithinJitterAndIsCapped() {
-    RetryTiming t = new RetryTiming(new RetrySettings(10, Duration.ofMillis(100), Duration.ofSeconds(1), 0.1));
+    RetryTiming t = new RetryTiming(new PortSettings.Retry(10, Duration.ofMillis(100), Duration.ofSeconds(1), 0.1));
     for (int i = 0; i < 200; i++) {
       long first = t.delay(1, Optional.empty()).toMillis();
       long third = t.delay(3, Optional.empty()).toMillis();
@@ -43,7 +43,7 @@ class RetryTimingTest {
 
   @Test
   void portsHintWinsButIsCapped() {
-    RetryTiming t = new RetryTiming(new RetrySettings(10, Duration.ofMillis(100), Duration.ofSeconds(60), 0.1));
+    RetryTiming t = new RetryTiming(new PortSettings.Retry(10, Duration.ofMillis(100), Duration.ofSeconds(60), 0.1));
     assertEquals(Duration.ofSeconds(5), t.delay(1, Optional.of(Duration.ofSeconds(5))));
     assertEquals(Duration.ofSeconds(60), t.delay(1, Optional.of(Duration.ofHours(1))));
   }

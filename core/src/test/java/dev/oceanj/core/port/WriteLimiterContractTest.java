@@ -6,9 +6,9 @@ import static dev.oceanj.core.port.Fixtures.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
-import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.emulator.RateLimits;
@@ -55,7 +55,7 @@ class WriteLimiterContractTest {
   }
 
   /** Runs the writers; returns the 429s Port sent. Every entity must land. */
-  private long run(RateLimitSettings limits, String tag) {
+  private long run(PortSettings.RateLimit limits, String tag) {
     try (WriteLimiter limiter = WriteLimiter.create(limits);
         HttpPortClient client = HttpPortClient.create(Fixtures.settings(port), Fixtures.ID, limiter)) {
       join(client.createBlueprint(blueprint("svc")));
@@ -85,7 +85,7 @@ class WriteLimiterContractTest {
 
   @Test
   void configuredLikePortTheWritersStayUnderTheLimit() {
-    long throttled = run(new RateLimitSettings(true, 4_500, 10, 0.0), "matched");
+    long throttled = run(new PortSettings.RateLimit(true, 4_500, 10, 0.0), "matched");
     assertTrue(throttled <= 2, "429s: " + throttled);
   }
 
@@ -93,7 +93,7 @@ class WriteLimiterContractTest {
   void configuredTooHighTheLimiterFollowsPortsHeaders() {
     // Configured with Port's real entities budget (about 117/s, burst 3,500): the x-ratelimit headers bring it
     // down to the emulated 40/s.
-    long throttled = run(RateLimitSettings.defaults().withShare(0.0), "adaptive");
+    long throttled = run(PortSettings.defaults().rateLimit().withShare(0.0), "adaptive");
     assertTrue(throttled <= WRITERS, "429s: " + throttled);
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.port.WriteLimiter.Priority;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class WriteLimiterTest {
 
   /** A budget so slow that nothing refills during a test: only the burst counts. */
-  private static RateLimitSettings frozen(int burst, double reserve) {
-    return new RateLimitSettings(true, 1, burst, reserve);
+  private static PortSettings.RateLimit frozen(int burst, double reserve) {
+    return new PortSettings.RateLimit(true, 1, burst, reserve);
   }
 
   private static List<CompletableFuture<Void>> acquire(WriteLimiter l, Priority p, int n) {
@@ -41,7 +41,7 @@ class WriteLimiterTest {
   }
 
   /** A limiter on a clock the test moves (nothing refills until it does), with a scheduler of its own. */
-  private static void onMovedClock(RateLimitSettings settings, MovedClockTest test) throws Exception {
+  private static void onMovedClock(PortSettings.RateLimit settings, MovedClockTest test) throws Exception {
     AtomicLong clock = new AtomicLong(1_000_000_000L);
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     try (WriteLimiter l = WriteLimiter.create(settings, clock::get, scheduler)) {
@@ -69,7 +69,7 @@ class WriteLimiterTest {
   @Test
   void aResyncThatNoLiveEventCompetesWithRunsAtTheWholeRate() throws Exception {
     // 20 per second, burst 11 (6 in the bucket, 5 kept for what is in flight), half of it reserved for live events.
-    onMovedClock(new RateLimitSettings(true, 6_000, 11, 0.5), (l, clock) -> {
+    onMovedClock(new PortSettings.RateLimit(true, 6_000, 11, 0.5), (l, clock) -> {
       var resync = acquire(l, Priority.RESYNC, 13);
       assertEquals(3, done(resync), "the burst but the reserve");
       // One token refills every 51 ms (98 % of 20/s): every 52 ms one more resync write goes, as at the whole rate
@@ -88,7 +88,7 @@ class WriteLimiterTest {
 
   @Test
   void liveEventsGoFirstWhenBothWait() throws Exception {
-    onMovedClock(new RateLimitSettings(true, 6_000, 1, 0.5), (l, clock) -> {
+    onMovedClock(new PortSettings.RateLimit(true, 6_000, 1, 0.5), (l, clock) -> {
       assertEquals(1, done(acquire(l, Priority.RESYNC, 1)), "a bucket of one still serves resyncs");
       var resync = acquire(l, Priority.RESYNC, 2);
       var live = acquire(l, Priority.LIVE_EVENT, 1);
@@ -119,7 +119,7 @@ class WriteLimiterTest {
   @Test
   void waitersAreServedAsTokensRefill() throws Exception {
     // 20 per second, burst 1, on a clock the test moves: nothing refills until it does, however slow the machine.
-    onMovedClock(new RateLimitSettings(true, 6_000, 1, 0.0), (l, clock) -> {
+    onMovedClock(new PortSettings.RateLimit(true, 6_000, 1, 0.0), (l, clock) -> {
       var fs = acquire(l, Priority.RESYNC, 11);
       assertEquals(1, done(fs));
       // The bucket holds one token (capacity 1), refilled at 98% of 20/s: each 60 ms of the clock frees exactly one waiter.
@@ -137,7 +137,7 @@ class WriteLimiterTest {
 
   @Test
   void aPauseHoldsEveryWriterUntilItEnds() throws Exception {
-    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 300_000, 100, 0.2))) {
+    try (WriteLimiter l = WriteLimiter.create(new PortSettings.RateLimit(true, 300_000, 100, 0.2))) {
       l.pauseFor(Duration.ofMillis(300));
       var live = acquire(l, Priority.LIVE_EVENT, 1);
       var resync = acquire(l, Priority.RESYNC, 1);
@@ -163,7 +163,7 @@ class WriteLimiterTest {
   @Test
   void portsLowerLimitSlowsTheRate() throws Exception {
     // Configured 100/s; Port says 2 per 1 s period: the second waiter needs about half a second.
-    try (WriteLimiter l = WriteLimiter.create(new RateLimitSettings(true, 30_000, 1, 0.0))) {
+    try (WriteLimiter l = WriteLimiter.create(new PortSettings.RateLimit(true, 30_000, 1, 0.0))) {
       l.observe(OptionalLong.of(2), OptionalLong.of(1), OptionalLong.empty(), OptionalLong.of(1));
       var fs = acquire(l, Priority.RESYNC, 3);
       assertEquals(1, done(fs));

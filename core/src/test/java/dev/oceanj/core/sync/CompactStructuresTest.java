@@ -179,7 +179,7 @@ class CompactStructuresTest {
     int batches = 0;
     for (int i = 0; i < 500; i++) {
       for (UpsertBatch batch : b.add(entity("a", "e" + i, 200 + r.nextInt(3000)))) {
-        long body = EntityBatcher.ENVELOPE_BYTES + batch.entities().stream().mapToLong(PreparedEntity::bytes).sum()
+        long body = dev.oceanj.core.port.PortLimits.BULK_ENVELOPE_BYTES + batch.entities().stream().mapToLong(PreparedEntity::bytes).sum()
             + batch.entities().size() - 1;
         assertEquals(body, batch.bytes());
         assertTrue(body <= limit, "body " + body);

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import dev.oceanj.core.config.ConfigurationException;
+import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.spi.Page;
 import dev.oceanj.spi.ResyncSource;
 import java.nio.file.Path;
@@ -145,10 +147,10 @@ class SmallPartsTest {
     assertEquals(false, s.sendRawDataExamples());
     assertEquals(100, s.deleteBatchSize(), "lowered to Port's cap, as Ocean does");
 
-    var tooBig = assertThrows(IllegalArgumentException.class,
+    var tooBig = assertThrows(ConfigurationException.class,
         () -> ResyncSettings.fromConfig(ConfigFactory.parseString("ocean.resync.upsert-batch-max-length = 21")));
     assertTrue(tooBig.getMessage().contains("ocean.resync.upsert-batch-max-length"), tooBig.getMessage());
-    var wrongType = assertThrows(IllegalArgumentException.class,
+    var wrongType = assertThrows(ConfigurationException.class,
         () -> ResyncSettings.fromConfig(ConfigFactory.parseString("ocean.resync.kind-parallelism = lots")));
     assertTrue(wrongType.getMessage().contains("kind-parallelism"), wrongType.getMessage());
   }

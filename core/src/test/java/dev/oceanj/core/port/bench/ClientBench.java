@@ -2,12 +2,12 @@ package dev.oceanj.core.port.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.config.PortSettings;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
 import dev.oceanj.core.port.PortClientSettings;
-import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
@@ -71,8 +71,8 @@ public final class ClientBench {
       clientId = emulator.settings().clientId();
       clientSecret = emulator.settings().clientSecret();
     }
-    RateLimitSettings limits = portLimits ? RateLimitSettings.defaults().withShare(0.0)
-        : new RateLimitSettings(false, 35_000, 3_500, 0.0);
+    PortSettings.RateLimit limits = portLimits ? PortSettings.defaults().rateLimit().withShare(0.0)
+        : new PortSettings.RateLimit(false, 35_000, 3_500, 0.0);
     PortClientSettings settings = PortClientSettings.of(baseUrl, clientId, clientSecret).withRateLimit(limits);
     PortIdentity identity = new PortIdentity("bench", "0.1.0", "client-bench");
     String blueprint = "bench_" + Long.toString(System.currentTimeMillis(), 36);

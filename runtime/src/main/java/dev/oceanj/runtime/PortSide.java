@@ -1,0 +1,93 @@
+package dev.oceanj.runtime;
+
+import dev.oceanj.core.config.NetworkSettings;
+import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.core.config.PortSettings;
+import dev.oceanj.core.net.HttpClients;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortClient.PortIdentity;
+import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.WriteLimiter;
+import dev.oceanj.emulator.EmulatorSettings;
+import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.telemetry.IngestClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Port side of a run: the configured Port, or the embedded emulator when no credentials are set (with the same
+ * {@code ocean.port} settings either way), the client every feature writes through, the process-wide write limiter
+ * and the client of Port's ingest endpoints. {@link #close()} releases all of it.
+ *
+ * @param emulator the embedded emulator, when one was started
+ * @param clientSettings what the client was built with
+ * @param identity the integration as Port sees it (User-Agent, {@code $datasource})
+ * @param client the Port client
+ * @param limiter the write limiter the client draws from
+ * @param ingest the client of Port's ingest endpoints (sync metrics, log lines)
+ */
+record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettings, PortIdentity identity,
+    HttpPortClient client, WriteLimiter limiter, IngestClient ingest) implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PortSide.class);
+  private static final Duration INGEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Starts the emulator if there are no credentials and builds the client.
+   *
+   * @param integrationHasLiveEvents whether the integration registered live-event processors (the write budget's
+   *     reserve depends on it)
+   */
+  static PortSide init(OceanSettings settings, boolean integrationHasLiveEvents) {
+    Optional<PortEmulator> emulator = Optional.empty();
+    PortClientSettings clientSettings;
+    if (settings.port().usesEmbeddedEmulator()) {
+      PortEmulator started = PortEmulator.start(EmulatorSettings.defaults());
+      emulator = Optional.of(started);
+      clientSettings = PortClientSettings.from(settings.port(), URI.create(started.baseUrl()),
+          EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET);
+      LOG.info("No Port credentials (ocean.port.client-id / OCEAN__PORT__CLIENT_ID): using the embedded Port emulator"
+          + " at {}", started.baseUrl());
+      if (settings.effective().listener() != settings.eventListener().type()) {
+        LOG.info("Embedded default: event listener ONCE (set OCEAN__EVENT_LISTENER__TYPE to choose another)");
+      }
+    } else {
+      clientSettings = PortClientSettings.from(settings.port());
+    }
+    PortIdentity identity = new PortIdentity(settings.integration().type(), version(settings),
+        settings.integration().identifier());
+    PortSettings.RateLimit limits = settings.writeBudget(integrationHasLiveEvents);
+    if (limits.liveEventsReservedShare() != settings.port().rateLimit().liveEventsReservedShare()) {
+      LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"
+          + " live-events reserve of {} % of the burst is not held back; set"
+          + " ocean.port.rate-limit.live-events-reserved-share to keep one)",
+          Math.round(settings.port().rateLimit().liveEventsReservedShare() * 100));
+    }
+    clientSettings = clientSettings.withRateLimit(limits);
+    WriteLimiter limiter = WriteLimiter.create(limits);
+    NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
+    HttpPortClient client = HttpPortClient.create(clientSettings, identity, limiter, network);
+    IngestClient ingest = new IngestClient(client, HttpClients.lazy(() -> HttpClients.create(network.proxies(),
+        network.portTls(), INGEST_TIMEOUT)), INGEST_TIMEOUT);
+    return new PortSide(emulator, clientSettings, identity, client, limiter, ingest);
+  }
+
+  /** The version reported to Port: the configured one, else the runtime's. */
+  static String version(OceanSettings settings) {
+    return settings.integration().version().orElse(OceanRuntime.runtimeVersion());
+  }
+
+  boolean embedded() {
+    return emulator.isPresent();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    limiter.close();
+    emulator.ifPresent(PortEmulator::close);
+  }
+}
