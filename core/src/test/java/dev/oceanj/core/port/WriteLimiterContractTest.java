@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
 import dev.oceanj.core.port.PortClientSettings.RateLimitSettings;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.emulator.RateLimits;
 import dev.oceanj.emulator.RateLimits.Budget;
 import dev.oceanj.emulator.RateLimits.RouteFamily;
+import dev.oceanj.testsupport.TestPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ class WriteLimiterContractTest {
 
   @BeforeAll
   static void startEmulator() {
-    port = PortEmulator.start(EmulatorSettings.defaults());
+    port = TestPort.start();
   }
 
   @AfterAll
