@@ -13,6 +13,7 @@ import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ class DefaultsCleanerTest {
 
   @BeforeAll
   static void start() {
-    emulator = PortEmulator.start(EmulatorSettings.defaults());
+    emulator = TestPort.start();
   }
 
   @AfterAll

@@ -15,6 +15,7 @@ import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.FaultControl;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,7 @@ class DefaultsInitializerTest {
 
   @BeforeAll
   static void start() {
-    emulator = PortEmulator.start(EmulatorSettings.defaults());
+    emulator = TestPort.start();
   }
 
   @AfterAll

@@ -20,6 +20,7 @@ import dev.oceanj.core.sync.Reconciler;
 import dev.oceanj.core.sync.ResyncRun;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class LiveEventsDuringResyncTest {
   @Test
   void reconciliationKeepsWhatALiveEventWroteDuringTheResync() throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "during-resync");
-    try (PortEmulator emulator = PortEmulator.start(EmulatorSettings.defaults());
+    try (PortEmulator emulator = TestPort.start();
         HttpPortClient port = HttpPortClient.create(
             PortClientSettings.of(URI.create(emulator.baseUrl()), EmulatorSettings.DEFAULT_CLIENT_ID,
                 EmulatorSettings.DEFAULT_CLIENT_SECRET),

@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.oceanj.core.port.PortClient.BulkUpsertResult;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
-import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.Faults;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.TestPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ class PortClientResilienceContractTest {
 
   @BeforeAll
   static void startEmulator() {
-    port = PortEmulator.start(EmulatorSettings.defaults());
+    port = TestPort.start();
   }
 
   @AfterAll

@@ -14,6 +14,7 @@ import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.emulator.RateLimits;
 import dev.oceanj.emulator.RateLimits.Budget;
 import dev.oceanj.emulator.RateLimits.RouteFamily;
+import dev.oceanj.testsupport.TestPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ class WriteLimiterContractTest {
 
   @BeforeAll
   static void startEmulator() {
-    port = PortEmulator.start(EmulatorSettings.defaults());
+    port = TestPort.start();
   }
 
   @AfterAll
