@@ -11,7 +11,9 @@
 # (WEBHOOKS_ONLY; WEBHOOK before and after a resync). Exits 1 when a check fails.
 #
 # Environment: OCEANJ_IMAGE_CACHE (default ~/.cache/oceanj) keeps the local base between runs;
-# OCEANJ_SKIP_BUILD=1 reuses the image tarballs already in deploy/image/target/jib.
+# OCEANJ_SKIP_BUILD=1 reuses the image tarballs already in deploy/image/target/jib;
+# OCEANJ_TEST_COMPOSE=1 also runs deploy/docker-compose.yml with podman-compose (installed if missing) and the
+# README's session: POST /resync, /status completed, the emulator holds the 165 entities, no telemetry warning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -32,7 +34,13 @@ cleanup() {
   [ -n "${WORK:-}" ] && rm -rf "$WORK"
   "${PODMAN[@]}" rm -f oceanj-test-idle oceanj-test-embedded oceanj-test-once >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
+compose_down() {
+  [ -n "${COMPOSE_UP:-}" ] || return 0
+  (cd "$ROOT/deploy" && podman-compose -p oceanj-test-compose --podman-args "${PODMAN[*]:1}" down) >/dev/null 2>&1 || true
+  "${PODMAN[@]}" network rm oceanj-test-compose_default >/dev/null 2>&1 || true
+  COMPOSE_UP=
+}
+trap 'compose_down; cleanup' EXIT
 WORK=$(mktemp -d)
 "${PODMAN[@]}" rm -f oceanj-test-idle oceanj-test-embedded oceanj-test-once >/dev/null 2>&1 || true   # a run cut short
 
@@ -187,6 +195,42 @@ grep 'COMPLETED\|total' "$WORK/oceanj-test-once.log" | tail -n 3 || true
 [ "$code" = 0 ] && ok "ONCE exited 0 in ${secs}s, peak RSS ${peak} MB" || { bad "ONCE exited $code"; tail -n 30 "$WORK/oceanj-test-once.log"; }
 created=$(curl -sf "$PORT_URL/_emulator/counters" | grep -o '"entitiesCreated":[0-9]*' | cut -d: -f2)
 [ "${created:-0}" = 20065 ] && ok "Port holds the 20,065 entities" || bad "Port created ${created:-no} entities, expected 20065"
+
+# 9. Opt-in: deploy/docker-compose.yml with podman-compose (the runtime and the emulator image on a compose network),
+#    the README's session, on free host ports and its own project name.
+if [ "${OCEANJ_TEST_COMPOSE:-}" = 1 ]; then
+  say "docker-compose.yml with podman-compose (WEBHOOK against the emulator image)"
+  command -v podman-compose >/dev/null || { apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman-compose >/dev/null; }
+  "${PODMAN[@]}" load -q -i "$JIB/oceanj-port-emulator-$VERSION.tar" >/dev/null
+  OCEANJ_HTTP_PORT=18100
+  while ss -ltn | grep -q ":$OCEANJ_HTTP_PORT "; do OCEANJ_HTTP_PORT=$((OCEANJ_HTTP_PORT + 1)); done
+  OCEANJ_EMULATOR_PORT=$((OCEANJ_HTTP_PORT + 1))
+  while ss -ltn | grep -q ":$OCEANJ_EMULATOR_PORT "; do OCEANJ_EMULATOR_PORT=$((OCEANJ_EMULATOR_PORT + 1)); done
+  export OCEANJ_HTTP_PORT OCEANJ_EMULATOR_PORT
+  COMPOSE_UP=1
+  (cd deploy && podman-compose -p oceanj-test-compose --podman-args "${PODMAN[*]:1}" \
+    --podman-run-args '--ulimit nofile=1024:1024 --ulimit nproc=1024:1024' up -d port oceanj) > "$WORK/compose.log" 2>&1
+  app=localhost:$OCEANJ_HTTP_PORT
+  for _ in $(seq 120); do curl -sf "$app/health/ready" >/dev/null && break; sleep 1; done
+  curl -sf -XPOST "$app/resync" | grep -q '"disposition":"started"' && ok "POST /resync 202 started" \
+    || { bad "POST /resync"; tail -n 20 "$WORK/compose.log"; }
+  for _ in $(seq 60); do curl -sf "$app/status" | grep -q '"outcome":"completed"' && break; sleep 1; done
+  upserted=$(curl -sf "$app/status" | grep -o '"upserted":[0-9]*' | cut -d: -f2 | paste -sd+ | bc)
+  [ "${upserted:-0}" = 165 ] && ok "/status: resync completed, 165 entities upserted" || bad "/status: upserted ${upserted:-none}"
+  token=$(curl -sf -XPOST "localhost:$OCEANJ_EMULATOR_PORT/v1/auth/access_token" -H 'content-type: application/json' \
+    -d '{"clientId":"emulator-client-id","clientSecret":"emulator-client-secret"}' | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+  held=0
+  for blueprint in fake-department fake-person fake-office fake-team fake-project; do
+    n=$(curl -sf -H "Authorization: Bearer $token" "localhost:$OCEANJ_EMULATOR_PORT/v1/blueprints/$blueprint/entities" \
+      | grep -o "\"blueprint\":\"$blueprint\"" | wc -l)
+    held=$((held + n))
+  done
+  [ "$held" = 165 ] && ok "the emulator holds the 165 entities" || bad "the emulator holds $held entities, expected 165"
+  warnings=$("${PODMAN[@]}" logs oceanj-test-compose_oceanj_1 2>&1 | grep -c 'Telemetry to Port failed' || true)
+  [ "$warnings" = 0 ] && ok "telemetry reaches the emulator" || bad "telemetry to the emulator failed"
+  compose_down
+fi
 
 echo "total: $(( $(date +%s) - started )) s, $failures failed"
 [ "$failures" = 0 ]
