@@ -15,6 +15,7 @@ import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Status;
+import dev.oceanj.core.mapping.CompiledResource;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.ResyncState;
 import dev.oceanj.core.sync.DigestStore;
@@ -26,7 +27,6 @@ import dev.oceanj.core.sync.LongSet;
 import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.core.sync.OwnedEntities;
 import dev.oceanj.core.sync.Reconciler;
-import dev.oceanj.core.sync.ResourceMapper;
 import dev.oceanj.core.sync.ResyncPipeline;
 import dev.oceanj.core.sync.ResyncRun;
 import dev.oceanj.core.sync.ResyncSettings;
@@ -221,7 +221,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   /** Per kind of the running resync. */
   private static final class Slot {
     final int slot;
-    final ResourceMapper resource;
+    final CompiledResource resource;
     final KindCounters counters;
     ActorRef<KindWorker.Command> worker;
     KindResult result;
@@ -229,7 +229,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     int attempts;
     boolean done;
 
-    Slot(int slot, ResourceMapper resource) {
+    Slot(int slot, CompiledResource resource) {
       this.slot = slot;
       this.resource = resource;
       this.counters = new KindCounters(resource.kind(), resource.index());
@@ -428,7 +428,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     current.run = new ResyncRun(current.id, current.started, current.plan, msg.owned(), msg.unrecorded(),
         deps.settings().skipUnchanged() ? digests : null);
     List<Slot> slots = new ArrayList<>();
-    for (ResourceMapper r : current.plan.resources()) {
+    for (CompiledResource r : current.plan.resources()) {
       slots.add(new Slot(slots.size(), r));
     }
     current.slots = slots;
@@ -653,7 +653,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private static List<Resync.MappedResource> mappedResources(JsonNode config, MappingPlan plan) {
     List<Resync.MappedResource> resources = new ArrayList<>();
-    for (ResourceMapper r : plan.resources()) {
+    for (CompiledResource r : plan.resources()) {
       JsonNode selector = config.path("resources").path(r.index()).path("selector");
       resources.add(new Resync.MappedResource(r.index(), r.kind(), selector instanceof ObjectNode o
           ? o : JsonNodeFactory.instance.objectNode()));

@@ -2,13 +2,14 @@ package dev.oceanj.core.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.mapping.CompiledResource;
+import dev.oceanj.core.mapping.MapResult;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
 import dev.oceanj.core.sync.LiveWrites;
 import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.core.sync.PortWriter;
-import dev.oceanj.core.sync.ResourceMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,18 +63,18 @@ public final class LiveEventWriter {
     Set<List<String>> toDelete = new LinkedHashSet<>();
     int[] filtered = {0};
     List<String> errors = new ArrayList<>();
-    for (ResourceMapper r : plan.resources()) {
+    for (CompiledResource r : plan.resources()) {
       if (!r.kind().equals(kind)) {
         continue;
       }
       for (JsonNode raw : upserted) {
         r.expandItems(raw, item -> {
-          ResourceMapper.Outcome o = r.map(item);
-          if (o instanceof ResourceMapper.Mapped m) {
+          MapResult o = r.map(item);
+          if (o instanceof MapResult.Mapped m) {
             toUpsert.computeIfAbsent(m.blueprint(), b -> new ArrayList<>()).add(m.entity());
             identifiers.put(m.entity(), m.identifier());
             upsertKeys.add(m.blueprint() + "\u0000" + m.identifier());
-          } else if (o instanceof ResourceMapper.Failed f) {
+          } else if (o instanceof MapResult.SelectorError f) {
             errors.add("kind " + kind + " resource " + r.index() + ": " + f.message());
           } else {
             filtered[0]++;
@@ -82,10 +83,10 @@ public final class LiveEventWriter {
       }
       for (JsonNode raw : deleted) {
         r.expandItems(raw, item -> {
-          ResourceMapper.Outcome o = r.map(item);
-          if (o instanceof ResourceMapper.Mapped m && m.identifier() != null) {
+          MapResult o = r.map(item);
+          if (o instanceof MapResult.Mapped m && m.identifier() != null) {
             toDelete.add(List.of(m.blueprint(), m.identifier()));
-          } else if (o instanceof ResourceMapper.Failed f) {
+          } else if (o instanceof MapResult.SelectorError f) {
             errors.add("kind " + kind + " resource " + r.index() + ": " + f.message());
           }
         });

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.mapping.CompiledResource;
+import dev.oceanj.core.mapping.MapResult;
 import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.port.PortClient;
 import java.util.ArrayList;
@@ -69,7 +71,7 @@ public final class ResyncPipeline {
    * graph is materialized, so a restarted kind counts its last attempt only.
    */
   public RunnableGraph<Pair<UniqueKillSwitch, CompletionStage<KindResult>>> graph(
-      ResyncRun run, ResourceMapper resource, Source<List<JsonNode>, ?> raw, KindCounters counters) {
+      ResyncRun run, CompiledResource resource, Source<List<JsonNode>, ?> raw, KindCounters counters) {
     RawExamples examples = new RawExamples(resource.kind(), settings.sendRawDataExamples());
     int chunk = settings.itemsToParseBatchSize();
     return Source.lazySource(() -> {
@@ -111,7 +113,7 @@ public final class ResyncPipeline {
   }
 
   /** Maps a chunk of raw items; runs on the CPU pool. */
-  List<PreparedEntity> prepare(ResyncRun run, ResourceMapper resource, List<JsonNode> items, KindCounters counters) {
+  List<PreparedEntity> prepare(ResyncRun run, CompiledResource resource, List<JsonNode> items, KindCounters counters) {
     List<PreparedEntity> out = new ArrayList<>(items.size());
     for (JsonNode raw : items) {
       try {
@@ -123,22 +125,22 @@ public final class ResyncPipeline {
     return out;
   }
 
-  private void prepareItem(ResyncRun run, ResourceMapper resource, JsonNode item, KindCounters counters,
+  private void prepareItem(ResyncRun run, CompiledResource resource, JsonNode item, KindCounters counters,
       List<PreparedEntity> out) {
-    ResourceMapper.Outcome outcome;
+    MapResult outcome;
     try {
       outcome = resource.map(item);
     } catch (RuntimeException e) {
-      outcome = new ResourceMapper.Failed(String.valueOf(e.getMessage()));
+      outcome = new MapResult.SelectorError(String.valueOf(e.getMessage()));
     }
-    if (outcome instanceof ResourceMapper.FilteredOut) {
+    if (outcome instanceof MapResult.FilteredOut) {
       counters.filteredOut.incrementAndGet();
-    } else if (outcome instanceof ResourceMapper.Dropped d) {
+    } else if (outcome instanceof MapResult.Dropped d) {
       counters.dropped.incrementAndGet();
       counters.misconfigured(d.misconfigured(), null);
-    } else if (outcome instanceof ResourceMapper.Failed f) {
+    } else if (outcome instanceof MapResult.SelectorError f) {
       counters.mappingError(f.message());
-    } else if (outcome instanceof ResourceMapper.Mapped m) {
+    } else if (outcome instanceof MapResult.Mapped m) {
       counters.mapped.incrementAndGet();
       counters.misconfigured(m.misconfigured(), m.identifier());
       run.referenced().ifPresent(refs -> relationTargets(m.entity(), refs));
