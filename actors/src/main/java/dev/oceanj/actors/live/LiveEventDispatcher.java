@@ -13,7 +13,7 @@ import dev.oceanj.core.live.LiveMapping;
 import dev.oceanj.core.live.WebhookPaths;
 import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.sync.MappingPlan;
-import dev.oceanj.core.sync.ResourceMapper;
+import dev.oceanj.core.mapping.CompiledResource;
 import dev.oceanj.spi.Resource;
 import dev.oceanj.spi.Resync;
 import dev.oceanj.spi.ResyncSource;
@@ -283,7 +283,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
             MappingPlan plan = current.plan();
             List<CompletableFuture<?>> perKind = new ArrayList<>();
             for (String kind : kinds) {
-              List<ResourceMapper> resources = plan.resources().stream().filter(r -> r.kind().equals(kind)).toList();
+              List<CompiledResource> resources = plan.resources().stream().filter(r -> r.kind().equals(kind)).toList();
               if (resources.isEmpty()) {
                 continue;
               }
@@ -294,7 +294,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
               // Each resource sees its own selector and maps only what was handled for it (as Ocean).
               ResyncScope scope = ResyncScope.open(deps.sources(), "live-event-" + event.id(),
                   resources.stream().map(r -> mapped(current.config(), r)).toList());
-              for (ResourceMapper r : resources) {
+              for (CompiledResource r : resources) {
                 Resource<?> resource = scope.resource(r.index());
                 MappingPlan one = new MappingPlan(List.of(r), plan.merge(), plan.createMissingRelatedEntities(),
                     plan.deleteDependentEntities(), plan.entityDeletionThreshold());
@@ -316,7 +316,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
     }
   }
 
-  private static Resync.MappedResource mapped(JsonNode config, ResourceMapper r) {
+  private static Resync.MappedResource mapped(JsonNode config, CompiledResource r) {
     JsonNode selector = config == null ? null : config.path("resources").path(r.index()).path("selector");
     return new Resync.MappedResource(r.index(), r.kind(), selector instanceof ObjectNode o
         ? o : JSON.createObjectNode());

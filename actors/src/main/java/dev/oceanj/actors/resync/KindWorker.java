@@ -1,10 +1,10 @@
 package dev.oceanj.actors.resync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.oceanj.core.mapping.CompiledResource;
 import dev.oceanj.core.sync.KindCounters;
 import dev.oceanj.core.sync.KindResult;
 import dev.oceanj.core.sync.RawSources;
-import dev.oceanj.core.sync.ResourceMapper;
 import dev.oceanj.core.sync.ResyncPipeline;
 import dev.oceanj.core.sync.ResyncRun;
 import dev.oceanj.spi.ResyncSource;
@@ -61,7 +61,7 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
    *
    * @param slot the kind's position in the mapping, echoed in reports
    */
-  public record Job(int slot, ResyncRun run, ResourceMapper resource, ResyncSource<?> source,
+  public record Job(int slot, ResyncRun run, CompiledResource resource, ResyncSource<?> source,
       KindCounters counters, ResyncPipeline pipeline, Function<Object, JsonNode> toJson, ActorRef<Report> reportTo) {}
 
   private record PipelineDone(KindResult result, Throwable error) implements Command {}

@@ -14,7 +14,7 @@ import dev.oceanj.core.sync.KindResult;
 import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.core.sync.OwnedEntities;
 import dev.oceanj.core.sync.Reconciler;
-import dev.oceanj.core.sync.ResourceMapper;
+import dev.oceanj.core.mapping.CompiledResource;
 import dev.oceanj.core.sync.ResyncPipeline;
 import dev.oceanj.core.sync.ResyncRun;
 import dev.oceanj.core.config.ResyncSettings;
@@ -109,7 +109,7 @@ final class Resync {
   /** Per kind of the run. */
   private static final class Slot {
     final int slot;
-    final ResourceMapper resource;
+    final CompiledResource resource;
     final KindCounters counters;
     ActorRef<KindWorker.Command> worker;
     KindResult result;
@@ -117,7 +117,7 @@ final class Resync {
     int attempts;
     boolean done;
 
-    Slot(int slot, ResourceMapper resource) {
+    Slot(int slot, CompiledResource resource) {
       this.slot = slot;
       this.resource = resource;
       this.counters = new KindCounters(resource.kind(), resource.index());
@@ -266,7 +266,7 @@ final class Resync {
     run = new ResyncRun(id, start.started(), plan, msg.owned(), msg.unrecorded(),
         deps.settings().skipUnchanged() ? msg.digests() : null);
     List<Slot> all = new ArrayList<>();
-    for (ResourceMapper r : plan.resources()) {
+    for (CompiledResource r : plan.resources()) {
       all.add(new Slot(all.size(), r));
     }
     slots = all;
@@ -516,7 +516,7 @@ final class Resync {
 
   private static List<MappedResource> mappedResources(JsonNode config, MappingPlan plan) {
     List<MappedResource> resources = new ArrayList<>();
-    for (ResourceMapper r : plan.resources()) {
+    for (CompiledResource r : plan.resources()) {
       JsonNode selector = config.path("resources").path(r.index()).path("selector");
       resources.add(new MappedResource(r.index(), r.kind(), selector instanceof ObjectNode o
           ? o : JsonNodeFactory.instance.objectNode()));

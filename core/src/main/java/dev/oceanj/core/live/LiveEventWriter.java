@@ -2,13 +2,14 @@ package dev.oceanj.core.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.mapping.CompiledResource;
+import dev.oceanj.core.mapping.MapResult;
 import dev.oceanj.core.port.EntityWrites;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
 import dev.oceanj.core.sync.LiveWrites;
 import dev.oceanj.core.sync.MappingPlan;
-import dev.oceanj.core.sync.ResourceMapper;
-import java.time.Duration;
+import dev.oceanj.core.sync.PortWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,7 +22,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Applies what a live-event processor returned for one kind: the raw objects go through every resource of the
  * mapping with that kind (selector, {@code itemsToParse}, jq), exactly as resync items do, and the entities are
- * written with the live-event share of the org-wide write budget ({@link EntityWrites#forLiveEvents()}).
+ * written through the write stage the resync uses ({@link PortWriter#forLiveEvents}: bulk requests shared by
+ * concurrent events, the live-event share of the org-wide write budget, the skip-unchanged store told).
  *
  * <p>Deletions delete exactly the entities the deleted objects map to, one by one, and never one that the same
  * result also upserts; deleting an absent entity is a no-op, so a replayed event changes nothing. Objects the
@@ -33,9 +35,7 @@ public final class LiveEventWriter {
   /** What one application wrote. */
   public record Applied(int upserted, int deleted, int filteredOut) {}
 
-  private final EntityWrites port;
-  private final UpsertCoalescer upserts;
-  private final LiveWrites written;
+  private final PortWriter writer;
 
   /** @param port the integration's client; its live-event view is used for every write */
   public LiveEventWriter(EntityWrites port) {
@@ -48,10 +48,7 @@ public final class LiveEventWriter {
    *     writes it again rather than skip it as unchanged
    */
   public LiveEventWriter(EntityWrites port, LiveWrites written) {
-    this.written = written;
-    this.port = port.forLiveEvents();
-    // A few milliseconds of waiting turn concurrent events into bulk requests: Port's budget is per request.
-    this.upserts = new UpsertCoalescer(this.port, Duration.ofMillis(3));
+    this.writer = PortWriter.forLiveEvents(port, written);
   }
 
   /**
@@ -66,18 +63,18 @@ public final class LiveEventWriter {
     Set<List<String>> toDelete = new LinkedHashSet<>();
     int[] filtered = {0};
     List<String> errors = new ArrayList<>();
-    for (ResourceMapper r : plan.resources()) {
+    for (CompiledResource r : plan.resources()) {
       if (!r.kind().equals(kind)) {
         continue;
       }
       for (JsonNode raw : upserted) {
         r.expandItems(raw, item -> {
-          ResourceMapper.Outcome o = r.map(item);
-          if (o instanceof ResourceMapper.Mapped m) {
+          MapResult o = r.map(item);
+          if (o instanceof MapResult.Mapped m) {
             toUpsert.computeIfAbsent(m.blueprint(), b -> new ArrayList<>()).add(m.entity());
             identifiers.put(m.entity(), m.identifier());
             upsertKeys.add(m.blueprint() + "\u0000" + m.identifier());
-          } else if (o instanceof ResourceMapper.Failed f) {
+          } else if (o instanceof MapResult.SelectorError f) {
             errors.add("kind " + kind + " resource " + r.index() + ": " + f.message());
           } else {
             filtered[0]++;
@@ -86,10 +83,10 @@ public final class LiveEventWriter {
       }
       for (JsonNode raw : deleted) {
         r.expandItems(raw, item -> {
-          ResourceMapper.Outcome o = r.map(item);
-          if (o instanceof ResourceMapper.Mapped m && m.identifier() != null) {
+          MapResult o = r.map(item);
+          if (o instanceof MapResult.Mapped m && m.identifier() != null) {
             toDelete.add(List.of(m.blueprint(), m.identifier()));
-          } else if (o instanceof ResourceMapper.Failed f) {
+          } else if (o instanceof MapResult.SelectorError f) {
             errors.add("kind " + kind + " resource " + r.index() + ": " + f.message());
           }
         });
@@ -105,8 +102,7 @@ public final class LiveEventWriter {
     toUpsert.forEach((blueprint, entities) -> {
       for (ObjectNode entity : entities) {
         String identifier = identifiers.get(entity);
-        writes.add(upserts.upsert(blueprint, entity, identifier, options)
-            .whenComplete((o, e) -> remember(blueprint, identifier)));
+        writes.add(writer.upsert(blueprint, entity, identifier, options));
         blueprints.add(blueprint);
       }
     });
@@ -116,19 +112,12 @@ public final class LiveEventWriter {
     return written.thenCompose(count -> {
       List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
       for (List<String> ref : toDelete) {
-        deletes.add(port.deleteEntity(ref.get(0), ref.get(1), plan.deleteDependentEntities()).toCompletableFuture()
-            .whenComplete((d, e) -> remember(ref.get(0), ref.get(1))));
+        deletes.add(writer.delete(ref.get(0), ref.get(1), plan.deleteDependentEntities()).toCompletableFuture());
       }
       return CompletableFuture.allOf(deletes.toArray(new CompletableFuture[0]))
           .thenApply(v -> new Applied(count, (int) deletes.stream().filter(CompletableFuture::join).count(),
               filtered[0]));
     });
-  }
-
-  private void remember(String blueprint, String identifier) {
-    if (identifier != null) {
-      written.written(blueprint, identifier);
-    }
   }
 
   private static int checked(List<String> blueprints, List<CompletableFuture<EntityOutcome>> outcomes) {

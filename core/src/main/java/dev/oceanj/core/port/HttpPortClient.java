@@ -31,14 +31,11 @@ import java.util.concurrent.CompletionStage;
  * {@link PortTransport}: upserts, deletes, reads, search, the datasource listing and the token are retried on
  * any transient failure; creates and PATCHes only when Port provably did not act (401, 429, no connection).
  *
- * <p>Bulk upserts are packed from the real serialized bytes into requests of at most
- * {@value PortLimits#MAX_UPSERT_ENTITIES} entities and {@value PortLimits#MAX_BODY_BYTES} bytes; a
- * 413 splits a request in halves down to single entities.
+ * <p>Bulk upserts: the write stage ({@code core.sync.PortWriter}) hands batches it packed with {@link BulkPacker},
+ * which go out as one request each, their bytes untouched; a longer list from another caller is packed by the same
+ * {@link BulkPacker}. The client itself only splits on a 413, in halves down to single entities.
  */
 public final class HttpPortClient implements PortClient {
-
-  private static final byte[] BULK_PREFIX = "{\"entities\":[".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] BULK_SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
 
   private final PortTransport transport;
   private final PortIdentity identity;
@@ -46,6 +43,7 @@ public final class HttpPortClient implements PortClient {
   private final ObjectMapper mapper;
   private final boolean owner;
   private final int maxBodyBytes;
+  private final BulkPacker.Limits limits;
 
   private HttpPortClient(PortTransport transport, PortIdentity identity, WriteLimiter.Priority priority,
       ObjectMapper mapper, boolean owner, int maxBodyBytes) {
@@ -55,6 +53,7 @@ public final class HttpPortClient implements PortClient {
     this.mapper = mapper;
     this.owner = owner;
     this.maxBodyBytes = maxBodyBytes;
+    this.limits = new BulkPacker.Limits(BulkPacker.Limits.PORT.entities(), maxBodyBytes);
   }
 
   /**
@@ -167,35 +166,27 @@ public final class HttpPortClient implements PortClient {
     return packAndSend(blueprint, entities, bytes, new EntityOutcome[n], options);
   }
 
-  /** Packs the serialized entities into requests of at most 20 and {@code maxBodyBytes}; fills {@code outcomes}. */
+  /**
+   * Sends the serialized entities in the batches {@link BulkPacker} makes (one for a batch the write stage packed);
+   * an entity too large on its own is reported without being sent. Fills {@code outcomes}.
+   */
   private CompletionStage<BulkUpsertResult> packAndSend(String blueprint, List<ObjectNode> entities, byte[][] bytes,
       EntityOutcome[] outcomes, UpsertOptions options) {
-    int n = entities.size();
-    List<CompletableFuture<Void>> sends = new ArrayList<>();
-    List<Integer> chunk = new ArrayList<>();
-    int chunkBytes = BULK_PREFIX.length + BULK_SUFFIX.length;
-    for (int i = 0; i < n; i++) {
+    List<Integer> sendable = new ArrayList<>(entities.size());
+    for (int i = 0; i < entities.size(); i++) {
       if (bytes[i] == null) {
         continue;
       }
-      int size = bytes[i].length;
-      if (BULK_PREFIX.length + BULK_SUFFIX.length + size > maxBodyBytes) {
-        outcomes[i] = failed(i, entities.get(i), 413, "payload_too_large",
-            "entity is " + size + " bytes serialized; Port accepts request bodies of at most " + maxBodyBytes + " bytes");
+      if (BulkPacker.ENVELOPE_BYTES + bytes[i].length > maxBodyBytes) {
+        outcomes[i] = failed(i, entities.get(i), 413, "payload_too_large", "entity is " + bytes[i].length
+            + " bytes serialized; Port accepts request bodies of at most " + maxBodyBytes + " bytes");
         continue;
       }
-      int added = size + (chunk.isEmpty() ? 0 : 1);
-      if (!chunk.isEmpty() && (chunk.size() >= PortLimits.MAX_UPSERT_ENTITIES || chunkBytes + added > maxBodyBytes)) {
-        sends.add(sendBulk(blueprint, List.copyOf(chunk), entities, bytes, options, outcomes));
-        chunk.clear();
-        chunkBytes = BULK_PREFIX.length + BULK_SUFFIX.length;
-        added = size;
-      }
-      chunk.add(i);
-      chunkBytes += added;
+      sendable.add(i);
     }
-    if (!chunk.isEmpty()) {
-      sends.add(sendBulk(blueprint, List.copyOf(chunk), entities, bytes, options, outcomes));
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    for (List<Integer> chunk : BulkPacker.pack(sendable, limits, i -> bytes[i].length)) {
+      sends.add(sendBulk(blueprint, chunk, entities, bytes, options, outcomes));
     }
     return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
         .thenApply(v -> new BulkUpsertResult(List.of(outcomes)));
@@ -204,15 +195,15 @@ public final class HttpPortClient implements PortClient {
   /** Sends one packed request; fills {@code outcomes} at the given indices (distinct per request, so no race). */
   private CompletableFuture<Void> sendBulk(String blueprint, List<Integer> indices, List<ObjectNode> entities,
       byte[][] bytes, UpsertOptions options, EntityOutcome[] outcomes) {
-    int size = BULK_PREFIX.length + BULK_SUFFIX.length + indices.size() - 1;
+    int size = BulkPacker.ENVELOPE_BYTES + indices.size() - 1;
     for (int i : indices) {
       size += bytes[i].length;
     }
     // The entities are serialized once; the body is their bytes joined, copied once into an array of exact size.
     byte[] body = new byte[size];
     int at = 0;
-    System.arraycopy(BULK_PREFIX, 0, body, at, BULK_PREFIX.length);
-    at += BULK_PREFIX.length;
+    System.arraycopy(BulkPacker.PREFIX, 0, body, at, BulkPacker.PREFIX.length);
+    at += BulkPacker.PREFIX.length;
     for (int k = 0; k < indices.size(); k++) {
       if (k > 0) {
         body[at++] = ',';
@@ -221,7 +212,7 @@ public final class HttpPortClient implements PortClient {
       System.arraycopy(e, 0, body, at, e.length);
       at += e.length;
     }
-    System.arraycopy(BULK_SUFFIX, 0, body, at, BULK_SUFFIX.length);
+    System.arraycopy(BulkPacker.SUFFIX, 0, body, at, BulkPacker.SUFFIX.length);
     Call call = write("POST", "/v1/blueprints/" + seg(blueprint) + "/entities/bulk", upsertQuery(options), body);
     return transport.send(call).thenCompose(reply -> {
       if (reply.ok()) {

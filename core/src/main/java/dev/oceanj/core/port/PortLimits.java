@@ -15,8 +15,6 @@ public final class PortLimits {
   public static final int MAX_BODY_BYTES = 1024 * 1024;
   /** Identifiers per bulk delete. */
   public static final int MAX_DELETE_IDENTIFIERS = 100;
-  /** Bytes of {@code {"entities":[]}}, the bulk-upsert body around its entities. */
-  public static final int BULK_ENVELOPE_BYTES = 15;
   /** Port's public (EU) Kafka brokers, Ocean's default for the KAFKA listener. */
   public static final List<String> KAFKA_BROKERS = List.of(
       "b-1-public.publicclusterprod.t9rw6w.c1.kafka.eu-west-1.amazonaws.com:9196",

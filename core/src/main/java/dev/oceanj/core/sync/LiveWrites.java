@@ -4,7 +4,7 @@ package dev.oceanj.core.sync;
  * What the live-event path wrote, told to the resync's {@link DigestStore}: a live event changes an entity
  * behind the resync's back, so the next resync must not skip it even when its source maps it as before.
  *
- * <p>One per integration, shared by the live-event writer and the resync supervisor. Before the supervisor
+ * <p>One per integration, told by the live-event {@link PortWriter} and attached by the resync supervisor. Before the supervisor
  * loads its store (the first resync) the keys wait here, at most {@link #MAX_PENDING}; beyond that every
  * digest is dropped when the store arrives (the next resync writes everything once).
  */

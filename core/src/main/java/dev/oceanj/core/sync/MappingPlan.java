@@ -1,18 +1,20 @@
 package dev.oceanj.core.sync;
 
+import dev.oceanj.core.mapping.CompiledResource;
 import java.util.List;
 
 /**
  * A compiled mapping (port app config): its resources in order and the options that apply to all of them.
  *
- * @param resources resources in mapping order
+ * @param resources resources in mapping order, compiled; what each makes of an item is a
+ *     {@link dev.oceanj.core.mapping.MapResult}
  * @param merge {@code enableMergeEntity}
  * @param createMissingRelatedEntities {@code createMissingRelatedEntities}
  * @param deleteDependentEntities {@code deleteDependentEntities}
  * @param entityDeletionThreshold {@code entityDeletionThreshold}, 0..1
  */
 public record MappingPlan(
-    List<ResourceMapper> resources,
+    List<CompiledResource> resources,
     boolean merge,
     boolean createMissingRelatedEntities,
     boolean deleteDependentEntities,

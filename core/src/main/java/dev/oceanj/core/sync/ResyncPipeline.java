@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.Failures;
 import dev.oceanj.core.config.ResyncSettings;
+import dev.oceanj.core.mapping.CompiledResource;
+import dev.oceanj.core.mapping.MapResult;
 import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.port.PortClient;
-import dev.oceanj.core.port.PortClient.BulkUpsertResult;
-import dev.oceanj.core.port.PortClient.EntityOutcome;
-import dev.oceanj.core.port.PortClient.SerializedEntity;
 import dev.oceanj.core.port.ResyncPort;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -36,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * raw batches (SPI, one fetched ahead) → chunks → [CPU pool, mapping-parallelism] itemsToParse + selector
- *   + mapping, serialize, mark seen, skip unchanged → per-blueprint batches (≤ 20 entities, ≤ 1 MiB of real bytes)
- *   → [upsert-concurrency] bulk upsert through the client's org-wide write limiter → per-entity outcomes
+ *   + mapping, serialize, mark seen, skip unchanged → {@link PortWriter}: per-blueprint batches (≤ 20 entities,
+ *   ≤ 1 MiB of real bytes) → [upsert-concurrency] bulk upsert through the client's org-wide write limiter, digests
+ *   recorded → per-entity outcomes counted
  * </pre>
  *
  * <p>Nothing holds the kind: at most {@code mapping-parallelism} chunks and {@code upsert-concurrency}
@@ -52,16 +51,19 @@ public final class ResyncPipeline {
 
   private final ResyncSettings settings;
   private final ResyncPort client;
+  private final PortWriter writer;
   private final Executor cpu;
   private final ObjectMapper json;
 
   /**
    * @param cpu a bounded pool for mapping (jq is CPU-bound; never the actor dispatcher)
+   * @param client Port; entities are written through a {@link PortWriter} on it
    * @param json the mapper used to serialize entities (must match what the client sends, for byte limits)
    */
   public ResyncPipeline(ResyncSettings settings, ResyncPort client, Executor cpu, ObjectMapper json) {
     this.settings = settings;
     this.client = client;
+    this.writer = PortWriter.forResync(client);
     this.cpu = cpu;
     this.json = json;
   }
@@ -71,7 +73,7 @@ public final class ResyncPipeline {
    * graph is materialized, so a restarted kind counts its last attempt only.
    */
   public RunnableGraph<Pair<UniqueKillSwitch, CompletionStage<KindResult>>> graph(
-      ResyncRun run, ResourceMapper resource, Source<List<JsonNode>, ?> raw, KindCounters counters) {
+      ResyncRun run, CompiledResource resource, Source<List<JsonNode>, ?> raw, KindCounters counters) {
     RawExamples examples = new RawExamples(resource.kind(), settings.sendRawDataExamples());
     int chunk = settings.itemsToParseBatchSize();
     return Source.lazySource(() -> {
@@ -92,12 +94,8 @@ public final class ResyncPipeline {
         .mapAsyncUnordered(settings.mappingParallelism(),
             items -> CompletableFuture.supplyAsync(() -> prepare(run, resource, items, counters), cpu))
         .mapConcat(list -> list)
-        .statefulMap(
-            () -> new EntityBatcher(settings.upsertBatchMaxLength(), settings.upsertBatchMaxSizeBytes()),
-            (batcher, e) -> Pair.create(batcher, batcher.add(e)),
-            batcher -> Optional.of(batcher.flush()))
-        .mapConcat(list -> list)
-        .mapAsyncUnordered(settings.upsertConcurrency(), batch -> upsert(run, resource.kind(), batch, counters))
+        .via(writer.upserts(run, settings))
+        .map(written -> counted(run, resource.kind(), written, counters))
         .toMat(Sink.ignore(), Keep.both())
         .mapMaterializedValue(p -> Pair.create(p.first(), p.second().thenApply(done -> {
           examples.finish();
@@ -117,7 +115,7 @@ public final class ResyncPipeline {
   }
 
   /** Maps a chunk of raw items; runs on the CPU pool. */
-  List<PreparedEntity> prepare(ResyncRun run, ResourceMapper resource, List<JsonNode> items, KindCounters counters) {
+  List<PreparedEntity> prepare(ResyncRun run, CompiledResource resource, List<JsonNode> items, KindCounters counters) {
     List<PreparedEntity> out = new ArrayList<>(items.size());
     for (JsonNode raw : items) {
       try {
@@ -129,22 +127,22 @@ public final class ResyncPipeline {
     return out;
   }
 
-  private void prepareItem(ResyncRun run, ResourceMapper resource, JsonNode item, KindCounters counters,
+  private void prepareItem(ResyncRun run, CompiledResource resource, JsonNode item, KindCounters counters,
       List<PreparedEntity> out) {
-    ResourceMapper.Outcome outcome;
+    MapResult outcome;
     try {
       outcome = resource.map(item);
     } catch (RuntimeException e) {
-      outcome = new ResourceMapper.Failed(String.valueOf(e.getMessage()));
+      outcome = new MapResult.SelectorError(String.valueOf(e.getMessage()));
     }
-    if (outcome instanceof ResourceMapper.FilteredOut) {
+    if (outcome instanceof MapResult.FilteredOut) {
       counters.filteredOut.incrementAndGet();
-    } else if (outcome instanceof ResourceMapper.Dropped d) {
+    } else if (outcome instanceof MapResult.Dropped d) {
       counters.dropped.incrementAndGet();
       counters.misconfigured(d.misconfigured(), null);
-    } else if (outcome instanceof ResourceMapper.Failed f) {
+    } else if (outcome instanceof MapResult.SelectorError f) {
       counters.mappingError(f.message());
-    } else if (outcome instanceof ResourceMapper.Mapped m) {
+    } else if (outcome instanceof MapResult.Mapped m) {
       counters.mapped.incrementAndGet();
       counters.misconfigured(m.misconfigured(), m.identifier());
       run.referenced().ifPresent(refs -> relationTargets(m.entity(), refs));
@@ -190,64 +188,26 @@ public final class ResyncPipeline {
     });
   }
 
-  private CompletionStage<Done> upsert(ResyncRun run, String kind, UpsertBatch batch, KindCounters counters) {
-    List<SerializedEntity> entities = new ArrayList<>(batch.entities().size());
-    batch.entities().forEach(e -> entities.add(new SerializedEntity(e.entity(), e.json())));
-    CompletionStage<BulkUpsertResult> call;
-    try {
-      call = client.bulkUpsertSerialized(batch.blueprint(), entities, run.upsertOptions());
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    return call.handle((result, error) -> {
-      if (error != null) {
-        String message = describe(error);
-        log.warn("Bulk upsert of {} {} entities failed: {}", batch.entities().size(), batch.blueprint(), message);
-        batch.entities().forEach(e -> rejected(run, kind, batch.blueprint(), e, message, counters));
-        return Done.getInstance();
-      }
-      long acknowledged = System.currentTimeMillis();
-      boolean[] answered = new boolean[batch.entities().size()];
-      for (EntityOutcome o : result.outcomes()) {
-        if (o.index() < 0 || o.index() >= answered.length || answered[o.index()]) {
-          continue;
+  /** Counts what the write stage reports; failed entities are kept for the retry after the kinds. */
+  private static Done counted(ResyncRun run, String kind, List<PortWriter.Written> written, KindCounters counters) {
+    for (PortWriter.Written w : written) {
+      PreparedEntity e = w.entity();
+      if (w.failure() != null) {
+        counters.failedEntity(e.identifier(), w.failure());
+        if (!run.plan().createMissingRelatedEntities()) {
+          run.retainFailed(w.blueprint(), e.entity(), kind);
         }
-        answered[o.index()] = true;
-        PreparedEntity e = batch.entities().get(o.index());
-        if (o.ok()) {
-          counters.upserted.incrementAndGet();
-          if (e.identifier() != null) {
-            // Port stamped updatedAt before it answered: now bounds it, which the drift check relies on.
-            run.digests().ifPresent(d -> d.put(e.key(), e.digest(), acknowledged));
-          } else if (o.identifier() != null) {
-            // A search identifier: Port resolved it, so reconciliation must know the entity as seen.
-            run.seen().add(KeyHash.key(batch.blueprint(), o.identifier()));
-          }
-        } else if (e.identifier() == null && "unknown".equals(o.identifier())) {
-          counters.dropped.incrementAndGet(); // the search identifier matched nothing: Ocean drops it too
-        } else {
-          PortClient.PortError pe = o.error().get();
-          rejected(run, kind, batch.blueprint(), e, pe.error() + ": " + pe.message(), counters);
+      } else if (w.outcome().ok()) {
+        counters.upserted.incrementAndGet();
+        if (e.identifier() == null && w.outcome().identifier() != null) {
+          // A search identifier: Port resolved it, so reconciliation must know the entity as seen.
+          run.seen().add(KeyHash.key(w.blueprint(), w.outcome().identifier()));
         }
+      } else {
+        counters.dropped.incrementAndGet(); // the search identifier matched nothing: Ocean drops it too
       }
-      for (int i = 0; i < answered.length; i++) {
-        if (!answered[i]) {
-          rejected(run, kind, batch.blueprint(), batch.entities().get(i), "Port did not report this entity", counters);
-        }
-      }
-      return Done.getInstance();
-    });
-  }
-
-  private static void rejected(ResyncRun run, String kind, String blueprint, PreparedEntity e, String message,
-      KindCounters counters) {
-    counters.failedEntity(e.identifier(), message);
-    if (e.identifier() != null) {
-      run.digests().ifPresent(d -> d.remove(e.key()));
     }
-    if (!run.plan().createMissingRelatedEntities()) {
-      run.retainFailed(blueprint, e.entity(), kind);
-    }
+    return Done.getInstance();
   }
 
   static String describe(Throwable error) {

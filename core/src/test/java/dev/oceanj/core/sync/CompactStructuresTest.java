@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.oceanj.core.port.BulkPacker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -151,20 +152,30 @@ class CompactStructuresTest {
     return new PreparedEntity(bp, id, KeyHash.key(bp, id), JsonNodeFactory.instance.objectNode(), new byte[bytes], 1);
   }
 
+  /** The write stage's packer as {@link PortWriter#upserts} uses it: per blueprint, on the serialized bytes. */
+  private static BulkPacker<String, PreparedEntity> packer(int maxLength, long maxBytes) {
+    return new BulkPacker<>(new BulkPacker.Limits(maxLength, maxBytes), PreparedEntity::bytes);
+  }
+
+  private static List<BulkPacker.Batch<String, PreparedEntity>> add(BulkPacker<String, PreparedEntity> b,
+      PreparedEntity e) {
+    return b.add(e.blueprint(), e);
+  }
+
   @Test
   void batcherCutsAtTwentyEntitiesPerBlueprint() {
-    EntityBatcher b = new EntityBatcher(20, 1024 * 1024);
+    BulkPacker<String, PreparedEntity> b = packer(20, 1024 * 1024);
     int emitted = 0;
     for (int i = 0; i < 45; i++) {
-      for (UpsertBatch batch : b.add(entity(i % 2 == 0 ? "a" : "b", "e" + i, 100))) {
-        assertEquals(20, batch.entities().size());
-        assertTrue(batch.entities().stream().allMatch(e -> e.blueprint().equals(batch.blueprint())));
-        emitted += batch.entities().size();
+      for (BulkPacker.Batch<String, PreparedEntity> batch : add(b, entity(i % 2 == 0 ? "a" : "b", "e" + i, 100))) {
+        assertEquals(20, batch.items().size());
+        assertTrue(batch.items().stream().allMatch(e -> e.blueprint().equals(batch.key())));
+        emitted += batch.items().size();
       }
     }
-    List<UpsertBatch> rest = b.flush();
-    for (UpsertBatch batch : rest) {
-      emitted += batch.entities().size();
+    List<BulkPacker.Batch<String, PreparedEntity>> rest = b.flush();
+    for (BulkPacker.Batch<String, PreparedEntity> batch : rest) {
+      emitted += batch.items().size();
     }
     assertEquals(45, emitted);
     assertEquals(2, rest.size());
@@ -173,23 +184,23 @@ class CompactStructuresTest {
   @Test
   void batcherKeepsEveryBodyWithinTheByteLimit() {
     long limit = 10_000;
-    EntityBatcher b = new EntityBatcher(20, limit);
+    BulkPacker<String, PreparedEntity> b = packer(20, limit);
     Random r = new Random(1);
     int emitted = 0;
     int batches = 0;
     for (int i = 0; i < 500; i++) {
-      for (UpsertBatch batch : b.add(entity("a", "e" + i, 200 + r.nextInt(3000)))) {
-        long body = dev.oceanj.core.port.PortLimits.BULK_ENVELOPE_BYTES + batch.entities().stream().mapToLong(PreparedEntity::bytes).sum()
-            + batch.entities().size() - 1;
+      for (BulkPacker.Batch<String, PreparedEntity> batch : add(b, entity("a", "e" + i, 200 + r.nextInt(3000)))) {
+        long body = BulkPacker.ENVELOPE_BYTES + batch.items().stream().mapToLong(PreparedEntity::bytes).sum()
+            + batch.items().size() - 1;
         assertEquals(body, batch.bytes());
         assertTrue(body <= limit, "body " + body);
-        emitted += batch.entities().size();
+        emitted += batch.items().size();
         batches++;
       }
     }
-    for (UpsertBatch batch : b.flush()) {
+    for (BulkPacker.Batch<String, PreparedEntity> batch : b.flush()) {
       assertTrue(batch.bytes() <= limit);
-      emitted += batch.entities().size();
+      emitted += batch.items().size();
     }
     assertEquals(500, emitted);
     assertTrue(batches > 500 / 20, "byte limit must cut before 20 entities: " + batches + " batches");
@@ -197,12 +208,12 @@ class CompactStructuresTest {
 
   @Test
   void anEntityLargerThanTheLimitGoesAloneInsteadOfBlocking() {
-    EntityBatcher b = new EntityBatcher(20, 10_000);
-    assertTrue(b.add(entity("a", "small", 100)).isEmpty());
-    List<UpsertBatch> out = b.add(entity("a", "huge", 50_000));
+    BulkPacker<String, PreparedEntity> b = packer(20, 10_000);
+    assertTrue(add(b, entity("a", "small", 100)).isEmpty());
+    List<BulkPacker.Batch<String, PreparedEntity>> out = add(b, entity("a", "huge", 50_000));
     assertEquals(2, out.size());
-    assertEquals(List.of("small"), out.get(0).entities().stream().map(PreparedEntity::identifier).toList());
-    assertEquals(List.of("huge"), out.get(1).entities().stream().map(PreparedEntity::identifier).toList());
+    assertEquals(List.of("small"), out.get(0).items().stream().map(PreparedEntity::identifier).toList());
+    assertEquals(List.of("huge"), out.get(1).items().stream().map(PreparedEntity::identifier).toList());
   }
 
   @Test

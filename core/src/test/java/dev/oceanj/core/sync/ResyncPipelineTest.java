@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.config.ResyncSettings;
+import dev.oceanj.core.mapping.CompiledResource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class ResyncPipelineTest {
   final DigestStore digests = new DigestStore();
   ResyncSettings settings = ResyncSettings.defaults();
 
-  static MappingPlan plan(boolean createMissing, double threshold, ResourceMapper... resources) {
+  static MappingPlan plan(boolean createMissing, double threshold, CompiledResource... resources) {
     return new MappingPlan(List.of(resources), true, createMissing, true, threshold);
   }
 
@@ -58,7 +59,7 @@ class ResyncPipelineTest {
         java.util.OptionalLong.of(presence.unrecorded()), digests);
   }
 
-  KindResult runKind(ResyncRun run, ResourceMapper mapper, List<? extends JsonNode> items) throws Exception {
+  KindResult runKind(ResyncRun run, CompiledResource mapper, List<? extends JsonNode> items) throws Exception {
     List<List<JsonNode>> batches = new ArrayList<>();
     for (int i = 0; i < items.size(); i += 7) {
       batches.add(new ArrayList<>(items.subList(i, Math.min(items.size(), i + 7))));
@@ -80,7 +81,7 @@ class ResyncPipelineTest {
     return out;
   }
 
-  final TestMapper persons = new TestMapper("person", "person");
+  final CompiledResource persons = TestMapper.resource("person", "person");
 
   @Test
   void firstResyncWritesEveryMappedEntityInBatchesOfAtMostTwenty() throws Exception {
@@ -173,7 +174,9 @@ class ResyncPipelineTest {
     KindResult r = runKind(newRun(plan(true, 0.9, persons)), persons, items);
     assertEquals(1, r.mappingErrors());
     assertTrue(r.hasErrors());
-    assertEquals(List.of("selector did not yield a boolean for bad1"), r.errors());
+    assertEquals(1, r.errors().size(), r.errors().toString());
+    assertTrue(r.errors().get(0).startsWith("Expected boolean value for pattern"), r.errors().toString());
+    assertTrue(r.errors().get(0).contains("not a boolean"), r.errors().toString());
     assertEquals(1, r.misconfigured().size());
     assertTrue(r.misconfigured().get("relations.department").startsWith(".dept (e.g. entity 'nodept"),
         r.misconfigured().toString());
@@ -185,7 +188,8 @@ class ResyncPipelineTest {
     ObjectNode raw = json.createObjectNode();
     var arr = raw.putArray("items");
     people(25).forEach(arr::add);
-    KindResult r = runKind(newRun(plan(true, 0.9, persons)), persons, List.of(raw));
+    CompiledResource inItems = TestMapper.resource("person", "person", true);
+    KindResult r = runKind(newRun(plan(true, 0.9, inItems)), inItems, List.of(raw));
     assertEquals(1, r.fetched());
     assertEquals(25, r.mapped());
     assertEquals(25, port.count());
@@ -298,7 +302,7 @@ class ResyncPipelineTest {
 
   @Test
   void relationTargetsStillReferencedAreProtectedWhenMissingRelatedEntitiesAreCreated() throws Exception {
-    TestMapper depts = new TestMapper("department", "department");
+    CompiledResource depts = TestMapper.resource("department", "department");
     MappingPlan plan = plan(true, 1.0, depts, persons);
     ResyncRun first = newRun(plan);
     runKind(first, depts, List.of(TestMapper.item("d0", "D0"), TestMapper.item("d1", "D1"),
@@ -319,7 +323,7 @@ class ResyncPipelineTest {
 
   @Test
   void withoutCreateMissingRelatedEntitiesReferencedTargetsAreDeletedToo() throws Exception {
-    TestMapper depts = new TestMapper("department", "department");
+    CompiledResource depts = TestMapper.resource("department", "department");
     MappingPlan plan = plan(false, 1.0, depts, persons);
     ResyncRun first = newRun(plan);
     runKind(first, depts, List.of(TestMapper.item("d0", "D0"), TestMapper.item("d1", "D1")));

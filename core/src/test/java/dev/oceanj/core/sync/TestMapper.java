@@ -1,67 +1,53 @@
 package dev.oceanj.core.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Map;
-import java.util.function.Consumer;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.mapping.CompiledResource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
-/** A hand-written mapping for stage tests: {id, name, dept?, skip?, bad?, items?} → blueprint "person". */
-final class TestMapper implements ResourceMapper {
+/**
+ * The mapping of stage tests, compiled by the production compiler: {id, name, dept?, skip?, bad?, pad?} → an entity
+ * of {@code blueprint}; {@code bad} makes the selector yield a string (a mapping error), {@code skip} filters the item
+ * out, no {@code id} drops it, no {@code dept} leaves the relation null (a misconfigured field).
+ */
+final class TestMapper {
 
-  private final String kind;
-  private final String blueprint;
+  private static final JqEngine JQ = JqEngine.create(false);
 
-  TestMapper(String kind, String blueprint) {
-    this.kind = kind;
-    this.blueprint = blueprint;
-  }
+  private TestMapper() {}
 
   static ObjectNode item(String id, String name) {
     return JsonNodeFactory.instance.objectNode().put("id", id).put("name", name);
   }
 
-  @Override
-  public String kind() {
-    return kind;
-  }
-
-  @Override
-  public int index() {
-    return 0;
-  }
-
-  @Override
-  public void expandItems(JsonNode raw, Consumer<JsonNode> out) {
-    if (raw.has("items")) {
-      raw.get("items").forEach(out);
-    } else {
-      out.accept(raw);
+  /** The resource of {@code kind}; with {@code itemsToParse}, each element of the raw object's {@code items}. */
+  static CompiledResource resource(String kind, String blueprint, boolean itemsToParse) {
+    String at = itemsToParse ? ".item" : "";
+    String yaml = """
+        resources:
+          - kind: %s
+            selector: {query: 'if %2$s.bad then "not a boolean" else (%2$s.skip != true) end'}
+            port:
+              %3$s
+              entity:
+                mappings:
+                  identifier: %2$s.id
+                  title: %2$s.name
+                  blueprint: '"%4$s"'
+                  properties: {name: %2$s.name, pad: '%2$s.pad // ""'}
+                  relations: {department: %2$s.dept}
+        """.formatted(kind, at, itemsToParse ? "itemsToParse: .items" : "", blueprint);
+    try {
+      return new JqMappingCompiler(JQ).compile(new YAMLMapper().readTree(yaml)).resources().get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  @Override
-  public Outcome map(JsonNode item) {
-    if (item.path("bad").asBoolean()) {
-      return new Failed("selector did not yield a boolean for " + item.path("id").asText());
-    }
-    if (item.path("skip").asBoolean()) {
-      return new FilteredOut();
-    }
-    if (!item.hasNonNull("id")) {
-      return new Dropped("no identifier", Map.of("identifier", ".id"));
-    }
-    ObjectNode e = JsonNodeFactory.instance.objectNode();
-    e.put("identifier", item.get("id").asText());
-    e.put("title", item.path("name").asText());
-    e.putObject("properties").put("name", item.path("name").asText()).put("pad", item.path("pad").asText(""));
-    Map<String, String> mis = Map.of();
-    if (item.hasNonNull("dept")) {
-      e.putObject("relations").put("department", item.get("dept").asText());
-    } else {
-      e.putObject("relations").putNull("department");
-      mis = Map.of("relations.department", ".dept");
-    }
-    return new Mapped(e, blueprint, item.get("id").asText(), mis);
+  static CompiledResource resource(String kind, String blueprint) {
+    return resource(kind, blueprint, false);
   }
 }
