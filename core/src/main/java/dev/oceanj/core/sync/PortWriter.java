@@ -3,6 +3,7 @@ package dev.oceanj.core.sync;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.core.port.BulkPacker;
 import dev.oceanj.core.port.BulkPacker.Batch;
 import dev.oceanj.core.port.EntityWrites;
@@ -101,7 +102,7 @@ public final class PortWriter {
    */
   Flow<PreparedEntity, List<Written>, NotUsed> upserts(ResyncRun run, ResyncSettings settings) {
     BulkPacker.Limits limits = new BulkPacker.Limits(Math.min(LIMITS.entities(), settings.upsertBatchMaxLength()),
-        Math.min(LIMITS.bytes(), settings.upsertBatchMaxSizeBytes()));
+        (int) Math.min(LIMITS.bytes(), settings.upsertBatchMaxSizeBytes()));
     return Flow.<PreparedEntity>create()
         .statefulMap(
             () -> new BulkPacker<String, PreparedEntity>(limits, PreparedEntity::bytes),
