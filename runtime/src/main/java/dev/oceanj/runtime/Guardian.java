@@ -48,7 +48,9 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 /**
  * The root actor: spawns the integration's supervisor, the trigger of the configured connection mode (plus the
  * schedule when {@code ocean.scheduled-resync-interval} is set), the progress reporter, and binds the HTTP server
- * (not in ONCE mode unless {@code ocean.http.enabled = true}).
+ * (not in ONCE mode unless {@code ocean.http.enabled = true}); with the server, when the integration registered
+ * live-event processors, it starts live events, whose dispatcher is its child, restarted with backoff after a failure
+ * ({@code LiveEvents.start}).
  *
  * <p>ONCE: the one {@link ResyncFinished} comes back here; the summary is printed, the exit code set (0 when the
  * resync completed, 1 when it failed or was aborted) and the system shut down. Graceful shutdown of any mode

@@ -86,43 +86,26 @@ class LiveEventRoutesTest {
     @Override
     public void define(IntegrationDefinition ocean) {
       new FakeIntegration().define(ocean);
-      ocean.onLiveEvent("/acme", new LiveEventProcessor() {
-        @Override
-        public boolean authenticate(Map<String, String> headers, byte[] body) {
-          return ACME.authenticate(headers, body);
-        }
+      ocean.onLiveEvent("/acme", new SignedPerson(ACME, ACME.secretHeaders()));
+      ocean.onLiveEvent("/signed", new SignedPerson(GITHUB, Set.of()));
+    }
+  }
 
-        @Override
-        public Set<String> secretHeaders() {
-          return ACME.secretHeaders();
-        }
+  /** Upserts the event's person once {@code auth} accepted the request; declares {@code secretHeaders}. */
+  record SignedPerson(WebhookAuthenticator auth, Set<String> secretHeaders) implements LiveEventProcessor {
+    @Override
+    public boolean authenticate(Map<String, String> headers, byte[] body) {
+      return auth.authenticate(headers, body);
+    }
 
-        @Override
-        public Set<String> kinds(LiveEvent event) {
-          return Set.of(FakeIntegration.PERSON);
-        }
+    @Override
+    public Set<String> kinds(LiveEvent event) {
+      return Set.of(FakeIntegration.PERSON);
+    }
 
-        @Override
-        public CompletionStage<LiveEventResult> handle(LiveEvent event, String kind) {
-          return CompletableFuture.completedFuture(LiveEventResult.upsert(List.of(event.payload().get("person"))));
-        }
-      });
-      ocean.onLiveEvent("/signed", new LiveEventProcessor() {
-        @Override
-        public boolean authenticate(Map<String, String> headers, byte[] body) {
-          return GITHUB.authenticate(headers, body);
-        }
-
-        @Override
-        public Set<String> kinds(LiveEvent event) {
-          return Set.of(FakeIntegration.PERSON);
-        }
-
-        @Override
-        public CompletionStage<LiveEventResult> handle(LiveEvent event, String kind) {
-          return CompletableFuture.completedFuture(LiveEventResult.upsert(List.of(event.payload().get("person"))));
-        }
-      });
+    @Override
+    public CompletionStage<LiveEventResult> handle(LiveEvent event, String kind) {
+      return CompletableFuture.completedFuture(LiveEventResult.upsert(List.of(event.payload().get("person"))));
     }
   }
 
