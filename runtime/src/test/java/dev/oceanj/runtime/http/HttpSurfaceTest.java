@@ -372,12 +372,11 @@ class HttpSurfaceTest {
     HttpResponse<String> at = send("POST", "/integration/webhook", upsertOfSize(10 * MIB));
     assertEquals(202, at.statusCode(), at.body());
     // The refusal comes from the declared size, before the body is read, and the server then closes the connection:
-    // a client still writing the body may see the close before the answer. Real clients sending large bodies ask
-    // with Expect: 100-continue, and so does this one, so the 413 is read before any body is sent.
-    var over = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/integration/webhook"))
-        .timeout(Duration.ofSeconds(30)).expectContinue(true).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(upsertOfSize(10 * MIB + 1))).build();
-    assertJsonError(http.send(over, HttpResponse.BodyHandlers.ofString()), 413, "payload_too_large");
+    // a client still writing a 10 MiB body may see the close before the answer (the JDK client then fails with "header
+    // parser received no bytes"; its Expect: 100-continue hangs on a final answer in JDK 17). So the request's head
+    // alone is sent, declaring one byte over the limit, and the 413 must come back without any body.
+    assertJsonError(raw("POST /integration/webhook HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + (10 * MIB + 1) + "\r\n\r\n"), 413, "payload_too_large");
     assertEquals(2, log.depth(), "the two accepted events were stored");
   }
 }
