@@ -3,7 +3,6 @@ package dev.oceanj.actors.resync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.oceanj.actors.resync.IntegrationSupervisor.Dependencies;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
@@ -126,7 +125,7 @@ final class Resync {
 
   private final ActorContext<Command> context;
   private final Logger log;
-  private final Dependencies deps;
+  private final ResyncDependencies deps;
   private final ResyncPipeline pipeline;
   private final Start start;
   private final String id;
@@ -145,14 +144,14 @@ final class Resync {
   private Reconciler.Result reconciliation = Reconciler.Result.skipped("the resync did not get that far");
   private String abortReason = "the resync stopped unexpectedly";
 
-  static Behavior<Command> create(Dependencies deps, ResyncPipeline pipeline, Start start) {
+  static Behavior<Command> create(ResyncDependencies deps, ResyncPipeline pipeline, Start start) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, deps.settings().progressInterval());
       return new Resync(context, deps, pipeline, start).fetchingMapping();
     }));
   }
 
-  private Resync(ActorContext<Command> context, Dependencies deps, ResyncPipeline pipeline, Start start) {
+  private Resync(ActorContext<Command> context, ResyncDependencies deps, ResyncPipeline pipeline, Start start) {
     this.context = context;
     this.log = context.getLog();
     this.deps = deps;
