@@ -1,6 +1,5 @@
 package dev.oceanj.actors.resync;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.actors.resync.ResyncProtocol.AbortResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
 import dev.oceanj.actors.resync.ResyncProtocol.GetStatus;
@@ -10,7 +9,6 @@ import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Status;
 import dev.oceanj.core.sync.LiveWrites;
-import dev.oceanj.core.sync.ResyncPipeline;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +53,6 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   private record Queued(String id, String trigger, List<ActorRef<ResyncFinished>> waiters) {}
 
   private final ResyncDependencies deps;
-  private final ResyncPipeline pipeline;
   private final ResyncStateReport state;
   private final SkipUnchangedStore digests;
   private Run running;
@@ -79,7 +76,6 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       LiveWrites liveWrites) {
     super(context);
     this.deps = deps;
-    this.pipeline = new ResyncPipeline(deps.settings(), deps.port(), deps.mappingPool(), new ObjectMapper());
     this.state = new ResyncStateReport(deps.port(), deps.scheduledResyncInterval(), deps.clock());
     this.digests = new SkipUnchangedStore(deps.settings().skipUnchanged(), deps.settings().dataDir(),
         deps.port().identity().identifier(), liveWrites, deps.mappingPool());
@@ -161,7 +157,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     getContext().getLog().info("Resync {} started ({})", id, trigger);
     state.report("running", started, null);
     var start = new Resync.Start(id, trigger, started, digests.forNextResync(), new CompletableFuture<>());
-    ActorRef<Resync.Command> child = getContext().spawn(Resync.create(deps, pipeline, start), "resync-" + ++sequence);
+    ActorRef<Resync.Command> child = getContext().spawn(Resync.create(deps, start), "resync-" + ++sequence);
     running = new Run(start, child, List.copyOf(waiters));
     getContext().watchWith(child, new RunStopped(running));
   }

@@ -1,6 +1,7 @@
 package dev.oceanj.actors.resync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
@@ -62,6 +63,9 @@ import org.slf4j.Logger;
  * its work go to a stopped actor, so nothing needs to tell them from the next run's.
  */
 final class Resync {
+
+  /** Serializes the entities of every run's pipeline (thread-safe once configured). */
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What a resync accepts. */
   sealed interface Command {}
@@ -144,18 +148,18 @@ final class Resync {
   private Reconciler.Result reconciliation = Reconciler.Result.skipped("the resync did not get that far");
   private String abortReason = "the resync stopped unexpectedly";
 
-  static Behavior<Command> create(ResyncDependencies deps, ResyncPipeline pipeline, Start start) {
+  static Behavior<Command> create(ResyncDependencies deps, Start start) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, deps.settings().progressInterval());
-      return new Resync(context, deps, pipeline, start).fetchingMapping();
+      return new Resync(context, deps, start).fetchingMapping();
     }));
   }
 
-  private Resync(ActorContext<Command> context, ResyncDependencies deps, ResyncPipeline pipeline, Start start) {
+  private Resync(ActorContext<Command> context, ResyncDependencies deps, Start start) {
     this.context = context;
     this.log = context.getLog();
     this.deps = deps;
-    this.pipeline = pipeline;
+    this.pipeline = new ResyncPipeline(deps.settings(), deps.port(), deps.mappingPool(), JSON);
     this.start = start;
     this.id = start.id();
     // Streams of this run (listing, deletion) are bound to this actor: stopping it stops them.
