@@ -158,7 +158,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       telemetry.start(system, supervisor);
       // After the resync was aborted or ended, and while the supervisor still answers: its last figures leave.
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-          "report-sync-metrics", () -> telemetry.stop(Duration.ofSeconds(10)).thenApply(v -> Done.getInstance()));
+          "report-sync-metrics",
+          () -> telemetry.stop(wiring.settings().timeouts().telemetryFlush()).thenApply(v -> Done.getInstance()));
     });
 
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "abort-running-resync",
@@ -252,7 +253,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       routes = routes.withPrefixedRoutes(live.get().routes().webhookRoutes())
           .withAdminRoutes(live.get().routes().deadLetterRoutes());
     }
-    context.pipeToSelf(OceanServer.start(routes.routes(), settings.http(), system),
+    context.pipeToSelf(OceanServer.start(routes.routes(), settings.http(), settings.timeouts().httpDrain(), system),
         (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
   }
 

@@ -144,7 +144,7 @@ public final class OceanRuntime implements AutoCloseable {
     logShipper.ifPresent(LogShipper::install);
     Resyncs resyncs = Resyncs.init(settings, integration, port.client());
     Runnable cleanup = () -> {
-      logShipper.ifPresent(l -> l.close(Duration.ofSeconds(5)));
+      logShipper.ifPresent(l -> l.close(settings.timeouts().logFlush()));
       resyncs.close();
       integration.stop();
       port.close();
@@ -166,11 +166,12 @@ public final class OceanRuntime implements AutoCloseable {
           new Guardian.Reports(print, exitCode, httpPort), info, watermark, runtimeVersion(),
           liveEvents(settings, integration.defined(), port.client(), resyncs, metrics),
           Optional.of(new SyncTelemetry(port.ingest(), new SyncTelemetry.Identity(identity.type(),
-              identity.identifier(), identity.version(), runtimeVersion()), settings.telemetry().heartbeatInterval())));
+              identity.identifier(), identity.version(), runtimeVersion()), settings.telemetry().heartbeatInterval(),
+              timeouts.ask())));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
       if (listener != EventListenerType.ONCE) {
-        IdleHeapTrim.start(system, Duration.ofSeconds(30));
+        IdleHeapTrim.start(system, timeouts.idleHeapTrim());
       }
       CompletableFuture<Integer> finalExit = system.getWhenTerminated().toCompletableFuture().handle((done, failure) -> {
         cleanup.run();
@@ -215,7 +216,7 @@ public final class OceanRuntime implements AutoCloseable {
     JsonNode destinationJson = JSON.valueToTree(destination);
     var defaults = new DefaultsInitializer(client, DefaultsInitializer.Resources.from(resources),
         settings.initializePortResources(), Optional.of(destinationJson), settings.createPortResourcesOrigin(),
-        Duration.ofSeconds(3));
+        settings.timeouts().defaultsProvisionWait());
     DefaultsInitializer.Outcome setup = await(defaults.run(),
         "setting up the integration in Port (" + port.clientSettings().baseUrl() + ")", timeout);
     setup.warnings().forEach(w -> LOG.warn("Port setup: {}", w));

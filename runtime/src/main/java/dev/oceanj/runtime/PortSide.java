@@ -12,7 +12,6 @@ import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.telemetry.IngestClient;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +32,6 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
     HttpPortClient client, WriteLimiter limiter, IngestClient ingest) implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortSide.class);
-  private static final Duration INGEST_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * Starts the emulator if there are no credentials and builds the client.
@@ -71,7 +69,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
     HttpPortClient client = HttpPortClient.create(clientSettings, identity, limiter, network);
     IngestClient ingest = new IngestClient(client, HttpClients.lazy(() -> HttpClients.create(network.proxies(),
-        network.portTls(), INGEST_TIMEOUT)), INGEST_TIMEOUT);
+        network.portTls(), settings.timeouts().ingest())), settings.timeouts().ingest());
     return new PortSide(emulator, clientSettings, identity, client, limiter, ingest);
   }
 

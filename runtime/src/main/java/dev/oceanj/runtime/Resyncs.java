@@ -1,6 +1,7 @@
 package dev.oceanj.runtime;
 
 import dev.oceanj.actors.resync.IntegrationSupervisor;
+import dev.oceanj.actors.resync.ResyncDependencies;
 import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.port.PortClient;
@@ -32,8 +33,9 @@ record Resyncs(ExecutorService mappingPool, JqMappingCompiler compiler, LiveWrit
       return t;
     });
     var compiler = new JqMappingCompiler(integration.jq());
-    var deps = new IntegrationSupervisor.Dependencies(port, integration.defined().sources(), compiler,
-        settings.resync(), settings.scheduledResyncInterval(), pool, integration.defined()::toJson, Clock.systemUTC());
+    var deps = new ResyncDependencies(port, integration.defined().sources(), compiler,
+        settings.resync(), settings.scheduledResyncInterval(), pool, integration.defined()::toJson, Clock.systemUTC(),
+        settings.timeouts().ask());
     var liveWrites = new LiveWrites();
     return new Resyncs(pool, compiler, liveWrites, IntegrationSupervisor.create(deps, liveWrites));
   }

@@ -1,24 +1,14 @@
 package dev.oceanj.actors.resync;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.actors.resync.ResyncProtocol.AbortResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Disposition;
 import dev.oceanj.actors.resync.ResyncProtocol.GetStatus;
-import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncAccepted;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Status;
-import dev.oceanj.core.config.ResyncSettings;
-import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.sync.LiveWrites;
-import dev.oceanj.core.sync.MappingPlan;
-import dev.oceanj.core.sync.ResyncPipeline;
-import dev.oceanj.spi.ResyncSource;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +17,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -49,32 +37,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol.Command> {
 
-  /**
-   * What the supervisor needs.
-   *
-   * @param port the integration's Port client (its identity gives the {@code $datasource} of owned entities)
-   * @param sources the integration's resync source per kind: {@code DefinedIntegration::sources} binds each
-   *     resource's selector and runs the resync hooks; any other function serves kinds by name
-   * @param compiler turns {@code integration.config} into a plan ({@code new JqMappingCompiler(jq)})
-   * @param settings {@code ocean.resync}
-   * @param scheduledResyncInterval reported to Port as {@code nextResync}/{@code intervalInMinuets} when set
-   * @param mappingPool bounded CPU pool for jq mapping (never the actor dispatcher)
-   * @param toJson converts integration items to JSON (e.g. {@code DefinedIntegration::toJson})
-   * @param clock for resync timestamps
-   */
-  public record Dependencies(
-      PortClient port,
-      Function<String, Optional<ResyncSource<?>>> sources,
-      MappingPlan.Compiler compiler,
-      ResyncSettings settings,
-      Optional<Duration> scheduledResyncInterval,
-      Executor mappingPool,
-      Function<Object, JsonNode> toJson,
-      Clock clock) {}
-
-  /** How long {@code GetStatus} waits for the running child's progress (it answers from memory). */
-  static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(3);
-
   private interface Internal extends ResyncProtocol.Command {}
 
   /** The running child stopped: it ended (or crashed). Only the running child is watched. */
@@ -85,21 +47,12 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private record ProgressAnswered(ActorRef<Status> replyTo, ResyncProgress progress) implements Internal {}
 
-  private record Run(Resync.Start start, ActorRef<Resync.Command> child, List<ActorRef<ResyncFinished>> waiters) {
-    String id() {
-      return start.id();
-    }
-
-    CompletableFuture<Resync.Ended> ended() {
-      return start.ended();
-    }
-  }
+  private record Run(Resync.Start start, ActorRef<Resync.Command> child, List<ActorRef<ResyncFinished>> waiters) {}
 
   /** QUEUE requests that arrived while a resync ran collapse into this one. */
   private record Queued(String id, String trigger, List<ActorRef<ResyncFinished>> waiters) {}
 
-  private final Dependencies deps;
-  private final ResyncPipeline pipeline;
+  private final ResyncDependencies deps;
   private final ResyncStateReport state;
   private final SkipUnchangedStore digests;
   private Run running;
@@ -107,7 +60,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   private ResyncFinished last;
   private long sequence;
 
-  public static Behavior<ResyncProtocol.Command> create(Dependencies deps) {
+  public static Behavior<ResyncProtocol.Command> create(ResyncDependencies deps) {
     return create(deps, new LiveWrites());
   }
 
@@ -115,15 +68,14 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
    * @param liveWrites what the live-event path of the same integration writes; its entities are never skipped
    *     by the next resync
    */
-  public static Behavior<ResyncProtocol.Command> create(Dependencies deps, LiveWrites liveWrites) {
+  public static Behavior<ResyncProtocol.Command> create(ResyncDependencies deps, LiveWrites liveWrites) {
     return Behaviors.setup(context -> new IntegrationSupervisor(context, deps, liveWrites));
   }
 
-  private IntegrationSupervisor(ActorContext<ResyncProtocol.Command> context, Dependencies deps,
+  private IntegrationSupervisor(ActorContext<ResyncProtocol.Command> context, ResyncDependencies deps,
       LiveWrites liveWrites) {
     super(context);
     this.deps = deps;
-    this.pipeline = new ResyncPipeline(deps.settings(), deps.port(), deps.mappingPool(), new ObjectMapper());
     this.state = new ResyncStateReport(deps.port(), deps.scheduledResyncInterval(), deps.clock());
     this.digests = new SkipUnchangedStore(deps.settings().skipUnchanged(), deps.settings().dataDir(),
         deps.port().identity().identifier(), liveWrites, deps.mappingPool());
@@ -151,7 +103,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     }
     switch (cmd.whenRunning()) {
       case SKIP:
-        reply(cmd.acceptedTo(), new ResyncAccepted(running.id(), Disposition.SKIPPED));
+        reply(cmd.acceptedTo(), new ResyncAccepted(running.start().id(), Disposition.SKIPPED));
         break;
       case QUEUE:
         if (queued == null) {
@@ -161,7 +113,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
         reply(cmd.acceptedTo(), new ResyncAccepted(queued.id(), Disposition.QUEUED));
         break;
       default:
-        getContext().getLog().info("Aborting resync {} due to a newer resync request ({})", running.id(),
+        getContext().getLog().info("Aborting resync {} due to a newer resync request ({})", running.start().id(),
             cmd.trigger());
         abort("aborted by a newer resync request (" + cmd.trigger() + ")");
         String id = UUID.randomUUID().toString();
@@ -172,14 +124,14 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   }
 
   private Behavior<ResyncProtocol.Command> onGetStatus(GetStatus cmd) {
-    if (running == null || running.ended().isDone()) {
+    if (running == null || running.start().ended().isDone()) {
       // A run that has ended but whose stop is not yet seen here is reported as the last one.
-      Optional<ResyncFinished> ended = Optional.ofNullable(running).map(r -> r.ended().join().result());
+      Optional<ResyncFinished> ended = Optional.ofNullable(running).map(r -> r.start().ended().join().result());
       cmd.replyTo().tell(new Status(Optional.empty(), ended.or(() -> Optional.ofNullable(last))));
       return this;
     }
     ActorRef<Status> replyTo = cmd.replyTo();
-    getContext().ask(ResyncProgress.class, running.child(), PROGRESS_TIMEOUT, Resync.GetProgress::new,
+    getContext().ask(ResyncProgress.class, running.child(), deps.askTimeout(), Resync.GetProgress::new,
         (progress, e) -> new ProgressAnswered(replyTo, progress));
     return this;
   }
@@ -205,7 +157,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     getContext().getLog().info("Resync {} started ({})", id, trigger);
     state.report("running", started, null);
     var start = new Resync.Start(id, trigger, started, digests.forNextResync(), new CompletableFuture<>());
-    ActorRef<Resync.Command> child = getContext().spawn(Resync.create(deps, pipeline, start), "resync-" + ++sequence);
+    ActorRef<Resync.Command> child = getContext().spawn(Resync.create(deps, start), "resync-" + ++sequence);
     running = new Run(start, child, List.copyOf(waiters));
     getContext().watchWith(child, new RunStopped(running));
   }
@@ -215,13 +167,13 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     Run run = running;
     running = null;
     getContext().unwatch(run.child());
-    if (run.ended().isDone()) {
-      finish(run, run.ended().join()); // it ended just before: nothing left to abort
+    if (run.start().ended().isDone()) {
+      finish(run, run.start().ended().join()); // it ended just before: nothing left to abort
       return;
     }
     run.child().tell(new Resync.Abort(reason));
     state.report("aborted", null, deps.clock().instant());
-    getContext().pipeToSelf(run.ended(), (ended, e) -> new AbortedRunEnded(run, ended));
+    getContext().pipeToSelf(run.start().ended(), (ended, e) -> new AbortedRunEnded(run, ended));
   }
 
   private Behavior<ResyncProtocol.Command> onAbortedRunEnded(AbortedRunEnded msg) {

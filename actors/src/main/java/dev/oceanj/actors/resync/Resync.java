@@ -1,9 +1,9 @@
 package dev.oceanj.actors.resync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.oceanj.actors.resync.IntegrationSupervisor.Dependencies;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
@@ -63,6 +63,9 @@ import org.slf4j.Logger;
  * its work go to a stopped actor, so nothing needs to tell them from the next run's.
  */
 final class Resync {
+
+  /** Serializes the entities of every run's pipeline (thread-safe once configured). */
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What a resync accepts. */
   sealed interface Command {}
@@ -126,7 +129,7 @@ final class Resync {
 
   private final ActorContext<Command> context;
   private final Logger log;
-  private final Dependencies deps;
+  private final ResyncDependencies deps;
   private final ResyncPipeline pipeline;
   private final Start start;
   private final String id;
@@ -145,18 +148,18 @@ final class Resync {
   private Reconciler.Result reconciliation = Reconciler.Result.skipped("the resync did not get that far");
   private String abortReason = "the resync stopped unexpectedly";
 
-  static Behavior<Command> create(Dependencies deps, ResyncPipeline pipeline, Start start) {
+  static Behavior<Command> create(ResyncDependencies deps, Start start) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, deps.settings().progressInterval());
-      return new Resync(context, deps, pipeline, start).fetchingMapping();
+      return new Resync(context, deps, start).fetchingMapping();
     }));
   }
 
-  private Resync(ActorContext<Command> context, Dependencies deps, ResyncPipeline pipeline, Start start) {
+  private Resync(ActorContext<Command> context, ResyncDependencies deps, Start start) {
     this.context = context;
     this.log = context.getLog();
     this.deps = deps;
-    this.pipeline = pipeline;
+    this.pipeline = new ResyncPipeline(deps.settings(), deps.port(), deps.mappingPool(), JSON);
     this.start = start;
     this.id = start.id();
     // Streams of this run (listing, deletion) are bound to this actor: stopping it stops them.

@@ -3,6 +3,7 @@ package dev.oceanj.actors.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.IntegrationSupervisor;
+import dev.oceanj.actors.resync.ResyncDependencies;
 import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.core.config.PortSettings;
@@ -165,8 +166,9 @@ public final class ResyncBench {
       t.setDaemon(true);
       return t;
     });
-    var deps = new IntegrationSupervisor.Dependencies(client, fake::resyncSource,
-        new JqMappingCompiler(JqEngine.create(false)), rs, Optional.empty(), cpu, fake::toJson, Clock.systemUTC());
+    var deps = new ResyncDependencies(client, fake::resyncSource,
+        new JqMappingCompiler(JqEngine.create(false)), rs, Optional.empty(), cpu, fake::toJson, Clock.systemUTC(),
+        Duration.ofSeconds(3));
     ActorSystem<ResyncProtocol.Command> system = ActorSystem.create(IntegrationSupervisor.create(deps), "bench");
     List<Figures> out = new ArrayList<>();
     try {

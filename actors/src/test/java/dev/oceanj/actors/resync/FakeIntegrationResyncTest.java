@@ -96,8 +96,9 @@ class FakeIntegrationResyncTest {
     }
     ResyncSettings rs = ResyncSettings.defaults().withSkipUnchanged(true, Optional.of(dataDir))
         .withKindRestart(new ResyncSettings.KindRestart(Duration.ofMillis(20), Duration.ofMillis(50), 0.1, 1));
-    var deps = new IntegrationSupervisor.Dependencies(client, fake::resyncSource,
-        new JqMappingCompiler(JqEngine.create(false)), rs, Optional.empty(), cpu, fake::toJson, Clock.systemUTC());
+    var deps = new ResyncDependencies(client, fake::resyncSource,
+        new JqMappingCompiler(JqEngine.create(false)), rs, Optional.empty(), cpu, fake::toJson, Clock.systemUTC(),
+        Duration.ofSeconds(3));
     return testKit.spawn(IntegrationSupervisor.create(deps, liveWrites));
   }
 

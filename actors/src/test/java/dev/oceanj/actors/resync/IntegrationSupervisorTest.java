@@ -89,8 +89,9 @@ class IntegrationSupervisorTest {
     port.blueprint(client, TestCatalog.BLUEPRINT_DEPT);
     port.blueprint(client, TestCatalog.BLUEPRINT_PERSON);
     port.integration(client, EmulatedPort.yaml(mappingYaml));
-    var deps = new IntegrationSupervisor.Dependencies(wrap.apply(recorder), catalog::source, new JqMappingCompiler(jq), settings,
-        Optional.of(Duration.ofMinutes(60)), cpu, item -> EmulatedPort.JSON.valueToTree(item), Clock.systemUTC());
+    var deps = new ResyncDependencies(wrap.apply(recorder), catalog::source, new JqMappingCompiler(jq), settings,
+        Optional.of(Duration.ofMinutes(60)), cpu, item -> EmulatedPort.JSON.valueToTree(item), Clock.systemUTC(),
+        Duration.ofSeconds(3));
     return testKit.spawn(IntegrationSupervisor.create(deps));
   }
 
@@ -326,8 +327,9 @@ class IntegrationSupervisorTest {
     client = port.client(id);
     recorder = new EmulatedPort.StateRecorder(client);
     EmulatedPort.await(client.patchMapping(EmulatedPort.yaml(mappingYaml)));
-    var deps = new IntegrationSupervisor.Dependencies(recorder, catalog::source, new JqMappingCompiler(jq), settings,
-        Optional.empty(), cpu, item -> EmulatedPort.JSON.valueToTree(item), Clock.systemUTC());
+    var deps = new ResyncDependencies(recorder, catalog::source, new JqMappingCompiler(jq), settings,
+        Optional.empty(), cpu, item -> EmulatedPort.JSON.valueToTree(item), Clock.systemUTC(),
+        Duration.ofSeconds(3));
     return testKit.spawn(IntegrationSupervisor.create(deps));
   }
 

@@ -109,9 +109,10 @@ class SelectorAndHookResyncTest {
     port.blueprint(client, TestCatalog.BLUEPRINT_DEPT);
     port.integration(client, EmulatedPort.yaml(mappingYaml));
     defined = DefinedIntegration.define(integration, null, HttpClient.newHttpClient());
-    var deps = new IntegrationSupervisor.Dependencies(client, defined.sources(),
+    var deps = new ResyncDependencies(client, defined.sources(),
         new JqMappingCompiler(JqEngine.create(false)), ResyncSettings.defaults(), Optional.empty(), cpu,
-        defined::toJson, Clock.systemUTC());
+        defined::toJson, Clock.systemUTC(),
+        Duration.ofSeconds(3));
     return testKit.spawn(IntegrationSupervisor.create(deps));
   }
 

@@ -12,15 +12,19 @@ import dev.oceanj.core.port.PortClient.BulkUpsertResult;
 import dev.oceanj.core.port.PortClient.EntityOutcome;
 import dev.oceanj.core.port.PortClient.PortError;
 import dev.oceanj.core.port.PortClient.SerializedEntity;
+import dev.oceanj.core.port.PortClient.EntityRef;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
+import dev.oceanj.core.port.PortLimits;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -28,8 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one write stage of entity upserts to Port, for resyncs ({@link #upserts}, the write end of
- * {@link ResyncPipeline}) and live events ({@link #upsert}, used by {@code core.live.LiveEventWriter}):
+ * The one write stage to Port, for resyncs ({@link #upserts}, the write end of {@link ResyncPipeline};
+ * {@link #deletes}, the bulk deletes of {@link Reconciler}) and live events ({@link #upsert} and {@link #delete},
+ * used by {@code core.live.LiveEventWriter}):
  *
  * <ul>
  *   <li>groups entities per blueprint into bulk upserts within Port's limits ({@link #LIMITS}, measured on the
@@ -156,6 +161,63 @@ public final class PortWriter {
       run.digests().ifPresent(d -> d.remove(e.key()));
     }
     return new Written(blueprint, e, o, message);
+  }
+
+  /**
+   * The delete end of a resync's reconciliation: stale entities in, grouped per blueprint into bulk deletes of at
+   * most {@code delete-batch-size} identifiers (never more than Port's {@value PortLimits#MAX_DELETE_IDENTIFIERS}),
+   * at most {@code upsert-concurrency} requests in flight through the client's write limiter, none started once
+   * {@code cancelled} answers true. Out: per request, how many entities Port reports deleted (they leave
+   * {@code run}'s digest store); a failed request counts 0 and its message joins {@code errors} (a sample).
+   */
+  Flow<EntityRef, Long, NotUsed> deletes(ResyncRun run, ResyncSettings settings, boolean deleteDependents,
+      BooleanSupplier cancelled, List<String> errors) {
+    int batchSize = Math.min(settings.deleteBatchSize(), PortLimits.MAX_DELETE_IDENTIFIERS);
+    return Flow.<EntityRef>create()
+        .statefulMap(
+            () -> new LinkedHashMap<String, List<String>>(),
+            (groups, ref) -> {
+              List<String> ids = groups.computeIfAbsent(ref.blueprint(), k -> new ArrayList<>());
+              ids.add(ref.identifier());
+              List<Pair<String, List<String>>> full = List.of();
+              if (ids.size() >= batchSize) {
+                full = List.of(Pair.create(ref.blueprint(), List.copyOf(ids)));
+                groups.remove(ref.blueprint());
+              }
+              return Pair.create(groups, full);
+            },
+            groups -> {
+              List<Pair<String, List<String>>> rest = new ArrayList<>();
+              groups.forEach((bp, ids) -> rest.add(Pair.create(bp, List.copyOf(ids))));
+              return Optional.of(rest);
+            })
+        .mapConcat(l -> l)
+        .takeWhile(batch -> !cancelled.getAsBoolean())
+        .mapAsyncUnordered(settings.upsertConcurrency(),
+            batch -> delete(run, batch.first(), batch.second(), deleteDependents, errors));
+  }
+
+  private CompletionStage<Long> delete(ResyncRun run, String blueprint, List<String> identifiers,
+      boolean deleteDependents, List<String> errors) {
+    CompletionStage<List<String>> sent;
+    try {
+      sent = client.bulkDelete(blueprint, identifiers, deleteDependents);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handle((deleted, error) -> {
+      if (error != null) {
+        String msg = "deleting " + identifiers.size() + " " + blueprint + " entities failed: "
+            + ResyncPipeline.describe(error);
+        log.warn(msg);
+        if (errors.size() < KindCounters.SAMPLE) {
+          errors.add(msg);
+        }
+        return 0L;
+      }
+      run.digests().ifPresent(d -> deleted.forEach(id -> d.remove(KeyHash.key(blueprint, id))));
+      return (long) deleted.size();
+    });
   }
 
   // ---- live events ------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -24,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -52,9 +50,12 @@ public final class Reconciler {
   private final ResyncPort client;
   private final ResyncSettings settings;
   private final Materializer mat;
+  private final PortWriter writer;
 
+  /** @param client lists what the integration owns; its bulk deletes go through {@link PortWriter#deletes} */
   public Reconciler(ResyncPort client, ResyncSettings settings, Materializer mat) {
     this.client = client;
+    this.writer = PortWriter.forResync(client);
     this.settings = settings;
     this.mat = mat;
   }
@@ -198,42 +199,8 @@ public final class Reconciler {
     }
     boolean dependents = run.plan().deleteDependentEntities();
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
-    Optional<DigestStore> digests = run.digests();
     return Source.fromIterator(() -> new SpoolIterator(spool))
-        .statefulMap(
-            () -> new LinkedHashMap<String, List<String>>(),
-            (groups, ref) -> {
-              List<String> ids = groups.computeIfAbsent(ref.blueprint(), k -> new ArrayList<>());
-              ids.add(ref.identifier());
-              List<Pair<String, List<String>>> full = List.of();
-              if (ids.size() >= settings.deleteBatchSize()) {
-                full = List.of(Pair.create(ref.blueprint(), List.copyOf(ids)));
-                groups.remove(ref.blueprint());
-              }
-              return Pair.create(groups, full);
-            },
-            groups -> {
-              List<Pair<String, List<String>>> rest = new ArrayList<>();
-              groups.forEach((bp, ids) -> rest.add(Pair.create(bp, List.copyOf(ids))));
-              return Optional.of(rest);
-            })
-        .mapConcat(l -> l)
-        .takeWhile(batch -> !cancelled.getAsBoolean())
-        .mapAsyncUnordered(settings.upsertConcurrency(), batch -> client
-            .bulkDelete(batch.first(), batch.second(), dependents)
-            .handle((deleted, error) -> {
-              if (error != null) {
-                String msg = "deleting " + batch.second().size() + " " + batch.first() + " entities failed: "
-                    + ResyncPipeline.describe(error);
-                log.warn(msg);
-                if (errors.size() < KindCounters.SAMPLE) {
-                  errors.add(msg);
-                }
-                return 0L;
-              }
-              digests.ifPresent(d -> deleted.forEach(id -> d.remove(KeyHash.key(batch.first(), id))));
-              return (long) deleted.size();
-            }))
+        .via(writer.deletes(run, settings, dependents, cancelled, errors))
         .runWith(Sink.fold(0L, Long::sum), mat)
         .thenApply(deleted -> new Result(true, Optional.empty(), owned, stale, prot, deleted, errors));
   }

@@ -112,6 +112,12 @@ class EveryKeyReachesItsSettingTest {
     key(t + "bind", "5 s", s -> s.timeouts().bind());
     key(t + "readiness-check", "1 s", s -> s.timeouts().readinessCheck());
     key(t + "readiness-cache", "1 s", s -> s.timeouts().readinessCache());
+    key(t + "defaults-provision-wait", "1 s", s -> s.timeouts().defaultsProvisionWait());
+    key(t + "ingest", "1 s", s -> s.timeouts().ingest());
+    key(t + "idle-heap-trim", "1 m", s -> s.timeouts().idleHeapTrim());
+    key(t + "log-flush", "1 s", s -> s.timeouts().logFlush());
+    key(t + "telemetry-flush", "1 s", s -> s.timeouts().telemetryFlush());
+    key(t + "http-drain", "1 s", s -> s.timeouts().httpDrain());
 
     String e = o + "event-listener.";
     key(e + "type", "ONCE", s -> List.of(s.eventListener().type(), s.effective().listener()));

@@ -22,8 +22,13 @@ public final class OceanServer {
 
   private OceanServer() {}
 
-  /** Binds {@code route} on {@code settings.host():settings.port()} (port 0: any free port). */
-  public static CompletionStage<ServerBinding> start(Route route, HttpSettings settings, ActorSystem<?> system) {
+  /**
+   * Binds {@code route} on {@code settings.host():settings.port()} (port 0: any free port).
+   *
+   * @param drain {@code ocean.timeouts.http-drain}: at shutdown, how long open requests may take to finish
+   */
+  public static CompletionStage<ServerBinding> start(Route route, HttpSettings settings, Duration drain,
+      ActorSystem<?> system) {
     ServerSettings defaults = ServerSettings.create(system.classicSystem());
     ServerSettings server = defaults
         .withMaxConnections(settings.maxConnections())
@@ -36,6 +41,6 @@ public final class OceanServer {
         .newServerAt(settings.host(), settings.port())
         .withSettings(server)
         .bindFlow(timeout.join(route.flow(system)))
-        .thenApply(binding -> binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system));
+        .thenApply(binding -> binding.addToCoordinatedShutdown(drain, system));
   }
 }

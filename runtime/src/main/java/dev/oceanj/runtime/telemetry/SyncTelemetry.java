@@ -45,7 +45,6 @@ public final class SyncTelemetry {
 
   private static final Logger LOG = LoggerFactory.getLogger(SyncTelemetry.class);
   private static final Duration POLL = Duration.ofMillis(500);
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
 
   /** Who reports: the integration and the versions. */
   public record Identity(String integrationType, String integrationIdentifier, String integrationVersion,
@@ -54,6 +53,7 @@ public final class SyncTelemetry {
   private final IngestClient ingest;
   private final Identity identity;
   private final Duration heartbeatInterval;
+  private final Duration askTimeout;
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "oceanj-telemetry");
     t.setDaemon(true);
@@ -72,10 +72,12 @@ public final class SyncTelemetry {
   private final Map<Integer, Long> startedAtNanos = new HashMap<>();
   private Map<Integer, String> blueprints = Map.of();
 
-  public SyncTelemetry(IngestClient ingest, Identity identity, Duration heartbeatInterval) {
+  /** @param askTimeout {@code ocean.timeouts.ask}: how long one status poll of the supervisor may take */
+  public SyncTelemetry(IngestClient ingest, Identity identity, Duration heartbeatInterval, Duration askTimeout) {
     this.ingest = ingest;
     this.identity = identity;
     this.heartbeatInterval = heartbeatInterval;
+    this.askTimeout = askTimeout;
   }
 
   /** Starts watching {@code supervisor} and the heartbeat loop. */
@@ -108,7 +110,7 @@ public final class SyncTelemetry {
     if (supervisor == null) {
       return CompletableFuture.completedFuture(null);
     }
-    return AskPattern.<ResyncProtocol.Command, Status>ask(supervisor, ResyncProtocol.GetStatus::new, ASK_TIMEOUT,
+    return AskPattern.<ResyncProtocol.Command, Status>ask(supervisor, ResyncProtocol.GetStatus::new, askTimeout,
             system.scheduler()).toCompletableFuture()
         .thenAcceptAsync(this::observe, executor)
         .exceptionally(e -> null);

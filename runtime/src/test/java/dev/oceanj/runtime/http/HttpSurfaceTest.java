@@ -98,7 +98,8 @@ class HttpSurfaceTest {
         .withAdminToken(settings.adminToken())
         .withPrefixedRoutes(live.webhookRoutes())
         .withAdminRoutes(live.deadLetterRoutes());
-    binding = OceanServer.start(routes.routes(), settings, testKit.system()).toCompletableFuture()
+    binding = OceanServer.start(routes.routes(), settings, Duration.ofSeconds(5), testKit.system())
+        .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     port = binding.localAddress().getPort();
   }

@@ -91,7 +91,8 @@ class OceanRoutesTest {
         Duration.ofSeconds(3), scheduler, Clock.systemUTC())
         .withChecks(() -> CompletableFuture.completedFuture(readinessProblems.get()));
     var routes = new OceanRoutes(resync, health, metricsRoutes, status, prefix, metrics);
-    binding = OceanServer.start(routes.routes(), new HttpSettings("127.0.0.1", 0, 1024), testKit.system())
+    binding = OceanServer.start(routes.routes(), new HttpSettings("127.0.0.1", 0, 1024), Duration.ofSeconds(5),
+        testKit.system())
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
   }

@@ -128,7 +128,8 @@ class LiveEventRoutesTest {
     }));
     live = started.get(30, java.util.concurrent.TimeUnit.SECONDS);
     binding = OceanServer.start(Directives.concat(live.routes().webhookRoutes(), live.routes().deadLetterRoutes()),
-        new HttpSettings("127.0.0.1", 0, 1 << 20), testKit.system()).toCompletableFuture().join();
+        new HttpSettings("127.0.0.1", 0, 1 << 20), Duration.ofSeconds(5), testKit.system())
+        .toCompletableFuture().join();
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
   }
 

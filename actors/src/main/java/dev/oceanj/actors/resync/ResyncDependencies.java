@@ -1,0 +1,37 @@
+package dev.oceanj.actors.resync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.oceanj.core.config.ResyncSettings;
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.sync.MappingPlan;
+import dev.oceanj.spi.ResyncSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * What the {@link IntegrationSupervisor} and each of its {@link Resync} children need.
+ *
+ * @param port the integration's Port client (its identity gives the {@code $datasource} of owned entities)
+ * @param sources the integration's resync source per kind: {@code DefinedIntegration::sources} binds each
+ *     resource's selector and runs the resync hooks; any other function serves kinds by name
+ * @param compiler turns {@code integration.config} into a plan ({@code new JqMappingCompiler(jq)})
+ * @param settings {@code ocean.resync}
+ * @param scheduledResyncInterval reported to Port as {@code nextResync}/{@code intervalInMinuets} when set
+ * @param mappingPool bounded CPU pool for jq mapping (never the actor dispatcher)
+ * @param toJson converts integration items to JSON (e.g. {@code DefinedIntegration::toJson})
+ * @param clock for resync timestamps
+ * @param askTimeout {@code ocean.timeouts.ask}: how long {@code GetStatus} waits for the running child's progress
+ */
+public record ResyncDependencies(
+    PortClient port,
+    Function<String, Optional<ResyncSource<?>>> sources,
+    MappingPlan.Compiler compiler,
+    ResyncSettings settings,
+    Optional<Duration> scheduledResyncInterval,
+    Executor mappingPool,
+    Function<Object, JsonNode> toJson,
+    Clock clock,
+    Duration askTimeout) {}
