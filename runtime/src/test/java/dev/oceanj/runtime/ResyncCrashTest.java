@@ -102,8 +102,12 @@ class ResyncCrashTest {
       try (ChildJvm child = ChildJvm.start(Main.class, env(port, v1), logs)) {
         ChildRuntimes.await("the first writes", WAIT, () -> port.counters().entitiesWritten() > base);
         port.faults().set(faults);
-        ChildRuntimes.await("600 writes under faults", WAIT,
-            () -> port.counters().entitiesWritten() >= base + 600 || !child.isAlive());
+        // Each kind of fault is seen at least once before the kill (faults are random: 600 writes alone may see
+        // no server error), so the run below is the second one under faults, not the first.
+        ChildRuntimes.await("600 writes under faults, each kind of fault injected", WAIT,
+            () -> !child.isAlive() || (port.counters().entitiesWritten() >= base + 600
+                && port.counters().serverErrorsInjected() > 0 && port.counters().tooManyRequestsSent() > 0
+                && port.counters().connectionsDropped() > 0));
         assertTrue(child.isAlive(), "killed while it runs: " + child.output());
         child.kill();
       }
