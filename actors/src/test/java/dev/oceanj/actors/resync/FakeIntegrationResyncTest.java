@@ -23,6 +23,7 @@ import dev.oceanj.core.sync.MappingPlan;
 import dev.oceanj.integrations.fake.FakeIntegration;
 import dev.oceanj.spi.host.DefinedIntegration;
 import dev.oceanj.spi.host.IntegrationResources;
+import dev.oceanj.testsupport.Await;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,14 +172,8 @@ class FakeIntegrationResyncTest {
   /** Waits until our clock is past the drift check's tolerance after {@code instant}. */
   static void pastTolerance(java.time.Instant instant) {
     long until = instant.toEpochMilli() + DigestStore.CLOCK_TOLERANCE_MS + 1;
-    while (System.currentTimeMillis() <= until) {
-      try {
-        Thread.sleep(Math.max(1, until - System.currentTimeMillis() + 1));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until("the clock to pass the drift check's tolerance",
+        Duration.ofMillis(DigestStore.CLOCK_TOLERANCE_MS + 10_000), () -> System.currentTimeMillis() > until);
   }
 
   @Test

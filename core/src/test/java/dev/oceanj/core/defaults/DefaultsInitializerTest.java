@@ -16,6 +16,7 @@ import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.FaultControl;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.testsupport.TestPort;
+import dev.oceanj.testsupport.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -260,10 +261,8 @@ class DefaultsInitializerTest {
     emulator.featureFlags(List.of(DefaultsInitializer.USE_PROVISIONED_DEFAULTS));
     CompletableFuture<DefaultsInitializer.Outcome> run = init.run().toCompletableFuture();
     // Port's side: once the integration exists, it provisions the mapping (a few checks later).
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (emulator.integration(id).isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.until("the integration created in Port", Duration.ofSeconds(20),
+        () -> emulator.integration(id).isPresent());
     JsonNode created = emulator.integration(id).orElseThrow();
     assertEquals("Port", created.path("createPortResourcesOrigin").asText());
     assertEquals(0, created.path("config").size(), "Port origin creates the integration without a mapping");

@@ -18,6 +18,7 @@ import dev.oceanj.runtime.OceanMetrics;
 import dev.oceanj.spi.host.DefinedIntegration;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.oceanj.testsupport.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -279,15 +280,8 @@ class HttpSurfaceTest {
       assertTrue(Duration.ofNanos(System.nanoTime() - first).compareTo(headTimeout) < 0, "the probes ran in time");
       assertEquals(0, slow.stream().filter(HttpSurfaceTest::closedByServer).count(), "closed before the timeout");
       // ... and the server closes each one once its head is overdue, trickle or not.
-      long deadline = System.nanoTime() + headTimeout.plusSeconds(20).toNanos();
-      long open = slow.size();
-      while (open > 0 && System.nanoTime() < deadline) {
-        open = slow.stream().filter(ch -> !closedByServer(ch)).count();
-        if (open > 0) {
-          Thread.sleep(200);
-        }
-      }
-      assertEquals(0, open, "slow connections still open long after the head timeout");
+      Await.until("every slow connection closed by the server after the head timeout",
+          headTimeout.plusSeconds(20), () -> slow.stream().allMatch(HttpSurfaceTest::closedByServer));
     } finally {
       trickle.shutdownNow();
       for (SocketChannel ch : slow) {

@@ -158,21 +158,12 @@ class LiveEventDurabilityTest {
         throw new IllegalStateException(e);
       }
       retries.incrementAndGet();
-      pause(20);
+      dev.oceanj.testsupport.Await.pause(Duration.ofMillis(20)); // the sender's own retry backoff
     }
     throw new AssertionError("event " + update + " of person " + person + " was never acknowledged");
   }
 
   private static void awaitCondition(java.util.function.BooleanSupplier condition, long deadline, String what) {
     dev.oceanj.testsupport.Await.until(what, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), condition);
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
