@@ -135,6 +135,8 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
 
   private final Deps deps;
   private final WebhookPaths paths;
+  /** The processors that handle each resource (read once here, not per event: it takes reflection). */
+  private final Set<LiveEventProcessor> perResource;
   private final Map<String, ArrayDeque<Work>> queues = new HashMap<>();
   private final Set<String> active = new HashSet<>();
   private final LinkedHashSet<String> waiting = new LinkedHashSet<>();
@@ -160,6 +162,10 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
     super(ctx);
     this.deps = deps;
     this.paths = new WebhookPaths(deps.processors().keySet());
+    Set<LiveEventProcessor> handlingResources = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    deps.processors().values().forEach(list -> list.stream().filter(LiveEventDispatcher::handlesEachResource)
+        .forEach(handlingResources::add));
+    this.perResource = java.util.Collections.unmodifiableSet(handlingResources);
     ActorRef<Command> self = ctx.getSelf();
     Object me = incarnation;
     deps.log().resubscribe(e -> self.tell(new EventStored(e, me)));
@@ -287,7 +293,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
               if (resources.isEmpty()) {
                 continue;
               }
-              if (!perResource(p)) {
+              if (!perResource.contains(p)) {
                 perKind.add(attempt(() -> p.handle(event, kind), kind, plan, 0));
                 continue;
               }
@@ -307,7 +313,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
   }
 
   /** Whether {@code p} handles each resource ({@link LiveEventProcessor#handle(LiveEvent, Resource)} overridden). */
-  private static boolean perResource(LiveEventProcessor p) {
+  private static boolean handlesEachResource(LiveEventProcessor p) {
     try {
       return p.getClass().getMethod("handle", LiveEvent.class, Resource.class).getDeclaringClass()
           != LiveEventProcessor.class;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
+import dev.oceanj.core.Failures;
 import dev.oceanj.core.sync.DigestStore;
 import dev.oceanj.core.sync.FailedEntityRetry;
 import dev.oceanj.core.sync.KindCounters;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -211,7 +211,7 @@ final class Resync {
 
   private Behavior<Command> onMappingFetched(MappingFetched msg) {
     if (msg.error() != null) {
-      return fail("could not fetch the mapping from Port: " + describe(msg.error()));
+      return fail("could not fetch the mapping from Port: " + Failures.message(msg.error()));
     }
     if (msg.integration().isEmpty()) {
       return fail("integration '" + deps.port().identity().identifier() + "' does not exist in Port");
@@ -245,7 +245,7 @@ final class Resync {
 
   private Behavior<Command> onHooksStarted(HooksStarted msg) {
     if (msg.error() != null) {
-      return fail(describe(msg.error()));
+      return fail(Failures.message(msg.error()));
     }
     // The listing may fail without harm: the resync then writes everything.
     CompletionStage<Prepared> prepared = start.digests().thenCompose(d -> d == null
@@ -260,7 +260,7 @@ final class Resync {
 
   private Behavior<Command> onPrepared(Prepared msg) {
     if (msg.error() != null) {
-      log.warn("Listing the entities Port holds failed ({}); every entity will be written", describe(msg.error()));
+      log.warn("Listing the entities Port holds failed ({}); every entity will be written", Failures.message(msg.error()));
     }
     if (msg.changedInPort() > 0) {
       log.info("{} entities were changed in Port since this integration wrote them (live events, edits, another"
@@ -288,7 +288,7 @@ final class Resync {
       } catch (RuntimeException e) {
         slot.done = true;
         slot.error = "kind '" + slot.resource.kind() + "' (resource " + slot.resource.index()
-            + ") could not build its source: " + describe(e);
+            + ") could not build its source: " + Failures.message(e);
         log.error("{}", slot.error);
         continue;
       }
@@ -368,7 +368,7 @@ final class Resync {
 
   private Behavior<Command> onRetryDone(RetryDone msg) {
     if (msg.error() != null) {
-      log.warn("Retrying failed entities failed: {}", describe(msg.error()));
+      log.warn("Retrying failed entities failed: {}", Failures.message(msg.error()));
     } else {
       log.info("Retry of failed entities: {} landed, {} still rejected {}", msg.result().succeeded(),
           msg.result().failed(), msg.result().failures());
@@ -395,8 +395,8 @@ final class Resync {
 
   private Behavior<Command> onReconciled(Reconciled msg) {
     if (msg.error() != null) {
-      errors.add("reconciliation failed: " + describe(msg.error()));
-      reconciliation = Reconciler.Result.skipped("reconciliation failed: " + describe(msg.error()));
+      errors.add("reconciliation failed: " + Failures.message(msg.error()));
+      reconciliation = Reconciler.Result.skipped("reconciliation failed: " + Failures.message(msg.error()));
       return end(Outcome.FAILED);
     }
     Reconciler.Result r = msg.result();
@@ -536,14 +536,5 @@ final class Resync {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  /** The message of {@code t}'s cause, past completion wrappers. */
-  static String describe(Throwable t) {
-    Throwable c = t;
-    while (c instanceof CompletionException && c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }
 }

@@ -1,5 +1,6 @@
 package dev.oceanj.actors.resync;
 
+import dev.oceanj.core.Failures;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.ResyncState;
 import java.time.Clock;
@@ -40,7 +41,7 @@ final class ResyncStateReport {
     // Ocean sends these with should_raise=False: a failed state report never fails a resync.
     patches = patches.thenCompose(v -> Resync.call(() -> port.patchResyncState(state)).handle((ok, e) -> {
       if (e != null) {
-        log.warn("Could not report the resync state to Port: {}", Resync.describe(e));
+        log.warn("Could not report the resync state to Port: {}", Failures.message(e));
       }
       return null;
     }));

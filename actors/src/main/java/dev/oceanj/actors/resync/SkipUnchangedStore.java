@@ -1,5 +1,6 @@
 package dev.oceanj.actors.resync;
 
+import dev.oceanj.core.Failures;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.core.sync.DigestStore;
 import dev.oceanj.core.sync.LiveWrites;
@@ -87,7 +88,7 @@ final class SkipUnchangedStore {
     }, pool);
     work.whenComplete((v, e) -> {
       if (e != null) {
-        log.warn("Could not save the skip-unchanged store {}: {}", file.orElse(null), Resync.describe(e));
+        log.warn("Could not save the skip-unchanged store {}: {}", file.orElse(null), Failures.message(e));
       }
     });
     return work;
