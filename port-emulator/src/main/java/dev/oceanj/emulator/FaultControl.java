@@ -1,6 +1,9 @@
 package dev.oceanj.emulator;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +17,7 @@ public final class FaultControl {
   private volatile Faults faults;
   private final AtomicInteger tooManyRequestsLeft = new AtomicInteger();
   private final Queue<Targeted> targeted = new ConcurrentLinkedQueue<>();
+  private final Map<String, Duration> methodLatency = new ConcurrentHashMap<>();
 
   /** What a targeted fault does to the request it hits. */
   public enum Injected {
@@ -58,6 +62,32 @@ public final class FaultControl {
       }
     }
     return null;
+  }
+
+  /**
+   * Every {@code /v1} request with this method waits {@code latency} before it is processed (so a slowed delete
+   * happens late, as when Port is slow); zero removes it. Kept by {@link #set} (a separate knob), dropped by a reset.
+   *
+   * @param method the HTTP method, e.g. {@code DELETE}
+   */
+  public void slowDown(String method, Duration latency) {
+    if (latency.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative, was " + latency);
+    }
+    if (latency.isZero()) {
+      methodLatency.remove(method);
+    } else {
+      methodLatency.put(method, latency);
+    }
+  }
+
+  /** The wait before processing a request of this method ({@link #slowDown}). */
+  public Duration methodLatency(String method) {
+    return methodLatency.isEmpty() ? Duration.ZERO : methodLatency.getOrDefault(method, Duration.ZERO);
+  }
+
+  void clearMethodLatency() {
+    methodLatency.clear();
   }
 
   /** The injected faults. */

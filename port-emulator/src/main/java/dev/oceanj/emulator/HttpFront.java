@@ -173,6 +173,24 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
           "the emulator has no route for " + method + " " + req.getUri().path()), traceId));
     }
     counters.request(method + " " + route.template());
+    String node = req.getHeader("X-Oceanj-Node").map(HttpHeader::value).orElse(null);
+    Duration slow = faults.methodLatency(method);
+    CompletionStage<HttpResponse> answer = slow.isZero() ? routed(req, call, route, traceId)
+        : CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(slow.toMillis(), TimeUnit.MILLISECONDS))
+            .thenCompose(x -> routed(req, call, route, traceId));
+    if (!emulator.requestLog().enabled()) {
+      return answer;
+    }
+    String path = req.getUri().path();
+    return answer.thenApply(r -> {
+      emulator.requestLog().record(method, route.template(), path, r.status().intValue(), ua, node, body);
+      return r;
+    });
+  }
+
+  /** A call to a known {@code /v1} route: faults, rate limit, authentication, then the route's handler. */
+  private CompletionStage<HttpResponse> routed(HttpRequest req, Call call, Route route, String traceId) {
+    String method = call.method();
     if (faults.takeTooManyRequests()) {
       counters.tooManyRequests();
       return delayed(json(429, error("too_many_requests", "injected 429 burst"), traceId)
@@ -214,7 +232,7 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
     } else {
       user = null;
     }
-    Call authed = new Call(method, segs, call.query(), body, ua, user);
+    Call authed = new Call(method, call.segs(), call.query(), call.body(), call.userAgent(), user);
     return run(() -> route.handler().handle(authed), traceId, limitHeaders, true,
         injected == FaultControl.Injected.DROP_CONNECTION);
   }
@@ -484,6 +502,25 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
         faults.set(ControlJson.faults(c.json()));
       }
       return Answer.ok(ControlJson.faults(faults.current(), faults.tooManyRequestsLeft()));
+    }
+    if (is(s, "_emulator", "request-log")) {
+      RequestLog log = emulator.requestLog();
+      if (m.equals("POST")) {
+        JsonNode on = c.json();
+        log.enable(on.path("enabled").asBoolean(true), on.path("bodies").asBoolean(false));
+      } else if (m.equals("DELETE")) {
+        log.clear();
+      }
+      return Answer.ok(log.toJson(c.query().get("since").map(Long::parseLong).orElse(0L)));
+    }
+    if (m.equals("POST") && is(s, "_emulator", "method-latency")) {
+      JsonNode body = c.json();
+      String method = body.path("method").asText("");
+      if (method.isEmpty() || !body.path("ms").canConvertToLong()) {
+        throw PortError.badRequest("method-latency needs {\"method\": \"DELETE\", \"ms\": 500}");
+      }
+      faults.slowDown(method, Duration.ofMillis(body.path("ms").asLong()));
+      return Answer.ok(Json.ok());
     }
     if (m.equals("POST") && is(s, "_emulator", "reset")) {
       emulator.reset();

@@ -45,6 +45,7 @@ public final class PortEmulator implements AutoCloseable {
   private final EmulatorSettings settings;
   private final Store store;
   private final Counters counters = new Counters();
+  private final RequestLog requestLog = new RequestLog();
   private final FaultControl faults;
   private final Tokens tokens;
   private final RateLimiter limiter;
@@ -223,6 +224,11 @@ public final class PortEmulator implements AutoCloseable {
     return counters.snapshot();
   }
 
+  /** The record of answered {@code /v1} requests (off until enabled): who wrote and deleted what, and when. */
+  public RequestLog requestLog() {
+    return requestLog;
+  }
+
   /** The fault injection switch. */
   public FaultControl faults() {
     return faults;
@@ -314,6 +320,9 @@ public final class PortEmulator implements AutoCloseable {
     api.reset();
     counters.reset();
     faults.set(Faults.none());
+    faults.clearMethodLatency();
+    requestLog.enable(false, false);
+    requestLog.clear();
     if (dropped >= RESET_COLLECT_THRESHOLD) {
       // The dropped entities stay in the old generation until a full collection; meanwhile promotions go to heap
       // pages never touched before, and first touches are expensive (on the benchmark's VM, the page faults of the
