@@ -151,7 +151,7 @@ public final class OceanRuntime implements AutoCloseable {
       dirLock.close();
     };
     try {
-      integration.defined().start();
+      resyncs.startIntegration(integration, settings);
       Optional<Instant> watermark = setUpInPort(settings, port);
       var exitCode = new CompletableFuture<Integer>();
       var httpPort = new CompletableFuture<Optional<Integer>>();

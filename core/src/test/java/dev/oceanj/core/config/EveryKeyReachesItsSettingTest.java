@@ -118,6 +118,11 @@ class EveryKeyReachesItsSettingTest {
     key(t + "log-flush", "1 s", s -> s.timeouts().logFlush());
     key(t + "telemetry-flush", "1 s", s -> s.timeouts().telemetryFlush());
     key(t + "http-drain", "1 s", s -> s.timeouts().httpDrain());
+    String hs = o + "host.";
+    key(hs + "spi-call-timeout", "1 s", s -> s.host().spiCallTimeout());
+    key(hs + "page-timeout", "1 s", s -> s.host().pageTimeout());
+    key(hs + "spi-threads", "3", s -> s.host().spiThreads());
+    key(hs + "max-concurrent-resyncs", "1000", s -> s.host().maxConcurrentResyncs());
 
     String e = o + "event-listener.";
     key(e + "type", "ONCE", s -> List.of(s.eventListener().type(), s.effective().listener()));
