@@ -33,8 +33,8 @@ record Resyncs(ExecutorService mappingPool, SpiCalls calls, JqMappingCompiler co
     Behavior<ResyncProtocol.Command> supervisor) implements AutoCloseable {
 
   static Resyncs init(OceanSettings settings, HostedIntegration integration, PortClient port) {
-    SpiCalls calls = SpiCalls.create(settings.host().spiThreads());
-    var isolation = ResyncIsolation.of(settings.host(), calls, ResyncGate.of(settings.host().maxConcurrentResyncs()));
+    SpiCalls calls = SpiCalls.create(settings.isolation().spiThreads());
+    var isolation = ResyncIsolation.of(settings.isolation(), calls, ResyncGate.of(settings.isolation().maxConcurrentResyncs()));
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(settings.resync().mappingParallelism(), r -> {
       Thread t = new Thread(r, "oceanj-mapping-" + n.incrementAndGet());
@@ -58,7 +58,7 @@ record Resyncs(ExecutorService mappingPool, SpiCalls calls, JqMappingCompiler co
   void startIntegration(HostedIntegration integration, OceanSettings settings) {
     try {
       calls.start(integration.defined(), settings.integration().identifier(),
-          ResyncIsolation.hookTimeout(settings.host().spiCallTimeout())).join();
+          ResyncIsolation.hookTimeout(settings.isolation().spiCallTimeout())).join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }

@@ -1,6 +1,6 @@
 package dev.oceanj.actors.resync;
 
-import dev.oceanj.core.config.HostSettings;
+import dev.oceanj.core.config.IsolationSettings;
 import dev.oceanj.spi.host.SpiCalls;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,8 +25,9 @@ public record ResyncIsolation(SpiCalls calls, SpiCalls.Limit hookTimeout, SpiCal
   }
 
   /** From {@code ocean.host}, with the process's threads and gate. */
-  public static ResyncIsolation of(HostSettings host, SpiCalls calls, ResyncGate gate) {
-    return new ResyncIsolation(calls, hookTimeout(host.spiCallTimeout()), pageTimeout(host.pageTimeout()), gate);
+  public static ResyncIsolation of(IsolationSettings settings, SpiCalls calls, ResyncGate gate) {
+    return new ResyncIsolation(calls, hookTimeout(settings.spiCallTimeout()), pageTimeout(settings.pageTimeout()),
+        gate);
   }
 
   /** {@code ocean.host.spi-call-timeout} as a limit. */

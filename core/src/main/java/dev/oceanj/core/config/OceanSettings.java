@@ -51,8 +51,8 @@ import java.util.Set;
  *     ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH})
  * @param telemetry sync metrics, heartbeat and log shipping to Port
  * @param timeouts the runtime's own waits
- * @param host how the integrations of the process are kept apart: time limits on their calls, the bound on
- *     resyncs at once
+ * @param isolation how the integrations of the process are kept apart ({@code ocean.host}): time limits on their
+ *     calls, the bound on resyncs at once
  * @param effective what will run, derived from the keys above (and what the user set explicitly)
  * @param ignoredKeys keys set but not used (Ocean-only or unknown environment variables), one readable line each,
  *     for the runtime to log as warnings
@@ -79,7 +79,7 @@ public record OceanSettings(
     Optional<Path> oauthAccessTokenFile,
     TelemetrySettings telemetry,
     TimeoutSettings timeouts,
-    HostSettings host,
+    IsolationSettings isolation,
     Effective effective,
     List<String> ignoredKeys,
     Config config) {
@@ -100,7 +100,7 @@ public record OceanSettings(
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(timeouts, "timeouts");
-    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(isolation, "isolation");
     Objects.requireNonNull(effective, "effective");
     Objects.requireNonNull(config, "config");
     ignoredKeys = List.copyOf(ignoredKeys);
@@ -228,7 +228,7 @@ public record OceanSettings(
         r.optionalString(o + "oauth-access-token-file-path").map(Path::of),
         TelemetrySettings.read(r),
         TimeoutSettings.read(r),
-        HostSettings.read(r),
+        IsolationSettings.read(r),
         Effective.read(r, port, listener),
         ignoredKeys,
         r.config());
@@ -257,7 +257,7 @@ public record OceanSettings(
         eventListener.webhook().appHost().map(u -> ConfigUtil.quoteString(u.toString())).orElse("null"));
     derived.put("ocean.resync.mapping-parallelism", String.valueOf(resync.mappingParallelism()));
     derived.put("ocean.resync.delete-batch-size", String.valueOf(resync.deleteBatchSize()));
-    derived.put("ocean.host.max-concurrent-resyncs", String.valueOf(host.maxConcurrentResyncs()));
+    derived.put("ocean.host.max-concurrent-resyncs", String.valueOf(isolation.maxConcurrentResyncs()));
     List<String> lines = new ArrayList<>();
     ConfigObject ocean = config.getObject("ocean");
     collect(ocean, List.of("ocean"), derived, lines);

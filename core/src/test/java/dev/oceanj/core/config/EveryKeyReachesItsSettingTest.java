@@ -119,10 +119,10 @@ class EveryKeyReachesItsSettingTest {
     key(t + "telemetry-flush", "1 s", s -> s.timeouts().telemetryFlush());
     key(t + "http-drain", "1 s", s -> s.timeouts().httpDrain());
     String hs = o + "host.";
-    key(hs + "spi-call-timeout", "1 s", s -> s.host().spiCallTimeout());
-    key(hs + "page-timeout", "1 s", s -> s.host().pageTimeout());
-    key(hs + "spi-threads", "3", s -> s.host().spiThreads());
-    key(hs + "max-concurrent-resyncs", "1000", s -> s.host().maxConcurrentResyncs());
+    key(hs + "spi-call-timeout", "1 s", s -> s.isolation().spiCallTimeout());
+    key(hs + "page-timeout", "1 s", s -> s.isolation().pageTimeout());
+    key(hs + "spi-threads", "3", s -> s.isolation().spiThreads());
+    key(hs + "max-concurrent-resyncs", "1000", s -> s.isolation().maxConcurrentResyncs());
 
     String e = o + "event-listener.";
     key(e + "type", "ONCE", s -> List.of(s.eventListener().type(), s.effective().listener()));

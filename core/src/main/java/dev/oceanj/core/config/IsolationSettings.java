@@ -17,12 +17,13 @@ import java.time.temporal.ChronoUnit;
  * @param maxConcurrentResyncs resyncs running at once in the process; the others wait in line (first come, first
  *     served). The configured 0 is resolved to the CPU count (at least 1)
  */
-public record HostSettings(Duration spiCallTimeout, Duration pageTimeout, int spiThreads, int maxConcurrentResyncs) {
+public record IsolationSettings(Duration spiCallTimeout, Duration pageTimeout, int spiThreads,
+    int maxConcurrentResyncs) {
 
-  static HostSettings read(ConfigReader r) {
+  static IsolationSettings read(ConfigReader r) {
     String h = "ocean.host.";
     int resyncs = r.integer(h + "max-concurrent-resyncs", 0, 100_000, 0);
-    return new HostSettings(
+    return new IsolationSettings(
         r.duration(h + "spi-call-timeout", ChronoUnit.SECONDS, Duration.ofMinutes(5)),
         r.duration(h + "page-timeout", ChronoUnit.SECONDS, Duration.ofMinutes(2)),
         r.integer(h + "spi-threads", 1, 1024, 16),
