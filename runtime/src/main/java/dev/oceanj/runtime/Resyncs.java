@@ -20,7 +20,7 @@ import org.apache.pekko.actor.typed.Behavior;
 /**
  * Resyncs of a run: the jq mapping pool ({@code ocean.resync.mapping-parallelism} threads), the threads and time
  * limits of the integration's own calls and the bound on resyncs at once ({@code ocean.host}), the mapping compiler
- * and the integration supervisor's behaviour (spawned by the guardian) with {@code ocean.resync}'s settings.
+ * and the integration supervisor's behaviour (spawned by the instance) with {@code ocean.resync}'s settings.
  *
  * @param mappingPool the threads mapping raw items with jq; shut down by {@link #close()}
  * @param calls the threads the integration's own code is called on ({@code ocean.host.spi-threads}); closed by
@@ -34,7 +34,8 @@ record Resyncs(ExecutorService mappingPool, SpiCalls calls, JqMappingCompiler co
 
   static Resyncs init(OceanSettings settings, HostedIntegration integration, PortClient port) {
     SpiCalls calls = SpiCalls.create(settings.isolation().spiThreads());
-    var isolation = ResyncIsolation.of(settings.isolation(), calls, ResyncGate.of(settings.isolation().maxConcurrentResyncs()));
+    var isolation = ResyncIsolation.of(settings.isolation(), calls,
+        ResyncGate.of(settings.isolation().maxConcurrentResyncs()));
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(settings.resync().mappingParallelism(), r -> {
       Thread t = new Thread(r, "oceanj-mapping-" + n.incrementAndGet());
