@@ -32,8 +32,10 @@ import org.apache.pekko.cluster.typed.Cluster;
  * on the write path. One per node and org, started by {@link #start} next to the org's {@link WriteLimiter}.
  *
  * <p>Every {@code interval} (1 s) the node publishes its demand in a Distributed Data {@code LWWMap<node, demand>}
- * (written to all reachable nodes at once): the writes its limiter let through since the last round plus the writes
- * waiting now, with the end of any pause Port asked for. On every change of that map, and every round, it sets its
+ * (written to all reachable nodes at once): the most writes that waited at once for its limiter since the last round
+ * ({@link WriteLimiter#demand()}: a node held back by its share has a queue, one its share serves has none; the
+ * writes it got are not counted, or a bigger share would earn a bigger share), with the end of any pause Port asked
+ * for. On every change of that map, and every round, it sets its
  * limiter's {@link WriteLimiter#share share} of the org's budget ({@link BudgetShares}): demand-weighted with a
  * floor of {@code 1 / (2 × members)}, or the static split {@code 1 / members} while a member is unreachable, a
  * publication did not reach every node, or a member's demand is not known yet. Port's {@code x-ratelimit-*} headers, which are org-wide, still shape each limiter.
@@ -91,7 +93,6 @@ public final class ClusterWriteBudget extends AbstractBehavior<ClusterWriteBudge
   private final Cluster cluster;
   private final String self;
   private Map<String, String> latest = Map.of();
-  private long lastAcquired;
   private long pausedUntilMillis;
   private final Map<String, Long> followedPauses = new HashMap<>();
   private boolean publishFailed;
@@ -107,7 +108,6 @@ public final class ClusterWriteBudget extends AbstractBehavior<ClusterWriteBudge
     this.selfAddress = DistributedData.get(context.getSystem()).selfUniqueAddress();
     this.cluster = Cluster.get(context.getSystem());
     this.self = nodeKey(cluster.selfMember());
-    this.lastAcquired = limiter.stats().acquired();
     ActorRef<Command> me = context.getSelf();
     limiter.onPause(d -> me.tell(new PausedByPort(d)));
     replicator.subscribe(key, MapChanged::new);
@@ -148,10 +148,7 @@ public final class ClusterWriteBudget extends AbstractBehavior<ClusterWriteBudge
   }
 
   private Behavior<Command> onTick() {
-    long acquired = limiter.stats().acquired();
-    double demand = (acquired - lastAcquired) + limiter.waiting();
-    lastAcquired = acquired;
-    publish(demand);
+    publish(limiter.demand().total());
     adjust();
     return this;
   }

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * The scale-out issue's shared-budget criterion (10), in one JVM: three cluster nodes (ActorSystems on loopback
  * ports), each with its own Port client and limiter for one org, against one emulator whose org limit is 40 bulk
  * writes per second. All three writing at once: no 429 and ≥ 90 % of 40/s in aggregate; then two go idle and the
- * third reaches ≥ 80 % of 40/s within 5 s.
+ * third reaches ≥ 80 % of 40/s within 5 s. A pause Port asked one node for reaches the others.
  */
 class ClusterWriteBudgetTest {
 
@@ -156,6 +156,16 @@ class ClusterWriteBudgetTest {
       assertEquals(0, throttled, "429s from Port");
       assertTrue(aggregate >= 0.9 * ORG_RATE, "aggregate " + aggregate + " writes/s");
       assertTrue(alone >= 0.8 * ORG_RATE, "the busy node alone: " + alone + " writes/s");
+
+      // A 429's pause on one node reaches the others, which pause until the same instant.
+      long before1 = limiters.get(1).stats().pauses();
+      long before2 = limiters.get(2).stats().pauses();
+      limiters.get(0).pauseFor(Duration.ofSeconds(5));
+      Await.until("the other nodes pause too", Duration.ofSeconds(4),
+          () -> limiters.get(1).stats().pauses() > before1 && limiters.get(2).stats().pauses() > before2);
+      long t = System.nanoTime();
+      limiters.get(1).acquire(WriteLimiter.Priority.RESYNC).toCompletableFuture().join();
+      assertTrue(System.nanoTime() - t > Duration.ofMillis(500).toNanos(), "node 1 waited for the pause's end");
     } finally {
       clients.forEach(HttpPortClient::close);
       limiters.forEach(WriteLimiter::close);

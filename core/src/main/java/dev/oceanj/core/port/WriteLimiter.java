@@ -39,8 +39,7 @@ import java.util.function.LongSupplier;
  * pays nothing for this: a write that finds no waiter of its priority takes its token at once.
  *
  * <p>In cluster mode the org's budget is split between nodes: {@link #share(double)} sets the fraction of the
- * budget (rate and burst) this process may use; {@link #waiting(Priority)} and {@link #stats()} tell how much it
- * wants; a pause after a 429 is reported to {@link #onPause} so that the other nodes pause as well, and a pause
+ * budget (rate and burst) this process may use; {@link #demand()} tells how much it wants; a pause after a 429 is reported to {@link #onPause} so that the other nodes pause as well, and a pause
  * they report is followed with {@link #followPause}.
  *
  * <p>{@link #acquire} never blocks a thread: it completes a stage when a token is free, from the limiter's own
@@ -66,6 +65,20 @@ public final class WriteLimiter implements AutoCloseable {
    * @param pauses         times Port told the limiter to stop (429, or nothing remaining)
    */
   public record Stats(long acquired, long delayed, Duration totalWait, Duration maxWait, long pauses) {}
+
+  /**
+   * How much this process wants to write: the most writes that waited at once since the previous reading, per
+   * priority. A writer held back by its share has a queue; one that its share serves does not.
+   *
+   * @param resyncWaiting most resync writes waiting at once
+   * @param liveWaiting   most live-event writes waiting at once
+   */
+  public record Demand(int resyncWaiting, int liveWaiting) {
+    /** Both priorities together. */
+    public int total() {
+      return resyncWaiting + liveWaiting;
+    }
+  }
 
   /**
    * One writer's place in the limiter (an integration instance): its waiters of each priority are served in their
@@ -160,6 +173,8 @@ public final class WriteLimiter implements AutoCloseable {
   private final Lane defaultLane;
   /** Per priority: waiters in every lane together. */
   private final int[] waiting = new int[2];
+  /** Per priority: the most waiters at once since {@link #demand()} was last read. */
+  private final int[] peakWaiting = new int[2];
   /** Per priority: the virtual time, the start tag of the waiter served last. */
   private final double[] virtualTime = new double[2];
   private volatile Consumer<Duration> pauseListener = d -> { };
@@ -273,6 +288,7 @@ public final class WriteLimiter implements AutoCloseable {
       }
       queue.addLast(new Waiter(mine, now));
       waiting[p]++;
+      peakWaiting[p] = Math.max(peakWaiting[p], waiting[p]);
       ready = serve(now);
     }
     complete(ready);
@@ -418,6 +434,17 @@ public final class WriteLimiter implements AutoCloseable {
   /** Writers waiting now. */
   public synchronized int waiting() {
     return waiting[0] + waiting[1];
+  }
+
+  /**
+   * The most writers that waited at once since the previous call, per priority (cluster mode publishes it as this
+   * node's demand); starts the next period from the writers waiting now.
+   */
+  public synchronized Demand demand() {
+    Demand d = new Demand(peakWaiting[Priority.RESYNC.ordinal()], peakWaiting[Priority.LIVE_EVENT.ordinal()]);
+    peakWaiting[0] = waiting[0];
+    peakWaiting[1] = waiting[1];
+    return d;
   }
 
   /** Writers of one priority waiting now, in every lane. */

@@ -157,6 +157,21 @@ class WriteLimiterLanesTest {
   }
 
   @Test
+  void demandIsTheLongestQueueSinceTheLastReading() throws Exception {
+    onMovedClock(ONE_AT_A_TIME, (l, clock) -> {
+      assertEquals(new WriteLimiter.Demand(0, 0), l.demand());
+      acquire(() -> l.acquire(Priority.RESYNC), 6);
+      acquire(() -> l.acquire(Priority.LIVE_EVENT), 2);
+      handOut(l, clock, 4);
+      assertEquals(new WriteLimiter.Demand(5, 2), l.demand(), "the peak, not the 3 left");
+      assertEquals(new WriteLimiter.Demand(3, 0), l.demand(), "the next period starts from those waiting now");
+      handOut(l, clock, 3);
+      l.demand();
+      assertEquals(0, l.demand().total());
+    });
+  }
+
+  @Test
   void onlyPortsOwnPausesAreReported() {
     try (WriteLimiter l = WriteLimiter.create(new PortSettings.RateLimit(true, 300_000, 100, 0.0))) {
       AtomicReference<Duration> heard = new AtomicReference<>();
