@@ -51,6 +51,7 @@ import java.util.Set;
  *     ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH})
  * @param telemetry sync metrics, heartbeat and log shipping to Port
  * @param timeouts the runtime's own waits
+ * @param cluster cluster mode (off by default)
  * @param effective what will run, derived from the keys above (and what the user set explicitly)
  * @param ignoredKeys keys set but not used (Ocean-only or unknown environment variables), one readable line each,
  *     for the runtime to log as warnings
@@ -77,6 +78,7 @@ public record OceanSettings(
     Optional<Path> oauthAccessTokenFile,
     TelemetrySettings telemetry,
     TimeoutSettings timeouts,
+    ClusterSettings cluster,
     Effective effective,
     List<String> ignoredKeys,
     Config config) {
@@ -97,6 +99,7 @@ public record OceanSettings(
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(effective, "effective");
     Objects.requireNonNull(config, "config");
     ignoredKeys = List.copyOf(ignoredKeys);
@@ -204,6 +207,7 @@ public record OceanSettings(
           + " too, or Port's resync requests would be refused");
     }
     Unsupported.check(r);
+    Effective effective = Effective.read(r, port, listener);
     Optional<String> prefix = r.optionalString(o + "path-prefix")
         .map(s -> ConfigReader.stripTrailingSlashes(s.startsWith("/") ? s : "/" + s))
         .filter(s -> !s.isEmpty());
@@ -224,7 +228,8 @@ public record OceanSettings(
         r.optionalString(o + "oauth-access-token-file-path").map(Path::of),
         TelemetrySettings.read(r),
         TimeoutSettings.read(r),
-        Effective.read(r, port, listener),
+        ClusterSettings.read(r, effective.listener()),
+        effective,
         ignoredKeys,
         r.config());
   }

@@ -1,0 +1,45 @@
+package dev.oceanj.cluster.sharding;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueFactory;
+import dev.oceanj.cluster.ClusterMessage;
+import dev.oceanj.core.config.ClusterSettings;
+import java.util.stream.Collectors;
+
+/**
+ * The Pekko settings of cluster mode, from {@code ocean.cluster}: the cluster provider on Artery at the configured
+ * host and port, the static seed nodes, {@code min-nr-of-members}, the Split Brain Resolver (a downed node runs
+ * CoordinatedShutdown and the JVM exits), one-at-a-time rebalancing and the serialization of {@link ClusterMessage}.
+ * Only used when cluster mode is on: otherwise the ActorSystem stays local and nothing of Pekko Cluster loads.
+ */
+public final class ClusterConfig {
+
+  private ClusterConfig() {}
+
+  /** The layer to put above the user's configuration when the ActorSystem is created. */
+  public static Config of(ClusterSettings cluster) {
+    String seeds = cluster.seedNodes().stream().map(ConfigUtil::quoteString).collect(Collectors.joining(", "));
+    return ConfigFactory.parseString(String.join("\n",
+            "pekko.actor.provider = cluster",
+            "pekko.remote.artery.canonical.port = " + cluster.port(),
+            "pekko.cluster.seed-nodes = [" + seeds + "]",
+            "pekko.cluster.min-nr-of-members = " + cluster.minNrOfMembers(),
+            "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
+            "pekko.cluster.split-brain-resolver.active-strategy = " + cluster.strategy().pekkoName(),
+            "pekko.cluster.split-brain-resolver.stable-after = " + cluster.stableAfter().toMillis() + " ms",
+            "pekko.cluster.split-brain-resolver.keep-oldest.down-if-alone = on",
+            // A downed (or removed) node stops its system and exits; its supervisor starts a fresh one.
+            "pekko.cluster.run-coordinated-shutdown-when-down = on",
+            "pekko.coordinated-shutdown.exit-jvm = on",
+            // Several systems in one JVM (tests); harmless with one.
+            "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on",
+            // Move one instance at a time when nodes join; no remember-entities: the keep-alive restarts them.
+            "pekko.cluster.sharding.least-shard-allocation-strategy.rebalance-absolute-limit = 1",
+            "pekko.cluster.sharding.remember-entities = off",
+            "pekko.actor.serialization-bindings { " + ConfigUtil.quoteString(ClusterMessage.class.getName())
+                + " = jackson-cbor }"))
+        .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(cluster.host()));
+  }
+}
