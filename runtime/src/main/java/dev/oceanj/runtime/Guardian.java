@@ -21,6 +21,7 @@ import dev.oceanj.runtime.http.OceanRoutes;
 import dev.oceanj.runtime.live.LiveEvents;
 import dev.oceanj.runtime.http.OceanServer;
 import dev.oceanj.runtime.http.Readiness;
+import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.telemetry.SyncTelemetry;
 import dev.oceanj.runtime.http.ResyncRoutes;
 import dev.oceanj.runtime.http.StatusRoutes;
@@ -143,9 +144,19 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   /** One init per feature, in order. */
   private void start() {
     ActorRef<ResyncProtocol.Command> supervisor = initSupervisor();
-    Triggers triggers = initTriggers(supervisor);
+    Optional<ClusterMode> cluster = Optional.empty();
+    Triggers triggers;
+    if (wiring.settings().cluster().enabled()) {
+      // Only the node that owns the instance runs its triggers (their details are not shown in /status then).
+      cluster = Optional.of(ClusterMode.start(getContext(), wiring.settings(), supervisor,
+          owner -> initTriggers(owner, supervisor)));
+      Supplier<CompletionStage<Optional<TriggerInfo>>> none = () -> CompletableFuture.completedFuture(Optional.empty());
+      triggers = new Triggers(none, none, Optional.empty());
+    } else {
+      triggers = initTriggers(getContext(), supervisor);
+    }
     initProgress(supervisor);
-    initHttp(supervisor, triggers);
+    initHttp(supervisor, triggers, cluster);
   }
 
   /** The integration supervisor, its sync telemetry, and the abort of a running resync at shutdown. */
@@ -169,9 +180,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     return supervisor;
   }
 
-  /** The trigger of the listener that runs, and the schedule when {@code ocean.scheduled-resync-interval} is set. */
-  private Triggers initTriggers(ActorRef<ResyncProtocol.Command> supervisor) {
-    ActorContext<Command> context = getContext();
+  /**
+   * The trigger of the listener that runs, and the schedule when {@code ocean.scheduled-resync-interval} is set,
+   * spawned in {@code context}: the guardian's, or in cluster mode the instance's on the node that owns it.
+   */
+  private Triggers initTriggers(ActorContext<?> context, ActorRef<ResyncProtocol.Command> supervisor) {
     OceanSettings settings = wiring.settings();
     EventListenerType type = wiring.listenerType();
     Supplier<CompletionStage<Optional<TriggerInfo>>> listenerInfo = () -> CompletableFuture.completedFuture(Optional.empty());
@@ -181,21 +194,21 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     if (!settings.eventListener().shouldResync()) {
       context.getLog().info("Event listener {}: no resync is triggered (should-resync is off)", type);
     } else if (type == EventListenerType.ONCE) {
-      ActorRef<ResyncFinished> report = context.messageAdapter(ResyncFinished.class, OnceFinished::new);
+      ActorRef<ResyncFinished> report = getContext().messageAdapter(ResyncFinished.class, OnceFinished::new);
       context.spawn(OnceTrigger.create(supervisor, report), "once");
     } else if (type == EventListenerType.POLLING) {
       var polling = context.spawn(PollingTrigger.create(supervisor, wiring.port()::resyncRequest,
           settings.eventListener().polling(), wiring.pollingWatermark()), "polling");
-      listenerInfo = describe(polling, PollingTrigger.Describe::new);
+      listenerInfo = describe(context, polling, PollingTrigger.Describe::new);
     } else if (type == EventListenerType.WEBHOOK) {
       var trigger = context.spawn(WebhookTrigger.create(supervisor), "webhook");
       webhook = Optional.of(trigger);
-      listenerInfo = describe(trigger, WebhookTrigger.Describe::new);
+      listenerInfo = describe(context, trigger, WebhookTrigger.Describe::new);
     } else if (type == EventListenerType.KAFKA) {
       var kafka = context.spawn(KafkaTrigger.create(supervisor,
           KafkaSettings.from(settings.eventListener().kafka()),
           KafkaTrigger.PortAccess.of(wiring.port()), integrationType, identifier), "kafka");
-      listenerInfo = describe(kafka, KafkaTrigger.Describe::new);
+      listenerInfo = describe(context, kafka, KafkaTrigger.Describe::new);
     } else {
       context.getLog().info("Event listener {}: no resync is triggered", type);
     }
@@ -205,7 +218,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         && type != EventListenerType.ONCE) {
       var schedule = context.spawn(ScheduleTrigger.create(supervisor, settings.scheduledResyncInterval().get()),
           "schedule");
-      scheduleInfo = describe(schedule, ScheduleTrigger.Describe::new);
+      scheduleInfo = describe(context, schedule, ScheduleTrigger.Describe::new);
     }
     return new Triggers(listenerInfo, scheduleInfo, webhook);
   }
@@ -221,7 +234,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   /** The HTTP server (routes, live events) unless {@code settings.effective().serveHttp()} is off. */
-  private void initHttp(ActorRef<ResyncProtocol.Command> supervisor, Triggers triggers) {
+  private void initHttp(ActorRef<ResyncProtocol.Command> supervisor, Triggers triggers,
+      Optional<ClusterMode> cluster) {
     OceanSettings settings = wiring.settings();
     if (!settings.effective().serveHttp()) {
       wiring.reports().httpPort().complete(Optional.empty());
@@ -236,6 +250,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
     var status = new StatusRoutes(wiring.info(), supervisor, triggers.listenerInfo(), triggers.scheduleInfo(),
         askTimeout, system.scheduler(), Clock.systemUTC()).withChecks(wiring.readiness());
+    if (cluster.isPresent()) {
+      status = status.withCluster(cluster.get()::status);
+    }
     Optional<LiveEvents> live = wiring.liveEvents().map(start -> start.apply(context));
     if (live.isPresent()) {
       LiveEvents events = live.get();
@@ -268,9 +285,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         });
   }
 
-  private <T> Supplier<CompletionStage<Optional<TriggerInfo>>> describe(
+  private <T> Supplier<CompletionStage<Optional<TriggerInfo>>> describe(ActorContext<?> context,
       ActorRef<T> trigger, Function<ActorRef<TriggerInfo>, T> message) {
-    var scheduler = getContext().getSystem().scheduler();
+    var scheduler = context.getSystem().scheduler();
     return () -> AskPattern.<T, TriggerInfo>ask(trigger, message::apply, askTimeout, scheduler).thenApply(Optional::of);
   }
 

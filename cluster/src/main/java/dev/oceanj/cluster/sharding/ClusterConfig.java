@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
 import dev.oceanj.cluster.ClusterMessage;
 import dev.oceanj.core.config.ClusterSettings;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -15,6 +16,14 @@ import java.util.stream.Collectors;
  * Only used when cluster mode is on: otherwise the ActorSystem stays local and nothing of Pekko Cluster loads.
  */
 public final class ClusterConfig {
+
+  /**
+   * The role every node has and the sharding of instances runs on. Through it the shard coordinator does not wait
+   * for {@code min-nr-of-members} regions (a role without its own minimum needs 1): the cluster's minimum already
+   * holds the first placement back until enough nodes are up, but a coordinator that moved after its node crashed
+   * would wait again for that many regions, which the survivors may never be.
+   */
+  public static final String INSTANCES_ROLE = "oceanj-instances";
 
   private ClusterConfig() {}
 
@@ -40,6 +49,8 @@ public final class ClusterConfig {
             "pekko.cluster.sharding.remember-entities = off",
             "pekko.actor.serialization-bindings { " + ConfigUtil.quoteString(ClusterMessage.class.getName())
                 + " = jackson-cbor }"))
-        .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(cluster.host()));
+        .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(cluster.host()))
+        // The node's tag as a role too: /status names the members by it.
+        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(INSTANCES_ROLE, cluster.nodeName())));
   }
 }

@@ -50,6 +50,7 @@ public final class InstanceSharding {
     sharding.init(Entity.of(InstanceEntity.TYPE_KEY,
             ctx -> InstanceEntity.create(ctx.getEntityId(), node, factory, askTimeout))
         .withStopMessage(InstanceEntity.Handoff.INSTANCE)
+        .withRole(ClusterConfig.INSTANCES_ROLE)
         .withMessageExtractor(new OneShardPerInstance()));
     parent.spawn(KeepAlive.create(sharding, identifiers, settings.keepAliveInterval()), "cluster-keep-alive");
     return new InstanceSharding(sharding, identifiers, askTimeout);

@@ -89,7 +89,12 @@ public record ClusterSettings(boolean enabled, String host, int port, List<Strin
     }
     if (enabled && listener == EventListenerType.ONCE) {
       r.problem(c + "enabled", "cluster mode runs instances until the node leaves; the ONCE event listener would end"
-          + " after one resync (choose POLLING, WEBHOOK, KAFKA or a schedule)");
+          + " after one resync (choose POLLING or KAFKA)");
+    }
+    if (enabled && listener == EventListenerType.WEBHOOK) {
+      // Port would call /resync on whichever node its URL reaches, not on the one that runs the instance.
+      r.problem(c + "enabled", "the WEBHOOK event listener is not supported in cluster mode yet (choose POLLING or"
+          + " KAFKA)");
     }
     return settings;
   }

@@ -99,6 +99,8 @@ final class PortTransport implements AutoCloseable {
   private final PortClientSettings settings;
   private final String userAgent;
   private final String exporterUserAgent;
+  /** Cluster mode's node tag, sent as {@code X-Oceanj-Node}; null outside cluster mode. */
+  private final String node;
   private final WriteLimiter limiter;
   private final ObjectMapper mapper;
   private final RetryTiming timing;
@@ -129,6 +131,7 @@ final class PortTransport implements AutoCloseable {
     this.settings = settings;
     this.userAgent = "port-ocean/" + identity.type() + "/" + identity.version() + "/" + identity.identifier();
     this.exporterUserAgent = userAgent + "/exporter";
+    this.node = identity.node().orElse(null);
     this.limiter = limiter;
     this.mapper = mapper;
     this.timing = new RetryTiming(settings.retry());
@@ -216,7 +219,7 @@ final class PortTransport implements AutoCloseable {
         Outcome o;
         try {
           Reply r = http.exchange(call.method(), call.target(), call.exporter() ? exporterUserAgent : userAgent,
-              token == null ? null : token.authorization(), call.body(), call.idempotent());
+              token == null ? null : token.authorization(), call.body(), call.idempotent(), node);
           o = new Outcome(token, r, null);
         } catch (Throwable e) {
           o = new Outcome(token, null, e);

@@ -58,5 +58,8 @@ class ClusterSettingsTest {
     var once = assertThrows(ConfigurationException.class, () -> load(Map.of("OCEAN__CLUSTER__ENABLED", "true",
         "OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:2552", "OCEAN__EVENT_LISTENER__TYPE", "ONCE")));
     assertTrue(once.getMessage().contains("ocean.cluster.enabled"), once.getMessage());
+    var webhook = assertThrows(ConfigurationException.class, () -> load(Map.of("OCEAN__CLUSTER__ENABLED", "true",
+        "OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:2552", "OCEAN__EVENT_LISTENER__TYPE", "WEBHOOK")));
+    assertTrue(webhook.getMessage().contains("WEBHOOK event listener is not supported"), webhook.getMessage());
   }
 }

@@ -40,6 +40,7 @@ public final class StatusRoutes {
   private final Clock clock;
   private final Supplier<Optional<ObjectNode>> liveEvents;
   private final Optional<Readiness> checks;
+  private final Supplier<CompletionStage<ObjectNode>> cluster;
 
   /**
    * @param listener describes the connection mode's trigger (empty for modes without one)
@@ -53,13 +54,15 @@ public final class StatusRoutes {
       Duration askTimeout,
       Scheduler scheduler,
       Clock clock) {
-    this(info, supervisor, listener, schedule, askTimeout, scheduler, clock, Optional::empty, Optional.empty());
+    this(info, supervisor, listener, schedule, askTimeout, scheduler, clock, Optional::empty, Optional.empty(),
+        () -> CompletableFuture.completedFuture(null));
   }
 
   private StatusRoutes(RuntimeInfo info, ActorRef<ResyncProtocol.Command> supervisor,
       Supplier<CompletionStage<Optional<TriggerInfo>>> listener,
       Supplier<CompletionStage<Optional<TriggerInfo>>> schedule, Duration askTimeout, Scheduler scheduler, Clock clock,
-      Supplier<Optional<ObjectNode>> liveEvents, Optional<Readiness> checks) {
+      Supplier<Optional<ObjectNode>> liveEvents, Optional<Readiness> checks,
+      Supplier<CompletionStage<ObjectNode>> cluster) {
     this.info = info;
     this.supervisor = supervisor;
     this.listener = listener;
@@ -69,6 +72,7 @@ public final class StatusRoutes {
     this.clock = clock;
     this.liveEvents = liveEvents;
     this.checks = checks;
+    this.cluster = cluster;
   }
 
   /**
@@ -77,7 +81,7 @@ public final class StatusRoutes {
    */
   public StatusRoutes withLiveEvents(Supplier<ObjectNode> section) {
     return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock,
-        () -> Optional.of(section.get()), checks);
+        () -> Optional.of(section.get()), checks, cluster);
   }
 
   /**
@@ -86,7 +90,16 @@ public final class StatusRoutes {
    */
   public StatusRoutes withChecks(Readiness check) {
     return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock, liveEvents,
-        Optional.of(check));
+        Optional.of(check), cluster);
+  }
+
+  /**
+   * These routes with a {@code cluster} section in {@code /status} (cluster mode: this node, the members, which
+   * node runs each instance); {@code null} there when it could not be had in time.
+   */
+  public StatusRoutes withCluster(Supplier<CompletionStage<ObjectNode>> section) {
+    return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock, liveEvents, checks,
+        section);
   }
 
   public Route routes() {
@@ -120,6 +133,11 @@ public final class StatusRoutes {
     }).thenCombine(scheduleInfo, (body, sched) -> {
       body.set("schedule", sched.map(ResyncJson::trigger).orElse(null));
       body.put("nextResync", sched.map(t -> (String) t.details().get("nextResync")).orElse(null));
+      return body;
+    }).thenCombine(cluster.get().toCompletableFuture().exceptionally(e -> null), (body, section) -> {
+      if (section != null) {
+        body.set("cluster", section);
+      }
       return body;
     }).thenCombine(problems(), (body, problems) -> {
       if (checks.isPresent()) {
