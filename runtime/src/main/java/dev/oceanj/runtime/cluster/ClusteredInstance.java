@@ -1,62 +1,67 @@
 package dev.oceanj.runtime.cluster;
 
-import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.cluster.sharding.InstanceFactory;
-import java.time.Duration;
-import java.util.function.Consumer;
+import dev.oceanj.runtime.Instance;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * What a node runs for the integration instance while it owns it: the instance's triggers (the connection mode's,
- * the schedule), started as this actor's children and aimed at the node's integration supervisor; only the owner
- * triggers resyncs. On {@link ShutDown} (the instance moves: rebalance, this node leaving) the triggers stop first,
- * then the running resync is aborted (reported {@code aborted}, nothing deleted), then it answers and stops.
+ * What a node runs for an integration instance while it owns it: the {@link Instance} (supervisor, triggers,
+ * progress, telemetry) as this actor's child, whose routes are kept in {@code local} (for this node's
+ * {@code /status}) from when it reports {@link Instance.Started} until it stops. {@link ShutDown} (the instance
+ * moves: rebalance, this node leaving) is the instance's {@link Instance.Stop}: its running resync is aborted
+ * (reported {@code aborted}, nothing deleted) before it answers.
  */
 final class ClusteredInstance {
 
-  /** Messages of the instance: only the shutdown before a handoff. */
+  /** Messages of the wrapper. */
   sealed interface Command {}
 
-  /** Stop triggering, abort the running resync, then answer. */
+  /** Stop the instance (abort its running resync), then answer. */
   record ShutDown(ActorRef<Done> replyTo) implements Command {}
 
-  private record Aborted(ActorRef<Done> replyTo) implements Command {}
+  private record FromInstance(Instance.Report report) implements Command {}
 
   private ClusteredInstance() {}
 
   /**
-   * The instance as Cluster Sharding's entity spawns it.
-   *
-   * @param supervisor this node's integration supervisor
-   * @param startTriggers spawns the triggers as children of the given context
-   * @param askTimeout how long the abort may take
+   * @param identifier the instance
+   * @param instance its behaviour, given where it reports (built anew for each activation on this node)
+   * @param local where the routes of the instances running on this node are kept
    */
-  static InstanceFactory.Instance<Command> create(ActorRef<ResyncProtocol.Command> supervisor,
-      Consumer<ActorContext<?>> startTriggers, Duration askTimeout) {
+  static InstanceFactory.Instance<Command> create(String identifier,
+      Function<ActorRef<Instance.Report>, Behavior<Instance.Command>> instance, Map<String, Instance.Routes> local) {
     Behavior<Command> behavior = Behaviors.setup(context -> {
-      startTriggers.accept(context);
+      ActorRef<Instance.Report> reports = context.messageAdapter(Instance.Report.class, FromInstance::new);
+      ActorRef<Instance.Command> child = context.spawn(instance.apply(reports), "instance");
+      context.watch(child);
       return Behaviors.receive(Command.class)
-          .onMessage(ShutDown.class, msg -> onShutDown(context, supervisor, msg, askTimeout))
-          .onMessage(Aborted.class, msg -> {
-            msg.replyTo().tell(Done.getInstance());
-            return Behaviors.stopped();
+          .onMessage(FromInstance.class, msg -> {
+            if (msg.report() instanceof Instance.Started started) {
+              local.put(identifier, started.routes());
+            } else if (msg.report() instanceof Instance.StartFailed failed) {
+              context.getLog().error("Integration instance {} could not start: {}", identifier,
+                  failed.cause().getMessage());
+            }
+            return Behaviors.same();
+          })
+          .onMessage(ShutDown.class, msg -> {
+            child.tell(new Instance.Stop("the instance moves to another node", msg.replyTo()));
+            return Behaviors.same();
+          })
+          .onSignal(Terminated.class, t -> Behaviors.stopped())
+          .onSignal(PostStop.class, s -> {
+            local.remove(identifier);
+            return Behaviors.same();
           })
           .build();
     });
     return new InstanceFactory.Instance<>(behavior, ShutDown::new);
-  }
-
-  private static Behavior<Command> onShutDown(ActorContext<Command> context, ActorRef<ResyncProtocol.Command> supervisor,
-      ShutDown msg, Duration askTimeout) {
-    // No trigger may start a resync after the abort below.
-    context.getChildren().forEach(context::stop);
-    context.ask(ResyncProtocol.Done.class, supervisor, askTimeout,
-        replyTo -> new ResyncProtocol.AbortResync("the instance moves to another node", replyTo),
-        (done, failure) -> new Aborted(msg.replyTo()));
-    return Behaviors.same();
   }
 }

@@ -40,7 +40,8 @@ public final class StatusRoutes {
   private final Clock clock;
   private final Supplier<Optional<ObjectNode>> liveEvents;
   private final Optional<Readiness> checks;
-  private final Supplier<CompletionStage<ObjectNode>> cluster;
+  /** What {@code GET /status} answers: {@link #status()}, or a document made elsewhere ({@link #of}). */
+  private final Supplier<CompletionStage<ObjectNode>> document;
 
   /**
    * @param listener describes the connection mode's trigger (empty for modes without one)
@@ -54,15 +55,14 @@ public final class StatusRoutes {
       Duration askTimeout,
       Scheduler scheduler,
       Clock clock) {
-    this(info, supervisor, listener, schedule, askTimeout, scheduler, clock, Optional::empty, Optional.empty(),
-        () -> CompletableFuture.completedFuture(null));
+    this(info, supervisor, listener, schedule, askTimeout, scheduler, clock, Optional::empty, Optional.empty(), null);
   }
 
   private StatusRoutes(RuntimeInfo info, ActorRef<ResyncProtocol.Command> supervisor,
       Supplier<CompletionStage<Optional<TriggerInfo>>> listener,
       Supplier<CompletionStage<Optional<TriggerInfo>>> schedule, Duration askTimeout, Scheduler scheduler, Clock clock,
       Supplier<Optional<ObjectNode>> liveEvents, Optional<Readiness> checks,
-      Supplier<CompletionStage<ObjectNode>> cluster) {
+      Supplier<CompletionStage<ObjectNode>> document) {
     this.info = info;
     this.supervisor = supervisor;
     this.listener = listener;
@@ -72,7 +72,16 @@ public final class StatusRoutes {
     this.clock = clock;
     this.liveEvents = liveEvents;
     this.checks = checks;
-    this.cluster = cluster;
+    this.document = document != null ? document : this::status;
+  }
+
+  /**
+   * {@code GET /status} answering {@code document}, made elsewhere (cluster mode: by the node, from the instance's
+   * own status where it runs on this node, plus where each instance runs).
+   */
+  public static StatusRoutes of(Supplier<CompletionStage<ObjectNode>> document, Duration askTimeout) {
+    return new StatusRoutes(null, null, null, null, askTimeout, null, null, Optional::empty, Optional.empty(),
+        document);
   }
 
   /**
@@ -81,7 +90,7 @@ public final class StatusRoutes {
    */
   public StatusRoutes withLiveEvents(Supplier<ObjectNode> section) {
     return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock,
-        () -> Optional.of(section.get()), checks, cluster);
+        () -> Optional.of(section.get()), checks, null);
   }
 
   /**
@@ -90,20 +99,11 @@ public final class StatusRoutes {
    */
   public StatusRoutes withChecks(Readiness check) {
     return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock, liveEvents,
-        Optional.of(check), cluster);
-  }
-
-  /**
-   * These routes with a {@code cluster} section in {@code /status} (cluster mode: this node, the members, which
-   * node runs each instance); {@code null} there when it could not be had in time.
-   */
-  public StatusRoutes withCluster(Supplier<CompletionStage<ObjectNode>> section) {
-    return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock, liveEvents, checks,
-        section);
+        Optional.of(check), null);
   }
 
   public Route routes() {
-    return path("status", () -> get(() -> completeWithFuture(status()
+    return path("status", () -> get(() -> completeWithFuture(document.get()
         .thenApply(body -> HttpJson.response(StatusCodes.OK, body))
         .exceptionally(e -> HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
             "the integration did not report its status within " + askTimeout)))));
@@ -133,11 +133,6 @@ public final class StatusRoutes {
     }).thenCombine(scheduleInfo, (body, sched) -> {
       body.set("schedule", sched.map(ResyncJson::trigger).orElse(null));
       body.put("nextResync", sched.map(t -> (String) t.details().get("nextResync")).orElse(null));
-      return body;
-    }).thenCombine(cluster.get().toCompletableFuture().exceptionally(e -> null), (body, section) -> {
-      if (section != null) {
-        body.set("cluster", section);
-      }
       return body;
     }).thenCombine(problems(), (body, problems) -> {
       if (checks.isPresent()) {
