@@ -6,8 +6,14 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
 import dev.oceanj.cluster.ClusterMessage;
 import dev.oceanj.core.config.ClusterSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Pekko settings of cluster mode, from {@code ocean.cluster}: the cluster provider on Artery at the configured
@@ -16,6 +22,8 @@ import java.util.stream.Collectors;
  * Only used when cluster mode is on: otherwise the ActorSystem stays local and nothing of Pekko Cluster loads.
  */
 public final class ClusterConfig {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterConfig.class);
 
   /**
    * The role every node has and the sharding of instances runs on. Through it the shard coordinator does not wait
@@ -29,8 +37,13 @@ public final class ClusterConfig {
 
   /** The layer to put above the user's configuration when the ActorSystem is created. */
   public static Config of(ClusterSettings cluster) {
-    String seeds = cluster.seedNodes().stream().map(ConfigUtil::quoteString).collect(Collectors.joining(", "));
-    return ConfigFactory.parseString(String.join("\n",
+    List<String> all = new ArrayList<>(cluster.seedNodes());
+    cluster.seedDnsName().ifPresent(name -> all.addAll(resolve(name, cluster.port())));
+    String seeds = all.stream().map(ConfigUtil::quoteString).collect(Collectors.joining(", "));
+    Config dns = cluster.seedDnsName().isEmpty() ? ConfigFactory.empty()
+        // The name was resolved once: a node that found no one to join exits, and is started again to look anew.
+        : ConfigFactory.parseString("pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes = 60 s");
+    return dns.withFallback(ConfigFactory.parseString(String.join("\n",
             "pekko.actor.provider = cluster",
             "pekko.remote.artery.canonical.port = " + cluster.port(),
             "pekko.cluster.seed-nodes = [" + seeds + "]",
@@ -51,6 +64,22 @@ public final class ClusterConfig {
                 + " = jackson-cbor }"))
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(cluster.host()))
         // The node's tag as a role too: /status names the members by it.
-        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(INSTANCES_ROLE, cluster.nodeName())));
+        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(INSTANCES_ROLE, cluster.nodeName()))));
+  }
+
+  /**
+   * Every address of {@code name} as a seed node on {@code port}, sorted so that every node lists the same first
+   * seed (the one that forms the cluster when none exists yet); none when the name does not resolve.
+   */
+  static List<String> resolve(String name, int port) {
+    try {
+      return Arrays.stream(InetAddress.getAllByName(name)).map(InetAddress::getHostAddress).distinct().sorted()
+          .map(ip -> "pekko://" + ClusterSettings.SYSTEM_NAME + "@" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":"
+              + port)
+          .toList();
+    } catch (UnknownHostException e) {
+      LOG.warn("ocean.cluster.seed-dns-name {} does not resolve (yet): no seed node from it", name);
+      return List.of();
+    }
   }
 }

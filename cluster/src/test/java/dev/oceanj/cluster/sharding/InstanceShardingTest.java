@@ -82,7 +82,7 @@ class InstanceShardingTest {
     for (int i = 0; i < 3; i++) {
       String node = "node-" + (i + 1);
       var settings = new ClusterSettings(true, "127.0.0.1", ports[i],
-          List.of("pekko://oceanj@127.0.0.1:" + ports[0]), 3, ClusterSettings.Strategy.KEEP_MAJORITY,
+          List.of("pekko://oceanj@127.0.0.1:" + ports[0]), Optional.empty(), 3, ClusterSettings.Strategy.KEEP_MAJORITY,
           Duration.ofSeconds(7), node, Duration.ofMillis(500));
       var sharding = new AtomicReference<InstanceSharding>();
       Behavior<Void> guardian = Behaviors.setup(context -> {

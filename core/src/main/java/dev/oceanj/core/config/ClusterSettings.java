@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param host the address other nodes reach this one at (Artery's canonical hostname)
  * @param port Artery's canonical port (0 = any free port, for tests only)
  * @param seedNodes the nodes a starting node contacts to join, as Pekko addresses ({@code pekko://oceanj@host:port})
+ * @param seedDnsName a DNS name (Kubernetes: a headless Service) every address of which, on {@code port}, is a seed
+ *     node too, resolved once at start
  * @param minNrOfMembers members that must be up before instances are placed (so the first node does not take all)
  * @param strategy the Split Brain Resolver's strategy
  * @param stableAfter how long membership must be stable before the Split Brain Resolver downs unreachable nodes; the
@@ -25,8 +27,9 @@ import java.util.regex.Pattern;
  *     Pekko role ({@code host:port} when not set)
  * @param keepAliveInterval how often every node asks for each configured instance to be running
  */
-public record ClusterSettings(boolean enabled, String host, int port, List<String> seedNodes, int minNrOfMembers,
-    Strategy strategy, Duration stableAfter, String nodeName, Duration keepAliveInterval) {
+public record ClusterSettings(boolean enabled, String host, int port, List<String> seedNodes,
+    Optional<String> seedDnsName, int minNrOfMembers, Strategy strategy, Duration stableAfter, String nodeName,
+    Duration keepAliveInterval) {
 
   /** The actor system's name, part of every node's address. */
   public static final String SYSTEM_NAME = "oceanj";
@@ -77,15 +80,17 @@ public record ClusterSettings(boolean enabled, String host, int port, List<Strin
       }
       address.ifPresent(seeds::add);
     }
-    var settings = new ClusterSettings(enabled, host, port, seeds,
+    Optional<String> seedDns = r.optionalString(c + "seed-dns-name");
+    var settings = new ClusterSettings(enabled, host, port, seeds, seedDns,
         r.integer(c + "min-nr-of-members", 1, 1000, 1),
         r.choice(c + "split-brain-strategy", Strategy::parse, List.of("keep-majority", "keep-oldest"),
             Strategy.KEEP_MAJORITY),
         r.duration(c + "stable-after", ChronoUnit.SECONDS, Duration.ofSeconds(20)),
         r.optionalString(c + "node-name").orElse(host + ":" + port),
         r.duration(c + "keep-alive-interval", ChronoUnit.SECONDS, Duration.ofSeconds(3)));
-    if (enabled && seeds.isEmpty()) {
-      r.problem(c + "seed-nodes", "cluster mode needs at least one seed node (host:port; a node may name itself)");
+    if (enabled && seeds.isEmpty() && seedDns.isEmpty()) {
+      r.problem(c + "seed-nodes", "cluster mode needs at least one seed node (host:port; a node may name itself), or"
+          + " ocean.cluster.seed-dns-name");
     }
     if (enabled && listener == EventListenerType.ONCE) {
       r.problem(c + "enabled", "cluster mode runs instances until the node leaves; the ONCE event listener would end"

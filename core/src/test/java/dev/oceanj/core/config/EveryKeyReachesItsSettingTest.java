@@ -180,6 +180,7 @@ class EveryKeyReachesItsSettingTest {
     key(c + "host", "\"10.0.0.7\"", s -> s.cluster().host());
     key(c + "port", "2600", s -> s.cluster().port());
     key(c + "seed-nodes", "\"a:1,b:2\"", s -> s.cluster().seedNodes());
+    key(c + "seed-dns-name", "oceanj-cluster", s -> s.cluster().seedDnsName());
     key(c + "min-nr-of-members", "3", s -> s.cluster().minNrOfMembers());
     key(c + "split-brain-strategy", "keep-oldest", s -> s.cluster().strategy());
     key(c + "stable-after", "7 s", s -> s.cluster().stableAfter());
