@@ -10,6 +10,7 @@ import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.telemetry.IngestClient;
 import java.net.URI;
 import java.util.Optional;
@@ -56,7 +57,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
       clientSettings = PortClientSettings.from(settings.port());
     }
     PortIdentity identity = new PortIdentity(settings.integration().type(), version(settings),
-        settings.integration().identifier());
+        settings.integration().identifier(), ClusterMode.nodeTag(settings));
     PortSettings.RateLimit limits = settings.writeBudget(integrationHasLiveEvents);
     if (limits.liveEventsReservedShare() != settings.port().rateLimit().liveEventsReservedShare()) {
       LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"

@@ -179,6 +179,18 @@ class EveryKeyReachesItsSettingTest {
     key(l + "max-body-size", "1 MiB", s -> s.liveEvents().maxBodySize());
     key(l + "shutdown-drain", "1 s", s -> s.liveEvents().shutdownDrain());
     key(l + "in-memory", "true", s -> s.liveEvents().inMemory());
+
+    String c = o + "cluster.";
+    key(c + "enabled", "true\n" + c + "seed-nodes = [\"127.0.0.1:2552\"]", s -> s.cluster().enabled());
+    key(c + "host", "\"10.0.0.7\"", s -> s.cluster().host());
+    key(c + "port", "2600", s -> s.cluster().port());
+    key(c + "seed-nodes", "\"a:1,b:2\"", s -> s.cluster().seedNodes());
+    key(c + "seed-dns-name", "oceanj-cluster", s -> s.cluster().seedDnsName());
+    key(c + "min-nr-of-members", "3", s -> s.cluster().minNrOfMembers());
+    key(c + "split-brain-strategy", "keep-oldest", s -> s.cluster().strategy());
+    key(c + "stable-after", "7 s", s -> s.cluster().stableAfter());
+    key(c + "node-name", "n1", s -> s.cluster().nodeName());
+    key(c + "keep-alive-interval", "1 s", s -> s.cluster().keepAliveInterval());
   }
 
   private static OceanSettings load(String conf) {
