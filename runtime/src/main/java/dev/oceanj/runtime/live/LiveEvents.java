@@ -104,6 +104,10 @@ public final class LiveEvents implements AutoCloseable {
     counter(registry, "oceanj.live.events.entities.deleted", "Entities deleted by live events", counters.deleted);
     Gauge.builder("oceanj.live.events.intake.depth", log, LiveEventIntake::depth)
         .description("Live events acknowledged and not yet processed").register(registry);
+    if (log instanceof KafkaLiveEventLog kafka) {
+      Gauge.builder("oceanj.live.events.intake.lag", kafka, KafkaLiveEventLog::lag)
+          .description("Live events in this node's Kafka partitions not yet processed (-1 unknown)").register(registry);
+    }
     Gauge.builder("oceanj.live.events.dead.letters", log, i -> i.deadLetters().size())
         .description("Live events waiting in the dead letters").register(registry);
     Timer ackLatency = Timer.builder("oceanj.live.events.ack.latency")
