@@ -373,7 +373,8 @@ public final class KafkaLiveEventLog implements LiveEventIntake {
 
   private void flowControl() {
     int depth = depth();
-    if (!paused && depth > MAX_PENDING) {
+    if (depth > MAX_PENDING) {
+      // Again each time: partitions assigned since the last pause must not fetch either.
       consumer.pause(consumer.assignment());
       paused = true;
     } else if (paused && depth < MAX_PENDING / 2) {

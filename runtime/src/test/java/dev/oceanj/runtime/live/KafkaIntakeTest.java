@@ -32,6 +32,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import dev.oceanj.core.live.StoredEvent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +45,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import kafka.testkit.KafkaClusterTestKit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -57,7 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Kafka intake in one JVM, on the embedded KRaft broker, the fake integration's webhook and the emulator: an event
  * is answered 202 only once Kafka has it, applied to Port in order per key, still applied when the node that
- * acknowledged it stopped before processing it, and refused with 503 while Kafka is down (the last test stops it).
+ * acknowledged it stopped before processing it, dead-lettered to Kafka when Port refuses it, and refused with 503 while Kafka is down (the last test stops it).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaIntakeTest {
@@ -99,7 +107,8 @@ class KafkaIntakeTest {
       return Behaviors.empty();
     }));
     live = started.get(30, TimeUnit.SECONDS);
-    binding = OceanServer.start(live.routes().webhookRoutes(), new HttpSettings("127.0.0.1", 0, 1 << 20),
+    binding = OceanServer.start(Directives.concat(live.routes().webhookRoutes(), live.routes().deadLetterRoutes()),
+        new HttpSettings("127.0.0.1", 0, 1 << 20),
         Duration.ofSeconds(5), testKit.system()).toCompletableFuture().join();
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
     Await.until("the intake to be assigned the topic's partitions", Duration.ofSeconds(60),
@@ -119,7 +128,11 @@ class KafkaIntakeTest {
   }
 
   private static HttpResponse<String> post(String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + "/integration/webhook"))
+    return post("/integration/webhook", body);
+  }
+
+  private static HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path))
         .POST(BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
         BodyHandlers.ofString());
   }
@@ -188,6 +201,42 @@ class KafkaIntakeTest {
 
   @Test
   @Order(3)
+  void aRefusedEventIsDeadLetteredToKafkaCommittedAndCanBeReplayed() throws Exception {
+    // Port refuses an identifier with spaces (422): the same answer however often it is sent.
+    HttpResponse<String> r = post(person("no spaces allowed", 44));
+    assertEquals(202, r.statusCode(), r.body());
+    long id = JSON.readTree(r.body()).get("id").asLong();
+    Await.until("event " + id + " to reach the dead letters", Duration.ofSeconds(30),
+        () -> live.log().deadLetters().stream().anyMatch(d -> d.id() == id));
+    var letter = live.log().deadLetters().stream().filter(d -> d.id() == id).findFirst().orElseThrow();
+    assertTrue(letter.error().contains("422"), letter.error());
+    try (var consumer = new KafkaConsumer<String, byte[]>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+        new StringDeserializer(), new ByteArrayDeserializer())) {
+      var tp = new TopicPartition("live-test.dead-letters", 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+      Await.until("the dead letter in Kafka", Duration.ofSeconds(30), () -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        return !records.isEmpty();
+      });
+      var stored = StoredEvent.fromBytes(records.get(0).value());
+      assertTrue(new String(stored.body(), StandardCharsets.UTF_8).contains("no spaces allowed"));
+      assertTrue(new String(records.get(0).headers().lastHeader("error").value(), StandardCharsets.UTF_8)
+          .contains("422"));
+    }
+    Await.until("the dead-lettered event committed", Duration.ofSeconds(30),
+        () -> live.status().path("lag").asLong() == 0 && live.log().depth() == 0);
+    HttpResponse<String> replay = post("/live-events/dead-letters/" + id + "/replay", "");
+    assertEquals(202, replay.statusCode(), replay.body());
+    long again = JSON.readTree(replay.body()).get("id").asLong();
+    Await.until("the replayed event dead-lettered again", Duration.ofSeconds(30),
+        () -> live.log().deadLetters().stream().anyMatch(d -> d.id() == again));
+    assertTrue(live.log().deadLetters().stream().noneMatch(d -> d.id() == id), "the replayed letter is removed");
+  }
+
+  @Test
+  @Order(4)
   void whileKafkaIsDownAWebhookIs503AndNeverAcknowledged() throws Exception {
     long acked = live.counters().acknowledged.sum();
     broker.close();
