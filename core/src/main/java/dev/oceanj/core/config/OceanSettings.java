@@ -89,7 +89,7 @@ public record OceanSettings(
   /** Keys under {@code ocean} whose values are secrets. */
   static final Set<String> SECRET_KEYS = Set.of(
       "ocean.port.client-secret", "ocean.event-listener.kafka.password", "ocean.event-listener.webhook.token",
-      "ocean.http.admin-token");
+      "ocean.http.admin-token", "ocean.live-events.kafka.password");
 
   /** Checks for nulls and copies the list. */
   public OceanSettings {
