@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -34,10 +35,13 @@ public final class CompiledResource {
   private final String[] fieldNames;
   private final Template[] fields;
   private final int identifierField;
+  /** What the expressions can read of a raw object, or null when they may read more than named fields. */
+  private final Set<String> rawFields;
 
   CompiledResource(ResourceConfig config, Leaf selector, Leaf itemsToParse, String[] sourcePath, JqProgram stripSource,
-      Leaf blueprint, String[] fieldNames, Template[] fields) {
+      Leaf blueprint, String[] fieldNames, Template[] fields, Set<String> rawFields) {
     this.config = config;
+    this.rawFields = rawFields == null ? null : Set.copyOf(rawFields);
     this.selector = selector;
     this.itemsToParse = itemsToParse;
     this.sourcePath = sourcePath;
@@ -75,6 +79,16 @@ public final class CompiledResource {
   /** Whether the identifier mapping is a search query: such entities are never diffed nor deleted by Ocean. */
   public boolean usesSearchIdentifier() {
     return config.mappings().usesSearchIdentifier();
+  }
+
+  /**
+   * The top-level fields of a raw object that this resource's expressions (selector, {@code itemsToParse},
+   * identifier, title, icon, team, properties, relations, blueprint) can read, or empty when one of them may read
+   * more than named fields ({@link dev.oceanj.core.jq.JqFieldReads}). A raw object reduced to these fields, each
+   * whole, maps to the same entity with the same errors, so a source may skip the others while parsing.
+   */
+  public Optional<Set<String>> rawFields() {
+    return Optional.ofNullable(rawFields);
   }
 
   /** The blueprint when its mapping is a string literal such as {@code '"service"'}; empty otherwise. */

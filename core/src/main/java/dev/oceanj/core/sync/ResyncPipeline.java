@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.Failures;
 import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.core.mapping.CompiledResource;
+import dev.oceanj.spi.RawFields;
 import dev.oceanj.core.mapping.MapResult;
 import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.port.PortClient;
@@ -66,6 +67,17 @@ public final class ResyncPipeline {
     this.writer = PortWriter.forResync(client);
     this.cpu = cpu;
     this.json = json;
+  }
+
+  /**
+   * The top-level fields the source of {@code resource} must keep in its raw objects: those the mapping reads
+   * ({@link CompiledResource#rawFields()}), every field when it may read more; the first objects whole when raw
+   * data examples are sent to Port.
+   */
+  public static RawFields rawFields(CompiledResource resource, ResyncSettings settings) {
+    return resource.rawFields()
+        .map(names -> RawFields.only(names, settings.sendRawDataExamples() ? RAW_EXAMPLES : 0))
+        .orElse(RawFields.all());
   }
 
   /**

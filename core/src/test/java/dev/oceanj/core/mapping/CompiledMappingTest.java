@@ -82,6 +82,35 @@ class CompiledMappingTest {
   }
 
   @Test
+  void rawFieldsAreWhatEveryExpressionOfTheResourceReads() {
+    CompiledMapping m = CompiledMapping.of("""
+        resources:
+          - kind: a
+            selector: {query: '.labels.env == "prod"'}
+            port:
+              itemsToParse: .files
+              entity:
+                mappings:
+                  identifier: .item.name
+                  title: .title // .name
+                  blueprint: '"x"'
+                  team: .team
+                  properties: {url: .links.html, tags: '.tags | map(.name)'}
+                  relations: {owner: {combinator: '"and"', rules: [{property: '"$identifier"', operator: '"="', value: .owner.id}]}}
+          - kind: b
+            selector: {query: 'true'}
+            port: {entity: {mappings: {identifier: .id, blueprint: '"y"', properties: {raw: '. | tojson'}}}}
+          - kind: c
+            selector: {query: 'has("x")'}
+            port: {entity: {mappings: {identifier: .id, blueprint: '"y"'}}}
+        """, "m.yml", JQ);
+    assertEquals(java.util.Optional.of(java.util.Set.of("labels", "files", "item", "title", "name", "team", "links",
+        "tags", "owner")), m.resources().get(0).rawFields());
+    assertEquals(java.util.Optional.empty(), m.resources().get(1).rawFields(), "a property reads the whole object");
+    assertEquals(java.util.Optional.empty(), m.resources().get(2).rawFields(), "the selector asks for any field");
+  }
+
+  @Test
   void compilesTheFakeIntegrationMapping() throws Exception {
     Path file = RepoFiles.find("integrations/fake/.port/resources/port-app-config.yml");
     CompiledMapping m = CompiledMapping.of(Files.readString(file), file.getFileName().toString(), JQ);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.spi.RawFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -75,21 +76,36 @@ public final class JsonItems {
   public static Envelope read(InputStream in, List<String> path, Consumer<? super JsonNode> items)
       throws IOException {
     try (JsonParser p = MAPPER.createParser(in)) {
-      if (p.nextToken() == null) {
-        throw new IOException("the response body is empty, not JSON");
-      }
-      long[] count = {0};
-      boolean[] streamed = {false};
-      JsonNode doc = readValue(p, path, 0, items, count, streamed);
-      if (p.nextToken() != null) {
-        throw new IOException("the response body holds more than one JSON document");
-      }
-      return new Envelope(doc, streamed[0], count[0]);
+      return read(p, path, RawFields.all(), items);
     }
   }
 
-  private static JsonNode readValue(JsonParser p, List<String> path, int depth, Consumer<? super JsonNode> items,
-      long[] count, boolean[] streamed) throws IOException {
+  /**
+   * Reads one JSON document from {@code parser} (created by the caller's {@link ObjectMapper}, whose settings,
+   * e.g. for numbers, make the trees), streaming the elements of the array at {@code path} to {@code items}. Of
+   * an element that is an object, only the top-level fields {@code fields} {@linkplain RawFields#reads reads} are
+   * read (each whole); the others are skipped without building anything, unless {@link RawFields#nextWhole()}
+   * says the element is to be read whole. The caller closes the parser.
+   *
+   * @throws IOException when the body is not one JSON document
+   * @since 0.2
+   */
+  public static Envelope read(JsonParser parser, List<String> path, RawFields fields, Consumer<? super JsonNode> items)
+      throws IOException {
+    if (parser.nextToken() == null) {
+      throw new IOException("the response body is empty, not JSON");
+    }
+    long[] count = {0};
+    boolean[] streamed = {false};
+    JsonNode doc = readValue(parser, path, 0, fields, items, count, streamed);
+    if (parser.nextToken() != null) {
+      throw new IOException("the response body holds more than one JSON document");
+    }
+    return new Envelope(doc, streamed[0], count[0]);
+  }
+
+  private static JsonNode readValue(JsonParser p, List<String> path, int depth, RawFields fields,
+      Consumer<? super JsonNode> items, long[] count, boolean[] streamed) throws IOException {
     JsonToken t = p.currentToken();
     if (depth == path.size() && t == JsonToken.START_ARRAY) {
       streamed[0] = true;
@@ -97,7 +113,7 @@ public final class JsonItems {
         if (p.currentToken() == null) {
           throw new IOException("the response body ends inside an array");
         }
-        items.accept(MAPPER.readTree(p));
+        items.accept(item(p, fields));
         count[0]++;
       }
       return JsonNodeFactory.instance.arrayNode();
@@ -108,12 +124,33 @@ public final class JsonItems {
         String name = p.currentName();
         p.nextToken();
         JsonNode value = name.equals(path.get(depth)) && !streamed[0]
-            ? readValue(p, path, depth + 1, items, count, streamed)
-            : MAPPER.readTree(p);
+            ? readValue(p, path, depth + 1, fields, items, count, streamed)
+            : p.readValueAsTree();
         object.set(name, value);
       }
       return object;
     }
-    return MAPPER.readTree(p);
+    return p.readValueAsTree();
+  }
+
+  /** One element: whole, or an object of the needed fields only (in document order). */
+  private static JsonNode item(JsonParser p, RawFields fields) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT || fields.nextWhole()) {
+      return p.readValueAsTree();
+    }
+    ObjectNode object = (ObjectNode) p.getCodec().createObjectNode();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if (fields.reads(name)) {
+        object.set(name, p.readValueAsTree());
+      } else {
+        p.skipChildren();
+      }
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      throw new IOException("the response body ends inside an object");
+    }
+    return object;
   }
 }
