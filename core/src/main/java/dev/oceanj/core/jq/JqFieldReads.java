@@ -1,31 +1,101 @@
 package dev.oceanj.core.jq;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Which top-level fields of its input a jq program can read, when it reads its input only through static paths
- * ({@code .a.b}, {@code .a[]?.b}, {@code ."a"}, {@code .["a"]}, {@code .a // .b}, {@code {a, b: .c}},
- * {@code "\(.a)"}, {@code if .a then .b else .c end}, {@code .a | map(.b)}, {@code select(.a) | .b}, ...). Such a
- * program gives the same outputs and the same errors on an object reduced to those fields (each kept whole), so a
- * reader may skip the other fields while parsing.
+ * What a jq program can read of its input, when it reads it only through static paths: {@code .a.b},
+ * {@code .a[]?.b}, {@code ."a"}, {@code .["a"]}, {@code .a // .b}, {@code {a, b: .c}}, {@code "\(.a)"},
+ * {@code if .a then .b else .c end}, {@code .a | map(.b.c)}, {@code select(.a) | .b}, {@code first(.a[])}, ... The
+ * program gives the same outputs and the same errors on an input reduced to those parts, so a reader may skip the
+ * rest while parsing.
  *
- * <p>The analysis is a conservative reading of the program text: it follows where the program's input (the
- * "root") flows, and gives up (empty) on anything it does not fully understand. In particular, empty whenever the
- * root itself may be output, compared, combined or printed ({@code .}, {@code . + {}}, {@code tostring},
- * {@code tojson}, {@code @json}), iterated or searched ({@code .[]}, {@code ..}, {@code keys}, {@code to_entries},
- * {@code paths}, {@code has(k)}, {@code del(...)}, {@code with_entries(...)}, or any other function applied to the
- * root), bound to a variable ({@code . as $x}), or when the program uses {@code env}, {@code $ENV},
- * {@code input}, a {@code $__…} variable, {@code def}, assignments, destructuring, {@code label} or modules.
- * Below a path ({@code .a | ...}, {@code .a[] | ...}, {@code map(...)} of a field) anything goes: the value there
- * is a whole field of the root.
+ * <p>The result is two sets of paths (field names, {@link #ELEMENTS} for every element of an array): the values
+ * needed whole, and those needed only to exist (an {@code if} or {@code select} condition, an operand of
+ * {@code and}/{@code or}/{@code not}, the left of {@code //}, {@code type}): dropping fields from an object or from
+ * the objects of an array keeps its type and truthiness. Below a path used whole ({@code .a | keys},
+ * {@code .a | tostring}, {@code .a + 1}, {@code [.a]}) anything goes.
+ *
+ * <p>The analysis is a conservative reading of the program text that follows where the input flows, and gives up
+ * (empty) on anything it does not fully understand or that reads the input whole: the input output, compared,
+ * combined or printed ({@code .}, {@code . + {}}, {@code tostring}, {@code tojson}, {@code @json}), searched
+ * ({@code ..}, {@code keys}, {@code to_entries}, {@code paths}, {@code has(k)}, {@code del(...)},
+ * {@code with_entries(...)} or any other function of the input not named above), bound to a variable
+ * ({@code . as $x}); or a program that uses {@code env}, {@code $ENV}, {@code input}, a {@code $__…} variable,
+ * {@code def}, destructuring, {@code label}, {@code ?//} or modules.
  */
 public final class JqFieldReads {
 
-  /** What an expression outputs: the root itself (so far unchanged), or values built from whole fields of it. */
-  private enum Out { ROOT, VALUE }
+  /** The path segment for every element of an array. */
+  public static final String ELEMENTS = "[]";
+
+  /**
+   * The parts of the input a program reads.
+   *
+   * @param whole paths of the values read whole
+   * @param present paths of the values only read for their existence, type or truthiness
+   */
+  public record Reads(Set<List<String>> whole, Set<List<String>> present) {
+    /** Keeps only what adds something: not a path under one read whole, nor a presence implied by a longer path. */
+    public Reads {
+      Set<List<String>> w = new LinkedHashSet<>();
+      for (List<String> p : whole) {
+        if (whole.stream().noneMatch(q -> q.size() < p.size() && startsWith(p, q))) {
+          w.add(p);
+        }
+      }
+      Set<List<String>> e = new LinkedHashSet<>();
+      for (List<String> p : present) {
+        if (whole.stream().noneMatch(q -> startsWith(p, q))
+            && java.util.stream.Stream.concat(whole.stream(), present.stream())
+                .noneMatch(q -> q.size() > p.size() && startsWith(q, p))) {
+          e.add(p);
+        }
+      }
+      whole = Collections.unmodifiableSet(w);
+      present = Collections.unmodifiableSet(e);
+    }
+
+    private static boolean startsWith(List<String> path, List<String> prefix) {
+      return path.size() >= prefix.size() && path.subList(0, prefix.size()).equals(prefix);
+    }
+
+    /** Both programs' reads. */
+    public Reads and(Reads other) {
+      Set<List<String>> w = new LinkedHashSet<>(whole);
+      w.addAll(other.whole);
+      Set<List<String>> p = new LinkedHashSet<>(present);
+      p.addAll(other.present);
+      return new Reads(w, p);
+    }
+
+    /** The first segment of every path: the top-level fields read. */
+    public Set<String> topLevel() {
+      Set<String> names = new java.util.TreeSet<>();
+      whole.forEach(p -> names.add(p.get(0)));
+      present.forEach(p -> names.add(p.get(0)));
+      return names;
+    }
+  }
+
+  /**
+   * What an expression outputs: values at these paths of the input (as far as the analysis knows, unchanged), and
+   * (when {@code value}) other values, built from parts already accounted for.
+   */
+  private record Out(Set<List<String>> paths, boolean value) {
+    static final Out VALUE = new Out(Set.of(), true);
+    static final Out INPUT = new Out(Set.of(List.of()), false);
+
+    Out map(java.util.function.UnaryOperator<List<String>> f) {
+      Set<List<String>> out = new LinkedHashSet<>();
+      paths.forEach(p -> out.add(f.apply(p)));
+      return new Out(out, value);
+    }
+  }
 
   /** The analysed program does something this reading does not follow. */
   private static final class Unsupported extends RuntimeException {
@@ -40,70 +110,83 @@ public final class JqFieldReads {
   private static final Set<String> KEYWORDS = Set.of("then", "elif", "else", "end", "as", "def", "catch",
       "label", "import", "include", "and", "or", "__loc__");
   /** Functions not followed anywhere: they read something else than their input. */
-  private static final Set<String> FORBIDDEN_ANYWHERE = Set.of("env", "input", "inputs", "input_filename",
-      "get_search_paths", "halt", "halt_error", "input_line_number", "$__loc__");
+  private static final Set<String> FORBIDDEN = Set.of("env", "input", "inputs", "input_filename",
+      "get_search_paths", "halt", "halt_error", "input_line_number");
+  private static final String[] ASSIGNMENTS = {"|=", "+=", "-=", "*=", "/=", "%=", "//=", "="};
 
   private final String src;
   private int pos;
-  private final Set<String> fields = new TreeSet<>();
+  private final Set<List<String>> whole = new LinkedHashSet<>();
+  private final Set<List<String>> present = new LinkedHashSet<>();
 
   private JqFieldReads(String src) {
     this.src = src;
   }
 
   /**
-   * The top-level fields {@code program} (jq syntax, after Ocean's single-quote rewrite) can read from an object
-   * input, or empty when it may read more than named fields (see the class comment).
+   * What {@code program} (jq syntax, after Ocean's single-quote rewrite) reads of its input, or empty when it may
+   * read it whole or does something this analysis does not follow (see the class comment).
    */
-  public static Optional<Set<String>> topLevel(String program) {
+  public static Optional<Reads> of(String program) {
     JqFieldReads r = new JqFieldReads(program);
     try {
-      Out out = r.pipe(Out.ROOT);
+      r.whole(r.pipe(Out.INPUT));
       r.space();
-      if (r.pos != r.src.length() || out == Out.ROOT) {
+      r.present.remove(List.of());
+      if (r.pos != r.src.length() || r.whole.contains(List.of()) || iteratesTheInput(r.whole)
+          || iteratesTheInput(r.present)) {
         return Optional.empty();
       }
-    } catch (Unsupported | StringIndexOutOfBoundsException e) {
+    } catch (Unsupported | StringIndexOutOfBoundsException | NumberFormatException e) {
       return Optional.empty();
     }
-    return Optional.of(Collections.unmodifiableSet(r.fields));
+    return Optional.of(new Reads(r.whole, r.present));
   }
 
-  // ---- grammar (jq's, by precedence): pipe < comma < alternative < or < and < comparison < sum < product < unary
+  /** {@code .[]} of an object input reads all its fields. */
+  private static boolean iteratesTheInput(Set<List<String>> paths) {
+    return paths.stream().anyMatch(p -> p.get(0).equals(ELEMENTS));
+  }
+
+  /** The top-level fields {@code program} reads, or empty as {@link #of}. */
+  public static Optional<Set<String>> topLevel(String program) {
+    return of(program).map(Reads::topLevel);
+  }
+
+  // ---- grammar (jq's, by precedence): pipe < comma < alternative < assignment < or < and < comparison < sum <
+  // product < unary < postfix
 
   private Out pipe(Out ctx) {
     int start = pos;
-    if (term(ctx, true) != null && keyword("as")) {
+    Set<List<String>> w = new LinkedHashSet<>(whole);
+    Set<List<String>> p = new LinkedHashSet<>(present);
+    if (probeTerm(ctx) && keyword("as")) {
+      // E as $x | body: $x may be used any way, so E is read whole
       pos = start;
-      Out bound = postfix(ctx);
+      whole(postfix(ctx));
       expectKeyword("as");
       variable();
       expect("|");
-      if (bound == Out.ROOT) {
-        throw new Unsupported();
-      }
       return pipe(ctx);
     }
     pos = start;
+    whole.retainAll(w);
+    present.retainAll(p);
     Out left = comma(ctx);
     if (peekOperator("|")) {
       pos++;
-      return pipe(left == Out.ROOT ? ctx : Out.VALUE);
+      return pipe(left);
     }
     return left;
   }
 
-  /** Parses a term only to look past it; null when none starts here. */
-  private Out term(Out ctx, boolean probe) {
-    int start = pos;
+  /** Parses a term only to look past it; false when none parses here. */
+  private boolean probeTerm(Out ctx) {
     try {
-      return postfix(ctx);
+      postfix(ctx);
+      return true;
     } catch (Unsupported e) {
-      if (probe) {
-        pos = start;
-        return null;
-      }
-      throw e;
+      return false;
     }
   }
 
@@ -117,10 +200,26 @@ public final class JqFieldReads {
   }
 
   private Out alternative(Out ctx) {
-    Out out = or(ctx);
+    Out out = assignment(ctx);
     while (peekOperator("//")) {
       pos += 2;
-      out = either(out, or(ctx));
+      present(out);
+      out = either(out, assignment(ctx));
+    }
+    return out;
+  }
+
+  /** {@code lhs |= rhs} and the like output the input updated: the input is read whole. */
+  private Out assignment(Out ctx) {
+    Out out = or(ctx);
+    space();
+    for (String op : ASSIGNMENTS) {
+      if (src.startsWith(op, pos) && !src.startsWith("==", pos)) {
+        pos += op.length();
+        or(ctx);
+        whole(ctx);
+        return Out.VALUE;
+      }
     }
     return out;
   }
@@ -128,8 +227,8 @@ public final class JqFieldReads {
   private Out or(Out ctx) {
     Out out = and(ctx);
     while (keyword("or")) {
-      value(out);
-      value(and(ctx));
+      present(out);
+      present(and(ctx));
       out = Out.VALUE;
     }
     return out;
@@ -138,8 +237,8 @@ public final class JqFieldReads {
   private Out and(Out ctx) {
     Out out = comparison(ctx);
     while (keyword("and")) {
-      value(out);
-      value(comparison(ctx));
+      present(out);
+      present(comparison(ctx));
       out = Out.VALUE;
     }
     return out;
@@ -150,8 +249,8 @@ public final class JqFieldReads {
     for (String op : new String[] {"==", "!=", "<=", ">=", "<", ">"}) {
       if (peekOperator(op)) {
         pos += op.length();
-        value(out);
-        value(sum(ctx));
+        whole(out);
+        whole(sum(ctx));
         return Out.VALUE;
       }
     }
@@ -162,8 +261,8 @@ public final class JqFieldReads {
     Out out = product(ctx);
     while (peekOperator("+") || peekOperator("-")) {
       pos++;
-      value(out);
-      value(product(ctx));
+      whole(out);
+      whole(product(ctx));
       out = Out.VALUE;
     }
     return out;
@@ -173,8 +272,8 @@ public final class JqFieldReads {
     Out out = unary(ctx);
     while (peekOperator("*") || peekOperator("/") || peekOperator("%")) {
       pos++;
-      value(out);
-      value(unary(ctx));
+      whole(out);
+      whole(unary(ctx));
       out = Out.VALUE;
     }
     return out;
@@ -184,7 +283,7 @@ public final class JqFieldReads {
     space();
     if (at('-')) {
       pos++;
-      return value(postfix(ctx));
+      return whole(postfix(ctx));
     }
     return postfix(ctx);
   }
@@ -218,11 +317,8 @@ public final class JqFieldReads {
     char c = src.charAt(pos);
     if (c == '.') {
       if (src.startsWith("..", pos)) {
-        if (ctx == Out.ROOT) {
-          throw new Unsupported();
-        }
         pos += 2;
-        return Out.VALUE;
+        return whole(ctx);
       }
       if (pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1))) {
         number();
@@ -253,7 +349,7 @@ public final class JqFieldReads {
         string(ctx);
         return Out.VALUE;
       }
-      return value(ctx);
+      return whole(ctx);
     }
     if (c == '(') {
       pos++;
@@ -265,7 +361,7 @@ public final class JqFieldReads {
       pos++;
       space();
       if (!at(']')) {
-        value(pipe(ctx));
+        whole(pipe(ctx));
       }
       expect("]");
       return Out.VALUE;
@@ -286,7 +382,6 @@ public final class JqFieldReads {
 
   /** A keyword construct, a literal or a function call. */
   private Out word(Out ctx) {
-    int start = pos;
     String name = identifier();
     if (src.startsWith("::", pos)) {
       throw new Unsupported();
@@ -306,11 +401,11 @@ public final class JqFieldReads {
         return out;
       }
       case "reduce", "foreach" -> {
-        value(postfix(ctx));
+        whole(postfix(ctx));
         expectKeyword("as");
         variable();
         expect("(");
-        value(pipe(ctx));
+        whole(pipe(ctx));
         expect(";");
         pipe(Out.VALUE);
         if (name.equals("foreach") && peekOperator(";")) {
@@ -321,8 +416,7 @@ public final class JqFieldReads {
         return Out.VALUE;
       }
       default -> {
-        if (KEYWORDS.contains(name) || FORBIDDEN_ANYWHERE.contains(name)) {
-          pos = start;
+        if (KEYWORDS.contains(name) || FORBIDDEN.contains(name)) {
           throw new Unsupported();
         }
         return call(name, ctx);
@@ -331,12 +425,12 @@ public final class JqFieldReads {
   }
 
   private Out conditional(Out ctx) {
-    value(pipe(ctx));
+    present(pipe(ctx));
     expectKeyword("then");
     Out out = pipe(ctx);
     while (true) {
       if (keyword("elif")) {
-        value(pipe(ctx));
+        present(pipe(ctx));
         expectKeyword("then");
         out = either(out, pipe(ctx));
       } else if (keyword("else")) {
@@ -352,45 +446,53 @@ public final class JqFieldReads {
   }
 
   /**
-   * {@code name} or {@code name(a; b)}. On the root only functions whose arguments see the same input and whose
-   * outputs are their arguments' (or their input) are followed; below a path, every function is.
+   * {@code name} or {@code name(a; b)}. Followed: {@code map}, {@code select}, {@code first}, {@code last},
+   * {@code limit}, {@code empty}, {@code error}, {@code not}, {@code type}; any other function reads its input
+   * whole (its arguments only see values under it).
    */
   private Out call(String name, Out ctx) {
     space();
-    java.util.List<Out> args = new java.util.ArrayList<>();
+    boolean mapping = name.equals("map");
+    List<Out> args = new ArrayList<>();
     if (at('(')) {
       pos++;
-      args.add(pipe(ctx == Out.ROOT ? Out.ROOT : Out.VALUE));
+      args.add(pipe(mapping ? elements(ctx) : ctx));
       while (peekOperator(";")) {
         pos++;
-        args.add(pipe(ctx == Out.ROOT ? Out.ROOT : Out.VALUE));
+        args.add(pipe(ctx));
       }
       expect(")");
     }
-    if (ctx != Out.ROOT) {
-      return Out.VALUE;
-    }
-    String signature = name + "/" + args.size();
-    switch (signature) {
-      case "empty/0", "now/0" -> {
+    switch (name + "/" + args.size()) {
+      case "map/1" -> {
+        whole(args.get(0));
         return Out.VALUE;
       }
       case "select/1" -> {
-        value(args.get(0));
-        return Out.ROOT;
+        present(args.get(0));
+        return ctx;
       }
       case "first/1", "last/1" -> {
         return args.get(0);
       }
       case "limit/2" -> {
-        value(args.get(0));
+        whole(args.get(0));
         return args.get(1);
       }
-      case "error/1" -> {
-        value(args.get(0));
+      case "empty/0" -> {
         return Out.VALUE;
       }
-      default -> throw new Unsupported();
+      case "error/1" -> {
+        return whole(args.get(0));
+      }
+      case "not/0", "type/0" -> {
+        present(ctx);
+        return Out.VALUE;
+      }
+      default -> {
+        args.forEach(this::whole);
+        return whole(ctx);
+      }
     }
   }
 
@@ -409,21 +511,21 @@ public final class JqFieldReads {
         variable();
       } else if (at('"')) {
         shorthand = string(ctx);
-      } else if (at('@')) {
-        throw new Unsupported();
       } else if (at('(')) {
         pos++;
-        value(pipe(ctx));
+        whole(pipe(ctx));
         expect(")");
-      } else {
+      } else if (identStart(src.charAt(pos))) {
         shorthand = identifier();
+      } else {
+        throw new Unsupported();
       }
       space();
       if (at(':')) {
         pos++;
-        value(objectValue(ctx));
+        whole(objectValue(ctx));
       } else if (shorthand != null) {
-        field(ctx, shorthand);
+        whole(field(ctx, shorthand));
       } else if (!variableKey) {
         throw new Unsupported();
       }
@@ -432,28 +534,22 @@ public final class JqFieldReads {
     expect("}");
   }
 
-  /** jq's object values: terms joined by {@code |}, with an optional leading minus. */
+  /** jq's object values: terms joined by {@code |}, each with an optional leading minus. */
   private Out objectValue(Out ctx) {
-    space();
-    Out out;
-    if (at('-')) {
-      pos++;
-      out = value(postfix(ctx));
-    } else {
-      out = postfix(ctx);
-    }
-    while (peekOperator("|")) {
-      pos++;
-      Out next = out == Out.ROOT ? ctx : Out.VALUE;
+    Out out = ctx;
+    while (true) {
       space();
       if (at('-')) {
         pos++;
-        out = value(postfix(next));
+        out = whole(postfix(out));
       } else {
-        out = postfix(next);
+        out = postfix(out);
       }
+      if (!peekOperator("|")) {
+        return out;
+      }
+      pos++;
     }
-    return out;
   }
 
   /** {@code [e]}, {@code []}, {@code [a:b]} applied to {@code base}; index expressions see {@code ctx}. */
@@ -462,47 +558,60 @@ public final class JqFieldReads {
     space();
     if (at(']')) {
       pos++;
-      if (base == Out.ROOT) {
-        throw new Unsupported();
-      }
-      return Out.VALUE;
+      return elements(base);
     }
     int start = pos;
-    space();
     if (at('"')) {
       String key = string(ctx);
       space();
-      if (at(']')) {
+      if (at(']') && key != null) {
         pos++;
         return field(base, key);
       }
       pos = start;
     }
-    if (base == Out.ROOT) {
-      throw new Unsupported();
+    if (Character.isDigit(src.charAt(pos))) {
+      number();
+      space();
+      if (at(']')) {
+        // .[0] of an array is one of its elements; of anything else an error either way
+        pos++;
+        return elements(base);
+      }
+      pos = start;
     }
+    // a computed index or a slice: the base is read whole
+    whole(base);
+    space();
     if (!at(':')) {
-      value(pipe(ctx));
+      whole(pipe(ctx));
     }
     if (accept(':')) {
       space();
       if (!at(']')) {
-        value(pipe(ctx));
+        whole(pipe(ctx));
       }
     }
     expect("]");
     return Out.VALUE;
   }
 
-  /** {@code .name} on {@code base}: recorded when {@code base} is the root. */
-  private Out field(Out base, String name) {
-    if (name == null) {
+  private static Out field(Out base, String name) {
+    if (name == null || name.equals(ELEMENTS)) {
       throw new Unsupported();
     }
-    if (base == Out.ROOT) {
-      fields.add(name);
-    }
-    return Out.VALUE;
+    return base.map(p -> append(p, name));
+  }
+
+  private static Out elements(Out base) {
+    return base.map(p -> append(p, ELEMENTS));
+  }
+
+  private static List<String> append(List<String> path, String segment) {
+    List<String> longer = new ArrayList<>(path.size() + 1);
+    longer.addAll(path);
+    longer.add(segment);
+    return List.copyOf(longer);
   }
 
   /** After a dot: an identifier (keywords included) or a string; null for an interpolated string. */
@@ -514,7 +623,7 @@ public final class JqFieldReads {
   }
 
   /**
-   * A string literal; its interpolations are analysed with {@code ctx}. Returns its text, or null when it has
+   * A string literal; its interpolations are read whole from {@code ctx}. Returns its text, or null when it has
    * interpolations.
    */
   private String string(Out ctx) {
@@ -534,7 +643,7 @@ public final class JqFieldReads {
       switch (e) {
         case '(' -> {
           interpolated = true;
-          value(pipe(ctx));
+          whole(pipe(ctx));
           expect(")");
         }
         case 'n' -> text.append('\n');
@@ -590,19 +699,26 @@ public final class JqFieldReads {
     return src.substring(start, pos);
   }
 
-  // ---- helpers
+  // ---- what is read
 
-  /** An output used as an operand, a condition, an index or an element: the root itself may not be one. */
-  private static Out value(Out out) {
-    if (out == Out.ROOT) {
-      throw new Unsupported();
-    }
+  /** The values of {@code out} are used whole (output, operand, element, printed, bound, ...). */
+  private Out whole(Out out) {
+    whole.addAll(out.paths());
     return Out.VALUE;
   }
 
-  private static Out either(Out a, Out b) {
-    return a == Out.ROOT || b == Out.ROOT ? Out.ROOT : Out.VALUE;
+  /** Only the existence, type or truthiness of the values of {@code out} matter. */
+  private void present(Out out) {
+    present.addAll(out.paths());
   }
+
+  private static Out either(Out a, Out b) {
+    Set<List<String>> paths = new LinkedHashSet<>(a.paths());
+    paths.addAll(b.paths());
+    return new Out(paths, a.value() || b.value());
+  }
+
+  // ---- lexing
 
   private static boolean identStart(char c) {
     return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -645,8 +761,8 @@ public final class JqFieldReads {
   }
 
   /**
-   * Whether operator {@code op} comes next (not part of a longer operator: {@code |} is not {@code |=},
-   * {@code /} is not {@code //} nor {@code /=}, ...). Assignments are not followed at all.
+   * Whether operator {@code op} comes next, and not as part of a longer operator: {@code |} is not {@code |=},
+   * {@code /} is not {@code //} nor {@code /=}, {@code <} is not {@code <=}, ...
    */
   private boolean peekOperator(String op) {
     space();
@@ -656,12 +772,9 @@ public final class JqFieldReads {
     int end = pos + op.length();
     char next = end < src.length() ? src.charAt(end) : ' ';
     if (next == '=' && !op.equals("==") && !op.equals("!=") && !op.equals("<=") && !op.equals(">=")) {
-      throw new Unsupported();
-    }
-    if (op.equals("/") && next == '/') {
       return false;
     }
-    return !(op.equals("<") || op.equals(">")) || next != '=';
+    return !(op.equals("/") && next == '/');
   }
 
   private boolean keyword(String word) {

@@ -133,7 +133,7 @@ public final class CompiledMapping {
         return null;
       }
       return new CompiledResource(r, selector, items, sourcePath, strip, blueprint, names.toArray(new String[0]),
-          templates.toArray(new Template[0]), rawFields());
+          templates.toArray(new Template[0]), rawReads());
     }
 
     /**
@@ -165,15 +165,15 @@ public final class CompiledMapping {
       return new Template.ArrayTemplate(values);
     }
 
-    /** The union of what every expression reads, or null when one may read more than named fields. */
-    private Set<String> rawFields() {
-      Set<String> all = new java.util.TreeSet<>();
+    /** The union of what every expression reads, or null when one may read the whole raw object. */
+    private JqFieldReads.Reads rawReads() {
+      JqFieldReads.Reads all = new JqFieldReads.Reads(Set.of(), Set.of());
       for (Leaf l : leaves) {
-        Optional<Set<String>> reads = JqFieldReads.topLevel(JqEngine.oceanRewrite(l.expression()));
+        Optional<JqFieldReads.Reads> reads = JqFieldReads.of(JqEngine.oceanRewrite(l.expression()));
         if (reads.isEmpty()) {
           return null;
         }
-        all.addAll(reads.get());
+        all = all.and(reads.get());
       }
       return all;
     }

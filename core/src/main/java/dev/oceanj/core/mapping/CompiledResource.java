@@ -3,12 +3,12 @@ package dev.oceanj.core.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.jq.JqFieldReads;
 import dev.oceanj.core.jq.JqProgram;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -35,13 +35,13 @@ public final class CompiledResource {
   private final String[] fieldNames;
   private final Template[] fields;
   private final int identifierField;
-  /** What the expressions can read of a raw object, or null when they may read more than named fields. */
-  private final Set<String> rawFields;
+  /** What the expressions can read of a raw object, or null when they may read it whole. */
+  private final JqFieldReads.Reads rawReads;
 
   CompiledResource(ResourceConfig config, Leaf selector, Leaf itemsToParse, String[] sourcePath, JqProgram stripSource,
-      Leaf blueprint, String[] fieldNames, Template[] fields, Set<String> rawFields) {
+      Leaf blueprint, String[] fieldNames, Template[] fields, JqFieldReads.Reads rawReads) {
     this.config = config;
-    this.rawFields = rawFields == null ? null : Set.copyOf(rawFields);
+    this.rawReads = rawReads;
     this.selector = selector;
     this.itemsToParse = itemsToParse;
     this.sourcePath = sourcePath;
@@ -82,13 +82,13 @@ public final class CompiledResource {
   }
 
   /**
-   * The top-level fields of a raw object that this resource's expressions (selector, {@code itemsToParse},
-   * identifier, title, icon, team, properties, relations, blueprint) can read, or empty when one of them may read
-   * more than named fields ({@link dev.oceanj.core.jq.JqFieldReads}). A raw object reduced to these fields, each
-   * whole, maps to the same entity with the same errors, so a source may skip the others while parsing.
+   * What this resource's expressions (selector, {@code itemsToParse}, identifier, title, icon, team, properties,
+   * relations, blueprint) can read of a raw object, or empty when one of them may read it whole
+   * ({@link JqFieldReads}). A raw object reduced to these parts maps to the same entity with the same errors, so a
+   * source may skip the rest while parsing.
    */
-  public Optional<Set<String>> rawFields() {
-    return Optional.ofNullable(rawFields);
+  public Optional<JqFieldReads.Reads> rawReads() {
+    return Optional.ofNullable(rawReads);
   }
 
   /** The blueprint when its mapping is a string literal such as {@code '"service"'}; empty otherwise. */

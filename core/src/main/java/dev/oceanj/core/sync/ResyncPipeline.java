@@ -70,13 +70,13 @@ public final class ResyncPipeline {
   }
 
   /**
-   * The top-level fields the source of {@code resource} must keep in its raw objects: those the mapping reads
-   * ({@link CompiledResource#rawFields()}), every field when it may read more; the first objects whole when raw
-   * data examples are sent to Port.
+   * What the source of {@code resource} must keep of its raw objects: what the mapping reads
+   * ({@link CompiledResource#rawReads()}), everything when it may read the whole object; the first objects whole
+   * when raw data examples are sent to Port.
    */
   public static RawFields rawFields(CompiledResource resource, ResyncSettings settings) {
-    return resource.rawFields()
-        .map(names -> RawFields.only(names, settings.sendRawDataExamples() ? RAW_EXAMPLES : 0))
+    return resource.rawReads()
+        .map(r -> RawFields.paths(r.whole(), r.present(), settings.sendRawDataExamples() ? RAW_EXAMPLES : 0))
         .orElse(RawFields.all());
   }
 

@@ -104,10 +104,15 @@ class CompiledMappingTest {
             selector: {query: 'has("x")'}
             port: {entity: {mappings: {identifier: .id, blueprint: '"y"'}}}
         """, "m.yml", JQ);
-    assertEquals(java.util.Optional.of(java.util.Set.of("labels", "files", "item", "title", "name", "team", "links",
-        "tags", "owner")), m.resources().get(0).rawFields());
-    assertEquals(java.util.Optional.empty(), m.resources().get(1).rawFields(), "a property reads the whole object");
-    assertEquals(java.util.Optional.empty(), m.resources().get(2).rawFields(), "the selector asks for any field");
+    var reads = m.resources().get(0).rawReads().orElseThrow();
+    assertEquals(java.util.Set.of("labels", "files", "item", "title", "name", "team", "links", "tags", "owner"),
+        reads.topLevel());
+    assertEquals(java.util.Set.of(List.of("labels", "env"), List.of("files"), List.of("item", "name"),
+        List.of("title"), List.of("name"), List.of("team"), List.of("links", "html"), List.of("tags", "[]", "name"),
+        List.of("owner", "id")), reads.whole());
+    assertEquals(java.util.Set.of(), reads.present(), "title is read whole too");
+    assertEquals(java.util.Optional.empty(), m.resources().get(1).rawReads(), "a property reads the whole object");
+    assertEquals(java.util.Optional.empty(), m.resources().get(2).rawReads(), "the selector asks for any field");
   }
 
   @Test

@@ -71,7 +71,7 @@ class OceanDefaultMappingTest {
     try (ResyncHarness h = ResyncHarness.start(new PagerDutyIntegration(),
         "{\"token\":\"u+key\",\"apiUrl\":\"" + api.url() + "\"}", Duration.ofSeconds(20))) {
       raw.addAll(h.resync(resources, i -> wholeFirst < 0 ? RawFields.all()
-          : RawFields.only(mapping.resources().get(i).rawFields().orElseThrow(), wholeFirst)));
+          : rawFields(mapping.resources().get(i), wholeFirst)));
     }
     Map<String, JsonNode> out = new TreeMap<>();
     for (CompiledResource resource : mapping.resources()) {
@@ -83,6 +83,11 @@ class OceanDefaultMappingTest {
       }
     }
     return out;
+  }
+
+  private static RawFields rawFields(CompiledResource resource, int wholeFirst) {
+    var reads = resource.rawReads().orElseThrow(() -> new AssertionError(resource + " reads the whole object"));
+    return RawFields.paths(reads.whole(), reads.present(), wholeFirst);
   }
 
   @Test
@@ -134,12 +139,14 @@ class OceanDefaultMappingTest {
       Map<String, JsonNode> expected = entities(mapping, -1, whole);
       List<List<JsonNode>> projected = new ArrayList<>();
       assertEquals(expected, entities(mapping, 0, projected), mapping);
-      // The projection is real: an incident of the fake has 20-odd fields, the mapping reads 13 of them (plus
-      // the integration's own id, created_at and service), and nothing it reads is lost.
+      // The projection is real: an incident of the account has 20-odd fields, the mapping reads 13 of them (plus
+      // the integration's own id, created_at and service), some only in part, and nothing it reads is lost.
       JsonNode incident = projected.get(1).get(0);
       assertTrue(whole.get(1).get(0).has("incident_number"));
       assertFalse(incident.has("incident_number"), incident.toString());
-      assertTrue(incident.has("first_trigger_log_entry") && incident.has("service") && incident.has("created_at"));
+      assertTrue(incident.has("service") && incident.has("created_at"), incident.toString());
+      assertEquals("{\"agent\":{\"summary\":" + whole.get(1).get(0).at("/first_trigger_log_entry/agent/summary") + "}}",
+          incident.get("first_trigger_log_entry").toString());
       assertTrue(projected.get(0).get(0).has("__oncall_user"), "enrichment is added after the projection");
       List<List<JsonNode>> firstWhole = new ArrayList<>();
       assertEquals(expected, entities(mapping, 1, firstWhole), mapping);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.spi.RawFields;
@@ -83,9 +84,9 @@ public final class JsonItems {
   /**
    * Reads one JSON document from {@code parser} (created by the caller's {@link ObjectMapper}, whose settings,
    * e.g. for numbers, make the trees), streaming the elements of the array at {@code path} to {@code items}. Of
-   * an element that is an object, only the top-level fields {@code fields} {@linkplain RawFields#reads reads} are
-   * read (each whole); the others are skipped without building anything, unless {@link RawFields#nextWhole()}
-   * says the element is to be read whole. The caller closes the parser.
+   * an element that is an object, only what {@code fields} reads is read (its fields, and within them as deep as
+   * the tree goes); the rest is skipped without building anything, unless {@link RawFields#nextWhole()} says the
+   * element is to be read whole. The caller closes the parser.
    *
    * @throws IOException when the body is not one JSON document
    * @since 0.2
@@ -133,24 +134,52 @@ public final class JsonItems {
     return p.readValueAsTree();
   }
 
-  /** One element: whole, or an object of the needed fields only (in document order). */
+  /** One element: whole, or the parts {@code fields} reads. */
   private static JsonNode item(JsonParser p, RawFields fields) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT || fields.nextWhole()) {
       return p.readValueAsTree();
     }
-    ObjectNode object = (ObjectNode) p.getCodec().createObjectNode();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if (fields.reads(name)) {
-        object.set(name, p.readValueAsTree());
-      } else {
-        p.skipChildren();
+    return projected(p, fields);
+  }
+
+  /**
+   * The value at the parser's current token as far as {@code node} reads it: an object's fields that it names
+   * (each as far as its node reads it), an array's elements as far as its elements node reads them, anything
+   * else whole.
+   */
+  private static JsonNode projected(JsonParser p, RawFields node) throws IOException {
+    JsonToken t = p.currentToken();
+    if (node.isAll()) {
+      return p.readValueAsTree();
+    }
+    RawFields elements = node.elements();
+    if (t == JsonToken.START_OBJECT && elements == null) {
+      ObjectNode object = (ObjectNode) p.getCodec().createObjectNode();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        RawFields child = node.field(name);
+        if (child != null) {
+          object.set(name, projected(p, child));
+        } else {
+          p.skipChildren();
+        }
       }
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        throw new IOException("the response body ends inside an object");
+      }
+      return object;
     }
-    if (p.currentToken() != JsonToken.END_OBJECT) {
-      throw new IOException("the response body ends inside an object");
+    if (t == JsonToken.START_ARRAY && elements != null) {
+      ArrayNode array = (ArrayNode) p.getCodec().createArrayNode();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        if (p.currentToken() == null) {
+          throw new IOException("the response body ends inside an array");
+        }
+        array.add(projected(p, elements));
+      }
+      return array;
     }
-    return object;
+    return p.readValueAsTree();
   }
 }
