@@ -169,7 +169,8 @@ public final class OceanRuntime implements AutoCloseable {
               identity.identifier(), identity.version(), runtimeVersion()), settings.telemetry().heartbeatInterval(),
               timeouts.ask())));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
-          logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
+          PekkoExtensions.withoutEagerSerialization(logLevel.withFallback(PEKKO).withFallback(settings.config())
+              .withFallback(ConfigFactory.defaultReference())));
       if (listener != EventListenerType.ONCE) {
         IdleHeapTrim.start(system, timeouts.idleHeapTrim());
       }
