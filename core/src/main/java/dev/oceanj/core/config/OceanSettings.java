@@ -51,6 +51,8 @@ import java.util.Set;
  *     ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH})
  * @param telemetry sync metrics, heartbeat and log shipping to Port
  * @param timeouts the runtime's own waits
+ * @param instances where host mode's instances come from ({@code ocean.instances-dir}, {@code ocean.instances},
+ *     {@code ocean.defaults}); none in single-instance mode
  * @param effective what will run, derived from the keys above (and what the user set explicitly)
  * @param ignoredKeys keys set but not used (Ocean-only or unknown environment variables), one readable line each,
  *     for the runtime to log as warnings
@@ -77,6 +79,7 @@ public record OceanSettings(
     Optional<Path> oauthAccessTokenFile,
     TelemetrySettings telemetry,
     TimeoutSettings timeouts,
+    InstanceSources instances,
     Effective effective,
     List<String> ignoredKeys,
     Config config) {
@@ -97,6 +100,7 @@ public record OceanSettings(
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(effective, "effective");
     Objects.requireNonNull(config, "config");
     ignoredKeys = List.copyOf(ignoredKeys);
@@ -224,6 +228,7 @@ public record OceanSettings(
         r.optionalString(o + "oauth-access-token-file-path").map(Path::of),
         TelemetrySettings.read(r),
         TimeoutSettings.read(r),
+        InstanceSources.read(r),
         Effective.read(r, port, listener),
         ignoredKeys,
         r.config());
