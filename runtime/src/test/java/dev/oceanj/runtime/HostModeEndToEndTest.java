@@ -200,14 +200,18 @@ class HostModeEndToEndTest {
 
   @Test
   void aReloadStartsAddedStopsRemovedAndLeavesUnchangedInstancesUntouched() throws Exception {
-    List<String> ids = List.of("fake-01", "fake-02", "fake-03");
-    for (String id : ids) {
-      instance(id);
-    }
+    port.requestLog().enable(true, false);
+    instance("fake-01");
+    instance("fake-02");
+    // fake-03's 3rd party is slow: its resync still runs when the reload removes it.
+    instance("fake-03", "OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS=3000",
+        "OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_BATCH_SIZE=2");
     run("POLLING");
-    for (String id : ids) {
+    for (String id : List.of("fake-01", "fake-02")) {
       Await.until(id + "'s resync to complete", WAIT, () -> resynced(id));
     }
+    Await.until("fake-03's resync to run in Port", WAIT, () -> port.integration("fake-03")
+        .map(i -> i.path("resyncState").path("status").asText().equals("running")).orElse(false));
     String firstResync = instanceStatus("fake-01").orElseThrow().path("last").path("resyncId").asText();
 
     instance("fake-04");
@@ -231,7 +235,10 @@ class HostModeEndToEndTest {
       }
     });
     assertEquals(404, call("GET", "/fake-03/status", null).statusCode());
-    assertEquals(PERSONS, owned("fake-03"), "a removed instance's entities stay (nothing deleted)");
+    assertEquals("aborted", port.integration("fake-03").orElseThrow().path("resyncState").path("status").asText(),
+        "the removed instance's running resync is reported aborted");
+    assertEquals(List.of(), port.requestLog().since(0).stream().filter(e -> e.method().equals("DELETE"))
+        .map(e -> e.path()).toList(), "nothing deleted");
     assertEquals(PERSONS, owned("fake-04"));
     JsonNode untouched = instanceStatus("fake-01").orElseThrow();
     assertEquals(firstResync, untouched.path("last").path("resyncId").asText(), "fake-01 was not restarted");
