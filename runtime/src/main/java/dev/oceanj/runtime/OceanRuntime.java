@@ -18,6 +18,7 @@ import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.http.PortReadiness;
 import dev.oceanj.runtime.http.StatusRoutes;
 import dev.oceanj.runtime.live.LiveEvents;
@@ -174,7 +175,7 @@ public final class OceanRuntime implements AutoCloseable {
       metrics.close();
     });
     try {
-      integration.defined().start();
+      resyncs.startIntegration(integration, settings);
       Optional<Instant> watermark = setUpInPort(settings, port);
       metrics.bindPort(port.client()::stats, port.limiter()::stats);
       PortIdentity identity = port.identity();
@@ -258,7 +259,8 @@ public final class OceanRuntime implements AutoCloseable {
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
           runtimeVersion(), instances, hostMode, reloader);
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
-          logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
+          PekkoExtensions.withoutEagerSerialization(logLevel.withFallback(ClusterMode.pekkoConfig(settings))
+              .withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference())));
       if (instances.stream().anyMatch(i -> i.wiring().listenerType() != EventListenerType.ONCE)) {
         IdleHeapTrim.start(system, timeouts.idleHeapTrim());
       }

@@ -3,13 +3,14 @@ package dev.oceanj.runtime;
 import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.PortSettings;
-import dev.oceanj.core.net.HttpClients;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.IngestTransport;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.telemetry.IngestClient;
 import java.net.URI;
 import java.util.Optional;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * @param limiter the write limiter the client draws from
  * @param ingest the client of Port's ingest endpoints (sync metrics, log lines)
  */
-record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClientSettings clientSettings, PortIdentity identity,
-    HttpPortClient client, WriteLimiter limiter, IngestClient ingest) implements AutoCloseable {
+record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClientSettings clientSettings,
+    PortIdentity identity, HttpPortClient client, WriteLimiter limiter, IngestClient ingest) implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortSide.class);
 
@@ -62,7 +63,7 @@ record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClien
       clientSettings = PortClientSettings.from(settings.port());
     }
     PortIdentity identity = new PortIdentity(settings.integration().type(), version(settings),
-        settings.integration().identifier());
+        settings.integration().identifier(), ClusterMode.nodeTag(settings));
     PortSettings.RateLimit limits = settings.writeBudget(integrationHasLiveEvents);
     if (limits.liveEventsReservedShare() != settings.port().rateLimit().liveEventsReservedShare()) {
       LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"
@@ -74,8 +75,7 @@ record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClien
     WriteLimiter limiter = WriteLimiter.create(limits);
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
     HttpPortClient client = HttpPortClient.create(clientSettings, identity, limiter, network);
-    IngestClient ingest = new IngestClient(client, HttpClients.lazy(() -> HttpClients.create(network.proxies(),
-        network.portTls(), settings.timeouts().ingest())), settings.timeouts().ingest());
+    IngestClient ingest = new IngestClient(client, new IngestTransport(network, settings.timeouts().ingest()));
     return new PortSide(emulator, emulator.isPresent() && shared.isEmpty(), clientSettings, identity, client, limiter,
         ingest);
   }
@@ -91,6 +91,7 @@ record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClien
 
   @Override
   public void close() {
+    ingest.close();
     client.close();
     limiter.close();
     if (ownsEmulator) {
