@@ -143,11 +143,12 @@ public final class OceanRuntime implements AutoCloseable {
     Optional<LogShipper> logShipper = settings.telemetry().httpLogging() ? Optional.of(new LogShipper(port.ingest(),
         settings.telemetry().logQueueSize(), secrets(settings, port.clientSettings()))) : Optional.empty();
     logShipper.ifPresent(LogShipper::install);
-    Resyncs resyncs = Resyncs.init(settings, integration, port.client());
+    HostPools pools = HostPools.init(settings);
+    Resyncs resyncs = Resyncs.init(settings, integration, port.client(), pools);
     Runnable cleanup = () -> {
       logShipper.ifPresent(l -> l.close(settings.timeouts().logFlush()));
-      resyncs.close();
-      integration.stop();
+      resyncs.stopIntegration(integration, settings);
+      pools.close();
       port.close();
       dirLock.close();
     };
