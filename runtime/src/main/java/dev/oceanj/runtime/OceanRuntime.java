@@ -107,7 +107,7 @@ public final class OceanRuntime implements AutoCloseable {
     }
     return Optional.of(guardian -> LiveEvents.start(guardian, defined, port, resyncs.compiler(), settings.liveEvents(),
         settings.port().portAppConfigCacheTtl(), settings.dataDir(), settings.liveEvents().inMemory(),
-        metrics.registry(), resyncs.liveWrites()));
+        metrics.registry(), resyncs.liveWrites(), resyncs.liveEventProcessorThreads(settings)));
   }
 
   /**

@@ -8,8 +8,10 @@ import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.sync.JqMappingCompiler;
 import dev.oceanj.core.sync.LiveWrites;
+import dev.oceanj.spi.host.SpiCalls;
 import java.time.Clock;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.Behavior;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,15 @@ record Resyncs(HostPools pools, JqMappingCompiler compiler, LiveWrites liveWrite
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
+  }
+
+  /**
+   * Where the integration's live-event processors are called: the process's threads for integrations' calls, each
+   * call within {@code ocean.live-events.max-event-processing} (then interrupted).
+   */
+  Executor liveEventProcessorThreads(OceanSettings settings) {
+    return pools.calls().executor("integration '" + settings.integration().identifier() + "': a live-event processor",
+        new SpiCalls.Limit(settings.liveEvents().maxEventProcessing(), "ocean.live-events.max-event-processing"));
   }
 
   /**
