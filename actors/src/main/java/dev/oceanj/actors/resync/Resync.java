@@ -233,7 +233,7 @@ final class Resync {
       return end(Outcome.COMPLETED);
     }
     try {
-      scope = ResyncScope.open(deps.sources(), id, mappedResources(config, plan));
+      scope = ResyncScope.open(deps.sources(), id, mappedResources(config, plan, deps.settings()));
     } catch (RuntimeException e) {
       return fail("the mapping in Port is invalid: " + e.getMessage());
     }
@@ -528,12 +528,12 @@ final class Resync {
     }
   }
 
-  private static List<MappedResource> mappedResources(JsonNode config, MappingPlan plan) {
+  private static List<MappedResource> mappedResources(JsonNode config, MappingPlan plan, ResyncSettings settings) {
     List<MappedResource> resources = new ArrayList<>();
     for (CompiledResource r : plan.resources()) {
       JsonNode selector = config.path("resources").path(r.index()).path("selector");
       resources.add(new MappedResource(r.index(), r.kind(), selector instanceof ObjectNode o
-          ? o : JsonNodeFactory.instance.objectNode()));
+          ? o : JsonNodeFactory.instance.objectNode(), ResyncPipeline.rawFields(r, settings)));
     }
     return resources;
   }

@@ -53,6 +53,7 @@ import java.util.Set;
  * @param timeouts the runtime's own waits
  * @param isolation how the integrations of the process are kept apart ({@code ocean.host}): time limits on their
  *     calls, the bound on resyncs at once
+ * @param cluster cluster mode (off by default)
  * @param effective what will run, derived from the keys above (and what the user set explicitly)
  * @param ignoredKeys keys set but not used (Ocean-only or unknown environment variables), one readable line each,
  *     for the runtime to log as warnings
@@ -80,6 +81,7 @@ public record OceanSettings(
     TelemetrySettings telemetry,
     TimeoutSettings timeouts,
     IsolationSettings isolation,
+    ClusterSettings cluster,
     Effective effective,
     List<String> ignoredKeys,
     Config config) {
@@ -87,7 +89,7 @@ public record OceanSettings(
   /** Keys under {@code ocean} whose values are secrets. */
   static final Set<String> SECRET_KEYS = Set.of(
       "ocean.port.client-secret", "ocean.event-listener.kafka.password", "ocean.event-listener.webhook.token",
-      "ocean.http.admin-token");
+      "ocean.http.admin-token", "ocean.live-events.kafka.password");
 
   /** Checks for nulls and copies the list. */
   public OceanSettings {
@@ -101,6 +103,7 @@ public record OceanSettings(
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(timeouts, "timeouts");
     Objects.requireNonNull(isolation, "isolation");
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(effective, "effective");
     Objects.requireNonNull(config, "config");
     ignoredKeys = List.copyOf(ignoredKeys);
@@ -208,6 +211,7 @@ public record OceanSettings(
           + " too, or Port's resync requests would be refused");
     }
     Unsupported.check(r);
+    Effective effective = Effective.read(r, port, listener);
     Optional<String> prefix = r.optionalString(o + "path-prefix")
         .map(s -> ConfigReader.stripTrailingSlashes(s.startsWith("/") ? s : "/" + s))
         .filter(s -> !s.isEmpty());
@@ -229,7 +233,8 @@ public record OceanSettings(
         TelemetrySettings.read(r),
         TimeoutSettings.read(r),
         IsolationSettings.read(r),
-        Effective.read(r, port, listener),
+        ClusterSettings.read(r, effective.listener()),
+        effective,
         ignoredKeys,
         r.config());
   }
