@@ -112,7 +112,7 @@ public final class OceanRuntime implements AutoCloseable {
     }
     return Optional.of(guardian -> LiveEvents.start(guardian, defined, port, resyncs.compiler(), settings.liveEvents(),
         settings.port().portAppConfigCacheTtl(), settings.dataDir(), settings.liveEvents().inMemory(),
-        metrics.registry(), resyncs.liveWrites()));
+        metrics.registry(), resyncs.liveWrites(), resyncs.liveEventProcessorThreads(settings)));
   }
 
   /**
@@ -157,20 +157,19 @@ public final class OceanRuntime implements AutoCloseable {
 
   /**
    * One instance's parts, in order: the integration, the Port side, {@code extras} (the log shipper of a single
-   * instance), the resyncs, the integration's start and its set-up in Port. The wiring's {@code release} gives
+   * instance), the resyncs (on the process's shared {@code pools}), the integration's start and its set-up in Port. The wiring's {@code release} gives
    * everything back (once); it is also run here when preparing fails.
    */
   private static Prepared prepare(OceanSettings settings, Consumer<String> print, OceanMetrics metrics,
-      Optional<PortEmulator> sharedEmulator, Function<PortSide, Runnable> extras)
+      Optional<PortEmulator> sharedEmulator, HostPools pools, Function<PortSide, Runnable> extras)
       throws InterruptedException, TimeoutException {
     HostedIntegration integration = HostedIntegration.init(settings);
     PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator);
     Runnable closeExtras = extras.apply(port);
-    Resyncs resyncs = Resyncs.init(settings, integration, port.client());
+    Resyncs resyncs = Resyncs.init(settings, integration, port.client(), pools);
     Runnable release = once(() -> {
       closeExtras.run();
-      resyncs.close();
-      integration.stop();
+      resyncs.stopIntegration(integration, settings);
       port.close();
       metrics.close();
     });
@@ -231,11 +230,13 @@ public final class OceanRuntime implements AutoCloseable {
     Optional<PortEmulator> sharedEmulator = hostMode
         && host.instances().stream().anyMatch(i -> i.settings().port().usesEmbeddedEmulator())
         ? Optional.of(PortEmulator.start(EmulatorSettings.defaults())) : Optional.empty();
+    HostPools pools = HostPools.init(settings);
     List<Guardian.Hosted> instances = new ArrayList<>();
     Runnable cleanup = () -> {
       for (int i = instances.size() - 1; i >= 0; i--) {
         instances.get(i).wiring().release().run();
       }
+      pools.close();
       sharedEmulator.ifPresent(PortEmulator::close);
       dirLock.close();
     };
@@ -243,9 +244,9 @@ public final class OceanRuntime implements AutoCloseable {
       PortSide firstPort = null;
       for (HostSettings.InstanceSettings instance : host.instances()) {
         Prepared prepared = hostMode
-            ? prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator,
+            ? prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator, pools,
                 port -> () -> { })
-            : prepare(instance.settings(), print, metrics, Optional.empty(), logShipper(instance.settings()));
+            : prepare(instance.settings(), print, metrics, Optional.empty(), pools, logShipper(instance.settings()));
         firstPort = firstPort == null ? prepared.port() : firstPort;
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
       }
@@ -254,7 +255,7 @@ public final class OceanRuntime implements AutoCloseable {
       var exitCode = new CompletableFuture<Integer>();
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var timeouts = settings.timeouts();
-      Optional<Guardian.Reloader> reloader = hostMode ? Optional.of(reloader(reread, print, metrics, sharedEmulator))
+      Optional<Guardian.Reloader> reloader = hostMode ? Optional.of(reloader(reread, print, metrics, sharedEmulator, pools))
           : Optional.empty();
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
           runtimeVersion(), instances, hostMode, reloader);
@@ -294,7 +295,7 @@ public final class OceanRuntime implements AutoCloseable {
    * added or changed instance like the first ones (the guardian calls both off its own thread).
    */
   private static Guardian.Reloader reloader(Supplier<HostSettings> reread, Consumer<String> print,
-      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator) {
+      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, HostPools pools) {
     return new Guardian.Reloader() {
       @Override
       public HostSettings reread() {
@@ -305,7 +306,7 @@ public final class OceanRuntime implements AutoCloseable {
       public Instance.Wiring prepare(HostSettings.InstanceSettings instance) throws Exception {
         StartupChecks.verify(instance.settings());
         return OceanRuntime.prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
-            sharedEmulator, port -> () -> { }).wiring();
+            sharedEmulator, pools, port -> () -> { }).wiring();
       }
     };
   }
