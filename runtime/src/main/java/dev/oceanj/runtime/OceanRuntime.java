@@ -158,6 +158,7 @@ public final class OceanRuntime implements AutoCloseable {
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var metrics = new OceanMetrics();
       metrics.bindPort(port.client()::stats, port.limiter()::stats);
+      port.connections().onLimiter(metrics::bindLimiter);
       PortIdentity identity = port.identity();
       var info = new StatusRoutes.RuntimeInfo(identity.type(), identity.identifier(), identity.version(),
           listener.name(), port.embedded(), port.clientSettings().baseUrl().toString());

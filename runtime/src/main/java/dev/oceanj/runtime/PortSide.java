@@ -7,6 +7,7 @@ import dev.oceanj.core.net.HttpClients;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.PortConnections;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
@@ -18,8 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Port side of a run: the configured Port, or the embedded emulator when no credentials are set (with the same
- * {@code ocean.port} settings either way), the client every feature writes through, the process-wide write limiter
- * and the client of Port's ingest endpoints. {@link #close()} releases all of it.
+ * {@code ocean.port} settings either way), the client every feature writes through, the write limiter of its Port
+ * organisation and the client of Port's ingest endpoints. {@link #close()} releases all of it.
+ *
+ * <p>The client comes from the process's {@link PortConnections}, which host mode shares between instances: one
+ * pool per base URL, one token per credential, one limiter per organisation.
  *
  * @param emulator the embedded emulator, when one was started
  * @param clientSettings what the client was built with
@@ -27,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * @param client the Port client
  * @param limiter the write limiter the client draws from
  * @param ingest the client of Port's ingest endpoints (sync metrics, log lines)
+ * @param connections the registry the client came from (its channels and org limiters)
  */
 record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettings, PortIdentity identity,
-    HttpPortClient client, WriteLimiter limiter, IngestClient ingest) implements AutoCloseable {
+    HttpPortClient client, WriteLimiter limiter, IngestClient ingest, PortConnections connections)
+    implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortSide.class);
 
@@ -65,12 +71,12 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
           Math.round(settings.port().rateLimit().liveEventsReservedShare() * 100));
     }
     clientSettings = clientSettings.withRateLimit(limits);
-    WriteLimiter limiter = WriteLimiter.create(limits);
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
-    HttpPortClient client = HttpPortClient.create(clientSettings, identity, limiter, network);
+    PortConnections connections = PortConnections.create(network);
+    HttpPortClient client = connections.client(clientSettings, identity);
     IngestClient ingest = new IngestClient(client, HttpClients.lazy(() -> HttpClients.create(network.proxies(),
         network.portTls(), settings.timeouts().ingest())), settings.timeouts().ingest());
-    return new PortSide(emulator, clientSettings, identity, client, limiter, ingest);
+    return new PortSide(emulator, clientSettings, identity, client, client.limiter(), ingest, connections);
   }
 
   /** The version reported to Port: the configured one, else the runtime's. */
@@ -85,7 +91,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
   @Override
   public void close() {
     client.close();
-    limiter.close();
+    connections.close();
     emulator.ifPresent(PortEmulator::close);
   }
 }
