@@ -3,14 +3,15 @@ package dev.oceanj.runtime;
 import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.PortSettings;
-import dev.oceanj.core.net.HttpClients;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.IngestTransport;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.PortConnections;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.telemetry.IngestClient;
 import java.net.URI;
 import java.util.Optional;
@@ -62,7 +63,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
       clientSettings = PortClientSettings.from(settings.port());
     }
     PortIdentity identity = new PortIdentity(settings.integration().type(), version(settings),
-        settings.integration().identifier());
+        settings.integration().identifier(), ClusterMode.nodeTag(settings));
     PortSettings.RateLimit limits = settings.writeBudget(integrationHasLiveEvents);
     if (limits.liveEventsReservedShare() != settings.port().rateLimit().liveEventsReservedShare()) {
       LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"
@@ -74,8 +75,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
     PortConnections connections = PortConnections.create(network);
     HttpPortClient client = connections.client(clientSettings, identity);
-    IngestClient ingest = new IngestClient(client, HttpClients.lazy(() -> HttpClients.create(network.proxies(),
-        network.portTls(), settings.timeouts().ingest())), settings.timeouts().ingest());
+    IngestClient ingest = new IngestClient(client, new IngestTransport(network, settings.timeouts().ingest()));
     return new PortSide(emulator, clientSettings, identity, client, client.limiter(), ingest, connections);
   }
 
@@ -90,6 +90,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
 
   @Override
   public void close() {
+    ingest.close();
     client.close();
     connections.close();
     emulator.ifPresent(PortEmulator::close);

@@ -67,15 +67,17 @@ final class PortChannel implements AutoCloseable {
   /**
    * Runs one exchange on an I/O thread, holding a permit taken with {@link #permit()}, which is returned once the
    * answer is read.
+   *
+   * @param node cluster mode's node tag, sent as {@code X-Oceanj-Node}; null outside cluster mode
    */
   CompletableFuture<Exchanged> exchange(String method, String target, String userAgent, String authorization,
-      byte[] body, boolean idempotent) {
+      byte[] body, boolean idempotent, String node) {
     CompletableFuture<Exchanged> f = new CompletableFuture<>();
     try {
       io.execute(() -> {
         Exchanged o;
         try {
-          o = new Exchanged(http.exchange(method, target, userAgent, authorization, body, idempotent), null);
+          o = new Exchanged(http.exchange(method, target, userAgent, authorization, body, idempotent, node), null);
         } catch (Throwable e) {
           o = new Exchanged(null, e);
         }

@@ -2,11 +2,11 @@ package dev.oceanj.core.port;
 
 import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.port.PortClient.PortIdentity;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;

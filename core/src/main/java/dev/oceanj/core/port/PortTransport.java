@@ -93,6 +93,8 @@ final class PortTransport implements AutoCloseable {
   private final PortClientSettings settings;
   private final String userAgent;
   private final String exporterUserAgent;
+  /** Cluster mode's node tag, sent as {@code X-Oceanj-Node}; null outside cluster mode. */
+  private final String node;
   private final WriteLimiter limiter;
   /** The lane writes wait in: the limiter's default one, or this client's own when it shares the limiter. */
   private final WriteLimiter.Lane lane;
@@ -139,6 +141,7 @@ final class PortTransport implements AutoCloseable {
     this.settings = settings;
     this.userAgent = "port-ocean/" + identity.type() + "/" + identity.version() + "/" + identity.identifier();
     this.exporterUserAgent = userAgent + "/exporter";
+    this.node = identity.node().orElse(null);
     this.limiter = limiter;
     this.lane = lane;
     this.mapper = mapper;
@@ -217,7 +220,7 @@ final class PortTransport implements AutoCloseable {
   private CompletableFuture<Outcome> exchange(Call call, Token token) {
     sent.increment();
     return channel.exchange(call.method(), call.target(), call.exporter() ? exporterUserAgent : userAgent,
-        token == null ? null : token.authorization(), call.body(), call.idempotent())
+        token == null ? null : token.authorization(), call.body(), call.idempotent(), node)
         .thenApply(e -> new Outcome(token, e.reply(), e.failure()));
   }
 
