@@ -13,6 +13,7 @@ import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortConnections;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
@@ -161,10 +162,11 @@ public final class OceanRuntime implements AutoCloseable {
    * everything back (once); it is also run here when preparing fails.
    */
   private static Prepared prepare(OceanSettings settings, Consumer<String> print, OceanMetrics metrics,
-      Optional<PortEmulator> sharedEmulator, HostPools pools, Function<PortSide, Runnable> extras)
+      Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections, HostPools pools,
+      Function<PortSide, Runnable> extras)
       throws InterruptedException, TimeoutException {
     HostedIntegration integration = HostedIntegration.init(settings);
-    PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator);
+    PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator, connections);
     Runnable closeExtras = extras.apply(port);
     Resyncs resyncs = Resyncs.init(settings, integration, port.client(), pools);
     Runnable release = once(() -> {
@@ -177,6 +179,7 @@ public final class OceanRuntime implements AutoCloseable {
       resyncs.startIntegration(integration, settings);
       Optional<Instant> watermark = setUpInPort(settings, port);
       metrics.bindPort(port.client()::stats, port.limiter()::stats);
+      port.connections().onLimiter(metrics::bindLimiter);
       PortIdentity identity = port.identity();
       var info = new StatusRoutes.RuntimeInfo(identity.type(), identity.identifier(), identity.version(),
           settings.effective().listener().name(), port.embedded(), port.clientSettings().baseUrl().toString());
@@ -231,12 +234,17 @@ public final class OceanRuntime implements AutoCloseable {
         && host.instances().stream().anyMatch(i -> i.settings().port().usesEmbeddedEmulator())
         ? Optional.of(PortEmulator.start(EmulatorSettings.defaults())) : Optional.empty();
     HostPools pools = HostPools.init(settings);
+    // Host mode: one registry for every instance (one pool per Port base URL, one token per credential, one write
+    // limiter per organisation); a single instance keeps its own.
+    Optional<PortConnections> connections = hostMode ? Optional.of(PortConnections.create(settings.network()))
+        : Optional.empty();
     List<Guardian.Hosted> instances = new ArrayList<>();
     Runnable cleanup = () -> {
       for (int i = instances.size() - 1; i >= 0; i--) {
         instances.get(i).wiring().release().run();
       }
       pools.close();
+      connections.ifPresent(PortConnections::close);
       sharedEmulator.ifPresent(PortEmulator::close);
       dirLock.close();
     };
@@ -244,9 +252,10 @@ public final class OceanRuntime implements AutoCloseable {
       PortSide firstPort = null;
       for (HostSettings.InstanceSettings instance : host.instances()) {
         Prepared prepared = hostMode
-            ? prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator, pools,
-                port -> () -> { })
-            : prepare(instance.settings(), print, metrics, Optional.empty(), pools, logShipper(instance.settings()));
+            ? prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator,
+                connections, pools, port -> () -> { })
+            : prepare(instance.settings(), print, metrics, Optional.empty(), connections, pools,
+                logShipper(instance.settings()));
         firstPort = firstPort == null ? prepared.port() : firstPort;
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
       }
@@ -255,7 +264,7 @@ public final class OceanRuntime implements AutoCloseable {
       var exitCode = new CompletableFuture<Integer>();
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var timeouts = settings.timeouts();
-      Optional<Guardian.Reloader> reloader = hostMode ? Optional.of(reloader(reread, print, metrics, sharedEmulator, pools))
+      Optional<Guardian.Reloader> reloader = hostMode ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools))
           : Optional.empty();
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
           runtimeVersion(), instances, hostMode, reloader);
@@ -295,7 +304,8 @@ public final class OceanRuntime implements AutoCloseable {
    * added or changed instance like the first ones (the guardian calls both off its own thread).
    */
   private static Guardian.Reloader reloader(Supplier<HostSettings> reread, Consumer<String> print,
-      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, HostPools pools) {
+      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
+      HostPools pools) {
     return new Guardian.Reloader() {
       @Override
       public HostSettings reread() {
@@ -306,7 +316,7 @@ public final class OceanRuntime implements AutoCloseable {
       public Instance.Wiring prepare(HostSettings.InstanceSettings instance) throws Exception {
         StartupChecks.verify(instance.settings());
         return OceanRuntime.prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
-            sharedEmulator, pools, port -> () -> { }).wiring();
+            sharedEmulator, connections, pools, port -> () -> { }).wiring();
       }
     };
   }
