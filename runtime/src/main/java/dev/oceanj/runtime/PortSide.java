@@ -3,8 +3,8 @@ package dev.oceanj.runtime;
 import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.PortSettings;
-import dev.oceanj.core.net.HttpClients;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.IngestTransport;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
@@ -69,8 +69,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
     WriteLimiter limiter = WriteLimiter.create(limits);
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
     HttpPortClient client = HttpPortClient.create(clientSettings, identity, limiter, network);
-    IngestClient ingest = new IngestClient(client, HttpClients.lazy(() -> HttpClients.create(network.proxies(),
-        network.portTls(), settings.timeouts().ingest())), settings.timeouts().ingest());
+    IngestClient ingest = new IngestClient(client, new IngestTransport(network, settings.timeouts().ingest()));
     return new PortSide(emulator, clientSettings, identity, client, limiter, ingest);
   }
 
@@ -85,6 +84,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
 
   @Override
   public void close() {
+    ingest.close();
     client.close();
     limiter.close();
     emulator.ifPresent(PortEmulator::close);

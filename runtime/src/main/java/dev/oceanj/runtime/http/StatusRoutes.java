@@ -128,6 +128,7 @@ public final class StatusRoutes {
       body.set("listener", listenerNode);
       body.set("running", s.running().map(p -> ResyncJson.running(p, clock.instant())).orElse(null));
       body.set("last", s.last().map(ResyncJson::finished).orElse(null));
+      s.pending().ifPresent(p -> body.set("pending", ResyncJson.pending(p)));
       liveEvents.get().ifPresent(section -> body.set("liveEvents", section));
       return body;
     }).thenCombine(scheduleInfo, (body, sched) -> {
