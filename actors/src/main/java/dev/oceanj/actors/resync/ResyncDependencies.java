@@ -24,6 +24,8 @@ import java.util.function.Function;
  * @param toJson converts integration items to JSON (e.g. {@code DefinedIntegration::toJson})
  * @param clock for resync timestamps
  * @param askTimeout {@code ocean.timeouts.ask}: how long {@code GetStatus} waits for the running child's progress
+ * @param deleteFence asked before the delete phase and each delete request ({@link DeleteFence#OPEN} on one node;
+ *     cluster mode passes its ownership fence)
  */
 public record ResyncDependencies(
     PortClient port,
@@ -34,4 +36,20 @@ public record ResyncDependencies(
     Executor mappingPool,
     Function<Object, JsonNode> toJson,
     Clock clock,
-    Duration askTimeout) {}
+    Duration askTimeout,
+    DeleteFence deleteFence) {
+
+  /** Dependencies of a single node: deletion is never fenced ({@link DeleteFence#OPEN}). */
+  public ResyncDependencies(PortClient port, Function<String, Optional<ResyncSource<?>>> sources,
+      MappingPlan.Compiler compiler, ResyncSettings settings, Optional<Duration> scheduledResyncInterval,
+      Executor mappingPool, Function<Object, JsonNode> toJson, Clock clock, Duration askTimeout) {
+    this(port, sources, compiler, settings, scheduledResyncInterval, mappingPool, toJson, clock, askTimeout,
+        DeleteFence.OPEN);
+  }
+
+  /** A copy whose resyncs ask {@code fence} before they delete. */
+  public ResyncDependencies withDeleteFence(DeleteFence fence) {
+    return new ResyncDependencies(port, sources, compiler, settings, scheduledResyncInterval, mappingPool, toJson,
+        clock, askTimeout, fence);
+  }
+}

@@ -1,0 +1,188 @@
+package dev.oceanj.actors.resync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
+import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
+import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
+import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
+import dev.oceanj.core.config.ResyncSettings;
+import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.sync.JqMappingCompiler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link DeleteFence} hook against the real emulator: asked before the delete phase and before each bulk delete,
+ * a refusal stops deletion at once and the resync ends {@code aborted} with the reason.
+ */
+class DeleteFenceTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+  static final JqEngine jq = JqEngine.create(false);
+  static final AtomicInteger ids = new AtomicInteger();
+  static EmulatedPort port;
+  static ExecutorService cpu;
+
+  /** 200 of 250 persons go stale; 10 per bulk delete, one request at a time: 20 delete requests in a row. */
+  static final ResyncSettings SETTINGS = ResyncSettings.fromConfig(ConfigFactory.parseString(
+          "ocean.resync { delete-batch-size = 10, upsert-concurrency = 1 }"))
+      .withSkipUnchanged(true, Optional.empty());
+
+  @BeforeAll
+  static void start() {
+    port = new EmulatedPort();
+    cpu = Executors.newFixedThreadPool(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+    cpu.shutdownNow();
+    port.close();
+  }
+
+  final TestCatalog catalog = new TestCatalog();
+  final AtomicInteger asked = new AtomicInteger();
+  /** The fence's answer to its n-th question (from 1): empty allows. */
+  volatile IntFunction<Optional<String>> answers = n -> Optional.empty();
+  volatile boolean armed;
+  HttpPortClient client;
+  EmulatedPort.StateRecorder recorder;
+
+  @AfterEach
+  void tearDown() {
+    port.emulator.reset();
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  ActorRef<ResyncProtocol.Command> supervisor(DeleteFence fence) {
+    client = port.client("fence-" + ids.incrementAndGet());
+    recorder = new EmulatedPort.StateRecorder(client);
+    port.blueprint(client, TestCatalog.BLUEPRINT_DEPT);
+    port.blueprint(client, TestCatalog.BLUEPRINT_PERSON);
+    port.integration(client, EmulatedPort.yaml(TestCatalog.mapping(1.0, true)));
+    var deps = new ResyncDependencies(recorder, catalog::source, new JqMappingCompiler(jq), SETTINGS,
+        Optional.empty(), cpu, item -> EmulatedPort.JSON.valueToTree(item), Clock.systemUTC(), Duration.ofSeconds(3))
+        .withDeleteFence(fence);
+    return testKit.spawn(IntegrationSupervisor.create(deps));
+  }
+
+  /** A fence answering from {@link #answers} once armed (the seeding resync is always allowed), counting. */
+  ActorRef<ResyncProtocol.Command> countingSupervisor() {
+    return supervisor(resyncId -> CompletableFuture.supplyAsync(
+        () -> armed ? answers.apply(asked.incrementAndGet()) : Optional.<String>empty(), cpu));
+  }
+
+  ResyncFinished resync(ActorRef<ResyncProtocol.Command> supervisor) {
+    var finished = testKit.<ResyncFinished>createTestProbe();
+    supervisor.tell(new StartResync("test", WhenRunning.QUEUE, null, finished.getRef()));
+    return finished.receiveMessage(Duration.ofSeconds(60));
+  }
+
+  /** The first resync writes 250 persons; then 200 of them leave the source. */
+  ActorRef<ResyncProtocol.Command> seededWithStale(ActorRef<ResyncProtocol.Command> supervisor) {
+    assertEquals(Outcome.COMPLETED, resync(supervisor).outcome());
+    assertEquals(250, count("person"));
+    for (int i = 0; i < 200; i++) {
+      catalog.dropped.add(i);
+    }
+    armed = true;
+    port.emulator.requestLog().enable(true, false);
+    return supervisor;
+  }
+
+  int count(String blueprint) {
+    return port.emulator.entities(blueprint).size();
+  }
+
+  long bulkDeletesSent() {
+    return port.emulator.requestLog().since(0).stream()
+        .filter(e -> e.route().equals("/v1/blueprints/{bp}/bulk/entities/delete")).count();
+  }
+
+  String portState() {
+    return port.emulator.integration(client.identity().identifier()).orElseThrow()
+        .path("resyncState").path("status").asText();
+  }
+
+  @Test
+  void anOpenFenceIsAskedBeforeTheDeletePhaseAndBeforeEachDeleteRequest() {
+    var supervisor = seededWithStale(countingSupervisor());
+    ResyncFinished f = resync(supervisor);
+
+    assertEquals(Outcome.COMPLETED, f.outcome(), f.errors().toString());
+    assertEquals(200, f.reconciliation().deleted());
+    assertEquals(50, count("person"));
+    assertEquals(20, bulkDeletesSent());
+    assertEquals(21, asked.get(), "once before the phase, once per delete request");
+  }
+
+  @Test
+  void aRefusalBeforeTheDeletePhaseDeletesNothingAndReportsAborted() {
+    answers = n -> Optional.of("another node owns this integration now");
+    var supervisor = seededWithStale(countingSupervisor());
+    ResyncFinished f = resync(supervisor);
+
+    assertEquals(Outcome.ABORTED, f.outcome());
+    assertEquals(List.of("another node owns this integration now"), f.errors());
+    assertFalse(f.reconciliation().ran());
+    assertEquals(1, asked.get());
+    assertEquals(0, bulkDeletesSent());
+    assertEquals(250, count("person"), "nothing deleted");
+    assertEquals("aborted", portState());
+    assertEquals(List.of("running", "completed", "running", "aborted"), recorder.states);
+  }
+
+  @Test
+  void aRefusalMidwayStopsTheDeletesAtOnceAndReportsAborted() {
+    // Allowed: the phase and the first two requests; every later question is refused.
+    answers = n -> n <= 3 ? Optional.empty() : Optional.of("the ownership epoch names another node");
+    var supervisor = seededWithStale(countingSupervisor());
+    ResyncFinished f = resync(supervisor);
+
+    assertEquals(Outcome.ABORTED, f.outcome());
+    assertEquals(List.of("the ownership epoch names another node"), f.errors());
+    assertEquals(2, bulkDeletesSent(), "the two allowed requests and not one more");
+    assertEquals(20, f.reconciliation().deleted());
+    assertEquals(230, count("person"), "only the allowed deletes landed");
+    assertEquals(4, asked.get(), "the refused question was the last");
+    assertEquals("aborted", portState());
+    assertEquals(List.of("running", "completed", "running", "aborted"), recorder.states);
+  }
+
+  @Test
+  void aFenceThatCannotAnswerIsARefusal() {
+    var supervisor = seededWithStale(supervisor(resyncId -> {
+      if (armed) {
+        throw new IllegalStateException("replicator unavailable");
+      }
+      return CompletableFuture.completedFuture(Optional.empty());
+    }));
+    ResyncFinished f = resync(supervisor);
+
+    assertEquals(Outcome.ABORTED, f.outcome());
+    assertTrue(f.errors().get(0).contains("replicator unavailable"), f.errors().toString());
+    assertEquals(0, bulkDeletesSent());
+    assertEquals(250, count("person"));
+  }
+}
