@@ -34,6 +34,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * the child goes through the phases, spawns the kind workers, completes the run's {@link Resync.Ended} promise
  * and stops. A restart or an {@link AbortResync} stops the child (and with it its kind workers): Port hears
  * {@code aborted} at once and nothing is deleted. {@code GetStatus} asks the running child for its progress.
+ *
+ * <p>In cluster mode (its dependencies carry a {@link DeleteFence} other than {@link DeleteFence#OPEN}) the
+ * instance may have moved here from a node that died mid-resync: before its first state it marks a resync Port
+ * still shows {@code running} as {@code aborted}.
  */
 public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol.Command> {
 
@@ -77,6 +81,11 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     super(context);
     this.deps = deps;
     this.state = new ResyncStateReport(deps.port(), deps.scheduledResyncInterval(), deps.clock());
+    if (deps.deleteFence() != DeleteFence.OPEN) {
+      // Fenced means clustered: this instance may have run on a node that died mid-resync, leaving Port's state
+      // "running". It is marked aborted before this node's first state; the next resync is a new one, never resumed.
+      state.abortOrphaned();
+    }
     this.digests = new SkipUnchangedStore(deps.settings().skipUnchanged(), deps.settings().dataDir(),
         deps.port().identity().identifier(), liveWrites, deps.mappingPool());
   }

@@ -25,7 +25,8 @@ import java.util.function.Function;
  * @param clock for resync timestamps
  * @param askTimeout {@code ocean.timeouts.ask}: how long {@code GetStatus} waits for the running child's progress
  * @param deleteFence asked before the delete phase and each delete request ({@link DeleteFence#OPEN} on one node;
- *     cluster mode passes its ownership fence)
+ *     cluster mode passes its ownership fence, and the supervisor then also marks a predecessor's orphaned resync
+ *     {@code aborted} in Port when it starts)
  */
 public record ResyncDependencies(
     PortClient port,

@@ -12,9 +12,12 @@ import dev.oceanj.actors.resync.ResyncProtocol.WhenRunning;
 import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.core.jq.JqEngine;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortClient;
+import dev.oceanj.core.sync.KindResult;
 import dev.oceanj.core.sync.JqMappingCompiler;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,10 +33,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link DeleteFence} hook against the real emulator: asked before the delete phase and before each bulk delete,
- * a refusal stops deletion at once and the resync ends {@code aborted} with the reason.
+ * A supervisor with a {@link DeleteFence} (cluster mode) against the real emulator: the fence is asked before the
+ * delete phase and before each bulk delete, and a refusal stops deletion at once and ends the resync {@code aborted}
+ * with the reason; at start, a resync Port still shows running (a dead node's) is marked aborted first.
  */
-class DeleteFenceTest {
+class FencedResyncTest {
 
   static final ActorTestKit testKit = ActorTestKit.create();
   static final JqEngine jq = JqEngine.create(false);
@@ -76,11 +80,17 @@ class DeleteFenceTest {
   }
 
   ActorRef<ResyncProtocol.Command> supervisor(DeleteFence fence) {
+    return supervisor(fence, c -> {});
+  }
+
+  /** @param before runs against Port once the integration exists, before the supervisor starts */
+  ActorRef<ResyncProtocol.Command> supervisor(DeleteFence fence, java.util.function.Consumer<HttpPortClient> before) {
     client = port.client("fence-" + ids.incrementAndGet());
     recorder = new EmulatedPort.StateRecorder(client);
     port.blueprint(client, TestCatalog.BLUEPRINT_DEPT);
     port.blueprint(client, TestCatalog.BLUEPRINT_PERSON);
     port.integration(client, EmulatedPort.yaml(TestCatalog.mapping(1.0, true)));
+    before.accept(client);
     var deps = new ResyncDependencies(recorder, catalog::source, new JqMappingCompiler(jq), SETTINGS,
         Optional.empty(), cpu, item -> EmulatedPort.JSON.valueToTree(item), Clock.systemUTC(), Duration.ofSeconds(3))
         .withDeleteFence(fence);
@@ -184,5 +194,55 @@ class DeleteFenceTest {
     assertTrue(f.errors().get(0).contains("replicator unavailable"), f.errors().toString());
     assertEquals(0, bulkDeletesSent());
     assertEquals(250, count("person"));
+  }
+
+  // ---- an orphaned resync --------------------------------------------------------------------------------------
+
+  static final Instant DEAD_NODE_STARTED = Instant.parse("2026-12-07T01:00:00Z");
+
+  /** Another node started a resync of this integration and died: Port still shows it running. */
+  static void orphanedByADeadNode(HttpPortClient client) {
+    EmulatedPort.await(client.patchResyncState(
+        new PortClient.ResyncState("running", DEAD_NODE_STARTED, null, null, null)));
+  }
+
+  List<String> resyncStateBodies() {
+    return port.emulator.requestLog().since(0).stream()
+        .filter(e -> e.method().equals("PATCH") && e.path().endsWith("/resync-state")).map(e -> e.body()).toList();
+  }
+
+  @Test
+  void aFencedSupervisorMarksAResyncPortStillShowsRunningAbortedBeforeItStartsANewOne() {
+    port.emulator.requestLog().enable(true, true);
+    var supervisor = supervisor(resyncId -> CompletableFuture.completedFuture(Optional.empty()),
+        FencedResyncTest::orphanedByADeadNode);
+    ResyncFinished f = resync(supervisor);
+
+    assertEquals(Outcome.COMPLETED, f.outcome(), f.errors().toString());
+    assertEquals(250, kind(f, "person").fetched(), "a new resync from the start, not a resumed one");
+    assertEquals(List.of("aborted", "running", "completed"), recorder.states);
+    List<String> bodies = resyncStateBodies();
+    assertEquals(4, bodies.size(), bodies.toString());
+    assertTrue(bodies.get(1).contains("\"status\":\"aborted\"")
+        && bodies.get(1).contains("\"lastResyncStart\":\"" + DEAD_NODE_STARTED), "the orphan keeps its start: " + bodies);
+    assertEquals("completed", portState());
+  }
+
+  @Test
+  void onOneNodeNoAbortIsSent() {
+    var single = supervisor(DeleteFence.OPEN, FencedResyncTest::orphanedByADeadNode);
+    assertEquals(Outcome.COMPLETED, resync(single).outcome());
+    assertEquals(List.of("running", "completed"), recorder.states, "single-node behaviour is unchanged");
+  }
+
+  @Test
+  void withNothingRunningInPortNoAbortIsSent() {
+    var fenced = supervisor(resyncId -> CompletableFuture.completedFuture(Optional.empty()));
+    assertEquals(Outcome.COMPLETED, resync(fenced).outcome());
+    assertEquals(List.of("running", "completed"), recorder.states, "Port showed no resync running");
+  }
+
+  static KindResult kind(ResyncFinished f, String kind) {
+    return f.kinds().stream().filter(k -> k.kind().equals(kind)).findFirst().orElseThrow();
   }
 }
