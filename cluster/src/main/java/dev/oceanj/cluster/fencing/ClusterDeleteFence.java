@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a {@code ReadMajority} of the map still names this node's claim (node incarnation and epoch).
  * </ol>
  * The local conditions are checked again once the majority has answered. A read that fails or times out is a
- * refusal. A zombie cannot pass: after it was downed its status is no longer {@code Up}, the survivors are
+ * refusal, and so is a check that took longer than {@link FencingSettings#checkDeadline()}: a majority's answer
+ * that reaches a node only after a long pause is stale. A zombie cannot pass: after it was downed its status is no longer {@code Up}, the survivors are
  * unreachable to it, it can no longer reach a majority, and the survivors' new owner holds a higher epoch.
  *
  * <p>Every node must answer the majority reads and writes, including nodes that host no instance: call
@@ -138,7 +139,14 @@ public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
       return CompletableFuture.completedFuture(local.isPresent() ? local
           : Optional.of("this node has not yet claimed the ownership of " + identifier));
     }
+    long began = System.nanoTime();
     return readMajority().handle((owners, error) -> {
+      Duration took = Duration.ofNanos(System.nanoTime() - began);
+      if (took.compareTo(settings.checkDeadline()) > 0) {
+        // A majority's answer is only as fresh as the moment it was given: a pause since then may hide a takeover.
+        return Optional.of("the ownership check of " + identifier + " took " + took.toMillis() + " ms, over its "
+            + settings.checkDeadline().toMillis() + " ms deadline (was this node paused?)");
+      }
       if (error != null) {
         return Optional.of("a majority of nodes could not be read for the ownership of " + identifier + " ("
             + describe(error) + ")");

@@ -111,6 +111,13 @@ class ClusterDeleteFenceTest {
     assertEquals(new Owner(nodeOf(a), 1), await(other.claimed()));
     assertEquals(Optional.empty(), await(other.check("r3")));
 
+    // An answer that comes too late (after a pause of this node) is stale: refused even though it names b.
+    ClusterDeleteFence slowB = ClusterDeleteFence.create(b, "fake-01",
+        FencingSettings.defaults().withCheckDeadline(Duration.ofNanos(1)));
+    await(slowB.claimed());
+    Optional<String> late = await(slowB.check("r2"));
+    assertTrue(late.isPresent() && late.get().contains("was this node paused?"), late.toString());
+
     onB.close();
     Optional<String> closed = await(onB.check("r2"));
     assertTrue(closed.isPresent() && closed.get().contains("no longer runs on this node"), closed.toString());
