@@ -1,68 +1,47 @@
 package dev.oceanj.runtime;
 
-import dev.oceanj.actors.resync.ResyncProtocol;
-import dev.oceanj.actors.resync.ResyncProtocol.AbortResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
-import dev.oceanj.actors.resync.ResyncProtocol.Status;
-import dev.oceanj.actors.trigger.TriggerInfo;
-import dev.oceanj.actors.trigger.kafka.KafkaSettings;
-import dev.oceanj.actors.trigger.kafka.KafkaTrigger;
-import dev.oceanj.actors.trigger.once.OnceTrigger;
-import dev.oceanj.actors.trigger.polling.PollingTrigger;
-import dev.oceanj.actors.trigger.schedule.ScheduleTrigger;
-import dev.oceanj.actors.trigger.webhook.WebhookTrigger;
 import dev.oceanj.core.config.EventListenerType;
 import dev.oceanj.core.config.OceanSettings;
-import dev.oceanj.core.port.PortClient;
 import dev.oceanj.runtime.http.HealthRoutes;
 import dev.oceanj.runtime.http.MetricsRoutes;
 import dev.oceanj.runtime.http.OceanRoutes;
-import dev.oceanj.runtime.live.LiveEvents;
 import dev.oceanj.runtime.http.OceanServer;
-import dev.oceanj.runtime.http.Readiness;
-import dev.oceanj.runtime.telemetry.SyncTelemetry;
-import dev.oceanj.runtime.http.ResyncRoutes;
-import dev.oceanj.runtime.http.StatusRoutes;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * The root actor: spawns the integration's supervisor, the trigger of the configured connection mode (plus the
- * schedule when {@code ocean.scheduled-resync-interval} is set), the progress reporter, and binds the HTTP server
- * (not in ONCE mode unless {@code ocean.http.enabled = true}); with the server, when the integration registered
- * live-event processors, it starts live events, whose dispatcher is its child, restarted with backoff after a failure
- * ({@code LiveEvents.start}).
+ * The root actor: what is per process. It spawns one {@link Instance} per integration instance (each with its
+ * supervisor, triggers, progress reporter, sync telemetry and live events), and once they all started binds the
+ * one HTTP server with their routes, {@code /health} and {@code /metrics} (not in ONCE mode unless
+ * {@code ocean.http.enabled = true}).
  *
- * <p>ONCE: the one {@link ResyncFinished} comes back here; the summary is printed, the exit code set (0 when the
- * resync completed, 1 when it failed or was aborted) and the system shut down. Graceful shutdown of any mode
- * runs a CoordinatedShutdown task that aborts the running resync (reported {@code aborted}, nothing deleted) and
- * waits for the supervisor to confirm.
+ * <p>ONCE: each instance's {@link Instance.OnceFinished} comes back here; its summary is printed, and when every
+ * instance's resync ended the exit code is set (0 when all completed, 1 when one failed or was aborted) and the
+ * system shut down. Graceful shutdown of any mode aborts the running resyncs through the instances' own
+ * CoordinatedShutdown tasks (reported {@code aborted}, nothing deleted).
  */
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   /** Messages of the guardian; all internal. */
   public sealed interface Command {}
 
-  private record OnceFinished(ResyncFinished finished) implements Command {}
+  private record FromInstance(Instance.Report report) implements Command {}
 
   private record Bound(ServerBinding binding) implements Command {}
 
@@ -71,36 +50,24 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   /**
    * Everything the guardian wires together, built by {@link OceanRuntime}.
    *
-   * @param settings the validated settings; {@code settings.effective()} says which listener runs and whether the
-   *     HTTP server is bound
-   * @param port the integration's Port client
-   * @param supervisor the integration supervisor's behaviour
+   * @param settings the process's settings (HTTP server, path prefix, admin token, timeouts)
    * @param metrics the {@code /metrics} registry
-   * @param readiness what {@code /status} reports about Port (reachable, integration and mapping there)
    * @param reports where the guardian reports back to the runtime that started it
-   * @param info fixed facts for {@code /status}
-   * @param pollingWatermark the resync request already handled, for POLLING without resync-on-start
    * @param coreVersion reported by {@code /health}
-   * @param liveEvents starts live events (log, draining actor, routes) when the integration registered
-   *     live-event processors, the draining actor as the guardian's supervised child; mounted with the HTTP server
-   * @param telemetry reports each resync's sync metrics and a heartbeat to Port (off: empty)
+   * @param instances the instances to run (one, mounted at the root as always, when not in host mode)
    */
   public record Wiring(
       OceanSettings settings,
-      PortClient port,
-      Behavior<ResyncProtocol.Command> supervisor,
       OceanMetrics metrics,
-      Readiness readiness,
       Reports reports,
-      StatusRoutes.RuntimeInfo info,
-      Optional<Instant> pollingWatermark,
       String coreVersion,
-      Optional<Function<ActorContext<?>, LiveEvents>> liveEvents,
-      Optional<SyncTelemetry> telemetry) {
+      List<Instance.Wiring> instances) {
 
-    /** The listener that runs (the embedded default may have turned POLLING into ONCE). */
-    EventListenerType listenerType() {
-      return settings.effective().listener();
+    public Wiring {
+      instances = List.copyOf(instances);
+      if (instances.size() != 1) {
+        throw new IllegalArgumentException("one instance expected, got " + instances.size());
+      }
     }
   }
 
@@ -114,22 +81,19 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   public record Reports(Consumer<String> print, CompletableFuture<Integer> exitCode,
       CompletableFuture<Optional<Integer>> httpPort) {}
 
-  /**
-   * The triggers' and the schedule's details for {@code /status}, and the WEBHOOK trigger {@code POST /resync}
-   * feeds (empty in the other modes).
-   */
-  private record Triggers(Supplier<CompletionStage<Optional<TriggerInfo>>> listenerInfo,
-      Supplier<CompletionStage<Optional<TriggerInfo>>> scheduleInfo,
-      Optional<ActorRef<WebhookTrigger.Command>> webhook) {}
-
   private final Wiring wiring;
-  /** {@code ocean.timeouts.ask}: every question this guardian and its routes ask an actor. */
-  private final Duration askTimeout;
+  private final ActorRef<Instance.Report> reports;
+  /** The running instances' routes, by identifier, in start order. */
+  private final Map<String, Instance.Routes> routes = new LinkedHashMap<>();
+  /** ONCE instances whose resync has not ended yet. */
+  private final Set<String> onceRunning = new LinkedHashSet<>();
+  private boolean onceFailed;
+  private boolean httpStarted;
 
   private Guardian(ActorContext<Command> context, Wiring wiring) {
     super(context);
     this.wiring = wiring;
-    this.askTimeout = wiring.settings().timeouts().ask();
+    this.reports = context.messageAdapter(Instance.Report.class, FromInstance::new);
   }
 
   public static Behavior<Command> create(Wiring wiring) {
@@ -140,156 +104,82 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     });
   }
 
-  /** One init per feature, in order. */
   private void start() {
-    ActorRef<ResyncProtocol.Command> supervisor = initSupervisor();
-    Triggers triggers = initTriggers(supervisor);
-    initProgress(supervisor);
-    initHttp(supervisor, triggers);
-  }
-
-  /** The integration supervisor, its sync telemetry, and the abort of a running resync at shutdown. */
-  private ActorRef<ResyncProtocol.Command> initSupervisor() {
-    ActorContext<Command> context = getContext();
-    var system = context.getSystem();
-    ActorRef<ResyncProtocol.Command> supervisor = context.spawn(
-        Behaviors.supervise(wiring.supervisor()).onFailure(SupervisorStrategy.restart()), "supervisor");
-    wiring.telemetry().ifPresent(telemetry -> {
-      telemetry.start(system, supervisor);
-      // After the resync was aborted or ended, and while the supervisor still answers: its last figures leave.
-      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-          "report-sync-metrics",
-          () -> telemetry.stop(wiring.settings().timeouts().telemetryFlush()).thenApply(v -> Done.getInstance()));
-    });
-
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "abort-running-resync",
-        () -> AskPattern.<ResyncProtocol.Command, ResyncProtocol.Done>ask(supervisor,
-                replyTo -> new AbortResync("shutdown", replyTo), askTimeout, system.scheduler())
-            .handle((done, failure) -> Done.getInstance()));
-    return supervisor;
-  }
-
-  /** The trigger of the listener that runs, and the schedule when {@code ocean.scheduled-resync-interval} is set. */
-  private Triggers initTriggers(ActorRef<ResyncProtocol.Command> supervisor) {
-    ActorContext<Command> context = getContext();
-    OceanSettings settings = wiring.settings();
-    EventListenerType type = wiring.listenerType();
-    Supplier<CompletionStage<Optional<TriggerInfo>>> listenerInfo = () -> CompletableFuture.completedFuture(Optional.empty());
-    Optional<ActorRef<WebhookTrigger.Command>> webhook = Optional.empty();
-    String integrationType = settings.integration().type();
-    String identifier = settings.integration().identifier();
-    if (!settings.eventListener().shouldResync()) {
-      context.getLog().info("Event listener {}: no resync is triggered (should-resync is off)", type);
-    } else if (type == EventListenerType.ONCE) {
-      ActorRef<ResyncFinished> report = context.messageAdapter(ResyncFinished.class, OnceFinished::new);
-      context.spawn(OnceTrigger.create(supervisor, report), "once");
-    } else if (type == EventListenerType.POLLING) {
-      var polling = context.spawn(PollingTrigger.create(supervisor, wiring.port()::resyncRequest,
-          settings.eventListener().polling(), wiring.pollingWatermark()), "polling");
-      listenerInfo = describe(polling, PollingTrigger.Describe::new);
-    } else if (type == EventListenerType.WEBHOOK) {
-      var trigger = context.spawn(WebhookTrigger.create(supervisor), "webhook");
-      webhook = Optional.of(trigger);
-      listenerInfo = describe(trigger, WebhookTrigger.Describe::new);
-    } else if (type == EventListenerType.KAFKA) {
-      var kafka = context.spawn(KafkaTrigger.create(supervisor,
-          KafkaSettings.from(settings.eventListener().kafka()),
-          KafkaTrigger.PortAccess.of(wiring.port()), integrationType, identifier), "kafka");
-      listenerInfo = describe(kafka, KafkaTrigger.Describe::new);
-    } else {
-      context.getLog().info("Event listener {}: no resync is triggered", type);
+    boolean allOnce = true;
+    for (Instance.Wiring instance : wiring.instances()) {
+      boolean once = instance.listenerType() == EventListenerType.ONCE
+          && instance.settings().eventListener().shouldResync();
+      allOnce &= once;
+      if (once) {
+        onceRunning.add(instance.identifier());
+      }
+      getContext().spawn(Instance.create(instance, reports), actorName(instance.identifier()));
     }
-
-    Supplier<CompletionStage<Optional<TriggerInfo>>> scheduleInfo = () -> CompletableFuture.completedFuture(Optional.empty());
-    if (settings.scheduledResyncInterval().isPresent() && settings.eventListener().shouldResync()
-        && type != EventListenerType.ONCE) {
-      var schedule = context.spawn(ScheduleTrigger.create(supervisor, settings.scheduledResyncInterval().get()),
-          "schedule");
-      scheduleInfo = describe(schedule, ScheduleTrigger.Describe::new);
+    if (!allOnce) {
+      onceRunning.clear();
     }
-    return new Triggers(listenerInfo, scheduleInfo, webhook);
   }
 
-  /** The progress reporter: to the user's output in ONCE mode, to the log otherwise. */
-  private void initProgress(ActorRef<ResyncProtocol.Command> supervisor) {
-    EventListenerType type = wiring.listenerType();
-    // Not context.getLog(): the reporter calls this from its own actor, outside the guardian.
-    org.slf4j.Logger progressLog = org.slf4j.LoggerFactory.getLogger(ProgressReporter.class);
-    Consumer<String> progressOut = type == EventListenerType.ONCE ? wiring.reports().print() : progressLog::info;
-    getContext().spawn(ProgressReporter.create(supervisor, wiring.metrics(), progressOut,
-        wiring.settings().resync().progressInterval(), Clock.systemUTC()), "progress");
+  /** A stable, valid actor name for an instance. */
+  static String actorName(String identifier) {
+    return "instance-" + java.net.URLEncoder.encode(identifier, java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** The HTTP server (routes, live events) unless {@code settings.effective().serveHttp()} is off. */
-  private void initHttp(ActorRef<ResyncProtocol.Command> supervisor, Triggers triggers) {
+  /** The HTTP server with every instance's routes, unless {@code settings.effective().serveHttp()} is off. */
+  private void startHttp() {
+    httpStarted = true;
     OceanSettings settings = wiring.settings();
     if (!settings.effective().serveHttp()) {
       wiring.reports().httpPort().complete(Optional.empty());
       return;
     }
-    ActorContext<Command> context = getContext();
-    var system = context.getSystem();
-    var resync = new ResyncRoutes(triggers.webhook(), wiring.listenerType().name(),
-        settings.eventListener().webhook().token(), settings.http().adminToken(), askTimeout,
-        settings.timeouts().resyncWait(), settings.http().maxRequestBodySize(), system.scheduler());
-    var health = new HealthRoutes(wiring.coreVersion());
-    var metrics = new MetricsRoutes(wiring.metrics(), () -> refreshMetrics(supervisor));
-    var status = new StatusRoutes(wiring.info(), supervisor, triggers.listenerInfo(), triggers.scheduleInfo(),
-        askTimeout, system.scheduler(), Clock.systemUTC()).withChecks(wiring.readiness());
-    Optional<LiveEvents> live = wiring.liveEvents().map(start -> start.apply(context));
-    if (live.isPresent()) {
-      LiveEvents events = live.get();
-      // After the server unbound: nothing appends any more, and a last checkpoint is written.
-      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-          "close-live-events", () -> {
-            events.close();
-            return CompletableFuture.completedFuture(Done.getInstance());
-          });
-      status = status.withLiveEvents(events::status);
-    }
-    var routes = new OceanRoutes(resync, health, metrics, status, settings.pathPrefix(), wiring.metrics())
-        .withAdminToken(settings.http().adminToken());
-    if (live.isPresent()) {
-      routes = routes.withPrefixedRoutes(live.get().routes().webhookRoutes())
-          .withAdminRoutes(live.get().routes().deadLetterRoutes());
-    }
-    context.pipeToSelf(OceanServer.start(routes.routes(), settings.http(), settings.timeouts().httpDrain(), system),
-        (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
-  }
-
-  private CompletionStage<Void> refreshMetrics(ActorRef<ResyncProtocol.Command> supervisor) {
     var system = getContext().getSystem();
-    OceanMetrics metrics = wiring.metrics();
-    return AskPattern.<ResyncProtocol.Command, Status>ask(supervisor, ResyncProtocol.GetStatus::new, askTimeout,
-            system.scheduler())
-        .thenAccept(status -> {
-          status.last().ifPresent(metrics::recordFinished);
-          status.running().ifPresent(metrics::recordProgress);
-        });
-  }
-
-  private <T> Supplier<CompletionStage<Optional<TriggerInfo>>> describe(
-      ActorRef<T> trigger, Function<ActorRef<TriggerInfo>, T> message) {
-    var scheduler = getContext().getSystem().scheduler();
-    return () -> AskPattern.<T, TriggerInfo>ask(trigger, message::apply, askTimeout, scheduler).thenApply(Optional::of);
+    Instance.Routes instance = routes.values().iterator().next();
+    var health = new HealthRoutes(wiring.coreVersion());
+    var metrics = new MetricsRoutes(wiring.metrics(), instance.refreshMetrics());
+    var all = new OceanRoutes(instance.resync(), health, metrics, instance.status(), settings.pathPrefix(),
+        wiring.metrics()).withAdminToken(settings.http().adminToken());
+    if (instance.liveEvents().isPresent()) {
+      all = all.withPrefixedRoutes(instance.liveEvents().get().webhooks())
+          .withAdminRoutes(instance.liveEvents().get().deadLetters());
+    }
+    getContext().pipeToSelf(OceanServer.start(all.routes(), settings.http(), settings.timeouts().httpDrain(), system),
+        (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(OnceFinished.class, this::onOnceFinished)
+        .onMessage(FromInstance.class, this::onFromInstance)
         .onMessage(Bound.class, this::onBound)
         .onMessage(BindFailed.class, this::onBindFailed)
         .build();
   }
 
-  private Behavior<Command> onOnceFinished(OnceFinished msg) {
-    ResyncFinished finished = msg.finished();
-    wiring.metrics().recordFinished(finished);
-    wiring.reports().print().accept(ResyncSummary.render(finished));
-    wiring.reports().exitCode().complete(finished.outcome() == Outcome.COMPLETED ? 0 : 1);
-    CoordinatedShutdown.get(getContext().getSystem()).run(Stop.ONCE_RESYNC_FINISHED);
+  private Behavior<Command> onFromInstance(FromInstance msg) {
+    Instance.Report report = msg.report();
+    if (report instanceof Instance.Started started) {
+      routes.put(started.identifier(), started.routes());
+      if (!httpStarted && routes.size() == wiring.instances().size()) {
+        startHttp();
+      }
+    } else if (report instanceof Instance.StartFailed failed) {
+      getContext().getLog().error("Integration instance {} could not start: {}", failed.identifier(),
+          failed.cause().getMessage());
+    } else if (report instanceof Instance.OnceFinished finished) {
+      onOnceFinished(finished);
+    }
     return this;
+  }
+
+  private void onOnceFinished(Instance.OnceFinished msg) {
+    ResyncFinished finished = msg.finished();
+    wiring.reports().print().accept(ResyncSummary.render(finished));
+    onceFailed |= finished.outcome() != Outcome.COMPLETED;
+    if (onceRunning.remove(msg.identifier()) && onceRunning.isEmpty()) {
+      wiring.reports().exitCode().complete(onceFailed ? 1 : 0);
+      CoordinatedShutdown.get(getContext().getSystem()).run(Stop.ONCE_RESYNC_FINISHED);
+    }
   }
 
   private Behavior<Command> onBound(Bound bound) {

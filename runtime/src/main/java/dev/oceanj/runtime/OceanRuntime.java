@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running oceanj: the Port side (the configured Port, or the embedded emulator when no credentials are set),
- * the integration, and the actor system under {@link Guardian}. {@link #start} blocks until everything is up;
+ * the integration, and the actor system under {@link Guardian}, which runs it as an {@link Instance}.
+ * {@link #start} blocks until everything is up;
  * {@link #exitCode()} completes when the system has stopped (a ONCE run ends by itself; other modes run until
  * {@link #close()} or SIGTERM, which runs CoordinatedShutdown and aborts a running resync).
  *
@@ -98,7 +99,7 @@ public final class OceanRuntime implements AutoCloseable {
     this.listenerType = listenerType;
   }
 
-  /** How live events start, when the integration registered processors (the guardian calls it). */
+  /** How live events start, when the integration registered processors (the instance calls it). */
   private static Optional<Function<ActorContext<?>, LiveEvents>> liveEvents(OceanSettings settings,
       DefinedIntegration defined, HttpPortClient port, Resyncs resyncs, OceanMetrics metrics) {
     if (defined.liveEventProcessors().isEmpty()) {
@@ -131,7 +132,7 @@ public final class OceanRuntime implements AutoCloseable {
 
   /**
    * One init per feature, in order: the integration, the Port side, the log shipper, the set-up in Port, the
-   * resyncs, then the actor system, whose guardian starts the triggers, the progress reporter and the HTTP server
+   * resyncs, then the actor system, whose guardian starts the instance (triggers, progress reporter, live events) and the HTTP server
    * (with live events). Whatever was started is released when start-up fails or the system stops.
    */
   private static OceanRuntime start(OceanSettings settings, Consumer<String> print, DataDirLock dirLock) {
@@ -161,13 +162,14 @@ public final class OceanRuntime implements AutoCloseable {
       var info = new StatusRoutes.RuntimeInfo(identity.type(), identity.identifier(), identity.version(),
           listener.name(), port.embedded(), port.clientSettings().baseUrl().toString());
       var timeouts = settings.timeouts();
-      var wiring = new Guardian.Wiring(settings, port.client(), resyncs.supervisor(), metrics,
+      var instance = new Instance.Wiring(settings, port.client(), resyncs.supervisor(), metrics,
           new PortReadiness(port.client(), timeouts.readinessCheck(), timeouts.readinessCache(), Clock.systemUTC()),
-          new Guardian.Reports(print, exitCode, httpPort), info, watermark, runtimeVersion(),
-          liveEvents(settings, integration.defined(), port.client(), resyncs, metrics),
+          info, watermark, liveEvents(settings, integration.defined(), port.client(), resyncs, metrics),
           Optional.of(new SyncTelemetry(port.ingest(), new SyncTelemetry.Identity(identity.type(),
               identity.identifier(), identity.version(), runtimeVersion()), settings.telemetry().heartbeatInterval(),
-              timeouts.ask())));
+              timeouts.ask())), print);
+      var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
+          runtimeVersion(), List.of(instance));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
       if (listener != EventListenerType.ONCE) {

@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.Behavior;
 
 /**
  * Resyncs of a run: the jq mapping pool ({@code ocean.resync.mapping-parallelism} threads), the mapping compiler and
- * the integration supervisor's behaviour (spawned by the guardian) with {@code ocean.resync}'s settings.
+ * the integration supervisor's behaviour (spawned by the instance) with {@code ocean.resync}'s settings.
  *
  * @param mappingPool the threads mapping raw items with jq; shut down by {@link #close()}
  * @param compiler compiles the integration's mapping (shared with live events)

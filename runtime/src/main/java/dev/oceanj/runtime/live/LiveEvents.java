@@ -31,7 +31,7 @@ import org.apache.pekko.stream.Materializer;
  * Live events, wired: the durable log in {@code <ocean.data-dir>/live-events} (or in memory when
  * {@code ocean.live-events.in-memory = true}), the {@link LiveEventDispatcher} actor draining it with the
  * integration's processors, the cached mapping and the live-event share of the Port write budget, the HTTP
- * routes, and the metrics ({@code oceanj_live_events_*}). The caller (guardian or standalone runner) mounts
+ * routes, and the metrics ({@code oceanj_live_events_*}). The caller (the instance or a standalone runner) mounts
  * {@link #routes()} and calls {@link #close()} at shutdown, after the HTTP server stopped accepting.
  */
 public final class LiveEvents implements AutoCloseable {
@@ -57,7 +57,7 @@ public final class LiveEvents implements AutoCloseable {
 
   /**
    * Opens the log (recovering what a previous run left), starts draining it with a supervised
-   * {@link LiveEventDispatcher} spawned as a child of {@code parent} (the guardian), and registers the metrics.
+   * {@link LiveEventDispatcher} spawned as a child of {@code parent} (the instance), and registers the metrics.
    * Call it from {@code parent}'s own thread (its setup or a message handler).
    *
    * @param port the integration's Port client (its live-event view is used for writes)
@@ -108,7 +108,7 @@ public final class LiveEvents implements AutoCloseable {
     LiveEventDispatcher.Deps deps = new LiveEventDispatcher.Deps(log, integration.liveEventProcessors(), mapping,
         new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking,
         integration.sources());
-    // A child of the caller (the guardian), restarted after a failure: see LiveEventDispatcher.supervised.
+    // A child of the caller (the instance), restarted after a failure: see LiveEventDispatcher.supervised.
     ActorRef<LiveEventDispatcher.Command> actor = parent.spawn(LiveEventDispatcher.supervised(deps), ACTOR_NAME);
     LiveEventRoutes routes = new LiveEventRoutes(log, integration.liveEventProcessors(), settings.maxBodySize(),
         counters, ackLatency, Materializer.matFromSystem(system));

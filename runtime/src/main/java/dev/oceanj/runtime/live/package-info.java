@@ -1,5 +1,5 @@
 /**
- * Live-event wiring, started by the guardian: the durable log, its supervised dispatcher (a guardian child), routes
+ * Live-event wiring, started by each instance: the durable log, its supervised dispatcher (an instance child), routes
  * and metrics.
  */
 package dev.oceanj.runtime.live;
