@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.Failures;
 import dev.oceanj.core.config.LiveEventSettings;
-import dev.oceanj.core.live.LiveEventLog;
+import dev.oceanj.core.live.LiveEventIntake;
+import dev.oceanj.core.live.PartitionKey;
 import dev.oceanj.core.live.StoredEvent;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.LiveEventWriter;
@@ -49,7 +50,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains the durable {@link LiveEventLog}: every stored event is handed to the processors registered for its
+ * Drains the live-event intake ({@link LiveEventIntake}: the node's durable log or the shared Kafka log): every stored event is handed to the processors registered for its
  * path, and their results go through the current mapping to Port. Events with the same partition key (path
  * pattern plus the processors' {@link LiveEventProcessor#partitionKey}) run strictly one after another in
  * log order; different keys run in parallel, at most {@code parallelism} at once.
@@ -68,7 +69,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supervision: spawned once by the runtime's guardian as {@link #supervised}, which restarts it with backoff after
  * any failure, so the HTTP route never keeps acknowledging into a log nobody drains. A restarted dispatcher takes the
- * log's subscription over ({@link LiveEventLog#resubscribe}) and is handed again every event not yet done, the ones
+ * log's subscription over ({@link LiveEventIntake#resubscribe}) and is handed again every event not yet done, the ones
  * its predecessor held in memory included; messages meant for the predecessor (events told to it, outcomes of its
  * work still running) are ignored. An event its predecessor was processing may thus be handled twice, which
  * processors already tolerate (see {@link LiveEventProcessor}). The guardian also owns (and closes) the log.
@@ -98,7 +99,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
   /**
    * Everything the actor needs.
    *
-   * @param log the durable log it drains (subscribed once per incarnation)
+   * @param log the intake it drains: the local durable log or the shared Kafka log (subscribed once per incarnation)
    * @param processors processors by registered path pattern
    * @param mapping the cached current mapping
    * @param writer writes mapped results with the live-event budget
@@ -111,7 +112,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
    *     processor handling each resource sees ({@link LiveEventProcessor#handle(LiveEvent, Resource)})
    */
   public record Deps(
-      LiveEventLog log,
+      LiveEventIntake log,
       Map<String, List<LiveEventProcessor>> processors,
       LiveMapping mapping,
       LiveEventWriter writer,
@@ -123,7 +124,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
       Function<String, Optional<ResyncSource<?>>> sources) {
 
     /** Without the integration's sources: processors handling each resource see raw selectors. */
-    public Deps(LiveEventLog log, Map<String, List<LiveEventProcessor>> processors, LiveMapping mapping,
+    public Deps(LiveEventIntake log, Map<String, List<LiveEventProcessor>> processors, LiveMapping mapping,
         LiveEventWriter writer, Function<Object, JsonNode> toJson, LiveEventSettings settings, int parallelism,
         LiveEventCounters counters, Executor executor) {
       this(log, processors, mapping, writer, toJson, settings, parallelism, counters, executor,
@@ -201,18 +202,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
     List<LiveEventProcessor> processors = deps.processors().get(match.get().pattern());
     LiveEvent live = new LiveEvent(e.offset(), match.get().pattern(), match.get().params(), e.headers(), payload,
         e.receivedAt());
-    StringBuilder key = new StringBuilder(match.get().pattern());
-    for (LiveEventProcessor p : processors) {
-      String k;
-      try {
-        k = p.partitionKey(live);
-      } catch (RuntimeException ex) {
-        // No key means one sequence for the path: slower, never out of order.
-        k = "";
-      }
-      key.append('\u0000').append(k == null ? "" : k);
-    }
-    String k = key.toString();
+    String k = PartitionKey.of(match.get().pattern(), processors, live);
     queues.computeIfAbsent(k, x -> new ArrayDeque<>()).add(new Work(k, e, live, processors));
     queued++;
     if (!active.contains(k)) {

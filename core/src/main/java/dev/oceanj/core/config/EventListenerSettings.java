@@ -145,7 +145,8 @@ public record EventListenerSettings(
         polling, webhook, kafka);
   }
 
-  private static Map<String, String> clientProperties(ConfigReader r, String path) {
+  /** Extra Kafka client properties at {@code path} (an object of strings); none when unset. */
+  static Map<String, String> clientProperties(ConfigReader r, String path) {
     ConfigValue v = r.valueOrNull(path);
     if (v == null) {
       return Map.of();

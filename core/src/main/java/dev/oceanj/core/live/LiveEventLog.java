@@ -1,5 +1,6 @@
 package dev.oceanj.core.live;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <p>Events not yet done are also kept in memory, for the consumer; the backlog is bounded by what the
  * processors leave undone. All methods are thread-safe.
  */
-public final class LiveEventLog implements AutoCloseable {
+public final class LiveEventLog implements LiveEventIntake {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveEventLog.class);
 
@@ -111,6 +112,7 @@ public final class LiveEventLog implements AutoCloseable {
   }
 
   /** Whether events survive a restart. */
+  @Override
   public boolean durable() {
     return dir.isPresent();
   }
@@ -119,6 +121,7 @@ public final class LiveEventLog implements AutoCloseable {
    * Appends one event. The future completes with the stored event (its offset assigned) once it is durable,
    * or fails when it could not be written (the caller must then not acknowledge it).
    */
+  @Override
   public CompletableFuture<StoredEvent> append(Instant receivedAt, String path, Map<String, String> headers,
       byte[] body) {
     Append op = new Append(new StoredEvent(-1, receivedAt, path, headers, body), new CompletableFuture<>());
@@ -148,6 +151,7 @@ public final class LiveEventLog implements AutoCloseable {
    * lost what it held in memory), and hands it every event not yet done, in offset order, as {@link #subscribe}
    * does. Events the previous consumer was told about and had not finished are therefore told again.
    */
+  @Override
   public void resubscribe(Consumer<StoredEvent> consumer) {
     synchronized (lock) {
       subscriber = consumer;
@@ -158,6 +162,7 @@ public final class LiveEventLog implements AutoCloseable {
   }
 
   /** Marks {@code offset} processed; the checkpoint moves past it once every earlier event is done too. */
+  @Override
   public void done(long offset) {
     synchronized (lock) {
       pending.remove(offset);
@@ -168,6 +173,7 @@ public final class LiveEventLog implements AutoCloseable {
    * Moves an event to the dead letters with its error, durably, and marks it done. The future completes once
    * the dead letter is on disk.
    */
+  @Override
   public CompletableFuture<DeadLetter> deadLetter(StoredEvent event, String error) {
     DeadLetter letter = new DeadLetter(event.offset(), event, oneLine(error), Instant.now());
     CompletableFuture<DeadLetter> done = new CompletableFuture<>();
@@ -180,6 +186,7 @@ public final class LiveEventLog implements AutoCloseable {
    *
    * @return the re-appended event, or empty when there is no dead letter {@code id}
    */
+  @Override
   public CompletableFuture<Optional<StoredEvent>> replay(long id) {
     DeadLetter letter;
     synchronized (lock) {
@@ -198,6 +205,7 @@ public final class LiveEventLog implements AutoCloseable {
   }
 
   /** The dead letters, oldest first. */
+  @Override
   public List<DeadLetter> deadLetters() {
     synchronized (lock) {
       return List.copyOf(deadLetters.values());
@@ -205,6 +213,7 @@ public final class LiveEventLog implements AutoCloseable {
   }
 
   /** Events acknowledged and not yet done. */
+  @Override
   public int depth() {
     synchronized (lock) {
       return pending.size();
@@ -216,6 +225,12 @@ public final class LiveEventLog implements AutoCloseable {
     synchronized (lock) {
       return pending.isEmpty() ? nextOffset : pending.firstKey();
     }
+  }
+
+  /** {@code intake: local}, and whether the log is on disk. */
+  @Override
+  public void status(ObjectNode out) {
+    out.put("intake", "local");
   }
 
   /** Writes what is queued, a last checkpoint, and closes the files. Appends after this fail. */
@@ -294,7 +309,7 @@ public final class LiveEventLog implements AutoCloseable {
         if (op instanceof Append a) {
           StoredEvent e = a.event().withOffset(nextOffset++);
           appended.add(e);
-          records.add(frame(encodeEvent(e)));
+          records.add(frame(e.toBytes()));
         } else if (op instanceof AddDeadLetter d) {
           letters.add(frame(encodeDeadLetter(DL_ADDED, d.letter())));
         } else if (op instanceof RemoveDeadLetter r) {
@@ -448,7 +463,7 @@ public final class LiveEventLog implements AutoCloseable {
       long next0 = next;
       long[] last = {next0 - 1};
       readFramed(p, f == files.size() - 1, payload -> {
-        StoredEvent e = decodeEvent(payload);
+        StoredEvent e = StoredEvent.fromBytes(payload);
         last[0] = e.offset();
         if (e.offset() >= watermark) {
           pending.put(e.offset(), e);
@@ -565,50 +580,9 @@ public final class LiveEventLog implements AutoCloseable {
     return b;
   }
 
-  private static byte[] encodeEvent(StoredEvent e) {
-    byte[] path = e.path().getBytes(StandardCharsets.UTF_8);
-    List<byte[]> headerBytes = new ArrayList<>();
-    int size = 8 + 8 + 4 + path.length + 4 + 4 + e.body().length;
-    for (Map.Entry<String, String> h : e.headers().entrySet()) {
-      byte[] k = h.getKey().getBytes(StandardCharsets.UTF_8);
-      byte[] v = h.getValue().getBytes(StandardCharsets.UTF_8);
-      headerBytes.add(k);
-      headerBytes.add(v);
-      size += 8 + k.length + v.length;
-    }
-    ByteBuffer b = ByteBuffer.allocate(size);
-    b.putLong(e.offset()).putLong(e.receivedAt().toEpochMilli() * 1000 + e.receivedAt().getNano() / 1000 % 1000);
-    b.putInt(path.length).put(path);
-    b.putInt(headerBytes.size() / 2);
-    for (byte[] hb : headerBytes) {
-      b.putInt(hb.length).put(hb);
-    }
-    b.putInt(e.body().length).put(e.body());
-    return b.array();
-  }
-
-  private static StoredEvent decodeEvent(byte[] payload) {
-    return decodeEvent(ByteBuffer.wrap(payload));
-  }
-
-  private static StoredEvent decodeEvent(ByteBuffer b) {
-    long offset = b.getLong();
-    long micros = b.getLong();
-    String path = string(b);
-    int headers = b.getInt();
-    Map<String, String> h = new LinkedHashMap<>();
-    for (int i = 0; i < headers; i++) {
-      h.put(string(b), string(b));
-    }
-    byte[] body = new byte[b.getInt()];
-    b.get(body);
-    return new StoredEvent(offset, Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-        Math.floorMod(micros, 1_000_000L) * 1000), path, h, body);
-  }
-
   private static byte[] encodeDeadLetter(byte type, DeadLetter d) {
     byte[] error = d.error().getBytes(StandardCharsets.UTF_8);
-    byte[] event = encodeEvent(d.event());
+    byte[] event = d.event().toBytes();
     ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + error.length + event.length);
     b.put(type).putLong(d.id()).putLong(d.at().toEpochMilli()).putInt(error.length).put(error).put(event);
     return b.array();
@@ -617,14 +591,8 @@ public final class LiveEventLog implements AutoCloseable {
   private static DeadLetter decodeDeadLetter(ByteBuffer b) {
     long id = b.getLong();
     Instant at = Instant.ofEpochMilli(b.getLong());
-    String error = string(b);
-    return new DeadLetter(id, decodeEvent(b), error, at);
-  }
-
-  private static String string(ByteBuffer b) {
-    byte[] s = new byte[b.getInt()];
-    b.get(s);
-    return new String(s, StandardCharsets.UTF_8);
+    String error = StoredEvent.readString(b);
+    return new DeadLetter(id, StoredEvent.read(b), error, at);
   }
 
   private static String oneLine(String s) {

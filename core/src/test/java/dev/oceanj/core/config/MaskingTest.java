@@ -16,6 +16,7 @@ class MaskingTest {
   private static final String SPEC_TOKEN = "tok-3141592653";
   private static final String UNDECLARED_PASSWORD = "up-SECRET-0004";
   private static final String OCEAN_ONLY_PASSWORD = "oo-SECRET-0005";
+  private static final String LIVE_KAFKA_PASSWORD = "lk-SECRET-0006";
 
   private static OceanSettings settings() {
     return SettingsLoader.create().spec(Fixtures.spec()).environment(Fixtures.validEnv(Map.of(
@@ -25,7 +26,8 @@ class MaskingTest {
         "OCEAN__EVENT_LISTENER__KAFKA__PASSWORD", KAFKA_PASSWORD,
         "OCEAN__EVENT_LISTENER__WEBHOOK__TOKEN", WEBHOOK_TOKEN,
         "OCEAN__INTEGRATION__CONFIG__DB_PASSWORD", UNDECLARED_PASSWORD,
-        "OCEAN__LIVE_EVENTS__REDIS__PASSWORD", OCEAN_ONLY_PASSWORD))).load();
+        "OCEAN__LIVE_EVENTS__REDIS__PASSWORD", OCEAN_ONLY_PASSWORD,
+        "OCEAN__LIVE_EVENTS__KAFKA__PASSWORD", LIVE_KAFKA_PASSWORD))).load();
   }
 
   @Test
@@ -41,9 +43,9 @@ class MaskingTest {
   void noSecretTextInToStringOrDescribe() {
     var s = settings();
     for (String printed : new String[] {s.toString(), s.describe(), s.port().toString(), s.eventListener().toString(),
-        s.integration().toString(), s.integration().maskedConfig().toString()}) {
+        s.integration().toString(), s.integration().maskedConfig().toString(), s.liveEvents().toString()}) {
       for (String secret : new String[] {CLIENT_SECRET, KAFKA_PASSWORD, WEBHOOK_TOKEN, SPEC_TOKEN, UNDECLARED_PASSWORD,
-          OCEAN_ONLY_PASSWORD}) {
+          OCEAN_ONLY_PASSWORD, LIVE_KAFKA_PASSWORD}) {
         assertFalse(printed.contains(secret), "leaked " + secret + " in: " + printed);
       }
     }
@@ -55,6 +57,7 @@ class MaskingTest {
     var s = settings();
     assertEquals(CLIENT_SECRET, s.port().credentials().orElseThrow().clientSecret().reveal());
     assertEquals(KAFKA_PASSWORD, s.eventListener().kafka().password().orElseThrow().reveal());
+    assertEquals(LIVE_KAFKA_PASSWORD, s.liveEvents().kafka().password().orElseThrow().reveal());
     assertEquals(WEBHOOK_TOKEN, s.eventListener().webhook().token().orElseThrow().reveal());
     assertEquals(SPEC_TOKEN, s.integration().config().get("apiToken").asText());
     assertEquals(SPEC_TOKEN, s.integration().secret("apiToken").orElseThrow().reveal());

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.live.DeadLetter;
-import dev.oceanj.core.live.LiveEventLog;
+import dev.oceanj.core.live.LiveEventIntake;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.WebhookPaths;
 import dev.oceanj.spi.live.KindProcessor;
@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * processor's {@link LiveEventProcessor#authenticate} false 401; not JSON 400 {@code invalid_json}; not a JSON
  * object, or any processor's {@link LiveEventProcessor#validate} false 400 {@code invalid_event} (an event that could
  * only fail later is never acknowledged). Then it is appended to the
- * durable {@link LiveEventLog} and answered {@code 202 {"status":"accepted","id":…}} only once it is on disk; a
- * failed append is a 503, so the sender retries. Headers that carry credentials are not stored: those whose names
+ * intake ({@link LiveEventIntake}: the node's durable log, or the shared Kafka topic) and answered
+ * {@code 202 {"status":"accepted","id":…}} only once it is stored (on disk, or acknowledged by Kafka's in-sync
+ * replicas); a failed append is a 503, so the sender retries. Headers that carry credentials are not stored: those whose names
  * look like credentials ({@code SECRET_HEADER}) and those any processor declares in
  * {@link LiveEventProcessor#secretHeaders} (its authenticator's {@code secretHeaders()}).
  */
@@ -73,7 +74,7 @@ public final class LiveEventRoutes {
   // More than one JSON value in a body is malformed, not "the first one".
   private static final ObjectMapper TREE = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private final LiveEventLog log;
+  private final LiveEventIntake log;
   private final Map<String, List<LiveEventProcessor>> processors;
   private final WebhookPaths paths;
   private final Set<String> secretHeaders;
@@ -87,7 +88,7 @@ public final class LiveEventRoutes {
    * @param maxBodyBytes {@code ocean.live-events.max-body-size}
    * @param ackLatency timer of the time from request to 202
    */
-  public LiveEventRoutes(LiveEventLog log, Map<String, List<LiveEventProcessor>> processors, long maxBodyBytes,
+  public LiveEventRoutes(LiveEventIntake log, Map<String, List<LiveEventProcessor>> processors, long maxBodyBytes,
       LiveEventCounters counters, Timer ackLatency, Materializer materializer) {
     this.log = log;
     this.processors = processors;
@@ -115,7 +116,7 @@ public final class LiveEventRoutes {
   }
 
   /** The dead letters as JSON, newest {@code limit} of them, for {@code /status} and the listing. */
-  public static ObjectNode deadLettersJson(LiveEventLog log, int limit) {
+  public static ObjectNode deadLettersJson(LiveEventIntake log, int limit) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     List<DeadLetter> letters = log.deadLetters();
     out.put("count", letters.size());

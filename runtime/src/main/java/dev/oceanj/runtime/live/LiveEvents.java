@@ -3,7 +3,11 @@ package dev.oceanj.runtime.live;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.live.LiveEventDispatcher;
 import dev.oceanj.core.config.LiveEventSettings;
+import dev.oceanj.actors.live.KafkaLiveEventLog;
+import dev.oceanj.core.live.LiveEventIntake;
 import dev.oceanj.core.live.LiveEventLog;
+import dev.oceanj.core.live.PartitionKey;
+import dev.oceanj.core.live.WebhookPaths;
 import dev.oceanj.core.live.LiveEventCounters;
 import dev.oceanj.core.live.LiveEventWriter;
 import dev.oceanj.core.live.LiveMapping;
@@ -28,8 +32,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.stream.Materializer;
 
 /**
- * Live events, wired: the durable log in {@code <ocean.data-dir>/live-events} (or in memory when
- * {@code ocean.live-events.in-memory = true}), the {@link LiveEventDispatcher} actor draining it with the
+ * Live events, wired: the intake, which is the durable log in {@code <ocean.data-dir>/live-events} (or in memory
+ * when {@code ocean.live-events.in-memory = true}), or with {@code ocean.live-events.intake = kafka} the topic shared
+ * by every node ({@link KafkaLiveEventLog}), the {@link LiveEventDispatcher} actor draining it with the
  * integration's processors, the cached mapping and the live-event share of the Port write budget, the HTTP
  * routes, and the metrics ({@code oceanj_live_events_*}). The caller (the instance or a standalone runner) mounts
  * {@link #routes()} and calls {@link #close()} at shutdown, after the HTTP server stopped accepting.
@@ -42,12 +47,15 @@ public final class LiveEvents implements AutoCloseable {
   /** The name of the {@link LiveEventDispatcher} child. */
   public static final String ACTOR_NAME = "live-event-dispatcher";
 
-  private final LiveEventLog log;
+  /** Longest wait for a revoked Kafka partition's events before it is released to another node. */
+  private static final Duration MAX_REVOKE_DRAIN = Duration.ofSeconds(30);
+
+  private final LiveEventIntake log;
   private final LiveEventCounters counters;
   private final LiveEventRoutes routes;
   private final ActorRef<LiveEventDispatcher.Command> actor;
 
-  private LiveEvents(LiveEventLog log, LiveEventCounters counters, LiveEventRoutes routes,
+  private LiveEvents(LiveEventIntake log, LiveEventCounters counters, LiveEventRoutes routes,
       ActorRef<LiveEventDispatcher.Command> actor) {
     this.log = log;
     this.counters = counters;
@@ -80,7 +88,8 @@ public final class LiveEvents implements AutoCloseable {
       MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
       MeterRegistry registry, LiveWrites written) {
     ActorSystem<?> system = parent.getSystem();
-    LiveEventLog log = inMemory ? LiveEventLog.inMemory() : LiveEventLog.open(dataDir.resolve(FOLDER));
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    LiveEventIntake log = openIntake(integration, port.identity().identifier(), settings, dataDir, inMemory, blocking);
     LiveEventCounters counters = new LiveEventCounters();
     counter(registry, "oceanj.live.events.received", "Requests to live-event paths", counters.received);
     counter(registry, "oceanj.live.events.acknowledged", "Live events stored durably and answered 202",
@@ -93,8 +102,12 @@ public final class LiveEvents implements AutoCloseable {
         counters.deadLettered);
     counter(registry, "oceanj.live.events.entities.upserted", "Entities upserted by live events", counters.upserted);
     counter(registry, "oceanj.live.events.entities.deleted", "Entities deleted by live events", counters.deleted);
-    Gauge.builder("oceanj.live.events.intake.depth", log, LiveEventLog::depth)
+    Gauge.builder("oceanj.live.events.intake.depth", log, LiveEventIntake::depth)
         .description("Live events acknowledged and not yet processed").register(registry);
+    if (log instanceof KafkaLiveEventLog kafka) {
+      Gauge.builder("oceanj.live.events.intake.lag", kafka, KafkaLiveEventLog::lag)
+          .description("Live events in this node's Kafka partitions not yet processed (-1 unknown)").register(registry);
+    }
     Gauge.builder("oceanj.live.events.dead.letters", log, i -> i.deadLetters().size())
         .description("Live events waiting in the dead letters").register(registry);
     Timer ackLatency = Timer.builder("oceanj.live.events.ack.latency")
@@ -103,7 +116,6 @@ public final class LiveEvents implements AutoCloseable {
         .publishPercentileHistogram()
         .register(registry);
 
-    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     LiveMapping mapping = new LiveMapping(port, compiler, mappingTtl, Clock.systemUTC());
     LiveEventDispatcher.Deps deps = new LiveEventDispatcher.Deps(log, integration.liveEventProcessors(), mapping,
         new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking,
@@ -115,12 +127,26 @@ public final class LiveEvents implements AutoCloseable {
     return new LiveEvents(log, counters, routes, actor);
   }
 
+  /** The intake {@code ocean.live-events.intake} names: the shared Kafka log, or this node's log (or memory). */
+  private static LiveEventIntake openIntake(DefinedIntegration integration, String identifier,
+      LiveEventSettings settings, Path dataDir, boolean inMemory, Executor blocking) {
+    if (settings.intake() == LiveEventSettings.Intake.KAFKA) {
+      WebhookPaths paths = new WebhookPaths(integration.liveEventProcessors().keySet());
+      // A revoked partition's events may finish here first, so the next owner never writes older values after them.
+      Duration revokeDrain = settings.maxEventProcessing().compareTo(MAX_REVOKE_DRAIN) < 0
+          ? settings.maxEventProcessing() : MAX_REVOKE_DRAIN;
+      return KafkaLiveEventLog.open(settings.kafka(), identifier,
+          e -> PartitionKey.of(paths, integration.liveEventProcessors(), e), blocking, revokeDrain);
+    }
+    return inMemory ? LiveEventLog.inMemory() : LiveEventLog.open(dataDir.resolve(FOLDER));
+  }
+
   private static void counter(MeterRegistry registry, String name, String description, LongAdder adder) {
     FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
   }
 
-  /** The log (status, dead letters). */
-  public LiveEventLog log() {
+  /** The intake (status, dead letters). */
+  public LiveEventIntake log() {
     return log;
   }
 
@@ -135,11 +161,13 @@ public final class LiveEvents implements AutoCloseable {
   }
 
   /**
-   * The {@code liveEvents} section of {@code /status}: whether the log is durable, its depth, the counts, and
+   * The {@code liveEvents} section of {@code /status}: the intake ({@code local} or {@code kafka}, with the Kafka
+   * topic, group, this node's partitions and their lag), whether it is durable, its depth, the counts, and
    * the latest 100 dead letters with their errors (replay with {@code POST /live-events/dead-letters/<id>/replay}).
    */
   public ObjectNode status() {
     ObjectNode s = LiveEventRoutes.deadLettersJson(log, 100);
+    log.status(s);
     s.put("received", counters.received.sum());
     s.put("acknowledged", counters.acknowledged.sum());
     s.put("rejected", counters.rejected.sum());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.core.config.HttpSettings;
 import dev.oceanj.core.config.LiveEventSettings;
 import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.live.LiveEventLog;
 import dev.oceanj.core.live.StoredEvent;
 import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
@@ -180,7 +181,7 @@ class LiveEventRoutesTest {
 
   @Test
   void aBadOrMissingSignatureIs401AndNothingIsStored() throws Exception {
-    long before = live.log().lowWatermark() + live.log().depth();
+    long before = ((LiveEventLog) live.log()).lowWatermark() + live.log().depth();
     long acked = live.counters().acknowledged.sum();
     String body = person("s2", 42);
     String forged = GITHUB.sign("{}".getBytes(StandardCharsets.UTF_8));
@@ -188,7 +189,7 @@ class LiveEventRoutesTest {
     assertEquals(401, post("/integration/signed", body, Map.of()).statusCode());
     assertEquals(401, post("/integration/signed", body, Map.of("X-Hub-Signature-256", "sha256=zz")).statusCode());
     assertEquals(acked, live.counters().acknowledged.sum());
-    assertEquals(before, live.log().lowWatermark() + live.log().depth(), "nothing appended");
+    assertEquals(before, ((LiveEventLog) live.log()).lowWatermark() + live.log().depth(), "nothing appended");
     assertTrue(emulator.entity("fake-person", "s2").isEmpty());
   }
 
@@ -210,7 +211,7 @@ class LiveEventRoutesTest {
   @Test
   void eventsTheProcessorCannotHandleAre400WithTheReasonAndNothingIsStored() throws Exception {
     assertEquals(202, post("/integration/webhook", person("v1", 30), Map.of()).statusCode(), "a valid one first");
-    long before = live.log().lowWatermark() + live.log().depth();
+    long before = ((LiveEventLog) live.log()).lowWatermark() + live.log().depth();
     long acked = live.counters().acknowledged.sum();
     Map<String, String> refused = Map.of(
         "[{\"action\":\"upsert\",\"person\":{\"id\":\"a1\"}}]", "must be a JSON object, got an array",
@@ -226,7 +227,7 @@ class LiveEventRoutesTest {
       assertTrue(body.get("message").asText().contains(e.getValue()), r.body());
     }
     assertEquals(acked, live.counters().acknowledged.sum());
-    assertEquals(before, live.log().lowWatermark() + live.log().depth(), "nothing appended");
+    assertEquals(before, ((LiveEventLog) live.log()).lowWatermark() + live.log().depth(), "nothing appended");
   }
 
   @Test
