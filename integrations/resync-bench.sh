@@ -58,7 +58,7 @@ measure() {
   port_before=$(cpu_of "$port_pid")
   api_before=$(cpu_of "$api_pid")
   env "${env[@]}" /usr/bin/time -f '%e %U %S %M' -o "$work/time" \
-    java "${jvm[@]}" -jar runtime/target/oceanj-runtime.jar >"$run/runtime.log" 2>&1 \
+    java "${jvm[@]}" -jar "${RUNTIME_JAR:-runtime/target/oceanj-runtime.jar}" >"$run/runtime.log" 2>&1 \
     || { echo "run ($label) failed:" >&2; tail -20 "$run/runtime.log" >&2; exit 1; }
   local line
   line=$(grep -m1 -E '^Resync .*entities/s' "$run/runtime.log" || true)

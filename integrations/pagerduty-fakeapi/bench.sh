@@ -16,6 +16,7 @@
 # side; SKIP_BUILD=1 skips the build; WARM_PORT=0 skips warming the emulator. The fake integration's big run makes
 # FAKE_ENTITIES entities (default 100,000, at least as many as the pagerduty run: its run is then long enough for a
 # second of the shared machine's noise not to move its figure). The machine is shared.
+# RUNTIME_JAR=<path> runs another build of the runtime JAR (e.g. the main branch's, for a before/after).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../resync-bench.sh

@@ -3,6 +3,7 @@ package dev.oceanj.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import dev.oceanj.emulator.store.H2Store;
 import dev.oceanj.emulator.store.MemoryStore;
 import dev.oceanj.emulator.store.Store;
@@ -99,9 +100,9 @@ public final class PortEmulator implements AutoCloseable {
     api.ingestBase(baseUrl());
   }
 
-  private static Config pekkoConfig() {
+  static Config pekkoConfig() {
     // System properties (-Dpekko.…) override these defaults, to tune a bench run without a rebuild.
-    return ConfigFactory.defaultOverrides().withFallback(ConfigFactory.parseString(String.join("\n",
+    Config config = ConfigFactory.defaultOverrides().withFallback(ConfigFactory.parseString(String.join("\n",
             "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
             "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
             "pekko.loglevel = INFO",
@@ -135,7 +136,15 @@ public final class PortEmulator implements AutoCloseable {
             "pekko.http.server.idle-timeout = 300 s",
             "pekko.http.server.max-connections = 4096",
             "pekko.http.server.backlog = 1024")))
-        .withFallback(ConfigFactory.defaultReference());
+        .withFallback(ConfigFactory.defaultReference()).resolve();
+    // Pekko builds its serialization extension at start (pekko.library-extensions), which instantiates every
+    // serializer on the class path and loads every class bound to one: in the runtime's JAR (cluster, sharding,
+    // Jackson serializers) some 850 classes, which the runtime's class-data archive, trained by the embedded default,
+    // would then hold too. The emulator never serializes a message: built on first use, if ever.
+    String extensions = "pekko.library-extensions";
+    List<String> eager = new ArrayList<>(config.getStringList(extensions));
+    eager.remove("org.apache.pekko.serialization.SerializationExtension$");
+    return config.withValue(extensions, ConfigValueFactory.fromIterable(eager));
   }
 
   /** Starts an emulator and blocks until it is bound. */

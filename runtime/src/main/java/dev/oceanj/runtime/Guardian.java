@@ -4,10 +4,13 @@ import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.core.config.EventListenerType;
 import dev.oceanj.core.config.OceanSettings;
+import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.http.HealthRoutes;
 import dev.oceanj.runtime.http.MetricsRoutes;
 import dev.oceanj.runtime.http.OceanRoutes;
 import dev.oceanj.runtime.http.OceanServer;
+import dev.oceanj.runtime.http.ResyncRoutes;
+import dev.oceanj.runtime.http.StatusRoutes;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +38,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * instance's resync ended the exit code is set (0 when all completed, 1 when one failed or was aborted) and the
  * system shut down. Graceful shutdown of any mode aborts the running resyncs through the instances' own
  * CoordinatedShutdown tasks (reported {@code aborted}, nothing deleted).
+ *
+ * <p>Cluster mode ({@code ocean.cluster.enabled}): the instances are Cluster Sharding entities instead of children,
+ * each running as an {@link Instance} on the node that owns it ({@link ClusterMode}); the server binds at once, and
+ * its {@code /status} says where each instance runs.
  */
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
@@ -89,6 +96,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private final Set<String> onceRunning = new LinkedHashSet<>();
   private boolean onceFailed;
   private boolean httpStarted;
+  private Optional<ClusterMode> cluster = Optional.empty();
 
   private Guardian(ActorContext<Command> context, Wiring wiring) {
     super(context);
@@ -105,6 +113,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   private void start() {
+    if (wiring.settings().cluster().enabled()) {
+      cluster = Optional.of(ClusterMode.start(getContext(), wiring.settings(), wiring.instances()));
+      startHttp();
+      return;
+    }
     boolean allOnce = true;
     for (Instance.Wiring instance : wiring.instances()) {
       boolean once = instance.listenerType() == EventListenerType.ONCE
@@ -134,6 +147,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       return;
     }
     var system = getContext().getSystem();
+    if (cluster.isPresent()) {
+      startClusteredHttp(cluster.get());
+      return;
+    }
     Instance.Routes instance = routes.values().iterator().next();
     var health = new HealthRoutes(wiring.coreVersion());
     var metrics = new MetricsRoutes(wiring.metrics(), instance.refreshMetrics());
@@ -144,6 +161,27 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
           .withAdminRoutes(instance.liveEvents().get().deadLetters());
     }
     getContext().pipeToSelf(OceanServer.start(all.routes(), settings.http(), settings.timeouts().httpDrain(), system),
+        (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
+  }
+
+  /**
+   * Cluster mode's server: {@code /status} as {@link ClusterMode} makes it, {@code /metrics} refreshed from the
+   * instance where it runs here, and no {@code POST /resync} (WEBHOOK is refused in cluster mode).
+   */
+  private void startClusteredHttp(ClusterMode cluster) {
+    OceanSettings settings = wiring.settings();
+    var system = getContext().getSystem();
+    Instance.Wiring instance = wiring.instances().get(0);
+    var timeouts = settings.timeouts();
+    var resync = new ResyncRoutes(Optional.empty(), instance.settings().effective().listener().name(),
+        settings.eventListener().webhook().token(), settings.http().adminToken(), timeouts.ask(),
+        timeouts.resyncWait(), settings.http().maxRequestBodySize(), system.scheduler());
+    var metrics = new MetricsRoutes(wiring.metrics(), () -> cluster.local(instance.identifier())
+        .map(r -> r.refreshMetrics().get()).orElseGet(() -> CompletableFuture.completedFuture(null)));
+    var status = StatusRoutes.of(() -> cluster.status(instance.identifier()), timeouts.ask());
+    var all = new OceanRoutes(resync, new HealthRoutes(wiring.coreVersion()), metrics, status, settings.pathPrefix(),
+        wiring.metrics()).withAdminToken(settings.http().adminToken());
+    getContext().pipeToSelf(OceanServer.start(all.routes(), settings.http(), timeouts.httpDrain(), system),
         (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
   }
 

@@ -68,14 +68,22 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line with the given streams and returns the exit code (tests call this in-process). */
   public static int run(CliIO io, String... args) {
-    CommandLine cli = new CommandLine(new Main(io), new Factory(io));
-    cli.setOut(new PrintWriter(io.out(), true));
-    cli.setErr(new PrintWriter(io.err(), true));
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("oceanj " + commandLine.getCommandName() + ": " + e);
+    return args.length == 0 ? runDefault(io) : Factory.execute(io, args);
+  }
+
+  /**
+   * No arguments (the image's entry point, {@code java -jar}): {@code sail} with its defaults, as {@link #call()}
+   * does, with the same exit codes and the same line for a failure, without building the command line. picocli's
+   * classes (about 180) are compiled for Java 5, so the class-data archive cannot hold them: each process that
+   * builds the command line parses them into metaspace, which a long-running runtime would keep for nothing.
+   */
+  private static int runDefault(CliIO io) {
+    try {
+      return new SailCommand(io).call();
+    } catch (Exception e) {
+      io.err().println("oceanj oceanj: " + e);
       return 1;
-    });
-    return cli.execute(args);
+    }
   }
 
   /** The default action, when no subcommand is given: {@code sail} with its defaults. */
@@ -90,6 +98,18 @@ public final class Main implements Callable<Integer> {
 
     Factory(CliIO io) {
       this.io = io;
+    }
+
+    /** Parses {@code args} with picocli and runs the command (here, so that {@link Main} verifies without it). */
+    static int execute(CliIO io, String... args) {
+      CommandLine cli = new CommandLine(new Main(io), new Factory(io));
+      cli.setOut(new PrintWriter(io.out(), true));
+      cli.setErr(new PrintWriter(io.err(), true));
+      cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+        commandLine.getErr().println("oceanj " + commandLine.getCommandName() + ": " + e);
+        return 1;
+      });
+      return cli.execute(args);
     }
 
     /** A command with a {@code (CliIO)} constructor gets the streams; others are built by picocli. */

@@ -91,6 +91,32 @@ public final class OceanMetrics {
         .description("429 answers from Port").register(registry);
   }
 
+  /**
+   * Exposes one organisation's write limiter (host mode: one per Port org, shared by its instances), tagged
+   * {@code org}: {@code oceanj_port_limiter_acquired_total}, {@code oceanj_port_limiter_wait_seconds_total},
+   * {@code oceanj_port_limiter_pauses_total}, {@code oceanj_port_limiter_waiting}, {@code oceanj_port_limiter_lanes},
+   * {@code oceanj_port_limiter_rate} (writes per second it refills at now) and {@code oceanj_port_limiter_share} (of
+   * the org's budget; below 1 when cluster nodes split it).
+   */
+  public void bindLimiter(String org, WriteLimiter limiter) {
+    portStats.add(limiter);
+    Tags tags = Tags.of("org", org);
+    FunctionCounter.builder("oceanj.port.limiter.acquired", limiter, l -> l.stats().acquired()).tags(tags)
+        .description("Writes the org's limiter let through").register(registry);
+    FunctionCounter.builder("oceanj.port.limiter.wait.seconds", limiter, l -> l.stats().totalWait().toNanos() / 1e9)
+        .tags(tags).description("Time writes waited for the org's limiter").register(registry);
+    FunctionCounter.builder("oceanj.port.limiter.pauses", limiter, l -> l.stats().pauses()).tags(tags)
+        .description("Pauses Port asked for (429) or another node reported").register(registry);
+    Gauge.builder("oceanj.port.limiter.waiting", limiter, WriteLimiter::waiting).strongReference(true).tags(tags)
+        .description("Writes waiting for the org's limiter now").register(registry);
+    Gauge.builder("oceanj.port.limiter.lanes", limiter, WriteLimiter::lanes).strongReference(true).tags(tags)
+        .description("Lanes of the org's limiter (one per instance, and the default one)").register(registry);
+    Gauge.builder("oceanj.port.limiter.rate", limiter, WriteLimiter::ratePerSecond).strongReference(true).tags(tags)
+        .description("Writes per second the org's limiter refills at now").register(registry);
+    Gauge.builder("oceanj.port.limiter.share", limiter, WriteLimiter::share).strongReference(true).tags(tags)
+        .description("Share of the org's write budget this process uses").register(registry);
+  }
+
   /** Updates Ocean's gauges from a running resync's progress. */
   public void recordProgress(ResyncProgress progress) {
     gauge("oceanj.resync.running", Tags.empty(), 1);

@@ -16,6 +16,7 @@ import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.http.PortReadiness;
 import dev.oceanj.runtime.http.StatusRoutes;
 import dev.oceanj.runtime.live.LiveEvents;
@@ -152,7 +153,7 @@ public final class OceanRuntime implements AutoCloseable {
       dirLock.close();
     };
     try {
-      integration.defined().start();
+      resyncs.startIntegration(integration, settings);
       Optional<Instant> watermark = setUpInPort(settings, port);
       var exitCode = new CompletableFuture<Integer>();
       var httpPort = new CompletableFuture<Optional<Integer>>();
@@ -171,7 +172,8 @@ public final class OceanRuntime implements AutoCloseable {
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
           runtimeVersion(), List.of(instance));
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
-          logLevel.withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference()));
+          PekkoExtensions.withoutEagerSerialization(logLevel.withFallback(ClusterMode.pekkoConfig(settings))
+              .withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference())));
       if (listener != EventListenerType.ONCE) {
         IdleHeapTrim.start(system, timeouts.idleHeapTrim());
       }

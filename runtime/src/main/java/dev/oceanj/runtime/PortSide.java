@@ -3,13 +3,14 @@ package dev.oceanj.runtime;
 import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.PortSettings;
-import dev.oceanj.core.net.HttpClients;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.IngestTransport;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.telemetry.IngestClient;
 import java.net.URI;
 import java.util.Optional;
@@ -56,7 +57,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
       clientSettings = PortClientSettings.from(settings.port());
     }
     PortIdentity identity = new PortIdentity(settings.integration().type(), version(settings),
-        settings.integration().identifier());
+        settings.integration().identifier(), ClusterMode.nodeTag(settings));
     PortSettings.RateLimit limits = settings.writeBudget(integrationHasLiveEvents);
     if (limits.liveEventsReservedShare() != settings.port().rateLimit().liveEventsReservedShare()) {
       LOG.info("No live events are served by this process, so resyncs may use Port's whole write budget (the default"
@@ -68,8 +69,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
     WriteLimiter limiter = WriteLimiter.create(limits);
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
     HttpPortClient client = HttpPortClient.create(clientSettings, identity, limiter, network);
-    IngestClient ingest = new IngestClient(client, HttpClients.lazy(() -> HttpClients.create(network.proxies(),
-        network.portTls(), settings.timeouts().ingest())), settings.timeouts().ingest());
+    IngestClient ingest = new IngestClient(client, new IngestTransport(network, settings.timeouts().ingest()));
     return new PortSide(emulator, clientSettings, identity, client, limiter, ingest);
   }
 
@@ -84,6 +84,7 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
 
   @Override
   public void close() {
+    ingest.close();
     client.close();
     limiter.close();
     emulator.ifPresent(PortEmulator::close);

@@ -9,9 +9,12 @@ import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.resync.ResyncProtocol.StartResync;
 import dev.oceanj.actors.resync.ResyncProtocol.Status;
 import dev.oceanj.core.sync.LiveWrites;
+import dev.oceanj.core.sync.Reconciler;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -34,6 +39,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * the child goes through the phases, spawns the kind workers, completes the run's {@link Resync.Ended} promise
  * and stops. A restart or an {@link AbortResync} stops the child (and with it its kind workers): Port hears
  * {@code aborted} at once and nothing is deleted. {@code GetStatus} asks the running child for its progress.
+ *
+ * <p>Before it spawns a run it enters the process's {@link ResyncGate} ({@code ocean.host.max-concurrent-resyncs},
+ * shared by every integration the process hosts): until admitted the run is pending ({@link Status#pending()}), a
+ * SKIP request is skipped, a QUEUE request joins it, a RESTART request takes its place in line and an
+ * {@link AbortResync} ends it as aborted (Port never heard it was running). The run leaves the gate once its child
+ * has stopped, and the supervisor leaves it when it stops or restarts itself, so a place is never lost.
  */
 public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol.Command> {
 
@@ -47,7 +58,21 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private record ProgressAnswered(ActorRef<Status> replyTo, ResyncProgress progress) implements Internal {}
 
-  private record Run(Resync.Start start, ActorRef<Resync.Command> child, List<ActorRef<ResyncFinished>> waiters) {}
+  /** The gate let {@code ticket}'s run start. */
+  private record Admitted(ResyncGate.Ticket ticket) implements Internal {}
+
+  /**
+   * A run: pending (waiting at the gate: {@code start} and {@code child} are null), then started.
+   *
+   * @param since when it was asked for
+   */
+  private record Run(String id, String trigger, Instant since, ResyncGate.Ticket ticket,
+      List<ActorRef<ResyncFinished>> waiters, Resync.Start start, ActorRef<Resync.Command> child) {
+
+    boolean pending() {
+      return child == null;
+    }
+  }
 
   /** QUEUE requests that arrived while a resync ran collapse into this one. */
   private record Queued(String id, String trigger, List<ActorRef<ResyncFinished>> waiters) {}
@@ -55,6 +80,8 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   private final ResyncDependencies deps;
   private final ResyncStateReport state;
   private final SkipUnchangedStore digests;
+  /** Places taken at the gate and not yet given back (the running run's, and aborted runs' until they stop). */
+  private final Set<ResyncGate.Ticket> held = new HashSet<>();
   private Run running;
   private Queued queued;
   private ResyncFinished last;
@@ -90,6 +117,9 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
         .onMessage(RunStopped.class, this::onRunStopped)
         .onMessage(AbortedRunEnded.class, this::onAbortedRunEnded)
         .onMessage(ProgressAnswered.class, this::onProgressAnswered)
+        .onMessage(Admitted.class, this::onAdmitted)
+        .onSignal(PostStop.class, s -> leaveGate())
+        .onSignal(PreRestart.class, s -> leaveGate())
         .build();
   }
 
@@ -101,9 +131,12 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
       begin(id, cmd.trigger(), waiters);
       return this;
     }
+    if (running.pending()) {
+      return onStartWhilePending(cmd, waiters);
+    }
     switch (cmd.whenRunning()) {
       case SKIP:
-        reply(cmd.acceptedTo(), new ResyncAccepted(running.start().id(), Disposition.SKIPPED));
+        reply(cmd.acceptedTo(), new ResyncAccepted(running.id(), Disposition.SKIPPED));
         break;
       case QUEUE:
         if (queued == null) {
@@ -113,7 +146,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
         reply(cmd.acceptedTo(), new ResyncAccepted(queued.id(), Disposition.QUEUED));
         break;
       default:
-        getContext().getLog().info("Aborting resync {} due to a newer resync request ({})", running.start().id(),
+        getContext().getLog().info("Aborting resync {} due to a newer resync request ({})", running.id(),
             cmd.trigger());
         abort("aborted by a newer resync request (" + cmd.trigger() + ")");
         String id = UUID.randomUUID().toString();
@@ -123,7 +156,42 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     return this;
   }
 
+  /** A run waits at the gate: nothing of it has started, so a request joins it or takes its place in line. */
+  private Behavior<ResyncProtocol.Command> onStartWhilePending(StartResync cmd, List<ActorRef<ResyncFinished>> waiters) {
+    switch (cmd.whenRunning()) {
+      case SKIP:
+        reply(cmd.acceptedTo(), new ResyncAccepted(running.id(), Disposition.SKIPPED));
+        break;
+      case QUEUE:
+        // The pending run reads everything after this request anyway: it is the one more run asked for.
+        running = withWaiters(running, waiters);
+        reply(cmd.acceptedTo(), new ResyncAccepted(running.id(), Disposition.QUEUED));
+        break;
+      default:
+        Run replaced = running;
+        String id = UUID.randomUUID().toString();
+        getContext().getLog().info("Resync {} replaces pending resync {} ({})", id, replaced.id(), cmd.trigger());
+        running = new Run(id, cmd.trigger(), deps.clock().instant(), replaced.ticket(), List.copyOf(waiters), null,
+            null);
+        announce(replaced, notStarted(replaced, "aborted by a newer resync request (" + cmd.trigger() + ")"));
+        reply(cmd.acceptedTo(), new ResyncAccepted(id, Disposition.RESTARTED));
+    }
+    return this;
+  }
+
+  private static Run withWaiters(Run run, List<ActorRef<ResyncFinished>> more) {
+    List<ActorRef<ResyncFinished>> all = new ArrayList<>(run.waiters());
+    all.addAll(more);
+    return new Run(run.id(), run.trigger(), run.since(), run.ticket(), List.copyOf(all), run.start(), run.child());
+  }
+
   private Behavior<ResyncProtocol.Command> onGetStatus(GetStatus cmd) {
+    if (running != null && running.pending()) {
+      var pending = new ResyncProtocol.ResyncPending(running.id(), running.trigger(), running.since(),
+          running.ticket().position(), deps.isolation().gate().limit());
+      cmd.replyTo().tell(new Status(Optional.empty(), Optional.ofNullable(last), Optional.of(pending)));
+      return this;
+    }
     if (running == null || running.start().ended().isDone()) {
       // A run that has ended but whose stop is not yet seen here is reported as the last one.
       Optional<ResyncFinished> ended = Optional.ofNullable(running).map(r -> r.start().ended().join().result());
@@ -152,20 +220,71 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     return this;
   }
 
+  /** Takes a place at the gate; the run starts at once when there is room, else when {@link Admitted}. */
   private void begin(String id, String trigger, List<ActorRef<ResyncFinished>> waiters) {
+    ResyncGate.Ticket ticket = deps.isolation().gate().enter(deps.identifier());
+    held.add(ticket);
+    running = new Run(id, trigger, deps.clock().instant(), ticket, List.copyOf(waiters), null, null);
+    if (ticket.admitted().isDone()) {
+      launch();
+      return;
+    }
+    getContext().getLog().info("Resync {} ({}) waits for its turn: place {} in line, {} resyncs run at once"
+        + " (ocean.host.max-concurrent-resyncs)", id, trigger, ticket.position(), deps.isolation().gate().limit());
+    getContext().pipeToSelf(ticket.admitted(), (v, e) -> new Admitted(ticket));
+  }
+
+  private Behavior<ResyncProtocol.Command> onAdmitted(Admitted msg) {
+    if (running != null && running.pending() && running.ticket() == msg.ticket()) {
+      launch();
+    } else if (!msg.ticket().admitted().isCancelled()) {
+      leave(msg.ticket()); // its run was aborted meanwhile
+    }
+    return this;
+  }
+
+  /** Spawns the pending run's child. */
+  private void launch() {
+    Run pending = running;
     Instant started = deps.clock().instant();
-    getContext().getLog().info("Resync {} started ({})", id, trigger);
+    getContext().getLog().info("Resync {} started ({})", pending.id(), pending.trigger());
     state.report("running", started, null);
-    var start = new Resync.Start(id, trigger, started, digests.forNextResync(), new CompletableFuture<>());
+    var start = new Resync.Start(pending.id(), pending.trigger(), started, digests.forNextResync(),
+        new CompletableFuture<>());
     ActorRef<Resync.Command> child = getContext().spawn(Resync.create(deps, start), "resync-" + ++sequence);
-    running = new Run(start, child, List.copyOf(waiters));
+    running = new Run(pending.id(), pending.trigger(), pending.since(), pending.ticket(), pending.waiters(), start,
+        child);
     getContext().watchWith(child, new RunStopped(running));
+  }
+
+  private void leave(ResyncGate.Ticket ticket) {
+    held.remove(ticket);
+    ticket.leave();
+  }
+
+  private Behavior<ResyncProtocol.Command> leaveGate() {
+    held.forEach(ResyncGate.Ticket::leave);
+    held.clear();
+    return this;
+  }
+
+  /** The end of a run that never started (aborted while it waited at the gate). */
+  private Resync.Ended notStarted(Run run, String reason) {
+    Instant now = deps.clock().instant();
+    return new Resync.Ended(new ResyncFinished(run.id(), run.trigger(), ResyncProtocol.Outcome.ABORTED, now, now,
+        List.of(), Reconciler.Result.skipped(reason), List.of(reason)), Optional.empty());
   }
 
   /** Stops the running resync: its child and kind workers, no deletion, state {@code aborted}. */
   private void abort(String reason) {
     Run run = running;
     running = null;
+    if (run.pending()) {
+      // Port never heard it was running, and nothing was read: it ends here.
+      leave(run.ticket());
+      announce(run, notStarted(run, reason));
+      return;
+    }
     getContext().unwatch(run.child());
     if (run.start().ended().isDone()) {
       finish(run, run.start().ended().join()); // it ended just before: nothing left to abort
@@ -177,6 +296,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   }
 
   private Behavior<ResyncProtocol.Command> onAbortedRunEnded(AbortedRunEnded msg) {
+    leave(msg.run().ticket());
     announce(msg.run(), msg.ended());
     return this;
   }
@@ -195,6 +315,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   }
 
   private void finish(Run run, Resync.Ended ended) {
+    leave(run.ticket());
     ResyncFinished result = ended.result();
     state.report(result.outcome().name().toLowerCase(Locale.ROOT), null, result.finished());
     announce(run, ended);

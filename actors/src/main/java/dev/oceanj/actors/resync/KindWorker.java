@@ -8,6 +8,7 @@ import dev.oceanj.core.sync.RawSources;
 import dev.oceanj.core.sync.ResyncPipeline;
 import dev.oceanj.core.sync.ResyncRun;
 import dev.oceanj.spi.ResyncSource;
+import dev.oceanj.spi.host.SpiTimeoutException;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -44,8 +45,18 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
   /** The kind finished; {@code result} holds its counters. */
   public record KindDone(int slot, KindResult result) implements Report {}
 
-  /** An attempt failed; the worker restarts after a backoff unless its resync stops it. */
-  public record AttemptFailed(int slot, String message) implements Report {}
+  /**
+   * An attempt failed; the worker restarts after a backoff unless its resync stops it.
+   *
+   * @param timedOut the integration's source did not deliver a page within {@code ocean.host.page-timeout}: the
+   *     resync does not ask it again
+   */
+  public record AttemptFailed(int slot, String message, boolean timedOut) implements Report {
+
+    public AttemptFailed(int slot, String message) {
+      this(slot, message, false);
+    }
+  }
 
   /** Thrown to let supervision restart the kind. */
   public static final class KindFailedException extends RuntimeException {
@@ -115,7 +126,7 @@ public final class KindWorker extends AbstractBehavior<KindWorker.Command> {
     String message = "kind " + job.resource().kind() + " (resource " + job.resource().index() + ") failed: "
         + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     getContext().getLog().warn("{}", message);
-    job.reportTo().tell(new AttemptFailed(job.slot(), message));
+    job.reportTo().tell(new AttemptFailed(job.slot(), message, cause instanceof SpiTimeoutException));
     throw new KindFailedException(message, cause);
   }
 

@@ -233,13 +233,18 @@ final class Resync {
       return end(Outcome.COMPLETED);
     }
     try {
-      scope = ResyncScope.open(deps.sources(), id, mappedResources(config, plan));
+      scope = ResyncScope.open(deps.sources(), id, mappedResources(config, plan, deps.settings()));
     } catch (RuntimeException e) {
       return fail("the mapping in Port is invalid: " + e.getMessage());
     }
     // The integration's resync start hooks run first; a failure there fails the resync before anything is read.
     ResyncScope hooks = scope;
-    context.pipeToSelf(CompletableFuture.runAsync(hooks::start, deps.mappingPool()), (v, e) -> new HooksStarted(e));
+    ResyncIsolation isolation = deps.isolation();
+    context.pipeToSelf(isolation.calls().call("integration '" + deps.identifier() + "': the resync start hooks",
+        isolation.hookTimeout(), () -> {
+          hooks.start();
+          return null;
+        }), (v, e) -> new HooksStarted(e));
     return startingHooks();
   }
 
@@ -300,7 +305,10 @@ final class Resync {
         continue;
       }
       running++;
-      var job = new KindWorker.Job(slot.slot, run, slot.resource, source.get(), slot.counters, pipeline,
+      // Each page runs on the process's threads for integrations' calls, within ocean.host.page-timeout.
+      ResyncSource<?> guarded = deps.isolation().calls().guard(source.get(), "integration '" + deps.identifier()
+          + "', kind '" + slot.resource.kind() + "'", deps.isolation().pageTimeout());
+      var job = new KindWorker.Job(slot.slot, run, slot.resource, guarded, slot.counters, pipeline,
           deps.toJson(), reportAdapter);
       ResyncSettings.KindRestart r = deps.settings().kindRestart();
       // The restart budget is counted here, from AttemptFailed reports, and this actor stops the worker when it
@@ -331,7 +339,8 @@ final class Resync {
       Slot slot = slots.get(failed.slot());
       slot.attempts++;
       slot.error = failed.message();
-      if (deps.settings().kindRestart().exhausted(slot.attempts)) {
+      // A page that timed out is not asked again: a hung 3rd party fails the kind within the page timeout.
+      if (failed.timedOut() || deps.settings().kindRestart().exhausted(slot.attempts)) {
         context.stop(slot.worker);
       }
     }
@@ -451,9 +460,11 @@ final class Resync {
       // The integration's resync complete hooks run off the actor; their failures are only logged.
       ResyncScope ending = scope;
       Logger hookLog = log;
-      CompletableFuture.runAsync(() -> ending.end(outcome == Outcome.COMPLETED)
-          .forEach(e -> hookLog.warn("Resync {}: a resync complete hook failed: {}", ending.id(), e.toString())),
-          deps.mappingPool());
+      ResyncIsolation isolation = deps.isolation();
+      isolation.calls().call("integration '" + deps.identifier() + "': the resync complete hooks",
+          isolation.hookTimeout(), () -> ending.end(outcome == Outcome.COMPLETED))
+          .whenComplete((failures, e) -> (e == null ? failures : List.<Throwable>of(e))
+              .forEach(f -> hookLog.warn("Resync {}: a resync complete hook failed: {}", ending.id(), f.toString())));
     }
     log.info("Resync {} {} in {} ms: {}", id, outcome, result.duration().toMillis(), summary(result));
     start.ended().complete(new Ended(result, Optional.ofNullable(run)));
@@ -517,12 +528,12 @@ final class Resync {
     }
   }
 
-  private static List<MappedResource> mappedResources(JsonNode config, MappingPlan plan) {
+  private static List<MappedResource> mappedResources(JsonNode config, MappingPlan plan, ResyncSettings settings) {
     List<MappedResource> resources = new ArrayList<>();
     for (CompiledResource r : plan.resources()) {
       JsonNode selector = config.path("resources").path(r.index()).path("selector");
       resources.add(new MappedResource(r.index(), r.kind(), selector instanceof ObjectNode o
-          ? o : JsonNodeFactory.instance.objectNode()));
+          ? o : JsonNodeFactory.instance.objectNode(), ResyncPipeline.rawFields(r, settings)));
     }
     return resources;
   }

@@ -24,6 +24,8 @@ import java.util.function.Function;
  * @param toJson converts integration items to JSON (e.g. {@code DefinedIntegration::toJson})
  * @param clock for resync timestamps
  * @param askTimeout {@code ocean.timeouts.ask}: how long {@code GetStatus} waits for the running child's progress
+ * @param isolation the threads and time limits of the integration's calls and the bound on resyncs at once, shared
+ *     by every integration of the process
  */
 public record ResyncDependencies(
     PortClient port,
@@ -34,4 +36,25 @@ public record ResyncDependencies(
     Executor mappingPool,
     Function<Object, JsonNode> toJson,
     Clock clock,
-    Duration askTimeout) {}
+    Duration askTimeout,
+    ResyncIsolation isolation) {
+
+  /** Without settings for isolation: {@link ResyncIsolation#defaults()}. */
+  public ResyncDependencies(PortClient port, Function<String, Optional<ResyncSource<?>>> sources,
+      MappingPlan.Compiler compiler, ResyncSettings settings, Optional<Duration> scheduledResyncInterval,
+      Executor mappingPool, Function<Object, JsonNode> toJson, Clock clock, Duration askTimeout) {
+    this(port, sources, compiler, settings, scheduledResyncInterval, mappingPool, toJson, clock, askTimeout,
+        ResyncIsolation.defaults());
+  }
+
+  /** A copy with other isolation (e.g. a test's short limits or gate). */
+  public ResyncDependencies withIsolation(ResyncIsolation other) {
+    return new ResyncDependencies(port, sources, compiler, settings, scheduledResyncInterval, mappingPool, toJson,
+        clock, askTimeout, other);
+  }
+
+  /** The integration's identifier, as errors name it. */
+  String identifier() {
+    return port.identity().identifier();
+  }
+}

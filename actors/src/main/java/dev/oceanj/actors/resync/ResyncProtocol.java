@@ -61,8 +61,28 @@ public final class ResyncProtocol {
   /** Acknowledgement without content. */
   public enum Done { INSTANCE }
 
-  /** The supervisor's view: the running resync's progress, the last finished one. */
-  public record Status(Optional<ResyncProgress> running, Optional<ResyncFinished> last) {}
+  /**
+   * The supervisor's view: the running resync's progress, the last finished one, and the resync waiting for its
+   * turn ({@code ocean.host.max-concurrent-resyncs}), if any; {@code running} and {@code pending} are never both set.
+   */
+  public record Status(Optional<ResyncProgress> running, Optional<ResyncFinished> last,
+      Optional<ResyncPending> pending) {
+
+    /** Nothing pending. */
+    public Status(Optional<ResyncProgress> running, Optional<ResyncFinished> last) {
+      this(running, last, Optional.empty());
+    }
+  }
+
+  /**
+   * A resync asked for and waiting for its turn: the process already runs {@code ocean.host.max-concurrent-resyncs}
+   * resyncs (of its integrations). It is neither running nor failed.
+   *
+   * @param since when it was asked for
+   * @param position its place in the process's line (1 = next)
+   * @param limit {@code ocean.host.max-concurrent-resyncs}
+   */
+  public record ResyncPending(String resyncId, String trigger, Instant since, int position, int limit) {}
 
   /**
    * A running resync's progress so far, per kind in mapping order (the counters so far).

@@ -51,6 +51,9 @@ import java.util.Set;
  *     ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH})
  * @param telemetry sync metrics, heartbeat and log shipping to Port
  * @param timeouts the runtime's own waits
+ * @param isolation how the integrations of the process are kept apart ({@code ocean.host}): time limits on their
+ *     calls, the bound on resyncs at once
+ * @param cluster cluster mode (off by default)
  * @param effective what will run, derived from the keys above (and what the user set explicitly)
  * @param ignoredKeys keys set but not used (Ocean-only or unknown environment variables), one readable line each,
  *     for the runtime to log as warnings
@@ -77,6 +80,8 @@ public record OceanSettings(
     Optional<Path> oauthAccessTokenFile,
     TelemetrySettings telemetry,
     TimeoutSettings timeouts,
+    IsolationSettings isolation,
+    ClusterSettings cluster,
     Effective effective,
     List<String> ignoredKeys,
     Config config) {
@@ -97,6 +102,8 @@ public record OceanSettings(
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(isolation, "isolation");
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(effective, "effective");
     Objects.requireNonNull(config, "config");
     ignoredKeys = List.copyOf(ignoredKeys);
@@ -204,6 +211,7 @@ public record OceanSettings(
           + " too, or Port's resync requests would be refused");
     }
     Unsupported.check(r);
+    Effective effective = Effective.read(r, port, listener);
     Optional<String> prefix = r.optionalString(o + "path-prefix")
         .map(s -> ConfigReader.stripTrailingSlashes(s.startsWith("/") ? s : "/" + s))
         .filter(s -> !s.isEmpty());
@@ -224,7 +232,9 @@ public record OceanSettings(
         r.optionalString(o + "oauth-access-token-file-path").map(Path::of),
         TelemetrySettings.read(r),
         TimeoutSettings.read(r),
-        Effective.read(r, port, listener),
+        IsolationSettings.read(r),
+        ClusterSettings.read(r, effective.listener()),
+        effective,
         ignoredKeys,
         r.config());
   }
@@ -252,6 +262,7 @@ public record OceanSettings(
         eventListener.webhook().appHost().map(u -> ConfigUtil.quoteString(u.toString())).orElse("null"));
     derived.put("ocean.resync.mapping-parallelism", String.valueOf(resync.mappingParallelism()));
     derived.put("ocean.resync.delete-batch-size", String.valueOf(resync.deleteBatchSize()));
+    derived.put("ocean.host.max-concurrent-resyncs", String.valueOf(isolation.maxConcurrentResyncs()));
     List<String> lines = new ArrayList<>();
     ConfigObject ocean = config.getObject("ocean");
     collect(ocean, List.of("ocean"), derived, lines);

@@ -1,6 +1,7 @@
 package dev.oceanj.core.mapping;
 
 import dev.oceanj.core.jq.JqEngine;
+import dev.oceanj.core.jq.JqFieldReads;
 import dev.oceanj.core.jq.JqException;
 import dev.oceanj.core.jq.JqProgram;
 import dev.oceanj.core.mapping.MappingException.Problem;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -79,6 +81,8 @@ public final class CompiledMapping {
     private final JqEngine jq;
     private final List<Problem> problems;
     private final int before;
+    /** Every expression of the resource, for the fields its raw objects must keep. */
+    private final List<Leaf> leaves = new ArrayList<>();
 
     ResourceCompiler(ResourceConfig r, JqEngine jq, List<Problem> problems) {
       this.r = r;
@@ -129,7 +133,7 @@ public final class CompiledMapping {
         return null;
       }
       return new CompiledResource(r, selector, items, sourcePath, strip, blueprint, names.toArray(new String[0]),
-          templates.toArray(new Template[0]));
+          templates.toArray(new Template[0]), rawReads());
     }
 
     /**
@@ -161,9 +165,24 @@ public final class CompiledMapping {
       return new Template.ArrayTemplate(values);
     }
 
+    /** The union of what every expression reads, or null when one may read the whole raw object. */
+    private JqFieldReads.Reads rawReads() {
+      JqFieldReads.Reads all = new JqFieldReads.Reads(Set.of(), Set.of());
+      for (Leaf l : leaves) {
+        Optional<JqFieldReads.Reads> reads = JqFieldReads.of(JqEngine.oceanRewrite(l.expression()));
+        if (reads.isEmpty()) {
+          return null;
+        }
+        all = all.and(reads.get());
+      }
+      return all;
+    }
+
     private Leaf leaf(String expression, String fieldPath) {
       try {
-        return Leaf.compile(expression, jq);
+        Leaf l = Leaf.compile(expression, jq);
+        leaves.add(l);
+        return l;
       } catch (JqException e) {
         problems.add(new Problem(r.index(), r.kind(), fieldPath, expression, e.getMessage()));
         return null;

@@ -3,6 +3,7 @@ package dev.oceanj.core.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.jq.JqFieldReads;
 import dev.oceanj.core.jq.JqProgram;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,10 +35,13 @@ public final class CompiledResource {
   private final String[] fieldNames;
   private final Template[] fields;
   private final int identifierField;
+  /** What the expressions can read of a raw object, or null when they may read it whole. */
+  private final JqFieldReads.Reads rawReads;
 
   CompiledResource(ResourceConfig config, Leaf selector, Leaf itemsToParse, String[] sourcePath, JqProgram stripSource,
-      Leaf blueprint, String[] fieldNames, Template[] fields) {
+      Leaf blueprint, String[] fieldNames, Template[] fields, JqFieldReads.Reads rawReads) {
     this.config = config;
+    this.rawReads = rawReads;
     this.selector = selector;
     this.itemsToParse = itemsToParse;
     this.sourcePath = sourcePath;
@@ -75,6 +79,16 @@ public final class CompiledResource {
   /** Whether the identifier mapping is a search query: such entities are never diffed nor deleted by Ocean. */
   public boolean usesSearchIdentifier() {
     return config.mappings().usesSearchIdentifier();
+  }
+
+  /**
+   * What this resource's expressions (selector, {@code itemsToParse}, identifier, title, icon, team, properties,
+   * relations, blueprint) can read of a raw object, or empty when one of them may read it whole
+   * ({@link JqFieldReads}). A raw object reduced to these parts maps to the same entity with the same errors, so a
+   * source may skip the rest while parsing.
+   */
+  public Optional<JqFieldReads.Reads> rawReads() {
+    return Optional.ofNullable(rawReads);
   }
 
   /** The blueprint when its mapping is a string literal such as {@code '"service"'}; empty otherwise. */

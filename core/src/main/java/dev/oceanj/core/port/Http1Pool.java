@@ -116,11 +116,17 @@ final class Http1Pool implements AutoCloseable {
    */
   Reply exchange(String method, String target, String userAgent, String authorization, byte[] body,
       boolean idempotent) throws IOException {
+    return exchange(method, target, userAgent, authorization, body, idempotent, null);
+  }
+
+  /** As above, with an {@code X-Oceanj-Node} header when {@code node} (cluster mode's node tag) is not null. */
+  Reply exchange(String method, String target, String userAgent, String authorization, byte[] body,
+      boolean idempotent, String node) throws IOException {
     long deadline = System.nanoTime() + requestTimeoutNanos;
     String fullTarget = pathPrefix + target;
     String what = method + " " + fullTarget;
     byte[] request = encode(method, absolutePrefix + fullTarget, hostHeader, userAgent, authorization,
-        absolutePrefix.isEmpty() ? null : proxy.authorization().orElse(null), body, what);
+        absolutePrefix.isEmpty() ? null : proxy.authorization().orElse(null), node, body, what);
     boolean head = method.equals("HEAD");
     Http1Connection c = acquire(false, deadline, what);
     try {
@@ -226,12 +232,15 @@ final class Http1Pool implements AutoCloseable {
    */
   static byte[] encode(String method, String target, String hostHeader, String userAgent, String authorization,
       byte[] body, String what) {
-    return encode(method, target, hostHeader, userAgent, authorization, null, body, what);
+    return encode(method, target, hostHeader, userAgent, authorization, null, null, body, what);
   }
 
-  /** As above, with a {@code Proxy-Authorization} header when {@code proxyAuthorization} is not null. */
+  /**
+   * As above, with a {@code Proxy-Authorization} header when {@code proxyAuthorization} is not null and an
+   * {@code X-Oceanj-Node} header when {@code node} is not null.
+   */
   static byte[] encode(String method, String target, String hostHeader, String userAgent, String authorization,
-      String proxyAuthorization, byte[] body, String what) {
+      String proxyAuthorization, String node, byte[] body, String what) {
     checkToken(method, "method", what);
     for (int i = 0; i < target.length(); i++) {
       char c = target.charAt(i);
@@ -250,6 +259,7 @@ final class Http1Pool implements AutoCloseable {
         + 26                                                // "Accept: application/json\r\n"
         + (authorization != null ? 17 + authorization.length() : 0)
         + (proxyAuthorization != null ? 23 + proxyAuthorization.length() : 0)
+        + (node != null ? 17 + node.length() : 0)           // "X-Oceanj-Node: n\r\n"
         + (hasBody ? 32 : 0)                                // "Content-Type: application/json\r\n"
         + (length != null ? 18 + length.length() : 0)       // "Content-Length: n\r\n"
         + 2 + (hasBody ? body.length : 0);
@@ -270,6 +280,11 @@ final class Http1Pool implements AutoCloseable {
     if (proxyAuthorization != null) {
       p = put(out, p, "Proxy-Authorization: ", what, null);
       p = put(out, p, proxyAuthorization, what, "Proxy-Authorization");
+      p = put(out, p, "\r\n", what, null);
+    }
+    if (node != null) {
+      p = put(out, p, "X-Oceanj-Node: ", what, null);
+      p = put(out, p, node, what, "X-Oceanj-Node");
       p = put(out, p, "\r\n", what, null);
     }
     if (hasBody) {

@@ -90,6 +90,22 @@ public final class HttpPortClient implements PortClient {
         WriteLimiter.Priority.RESYNC, mapper, true, maxBodyBytes);
   }
 
+  /**
+   * A client over a shared channel and credential, writing through its own lane of a shared limiter
+   * ({@link PortConnections}); closing it closes only its lane.
+   */
+  static HttpPortClient shared(PortClientSettings settings, PortIdentity identity, WriteLimiter.Lane lane,
+      PortChannel channel, AccessTokens tokens) {
+    ObjectMapper mapper = newMapper();
+    return new HttpPortClient(new PortTransport(settings, identity, lane, mapper, channel, tokens), identity,
+        WriteLimiter.Priority.RESYNC, mapper, true, PortLimits.MAX_BODY_BYTES);
+  }
+
+  /** The access tokens this client authenticates with. */
+  AccessTokens tokens() {
+    return transport.tokens();
+  }
+
   static ObjectMapper newMapper() {
     return new ObjectMapper().registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -618,7 +634,10 @@ public final class HttpPortClient implements PortClient {
     }));
   }
 
-  /** Releases the connection pool; a {@link #forLiveEvents()} view does nothing. The limiter stays open. */
+  /**
+   * Releases the connection pool (a shared one: this client's lane of the limiter); a {@link #forLiveEvents()} view
+   * does nothing. The limiter stays open.
+   */
   @Override
   public void close() {
     if (owner) {

@@ -43,8 +43,17 @@ public interface PortClient
 
   // ---- value types -----------------------------------------------------------------------------------------
 
-  /** Who is calling: makes {@code User-Agent: port-ocean/{type}/{version}/{identifier}[/exporter]}. */
-  record PortIdentity(String type, String version, String identifier) {
+  /**
+   * Who is calling: makes {@code User-Agent: port-ocean/{type}/{version}/{identifier}[/exporter]}; in cluster mode
+   * {@code node} (the node's tag) is sent as {@code X-Oceanj-Node}.
+   */
+  record PortIdentity(String type, String version, String identifier, Optional<String> node) {
+
+    /** Outside cluster mode: no node tag. */
+    public PortIdentity(String type, String version, String identifier) {
+      this(type, version, identifier, Optional.empty());
+    }
+
     /** Port's {@code $datasource} prefix of this integration's entities, version-agnostic. */
     public String datasourcePrefix() {
       return "port-ocean/" + type + "/";

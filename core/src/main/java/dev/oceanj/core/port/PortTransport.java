@@ -13,33 +13,27 @@ import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection pool to Port with authentication, retries and the write limiter; knows nothing of endpoints.
+ * One client's way to Port: a {@link PortChannel} (its own, or one shared by every client of the base URL), its
+ * credential's access tokens (its own, or shared), retries and the write limiter (or its own lane of a shared one);
+ * knows nothing of endpoints.
  *
  * <p>What is retried (ocean-reference.md §1.2): 401 (after a token refresh, the request rebuilt with the new
  * header), 429, connection failures before the request left, for any method, since Port did not act on the
  * request; 408, 502, 503, 504 and I/O errors after sending only for calls marked idempotent. Waits honour
  * {@code Retry-After} (and {@code x-ratelimit-reset} on a 429), else back off exponentially with jitter.
  *
- * <p>Each exchange runs on an {@code oceanj-port-io-N} thread, blocked on a kept-alive connection of an
- * {@link Http1Pool}; {@link Permits} keep the exchanges in flight to {@code maxConnections}.
+ * <p>Each exchange runs on one of the channel's I/O threads, blocked on a kept-alive connection of its
+ * {@link Http1Pool}.
  */
 final class PortTransport implements AutoCloseable {
 
@@ -99,14 +93,16 @@ final class PortTransport implements AutoCloseable {
   private final PortClientSettings settings;
   private final String userAgent;
   private final String exporterUserAgent;
+  /** Cluster mode's node tag, sent as {@code X-Oceanj-Node}; null outside cluster mode. */
+  private final String node;
   private final WriteLimiter limiter;
+  /** The lane writes wait in: the limiter's default one, or this client's own when it shares the limiter. */
+  private final WriteLimiter.Lane lane;
   private final ObjectMapper mapper;
   private final RetryTiming timing;
-  private final ExecutorService io;
-  private final ScheduledExecutorService scheduler;
-  private final Http1Pool http;
+  private final PortChannel channel;
+  private final boolean ownsChannel;
   private final AccessTokens tokens;
-  private final Permits permits;
   private final LongAdder sent = new LongAdder();
   private final LongAdder retries = new LongAdder();
   private final LongAdder throttled = new LongAdder();
@@ -123,33 +119,46 @@ final class PortTransport implements AutoCloseable {
     this(settings, identity, limiter, mapper, tls, null);
   }
 
-  /** With {@code tls} (null: the JVM's default context) and {@code proxy} (null: direct). */
+  /** With {@code tls} (null: the JVM's default context) and {@code proxy} (null: direct): a channel of its own. */
   PortTransport(PortClientSettings settings, PortClient.PortIdentity identity, WriteLimiter limiter, ObjectMapper mapper,
       SSLContext tls, ProxyRules.Proxy proxy) {
+    this(settings, identity, limiter, null, mapper, new PortChannel(settings, tls, proxy), true, null);
+  }
+
+  /**
+   * Over a shared channel, drawing from a lane of a shared limiter, with the tokens of a shared credential.
+   *
+   * @param lane   the lane writes wait in (null: no write budget)
+   * @param tokens the credential's tokens, or null for tokens of this transport's own
+   */
+  PortTransport(PortClientSettings settings, PortClient.PortIdentity identity, WriteLimiter.Lane lane,
+      ObjectMapper mapper, PortChannel channel, AccessTokens tokens) {
+    this(settings, identity, lane == null ? null : lane.limiter(), lane, mapper, channel, false, tokens);
+  }
+
+  private PortTransport(PortClientSettings settings, PortClient.PortIdentity identity, WriteLimiter limiter,
+      WriteLimiter.Lane lane, ObjectMapper mapper, PortChannel channel, boolean ownsChannel, AccessTokens tokens) {
     this.settings = settings;
     this.userAgent = "port-ocean/" + identity.type() + "/" + identity.version() + "/" + identity.identifier();
     this.exporterUserAgent = userAgent + "/exporter";
+    this.node = identity.node().orElse(null);
     this.limiter = limiter;
+    this.lane = lane;
     this.mapper = mapper;
     this.timing = new RetryTiming(settings.retry());
-    AtomicInteger n = new AtomicInteger();
-    // One thread per exchange in flight, blocked in its socket: the permits keep them to maxConnections. A thread
-    // is taken from the idle ones (the most recently idle first) or started; idle ones end after 30 s. It has no
-    // hard cap, so that a thread still running a caller's continuation never makes another exchange wait.
-    this.io = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-      Thread t = new Thread(r, "oceanj-port-io-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "oceanj-port-client-retry");
-      t.setDaemon(true);
-      return t;
-    });
-    this.http = new Http1Pool(settings.baseUrl(), settings.connectTimeout(), settings.requestTimeout(),
-        settings.maxConnections(), tls, proxy, Http1Pool.IDLE_LIMIT, scheduler);
-    this.tokens = new AccessTokens(this::fetchToken, settings.tokenRefreshSkew(), System::nanoTime, mapper);
-    this.permits = new Permits(settings.maxConnections());
+    this.channel = channel;
+    this.ownsChannel = ownsChannel;
+    this.tokens = tokens != null ? tokens : newTokens();
+  }
+
+  /** This transport's access tokens (its own, or its credential's shared ones). */
+  AccessTokens tokens() {
+    return tokens;
+  }
+
+  /** Tokens of this transport's credential, fetched through it. */
+  AccessTokens newTokens() {
+    return new AccessTokens(this::fetchToken, settings.tokenRefreshSkew(), System::nanoTime, mapper);
   }
 
   Stats stats() {
@@ -187,10 +196,10 @@ final class PortTransport implements AutoCloseable {
 
   private void attempt(Call call, int retry, CompletableFuture<Reply> result) {
     CompletableFuture<Void> gate = call.write() && limiter != null
-        ? limiter.acquire(call.priority()).toCompletableFuture()
+        ? (lane != null ? lane.acquire(call.priority()) : limiter.acquire(call.priority())).toCompletableFuture()
         : CompletableFuture.completedFuture(null);
     gate.thenCompose(v -> call.authenticated() ? tokens.current() : CompletableFuture.<Token>completedFuture(null))
-        .thenCompose(token -> permits.acquire().thenApply(v -> token))
+        .thenCompose(token -> channel.permit().thenApply(v -> token))
         .thenCompose(token -> exchange(call, token))
         .whenComplete((outcome, err) -> {
           if (err != null) {
@@ -207,28 +216,12 @@ final class PortTransport implements AutoCloseable {
 
   private record Outcome(Token token, Reply reply, Throwable failure) {}
 
-  /** Runs one exchange on an I/O thread; the permit taken for it is returned once the answer is read. */
+  /** Runs one exchange on the channel's I/O threads (the permit is taken). */
   private CompletableFuture<Outcome> exchange(Call call, Token token) {
-    CompletableFuture<Outcome> f = new CompletableFuture<>();
     sent.increment();
-    try {
-      io.execute(() -> {
-        Outcome o;
-        try {
-          Reply r = http.exchange(call.method(), call.target(), call.exporter() ? exporterUserAgent : userAgent,
-              token == null ? null : token.authorization(), call.body(), call.idempotent());
-          o = new Outcome(token, r, null);
-        } catch (Throwable e) {
-          o = new Outcome(token, null, e);
-        }
-        permits.release();
-        f.complete(o);
-      });
-    } catch (RejectedExecutionException e) {
-      permits.release();
-      f.complete(new Outcome(token, null, e));
-    }
-    return f;
+    return channel.exchange(call.method(), call.target(), call.exporter() ? exporterUserAgent : userAgent,
+        token == null ? null : token.authorization(), call.body(), call.idempotent(), node)
+        .thenApply(e -> new Outcome(token, e.reply(), e.failure()));
   }
 
   private void decide(Call call, int retry, Outcome o, CompletableFuture<Reply> result) {
@@ -293,9 +286,9 @@ final class PortTransport implements AutoCloseable {
     Runnable again = () -> attempt(call, retry, result);
     try {
       if (delay.isZero()) {
-        scheduler.execute(again);
+        channel.scheduler().execute(again);
       } else {
-        scheduler.schedule(again, delay.toNanos(), TimeUnit.NANOSECONDS);
+        channel.scheduler().schedule(again, delay.toNanos(), TimeUnit.NANOSECONDS);
       }
     } catch (RuntimeException e) {
       result.completeExceptionally(new PortApiException(call.method(), call.target(), 0, "client closed", null, e));
@@ -357,59 +350,16 @@ final class PortTransport implements AutoCloseable {
     return s.length() <= MAX_RECORDED_BODY ? s : s.substring(0, MAX_RECORDED_BODY) + "…";
   }
 
+  /**
+   * Closes the channel if it is this transport's own; a shared one stays open for its other clients, and this
+   * transport's lane of a shared limiter closes.
+   */
   @Override
   public void close() {
-    permits.close();
-    scheduler.shutdownNow();
-    http.close();
-    io.shutdown();
-  }
-
-  /** Bounds exchanges in flight (so connections and I/O threads busy) to the pool's size, without blocking a thread. */
-  private static final class Permits {
-    private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
-    private int free;
-    private boolean closed;
-
-    Permits(int n) {
-      this.free = n;
-    }
-
-    CompletableFuture<Void> acquire() {
-      synchronized (this) {
-        if (closed) {
-          return CompletableFuture.failedFuture(new IllegalStateException("Port client closed"));
-        }
-        if (free > 0) {
-          free--;
-          return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        waiting.addLast(f);
-        return f;
-      }
-    }
-
-    void release() {
-      CompletableFuture<Void> next;
-      synchronized (this) {
-        next = waiting.pollFirst();
-        if (next == null) {
-          free++;
-          return;
-        }
-      }
-      next.complete(null);
-    }
-
-    void close() {
-      ArrayDeque<CompletableFuture<Void>> dropped;
-      synchronized (this) {
-        closed = true;
-        dropped = new ArrayDeque<>(waiting);
-        waiting.clear();
-      }
-      dropped.forEach(f -> f.completeExceptionally(new IllegalStateException("Port client closed")));
+    if (ownsChannel) {
+      channel.close();
+    } else if (lane != null) {
+      lane.close();
     }
   }
 }

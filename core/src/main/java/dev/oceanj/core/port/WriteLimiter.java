@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,6 +30,17 @@ import java.util.function.LongSupplier;
  * <p>The bucket starts from the configured limits and then follows Port: every response to a write reports
  * {@code x-ratelimit-remaining} (the bucket never holds more than that), {@code x-ratelimit-limit} with
  * {@code x-ratelimit-period} (the rate never exceeds it), and a 429 pauses every writer until Port's reset.
+ *
+ * <p>Several writers may share one limiter (integration instances of one Port organisation in one JVM): each draws
+ * through its own {@link Lane}, and waiters of one priority are served by weighted fair queuing between lanes
+ * (start-time fair queuing: each lane's next waiter carries a virtual start tag, advanced by {@code 1 / weight} per
+ * token; the smallest tag goes next). So a million-entity resync queued in one lane cannot starve a small resync in
+ * another: while both wait, they take turns. Live events still go before resyncs, whoever's they are. A lone lane
+ * pays nothing for this: a write that finds no waiter of its priority takes its token at once.
+ *
+ * <p>In cluster mode the org's budget is split between nodes: {@link #share(double)} sets the fraction of the
+ * budget (rate and burst) this process may use; {@link #demand()} tells how much it wants; a pause after a 429 is reported to {@link #onPause} so that the other nodes pause as well, and a pause
+ * they report is followed with {@link #followPause}.
  *
  * <p>{@link #acquire} never blocks a thread: it completes a stage when a token is free, from the limiter's own
  * scheduler thread.
@@ -54,6 +66,73 @@ public final class WriteLimiter implements AutoCloseable {
    */
   public record Stats(long acquired, long delayed, Duration totalWait, Duration maxWait, long pauses) {}
 
+  /**
+   * How much this process wants to write: the most writes that waited at once since the previous reading, per
+   * priority. A writer held back by its share has a queue; one that its share serves does not.
+   *
+   * @param resyncWaiting most resync writes waiting at once
+   * @param liveWaiting   most live-event writes waiting at once
+   */
+  public record Demand(int resyncWaiting, int liveWaiting) {
+    /** Both priorities together. */
+    public int total() {
+      return resyncWaiting + liveWaiting;
+    }
+  }
+
+  /**
+   * One writer's place in the limiter (an integration instance): its waiters of each priority are served in their
+   * order, and in turn with the other lanes' by weight. Closing a lane fails its waiters and removes it.
+   */
+  public final class Lane implements AutoCloseable {
+    private final String name;
+    private final double weight;
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<Waiter>[] queues = new ArrayDeque[] {new ArrayDeque<Waiter>(), new ArrayDeque<Waiter>()};
+    /** Per priority: the virtual start tag of this lane's next waiter. */
+    private final double[] tags = new double[2];
+    /** Guarded by the limiter. */
+    private boolean closed;
+
+    private Lane(String name, double weight) {
+      this.name = name;
+      this.weight = weight;
+    }
+
+    /** Completes when this lane may send one write of the given priority. */
+    public CompletionStage<Void> acquire(Priority priority) {
+      return WriteLimiter.this.acquire(this, priority);
+    }
+
+    /** The limiter this lane draws from (Port's headers and 429s are reported to it). */
+    public WriteLimiter limiter() {
+      return WriteLimiter.this;
+    }
+
+    /** Who writes through this lane (an integration identifier). */
+    public String name() {
+      return name;
+    }
+
+    /** Writers of this lane waiting now. */
+    public int waiting() {
+      synchronized (WriteLimiter.this) {
+        return queues[0].size() + queues[1].size();
+      }
+    }
+
+    /** Fails this lane's waiters and stops serving it; later acquisitions fail. */
+    @Override
+    public void close() {
+      closeLane(this);
+    }
+
+    @Override
+    public String toString() {
+      return "Lane[" + name + ", weight " + weight + "]";
+    }
+  }
+
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   /**
    * The bucket refills this much slower than the budget. Port's clock and ours tick differently (whole
@@ -73,17 +152,32 @@ public final class WriteLimiter implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final double configuredPerNano;
-  private final double globalCapacity;
-  /** Tokens a resync write must leave in the bucket: the live events' reserve. */
-  private final double reserveTokens;
+  /** The whole org budget's bucket capacity, before {@link #share}. */
+  private final double fullCapacity;
+  /** The live events' reserve of the whole budget, before {@link #share}. */
+  private final double fullReserve;
 
   // All state below is guarded by `this`; completions happen outside the lock.
+  /** The org's rate as configured or as Port reports it, before {@link #share}. */
+  private double orgPerNano;
+  /** The rate this process refills at: the org's times its share. */
   private double perNano;
+  private double share = 1.0;
+  private double globalCapacity;
+  /** Tokens a resync write must leave in the bucket: the live events' reserve. */
+  private double reserveTokens;
   private double globalTokens;
   private long lastRefill;
   private long pausedUntil;
-  private final ArrayDeque<Waiter> liveWaiters = new ArrayDeque<>();
-  private final ArrayDeque<Waiter> resyncWaiters = new ArrayDeque<>();
+  private final List<Lane> lanes = new ArrayList<>();
+  private final Lane defaultLane;
+  /** Per priority: waiters in every lane together. */
+  private final int[] waiting = new int[2];
+  /** Per priority: the most waiters at once since {@link #demand()} was last read. */
+  private final int[] peakWaiting = new int[2];
+  /** Per priority: the virtual time, the start tag of the waiter served last. */
+  private final double[] virtualTime = new double[2];
+  private volatile Consumer<Duration> pauseListener = d -> { };
   private ScheduledFuture<?> drain;
   private long drainAt;
   private final long[] acquired = new long[2];
@@ -102,13 +196,18 @@ public final class WriteLimiter implements AutoCloseable {
     this.scheduler = scheduler;
     this.ownsScheduler = ownsScheduler;
     this.configuredPerNano = s.perSecond() * RATE_MARGIN / NANOS_PER_SECOND;
+    this.orgPerNano = configuredPerNano;
     this.perNano = configuredPerNano;
-    this.globalCapacity = Math.max(1.0, s.burst() - Math.floor(s.perSecond() * IN_FLIGHT_ALLOWANCE_SECONDS));
+    this.fullCapacity = Math.max(1.0, s.burst() - Math.floor(s.perSecond() * IN_FLIGHT_ALLOWANCE_SECONDS));
+    this.fullReserve = fullCapacity * s.liveEventsReservedShare();
+    this.globalCapacity = fullCapacity;
     // At least one token must be left to resyncs, or a bucket of one would never serve them.
-    this.reserveTokens = Math.min(globalCapacity * s.liveEventsReservedShare(), globalCapacity - 1.0);
+    this.reserveTokens = Math.min(fullReserve, globalCapacity - 1.0);
     this.globalTokens = globalCapacity;
     this.lastRefill = nanoClock.getAsLong();
     this.pausedUntil = lastRefill;
+    this.defaultLane = new Lane("default", 1.0);
+    lanes.add(defaultLane);
   }
 
   /** A limiter with its own daemon scheduler thread; close it at shutdown. */
@@ -136,28 +235,81 @@ public final class WriteLimiter implements AutoCloseable {
     return enabled;
   }
 
-  /** Completes when the caller may send one write of the given priority. */
+  /** Completes when the caller may send one write of the given priority (through the limiter's default lane). */
   public CompletionStage<Void> acquire(Priority priority) {
-    List<CompletableFuture<Void>> ready;
-    CompletableFuture<Void> mine;
+    return acquire(defaultLane, priority);
+  }
+
+  /**
+   * A lane of its own for one writer (an integration instance), served in turn with the other lanes.
+   *
+   * @param name   who writes through it (for logs)
+   * @param weight its share relative to the other lanes' while they all wait (1 for equal turns)
+   */
+  public Lane lane(String name, double weight) {
+    if (!(weight > 0) || Double.isInfinite(weight)) {
+      throw new IllegalArgumentException("a write-limiter lane's weight must be positive, was " + weight);
+    }
     synchronized (this) {
       if (closed) {
+        throw new IllegalStateException("write limiter closed");
+      }
+      Lane lane = new Lane(name, weight);
+      lanes.add(lane);
+      return lane;
+    }
+  }
+
+  /** The lanes open now, the default one included. */
+  public synchronized int lanes() {
+    return lanes.size();
+  }
+
+  private CompletionStage<Void> acquire(Lane lane, Priority priority) {
+    List<CompletableFuture<Void>> ready;
+    CompletableFuture<Void> mine;
+    int p = priority.ordinal();
+    synchronized (this) {
+      if (closed || lane.closed) {
         return CompletableFuture.failedFuture(new IllegalStateException("write limiter closed"));
       }
       long now = nanoClock.getAsLong();
       refill(now);
-      ArrayDeque<Waiter> queue = queue(priority);
-      if (queue.isEmpty() && now >= pausedUntil && canTake(priority)) {
+      if (waiting[p] == 0 && now >= pausedUntil && canTake(priority)) {
         take();
         count(priority, 0);
         return CompletableFuture.completedFuture(null);
       }
       mine = new CompletableFuture<>();
+      ArrayDeque<Waiter> queue = lane.queues[p];
+      if (queue.isEmpty()) {
+        // A lane that starts waiting joins at the current virtual time: it gets no credit for having been idle.
+        lane.tags[p] = Math.max(lane.tags[p], virtualTime[p]);
+      }
       queue.addLast(new Waiter(mine, now));
+      waiting[p]++;
+      peakWaiting[p] = Math.max(peakWaiting[p], waiting[p]);
       ready = serve(now);
     }
     complete(ready);
     return mine;
+  }
+
+  private void closeLane(Lane lane) {
+    List<Waiter> dropped = new ArrayList<>();
+    synchronized (this) {
+      if (lane == defaultLane || lane.closed) {
+        return;
+      }
+      lane.closed = true;
+      lanes.remove(lane);
+      for (int p = 0; p < 2; p++) {
+        waiting[p] -= lane.queues[p].size();
+        dropped.addAll(lane.queues[p]);
+        lane.queues[p].clear();
+      }
+    }
+    dropped.forEach(w -> w.future().completeExceptionally(new IllegalStateException("write-limiter lane closed")));
   }
 
   /**
@@ -182,7 +334,8 @@ public final class WriteLimiter implements AutoCloseable {
         if (period > 0) {
           double portPerNano = (double) limit.getAsLong() / period * RATE_MARGIN / NANOS_PER_SECOND;
           // Never faster than configured, never faster than Port says: a lower Port limit wins.
-          perNano = Math.min(configuredPerNano, portPerNano);
+          orgPerNano = Math.min(configuredPerNano, portPerNano);
+          perNano = orgPerNano * share;
         }
       }
       if (remaining.isPresent() && enabled) {
@@ -196,16 +349,65 @@ public final class WriteLimiter implements AutoCloseable {
 
   /**
    * Stops every writer for {@code d} from now (a 429 with Retry-After); a later pause extends, an earlier one
-   * does not.
+   * does not. The {@link #onPause} listener hears of it.
    */
   public void pauseFor(Duration d) {
+    followPause(d);
+    pauseListener.accept(d);
+  }
+
+  /**
+   * Stops every writer for {@code d} from now because another process sharing the org's budget was told to pause
+   * (its 429); unlike {@link #pauseFor}, the {@link #onPause} listener does not hear of it.
+   */
+  public void followPause(Duration d) {
     List<CompletableFuture<Void>> ready;
     synchronized (this) {
       long now = nanoClock.getAsLong();
+      refill(now);
       pauseUntilNanos(now + d.toNanos());
       ready = serve(now);
     }
     complete(ready);
+  }
+
+  /** Who hears of every pause Port asked for ({@link #pauseFor}); called on the thread that reported the 429. */
+  public void onPause(Consumer<Duration> listener) {
+    this.pauseListener = listener == null ? d -> { } : listener;
+  }
+
+  /**
+   * Uses {@code fraction} of the org's budget from now: the rate (as configured or as Port reports it) and the
+   * burst are scaled by it. 1 is the whole budget (a process alone); cluster mode sets each node's share.
+   *
+   * @param fraction within (0, 1]
+   */
+  public void share(double fraction) {
+    if (!(fraction > 0) || fraction > 1) {
+      throw new IllegalArgumentException("a write-budget share must be within (0, 1], was " + fraction);
+    }
+    List<CompletableFuture<Void>> ready;
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      refill(now);
+      share = fraction;
+      perNano = orgPerNano * fraction;
+      globalCapacity = Math.max(1.0, fullCapacity * fraction);
+      reserveTokens = Math.max(0.0, Math.min(fullReserve * fraction, globalCapacity - 1.0));
+      globalTokens = Math.min(globalTokens, globalCapacity);
+      ready = serve(now);
+    }
+    complete(ready);
+  }
+
+  /** The fraction of the org's budget this limiter uses (1 unless {@link #share(double)} said otherwise). */
+  public synchronized double share() {
+    return share;
+  }
+
+  /** The rate this limiter refills at now, in writes per second: the org's rate times the share. */
+  public synchronized double ratePerSecond() {
+    return perNano * NANOS_PER_SECOND;
   }
 
   private void pauseUntilNanos(long until) {
@@ -231,7 +433,23 @@ public final class WriteLimiter implements AutoCloseable {
 
   /** Writers waiting now. */
   public synchronized int waiting() {
-    return liveWaiters.size() + resyncWaiters.size();
+    return waiting[0] + waiting[1];
+  }
+
+  /**
+   * The most writers that waited at once since the previous call, per priority (cluster mode publishes it as this
+   * node's demand); starts the next period from the writers waiting now.
+   */
+  public synchronized Demand demand() {
+    Demand d = new Demand(peakWaiting[Priority.RESYNC.ordinal()], peakWaiting[Priority.LIVE_EVENT.ordinal()]);
+    peakWaiting[0] = waiting[0];
+    peakWaiting[1] = waiting[1];
+    return d;
+  }
+
+  /** Writers of one priority waiting now, in every lane. */
+  public synchronized int waiting(Priority p) {
+    return waiting[p.ordinal()];
   }
 
   /** Fails every waiter and stops the scheduler if the limiter owns it. */
@@ -240,10 +458,14 @@ public final class WriteLimiter implements AutoCloseable {
     List<Waiter> dropped = new ArrayList<>();
     synchronized (this) {
       closed = true;
-      dropped.addAll(liveWaiters);
-      dropped.addAll(resyncWaiters);
-      liveWaiters.clear();
-      resyncWaiters.clear();
+      for (Lane lane : lanes) {
+        for (ArrayDeque<Waiter> q : lane.queues) {
+          dropped.addAll(q);
+          q.clear();
+        }
+      }
+      waiting[0] = 0;
+      waiting[1] = 0;
       if (drain != null) {
         drain.cancel(false);
       }
@@ -255,10 +477,6 @@ public final class WriteLimiter implements AutoCloseable {
   }
 
   // ---- internals (callers hold the lock) ----------------------------------------------------------------
-
-  private ArrayDeque<Waiter> queue(Priority p) {
-    return p == Priority.LIVE_EVENT ? liveWaiters : resyncWaiters;
-  }
 
   private void refill(long now) {
     long elapsed = now - lastRefill;
@@ -305,26 +523,41 @@ public final class WriteLimiter implements AutoCloseable {
       serveQueue(Priority.LIVE_EVENT, now, ready);
       serveQueue(Priority.RESYNC, now, ready);
     }
-    if (!liveWaiters.isEmpty() || !resyncWaiters.isEmpty()) {
+    if (waiting[0] > 0 || waiting[1] > 0) {
       scheduleDrain(now, nextReadyAt(now));
     }
     return ready;
   }
 
   private void serveQueue(Priority p, long now, List<CompletableFuture<Void>> ready) {
-    ArrayDeque<Waiter> q = queue(p);
-    while (!q.isEmpty() && canTake(p)) {
-      Waiter w = q.pollFirst();
+    int i = p.ordinal();
+    while (waiting[i] > 0 && canTake(p)) {
+      Lane lane = nextLane(i);
+      Waiter w = lane.queues[i].pollFirst();
+      waiting[i]--;
+      virtualTime[i] = lane.tags[i];
+      lane.tags[i] += 1.0 / lane.weight;
       take();
       count(p, now - w.since());
       ready.add(w.future());
     }
   }
 
+  /** The waiting lane with the smallest start tag (the first of equals): weighted fair queuing. */
+  private Lane nextLane(int priority) {
+    Lane best = null;
+    for (Lane lane : lanes) {
+      if (!lane.queues[priority].isEmpty() && (best == null || lane.tags[priority] < best.tags[priority])) {
+        best = lane;
+      }
+    }
+    return best;
+  }
+
   private long nextReadyAt(long now) {
     long at = Math.max(now, pausedUntil);
     double missing;
-    if (!liveWaiters.isEmpty()) {
+    if (waiting[Priority.LIVE_EVENT.ordinal()] > 0) {
       missing = 1.0 - globalTokens;
     } else {
       missing = 1.0 + reserveTokens - globalTokens;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.Failures;
 import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.core.mapping.CompiledResource;
+import dev.oceanj.spi.RawFields;
 import dev.oceanj.core.mapping.MapResult;
 import dev.oceanj.core.port.PortApiException;
 import dev.oceanj.core.port.PortClient;
@@ -66,6 +67,17 @@ public final class ResyncPipeline {
     this.writer = PortWriter.forResync(client);
     this.cpu = cpu;
     this.json = json;
+  }
+
+  /**
+   * What the source of {@code resource} must keep of its raw objects: what the mapping reads
+   * ({@link CompiledResource#rawReads()}), everything when it may read the whole object; the first objects whole
+   * when raw data examples are sent to Port.
+   */
+  public static RawFields rawFields(CompiledResource resource, ResyncSettings settings) {
+    return resource.rawReads()
+        .map(r -> RawFields.paths(r.whole(), r.present(), settings.sendRawDataExamples() ? RAW_EXAMPLES : 0))
+        .orElse(RawFields.all());
   }
 
   /**

@@ -118,6 +118,11 @@ class EveryKeyReachesItsSettingTest {
     key(t + "log-flush", "1 s", s -> s.timeouts().logFlush());
     key(t + "telemetry-flush", "1 s", s -> s.timeouts().telemetryFlush());
     key(t + "http-drain", "1 s", s -> s.timeouts().httpDrain());
+    String hs = o + "host.";
+    key(hs + "spi-call-timeout", "1 s", s -> s.isolation().spiCallTimeout());
+    key(hs + "page-timeout", "1 s", s -> s.isolation().pageTimeout());
+    key(hs + "spi-threads", "3", s -> s.isolation().spiThreads());
+    key(hs + "max-concurrent-resyncs", "1000", s -> s.isolation().maxConcurrentResyncs());
 
     String e = o + "event-listener.";
     key(e + "type", "ONCE", s -> List.of(s.eventListener().type(), s.effective().listener()));
@@ -187,6 +192,18 @@ class EveryKeyReachesItsSettingTest {
     key(lk + "username", "user", s -> s.liveEvents().kafka().username());
     key(lk + "password", "pass", s -> s.liveEvents().kafka().password().map(Secret::reveal));
     key(lk + "client", "{ \"linger.ms\" = 5 }", s -> s.liveEvents().kafka().client());
+
+    String c = o + "cluster.";
+    key(c + "enabled", "true\n" + c + "seed-nodes = [\"127.0.0.1:2552\"]", s -> s.cluster().enabled());
+    key(c + "host", "\"10.0.0.7\"", s -> s.cluster().host());
+    key(c + "port", "2600", s -> s.cluster().port());
+    key(c + "seed-nodes", "\"a:1,b:2\"", s -> s.cluster().seedNodes());
+    key(c + "seed-dns-name", "oceanj-cluster", s -> s.cluster().seedDnsName());
+    key(c + "min-nr-of-members", "3", s -> s.cluster().minNrOfMembers());
+    key(c + "split-brain-strategy", "keep-oldest", s -> s.cluster().strategy());
+    key(c + "stable-after", "7 s", s -> s.cluster().stableAfter());
+    key(c + "node-name", "n1", s -> s.cluster().nodeName());
+    key(c + "keep-alive-interval", "1 s", s -> s.cluster().keepAliveInterval());
   }
 
   private static OceanSettings load(String conf) {

@@ -82,6 +82,40 @@ class CompiledMappingTest {
   }
 
   @Test
+  void rawFieldsAreWhatEveryExpressionOfTheResourceReads() {
+    CompiledMapping m = CompiledMapping.of("""
+        resources:
+          - kind: a
+            selector: {query: '.labels.env == "prod"'}
+            port:
+              itemsToParse: .files
+              entity:
+                mappings:
+                  identifier: .item.name
+                  title: .title // .name
+                  blueprint: '"x"'
+                  team: .team
+                  properties: {url: .links.html, tags: '.tags | map(.name)'}
+                  relations: {owner: {combinator: '"and"', rules: [{property: '"$identifier"', operator: '"="', value: .owner.id}]}}
+          - kind: b
+            selector: {query: 'true'}
+            port: {entity: {mappings: {identifier: .id, blueprint: '"y"', properties: {raw: '. | tojson'}}}}
+          - kind: c
+            selector: {query: 'has("x")'}
+            port: {entity: {mappings: {identifier: .id, blueprint: '"y"'}}}
+        """, "m.yml", JQ);
+    var reads = m.resources().get(0).rawReads().orElseThrow();
+    assertEquals(java.util.Set.of("labels", "files", "item", "title", "name", "team", "links", "tags", "owner"),
+        reads.topLevel());
+    assertEquals(java.util.Set.of(List.of("labels", "env"), List.of("files"), List.of("item", "name"),
+        List.of("title"), List.of("name"), List.of("team"), List.of("links", "html"), List.of("tags", "[]", "name"),
+        List.of("owner", "id")), reads.whole());
+    assertEquals(java.util.Set.of(), reads.present(), "title is read whole too");
+    assertEquals(java.util.Optional.empty(), m.resources().get(1).rawReads(), "a property reads the whole object");
+    assertEquals(java.util.Optional.empty(), m.resources().get(2).rawReads(), "the selector asks for any field");
+  }
+
+  @Test
   void compilesTheFakeIntegrationMapping() throws Exception {
     Path file = RepoFiles.find("integrations/fake/.port/resources/port-app-config.yml");
     CompiledMapping m = CompiledMapping.of(Files.readString(file), file.getFileName().toString(), JQ);

@@ -20,4 +20,21 @@ public record Resource<S>(int index, String kind, S selector, Resync resync) {
     Objects.requireNonNull(selector, "selector");
     Objects.requireNonNull(resync, "resync");
   }
+
+  /**
+   * The top-level fields of raw objects this resource's mapping reads ({@link Resync.MappedResource#fields()}):
+   * a source that parses its objects may skip the others. {@link RawFields#all()} when the mapping may read more,
+   * or when the resync does not list this resource.
+   *
+   * @since 0.2
+   */
+  @Incubating
+  public RawFields fields() {
+    for (Resync.MappedResource r : resync.resources()) {
+      if (r.index() == index) {
+        return r.fields();
+      }
+    }
+    return RawFields.all();
+  }
 }

@@ -27,12 +27,20 @@ public interface Resync {
    * @param index the position in {@code resources[]}, from 0
    * @param kind the resource's {@code kind}
    * @param selector {@code resources[index].selector}, an empty object when absent; a copy, free to read
+   * @param fields the top-level fields of raw objects the resource's mapping reads ({@link RawFields#all()} when
+   *     it may read more, or when the host does not say)
    * @since 0.2
    */
-  record MappedResource(int index, String kind, ObjectNode selector) {
+  record MappedResource(int index, String kind, ObjectNode selector, RawFields fields) {
     public MappedResource {
       Objects.requireNonNull(kind, "kind");
       selector = Objects.requireNonNull(selector, "selector").deepCopy();
+      Objects.requireNonNull(fields, "fields");
+    }
+
+    /** A resource whose raw objects are read whole. */
+    public MappedResource(int index, String kind, ObjectNode selector) {
+      this(index, kind, selector, RawFields.all());
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.actors.resync.ResyncProtocol;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.actors.trigger.TriggerInfo;
@@ -22,6 +23,17 @@ final class ResyncJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private ResyncJson() {}
+
+  /** A resync waiting for its turn ({@code ocean.host.max-concurrent-resyncs}): neither running nor failed. */
+  static ObjectNode pending(ResyncProtocol.ResyncPending p) {
+    ObjectNode node = NODES.objectNode();
+    node.put("resyncId", p.resyncId());
+    node.put("trigger", p.trigger());
+    node.put("since", p.since().toString());
+    node.put("placeInLine", p.position());
+    node.put("maxConcurrentResyncs", p.limit());
+    return node;
+  }
 
   static ObjectNode running(ResyncProgress p, Instant now) {
     Duration elapsed = Duration.between(p.started(), now);

@@ -40,6 +40,8 @@ public final class StatusRoutes {
   private final Clock clock;
   private final Supplier<Optional<ObjectNode>> liveEvents;
   private final Optional<Readiness> checks;
+  /** What {@code GET /status} answers: {@link #status()}, or a document made elsewhere ({@link #of}). */
+  private final Supplier<CompletionStage<ObjectNode>> document;
 
   /**
    * @param listener describes the connection mode's trigger (empty for modes without one)
@@ -53,13 +55,14 @@ public final class StatusRoutes {
       Duration askTimeout,
       Scheduler scheduler,
       Clock clock) {
-    this(info, supervisor, listener, schedule, askTimeout, scheduler, clock, Optional::empty, Optional.empty());
+    this(info, supervisor, listener, schedule, askTimeout, scheduler, clock, Optional::empty, Optional.empty(), null);
   }
 
   private StatusRoutes(RuntimeInfo info, ActorRef<ResyncProtocol.Command> supervisor,
       Supplier<CompletionStage<Optional<TriggerInfo>>> listener,
       Supplier<CompletionStage<Optional<TriggerInfo>>> schedule, Duration askTimeout, Scheduler scheduler, Clock clock,
-      Supplier<Optional<ObjectNode>> liveEvents, Optional<Readiness> checks) {
+      Supplier<Optional<ObjectNode>> liveEvents, Optional<Readiness> checks,
+      Supplier<CompletionStage<ObjectNode>> document) {
     this.info = info;
     this.supervisor = supervisor;
     this.listener = listener;
@@ -69,6 +72,16 @@ public final class StatusRoutes {
     this.clock = clock;
     this.liveEvents = liveEvents;
     this.checks = checks;
+    this.document = document != null ? document : this::status;
+  }
+
+  /**
+   * {@code GET /status} answering {@code document}, made elsewhere (cluster mode: by the node, from the instance's
+   * own status where it runs on this node, plus where each instance runs).
+   */
+  public static StatusRoutes of(Supplier<CompletionStage<ObjectNode>> document, Duration askTimeout) {
+    return new StatusRoutes(null, null, null, null, askTimeout, null, null, Optional::empty, Optional.empty(),
+        document);
   }
 
   /**
@@ -77,7 +90,7 @@ public final class StatusRoutes {
    */
   public StatusRoutes withLiveEvents(Supplier<ObjectNode> section) {
     return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock,
-        () -> Optional.of(section.get()), checks);
+        () -> Optional.of(section.get()), checks, null);
   }
 
   /**
@@ -86,11 +99,11 @@ public final class StatusRoutes {
    */
   public StatusRoutes withChecks(Readiness check) {
     return new StatusRoutes(info, supervisor, listener, schedule, askTimeout, scheduler, clock, liveEvents,
-        Optional.of(check));
+        Optional.of(check), null);
   }
 
   public Route routes() {
-    return path("status", () -> get(() -> completeWithFuture(status()
+    return path("status", () -> get(() -> completeWithFuture(document.get()
         .thenApply(body -> HttpJson.response(StatusCodes.OK, body))
         .exceptionally(e -> HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
             "the integration did not report its status within " + askTimeout)))));
@@ -115,6 +128,7 @@ public final class StatusRoutes {
       body.set("listener", listenerNode);
       body.set("running", s.running().map(p -> ResyncJson.running(p, clock.instant())).orElse(null));
       body.set("last", s.last().map(ResyncJson::finished).orElse(null));
+      s.pending().ifPresent(p -> body.set("pending", ResyncJson.pending(p)));
       liveEvents.get().ifPresent(section -> body.set("liveEvents", section));
       return body;
     }).thenCombine(scheduleInfo, (body, sched) -> {

@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.port.HttpPortClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import dev.oceanj.core.port.IngestTransport;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,10 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends telemetry to the integration's ingest URLs ({@code metricAttributes.ingestUrl},
  * {@code logAttributes.ingestUrl} of {@code GET /v1/integration/{id}}, read once and kept), with Port's token, through
- * the proxy and with the trust of the Port client. A failure is logged (the first one as a warning, the rest at
- * debug, so a Port that is down does not fill the log) and never fails the caller.
+ * the proxy and with the trust of the Port client, over the Port client's own HTTP/1.1 stack ({@link IngestTransport};
+ * the JDK's HTTP client and its TLS set-up cost some 700 classes, a few MB at rest). A failure is logged (the first
+ * one as a warning, the rest at debug, so a Port that is down does not fill the log) and never fails the caller.
  */
-public final class IngestClient {
+public final class IngestClient implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestClient.class);
   static final ObjectMapper JSON = new ObjectMapper();
@@ -31,15 +28,14 @@ public final class IngestClient {
   record Urls(Optional<String> metrics, Optional<String> logs, String installationType) {}
 
   private final HttpPortClient port;
-  private final HttpClient http;
-  private final Duration timeout;
+  private final IngestTransport http;
   private final AtomicReference<CompletableFuture<Urls>> urls = new AtomicReference<>();
   private final AtomicBoolean warned = new AtomicBoolean();
 
-  public IngestClient(HttpPortClient port, HttpClient http, Duration timeout) {
+  /** Sends through {@code http}, which it closes with itself. */
+  public IngestClient(HttpPortClient port, IngestTransport http) {
     this.port = port;
     this.http = http;
-    this.timeout = timeout;
   }
 
   HttpPortClient port() {
@@ -77,18 +73,15 @@ public final class IngestClient {
     } catch (Exception e) {
       return CompletableFuture.completedFuture(false);
     }
-    return port.authorization().toCompletableFuture().thenCompose(auth -> http.sendAsync(
-            HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Authorization", auth)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "port-ocean/" + port.identity().type() + "/" + port.identity().version() + "/"
-                    + port.identity().identifier())
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
-            HttpResponse.BodyHandlers.ofString()))
+    String userAgent = "port-ocean/" + port.identity().type() + "/" + port.identity().version() + "/"
+        + port.identity().identifier();
+    return port.authorization().toCompletableFuture()
+        .thenCompose(auth -> http.send(method, url, userAgent, auth, bytes))
         .handle((r, e) -> {
-          boolean ok = e == null && r.statusCode() / 100 == 2;
+          boolean ok = e == null && r.ok();
           if (!ok) {
             String why = e != null ? String.valueOf(e.getCause() != null ? e.getCause() : e)
-                : "status " + r.statusCode() + ": " + r.body();
+                : "status " + r.status() + ": " + r.body();
             if (warned.compareAndSet(false, true)) {
               LOG.warn("Telemetry to Port failed ({} {}: {}); further failures are logged at debug", method, url, why);
             } else {
@@ -97,5 +90,11 @@ public final class IngestClient {
           }
           return ok;
         });
+  }
+
+  /** Closes the connections to the ingest URLs. */
+  @Override
+  public void close() {
+    http.close();
   }
 }

@@ -80,6 +80,14 @@ public final class SyncTelemetry {
     this.askTimeout = askTimeout;
   }
 
+  /**
+   * A telemetry like this one, not started: one is started and stopped once, and an instance that starts again
+   * (cluster mode: it moved back to this node) needs another.
+   */
+  public SyncTelemetry renewed() {
+    return new SyncTelemetry(ingest, identity, heartbeatInterval, askTimeout);
+  }
+
   /** Starts watching {@code supervisor} and the heartbeat loop. */
   public void start(ActorSystem<?> system, ActorRef<ResyncProtocol.Command> supervisor) {
     executor.execute(() -> {

@@ -36,8 +36,13 @@ public final class FakeIntegration implements Integration {
   @Override
   public void define(IntegrationDefinition ocean) {
     FakeSettings settings = ocean.settings(FakeSettings.class);
-    FakeOrgApi api = new FakeOrgApi(new FakeOrg(settings), settings.failKindAfter());
+    FakeOrgApi api = new FakeOrgApi(new FakeOrg(settings), settings.failKindAfter(), settings.hangKind());
     FakeOrgClient client = new FakeOrgClient(ocean.http(HttpOptions.defaults()), api::baseUri, settings);
+    if (settings.failOnStart()) {
+      ocean.onStart(() -> {
+        throw new IllegalStateException("failOnStart: the fake 3rd-party API refuses to start");
+      });
+    }
     ocean.onStart(api::start);
     ocean.onStop(api::stop);
 

@@ -29,11 +29,18 @@ final class FakeOrgApi {
 
   private final FakeOrg org;
   private final FakeSettings.FailKindAfter failure;
+  private final String hangKind;
   private final LoopbackHttpServer server;
 
   FakeOrgApi(FakeOrg org, FakeSettings.FailKindAfter failure) {
+    this(org, failure, null);
+  }
+
+  /** @param hangKind a kind whose requests are never answered (until the API stops), or null */
+  FakeOrgApi(FakeOrg org, FakeSettings.FailKindAfter failure, String hangKind) {
     this.org = org;
     this.failure = failure;
+    this.hangKind = hangKind;
     this.server = new LoopbackHttpServer("fake-org-api", this::handle);
   }
 
@@ -68,6 +75,10 @@ final class FakeOrgApi {
       int latency = number(query, "latency", 0);
       if (latency > 0) {
         Thread.sleep(latency);
+      }
+      if (hangKind != null && hangKind.equals(kindOf(path))) {
+        // A hung 3rd party: the request is read and never answered; stopping the API interrupts the wait.
+        Thread.sleep(Long.MAX_VALUE);
       }
       if (path.equals("departments")) {
         if (failure != null && failure.kind().equals(FakeIntegration.DEPARTMENT)
@@ -109,6 +120,21 @@ final class FakeOrgApi {
     } catch (BadRequest e) {
       error(exchange, 400, e.getMessage());
     }
+  }
+
+  private static String kindOf(String path) {
+    if (path.equals("departments")) {
+      return FakeIntegration.DEPARTMENT;
+    }
+    if (path.startsWith("department/")) {
+      return FakeIntegration.PERSON;
+    }
+    return switch (path) {
+      case "offices" -> FakeIntegration.OFFICE;
+      case "teams" -> FakeIntegration.TEAM;
+      case "projects" -> FakeIntegration.PROJECT;
+      default -> "";
+    };
   }
 
   private interface ItemWriter {

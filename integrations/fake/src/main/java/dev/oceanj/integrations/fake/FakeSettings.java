@@ -13,11 +13,14 @@ package dev.oceanj.integrations.fake;
  * @param removedPersons test knob: persons dropped from the end of every department (default 0)
  * @param personsVersion test knob: another version changes every person's status, age and bio, not its id
  * @param failKindAfter test knob: the fake API fails a kind once it delivered that many items (default none)
+ * @param failOnStart test knob: the integration's start hook throws (default false)
+ * @param hangKind test knob: the fake API never answers a request for this kind, like a hung 3rd party (default
+ *     none)
  * @since 0.1
  */
 public record FakeSettings(Integer entityAmount, Integer entityKbSize, Integer thirdPartyBatchSize,
     Integer thirdPartyLatencyMS, Boolean singleDepartmentRun, Long seed, Integer removedPersons,
-    Integer personsVersion, FailKindAfter failKindAfter) {
+    Integer personsVersion, FailKindAfter failKindAfter, Boolean failOnStart, String hangKind) {
 
   public FakeSettings {
     entityAmount = within("entityAmount", entityAmount, 20, 0, 100_000_000);
@@ -28,6 +31,11 @@ public record FakeSettings(Integer entityAmount, Integer entityKbSize, Integer t
     seed = seed == null ? 1L : seed;
     removedPersons = within("removedPersons", removedPersons, 0, 0, Integer.MAX_VALUE);
     personsVersion = within("personsVersion", personsVersion, 0, 0, Integer.MAX_VALUE);
+    failOnStart = failOnStart != null && failOnStart;
+    if (hangKind != null && !FakeIntegration.KINDS.contains(hangKind)) {
+      throw new IllegalArgumentException("hangKind must be one of " + FakeIntegration.KINDS + ", got '" + hangKind
+          + "'");
+    }
   }
 
   /** Persons each department holds after {@link #removedPersons()}. */

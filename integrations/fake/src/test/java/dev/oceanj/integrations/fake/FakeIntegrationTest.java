@@ -225,6 +225,27 @@ class FakeIntegrationTest {
   }
 
   @Test
+  void hangKindNeverAnswersThatKindAndLeavesTheOthersAlone() {
+    try (var harness = ResyncHarness.start(new FakeIntegration(), "{\"hangKind\": \"fake-person\"}",
+        java.time.Duration.ofSeconds(3))) {
+      var e = assertThrows(ResyncHarness.KindFailedException.class, () -> harness.count("fake-person"));
+      assertTrue(e.getMessage().contains("did not complete within"), e.getMessage());
+      assertEquals(0, e.itemsBefore());
+      assertEquals(8, harness.count("fake-office"));
+    }
+  }
+
+  @Test
+  void failOnStartMakesTheStartHookThrow() {
+    var e = assertThrows(IllegalStateException.class,
+        () -> ResyncHarness.start(new FakeIntegration(), "{\"failOnStart\": true}").close());
+    assertTrue(e.getMessage().contains("failOnStart: the fake 3rd-party API refuses to start"), e.getMessage());
+    var kind = assertThrows(InvalidSettingsException.class, () -> collect("{\"hangKind\": \"fake-robot\"}",
+        "fake-person"));
+    assertTrue(kind.getMessage().contains("hangKind must be one of"), kind.getMessage());
+  }
+
+  @Test
   void aForeignCursorFailsTheStage() {
     try (var harness = ResyncHarness.start(new FakeIntegration(), "{}")) {
       for (String kind : List.of(FakeIntegration.PERSON, FakeIntegration.TEAM)) {

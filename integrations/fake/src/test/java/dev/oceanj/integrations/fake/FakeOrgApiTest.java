@@ -32,7 +32,7 @@ class FakeOrgApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    FakeSettings settings = new FakeSettings(7, 1, null, null, null, null, null, null, null);
+    FakeSettings settings = new FakeSettings(7, 1, null, null, null, null, null, null, null, null, null);
     api = new FakeOrgApi(new FakeOrg(settings), null);
     api.start();
   }

@@ -1,13 +1,18 @@
 package dev.oceanj.integrations.pagerduty;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.spi.AccessToken;
 import dev.oceanj.spi.Page;
+import dev.oceanj.spi.RawFields;
 import dev.oceanj.spi.http.HttpStatusException;
+import dev.oceanj.spi.http.JsonItems;
 import dev.oceanj.spi.http.ThirdPartyHttp;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
@@ -123,7 +128,17 @@ final class PagerDutyClient {
 
   /** {@code GET {apiUrl}/{path}?{query}}; empty on 404 (Ocean's "not found"), failing on any other non-2xx. */
   CompletionStage<Optional<JsonNode>> get(String path, Query query) {
-    return send(() -> request(path, query).GET().build(), path, 0);
+    return get(path, query, JSON::readTree);
+  }
+
+  /** How a 2xx body becomes JSON. */
+  @FunctionalInterface
+  private interface Body {
+    JsonNode parse(InputStream in) throws IOException;
+  }
+
+  private CompletionStage<Optional<JsonNode>> get(String path, Query query, Body body) {
+    return send(() -> request(path, query).GET().build(), path, 0, body);
   }
 
   /** {@code POST {apiUrl}/{path}} with a JSON body; empty on 404. */
@@ -136,7 +151,7 @@ final class PagerDutyClient {
     }
     boolean retried = path.startsWith("analytics/");
     return send(() -> request(path, null).POST(HttpRequest.BodyPublishers.ofString(json)).build(), path,
-        retried ? 0 : STATUS_RETRIES);
+        retried ? 0 : STATUS_RETRIES, JSON::readTree);
   }
 
   /** Ocean also retries 500 and 401 (a token file may have been renewed), which the HTTP helper does not. */
@@ -154,8 +169,8 @@ final class PagerDutyClient {
   }
 
   private CompletionStage<Optional<JsonNode>> send(java.util.function.Supplier<HttpRequest> build, String path,
-      int retry) {
-    return once(build.get(), path, retry < STATUS_RETRIES).handle((r, e) -> {
+      int retry, Body body) {
+    return once(build.get(), path, retry < STATUS_RETRIES, body).handle((r, e) -> {
       Throwable cause = PagerDutyKinds.cause(e);
       if (cause instanceof RetryStatus rs) {
         if (rs.failure.status() == 401) {
@@ -164,13 +179,13 @@ final class PagerDutyClient {
         long ms = 100L << retry;
         LOG.debug("{}; retrying in {} ms", rs.failure.getMessage(), ms);
         return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS))
-            .thenCompose(v -> send(build, path, retry + 1));
+            .thenCompose(v -> send(build, path, retry + 1, body));
       }
       return e == null ? CompletableFuture.completedFuture(r) : CompletableFuture.<Optional<JsonNode>>failedFuture(cause);
     }).thenCompose(x -> x);
   }
 
-  private CompletionStage<Optional<JsonNode>> once(HttpRequest request, String path, boolean mayRetry) {
+  private CompletionStage<Optional<JsonNode>> once(HttpRequest request, String path, boolean mayRetry, Body body) {
     boolean analytics = path.startsWith("analytics/");
     long wait;
     synchronized (limits) {
@@ -186,11 +201,11 @@ final class PagerDutyClient {
       ready = CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.SECONDS));
     }
     return ready.thenCompose(v -> http.send(request, response -> read(request, response, path, analytics,
-        mayRetry)));
+        mayRetry, body)));
   }
 
-  private Optional<JsonNode> read(HttpRequest request, HttpResponse<java.io.InputStream> response, String path,
-      boolean analytics, boolean mayRetry) throws IOException {
+  private Optional<JsonNode> read(HttpRequest request, HttpResponse<InputStream> response, String path,
+      boolean analytics, boolean mayRetry, Body body) throws IOException {
     record(response.headers());
     int status = response.statusCode();
     if (status == 404) {
@@ -205,7 +220,7 @@ final class PagerDutyClient {
       throw mayRetry && STATUSES_RETRIED_HERE.contains(status) ? new RetryStatus(failure) : failure;
     }
     try (var in = response.body()) {
-      return Optional.of(JSON.readTree(in));
+      return Optional.of(body.parse(in));
     }
   }
 
@@ -244,7 +259,12 @@ final class PagerDutyClient {
    * (instead of Ocean's silent truncation, which then deletes the unread entities): narrow the listing.
    */
   CompletionStage<Page<JsonNode>> page(String resource, Query query, Optional<String> cursor) {
-    return list(resource, query, cursor.map(Integer::parseInt).orElse(0)).thenApply(p -> {
+    return page(resource, query, RawFields.all(), cursor);
+  }
+
+  /** {@link #page(String, Query, Optional)} with the items' top-level fields limited to {@code fields}. */
+  CompletionStage<Page<JsonNode>> page(String resource, Query query, RawFields fields, Optional<String> cursor) {
+    return list(resource, query, cursor.map(Integer::parseInt).orElse(0), fields).thenApply(p -> {
       if (p.capped()) {
         throw new OffsetCapException(resource);
       }
@@ -260,10 +280,13 @@ final class PagerDutyClient {
    */
   record ListPage(List<JsonNode> items, java.util.OptionalInt next, boolean capped) {}
 
-  /** {@code GET {apiUrl}/{resource}?{query}&offset={offset}&limit=100}, items from the key {@code resource}. */
-  CompletionStage<ListPage> list(String resource, Query query, int offset) {
+  /**
+   * {@code GET {apiUrl}/{resource}?{query}&offset={offset}&limit=100}, items from the key {@code resource}, streamed
+   * from the page as it arrives, each with only the top-level fields {@code fields} reads.
+   */
+  CompletionStage<ListPage> list(String resource, Query query, int offset, RawFields fields) {
     Query q = query.copy().add("offset", offset).add("limit", PAGE_LIMIT);
-    return get(resource, q).thenApply(body -> {
+    return get(resource, q, in -> listBody(in, resource, fields)).thenApply(body -> {
       JsonNode r = body.orElseThrow(() -> new IllegalStateException(
           "GET " + apiUrl + "/" + resource + " answered 404: not a PagerDuty list"));
       JsonNode items = r.get(resource);
@@ -282,6 +305,17 @@ final class PagerDutyClient {
       }
       return new ListPage(out, java.util.OptionalInt.of(next), false);
     });
+  }
+
+  private static JsonNode listBody(InputStream in, String resource, RawFields fields) throws IOException {
+    List<JsonNode> items = new ArrayList<>(PAGE_LIMIT);
+    try (JsonParser parser = JSON.createParser(in)) {
+      JsonItems.Envelope page = JsonItems.read(parser, List.of(resource), fields, items::add);
+      if (page.streamed() && page.envelope() instanceof ObjectNode envelope) {
+        envelope.set(resource, new ArrayNode(JSON.getNodeFactory(), items));
+      }
+      return page.envelope();
+    }
   }
 
   /** Every item of a list, all pages (for enrichment lists such as on-calls and users). */

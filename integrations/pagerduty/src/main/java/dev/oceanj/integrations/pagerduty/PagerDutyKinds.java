@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.integrations.pagerduty.PagerDutyClient.Query;
 import dev.oceanj.spi.Page;
+import dev.oceanj.spi.RawFields;
 import dev.oceanj.spi.Resource;
 import dev.oceanj.spi.ResyncSource;
 import java.time.Clock;
@@ -52,14 +53,15 @@ final class PagerDutyKinds {
     CompletionStage<List<JsonNode>> apply(List<JsonNode> page);
   }
 
-  private ResyncSource<JsonNode> paged(String resource, Query query, Enrich enrich) {
-    return ResyncSource.paged(cursor -> api.page(resource, query, cursor)
+  /** {@code fields}: what the mapping reads and what the enrichment reads. */
+  private ResyncSource<JsonNode> paged(String resource, Query query, RawFields fields, Enrich enrich) {
+    return ResyncSource.paged(cursor -> api.page(resource, query, fields, cursor)
         .thenCompose(p -> enrich.apply(p.items()).thenApply(items -> new Page<>(items, p.next()))));
   }
 
   ResyncSource<JsonNode> services(Resource<Selectors.Services> r) {
     Selectors.Services s = r.selector();
-    return paged(SERVICES, s.query(), page -> {
+    return paged(SERVICES, s.query(), r.fields().with("id", "escalation_policy"), page -> {
       CompletionStage<Void> analytics = s.serviceAnalytics() ? serviceAnalytics(page, s.analyticsMonthsPeriod())
           : CompletableFuture.completedFuture(null);
       return analytics
@@ -71,15 +73,16 @@ final class PagerDutyKinds {
 
   ResyncSource<JsonNode> incidents(Resource<Selectors.Incidents> r) {
     Selectors.Incidents s = r.selector();
+    RawFields fields = r.fields().with("id", "created_at", "service");
     if (!s.windowable()) {
-      return paged(INCIDENTS, s.query(), page -> enrichIncidents(page, s).thenApply(v -> page));
+      return paged(INCIDENTS, s.query(), fields, page -> enrichIncidents(page, s).thenApply(v -> page));
     }
     // Past the offset cap, the listing goes on from the last incident read (since = its created_at), skipping the
     // incidents of that instant already handed over: nothing is lost to the cap.
     String[] since = {s.apiQueryParams() == null ? null : s.apiQueryParams().since()};
     Map<String, String> boundary = new HashMap<>();
     return ResyncSource.paged(cursor -> api.list(INCIDENTS, s.windowQuery(since[0]),
-        cursor.map(Integer::parseInt).orElse(0)).thenCompose(p -> {
+        cursor.map(Integer::parseInt).orElse(0), fields).thenCompose(p -> {
           List<JsonNode> fresh = new ArrayList<>(p.items().size());
           for (JsonNode i : p.items()) {
             String id = i.path("id").asText();
@@ -125,7 +128,7 @@ final class PagerDutyKinds {
           });
           return byId;
         }), m -> 100L * m.size());
-    return paged(SCHEDULES, query, page -> emails.thenApply(byId -> {
+    return paged(SCHEDULES, query, r.fields().with("users"), page -> emails.thenApply(byId -> {
       page.forEach(schedule -> schedule.path("users").forEach(u -> {
         String email = byId.get(u.path("id").asText());
         if (email != null && u instanceof ObjectNode o) {
@@ -137,18 +140,18 @@ final class PagerDutyKinds {
   }
 
   ResyncSource<JsonNode> oncalls(Resource<Selectors.Oncalls> r) {
-    return paged(ONCALLS, r.selector().query(clock), page -> CompletableFuture.completedFuture(page));
+    return paged(ONCALLS, r.selector().query(clock), r.fields(), page -> CompletableFuture.completedFuture(page));
   }
 
   ResyncSource<JsonNode> escalationPolicies(Resource<Selectors.EscalationPolicies> r) {
     Selectors.EscalationPolicies s = r.selector();
-    return paged(ESCALATION_POLICIES, s.query(), page -> (s.attachOncallUsers()
+    return paged(ESCALATION_POLICIES, s.query(), r.fields().with("id"), page -> (s.attachOncallUsers()
         ? attachOncalls(page, "__oncall_users") : done()).thenApply(v -> page));
   }
 
   /** Any other kind: {@code GET /{kind}}, items from the key {@code kind}. */
   ResyncSource<JsonNode> other(Resource<Selectors.Any> r) {
-    return paged(r.kind(), new Query(), page -> CompletableFuture.completedFuture(page));
+    return paged(r.kind(), new Query(), r.fields(), page -> CompletableFuture.completedFuture(page));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.oceanj.integrations.pagerduty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,10 +13,12 @@ import dev.oceanj.core.mapping.CompiledMapping;
 import dev.oceanj.core.mapping.CompiledResource;
 import dev.oceanj.core.mapping.MapResult;
 import dev.oceanj.core.mapping.PortAppConfig;
+import dev.oceanj.spi.RawFields;
 import dev.oceanj.spi.testing.ResyncHarness;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +50,16 @@ class OceanDefaultMappingTest {
 
   /** Every entity the mapping makes in one full resync of its resources, by {@code blueprint/identifier}. */
   static Map<String, JsonNode> entities(String mappingResource) throws Exception {
+    return entities(mappingResource, -1, new ArrayList<>());
+  }
+
+  /**
+   * As {@link #entities(String)}; with {@code wholeFirst} ≥ 0 the source of each resource is asked for only the
+   * fields its mapping reads (the first {@code wholeFirst} objects whole), as the runtime asks. The raw objects of
+   * each resource are added to {@code raw}.
+   */
+  static Map<String, JsonNode> entities(String mappingResource, int wholeFirst, List<List<JsonNode>> raw)
+      throws Exception {
     String yaml;
     try (InputStream in = OceanDefaultMappingTest.class.getResourceAsStream(mappingResource)) {
       assertNotNull(in, mappingResource);
@@ -55,10 +68,10 @@ class OceanDefaultMappingTest {
     CompiledMapping mapping = CompiledMapping.compile(PortAppConfig.parse(yaml, mappingResource),
         JqEngine.create(false));
     String resources = new ObjectMapper().writeValueAsString(new YAMLMapper().readTree(yaml).get("resources"));
-    List<List<JsonNode>> raw;
     try (ResyncHarness h = ResyncHarness.start(new PagerDutyIntegration(),
         "{\"token\":\"u+key\",\"apiUrl\":\"" + api.url() + "\"}", Duration.ofSeconds(20))) {
-      raw = h.resync(resources);
+      raw.addAll(h.resync(resources, i -> wholeFirst < 0 ? RawFields.all()
+          : rawFields(mapping.resources().get(i), wholeFirst)));
     }
     Map<String, JsonNode> out = new TreeMap<>();
     for (CompiledResource resource : mapping.resources()) {
@@ -70,6 +83,11 @@ class OceanDefaultMappingTest {
       }
     }
     return out;
+  }
+
+  private static RawFields rawFields(CompiledResource resource, int wholeFirst) {
+    var reads = resource.rawReads().orElseThrow(() -> new AssertionError(resource + " reads the whole object"));
+    return RawFields.paths(reads.whole(), reads.present(), wholeFirst);
   }
 
   @Test
@@ -111,6 +129,31 @@ class OceanDefaultMappingTest {
       expected = new ObjectMapper().readTree(in);
     }
     assertEquals(expected, new ObjectMapper().valueToTree(entities));
+  }
+
+  @Test
+  void rawObjectsWithOnlyTheFieldsTheMappingReadsGiveTheSameEntities() throws Exception {
+    for (String mapping : List.of("/ocean-port-app-config.yml",
+        "/oceanj/integration/pagerduty/.port/resources/port-app-config.yml")) {
+      List<List<JsonNode>> whole = new ArrayList<>();
+      Map<String, JsonNode> expected = entities(mapping, -1, whole);
+      List<List<JsonNode>> projected = new ArrayList<>();
+      assertEquals(expected, entities(mapping, 0, projected), mapping);
+      // The projection is real: an incident of the account has 20-odd fields, the mapping reads 13 of them (plus
+      // the integration's own id, created_at and service), some only in part, and nothing it reads is lost.
+      JsonNode incident = projected.get(1).get(0);
+      assertTrue(whole.get(1).get(0).has("incident_number"));
+      assertFalse(incident.has("incident_number"), incident.toString());
+      assertTrue(incident.has("service") && incident.has("created_at"), incident.toString());
+      assertEquals("{\"agent\":{\"summary\":" + whole.get(1).get(0).at("/first_trigger_log_entry/agent/summary") + "}}",
+          incident.get("first_trigger_log_entry").toString());
+      assertTrue(projected.get(0).get(0).has("__oncall_user"), "enrichment is added after the projection");
+      List<List<JsonNode>> firstWhole = new ArrayList<>();
+      assertEquals(expected, entities(mapping, 1, firstWhole), mapping);
+      assertEquals(whole.get(0).get(0), firstWhole.get(0).get(0), "the first object of each resource is whole");
+      assertTrue(firstWhole.get(0).get(0).has("self"));
+      assertFalse(firstWhole.get(0).get(1).has("self"), firstWhole.get(0).get(1).toString());
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.spi.Integration;
 import dev.oceanj.spi.Jq;
+import dev.oceanj.spi.RawFields;
 import dev.oceanj.spi.Resync;
 import dev.oceanj.spi.Page;
 import dev.oceanj.spi.ResyncSource;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Runs one kind's resync of an integration in a plain JUnit test: no actor system, no Port. It defines the
@@ -175,6 +177,16 @@ public final class ResyncHarness implements AutoCloseable {
    * @since 0.2
    */
   public List<List<JsonNode>> resync(String resourcesJson) {
+    return resync(resourcesJson, i -> RawFields.all());
+  }
+
+  /**
+   * {@link #resync(String)} with the fields of raw objects the runtime would ask of each resource, by index in
+   * {@code resources} ({@link dev.oceanj.spi.Resource#fields()}).
+   *
+   * @since 0.2
+   */
+  public List<List<JsonNode>> resync(String resourcesJson, IntFunction<RawFields> fields) {
     JsonNode resources;
     try {
       resources = JSON.readTree(resourcesJson);
@@ -185,7 +197,7 @@ public final class ResyncHarness implements AutoCloseable {
     for (int i = 0; i < resources.size(); i++) {
       JsonNode selector = resources.get(i).path("selector");
       mapped.add(new Resync.MappedResource(i, resources.get(i).path("kind").asText(),
-          selector instanceof ObjectNode o ? o : JSON.createObjectNode()));
+          selector instanceof ObjectNode o ? o : JSON.createObjectNode(), fields.apply(i)));
     }
     ResyncScope scope = ResyncScope.open(defined.sources(), "harness-" + RESYNCS.incrementAndGet(), mapped);
     boolean completed = false;

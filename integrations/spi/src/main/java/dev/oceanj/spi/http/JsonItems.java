@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.spi.RawFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -75,21 +77,36 @@ public final class JsonItems {
   public static Envelope read(InputStream in, List<String> path, Consumer<? super JsonNode> items)
       throws IOException {
     try (JsonParser p = MAPPER.createParser(in)) {
-      if (p.nextToken() == null) {
-        throw new IOException("the response body is empty, not JSON");
-      }
-      long[] count = {0};
-      boolean[] streamed = {false};
-      JsonNode doc = readValue(p, path, 0, items, count, streamed);
-      if (p.nextToken() != null) {
-        throw new IOException("the response body holds more than one JSON document");
-      }
-      return new Envelope(doc, streamed[0], count[0]);
+      return read(p, path, RawFields.all(), items);
     }
   }
 
-  private static JsonNode readValue(JsonParser p, List<String> path, int depth, Consumer<? super JsonNode> items,
-      long[] count, boolean[] streamed) throws IOException {
+  /**
+   * Reads one JSON document from {@code parser} (created by the caller's {@link ObjectMapper}, whose settings,
+   * e.g. for numbers, make the trees), streaming the elements of the array at {@code path} to {@code items}. Of
+   * an element that is an object, only what {@code fields} reads is read (its fields, and within them as deep as
+   * the tree goes); the rest is skipped without building anything, unless {@link RawFields#nextWhole()} says the
+   * element is to be read whole. The caller closes the parser.
+   *
+   * @throws IOException when the body is not one JSON document
+   * @since 0.2
+   */
+  public static Envelope read(JsonParser parser, List<String> path, RawFields fields, Consumer<? super JsonNode> items)
+      throws IOException {
+    if (parser.nextToken() == null) {
+      throw new IOException("the response body is empty, not JSON");
+    }
+    long[] count = {0};
+    boolean[] streamed = {false};
+    JsonNode doc = readValue(parser, path, 0, fields, items, count, streamed);
+    if (parser.nextToken() != null) {
+      throw new IOException("the response body holds more than one JSON document");
+    }
+    return new Envelope(doc, streamed[0], count[0]);
+  }
+
+  private static JsonNode readValue(JsonParser p, List<String> path, int depth, RawFields fields,
+      Consumer<? super JsonNode> items, long[] count, boolean[] streamed) throws IOException {
     JsonToken t = p.currentToken();
     if (depth == path.size() && t == JsonToken.START_ARRAY) {
       streamed[0] = true;
@@ -97,7 +114,7 @@ public final class JsonItems {
         if (p.currentToken() == null) {
           throw new IOException("the response body ends inside an array");
         }
-        items.accept(MAPPER.readTree(p));
+        items.accept(item(p, fields));
         count[0]++;
       }
       return JsonNodeFactory.instance.arrayNode();
@@ -108,12 +125,61 @@ public final class JsonItems {
         String name = p.currentName();
         p.nextToken();
         JsonNode value = name.equals(path.get(depth)) && !streamed[0]
-            ? readValue(p, path, depth + 1, items, count, streamed)
-            : MAPPER.readTree(p);
+            ? readValue(p, path, depth + 1, fields, items, count, streamed)
+            : p.readValueAsTree();
         object.set(name, value);
       }
       return object;
     }
-    return MAPPER.readTree(p);
+    return p.readValueAsTree();
+  }
+
+  /** One element: whole, or the parts {@code fields} reads. */
+  private static JsonNode item(JsonParser p, RawFields fields) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT || fields.nextWhole()) {
+      return p.readValueAsTree();
+    }
+    return projected(p, fields);
+  }
+
+  /**
+   * The value at the parser's current token as far as {@code node} reads it: an object's fields that it names
+   * (each as far as its node reads it), an array's elements as far as its elements node reads them, anything
+   * else whole.
+   */
+  private static JsonNode projected(JsonParser p, RawFields node) throws IOException {
+    JsonToken t = p.currentToken();
+    if (node.isAll()) {
+      return p.readValueAsTree();
+    }
+    RawFields elements = node.elements();
+    if (t == JsonToken.START_OBJECT && elements == null) {
+      ObjectNode object = (ObjectNode) p.getCodec().createObjectNode();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        RawFields child = node.field(name);
+        if (child != null) {
+          object.set(name, projected(p, child));
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        throw new IOException("the response body ends inside an object");
+      }
+      return object;
+    }
+    if (t == JsonToken.START_ARRAY && elements != null) {
+      ArrayNode array = (ArrayNode) p.getCodec().createArrayNode();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        if (p.currentToken() == null) {
+          throw new IOException("the response body ends inside an array");
+        }
+        array.add(projected(p, elements));
+      }
+      return array;
+    }
+    return p.readValueAsTree();
   }
 }

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.oceanj.spi.RawFields;
 import org.junit.jupiter.api.Test;
 
 class JsonItemsTest {
@@ -99,5 +100,39 @@ class JsonItemsTest {
     assertEquals(n, count.get());
     assertEquals(n, page.count());
     assertTrue(page.envelope().get("has_more").asBoolean());
+  }
+
+  @Test
+  void projectedElementsKeepOnlyTheFieldsReadAfterTheFirstWholeOnes() throws IOException {
+    List<JsonNode> items = new ArrayList<>();
+    String body = "{\"incidents\": [{\"id\": 1, \"big\": {\"x\": [1, {\"y\": 2}]}, \"title\": \"a\", \"n\": 1.5},"
+        + " {\"id\": 2, \"big\": [], \"title\": null, \"n\": 2}, 3, {\"big\": \"s\", \"id\": 4}], \"more\": true}";
+    com.fasterxml.jackson.databind.ObjectMapper plain = new com.fasterxml.jackson.databind.ObjectMapper();
+    RawFields fields = RawFields.only(List.of("title", "n"), 1).with("id");
+    try (var parser = plain.createParser(body)) {
+      var page = JsonItems.read(parser, List.of("incidents"), fields, items::add);
+      assertEquals(4, page.count());
+      assertTrue(page.envelope().get("more").asBoolean());
+    }
+    assertEquals("{\"id\":1,\"big\":{\"x\":[1,{\"y\":2}]},\"title\":\"a\",\"n\":1.5}", items.get(0).toString());
+    assertEquals("{\"id\":2,\"title\":null,\"n\":2}", items.get(1).toString());
+    assertEquals("3", items.get(2).toString());
+    assertEquals("{\"id\":4}", items.get(3).toString());
+    assertTrue(items.get(1).get("n").isInt());
+    assertTrue(items.get(0).get("n").isDouble(), "the caller's mapper makes the numbers");
+  }
+
+  @Test
+  void allFieldsReadEveryElementWhole() throws IOException {
+    List<JsonNode> items = new ArrayList<>();
+    JsonItems.read(json("[{\"a\": 1, \"b\": [2]}, {\"c\": {}}]"), List.of(), items::add);
+    assertEquals("[{\"a\":1,\"b\":[2]}, {\"c\":{}}]", items.toString());
+    assertTrue(RawFields.all().nextWhole());
+    assertTrue(RawFields.all().with("x").isAll());
+    assertThrows(IOException.class, () -> {
+      try (var parser = JsonItems.MAPPER.createParser("[{\"a\": 1, \"b\": [2")) {
+        JsonItems.read(parser, List.of(), RawFields.only(List.of("a"), 0), items::add);
+      }
+    });
   }
 }

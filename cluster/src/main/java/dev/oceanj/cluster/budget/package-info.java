@@ -1,0 +1,2 @@
+/** Port's write budget shared across the nodes of a cluster: demand-weighted shares over Distributed Data. */
+package dev.oceanj.cluster.budget;

@@ -1,0 +1,32 @@
+package dev.oceanj.core.config;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * How the process keeps the integrations it hosts apart ({@code ocean.host}, oceanj only): every call into an
+ * integration's own code runs on a bounded pool of threads shared by the process and within a time limit, so a
+ * hung 3rd party fails that call (naming the integration and what it was doing) instead of holding the runtime;
+ * and a bound on the resyncs that run at once, shared by every integration of the process.
+ *
+ * @param spiCallTimeout how long one call of an integration's start, stop, resync start or resync complete hooks
+ *     may take
+ * @param pageTimeout how long one page (or batch) of a kind's resync source may take to arrive
+ * @param spiThreads threads running integrations' blocking calls (hooks, the call that asks for a page), shared by
+ *     every integration of the process
+ * @param maxConcurrentResyncs resyncs running at once in the process; the others wait in line (first come, first
+ *     served). The configured 0 is resolved to the CPU count (at least 1)
+ */
+public record IsolationSettings(Duration spiCallTimeout, Duration pageTimeout, int spiThreads,
+    int maxConcurrentResyncs) {
+
+  static IsolationSettings read(ConfigReader r) {
+    String h = "ocean.host.";
+    int resyncs = r.integer(h + "max-concurrent-resyncs", 0, 100_000, 0);
+    return new IsolationSettings(
+        r.duration(h + "spi-call-timeout", ChronoUnit.SECONDS, Duration.ofMinutes(5)),
+        r.duration(h + "page-timeout", ChronoUnit.SECONDS, Duration.ofMinutes(2)),
+        r.integer(h + "spi-threads", 1, 1024, 16),
+        resyncs == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : resyncs);
+  }
+}
