@@ -22,15 +22,16 @@ import org.slf4j.LoggerFactory;
  * {@code ocean.port} settings either way), the client every feature writes through, the process-wide write limiter
  * and the client of Port's ingest endpoints. {@link #close()} releases all of it.
  *
- * @param emulator the embedded emulator, when one was started
+ * @param emulator the embedded emulator, when one is used
+ * @param ownsEmulator whether this side started the emulator (and closes it), rather than sharing the host's
  * @param clientSettings what the client was built with
  * @param identity the integration as Port sees it (User-Agent, {@code $datasource})
  * @param client the Port client
  * @param limiter the write limiter the client draws from
  * @param ingest the client of Port's ingest endpoints (sync metrics, log lines)
  */
-record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettings, PortIdentity identity,
-    HttpPortClient client, WriteLimiter limiter, IngestClient ingest) implements AutoCloseable {
+record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClientSettings clientSettings,
+    PortIdentity identity, HttpPortClient client, WriteLimiter limiter, IngestClient ingest) implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortSide.class);
 
@@ -41,10 +42,15 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
    *     reserve depends on it)
    */
   static PortSide init(OceanSettings settings, boolean integrationHasLiveEvents) {
+    return init(settings, integrationHasLiveEvents, Optional.empty());
+  }
+
+  /** As above; without credentials, {@code shared} (the host's emulator) is used when present, else one started. */
+  static PortSide init(OceanSettings settings, boolean integrationHasLiveEvents, Optional<PortEmulator> shared) {
     Optional<PortEmulator> emulator = Optional.empty();
     PortClientSettings clientSettings;
     if (settings.port().usesEmbeddedEmulator()) {
-      PortEmulator started = PortEmulator.start(EmulatorSettings.defaults());
+      PortEmulator started = shared.orElseGet(() -> PortEmulator.start(EmulatorSettings.defaults()));
       emulator = Optional.of(started);
       clientSettings = PortClientSettings.from(settings.port(), URI.create(started.baseUrl()),
           EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET);
@@ -70,7 +76,8 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
     HttpPortClient client = HttpPortClient.create(clientSettings, identity, limiter, network);
     IngestClient ingest = new IngestClient(client, new IngestTransport(network, settings.timeouts().ingest()));
-    return new PortSide(emulator, clientSettings, identity, client, limiter, ingest);
+    return new PortSide(emulator, emulator.isPresent() && shared.isEmpty(), clientSettings, identity, client, limiter,
+        ingest);
   }
 
   /** The version reported to Port: the configured one, else the runtime's. */
@@ -87,6 +94,8 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
     ingest.close();
     client.close();
     limiter.close();
-    emulator.ifPresent(PortEmulator::close);
+    if (ownsEmulator) {
+      emulator.ifPresent(PortEmulator::close);
+    }
   }
 }
