@@ -243,12 +243,29 @@ public final class OceanRuntime implements AutoCloseable {
     };
     try {
       PortSide firstPort = null;
-      for (HostSettings.InstanceSettings instance : host.instances()) {
-        Prepared prepared = hostMode
-            ? prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator,
-                port -> () -> { }, pools)
-            : prepare(instance.settings(), print, metrics, Optional.empty(), logShipper(instance.settings()), pools);
-        firstPort = firstPort == null ? prepared.port() : firstPort;
+      List<Guardian.FailedStart> failedAtStart = new ArrayList<>();
+      if (hostMode) {
+        // One after another (their default resources in Port are shared: set up at once, they race), and one that
+        // fails (or hangs until its time limits) is left to the guardian to start again; the others run.
+        for (HostSettings.InstanceSettings instance : host.instances()) {
+          try {
+            Prepared prepared = prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
+                sharedEmulator, port -> () -> { }, pools);
+            firstPort = firstPort == null ? prepared.port() : firstPort;
+            instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
+          } catch (RuntimeException | TimeoutException e) {
+            failedAtStart.add(new Guardian.FailedStart(instance, e));
+          }
+        }
+        if (instances.isEmpty()) {
+          throw new IllegalStateException("no integration instance could start: " + failedAtStart.stream()
+              .map(f -> f.instance().identifier() + ": " + f.cause().getMessage()).toList());
+        }
+      } else {
+        HostSettings.InstanceSettings instance = host.instances().get(0);
+        Prepared prepared = prepare(instance.settings(), print, metrics, Optional.empty(),
+            logShipper(instance.settings()), pools);
+        firstPort = prepared.port();
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
       }
       Instance.Wiring first = instances.get(0).wiring();
@@ -259,7 +276,7 @@ public final class OceanRuntime implements AutoCloseable {
       Optional<Guardian.Reloader> reloader = hostMode
           ? Optional.of(reloader(reread, print, metrics, sharedEmulator, pools)) : Optional.empty();
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
-          runtimeVersion(), instances, hostMode, reloader);
+          runtimeVersion(), instances, hostMode, reloader, failedAtStart);
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           PekkoExtensions.withoutEagerSerialization(logLevel.withFallback(ClusterMode.pekkoConfig(settings))
               .withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference())));
