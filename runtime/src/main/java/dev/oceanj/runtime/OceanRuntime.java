@@ -13,6 +13,7 @@ import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortConnections;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
@@ -157,14 +158,15 @@ public final class OceanRuntime implements AutoCloseable {
 
   /**
    * One instance's parts, in order: the integration, the Port side, {@code extras} (the log shipper of a single
-   * instance), the resyncs (on the process's {@code pools}), the integration's start and its set-up in Port. The
-   * wiring's {@code release} gives everything back (once); it is also run here when preparing fails.
+   * instance), the resyncs (on the process's shared {@code pools}), the integration's start and its set-up in Port.
+   * The wiring's {@code release} gives everything back (once); it is also run here when preparing fails.
    */
   private static Prepared prepare(OceanSettings settings, Consumer<String> print, OceanMetrics metrics,
-      Optional<PortEmulator> sharedEmulator, Function<PortSide, Runnable> extras, HostPools pools)
+      Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections, HostPools pools,
+      Function<PortSide, Runnable> extras)
       throws InterruptedException, TimeoutException {
     HostedIntegration integration = HostedIntegration.init(settings);
-    PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator);
+    PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator, connections);
     Runnable closeExtras = extras.apply(port);
     Resyncs resyncs = Resyncs.init(settings, integration, port.client(), pools);
     Runnable release = once(() -> {
@@ -177,6 +179,7 @@ public final class OceanRuntime implements AutoCloseable {
       resyncs.startIntegration(integration, settings);
       Optional<Instant> watermark = setUpInPort(settings, port);
       metrics.bindPort(port.client()::stats, port.limiter()::stats);
+      port.connections().onLimiter(metrics::bindLimiter);
       PortIdentity identity = port.identity();
       var info = new StatusRoutes.RuntimeInfo(identity.type(), identity.identifier(), identity.version(),
           settings.effective().listener().name(), port.embedded(), port.clientSettings().baseUrl().toString());
@@ -230,14 +233,19 @@ public final class OceanRuntime implements AutoCloseable {
     Optional<PortEmulator> sharedEmulator = hostMode
         && host.instances().stream().anyMatch(i -> i.settings().port().usesEmbeddedEmulator())
         ? Optional.of(PortEmulator.start(EmulatorSettings.defaults())) : Optional.empty();
-    List<Guardian.Hosted> instances = new ArrayList<>();
     // What every instance shares: the threads for integrations' calls, the resync gate, the mapping threads.
     HostPools pools = HostPools.init(settings);
+    // Host mode: one registry for every instance (one pool per Port base URL, one token per credential, one write
+    // limiter per organisation); a single instance keeps its own.
+    Optional<PortConnections> connections = hostMode ? Optional.of(PortConnections.create(settings.network()))
+        : Optional.empty();
+    List<Guardian.Hosted> instances = new ArrayList<>();
     Runnable cleanup = () -> {
       for (int i = instances.size() - 1; i >= 0; i--) {
         instances.get(i).wiring().release().run();
       }
       pools.close();
+      connections.ifPresent(PortConnections::close);
       sharedEmulator.ifPresent(PortEmulator::close);
       dirLock.close();
     };
@@ -250,7 +258,7 @@ public final class OceanRuntime implements AutoCloseable {
         for (HostSettings.InstanceSettings instance : host.instances()) {
           try {
             Prepared prepared = prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
-                sharedEmulator, port -> () -> { }, pools);
+                sharedEmulator, connections, pools, port -> () -> { });
             firstPort = firstPort == null ? prepared.port() : firstPort;
             instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
           } catch (RuntimeException | TimeoutException e) {
@@ -263,8 +271,8 @@ public final class OceanRuntime implements AutoCloseable {
         }
       } else {
         HostSettings.InstanceSettings instance = host.instances().get(0);
-        Prepared prepared = prepare(instance.settings(), print, metrics, Optional.empty(),
-            logShipper(instance.settings()), pools);
+        Prepared prepared = prepare(instance.settings(), print, metrics, Optional.empty(), connections, pools,
+            logShipper(instance.settings()));
         firstPort = prepared.port();
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
       }
@@ -274,7 +282,7 @@ public final class OceanRuntime implements AutoCloseable {
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var timeouts = settings.timeouts();
       Optional<Guardian.Reloader> reloader = hostMode
-          ? Optional.of(reloader(reread, print, metrics, sharedEmulator, pools)) : Optional.empty();
+          ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools)) : Optional.empty();
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
           runtimeVersion(), instances, hostMode, reloader, failedAtStart);
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
@@ -313,7 +321,8 @@ public final class OceanRuntime implements AutoCloseable {
    * added or changed instance like the first ones (the guardian calls both off its own thread).
    */
   private static Guardian.Reloader reloader(Supplier<HostSettings> reread, Consumer<String> print,
-      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, HostPools pools) {
+      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
+      HostPools pools) {
     return new Guardian.Reloader() {
       @Override
       public HostSettings reread() {
@@ -324,7 +333,7 @@ public final class OceanRuntime implements AutoCloseable {
       public Instance.Wiring prepare(HostSettings.InstanceSettings instance) throws Exception {
         StartupChecks.verify(instance.settings());
         return OceanRuntime.prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
-            sharedEmulator, port -> () -> { }, pools).wiring();
+            sharedEmulator, connections, pools, port -> () -> { }).wiring();
       }
     };
   }
