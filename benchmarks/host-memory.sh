@@ -69,6 +69,7 @@ run() {
   done
   port=$(free_port)
   env OCEAN__INSTANCES_DIR="$dir" OCEAN__DATA_DIR="$work/data-$n" APPLICATION__PORT="$port" \
+    OCEAN__BASE_URL="http://127.0.0.1:$port" \
     OCEAN__PORT__BASE_URL="http://127.0.0.1:$emulator_port" OCEAN__PORT__CLIENT_ID=emulator-client-id \
     OCEAN__PORT__CLIENT_SECRET=emulator-client-secret OCEAN__HOST__MAX_CONCURRENT_RESYNCS="$MAX_CONCURRENT" \
     java "${FLAGS[@]}" -jar runtime/target/oceanj-runtime.jar >"$work/runtime-$n.log" 2>&1 &

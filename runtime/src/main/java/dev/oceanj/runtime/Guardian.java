@@ -52,6 +52,12 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * system shut down. Graceful shutdown of any mode aborts the running resyncs through the instances' own
  * CoordinatedShutdown tasks (reported {@code aborted}, nothing deleted).
  *
+ * <p>Host mode keeps a failing instance from holding the others: an instance that could not start (its start hook
+ * threw or hung past {@code ocean.host.spi-call-timeout}, its set-up in Port failed) is listed {@code failed} in
+ * {@code /status} with its error and prepared again after {@code ocean.host.restart-min-backoff}, doubled after
+ * each next failure up to {@code restart-max-backoff}; the server binds and the other instances run meanwhile. A
+ * ONCE instance is not started again: its failure fails the run's exit code.
+ *
  * <p>Cluster mode ({@code ocean.cluster.enabled}): the instances are Cluster Sharding entities instead of children,
  * each running as an {@link Instance} on the node that owns it ({@link ClusterMode}); the server binds at once, and
  * its {@code /status} says where each instance runs.
@@ -83,6 +89,17 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private record InstanceStopped(String identifier, ActorRef<Instance.Command> ref) implements Command {}
 
+  /** The backoff of a failed instance ran out: prepare it again, unless a later failure or start overtook it. */
+  private record RetryStart(String identifier, int attempts) implements Command {}
+
+  /**
+   * Host mode: an instance whose preparation failed at start (the others run; it is retried with backoff).
+   *
+   * @param instance its settings
+   * @param cause why it failed
+   */
+  public record FailedStart(HostSettings.InstanceSettings instance, Throwable cause) {}
+
   /**
    * An instance to run: its settings' fingerprint (a reload restarts it only when that changes) and its parts.
    */
@@ -107,6 +124,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * @param instances the instances to run (exactly one when not in host mode)
    * @param hostMode whether routes are per instance ({@code /<identifier>/...}) and {@code /status} a list
    * @param reloader re-reads the instance set (host mode)
+   * @param failedAtStart host mode: the instances that could not be prepared at start
    */
   public record Wiring(
       OceanSettings settings,
@@ -115,10 +133,18 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       String coreVersion,
       List<Hosted> instances,
       boolean hostMode,
-      Optional<Reloader> reloader) {
+      Optional<Reloader> reloader,
+      List<FailedStart> failedAtStart) {
+
+    /** No instance failed to start. */
+    public Wiring(OceanSettings settings, OceanMetrics metrics, Reports reports, String coreVersion,
+        List<Hosted> instances, boolean hostMode, Optional<Reloader> reloader) {
+      this(settings, metrics, reports, coreVersion, instances, hostMode, reloader, List.of());
+    }
 
     public Wiring {
       instances = List.copyOf(instances);
+      failedAtStart = List.copyOf(failedAtStart);
       if (!hostMode && instances.size() != 1) {
         throw new IllegalArgumentException("one instance expected outside host mode, got " + instances.size());
       }
@@ -134,6 +160,18 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    */
   public record Reports(Consumer<String> print, CompletableFuture<Integer> exitCode,
       CompletableFuture<Optional<Integer>> httpPort) {}
+
+  /** An instance that failed to start, waiting for its next start; read by the HTTP routes' threads. */
+  private static final class Failed {
+    final HostSettings.InstanceSettings instance;
+    volatile String error;
+    volatile int attempts;
+    volatile Optional<java.time.Instant> nextAttempt = Optional.empty();
+
+    Failed(HostSettings.InstanceSettings instance) {
+      this.instance = instance;
+    }
+  }
 
   /** An instance the guardian runs. */
   private static final class Entry {
@@ -155,6 +193,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private final Executor blocking;
   /** The instances, by identifier, in start order; read by the HTTP routes' threads. */
   private final Map<String, Entry> entries = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  /** Host mode: instances that failed to start, by identifier, until they start or are removed. */
+  private final Map<String, Failed> failed = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
   /** Instances a reload restarts: the new settings, started once the old actor stopped. */
   private final Map<String, HostSettings.InstanceSettings> restarts = new ConcurrentHashMap<>();
   /** ONCE instances whose resync has not ended yet. */
@@ -201,9 +241,57 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       }
       spawn(hosted.fingerprint(), instance);
     }
+    for (FailedStart f : wiring.failedAtStart()) {
+      boolean once = f.instance().settings().effective().listener() == EventListenerType.ONCE
+          && f.instance().settings().eventListener().shouldResync();
+      allOnce &= once;
+      onceFailed |= once;
+      fail(f.instance(), f.cause());
+    }
     if (!allOnce) {
       onceRunning.clear();
+    } else if (onceRunning.isEmpty()) {
+      // Every instance was a ONCE run that could not start: nothing is left to wait for.
+      wiring.reports().exitCode().complete(1);
+      CoordinatedShutdown.get(getContext().getSystem()).run(Stop.ONCE_RESYNC_FINISHED);
     }
+    if (initialCount == 0) {
+      startHttp();
+    }
+  }
+
+  /**
+   * Lists {@code instance} as failed with {@code cause} and, unless it is a ONCE run, prepares it again after the
+   * backoff of its failures so far.
+   */
+  private void fail(HostSettings.InstanceSettings instance, Throwable cause) {
+    String id = instance.identifier();
+    Failed f = failed.computeIfAbsent(id, k -> new Failed(instance));
+    f.attempts++;
+    f.error = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    boolean once = instance.settings().effective().listener() == EventListenerType.ONCE;
+    if (once || wiring.reloader().isEmpty()) {
+      f.nextAttempt = Optional.empty();
+      getContext().getLog().error("Integration instance {} ({}) could not start: {}", id, instance.source(), f.error);
+      return;
+    }
+    java.time.Duration backoff = wiring.settings().isolation().restartBackoff(f.attempts);
+    f.nextAttempt = Optional.of(java.time.Instant.now().plus(backoff));
+    getContext().getLog().error("Integration instance {} ({}) could not start ({} failed start{} in a row): {};"
+        + " starting it again in {} s", id, instance.source(), f.attempts, f.attempts == 1 ? "" : "s", f.error,
+        backoff.toSeconds());
+    getContext().scheduleOnce(backoff, getContext().getSelf(), new RetryStart(id, f.attempts));
+  }
+
+  private Behavior<Command> onRetryStart(RetryStart retry) {
+    Failed f = failed.get(retry.identifier());
+    if (f != null && f.attempts == retry.attempts() && !entries.containsKey(retry.identifier())) {
+      getContext().getLog().info("Starting integration instance {} again (after {} failed start{})",
+          retry.identifier(), f.attempts, f.attempts == 1 ? "" : "s");
+      f.nextAttempt = Optional.empty();
+      prepare(f.instance);
+    }
+    return this;
   }
 
   private void spawn(String fingerprint, Instance.Wiring instance) {
@@ -228,6 +316,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     OceanSettings settings = wiring.settings();
     boolean serve = wiring.hostMode()
         ? wiring.instances().stream().anyMatch(h -> h.wiring().settings().effective().serveHttp())
+            || wiring.failedAtStart().stream().anyMatch(f -> f.instance().settings().effective().serveHttp())
         : settings.effective().serveHttp();
     if (!serve) {
       wiring.reports().httpPort().complete(Optional.empty());
@@ -275,18 +364,32 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     @Override
     public Optional<HostRoutes.Mounted> find(String identifier) {
       Entry e = entries.get(identifier);
-      return e == null ? Optional.empty() : Optional.of(mounted(identifier, e));
+      if (e != null) {
+        return Optional.of(mounted(identifier, e));
+      }
+      return Optional.ofNullable(failed.get(identifier)).map(Directory::mounted);
     }
 
     @Override
     public List<HostRoutes.Mounted> all() {
+      List<HostRoutes.Mounted> all = new ArrayList<>();
       synchronized (entries) {
-        return entries.entrySet().stream().map(e -> mounted(e.getKey(), e.getValue())).toList();
+        entries.forEach((id, e) -> all.add(mounted(id, e)));
       }
+      synchronized (failed) {
+        failed.values().stream().filter(f -> !entries.containsKey(f.instance.identifier()))
+            .forEach(f -> all.add(mounted(f)));
+      }
+      return all;
     }
 
     private HostRoutes.Mounted mounted(String identifier, Entry e) {
       return new HostRoutes.Mounted(identifier, e.state, Optional.ofNullable(e.routes));
+    }
+
+    private static HostRoutes.Mounted mounted(Failed f) {
+      return new HostRoutes.Mounted(f.instance.identifier(), "failed", Optional.empty(),
+          Optional.of(new HostRoutes.StartFailure(f.error, f.attempts, f.nextAttempt)));
     }
 
     @Override
@@ -338,6 +441,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         .onMessage(Reload.class, this::onReload)
         .onMessage(Reread.class, this::onReread)
         .onMessage(InstancePrepared.class, this::onInstancePrepared)
+        .onMessage(RetryStart.class, this::onRetryStart)
         .onMessage(InstanceStopped.class, this::onInstanceStopped)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
@@ -432,9 +536,24 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         unchanged.add(current.getKey());
       }
     }
+    for (String id : List.copyOf(failed.keySet())) {
+      if (!wanted.containsKey(id) && !entries.containsKey(id)) {
+        removed.add(id);
+        failed.remove(id); // its pending start finds nothing to do
+      }
+    }
     for (HostSettings.InstanceSettings next : wanted.values()) {
-      if (!entries.containsKey(next.identifier())) {
-        added.add(next.identifier());
+      Failed waiting = failed.get(next.identifier());
+      if (waiting != null && !entries.containsKey(next.identifier())
+          && waiting.instance.fingerprint().equals(next.fingerprint())) {
+        unchanged.add(next.identifier()); // started again when its backoff runs out
+      } else if (!entries.containsKey(next.identifier())) {
+        if (waiting != null) {
+          failed.remove(next.identifier());
+          changed.add(next.identifier());
+        } else {
+          added.add(next.identifier());
+        }
         prepare(next);
       }
     }
@@ -466,9 +585,13 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     String id = prepared.instance().identifier();
     if (prepared.failure() != null) {
       Throwable cause = prepared.failure().getCause() != null ? prepared.failure().getCause() : prepared.failure();
-      getContext().getLog().error("Integration instance {} ({}) could not start: {}", id,
-          prepared.instance().source(), cause.getMessage());
+      fail(prepared.instance(), cause);
       return this;
+    }
+    Failed before = failed.remove(id);
+    if (before != null) {
+      getContext().getLog().info("Integration instance {} started after {} failed start{}", id, before.attempts,
+          before.attempts == 1 ? "" : "s");
     }
     if (entries.containsKey(id)) {
       // A later reload got here first; this one is not needed any more.

@@ -158,8 +158,8 @@ public final class OceanRuntime implements AutoCloseable {
 
   /**
    * One instance's parts, in order: the integration, the Port side, {@code extras} (the log shipper of a single
-   * instance), the resyncs (on the process's shared {@code pools}), the integration's start and its set-up in Port. The wiring's {@code release} gives
-   * everything back (once); it is also run here when preparing fails.
+   * instance), the resyncs (on the process's shared {@code pools}), the integration's start and its set-up in Port.
+   * The wiring's {@code release} gives everything back (once); it is also run here when preparing fails.
    */
   private static Prepared prepare(OceanSettings settings, Consumer<String> print, OceanMetrics metrics,
       Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections, HostPools pools,
@@ -233,6 +233,7 @@ public final class OceanRuntime implements AutoCloseable {
     Optional<PortEmulator> sharedEmulator = hostMode
         && host.instances().stream().anyMatch(i -> i.settings().port().usesEmbeddedEmulator())
         ? Optional.of(PortEmulator.start(EmulatorSettings.defaults())) : Optional.empty();
+    // What every instance shares: the threads for integrations' calls, the resync gate, the mapping threads.
     HostPools pools = HostPools.init(settings);
     // Host mode: one registry for every instance (one pool per Port base URL, one token per credential, one write
     // limiter per organisation); a single instance keeps its own.
@@ -250,13 +251,29 @@ public final class OceanRuntime implements AutoCloseable {
     };
     try {
       PortSide firstPort = null;
-      for (HostSettings.InstanceSettings instance : host.instances()) {
-        Prepared prepared = hostMode
-            ? prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator,
-                connections, pools, port -> () -> { })
-            : prepare(instance.settings(), print, metrics, Optional.empty(), connections, pools,
-                logShipper(instance.settings()));
-        firstPort = firstPort == null ? prepared.port() : firstPort;
+      List<Guardian.FailedStart> failedAtStart = new ArrayList<>();
+      if (hostMode) {
+        // One after another (their default resources in Port are shared: set up at once, they race), and one that
+        // fails (or hangs until its time limits) is left to the guardian to start again; the others run.
+        for (HostSettings.InstanceSettings instance : host.instances()) {
+          try {
+            Prepared prepared = prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
+                sharedEmulator, connections, pools, port -> () -> { });
+            firstPort = firstPort == null ? prepared.port() : firstPort;
+            instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
+          } catch (RuntimeException | TimeoutException e) {
+            failedAtStart.add(new Guardian.FailedStart(instance, e));
+          }
+        }
+        if (instances.isEmpty()) {
+          throw new IllegalStateException("no integration instance could start: " + failedAtStart.stream()
+              .map(f -> f.instance().identifier() + ": " + f.cause().getMessage()).toList());
+        }
+      } else {
+        HostSettings.InstanceSettings instance = host.instances().get(0);
+        Prepared prepared = prepare(instance.settings(), print, metrics, Optional.empty(), connections, pools,
+            logShipper(instance.settings()));
+        firstPort = prepared.port();
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
       }
       Instance.Wiring first = instances.get(0).wiring();
@@ -264,10 +281,10 @@ public final class OceanRuntime implements AutoCloseable {
       var exitCode = new CompletableFuture<Integer>();
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var timeouts = settings.timeouts();
-      Optional<Guardian.Reloader> reloader = hostMode ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools))
-          : Optional.empty();
+      Optional<Guardian.Reloader> reloader = hostMode
+          ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools)) : Optional.empty();
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
-          runtimeVersion(), instances, hostMode, reloader);
+          runtimeVersion(), instances, hostMode, reloader, failedAtStart);
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           PekkoExtensions.withoutEagerSerialization(logLevel.withFallback(ClusterMode.pekkoConfig(settings))
               .withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference())));

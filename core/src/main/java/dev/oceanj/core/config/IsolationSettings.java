@@ -16,17 +16,36 @@ import java.time.temporal.ChronoUnit;
  *     every integration of the process
  * @param maxConcurrentResyncs resyncs running at once in the process; the others wait in line (first come, first
  *     served). The configured 0 is resolved to the CPU count (at least 1)
+ * @param restartMinBackoff host mode: the wait before an instance that failed to start is started again; each next
+ *     failure doubles it
+ * @param restartMaxBackoff host mode: the longest wait between two starts of a failing instance
  */
 public record IsolationSettings(Duration spiCallTimeout, Duration pageTimeout, int spiThreads,
-    int maxConcurrentResyncs) {
+    int maxConcurrentResyncs, Duration restartMinBackoff, Duration restartMaxBackoff) {
+
+  /** The wait before start {@code attempt + 1} after {@code attempt} failed starts (1 = the first failure). */
+  public Duration restartBackoff(int attempt) {
+    Duration d = restartMinBackoff;
+    for (int i = 1; i < attempt && d.compareTo(restartMaxBackoff) < 0; i++) {
+      d = d.multipliedBy(2);
+    }
+    return d.compareTo(restartMaxBackoff) > 0 ? restartMaxBackoff : d;
+  }
 
   static IsolationSettings read(ConfigReader r) {
     String h = "ocean.host.";
     int resyncs = r.integer(h + "max-concurrent-resyncs", 0, 100_000, 0);
+    Duration minBackoff = r.duration(h + "restart-min-backoff", ChronoUnit.SECONDS, Duration.ofSeconds(10));
+    Duration maxBackoff = r.duration(h + "restart-max-backoff", ChronoUnit.SECONDS, Duration.ofMinutes(5));
+    if (maxBackoff.compareTo(minBackoff) < 0) {
+      r.problem(h + "restart-max-backoff", "must be at least ocean.host.restart-min-backoff (" + minBackoff + ")");
+    }
     return new IsolationSettings(
         r.duration(h + "spi-call-timeout", ChronoUnit.SECONDS, Duration.ofMinutes(5)),
         r.duration(h + "page-timeout", ChronoUnit.SECONDS, Duration.ofMinutes(2)),
         r.integer(h + "spi-threads", 1, 1024, 16),
-        resyncs == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : resyncs);
+        resyncs == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : resyncs,
+        minBackoff,
+        maxBackoff);
   }
 }

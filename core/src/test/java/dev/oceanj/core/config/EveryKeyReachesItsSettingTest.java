@@ -126,6 +126,8 @@ class EveryKeyReachesItsSettingTest {
     key(hs + "page-timeout", "1 s", s -> s.isolation().pageTimeout());
     key(hs + "spi-threads", "3", s -> s.isolation().spiThreads());
     key(hs + "max-concurrent-resyncs", "1000", s -> s.isolation().maxConcurrentResyncs());
+    key(hs + "restart-min-backoff", "1 s", s -> s.isolation().restartMinBackoff());
+    key(hs + "restart-max-backoff", "1 h", s -> s.isolation().restartMaxBackoff());
 
     String e = o + "event-listener.";
     key(e + "type", "ONCE", s -> List.of(s.eventListener().type(), s.effective().listener()));

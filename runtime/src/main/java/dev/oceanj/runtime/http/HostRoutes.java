@@ -41,8 +41,24 @@ public final class HostRoutes {
    * @param identifier its identifier
    * @param state {@code starting}, {@code running}, {@code stopping} or {@code failed}
    * @param routes its routes, once it started
+   * @param failure why it is {@code failed}, and when it is started again
    */
-  public record Mounted(String identifier, String state, Optional<Instance.Routes> routes) {}
+  public record Mounted(String identifier, String state, Optional<Instance.Routes> routes,
+      Optional<StartFailure> failure) {
+
+    public Mounted(String identifier, String state, Optional<Instance.Routes> routes) {
+      this(identifier, state, routes, Optional.empty());
+    }
+  }
+
+  /**
+   * An instance that failed to start (host mode): it is started again after a backoff.
+   *
+   * @param error why its last start failed
+   * @param attempts starts that failed in a row
+   * @param nextAttempt when it is started again; empty when it is not (ONCE)
+   */
+  public record StartFailure(String error, int attempts, Optional<java.time.Instant> nextAttempt) {}
 
   /** The instances the routes serve; read on the server's threads. */
   public interface Directory {
@@ -112,6 +128,11 @@ public final class HostRoutes {
         ObjectNode entry = JsonNodeFactory.instance.objectNode();
         entry.put("identifier", m.identifier());
         entry.put("state", m.state());
+        m.failure().ifPresent(f -> {
+          entry.put("error", f.error());
+          entry.put("failedStarts", f.attempts());
+          entry.put("nextStart", f.nextAttempt().map(Object::toString).orElse(null));
+        });
         entry.setAll(body);
         return entry;
       }));

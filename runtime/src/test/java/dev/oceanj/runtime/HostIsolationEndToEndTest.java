@@ -1,0 +1,185 @@
+package dev.oceanj.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.core.config.HostSettings;
+import dev.oceanj.core.config.SettingsLoader;
+import dev.oceanj.emulator.PortEmulator;
+import dev.oceanj.testsupport.Await;
+import dev.oceanj.testsupport.TestPort;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Isolation in host mode, end to end against the Port emulator: five fake instances in one process, {@code fake-03}
+ * with a start hook that throws and {@code fake-04} with a 3rd party that never answers its persons. The three
+ * others resync; {@code fake-03} is listed failed with its error and started again with backoff; {@code fake-04}'s
+ * resync fails within the page timeout naming it; {@code /health/live} answers throughout.
+ */
+class HostIsolationEndToEndTest {
+
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration WAIT = Duration.ofSeconds(120);
+
+  @TempDir Path dir;
+  Path instances;
+  PortEmulator port;
+  OceanRuntime runtime;
+  ScheduledExecutorService prober;
+  final List<String> printed = new CopyOnWriteArrayList<>();
+  final AtomicInteger liveAnswers = new AtomicInteger();
+  final List<String> liveFailures = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    port = TestPort.start("test-id", "test-secret");
+    instances = Files.createDirectories(dir.resolve("instances"));
+  }
+
+  @AfterEach
+  void stop() {
+    if (prober != null) {
+      prober.shutdownNow();
+    }
+    if (runtime != null) {
+      runtime.close();
+    }
+    port.close();
+  }
+
+  /** {@code <id>.env}: the fake integration, 20 persons mapped to {@code <id>-<person id>}, resynced when asked. */
+  void instance(String id, String... lines) throws Exception {
+    Path resources = Files.createDirectories(dir.resolve("resources").resolve(id).resolve(".port").resolve("resources"));
+    Files.writeString(resources.resolve("port-app-config.yml"), String.join("\n",
+        "resources:",
+        "  - kind: fake-person",
+        "    selector:",
+        "      query: 'true'",
+        "    port:",
+        "      entity:",
+        "        mappings:",
+        "          identifier: '\"" + id + "-\" + .id'",
+        "          title: .name",
+        "          blueprint: '\"fake-person\"'",
+        "          properties:",
+        "            name: .name",
+        ""));
+    Files.writeString(instances.resolve(id + ".env"), String.join("\n", List.of(
+        "OCEAN__INTEGRATION__TYPE=fake",
+        "OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=4",
+        "OCEAN__EVENT_LISTENER__TYPE=WEBHOOK",
+        "OCEAN__RESOURCES_PATH=" + resources)) + "\n" + String.join("\n", lines) + "\n");
+  }
+
+  HttpResponse<String> call(String method, String path) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.httpPort().orElseThrow() + path))
+        .timeout(Duration.ofSeconds(5)).method(method, HttpRequest.BodyPublishers.noBody());
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  Optional<JsonNode> instanceStatus(String id) {
+    try {
+      HttpResponse<String> r = call("GET", "/status");
+      for (JsonNode i : JSON.readTree(r.body()).path("instances")) {
+        if (i.path("identifier").asText().equals(id)) {
+          return Optional.of(i);
+        }
+      }
+    } catch (Exception e) {
+      // not answering yet
+    }
+    return Optional.empty();
+  }
+
+  String lastOutcome(String id) {
+    return instanceStatus(id).map(s -> s.path("last").path("outcome").asText()).orElse("");
+  }
+
+  @Test
+  void aFailingAndAHangingInstanceDoNotHoldTheOthersAndTheFailedOneIsStartedAgainWithBackoff() throws Exception {
+    for (String id : List.of("fake-01", "fake-02", "fake-05")) {
+      instance(id);
+    }
+    instance("fake-03", "OCEAN__INTEGRATION__CONFIG__FAIL_ON_START=true");
+    instance("fake-04", "OCEAN__INTEGRATION__CONFIG__HANG_KIND=fake-person");
+    Map<String, String> env = new HashMap<>(TestPort.env(port));
+    env.put("OCEAN__HTTP__PORT", "0");
+    env.put("OCEAN__BASE_URL", "http://127.0.0.1:1"); // where Port would call WEBHOOK resyncs (not used here)
+    env.put("OCEAN__DATA_DIR", dir.resolve("state").toString());
+    env.put("OCEAN__INSTANCES_DIR", instances.toString());
+    env.put("OCEAN__HOST__PAGE_TIMEOUT", "2 s");
+    env.put("OCEAN__HOST__MAX_CONCURRENT_RESYNCS", "2");
+    env.put("OCEAN__HOST__RESTART_MIN_BACKOFF", "1 s");
+    env.put("OCEAN__HOST__RESTART_MAX_BACKOFF", "2 s");
+    HostSettings host = HostSettings.load(SettingsLoader.create().environment(env),
+        s -> StartupChecks.spec(s.integration().type(), s.resourcesPath()));
+    runtime = OceanRuntime.start(host, () -> host, printed::add);
+
+    prober = Executors.newSingleThreadScheduledExecutor();
+    prober.scheduleWithFixedDelay(() -> {
+      try {
+        HttpResponse<String> r = call("GET", "/health/live");
+        if (r.statusCode() == 200) {
+          liveAnswers.incrementAndGet();
+        } else {
+          liveFailures.add(r.statusCode() + " " + r.body());
+        }
+      } catch (Exception e) {
+        liveFailures.add(e.toString());
+      }
+    }, 0, 100, TimeUnit.MILLISECONDS);
+
+    JsonNode failed = instanceStatus("fake-03").orElseThrow();
+    assertEquals("failed", failed.path("state").asText(), failed.toString());
+    assertTrue(failed.path("error").asText().contains("failOnStart: the fake 3rd-party API refuses to start"),
+        failed.toString());
+    assertEquals(404, call("GET", "/fake-06/status").statusCode());
+    assertEquals(503, call("POST", "/fake-03/resync").statusCode(), "a failed instance takes no request");
+
+    for (String id : List.of("fake-01", "fake-02", "fake-04", "fake-05")) {
+      assertEquals(202, call("POST", "/" + id + "/resync").statusCode(), id);
+    }
+    for (String id : List.of("fake-01", "fake-02", "fake-05")) {
+      Await.until(id + "'s resync to complete", WAIT, () -> lastOutcome(id).equals("completed"));
+    }
+    Await.until("fake-04's resync to fail", WAIT, () -> lastOutcome("fake-04").equals("failed"));
+    JsonNode hung = instanceStatus("fake-04").orElseThrow();
+    assertTrue(hung.path("last").toString().contains("integration 'fake-04', kind 'fake-person': page 1 did not"
+        + " finish within 2 s (ocean.host.page-timeout)"), hung.toString());
+    assertEquals("running", hung.path("state").asText(), "a failed resync is no failed instance");
+    assertEquals(3 * 20, port.entities("fake-person").size(), "the persons of the three healthy instances");
+
+    // Started again with backoff (1 s, 2 s, 2 s ...): the failures in a row grow, the error stays.
+    Await.until("fake-03 to fail its third start", WAIT,
+        () -> instanceStatus("fake-03").map(s -> s.path("failedStarts").asInt()).orElse(0) >= 3);
+    JsonNode again = instanceStatus("fake-03").orElseThrow();
+    assertEquals("failed", again.path("state").asText());
+    assertTrue(again.path("error").asText().contains("failOnStart"), again.toString());
+    assertTrue(printed.stream().noneMatch(l -> l.contains("fake-03") && l.contains("completed")));
+
+    assertTrue(liveAnswers.get() > 0, "/health/live never answered");
+    assertEquals(List.of(), liveFailures, "/health/live stopped answering");
+  }
+}
