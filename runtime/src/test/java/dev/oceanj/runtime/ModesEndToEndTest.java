@@ -195,6 +195,10 @@ class ModesEndToEndTest {
     assertEquals(1.0, samples.value("success", Map.of("kind", "__runtime__", "phase", "resync")));
     assertTrue(samples.value("rate_limit_wait_seconds", Map.of("endpoint", "writes")) >= 0.0);
     assertTrue(samples.value("oceanj_port_requests_total", Map.of()) > 5, "the resync talked to Port");
+    // One org, one limiter: its one series carries the org's id and counted the resync's writes.
+    assertTrue(samples.value("oceanj_port_limiter_acquired_total", Map.of()) > 0);
+    assertEquals(samples.value("oceanj_port_limiter_acquired_total", Map.of()),
+        samples.value("oceanj_port_limiter_acquired_total", Map.of("org", port.settings().organizationId())));
   }
 
   @Test
