@@ -1,6 +1,7 @@
 package dev.oceanj.runtime;
 
 import dev.oceanj.actors.resync.IntegrationSupervisor;
+import dev.oceanj.cluster.fencing.ClusterDeleteFence;
 import dev.oceanj.actors.resync.ResyncDependencies;
 import dev.oceanj.actors.resync.ResyncGate;
 import dev.oceanj.actors.resync.ResyncIsolation;
@@ -47,7 +48,12 @@ record Resyncs(ExecutorService mappingPool, SpiCalls calls, JqMappingCompiler co
         settings.resync(), settings.scheduledResyncInterval(), pool, integration.defined()::toJson, Clock.systemUTC(),
         settings.timeouts().ask(), isolation);
     var liveWrites = new LiveWrites();
-    return new Resyncs(pool, calls, compiler, liveWrites, IntegrationSupervisor.create(deps, liveWrites));
+    // In cluster mode each activation of the instance on a node has its own deletion fence (ownership epoch).
+    var supervisor = settings.cluster().enabled()
+        ? ClusterDeleteFence.fenced(settings.integration().identifier(),
+            fence -> IntegrationSupervisor.create(deps.withDeleteFence(fence), liveWrites))
+        : IntegrationSupervisor.create(deps, liveWrites);
+    return new Resyncs(pool, calls, compiler, liveWrites, supervisor);
   }
 
   /**
