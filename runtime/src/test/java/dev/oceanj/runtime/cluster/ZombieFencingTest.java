@@ -17,12 +17,10 @@ import dev.oceanj.testsupport.Await;
 import dev.oceanj.testsupport.TestPort;
 import dev.oceanj.testsupport.process.ChildJvm;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +51,7 @@ class ZombieFencingTest {
       port.requestLog().enable(true, true);
       // 200 stale entities, 5 per bulk delete, one at a time, 500 ms each: a delete phase of about 20 s.
       port.faults().slowDown("POST", Duration.ofMillis(500));
-      int[] artery = {freePort(), freePort(), freePort()};
+      int[] artery = {ClusterNodes.freePort(), ClusterNodes.freePort(), ClusterNodes.freePort()};
       try {
         for (int i = 0; i < 3; i++) {
           nodes.add(node(port, i, artery));
@@ -106,30 +104,18 @@ class ZombieFencingTest {
   }
 
   private ChildJvm node(PortEmulator port, int i, int[] artery) throws IOException {
-    String node = "node-" + (i + 1);
-    Map<String, String> env = new LinkedHashMap<>(TestPort.env(port));
-    env.put("OCEAN__INTEGRATION__TYPE", "fake");
-    env.put("OCEAN__INTEGRATION__IDENTIFIER", ID);
+    Map<String, String> env = ClusterNodes.env(port, dir, ID, i, artery, ClusterNodes.freePort());
     env.put("OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT", "40");
     env.put("OCEAN__EVENT_LISTENER__TYPE", "POLLING");
     env.put("OCEAN__EVENT_LISTENER__POLLING__INTERVAL", "60 s");
     env.put("OCEAN__RESYNC__SKIP_UNCHANGED", "false");
     env.put("OCEAN__RESYNC__UPSERT_CONCURRENCY", "1");
     env.put("OCEAN__RESYNC__DELETE_BATCH_SIZE", "5");
-    env.put("OCEAN__HTTP__BIND_ADDRESS", "127.0.0.1");
-    env.put("OCEAN__HTTP__PORT", Integer.toString(freePort()));
-    env.put("OCEAN__DATA_DIR", dir.resolve(node).toString());
-    env.put("OCEAN__CLUSTER__ENABLED", "true");
-    env.put("OCEAN__CLUSTER__HOST", "127.0.0.1");
-    env.put("OCEAN__CLUSTER__PORT", Integer.toString(artery[i]));
-    env.put("OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:" + artery[0] + ",127.0.0.1:" + artery[1]);
     // Not 3: a sharding coordinator that moves after its node is downed places no shard until that many regions
     // have registered, so with all three required the instance would never move.
     env.put("OCEAN__CLUSTER__MIN_NR_OF_MEMBERS", "2");
     env.put("OCEAN__CLUSTER__STABLE_AFTER", "5 s");
-    env.put("OCEAN__CLUSTER__NODE_NAME", node);
-    env.put("OCEAN__CLUSTER__KEEP_ALIVE_INTERVAL", "1 s");
-    return ChildJvm.builder(node, Main.class.getName(), dir)
+    return ChildJvm.builder("node-" + (i + 1), Main.class.getName(), dir)
         .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx160m")
         .withoutEnv("OCEAN__").withoutEnv("APPLICATION__").env(env).start();
   }
@@ -186,9 +172,4 @@ class ZombieFencingTest {
     return port.requestLog().since(0).stream().mapToLong(RequestLog.Entry::seq).max().orElse(0);
   }
 
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }
