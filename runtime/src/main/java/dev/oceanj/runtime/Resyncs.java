@@ -4,6 +4,7 @@ import dev.oceanj.actors.resync.IntegrationSupervisor;
 import dev.oceanj.actors.resync.ResyncDependencies;
 import dev.oceanj.actors.resync.ResyncIsolation;
 import dev.oceanj.actors.resync.ResyncProtocol;
+import dev.oceanj.cluster.fencing.ClusterDeleteFence;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.sync.JqMappingCompiler;
@@ -38,7 +39,12 @@ record Resyncs(HostPools pools, JqMappingCompiler compiler, LiveWrites liveWrite
         settings.resync(), settings.scheduledResyncInterval(), pools.mapping(), integration.defined()::toJson,
         Clock.systemUTC(), settings.timeouts().ask(), isolation);
     var liveWrites = new LiveWrites();
-    return new Resyncs(pools, compiler, liveWrites, IntegrationSupervisor.create(deps, liveWrites));
+    // In cluster mode each activation of the instance on a node has its own deletion fence (ownership epoch).
+    var supervisor = settings.cluster().enabled()
+        ? ClusterDeleteFence.fenced(settings.integration().identifier(),
+            fence -> IntegrationSupervisor.create(deps.withDeleteFence(fence), liveWrites))
+        : IntegrationSupervisor.create(deps, liveWrites);
+    return new Resyncs(pools, compiler, liveWrites, supervisor);
   }
 
   /**

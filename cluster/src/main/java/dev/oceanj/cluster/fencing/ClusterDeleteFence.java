@@ -6,9 +6,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -48,10 +56,10 @@ import org.slf4j.LoggerFactory;
  * unreachable to it, it can no longer reach a majority, and the survivors' new owner holds a higher epoch.
  *
  * <p>Every node must answer the majority reads and writes, including nodes that host no instance: call
- * {@link #init} once on each node when it joins. Then plug the fence into the resyncs of the instance's entity with
- * one call, when the entity starts on this node:
- * {@code deps.withDeleteFence(ClusterDeleteFence.create(system, identifier))}, and {@link #close()} it when the
- * entity stops. Thread-safe; {@link #check} never blocks.
+ * {@link #init} once on each node when it joins. Then give each activation of the instance on this node its own
+ * fence: {@link #fenced} wraps the integration supervisor's behaviour (a fence per spawn, closed when the actor
+ * stops); or, by hand, {@code deps.withDeleteFence(ClusterDeleteFence.create(system, identifier))} when the entity
+ * starts here and {@link #close()} when it stops. Thread-safe; {@link #check} never blocks.
  */
 public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
 
@@ -113,6 +121,43 @@ public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
     ClusterDeleteFence fence = new ClusterDeleteFence(system, identifier, settings);
     fence.claim();
     return fence;
+  }
+
+  /**
+   * {@code behavior} with a fence of its own: each time it is spawned (each activation of the instance on this node)
+   * a new fence claims the ownership of {@code identifier}, and the fence closes when the actor stops or restarts.
+   * What cluster mode wraps the integration supervisor in:
+   * {@code fenced(identifier, fence -> IntegrationSupervisor.create(deps.withDeleteFence(fence), liveWrites))}.
+   */
+  public static <T> Behavior<T> fenced(String identifier, Function<DeleteFence, Behavior<T>> behavior) {
+    return Behaviors.setup(context -> {
+      ClusterDeleteFence fence = create(context.getSystem(), identifier);
+      return Behaviors.intercept(() -> new ClosedWithTheActor<T>(fence), behavior.apply(fence));
+    });
+  }
+
+  /** Closes the fence when the actor it wraps stops or restarts; passes everything through. */
+  private static final class ClosedWithTheActor<T> extends BehaviorInterceptor<T, T> {
+    private final ClusterDeleteFence fence;
+
+    @SuppressWarnings("unchecked")
+    ClosedWithTheActor(ClusterDeleteFence fence) {
+      super((Class<T>) (Class<?>) Object.class);
+      this.fence = fence;
+    }
+
+    @Override
+    public Behavior<T> aroundReceive(TypedActorContext<T> context, T message, ReceiveTarget<T> target) {
+      return target.apply(context, message);
+    }
+
+    @Override
+    public Behavior<T> aroundSignal(TypedActorContext<T> context, Signal signal, SignalTarget<T> target) {
+      if (signal instanceof PostStop || signal instanceof PreRestart) {
+        fence.close();
+      }
+      return target.apply(context, signal);
+    }
   }
 
   /** The instance this fence guards. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
+import dev.oceanj.actors.resync.DeleteFence;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -143,6 +144,23 @@ class ClusterDeleteFenceTest {
     Cluster.get(a).manager().tell(new Down(crashed));
     Await.until("c removed", WITHIN, () -> upMembers(a) == 2 && Cluster.get(a).state().getUnreachable().isEmpty());
     assertEquals(Optional.empty(), await(onA.check("r1")));
+  }
+
+  @Test
+  void aFencedBehaviourClaimsWhenSpawnedAndItsFenceClosesWhenItStops() {
+    ActorSystem<Void> a = nodes.get(0);
+    var given = new java.util.concurrent.CompletableFuture<DeleteFence>();
+    var actor = a.systemActorOf(ClusterDeleteFence.<String>fenced("fake-05", fence -> {
+      given.complete(fence);
+      return Behaviors.receiveMessage(msg -> Behaviors.stopped());
+    }), "fenced-supervisor", org.apache.pekko.actor.typed.Props.empty());
+    ClusterDeleteFence fence = (ClusterDeleteFence) await(given);
+    assertEquals(new Owner(nodeOf(a), 1), await(fence.claimed()));
+    assertEquals(Optional.empty(), await(fence.check("r1")));
+
+    actor.tell("stop");
+    Await.until("the fence closed with its actor", WITHIN,
+        () -> await(fence.check("r1")).map(r -> r.contains("no longer runs on this node")).orElse(false));
   }
 
   @Test

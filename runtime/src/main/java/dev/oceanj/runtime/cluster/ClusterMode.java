@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.oceanj.cluster.fencing.ClusterDeleteFence;
 import dev.oceanj.cluster.sharding.ClusterConfig;
 import dev.oceanj.cluster.sharding.InstanceEntity;
 import dev.oceanj.cluster.sharding.InstanceSharding;
@@ -79,6 +80,7 @@ public final class ClusterMode {
     });
     Map<String, Instance.Routes> local = new ConcurrentHashMap<>();
     Set<String> ids = Set.copyOf(byId.keySet());
+    ClusterDeleteFence.init(guardian.getSystem());
     InstanceSharding sharding = InstanceSharding.start(guardian, settings.cluster(), () -> ids,
         id -> ClusteredInstance.create(id, reports -> Instance.create(activation(byId.get(id)), reports), local), ask);
     guardian.getLog().info("Cluster mode: node {} at {}:{}, seed nodes {}", settings.cluster().nodeName(),

@@ -20,7 +20,6 @@ import dev.oceanj.testsupport.Await;
 import dev.oceanj.testsupport.TestPort;
 import dev.oceanj.testsupport.process.ChildJvm;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,25 +81,14 @@ class ClusterModeTest {
       String node = "node-" + (i + 1);
       int http = freePort();
       HTTP_PORTS.put(node, http);
-      Map<String, String> env = new LinkedHashMap<>(TestPort.env(port));
-      env.put("OCEAN__INTEGRATION__TYPE", "fake");
-      env.put("OCEAN__INTEGRATION__IDENTIFIER", ID);
+      Map<String, String> env = ClusterNodes.env(port, dir, ID, i, artery, http);
       env.put("OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT", "400");
       env.put("OCEAN__EVENT_LISTENER__TYPE", "POLLING");
       env.put("OCEAN__EVENT_LISTENER__POLLING__INTERVAL", "2 s");
       env.put("OCEAN__RESYNC__SKIP_UNCHANGED", "false");
       env.put("OCEAN__RESYNC__UPSERT_CONCURRENCY", "2");
-      env.put("OCEAN__HTTP__BIND_ADDRESS", "127.0.0.1");
-      env.put("OCEAN__HTTP__PORT", Integer.toString(http));
-      env.put("OCEAN__DATA_DIR", dir.resolve(node).toString());
-      env.put("OCEAN__CLUSTER__ENABLED", "true");
-      env.put("OCEAN__CLUSTER__HOST", "127.0.0.1");
-      env.put("OCEAN__CLUSTER__PORT", Integer.toString(artery[i]));
-      env.put("OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:" + artery[0] + ",127.0.0.1:" + artery[1]);
       env.put("OCEAN__CLUSTER__MIN_NR_OF_MEMBERS", "3");
       env.put("OCEAN__CLUSTER__STABLE_AFTER", STABLE_AFTER.toSeconds() + " s");
-      env.put("OCEAN__CLUSTER__NODE_NAME", node);
-      env.put("OCEAN__CLUSTER__KEEP_ALIVE_INTERVAL", "1 s");
       NODES.put(node, ChildJvm.builder(node, Main.class.getName(), dir)
           .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx160m")
           .withoutEnv("OCEAN__").withoutEnv("APPLICATION__").env(env).start());
@@ -209,9 +197,7 @@ class ClusterModeTest {
   // ---- helpers ---------------------------------------------------------------------------------------------
 
   private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return ClusterNodes.freePort();
   }
 
   private static JsonNode status(String node) {
