@@ -6,6 +6,7 @@ import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.core.config.EventListenerType;
 import dev.oceanj.core.config.HostSettings;
+import dev.oceanj.core.config.LiveEventSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.http.HealthRoutes;
@@ -16,6 +17,7 @@ import dev.oceanj.runtime.http.OceanServer;
 import java.util.ArrayList;
 import dev.oceanj.runtime.http.ResyncRoutes;
 import dev.oceanj.runtime.http.StatusRoutes;
+import dev.oceanj.runtime.live.LiveEvents;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -425,11 +427,43 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         timeouts.resyncWait(), settings.http().maxRequestBodySize(), system.scheduler());
     var metrics = new MetricsRoutes(wiring.metrics(), () -> cluster.local(instance.identifier())
         .map(r -> r.refreshMetrics().get()).orElseGet(() -> CompletableFuture.completedFuture(null)));
-    var status = StatusRoutes.of(() -> cluster.status(instance.identifier()), timeouts.ask());
+    Optional<LiveEvents> live = clusteredLiveEvents(instance);
+    var status = StatusRoutes.of(() -> cluster.status(instance.identifier()).thenApply(body -> {
+      live.ifPresent(events -> body.set("liveEvents", events.status()));
+      return body;
+    }), timeouts.ask());
     var all = new OceanRoutes(resync, new HealthRoutes(wiring.coreVersion()), metrics, status, settings.pathPrefix(),
         wiring.metrics()).withAdminToken(settings.http().adminToken());
+    if (live.isPresent()) {
+      all = all.withPrefixedRoutes(live.get().routes().webhookRoutes())
+          .withAdminRoutes(live.get().routes().deadLetterRoutes());
+    }
     getContext().pipeToSelf(OceanServer.start(all.routes(), settings.http(), timeouts.httpDrain(), system),
         (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
+  }
+
+  /**
+   * Cluster mode's live events: with {@code ocean.live-events.intake = kafka} every node serves the webhooks and
+   * processes its share of the shared topic (a consumer group over all nodes, whoever owns the instance); with the
+   * local intake none, since a node's own log would lose what it acknowledged with the node.
+   */
+  private Optional<LiveEvents> clusteredLiveEvents(Instance.Wiring instance) {
+    if (instance.liveEvents().isEmpty()) {
+      return Optional.empty();
+    }
+    if (instance.settings().liveEvents().intake() != LiveEventSettings.Intake.KAFKA) {
+      getContext().getLog().warn("Cluster mode serves no live events with ocean.live-events.intake = local (a node's"
+          + " log is lost with the node); set it to kafka");
+      return Optional.empty();
+    }
+    LiveEvents events = instance.liveEvents().get().apply(getContext());
+    // After the server unbound: nothing appends any more; the consumer commits and leaves the group.
+    CoordinatedShutdown.get(getContext().getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-live-events", () -> {
+          events.close();
+          return CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+        });
+    return Optional.of(events);
   }
 
   @Override
