@@ -139,16 +139,31 @@ public final class JsonItems {
     if (p.currentToken() != JsonToken.START_OBJECT || fields.nextWhole()) {
       return p.readValueAsTree();
     }
-    return projected(p, fields);
+    return projected(p, fields, p.getCodec() instanceof ObjectMapper m ? m.getNodeFactory() : null);
   }
 
   /**
    * The value at the parser's current token as far as {@code node} reads it: an object's fields that it names
    * (each as far as its node reads it), an array's elements as far as its elements node reads them, anything
-   * else whole.
+   * else whole. Strings, booleans and nulls are made with {@code nodes} (the mapper's factory, as its tree reader
+   * makes them) without a tree reader's set-up per value; null {@code nodes} reads them with the parser's codec.
    */
-  private static JsonNode projected(JsonParser p, RawFields node) throws IOException {
+  private static JsonNode projected(JsonParser p, RawFields node, JsonNodeFactory nodes) throws IOException {
     JsonToken t = p.currentToken();
+    if (nodes != null) {
+      switch (t) {
+        case VALUE_STRING:
+          return nodes.textNode(p.getText());
+        case VALUE_TRUE:
+          return nodes.booleanNode(true);
+        case VALUE_FALSE:
+          return nodes.booleanNode(false);
+        case VALUE_NULL:
+          return nodes.nullNode();
+        default:
+          break;
+      }
+    }
     if (node.isAll()) {
       return p.readValueAsTree();
     }
@@ -160,7 +175,7 @@ public final class JsonItems {
         p.nextToken();
         RawFields child = node.field(name);
         if (child != null) {
-          object.set(name, projected(p, child));
+          object.set(name, projected(p, child, nodes));
         } else {
           p.skipChildren();
         }
@@ -176,7 +191,7 @@ public final class JsonItems {
         if (p.currentToken() == null) {
           throw new IOException("the response body ends inside an array");
         }
-        array.add(projected(p, elements));
+        array.add(projected(p, elements, nodes));
       }
       return array;
     }
