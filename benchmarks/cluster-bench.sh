@@ -2,18 +2,19 @@
 # Cluster mode's aggregate throughput (issue 18 §3): the same 6 fake instances (host mode, one instances folder,
 # POLLING: each resyncs once when it starts on its node) on 1, then 2, then 3 nodes of the runtime JAR, into one
 # Port emulator JAR on loopback with its rate limits off (the emulator's default: this measures the runtime, not
-# Port's budget). Per run: entities written, the span from the first to the last write the emulator answered (its
+# Port's budget). The fake's identifiers do not depend on its seed: the 6 instances upsert the same entities, each
+# write a real upsert. Per run: entities upserted (the resyncs' own count), the span from the first to the last write the emulator answered (its
 # request log), entities/s over that span, and per node its CPU seconds (/proc utime + stime) from its HTTP server's
 # start to the last resync's end, "(+s)" being what it took before (JVM start, the instances' set-up in Port, joining),
 # and its peak RSS (VmHWM); cpu_ms/1k is the nodes' resync CPU (the first figures) per 1,000 entities.
 #
-#   benchmarks/cluster-bench.sh [entityAmount] [node counts]      defaults: 400 "1 2 3"
+#   benchmarks/cluster-bench.sh [entityAmount] [node counts]      defaults: 2000 "1 2 3"
 #
-# entityAmount 400 → 2,065 entities per instance, 12,390 in all. Builds nothing: expects
+# entityAmount 2000 → 10,065 entities per instance, 60,390 upserts in all. Builds nothing: expects
 # runtime/target/oceanj-runtime.jar and port-emulator/target/oceanj-port-emulator.jar. Needs curl, jq, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-AMOUNT=${1:-400}
+AMOUNT=${1:-2000}
 COUNTS=${2:-1 2 3}
 INSTANCES=6
 FLAGS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
@@ -83,13 +84,13 @@ run() {
   # node-1 first, until it has set the instances up in Port (nodes started together race on POST /v1/integration
   # and the losers exit on the 409; see BENCHMARKS-cluster.md); no write is made before min-nr-of-members are up.
   start 1
-  await 300 "grep -q 'Cluster mode: node node-1' $work/run$n-node-1.log" "node-1 to set up the instances in Port" \
+  await 300 "grep -qs 'Cluster mode: node node-1' $work/run$n-node-1.log" "node-1 to set up the instances in Port" \
     || { tail -20 "$work/run$n-node-1.log" >&2; exit 1; }
   for i in $(seq 2 "$n"); do start "$i"; done
   # Each node's CPU once its HTTP server is up (JVM start, instance set-up, joining): subtracted below.
   local cpu0=() p
   for i in $(seq 1 "$n"); do
-    await 300 "grep -q 'HTTP server listening' $work/run$n-node-$i.log" "node-$i's HTTP server" \
+    await 300 "grep -qs 'HTTP server listening' $work/run$n-node-$i.log" "node-$i's HTTP server" \
       || { tail -20 "$work/run$n-node-$i.log" >&2; exit 1; }
     cpu0+=("$(cpu_s "${node_pids[$((i - 1))]}")")
   done
@@ -109,9 +110,9 @@ run() {
   local stats
   stats=$(curl -s "$emu/_emulator/request-log" | jq -r '[.requests[] | select(.method == "POST" and (.route | test("entities")))]
     | "\((map(.at) | max) - (map(.at) | min)) \(group_by(.node) | map("\(.[0].node // "-")=\(length)") | join(","))"')
-  local entities
-  entities=$(for bp in fake-department fake-person fake-office fake-team fake-project; do
-    curl -s "$emu/_emulator/entities?blueprint=$bp" | jq '.count'; done | awk '{s += $1} END {print s}')
+  local entities   # upserted, summed over the nodes' "Resync … COMPLETED in … ms: N upserted" lines
+  entities=$(cat "$work"/run"$n"-node-*.log | sed -n 's/.*Resync [0-9a-f-]* COMPLETED in [0-9]* ms: \([0-9]*\) upserted.*/\1/p' \
+    | awk '{s += $1} END {print s}')
   local span_ms=${stats%% *} per_node=${stats#* }
   awk -v n="$n" -v e="$entities" -v ms="$span_ms" -v cpu="$total_cpu" -v cpus="${cpus[*]}" -v hwms="${hwms[*]}" -v w="$per_node" \
     'BEGIN { printf "%-6s %-9s %-8.1f %-10.0f %-12.0f %-40s %-28s %s\n", n, e, ms / 1000, e / (ms / 1000), cpu * 1e6 / e, cpus, hwms, w }'

@@ -53,6 +53,8 @@ await 60 "curl -s -o /dev/null $emu/_emulator/counters" "the Port emulator"
 curl -s -X POST "$emu/_emulator/request-log" -H 'content-type: application/json' -d '{"enabled":true,"bodies":false}' >/dev/null
 
 mkdir -p "$work/instances"
+# The fake integration's identifiers do not depend on its seed: the 6 instances write the same entities, each under
+# its own datasource, the last writer's in Port.
 for id in "${INSTANCES[@]}"; do
   printf 'OCEAN__INTEGRATION__TYPE=fake\nOCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=%s\n' "$AMOUNT" >"$work/instances/$id.env"
 done
@@ -82,7 +84,7 @@ start_node() {
 # started together, they race and the losers exit on the 409 (see BENCHMARKS-cluster.md). So node-1 first, until it
 # reaches cluster mode (the instances exist in Port by then), then the other two.
 start_node 1
-await 300 "grep -q 'Cluster mode: node node-1' $work/node-1.log" "node-1 to set up the instances in Port" \
+await 300 "grep -qs 'Cluster mode: node node-1' $work/node-1.log" "node-1 to set up the instances in Port" \
   || { tail -20 "$work/node-1.log" >&2; exit 1; }
 start_node 2
 start_node 3
@@ -101,7 +103,7 @@ placed() {
 }
 catalog() {
   local bp
-  for bp in fake-department fake-person; do
+  for bp in fake-department fake-person fake-office fake-team fake-project; do
     curl -s "$emu/_emulator/entities?blueprint=$bp" \
       | jq -r --arg bp "$bp" '"  \($bp): \(.count) entities; by datasource: " + ([.entities | group_by(."$datasource")[]
           | "\(.[0]."$datasource" | sub("^port-ocean/"; ""))=\(length)"] | join(", "))'
