@@ -11,6 +11,7 @@ import dev.oceanj.runtime.http.OceanRoutes;
 import dev.oceanj.runtime.http.OceanServer;
 import dev.oceanj.runtime.http.ResyncRoutes;
 import dev.oceanj.runtime.http.StatusRoutes;
+import dev.oceanj.runtime.live.LiveEvents;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -166,7 +168,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   /**
    * Cluster mode's server: {@code /status} as {@link ClusterMode} makes it, {@code /metrics} refreshed from the
-   * instance where it runs here, and no {@code POST /resync} (WEBHOOK is refused in cluster mode).
+   * instance where it runs here, no {@code POST /resync} (WEBHOOK is refused in cluster mode), and the live events
+   * on every node: processing one needs only the instance's definition, which every node has (the Kafka intake
+   * shares them out over the nodes; the local log processes what its own node acknowledged).
    */
   private void startClusteredHttp(ClusterMode cluster) {
     OceanSettings settings = wiring.settings();
@@ -178,9 +182,22 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         timeouts.resyncWait(), settings.http().maxRequestBodySize(), system.scheduler());
     var metrics = new MetricsRoutes(wiring.metrics(), () -> cluster.local(instance.identifier())
         .map(r -> r.refreshMetrics().get()).orElseGet(() -> CompletableFuture.completedFuture(null)));
-    var status = StatusRoutes.of(() -> cluster.status(instance.identifier()), timeouts.ask());
+    Optional<LiveEvents> live = instance.liveEvents().map(start -> start.apply(getContext()));
+    live.ifPresent(events -> CoordinatedShutdown.get(system).addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-live-events", () -> {
+          events.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        }));
+    var status = StatusRoutes.of(() -> cluster.status(instance.identifier()).thenApply(body -> {
+      live.ifPresent(events -> body.set("liveEvents", events.status()));
+      return body;
+    }), timeouts.ask());
     var all = new OceanRoutes(resync, new HealthRoutes(wiring.coreVersion()), metrics, status, settings.pathPrefix(),
         wiring.metrics()).withAdminToken(settings.http().adminToken());
+    if (live.isPresent()) {
+      all = all.withPrefixedRoutes(live.get().routes().webhookRoutes())
+          .withAdminRoutes(live.get().routes().deadLetterRoutes());
+    }
     getContext().pipeToSelf(OceanServer.start(all.routes(), settings.http(), timeouts.httpDrain(), system),
         (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
   }
