@@ -45,6 +45,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * SKIP request is skipped, a QUEUE request joins it, a RESTART request takes its place in line and an
  * {@link AbortResync} ends it as aborted (Port never heard it was running). The run leaves the gate once its child
  * has stopped, and the supervisor leaves it when it stops or restarts itself, so a place is never lost.
+ *
+ * <p>In cluster mode (its dependencies carry a {@link DeleteFence} other than {@link DeleteFence#OPEN}) the
+ * instance may have moved here from a node that died mid-resync: before its first state it marks a resync Port
+ * still shows {@code running} as {@code aborted}.
  */
 public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol.Command> {
 
@@ -104,6 +108,11 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     super(context);
     this.deps = deps;
     this.state = new ResyncStateReport(deps.port(), deps.scheduledResyncInterval(), deps.clock());
+    if (deps.deleteFence() != DeleteFence.OPEN) {
+      // Fenced means clustered: this instance may have run on a node that died mid-resync, leaving Port's state
+      // "running". It is marked aborted before this node's first state; the next resync is a new one, never resumed.
+      state.abortOrphaned();
+    }
     this.digests = new SkipUnchangedStore(deps.settings().skipUnchanged(), deps.settings().dataDir(),
         deps.port().identity().identifier(), liveWrites, deps.mappingPool());
   }

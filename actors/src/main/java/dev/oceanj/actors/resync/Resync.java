@@ -31,6 +31,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -54,8 +55,10 @@ import org.slf4j.Logger;
  * {@link #runningKinds} (one {@link KindWorker} per resource, at most {@code kind-parallelism} at once in mapping
  * order, supervised with restart-with-backoff; a kind that exhausts its restarts is a kind error and its siblings
  * go on), {@link #retrying} (failed entities again in relation order, only without
- * {@code createMissingRelatedEntities}) and {@link #reconciling} (the {@link Reconciler} deletes what was not seen
- * unless a kind had an error).
+ * {@code createMissingRelatedEntities}), {@link #fencing} (the {@link DeleteFence} is asked whether this node may
+ * still delete) and {@link #reconciling} (the {@link Reconciler} deletes what was not seen unless a kind had an
+ * error, asking the fence again before each delete request). A refusal of the fence ends the run {@code ABORTED}
+ * with no further deletion.
  *
  * <p>At the end it completes the {@link Ended} promise its parent gave it and stops. Stopped before the end (an
  * {@link Abort}, or its parent stopping) it is aborted: the kind workers are its children and stop with it, the
@@ -105,6 +108,8 @@ final class Resync {
 
   private record RetryDone(FailedEntityRetry.Result result, Throwable error) implements Command {}
 
+  private record FenceChecked(Optional<String> refusal) implements Command {}
+
   private record Reconciled(Reconciler.Result result, Throwable error) implements Command {}
 
   private enum ProgressTick implements Command { INSTANCE }
@@ -138,6 +143,8 @@ final class Resync {
   private final ActorRef<KindWorker.Report> reportAdapter;
   /** Read by the deletion phase before each request: set when this actor stops. */
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  /** Why the {@link DeleteFence} refused, once it did (set from stream threads; it also sets {@link #cancelled}). */
+  private final AtomicReference<String> fenceRefusal = new AtomicReference<>();
   private final List<String> errors = new ArrayList<>();
   private MappingPlan plan;
   private ResyncScope scope;
@@ -201,6 +208,10 @@ final class Resync {
 
   private Behavior<Command> retrying() {
     return phase().onMessage(RetryDone.class, this::onRetryDone).build();
+  }
+
+  private Behavior<Command> fencing() {
+    return phase().onMessage(FenceChecked.class, this::onFenceChecked).build();
   }
 
   private Behavior<Command> reconciling() {
@@ -396,13 +407,55 @@ final class Resync {
       }
     }
     errors.addAll(blockers);
-    Optional<String> blocked = blockers.isEmpty() ? Optional.empty()
-        : Optional.of("Resync failed with " + blockers.size() + " error(s), skipping delete phase");
-    context.pipeToSelf(call(() -> reconciler.reconcile(run, blocked, cancelled::get)), Reconciled::new);
+    if (!blockers.isEmpty()) {
+      Optional<String> blocked = Optional.of("Resync failed with " + blockers.size() + " error(s), skipping delete phase");
+      context.pipeToSelf(call(() -> reconciler.reconcile(run, blocked, cancelled::get)), Reconciled::new);
+      return reconciling();
+    }
+    // The fence is asked before the delete phase (here) and again before each delete request (mayDelete).
+    context.pipeToSelf(checkFence(), (refusal, e) -> new FenceChecked(refusal));
+    return fencing();
+  }
+
+  private Behavior<Command> onFenceChecked(FenceChecked msg) {
+    if (msg.refusal().isPresent()) {
+      return fenced(msg.refusal().get(), Reconciler.Result.skipped(msg.refusal().get()));
+    }
+    context.pipeToSelf(call(() -> reconciler.reconcile(run, Optional.empty(), cancelled::get, this::mayDelete)),
+        Reconciled::new);
     return reconciling();
   }
 
+  /** Asked by the delete stream before each request, off the actor: a refusal stops every later one. */
+  private CompletionStage<Boolean> mayDelete() {
+    return checkFence().thenApply(refusal -> {
+      refusal.ifPresent(reason -> {
+        fenceRefusal.compareAndSet(null, reason);
+        cancelled.set(true);
+      });
+      return refusal.isEmpty();
+    });
+  }
+
+  /** The fence's answer; a check that fails or throws is a refusal. Never completes exceptionally. */
+  private CompletionStage<Optional<String>> checkFence() {
+    return call(() -> deps.deleteFence().check(id)).handle((refusal, e) -> e == null ? refusal
+        : Optional.of("the delete fence could not be checked: " + Failures.message(e)));
+  }
+
+  /** The fence refused: no (further) deletion, outcome {@code ABORTED} with the reason. */
+  private Behavior<Command> fenced(String reason, Reconciler.Result soFar) {
+    log.warn("Resync {}: deletion fenced, aborting with no further deletion: {}", id, reason);
+    errors.add(reason);
+    reconciliation = soFar;
+    return end(Outcome.ABORTED);
+  }
+
   private Behavior<Command> onReconciled(Reconciled msg) {
+    String refused = fenceRefusal.get();
+    if (refused != null) {
+      return fenced(refused, msg.result() != null ? msg.result() : Reconciler.Result.skipped(refused));
+    }
     if (msg.error() != null) {
       errors.add("reconciliation failed: " + Failures.message(msg.error()));
       reconciliation = Reconciler.Result.skipped("reconciliation failed: " + Failures.message(msg.error()));

@@ -26,6 +26,9 @@ import java.util.function.Function;
  * @param askTimeout {@code ocean.timeouts.ask}: how long {@code GetStatus} waits for the running child's progress
  * @param isolation the threads and time limits of the integration's calls and the bound on resyncs at once, shared
  *     by every integration of the process
+ * @param deleteFence asked before the delete phase and each delete request ({@link DeleteFence#OPEN} on one node;
+ *     cluster mode passes its ownership fence, and the supervisor then also marks a predecessor's orphaned resync
+ *     {@code aborted} in Port when it starts)
  */
 public record ResyncDependencies(
     PortClient port,
@@ -37,20 +40,39 @@ public record ResyncDependencies(
     Function<Object, JsonNode> toJson,
     Clock clock,
     Duration askTimeout,
-    ResyncIsolation isolation) {
+    ResyncIsolation isolation,
+    DeleteFence deleteFence) {
 
-  /** Without settings for isolation: {@link ResyncIsolation#defaults()}. */
+  /**
+   * Without settings for isolation ({@link ResyncIsolation#defaults()}), on a single node: deletion is never fenced
+   * ({@link DeleteFence#OPEN}).
+   */
   public ResyncDependencies(PortClient port, Function<String, Optional<ResyncSource<?>>> sources,
       MappingPlan.Compiler compiler, ResyncSettings settings, Optional<Duration> scheduledResyncInterval,
       Executor mappingPool, Function<Object, JsonNode> toJson, Clock clock, Duration askTimeout) {
     this(port, sources, compiler, settings, scheduledResyncInterval, mappingPool, toJson, clock, askTimeout,
-        ResyncIsolation.defaults());
+        ResyncIsolation.defaults(), DeleteFence.OPEN);
+  }
+
+  /** With {@code isolation}, on a single node: deletion is never fenced ({@link DeleteFence#OPEN}). */
+  public ResyncDependencies(PortClient port, Function<String, Optional<ResyncSource<?>>> sources,
+      MappingPlan.Compiler compiler, ResyncSettings settings, Optional<Duration> scheduledResyncInterval,
+      Executor mappingPool, Function<Object, JsonNode> toJson, Clock clock, Duration askTimeout,
+      ResyncIsolation isolation) {
+    this(port, sources, compiler, settings, scheduledResyncInterval, mappingPool, toJson, clock, askTimeout,
+        isolation, DeleteFence.OPEN);
   }
 
   /** A copy with other isolation (e.g. a test's short limits or gate). */
   public ResyncDependencies withIsolation(ResyncIsolation other) {
     return new ResyncDependencies(port, sources, compiler, settings, scheduledResyncInterval, mappingPool, toJson,
-        clock, askTimeout, other);
+        clock, askTimeout, other, deleteFence);
+  }
+
+  /** A copy whose resyncs ask {@code fence} before they delete. */
+  public ResyncDependencies withDeleteFence(DeleteFence fence) {
+    return new ResyncDependencies(port, sources, compiler, settings, scheduledResyncInterval, mappingPool, toJson,
+        clock, askTimeout, isolation, fence);
   }
 
   /** The integration's identifier, as errors name it. */

@@ -1,5 +1,7 @@
 package dev.oceanj.actors.resync;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.oceanj.core.Failures;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.ResyncState;
@@ -35,9 +37,7 @@ final class ResyncStateReport {
 
   /** Sends {@code status} after every state sent before it. */
   void report(String status, Instant start, Instant end) {
-    Instant next = scheduledInterval.map(i -> clock.instant().plus(i)).orElse(null);
-    Integer minutes = scheduledInterval.map(i -> (int) i.toMinutes()).orElse(null);
-    ResyncState state = new ResyncState(status, start, end, next, minutes);
+    ResyncState state = state(status, start, end);
     // Ocean sends these with should_raise=False: a failed state report never fails a resync.
     patches = patches.thenCompose(v -> Resync.call(() -> port.patchResyncState(state)).handle((ok, e) -> {
       if (e != null) {
@@ -45,6 +45,36 @@ final class ResyncStateReport {
       }
       return null;
     }));
+  }
+
+  /**
+   * Before any state of this process: when Port still shows a resync {@code running}, that run belonged to a process
+   * that died before it could say how it ended (a cluster node that crashed mid-resync); it is marked
+   * {@code aborted}, keeping its start, as Ocean does on SIGTERM. Call it before the first {@link #report}.
+   */
+  void abortOrphaned() {
+    patches = patches.thenCompose(v -> Resync.call(port::getIntegration).thenCompose(integration -> {
+      JsonNode orphan = integration.map(i -> i.path("resyncState")).orElse(MissingNode.getInstance());
+      if (!"running".equals(orphan.path("status").asText())) {
+        return CompletableFuture.<Void>completedFuture(null);
+      }
+      Instant started = orphan.hasNonNull("lastResyncStart")
+          ? Instant.parse(orphan.get("lastResyncStart").asText()) : null;
+      log.info("Port still shows a resync running (started {}) that no live process owns: marking it aborted",
+          started);
+      return port.patchResyncState(state("aborted", started, clock.instant()));
+    }).handle((ok, e) -> {
+      if (e != null) {
+        log.warn("Could not check Port for an orphaned resync: {}", Failures.message(e));
+      }
+      return null;
+    }));
+  }
+
+  private ResyncState state(String status, Instant start, Instant end) {
+    Instant next = scheduledInterval.map(i -> clock.instant().plus(i)).orElse(null);
+    Integer minutes = scheduledInterval.map(i -> (int) i.toMinutes()).orElse(null);
+    return new ResyncState(status, start, end, next, minutes);
   }
 
   /** Completes when every state reported so far has gone out (or failed). */

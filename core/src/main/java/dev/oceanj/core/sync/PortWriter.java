@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -167,11 +168,13 @@ public final class PortWriter {
    * The delete end of a resync's reconciliation: stale entities in, grouped per blueprint into bulk deletes of at
    * most {@code delete-batch-size} identifiers (never more than Port's {@value PortLimits#MAX_DELETE_IDENTIFIERS}),
    * at most {@code upsert-concurrency} requests in flight through the client's write limiter, none started once
-   * {@code cancelled} answers true. Out: per request, how many entities Port reports deleted (they leave
-   * {@code run}'s digest store); a failed request counts 0 and its message joins {@code errors} (a sample).
+   * {@code cancelled} answers true, each started only once {@code mayDelete} (asked anew per request) completes with
+   * true: a false or failed answer skips it. Out: per request, how many entities Port reports deleted (they leave
+   * {@code run}'s digest store); a failed or skipped request counts 0 and a failure's message joins {@code errors}
+   * (a sample).
    */
   Flow<EntityRef, Long, NotUsed> deletes(ResyncRun run, ResyncSettings settings, boolean deleteDependents,
-      BooleanSupplier cancelled, List<String> errors) {
+      BooleanSupplier cancelled, Supplier<CompletionStage<Boolean>> mayDelete, List<String> errors) {
     int batchSize = Math.min(settings.deleteBatchSize(), PortLimits.MAX_DELETE_IDENTIFIERS);
     return Flow.<EntityRef>create()
         .statefulMap(
@@ -193,8 +196,11 @@ public final class PortWriter {
             })
         .mapConcat(l -> l)
         .takeWhile(batch -> !cancelled.getAsBoolean())
-        .mapAsyncUnordered(settings.upsertConcurrency(),
-            batch -> delete(run, batch.first(), batch.second(), deleteDependents, errors));
+        .mapAsyncUnordered(settings.upsertConcurrency(), batch -> mayDelete.get()
+            .handle((allowed, error) -> error == null && Boolean.TRUE.equals(allowed) && !cancelled.getAsBoolean())
+            .thenCompose(allowed -> allowed
+                ? delete(run, batch.first(), batch.second(), deleteDependents, errors)
+                : CompletableFuture.completedFuture(0L)));
   }
 
   private CompletionStage<Long> delete(ResyncRun run, String blueprint, List<String> identifiers,

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
 
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+  private static final Supplier<CompletionStage<Boolean>> ALWAYS = () -> CompletableFuture.completedFuture(true);
 
   private final ResyncPort client;
   private final ResyncSettings settings;
@@ -104,6 +106,17 @@ public final class Reconciler {
    * @param blockedBecause a reason that forbids deletion (kind errors, abort); empty when allowed
    */
   public CompletionStage<Result> reconcile(ResyncRun run, Optional<String> blockedBecause, BooleanSupplier cancelled) {
+    return reconcile(run, blockedBecause, cancelled, ALWAYS);
+  }
+
+  /**
+   * Runs the deletion phase for {@code run} as {@link #reconcile(ResyncRun, Optional, BooleanSupplier)} does, and
+   * asks {@code mayDelete} before each delete request: a request is sent only when it completes with true (a
+   * cluster's deletion fence: this node still owns the integration). A refusal skips the request; the caller stops
+   * the rest through {@code cancelled}.
+   */
+  public CompletionStage<Result> reconcile(ResyncRun run, Optional<String> blockedBecause, BooleanSupplier cancelled,
+      Supplier<CompletionStage<Boolean>> mayDelete) {
     if (blockedBecause.isPresent()) {
       return CompletableFuture.completedFuture(Result.skipped(blockedBecause.get(), 0, 0));
     }
@@ -163,7 +176,7 @@ public final class Reconciler {
                 ownedBefore(run, owned.get()), stale.get()));
           }
           return decideAndDelete(run, spool, ownedBefore(run, owned.get()), stale.get(), protectedCount.get(),
-              cancelled);
+              cancelled, mayDelete);
         });
     return result.whenComplete((r, e) -> {
       try {
@@ -184,7 +197,7 @@ public final class Reconciler {
   }
 
   private CompletionStage<Result> decideAndDelete(ResyncRun run, Path spool, long owned, long stale, long prot,
-      BooleanSupplier cancelled) {
+      BooleanSupplier cancelled, Supplier<CompletionStage<Boolean>> mayDelete) {
     if (stale == 0) {
       return CompletableFuture.completedFuture(new Result(true, Optional.empty(), owned, 0, 0, 0, List.of()));
     }
@@ -200,7 +213,7 @@ public final class Reconciler {
     boolean dependents = run.plan().deleteDependentEntities();
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     return Source.fromIterator(() -> new SpoolIterator(spool))
-        .via(writer.deletes(run, settings, dependents, cancelled, errors))
+        .via(writer.deletes(run, settings, dependents, cancelled, mayDelete, errors))
         .runWith(Sink.fold(0L, Long::sum), mat)
         .thenApply(deleted -> new Result(true, Optional.empty(), owned, stale, prot, deleted, errors));
   }

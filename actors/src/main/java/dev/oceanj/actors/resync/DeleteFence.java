@@ -1,0 +1,33 @@
+package dev.oceanj.actors.resync;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Whether this process may still delete an integration's stale entities: asked by a {@link Resync} before its
+ * delete phase and again before each delete request. Deletion needs the complete seen set of one run; a node that
+ * lost the integration to another (a cluster took it away while this one was paused, cut off or leaving) must not
+ * delete on the strength of its own, now orphaned, run.
+ *
+ * <p>A refusal (a reason) aborts the resync: no further delete request goes out, the outcome is {@code ABORTED}
+ * with the reason as its error, and Port hears {@code aborted}. A check that fails (its stage completes
+ * exceptionally) is a refusal too. {@link #OPEN}, the default, always allows: one process owns its integrations,
+ * so single-node behaviour is unchanged.
+ *
+ * <p>Called from the resync's actor and from stream threads, possibly concurrently (one call per delete request in
+ * flight); implementations must not block.
+ */
+@FunctionalInterface
+public interface DeleteFence {
+
+  /** Always allows: no other process can run this integration's resync. */
+  DeleteFence OPEN = resyncId -> CompletableFuture.completedFuture(Optional.empty());
+
+  /**
+   * Asks whether the resync {@code resyncId} may delete now.
+   *
+   * @return empty to allow; a reason (for logs, the resync's errors and {@code /status}) to refuse
+   */
+  CompletionStage<Optional<String>> check(String resyncId);
+}

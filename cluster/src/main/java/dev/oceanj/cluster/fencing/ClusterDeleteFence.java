@@ -1,0 +1,257 @@
+package dev.oceanj.cluster.fencing;
+
+import dev.oceanj.actors.resync.DeleteFence;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
+import org.apache.pekko.cluster.ddata.LWWRegister;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deletion fence of one integration instance on one cluster node: a resync on this node may delete only while
+ * this node provably still owns the instance. A node paused by GC or {@code SIGSTOP}, or cut off, can still be
+ * running a resync while the survivors have moved the instance and started a new one; its deletes must not go out.
+ *
+ * <p><b>The epoch.</b> {@link #create} claims ownership at once: it reads the replicated map
+ * {@value #KEY_ID} ({@code LWWMap<identifier, owner>}) from a majority of nodes, then writes
+ * {@code (this node incarnation, highest epoch seen + 1)} with {@code WriteMajority}, retrying while the fence is open
+ * until a majority stored it. The map's registers are timestamped with the epoch itself, so the highest epoch wins
+ * every merge, whatever the nodes' clocks say.
+ *
+ * <p><b>The check</b> ({@link #check}) passes only if all of these hold, and answers the first that does not:
+ * <ol>
+ *   <li>the instance's entity still lives here: the fence is not {@linkplain #close() closed} (the entity closes it
+ *       when it stops: handed over, passivated or its node leaving);
+ *   <li>this node is {@code Up} and the cluster has no unreachable members (a partition, or a paused node, may mean
+ *       the other side is deciding without us);
+ *   <li>a {@code ReadMajority} of the map still names this node's claim (node incarnation and epoch).
+ * </ol>
+ * The local conditions are checked again once the majority has answered. A read that fails or times out is a
+ * refusal, and so is a check that took longer than {@link FencingSettings#checkDeadline()}: a majority's answer
+ * that reaches a node only after a long pause is stale. A zombie cannot pass: after it was downed its status is no longer {@code Up}, the survivors are
+ * unreachable to it, it can no longer reach a majority, and the survivors' new owner holds a higher epoch.
+ *
+ * <p>Every node must answer the majority reads and writes, including nodes that host no instance: call
+ * {@link #init} once on each node when it joins. Then plug the fence into the resyncs of the instance's entity with
+ * one call, when the entity starts on this node:
+ * {@code deps.withDeleteFence(ClusterDeleteFence.create(system, identifier))}, and {@link #close()} it when the
+ * entity stops. Thread-safe; {@link #check} never blocks.
+ */
+public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
+
+  /** The Distributed Data key of the ownership map. */
+  public static final String KEY_ID = "oceanj-ownership";
+
+  static final Key<LWWMap<String, String>> KEY = LWWMapKey.create(KEY_ID);
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterDeleteFence.class);
+
+  /** LWW by epoch: a newer claim wins every merge, whatever the wall clocks say. */
+  private static final LWWRegister.Clock<String> BY_EPOCH = (current, value) -> Owner.parse(value).epoch();
+
+  private final ActorSystem<?> system;
+  private final String identifier;
+  private final FencingSettings settings;
+  private final Cluster cluster;
+  private final ActorRef<Replicator.Command> replicator;
+  private final SelfUniqueAddress self;
+  private final String node;
+  /** The claim this node wrote last (possibly not yet stored by a majority); null before the first write. */
+  private final AtomicReference<Owner> mine = new AtomicReference<>();
+  private final CompletableFuture<Owner> claimed = new CompletableFuture<>();
+  private volatile boolean closed;
+
+  private ClusterDeleteFence(ActorSystem<?> system, String identifier, FencingSettings settings) {
+    this.system = system;
+    this.identifier = identifier;
+    this.settings = settings;
+    this.cluster = Cluster.get(system);
+    DistributedData ddata = DistributedData.get(system);
+    this.replicator = ddata.replicator();
+    this.self = ddata.selfUniqueAddress();
+    this.node = Owner.nodeOf(cluster.selfMember().uniqueAddress());
+  }
+
+  /**
+   * Starts this node's Distributed Data replicator, which answers the other nodes' majority reads and writes of
+   * the ownership map. Call it on every node of the cluster at start (idempotent); a node that never did is not
+   * counted in any majority, so with it a majority may not be reached at all.
+   */
+  public static void init(ActorSystem<?> system) {
+    DistributedData.get(system);
+  }
+
+  /**
+   * The fence of {@code identifier} on this node, with the default {@link FencingSettings}; starts claiming
+   * ownership at once. Call it when the instance's entity starts here, and {@link #close()} it when it stops.
+   */
+  public static ClusterDeleteFence create(ActorSystem<?> system, String identifier) {
+    return create(system, identifier, FencingSettings.defaults());
+  }
+
+  /** As {@link #create(ActorSystem, String)}, with {@code settings}. */
+  public static ClusterDeleteFence create(ActorSystem<?> system, String identifier, FencingSettings settings) {
+    if (identifier == null || identifier.isBlank()) {
+      throw new IllegalArgumentException("the fenced integration identifier must not be blank");
+    }
+    ClusterDeleteFence fence = new ClusterDeleteFence(system, identifier, settings);
+    fence.claim();
+    return fence;
+  }
+
+  /** The instance this fence guards. */
+  public String identifier() {
+    return identifier;
+  }
+
+  /** Completes with this node's claim once a majority has stored it (never, if the fence closes first). */
+  public CompletionStage<Owner> claimed() {
+    return claimed;
+  }
+
+  /** The entity stopped on this node: every later check refuses, and a claim still being retried stops. */
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> check(String resyncId) {
+    Optional<String> local = localRefusal();
+    Owner me = mine.get();
+    if (local.isPresent() || me == null) {
+      return CompletableFuture.completedFuture(local.isPresent() ? local
+          : Optional.of("this node has not yet claimed the ownership of " + identifier));
+    }
+    long began = System.nanoTime();
+    return readMajority().handle((owners, error) -> {
+      Duration took = Duration.ofNanos(System.nanoTime() - began);
+      if (took.compareTo(settings.checkDeadline()) > 0) {
+        // A majority's answer is only as fresh as the moment it was given: a pause since then may hide a takeover.
+        return Optional.of("the ownership check of " + identifier + " took " + took.toMillis() + " ms, over its "
+            + settings.checkDeadline().toMillis() + " ms deadline (was this node paused?)");
+      }
+      if (error != null) {
+        return Optional.of("a majority of nodes could not be read for the ownership of " + identifier + " ("
+            + describe(error) + ")");
+      }
+      Optional<Owner> current = owners.flatMap(m -> Optional.ofNullable(m.getEntries().get(identifier)))
+          .map(Owner::parse);
+      if (current.isEmpty()) {
+        return Optional.of("no owner of " + identifier + " is recorded in a majority of nodes");
+      }
+      if (!current.get().equals(mine.get())) {
+        return Optional.of(identifier + " is owned by " + current.get() + ", not by this node's claim " + me);
+      }
+      // The world may have changed while the majority answered.
+      return localRefusal();
+    });
+  }
+
+  /** The conditions this node can see alone: its entity alive, itself Up, no member unreachable. */
+  private Optional<String> localRefusal() {
+    if (closed) {
+      return Optional.of("the entity of " + identifier + " no longer runs on this node (handed over or stopped)");
+    }
+    Member me = cluster.selfMember();
+    if (me.status() != MemberStatus.up()) {
+      return Optional.of("this node is " + me.status() + ", not Up");
+    }
+    var unreachable = cluster.state().getUnreachable();
+    if (!unreachable.isEmpty()) {
+      return Optional.of("the cluster has unreachable members: " + unreachable.stream()
+          .map(m -> m.address().toString()).sorted().collect(Collectors.joining(", ")));
+    }
+    return Optional.empty();
+  }
+
+  // ---- claiming ----------------------------------------------------------------------------------------------
+
+  /** Reads a majority (merging it into the local replica), then writes the next epoch to a majority. */
+  private void claim() {
+    if (closed) {
+      return;
+    }
+    readMajority().thenCompose(seen -> writeNextEpoch()).whenComplete((owner, error) -> {
+      if (error == null) {
+        log.info("Claimed the ownership of {}: {}", identifier, owner);
+        claimed.complete(owner);
+        return;
+      }
+      if (!closed) {
+        log.warn("Claiming the ownership of {} did not reach a majority ({}); trying again in {}", identifier,
+            describe(error), settings.claimRetry());
+        system.scheduler().scheduleOnce(settings.claimRetry(), this::claim, system.executionContext());
+      }
+    });
+  }
+
+  private CompletionStage<Owner> writeNextEpoch() {
+    AtomicReference<Owner> written = new AtomicReference<>();
+    CompletionStage<Replicator.UpdateResponse<LWWMap<String, String>>> reply = AskPattern.ask(replicator,
+        replyTo -> new Replicator.Update<>(KEY, LWWMap.<String, String>empty(),
+            new Replicator.WriteMajority(settings.writeTimeout()), replyTo, map -> {
+              // Runs in the replicator, on its replica merged with the majority just read.
+              long last = Optional.ofNullable(map.getEntries().get(identifier)).map(Owner::parse).map(Owner::epoch)
+                  .orElse(0L);
+              Owner next = new Owner(node, last + 1);
+              written.set(next);
+              mine.set(next);
+              return map.put(self, identifier, next.encode(), BY_EPOCH);
+            }),
+        askTimeout(settings.writeTimeout()), system.scheduler());
+    return reply.thenApply(r -> {
+      if (r instanceof Replicator.UpdateSuccess) {
+        return written.get();
+      }
+      // An UpdateTimeout may still have reached some nodes: the claim stays ours to check, and is tried again.
+      throw new IllegalStateException(r.getClass().getSimpleName());
+    });
+  }
+
+  /** The map as a majority of nodes hold it; empty when none has an entry yet. */
+  private CompletionStage<Optional<LWWMap<String, String>>> readMajority() {
+    CompletionStage<Replicator.GetResponse<LWWMap<String, String>>> reply = AskPattern.ask(replicator,
+        replyTo -> new Replicator.Get<>(KEY, new Replicator.ReadMajority(settings.readTimeout()), replyTo),
+        askTimeout(settings.readTimeout()), system.scheduler());
+    return reply.thenApply(r -> {
+      if (r instanceof Replicator.GetSuccess<LWWMap<String, String>> ok) {
+        return Optional.of(ok.get(KEY));
+      }
+      if (r instanceof Replicator.NotFound) {
+        return Optional.empty();
+      }
+      throw new IllegalStateException(r instanceof Replicator.GetFailure
+          ? "no majority answered within " + settings.readTimeout().toMillis() + " ms" : r.getClass().getSimpleName());
+    });
+  }
+
+  /** The replicator answers a timeout itself; the ask only guards against a replicator that is gone. */
+  private static Duration askTimeout(Duration consistencyTimeout) {
+    return consistencyTimeout.plusSeconds(2);
+  }
+
+  private static String describe(Throwable error) {
+    Throwable e = error;
+    while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+}

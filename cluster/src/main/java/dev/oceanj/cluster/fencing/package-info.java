@@ -1,0 +1,6 @@
+/**
+ * Deletion fencing in cluster mode: an ownership epoch per integration instance in Distributed Data, claimed when the
+ * instance's entity starts on a node, and the {@link dev.oceanj.cluster.fencing.ClusterDeleteFence} that lets a
+ * resync delete only while its node provably still owns the instance.
+ */
+package dev.oceanj.cluster.fencing;
