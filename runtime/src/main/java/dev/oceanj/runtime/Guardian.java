@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -415,7 +416,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   /**
    * Cluster mode's server: {@code /status} as {@link ClusterMode} makes it, {@code /metrics} refreshed from the
-   * instance where it runs here, and no {@code POST /resync} (WEBHOOK is refused in cluster mode).
+   * instance where it runs here, no {@code POST /resync} (WEBHOOK is refused in cluster mode), and the live events
+   * on every node: processing one needs only the instance's definition, which every node has (the Kafka intake
+   * shares them out over the nodes; the local log processes what its own node acknowledged).
    */
   private void startClusteredHttp(ClusterMode cluster) {
     OceanSettings settings = wiring.settings();
@@ -445,16 +448,15 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   /**
    * Cluster mode's live events: with {@code ocean.live-events.intake = kafka} every node serves the webhooks and
    * processes its share of the shared topic (a consumer group over all nodes, whoever owns the instance); with the
-   * local intake none, since a node's own log would lose what it acknowledged with the node.
+   * local intake every node keeps what it acknowledged in its own log (lost with the node: a warning says so).
    */
   private Optional<LiveEvents> clusteredLiveEvents(Instance.Wiring instance) {
     if (instance.liveEvents().isEmpty()) {
       return Optional.empty();
     }
     if (instance.settings().liveEvents().intake() != LiveEventSettings.Intake.KAFKA) {
-      getContext().getLog().warn("Cluster mode serves no live events with ocean.live-events.intake = local (a node's"
-          + " log is lost with the node); set it to kafka");
-      return Optional.empty();
+      getContext().getLog().warn("Cluster mode with ocean.live-events.intake = local: each node keeps the events it"
+          + " acknowledged in its own log, which is lost with the node; set it to kafka to share one log");
     }
     LiveEvents events = instance.liveEvents().get().apply(getContext());
     // After the server unbound: nothing appends any more; the consumer commits and leaves the group.

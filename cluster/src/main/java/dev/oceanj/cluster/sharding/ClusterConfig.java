@@ -60,6 +60,8 @@ public final class ClusterConfig {
             // Move one instance at a time when nodes join; no remember-entities: the keep-alive restarts them.
             "pekko.cluster.sharding.least-shard-allocation-strategy.rebalance-absolute-limit = 1",
             "pekko.cluster.sharding.remember-entities = off",
+            // An instance runs until it moves: never stopped for being idle (that would abort a running resync).
+            "pekko.cluster.sharding.passivation.strategy = none",
             "pekko.actor.serialization-bindings { " + ConfigUtil.quoteString(ClusterMessage.class.getName())
                 + " = jackson-cbor }"))
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(cluster.host()))

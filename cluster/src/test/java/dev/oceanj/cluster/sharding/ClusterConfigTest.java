@@ -33,6 +33,7 @@ class ClusterConfigTest {
     assertEquals("jackson-cbor",
         config.getString("pekko.actor.serialization-bindings.\"dev.oceanj.cluster.ClusterMessage\""));
     assertFalse(config.hasPath("pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes"));
+    assertEquals("none", config.getString("pekko.cluster.sharding.passivation.strategy"));
   }
 
   @Test

@@ -68,7 +68,7 @@ public final class ClusterMode {
    * @param guardian the guardian (the keep-alive is its child)
    * @param settings the process's settings (cluster mode on)
    * @param instances the configured instances; each activation on this node gets a copy with a fresh sync telemetry
-   *     and without live events (in cluster mode they are the shared log's, not one node's)
+   *     and without live events (in cluster mode every node takes them, not only the owner: see the guardian)
    */
   public static ClusterMode start(ActorContext<?> guardian, OceanSettings settings, List<Instance.Wiring> instances) {
     var ask = settings.timeouts().ask();
