@@ -13,6 +13,7 @@ import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.cluster.budget.ClusterWriteBudget;
 import dev.oceanj.core.port.PortConnections;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
@@ -293,6 +294,11 @@ public final class OceanRuntime implements AutoCloseable {
       }
       if (hostMode) {
         HangUp.install(system);
+      }
+      if (settings.cluster().enabled()) {
+        // Port's org-wide write budget, split between the nodes by their demand (Distributed Data).
+        connections.orElse(firstPort.connections()).onLimiter((org, limiter) ->
+            ClusterWriteBudget.start(system, limiter, ClusterWriteBudget.Settings.of(org)));
       }
       CompletableFuture<Integer> finalExit = system.getWhenTerminated().toCompletableFuture().handle((done, failure) -> {
         cleanup.run();
