@@ -34,7 +34,7 @@ big_port=$(free_port)
 # Both stand-ins take as little of the shared CPU as they can: C1 only, the serial collector (as actors/bench.sh).
 # No rate limit and no request log in the fakes: the runtime is measured, not PagerDuty's budget.
 stand_in=(-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
-[ "$items" -gt 100000 ] && stand_in=(-Xmx3g)
+[ "$items" -gt 60000 ] && stand_in=(-Xmx3g)
 fake_pd=(--rate-limit 100000000 --analytics-daily-limit 100000000 --request-log-size 0)
 java "${stand_in[@]}" -jar integrations/pagerduty-fakeapi/target/oceanj-pagerduty-fakeapi.jar --port "$small_port" \
   --incidents "$small_items" "${fake_pd[@]}" >"$work/fake-small.log" 2>&1 &

@@ -155,12 +155,16 @@ ports are rendered only when service.enabled.
     {{- include "oceanj.envFrom" (dict "root" $root "configMap" (printf "%s-config" (include "oceanj.prefix" $root))) | nindent 4 }}
   {{- $certEnv := include "oceanj.certEnv" $root }}
   {{- $baseUrl := and $v.liveEvents.baseUrl (not $v.liveEvents.worker.enabled) }}
-  {{- if or $certEnv $baseUrl $v.extraEnv }}
+  {{- $cluster := and $v.cluster.enabled (eq $v.workload.kind "Deployment") }}
+  {{- if or $certEnv $baseUrl $v.extraEnv $cluster }}
   env:
     {{- if $certEnv }}{{ $certEnv | indent 4 }}{{ end }}
     {{- if $baseUrl }}
     - name: OCEAN__BASE_URL
       value: {{ $v.liveEvents.baseUrl | quote }}
+    {{- end }}
+    {{- if $cluster }}
+    {{- include "oceanj.clusterEnv" $root | nindent 4 }}
     {{- end }}
     {{- with $v.extraEnv }}
     {{- tpl (toYaml .) $root | nindent 4 }}
@@ -177,6 +181,11 @@ ports are rendered only when service.enabled.
     - name: {{ $v.service.portName }}
       containerPort: {{ $v.service.port }}
       protocol: TCP
+    {{- if and $v.cluster.enabled (eq $v.workload.kind "Deployment") }}
+    - name: cluster
+      containerPort: {{ $v.cluster.port }}
+      protocol: TCP
+    {{- end }}
   {{- end }}
   {{- if .probes }}
   {{- if $v.livenessProbe.enabled }}
@@ -190,6 +199,37 @@ ports are rendered only when service.enabled.
   {{- end }}
   volumeMounts:
     {{- include "oceanj.volumeMounts" $root | nindent 4 }}
+{{- end -}}
+
+{{/* The headless Service through which the pods of cluster mode find each other. */}}
+{{- define "oceanj.clusterServiceName" -}}{{ include "oceanj.prefix" . | trunc 55 | trimSuffix "-" }}-cluster{{- end -}}
+
+{{/*
+Cluster mode's environment: this pod's IP as its cluster address, its name as its node tag, and every address of the
+headless Service as a seed node.
+*/}}
+{{- define "oceanj.clusterEnv" -}}
+- name: OCEAN__CLUSTER__ENABLED
+  value: "true"
+- name: OCEAN__CLUSTER__HOST
+  valueFrom:
+    fieldRef:
+      fieldPath: status.podIP
+- name: OCEAN__CLUSTER__NODE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: OCEAN__CLUSTER__PORT
+  value: {{ .Values.cluster.port | quote }}
+- name: OCEAN__CLUSTER__SEED_DNS_NAME
+  {{- /* The bare name resolves in the pod's own namespace (its DNS search path). */}}
+  value: {{ include "oceanj.clusterServiceName" . | quote }}
+- name: OCEAN__CLUSTER__MIN_NR_OF_MEMBERS
+  value: {{ .Values.cluster.minNrOfMembers | quote }}
+- name: OCEAN__CLUSTER__SPLIT_BRAIN_STRATEGY
+  value: {{ .Values.cluster.splitBrainStrategy | quote }}
+- name: OCEAN__CLUSTER__STABLE_AFTER
+  value: {{ .Values.cluster.stableAfter | quote }}
 {{- end -}}
 
 {{/* Pod-level settings shared by the workloads. */}}

@@ -1,14 +1,19 @@
 package dev.oceanj.runtime;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.core.config.EventListenerType;
+import dev.oceanj.core.config.HostSettings;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.http.HealthRoutes;
+import dev.oceanj.runtime.http.HostRoutes;
 import dev.oceanj.runtime.http.MetricsRoutes;
 import dev.oceanj.runtime.http.OceanRoutes;
 import dev.oceanj.runtime.http.OceanServer;
+import java.util.ArrayList;
 import dev.oceanj.runtime.http.ResyncRoutes;
 import dev.oceanj.runtime.http.StatusRoutes;
 import java.util.LinkedHashMap;
@@ -18,10 +23,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -32,7 +42,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * The root actor: what is per process. It spawns one {@link Instance} per integration instance (each with its
  * supervisor, triggers, progress reporter, sync telemetry and live events), and once they all started binds the
  * one HTTP server with their routes, {@code /health} and {@code /metrics} (not in ONCE mode unless
- * {@code ocean.http.enabled = true}).
+ * {@code ocean.http.enabled = true}). In single mode the one instance's routes are at the root, as always; in host
+ * mode each instance's are under {@code /<identifier>/}, {@code /status} lists them all, and {@link Reload}
+ * re-reads the instance set: added instances start, removed ones stop (their running resync aborted, nothing
+ * deleted), changed ones restart, and unchanged ones are not touched.
  *
  * <p>ONCE: each instance's {@link Instance.OnceFinished} comes back here; its summary is printed, and when every
  * instance's resync ended the exit code is set (0 when all completed, 1 when one failed or was aborted) and the
@@ -45,14 +58,44 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  */
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
-  /** Messages of the guardian; all internal. */
+  /** Messages of the guardian. */
   public sealed interface Command {}
+
+  /** Host mode: re-read the instance set and apply the difference; {@code replyTo} hears what changed. */
+  public record Reload(String reason, ActorRef<Reloaded> replyTo) implements Command {}
+
+  /**
+   * What a reload did, by identifier; {@code error} when the instance set could not be read (then nothing changed).
+   */
+  public record Reloaded(List<String> added, List<String> removed, List<String> changed, List<String> unchanged,
+      Optional<String> error) {}
 
   private record FromInstance(Instance.Report report) implements Command {}
 
   private record Bound(ServerBinding binding) implements Command {}
 
   private record BindFailed(Throwable cause) implements Command {}
+
+  private record Reread(HostSettings host, Throwable failure, ActorRef<Reloaded> replyTo) implements Command {}
+
+  private record InstancePrepared(HostSettings.InstanceSettings instance, Instance.Wiring wiring, Throwable failure)
+      implements Command {}
+
+  private record InstanceStopped(String identifier, ActorRef<Instance.Command> ref) implements Command {}
+
+  /**
+   * An instance to run: its settings' fingerprint (a reload restarts it only when that changes) and its parts.
+   */
+  public record Hosted(String fingerprint, Instance.Wiring wiring) {}
+
+  /** Host mode's reload, which reads files and sets instances up in Port: the guardian calls it off its thread. */
+  public interface Reloader {
+    /** The instance set as the files and settings say now; throws {@code ConfigurationException}. */
+    HostSettings reread();
+
+    /** An added or changed instance's parts (blocking: its Port set-up). */
+    Instance.Wiring prepare(HostSettings.InstanceSettings instance) throws Exception;
+  }
 
   /**
    * Everything the guardian wires together, built by {@link OceanRuntime}.
@@ -61,19 +104,23 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * @param metrics the {@code /metrics} registry
    * @param reports where the guardian reports back to the runtime that started it
    * @param coreVersion reported by {@code /health}
-   * @param instances the instances to run (one, mounted at the root as always, when not in host mode)
+   * @param instances the instances to run (exactly one when not in host mode)
+   * @param hostMode whether routes are per instance ({@code /<identifier>/...}) and {@code /status} a list
+   * @param reloader re-reads the instance set (host mode)
    */
   public record Wiring(
       OceanSettings settings,
       OceanMetrics metrics,
       Reports reports,
       String coreVersion,
-      List<Instance.Wiring> instances) {
+      List<Hosted> instances,
+      boolean hostMode,
+      Optional<Reloader> reloader) {
 
     public Wiring {
       instances = List.copyOf(instances);
-      if (instances.size() != 1) {
-        throw new IllegalArgumentException("one instance expected, got " + instances.size());
+      if (!hostMode && instances.size() != 1) {
+        throw new IllegalArgumentException("one instance expected outside host mode, got " + instances.size());
       }
     }
   }
@@ -88,20 +135,44 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   public record Reports(Consumer<String> print, CompletableFuture<Integer> exitCode,
       CompletableFuture<Optional<Integer>> httpPort) {}
 
+  /** An instance the guardian runs. */
+  private static final class Entry {
+    final String fingerprint;
+    final Instance.Wiring wiring;
+    final ActorRef<Instance.Command> ref;
+    volatile String state = "starting";
+    volatile Instance.Routes routes;
+
+    Entry(String fingerprint, Instance.Wiring wiring, ActorRef<Instance.Command> ref) {
+      this.fingerprint = fingerprint;
+      this.wiring = wiring;
+      this.ref = ref;
+    }
+  }
+
   private final Wiring wiring;
   private final ActorRef<Instance.Report> reports;
-  /** The running instances' routes, by identifier, in start order. */
-  private final Map<String, Instance.Routes> routes = new LinkedHashMap<>();
+  private final Executor blocking;
+  /** The instances, by identifier, in start order; read by the HTTP routes' threads. */
+  private final Map<String, Entry> entries = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  /** Instances a reload restarts: the new settings, started once the old actor stopped. */
+  private final Map<String, HostSettings.InstanceSettings> restarts = new ConcurrentHashMap<>();
   /** ONCE instances whose resync has not ended yet. */
   private final Set<String> onceRunning = new LinkedHashSet<>();
+  private final int initialCount;
+  private int initialReported;
   private boolean onceFailed;
   private boolean httpStarted;
+  private boolean reloading;
+  private int generation;
   private Optional<ClusterMode> cluster = Optional.empty();
 
   private Guardian(ActorContext<Command> context, Wiring wiring) {
     super(context);
     this.wiring = wiring;
     this.reports = context.messageAdapter(Instance.Report.class, FromInstance::new);
+    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.initialCount = wiring.instances().size();
   }
 
   public static Behavior<Command> create(Wiring wiring) {
@@ -114,35 +185,51 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private void start() {
     if (wiring.settings().cluster().enabled()) {
-      cluster = Optional.of(ClusterMode.start(getContext(), wiring.settings(), wiring.instances()));
+      cluster = Optional.of(ClusterMode.start(getContext(), wiring.settings(),
+          wiring.instances().stream().map(Hosted::wiring).toList()));
       startHttp();
       return;
     }
     boolean allOnce = true;
-    for (Instance.Wiring instance : wiring.instances()) {
+    for (Hosted hosted : wiring.instances()) {
+      Instance.Wiring instance = hosted.wiring();
       boolean once = instance.listenerType() == EventListenerType.ONCE
           && instance.settings().eventListener().shouldResync();
       allOnce &= once;
       if (once) {
         onceRunning.add(instance.identifier());
       }
-      getContext().spawn(Instance.create(instance, reports), actorName(instance.identifier()));
+      spawn(hosted.fingerprint(), instance);
     }
     if (!allOnce) {
       onceRunning.clear();
     }
   }
 
-  /** A stable, valid actor name for an instance. */
-  static String actorName(String identifier) {
-    return "instance-" + java.net.URLEncoder.encode(identifier, java.nio.charset.StandardCharsets.UTF_8);
+  private void spawn(String fingerprint, Instance.Wiring instance) {
+    ActorRef<Instance.Command> ref = getContext().spawn(Instance.create(instance, reports),
+        actorName(instance.identifier(), generation++));
+    getContext().watchWith(ref, new InstanceStopped(instance.identifier(), ref));
+    entries.put(instance.identifier(), new Entry(fingerprint, instance, ref));
   }
 
-  /** The HTTP server with every instance's routes, unless {@code settings.effective().serveHttp()} is off. */
+  /** A valid actor name for an instance; {@code generation} tells a restarted instance from its predecessor. */
+  static String actorName(String identifier, int generation) {
+    String name = "instance-" + java.net.URLEncoder.encode(identifier, java.nio.charset.StandardCharsets.UTF_8);
+    return generation == 0 ? name : name + "-" + generation;
+  }
+
+  /**
+   * The HTTP server with every instance's routes, unless {@code settings.effective().serveHttp()} is off (in host
+   * mode: off for every instance).
+   */
   private void startHttp() {
     httpStarted = true;
     OceanSettings settings = wiring.settings();
-    if (!settings.effective().serveHttp()) {
+    boolean serve = wiring.hostMode()
+        ? wiring.instances().stream().anyMatch(h -> h.wiring().settings().effective().serveHttp())
+        : settings.effective().serveHttp();
+    if (!serve) {
       wiring.reports().httpPort().complete(Optional.empty());
       return;
     }
@@ -151,17 +238,74 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       startClusteredHttp(cluster.get());
       return;
     }
-    Instance.Routes instance = routes.values().iterator().next();
     var health = new HealthRoutes(wiring.coreVersion());
-    var metrics = new MetricsRoutes(wiring.metrics(), instance.refreshMetrics());
-    var all = new OceanRoutes(instance.resync(), health, metrics, instance.status(), settings.pathPrefix(),
-        wiring.metrics()).withAdminToken(settings.http().adminToken());
-    if (instance.liveEvents().isPresent()) {
-      all = all.withPrefixedRoutes(instance.liveEvents().get().webhooks())
-          .withAdminRoutes(instance.liveEvents().get().deadLetters());
+    OceanRoutes all;
+    if (wiring.hostMode()) {
+      var metrics = new MetricsRoutes(wiring.metrics(), this::refreshAllMetrics);
+      var host = new HostRoutes(new Directory(), settings.http().adminToken(), settings.timeouts().ask());
+      all = OceanRoutes.host(host, health, metrics, settings.pathPrefix(), wiring.metrics());
+    } else {
+      Instance.Routes instance = entries.values().iterator().next().routes;
+      var metrics = new MetricsRoutes(wiring.metrics(), instance.refreshMetrics());
+      all = new OceanRoutes(instance.resync(), health, metrics, instance.status(), settings.pathPrefix(),
+          wiring.metrics()).withAdminToken(settings.http().adminToken());
+      if (instance.liveEvents().isPresent()) {
+        all = all.withPrefixedRoutes(instance.liveEvents().get().webhooks())
+            .withAdminRoutes(instance.liveEvents().get().deadLetters());
+      }
     }
     getContext().pipeToSelf(OceanServer.start(all.routes(), settings.http(), settings.timeouts().httpDrain(), system),
         (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
+  }
+
+  private CompletionStage<Void> refreshAllMetrics() {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    synchronized (entries) {
+      entries.values().forEach(e -> {
+        if (e.routes != null) {
+          all.add(e.routes.refreshMetrics().get().toCompletableFuture().exceptionally(x -> null));
+        }
+      });
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  /** What the host routes see of the instances (called on the HTTP server's threads). */
+  private final class Directory implements HostRoutes.Directory {
+    @Override
+    public Optional<HostRoutes.Mounted> find(String identifier) {
+      Entry e = entries.get(identifier);
+      return e == null ? Optional.empty() : Optional.of(mounted(identifier, e));
+    }
+
+    @Override
+    public List<HostRoutes.Mounted> all() {
+      synchronized (entries) {
+        return entries.entrySet().stream().map(e -> mounted(e.getKey(), e.getValue())).toList();
+      }
+    }
+
+    private HostRoutes.Mounted mounted(String identifier, Entry e) {
+      return new HostRoutes.Mounted(identifier, e.state, Optional.ofNullable(e.routes));
+    }
+
+    @Override
+    public CompletionStage<ObjectNode> reload() {
+      return org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, Reloaded>ask(getContext().getSelf(),
+              replyTo -> new Reload("POST /instances/reload", replyTo),
+              wiring.settings().timeouts().ask(), getContext().getSystem().scheduler())
+          .thenApply(Guardian::json);
+    }
+  }
+
+  static ObjectNode json(Reloaded r) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    r.error().ifPresent(e -> body.put("error", e));
+    r.added().forEach(body.putArray("added")::add);
+    r.removed().forEach(body.putArray("removed")::add);
+    r.changed().forEach(body.putArray("changed")::add);
+    r.unchanged().forEach(body.putArray("unchanged")::add);
+    return body;
   }
 
   /**
@@ -171,7 +315,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private void startClusteredHttp(ClusterMode cluster) {
     OceanSettings settings = wiring.settings();
     var system = getContext().getSystem();
-    Instance.Wiring instance = wiring.instances().get(0);
+    Instance.Wiring instance = wiring.instances().get(0).wiring();
     var timeouts = settings.timeouts();
     var resync = new ResyncRoutes(Optional.empty(), instance.settings().effective().listener().name(),
         settings.eventListener().webhook().token(), settings.http().adminToken(), timeouts.ask(),
@@ -191,33 +335,177 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         .onMessage(FromInstance.class, this::onFromInstance)
         .onMessage(Bound.class, this::onBound)
         .onMessage(BindFailed.class, this::onBindFailed)
+        .onMessage(Reload.class, this::onReload)
+        .onMessage(Reread.class, this::onReread)
+        .onMessage(InstancePrepared.class, this::onInstancePrepared)
+        .onMessage(InstanceStopped.class, this::onInstanceStopped)
+        .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
   private Behavior<Command> onFromInstance(FromInstance msg) {
     Instance.Report report = msg.report();
+    Entry entry = entries.get(report.identifier());
     if (report instanceof Instance.Started started) {
-      routes.put(started.identifier(), started.routes());
-      if (!httpStarted && routes.size() == wiring.instances().size()) {
-        startHttp();
+      if (entry != null) {
+        entry.routes = started.routes();
+        entry.state = "running";
       }
+      initialStarted();
     } else if (report instanceof Instance.StartFailed failed) {
       getContext().getLog().error("Integration instance {} could not start: {}", failed.identifier(),
           failed.cause().getMessage());
+      if (entry != null) {
+        entry.state = "failed";
+      }
+      initialStarted();
     } else if (report instanceof Instance.OnceFinished finished) {
       onOnceFinished(finished);
     }
     return this;
   }
 
+  private void initialStarted() {
+    initialReported++;
+    if (!httpStarted && initialReported >= initialCount) {
+      startHttp();
+    }
+  }
+
   private void onOnceFinished(Instance.OnceFinished msg) {
     ResyncFinished finished = msg.finished();
-    wiring.reports().print().accept(ResyncSummary.render(finished));
+    wiring.reports().print().accept((wiring.hostMode() ? msg.identifier() + ": " : "")
+        + ResyncSummary.render(finished));
     onceFailed |= finished.outcome() != Outcome.COMPLETED;
     if (onceRunning.remove(msg.identifier()) && onceRunning.isEmpty()) {
       wiring.reports().exitCode().complete(onceFailed ? 1 : 0);
       CoordinatedShutdown.get(getContext().getSystem()).run(Stop.ONCE_RESYNC_FINISHED);
     }
+  }
+
+  private Behavior<Command> onReload(Reload reload) {
+    if (wiring.reloader().isEmpty()) {
+      reload.replyTo().tell(failed("not in host mode: there is no instance set to reload (set ocean.instances-dir)"));
+      return this;
+    }
+    if (reloading) {
+      reload.replyTo().tell(failed("a reload is already running; try again when it finished"));
+      return this;
+    }
+    reloading = true;
+    getContext().getLog().info("Reloading the integration instances ({})", reload.reason());
+    Reloader reloader = wiring.reloader().get();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(reloader::reread, blocking),
+        (host, failure) -> new Reread(host, failure, reload.replyTo()));
+    return this;
+  }
+
+  private static Reloaded failed(String error) {
+    return new Reloaded(List.of(), List.of(), List.of(), List.of(), Optional.of(error));
+  }
+
+  private Behavior<Command> onReread(Reread reread) {
+    reloading = false;
+    if (reread.failure() != null) {
+      Throwable cause = reread.failure() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+          ? c.getCause() : reread.failure();
+      getContext().getLog().error("Reload refused, nothing changed: {}", cause.getMessage());
+      reread.replyTo().tell(failed(cause.getMessage()));
+      return this;
+    }
+    Map<String, HostSettings.InstanceSettings> wanted = new LinkedHashMap<>();
+    reread.host().instances().forEach(i -> wanted.put(i.identifier(), i));
+    List<String> added = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    List<String> unchanged = new ArrayList<>();
+    for (Map.Entry<String, Entry> current : List.copyOf(entries.entrySet())) {
+      HostSettings.InstanceSettings next = wanted.get(current.getKey());
+      if (next == null) {
+        removed.add(current.getKey());
+        stop(current.getValue(), "removed from the instance set");
+      } else if (!next.fingerprint().equals(current.getValue().fingerprint)) {
+        changed.add(current.getKey());
+        restarts.put(current.getKey(), next);
+        stop(current.getValue(), "its settings changed");
+      } else {
+        unchanged.add(current.getKey());
+      }
+    }
+    for (HostSettings.InstanceSettings next : wanted.values()) {
+      if (!entries.containsKey(next.identifier())) {
+        added.add(next.identifier());
+        prepare(next);
+      }
+    }
+    getContext().getLog().info("Reload: added {}, removed {}, changed {}, unchanged {}", added, removed, changed,
+        unchanged.size());
+    reread.replyTo().tell(new Reloaded(added, removed, changed, unchanged, Optional.empty()));
+    return this;
+  }
+
+  private void stop(Entry entry, String reason) {
+    entry.state = "stopping";
+    entry.ref.tell(new Instance.Stop(reason, getContext().getSystem().ignoreRef()));
+  }
+
+  private void prepare(HostSettings.InstanceSettings instance) {
+    Reloader reloader = wiring.reloader().orElseThrow();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      try {
+        return reloader.prepare(instance);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, blocking), (w, failure) -> new InstancePrepared(instance, w, failure));
+  }
+
+  private Behavior<Command> onInstancePrepared(InstancePrepared prepared) {
+    String id = prepared.instance().identifier();
+    if (prepared.failure() != null) {
+      Throwable cause = prepared.failure().getCause() != null ? prepared.failure().getCause() : prepared.failure();
+      getContext().getLog().error("Integration instance {} ({}) could not start: {}", id,
+          prepared.instance().source(), cause.getMessage());
+      return this;
+    }
+    if (entries.containsKey(id)) {
+      // A later reload got here first; this one is not needed any more.
+      prepared.wiring().release().run();
+      return this;
+    }
+    getContext().getLog().info("Starting integration instance {} ({})", id, prepared.instance().source());
+    spawn(prepared.instance().fingerprint(), prepared.wiring());
+    return this;
+  }
+
+  private Behavior<Command> onInstanceStopped(InstanceStopped stopped) {
+    Entry entry = entries.get(stopped.identifier());
+    if (entry == null || !entry.ref.equals(stopped.ref())) {
+      return this;
+    }
+    entries.remove(stopped.identifier());
+    entry.wiring.release().run();
+    onceRunning.remove(stopped.identifier());
+    getContext().getLog().info("Integration instance {} stopped", stopped.identifier());
+    HostSettings.InstanceSettings restart = restarts.remove(stopped.identifier());
+    if (restart != null) {
+      prepare(restart);
+    }
+    return this;
+  }
+
+  /** Host mode: instances a reload started are given back here (the runtime releases the first ones too). */
+  private Behavior<Command> onPostStop() {
+    if (wiring.hostMode()) {
+      List<Entry> left;
+      synchronized (entries) {
+        left = List.copyOf(entries.values());
+      }
+      left.forEach(e -> e.wiring.release().run());
+    }
+    return this;
   }
 
   private Behavior<Command> onBound(Bound bound) {

@@ -126,6 +126,8 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
    *     live-event processors, the draining actor as this actor's supervised child
    * @param telemetry reports each resync's sync metrics and a heartbeat to Port (off: empty)
    * @param print where user-facing lines go (the progress of a ONCE run)
+   * @param release gives the instance's resources back (its Port client, integration, pools), once; the host runs
+   *     it when the instance stopped
    */
   public record Wiring(
       OceanSettings settings,
@@ -137,7 +139,8 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
       Optional<Instant> pollingWatermark,
       Optional<Function<ActorContext<?>, LiveEvents>> liveEvents,
       Optional<SyncTelemetry> telemetry,
-      Consumer<String> print) {
+      Consumer<String> print,
+      Runnable release) {
 
     /** The listener that runs (the embedded default may have turned POLLING into ONCE). */
     EventListenerType listenerType() {

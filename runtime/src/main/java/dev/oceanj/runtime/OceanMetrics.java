@@ -9,6 +9,7 @@ import dev.oceanj.core.sync.KindResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -40,33 +42,81 @@ import java.util.function.Supplier;
  *   <li>{@code success{kind,phase="resync"}} 1/0 and {@code duration_seconds{kind="__runtime__",phase="resync"}}.
  * </ul>
  * They describe the running resync while one runs and the last finished one afterwards. Thread-safe.
+ *
+ * <p>In host mode each instance records into {@link #forInstance(String)}: the same {@code /metrics}, every series
+ * of the instance labelled {@code integration="<identifier>"}.
  */
 public final class OceanMetrics {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** What {@code /metrics} scrapes. */
+  private final PrometheusMeterRegistry scraped;
+  /** Where this object's meters go: {@link #scraped}, or a view of it that labels an instance's series. */
+  private final MeterRegistry registry;
   private final Map<String, double[]> gauges = new ConcurrentHashMap<>();
   private final Set<String> countedResyncs = ConcurrentHashMap.newKeySet();
   private final List<Object> portStats = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A registry with the JVM and process binders bound. */
   public OceanMetrics() {
+    this(true);
+  }
+
+  /**
+   * The process's registry in host mode: JVM, process and HTTP metrics only; the resync series are the instances'
+   * ({@link #forInstance(String)}), so every series of a name has the same labels.
+   */
+  public static OceanMetrics forHost() {
+    return new OceanMetrics(false);
+  }
+
+  private OceanMetrics(boolean resyncSeries) {
+    this.scraped = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.registry = scraped;
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    if (resyncSeries) {
+      gauge("oceanj.resync.running", Tags.empty(), 0);
+    }
+  }
+
+  private OceanMetrics(PrometheusMeterRegistry scraped, MeterRegistry view) {
+    this.scraped = scraped;
+    this.registry = view;
     gauge("oceanj.resync.running", Tags.empty(), 0);
   }
 
-  /** The Micrometer registry, for more binders. */
-  public PrometheusMeterRegistry registry() {
+  /**
+   * One host-mode instance's metrics: recorded into the same registry, each series labelled
+   * {@code integration="<identifier>"}. {@link #close()} removes them when the instance stops.
+   */
+  public OceanMetrics forInstance(String identifier) {
+    CompositeMeterRegistry view = new CompositeMeterRegistry();
+    view.config().commonTags("integration", identifier);
+    view.add(scraped);
+    return new OceanMetrics(scraped, view);
+  }
+
+  /** Removes an instance's series (see {@link #forInstance(String)}); nothing for the process's own metrics. */
+  public void close() {
+    if (registry instanceof CompositeMeterRegistry view) {
+      // Not view.close(): that would close the shared registry too.
+      view.getMeters().forEach(m -> scraped.remove(m.getId()));
+      view.remove(scraped);
+    }
+  }
+
+  /** The Micrometer registry to register more meters with (an instance's view in host mode). */
+  public MeterRegistry registry() {
     return registry;
   }
 
   /** The Prometheus text exposition of everything. */
   public String scrape() {
-    return registry.scrape();
+    return scraped.scrape();
   }
 
   /**

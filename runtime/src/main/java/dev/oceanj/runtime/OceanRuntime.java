@@ -7,14 +7,17 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.oceanj.actors.trigger.webhook.ChangelogDestination;
 import dev.oceanj.core.config.EventListenerType;
+import dev.oceanj.core.config.HostSettings;
 import dev.oceanj.core.config.LogLevel;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.PortConnections;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.http.PortReadiness;
@@ -27,6 +30,7 @@ import dev.oceanj.spi.host.IntegrationResources;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -108,7 +113,7 @@ public final class OceanRuntime implements AutoCloseable {
     }
     return Optional.of(guardian -> LiveEvents.start(guardian, defined, port, resyncs.compiler(), settings.liveEvents(),
         settings.port().portAppConfigCacheTtl(), settings.dataDir(), settings.liveEvents().inMemory(),
-        metrics.registry(), resyncs.liveWrites()));
+        metrics.registry(), resyncs.liveWrites(), resyncs.liveEventProcessorThreads(settings)));
   }
 
   /**
@@ -120,62 +125,157 @@ public final class OceanRuntime implements AutoCloseable {
    *     anything is sent to Port)
    */
   public static OceanRuntime start(OceanSettings settings, Consumer<String> print) {
-    StartupChecks.verify(settings);
+    return start(new HostSettings(settings, List.of(new HostSettings.InstanceSettings(
+        settings.integration().identifier(), "environment", settings))), print);
+  }
+
+  /**
+   * As above for every instance of {@code host}: in host mode one JVM, one HTTP server, the instances' routes
+   * under {@code /<identifier>/}; else the one instance, exactly as {@link #start(OceanSettings, Consumer)}.
+   */
+  public static OceanRuntime start(HostSettings host, Consumer<String> print) {
+    return start(host, () -> host, print);
+  }
+
+  /**
+   * As above; in host mode a reload (SIGHUP, {@code POST /instances/reload}) calls {@code reread} for the instance
+   * set and starts, stops or restarts only the instances that were added, removed or changed.
+   */
+  public static OceanRuntime start(HostSettings host, Supplier<HostSettings> reread, Consumer<String> print) {
+    StartupChecks.verify(host);
     // One process per data dir, before anything else touches it (a second process exits with code 2).
-    DataDirLock dirLock = DataDirLock.acquire(settings.dataDir());
+    DataDirLock dirLock = DataDirLock.acquire(host.process().dataDir());
     try {
-      return start(settings, print, dirLock);
+      return start(host, reread, print, dirLock);
     } catch (RuntimeException e) {
       dirLock.close();
       throw e;
     }
   }
 
+  /** An instance's parts and the Port side they use. */
+  private record Prepared(Instance.Wiring wiring, PortSide port) {}
+
   /**
-   * One init per feature, in order: the integration, the Port side, the log shipper, the set-up in Port, the
-   * resyncs, then the actor system, whose guardian starts the instance (triggers, progress reporter, live events) and the HTTP server
-   * (with live events). Whatever was started is released when start-up fails or the system stops.
+   * One instance's parts, in order: the integration, the Port side, {@code extras} (the log shipper of a single
+   * instance), the resyncs (on the process's shared {@code pools}), the integration's start and its set-up in Port. The wiring's {@code release} gives
+   * everything back (once); it is also run here when preparing fails.
    */
-  private static OceanRuntime start(OceanSettings settings, Consumer<String> print, DataDirLock dirLock) {
-    Config logLevel = applyLogLevel(settings.logLevel());
-    EventListenerType listener = settings.effective().listener();
+  private static Prepared prepare(OceanSettings settings, Consumer<String> print, OceanMetrics metrics,
+      Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections, HostPools pools,
+      Function<PortSide, Runnable> extras)
+      throws InterruptedException, TimeoutException {
     HostedIntegration integration = HostedIntegration.init(settings);
-    PortSide port = PortSide.init(settings, integration.hasLiveEvents());
-    Optional<LogShipper> logShipper = settings.telemetry().httpLogging() ? Optional.of(new LogShipper(port.ingest(),
-        settings.telemetry().logQueueSize(), secrets(settings, port.clientSettings()))) : Optional.empty();
-    logShipper.ifPresent(LogShipper::install);
-    Resyncs resyncs = Resyncs.init(settings, integration, port.client());
-    Runnable cleanup = () -> {
-      logShipper.ifPresent(l -> l.close(settings.timeouts().logFlush()));
-      resyncs.close();
-      integration.stop();
+    PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator, connections);
+    Runnable closeExtras = extras.apply(port);
+    Resyncs resyncs = Resyncs.init(settings, integration, port.client(), pools);
+    Runnable release = once(() -> {
+      closeExtras.run();
+      resyncs.stopIntegration(integration, settings);
       port.close();
-      dirLock.close();
-    };
+      metrics.close();
+    });
     try {
       resyncs.startIntegration(integration, settings);
       Optional<Instant> watermark = setUpInPort(settings, port);
-      var exitCode = new CompletableFuture<Integer>();
-      var httpPort = new CompletableFuture<Optional<Integer>>();
-      var metrics = new OceanMetrics();
       metrics.bindPort(port.client()::stats, port.limiter()::stats);
+      port.connections().onLimiter(metrics::bindLimiter);
       PortIdentity identity = port.identity();
       var info = new StatusRoutes.RuntimeInfo(identity.type(), identity.identifier(), identity.version(),
-          listener.name(), port.embedded(), port.clientSettings().baseUrl().toString());
+          settings.effective().listener().name(), port.embedded(), port.clientSettings().baseUrl().toString());
       var timeouts = settings.timeouts();
-      var instance = new Instance.Wiring(settings, port.client(), resyncs.supervisor(), metrics,
+      var wiring = new Instance.Wiring(settings, port.client(), resyncs.supervisor(), metrics,
           new PortReadiness(port.client(), timeouts.readinessCheck(), timeouts.readinessCache(), Clock.systemUTC()),
           info, watermark, liveEvents(settings, integration.defined(), port.client(), resyncs, metrics),
           Optional.of(new SyncTelemetry(port.ingest(), new SyncTelemetry.Identity(identity.type(),
               identity.identifier(), identity.version(), runtimeVersion()), settings.telemetry().heartbeatInterval(),
-              timeouts.ask())), print);
+              timeouts.ask())), print, release);
+      return new Prepared(wiring, port);
+    } catch (RuntimeException | InterruptedException | TimeoutException e) {
+      release.run();
+      throw e;
+    }
+  }
+
+  private static Runnable once(Runnable r) {
+    var done = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        r.run();
+      }
+    };
+  }
+
+  /** A single instance's log shipper (Port's ingest of its log lines), when {@code ocean.telemetry.http-logging}. */
+  private static Function<PortSide, Runnable> logShipper(OceanSettings settings) {
+    return port -> {
+      if (!settings.telemetry().httpLogging()) {
+        return () -> { };
+      }
+      LogShipper shipper = new LogShipper(port.ingest(), settings.telemetry().logQueueSize(),
+          secrets(settings, port.clientSettings()));
+      shipper.install();
+      return () -> shipper.close(settings.timeouts().logFlush());
+    };
+  }
+
+  /**
+   * One init per feature, in order: each instance's parts ({@link #prepare}), then the actor system, whose guardian
+   * starts the instances (triggers, progress reporter, live events) and the HTTP server. Whatever was started is
+   * released when start-up fails or the system stops.
+   */
+  private static OceanRuntime start(HostSettings host, Supplier<HostSettings> reread, Consumer<String> print,
+      DataDirLock dirLock) {
+    OceanSettings settings = host.process();
+    Config logLevel = applyLogLevel(settings.logLevel());
+    boolean hostMode = host.hostMode();
+    OceanMetrics metrics = hostMode ? OceanMetrics.forHost() : new OceanMetrics();
+    Optional<PortEmulator> sharedEmulator = hostMode
+        && host.instances().stream().anyMatch(i -> i.settings().port().usesEmbeddedEmulator())
+        ? Optional.of(PortEmulator.start(EmulatorSettings.defaults())) : Optional.empty();
+    HostPools pools = HostPools.init(settings);
+    // Host mode: one registry for every instance (one pool per Port base URL, one token per credential, one write
+    // limiter per organisation); a single instance keeps its own.
+    Optional<PortConnections> connections = hostMode ? Optional.of(PortConnections.create(settings.network()))
+        : Optional.empty();
+    List<Guardian.Hosted> instances = new ArrayList<>();
+    Runnable cleanup = () -> {
+      for (int i = instances.size() - 1; i >= 0; i--) {
+        instances.get(i).wiring().release().run();
+      }
+      pools.close();
+      connections.ifPresent(PortConnections::close);
+      sharedEmulator.ifPresent(PortEmulator::close);
+      dirLock.close();
+    };
+    try {
+      PortSide firstPort = null;
+      for (HostSettings.InstanceSettings instance : host.instances()) {
+        Prepared prepared = hostMode
+            ? prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator,
+                connections, pools, port -> () -> { })
+            : prepare(instance.settings(), print, metrics, Optional.empty(), connections, pools,
+                logShipper(instance.settings()));
+        firstPort = firstPort == null ? prepared.port() : firstPort;
+        instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
+      }
+      Instance.Wiring first = instances.get(0).wiring();
+      EventListenerType listener = first.listenerType();
+      var exitCode = new CompletableFuture<Integer>();
+      var httpPort = new CompletableFuture<Optional<Integer>>();
+      var timeouts = settings.timeouts();
+      Optional<Guardian.Reloader> reloader = hostMode ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools))
+          : Optional.empty();
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
-          runtimeVersion(), List.of(instance));
+          runtimeVersion(), instances, hostMode, reloader);
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
           PekkoExtensions.withoutEagerSerialization(logLevel.withFallback(ClusterMode.pekkoConfig(settings))
               .withFallback(PEKKO).withFallback(settings.config()).withFallback(ConfigFactory.defaultReference())));
-      if (listener != EventListenerType.ONCE) {
+      if (instances.stream().anyMatch(i -> i.wiring().listenerType() != EventListenerType.ONCE)) {
         IdleHeapTrim.start(system, timeouts.idleHeapTrim());
+      }
+      if (hostMode) {
+        HangUp.install(system);
       }
       CompletableFuture<Integer> finalExit = system.getWhenTerminated().toCompletableFuture().handle((done, failure) -> {
         cleanup.run();
@@ -189,7 +289,7 @@ public final class OceanRuntime implements AutoCloseable {
         throw new IllegalStateException("cannot bind the HTTP server to " + settings.http().host() + ":"
             + settings.http().port() + " (ocean.http.port / APPLICATION__PORT): " + e.getCause().getMessage(), e);
       }
-      return new OceanRuntime(system, finalExit, bound, port.emulator(), listener, port.clientSettings());
+      return new OceanRuntime(system, finalExit, bound, firstPort.emulator(), listener, firstPort.clientSettings());
     } catch (RuntimeException | InterruptedException | TimeoutException e) {
       cleanup.run();
       if (e instanceof InterruptedException) {
@@ -197,6 +297,28 @@ public final class OceanRuntime implements AutoCloseable {
       }
       throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * Host mode's reload: re-reads the instance set with the sources the process started with, and prepares an
+   * added or changed instance like the first ones (the guardian calls both off its own thread).
+   */
+  private static Guardian.Reloader reloader(Supplier<HostSettings> reread, Consumer<String> print,
+      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
+      HostPools pools) {
+    return new Guardian.Reloader() {
+      @Override
+      public HostSettings reread() {
+        return reread.get();
+      }
+
+      @Override
+      public Instance.Wiring prepare(HostSettings.InstanceSettings instance) throws Exception {
+        StartupChecks.verify(instance.settings());
+        return OceanRuntime.prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
+            sharedEmulator, connections, pools, port -> () -> { }).wiring();
+      }
+    };
   }
 
   /**

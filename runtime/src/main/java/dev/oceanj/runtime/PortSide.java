@@ -7,6 +7,7 @@ import dev.oceanj.core.port.HttpPortClient;
 import dev.oceanj.core.port.IngestTransport;
 import dev.oceanj.core.port.PortClient.PortIdentity;
 import dev.oceanj.core.port.PortClientSettings;
+import dev.oceanj.core.port.PortConnections;
 import dev.oceanj.core.port.WriteLimiter;
 import dev.oceanj.emulator.EmulatorSettings;
 import dev.oceanj.emulator.PortEmulator;
@@ -19,18 +20,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Port side of a run: the configured Port, or the embedded emulator when no credentials are set (with the same
- * {@code ocean.port} settings either way), the client every feature writes through, the process-wide write limiter
- * and the client of Port's ingest endpoints. {@link #close()} releases all of it.
+ * {@code ocean.port} settings either way), the client every feature writes through, the write limiter of its Port
+ * organisation and the client of Port's ingest endpoints. {@link #close()} releases all of it.
  *
- * @param emulator the embedded emulator, when one was started
+ * <p>The client comes from the process's {@link PortConnections}, which host mode shares between instances: one
+ * pool per base URL, one token per credential, one limiter per organisation.
+ *
+ * @param emulator the embedded emulator, when one is used
+ * @param ownsEmulator whether this side started the emulator (and closes it), rather than sharing the host's
  * @param clientSettings what the client was built with
  * @param identity the integration as Port sees it (User-Agent, {@code $datasource})
  * @param client the Port client
  * @param limiter the write limiter the client draws from
  * @param ingest the client of Port's ingest endpoints (sync metrics, log lines)
+ * @param connections the registry the client came from (its channels and org limiters)
  */
-record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettings, PortIdentity identity,
-    HttpPortClient client, WriteLimiter limiter, IngestClient ingest) implements AutoCloseable {
+record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClientSettings clientSettings,
+    PortIdentity identity, HttpPortClient client, WriteLimiter limiter, IngestClient ingest,
+    PortConnections connections, boolean ownsConnections) implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortSide.class);
 
@@ -41,10 +48,20 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
    *     reserve depends on it)
    */
   static PortSide init(OceanSettings settings, boolean integrationHasLiveEvents) {
+    return init(settings, integrationHasLiveEvents, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * As above; without credentials, {@code shared} (the host's emulator) is used when present, else one started; the
+   * client comes from {@code sharedConnections} (host mode's, shared by every instance) when present, else from a
+   * registry of its own, closed with this side.
+   */
+  static PortSide init(OceanSettings settings, boolean integrationHasLiveEvents, Optional<PortEmulator> shared,
+      Optional<PortConnections> sharedConnections) {
     Optional<PortEmulator> emulator = Optional.empty();
     PortClientSettings clientSettings;
     if (settings.port().usesEmbeddedEmulator()) {
-      PortEmulator started = PortEmulator.start(EmulatorSettings.defaults());
+      PortEmulator started = shared.orElseGet(() -> PortEmulator.start(EmulatorSettings.defaults()));
       emulator = Optional.of(started);
       clientSettings = PortClientSettings.from(settings.port(), URI.create(started.baseUrl()),
           EmulatorSettings.DEFAULT_CLIENT_ID, EmulatorSettings.DEFAULT_CLIENT_SECRET);
@@ -66,11 +83,12 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
           Math.round(settings.port().rateLimit().liveEventsReservedShare() * 100));
     }
     clientSettings = clientSettings.withRateLimit(limits);
-    WriteLimiter limiter = WriteLimiter.create(limits);
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
-    HttpPortClient client = HttpPortClient.create(clientSettings, identity, limiter, network);
+    PortConnections connections = sharedConnections.orElseGet(() -> PortConnections.create(network));
+    HttpPortClient client = connections.client(clientSettings, identity);
     IngestClient ingest = new IngestClient(client, new IngestTransport(network, settings.timeouts().ingest()));
-    return new PortSide(emulator, clientSettings, identity, client, limiter, ingest);
+    return new PortSide(emulator, emulator.isPresent() && shared.isEmpty(), clientSettings, identity, client,
+        client.limiter(), ingest, connections, sharedConnections.isEmpty());
   }
 
   /** The version reported to Port: the configured one, else the runtime's. */
@@ -86,7 +104,11 @@ record PortSide(Optional<PortEmulator> emulator, PortClientSettings clientSettin
   public void close() {
     ingest.close();
     client.close();
-    limiter.close();
-    emulator.ifPresent(PortEmulator::close);
+    if (ownsConnections) {
+      connections.close();
+    }
+    if (ownsEmulator) {
+      emulator.ifPresent(PortEmulator::close);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.oceanj.runtime;
 
 import dev.oceanj.core.config.ConfigurationException;
+import dev.oceanj.core.config.HostSettings;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
@@ -36,6 +37,21 @@ public final class StartupChecks {
    */
   public static void verify(OceanSettings settings) {
     List<String> problems = problems(settings);
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+  }
+
+  /**
+   * Every instance's checks before anything starts; in host mode each problem names the instance's file.
+   *
+   * @throws ConfigurationException listing every problem found
+   */
+  public static void verify(HostSettings host) {
+    List<String> problems = new ArrayList<>();
+    for (HostSettings.InstanceSettings instance : host.instances()) {
+      problems(instance.settings()).forEach(p -> problems.add(host.hostMode() ? instance.source() + ": " + p : p));
+    }
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }

@@ -43,4 +43,17 @@ class ConfigCommandTest {
     assertFalse(polling.out().contains("ocean.event-listener.type = \"ONCE\""), polling.out());
     assertTrue(polling.out().contains("ocean.http.enabled = true  # derived"), polling.out());
   }
+
+  @Test
+  void inHostModePrintsOneBlockPerInstanceWithItsSources(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("fake-a.env"), "OCEAN__INTEGRATION__TYPE=fake\nOCEAN__LOG_LEVEL=DEBUG\n");
+    java.nio.file.Files.writeString(dir.resolve("fake-b.conf"), "integration.type = fake\n");
+    SystemProperties.Run r = config(Map.of("ocean.instances-dir", dir.toString()));
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("# instance fake-a (" + dir.resolve("fake-a.env") + ")"), r.out());
+    assertTrue(r.out().contains("# instance fake-b (" + dir.resolve("fake-b.conf") + ")"), r.out());
+    assertTrue(r.out().contains("fake-a.env: OCEAN__LOG_LEVEL"), r.out());
+    assertTrue(r.out().contains("ocean.data-dir = \"" + java.nio.file.Path.of(".oceanj", "fake-b") + "\""), r.out());
+  }
 }

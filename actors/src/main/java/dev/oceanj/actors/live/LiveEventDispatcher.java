@@ -22,7 +22,6 @@ import dev.oceanj.spi.host.ResyncScope;
 import dev.oceanj.spi.live.LiveEvent;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import dev.oceanj.spi.live.LiveEventResult;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -186,23 +185,16 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
       return this; // told to a predecessor; the log handed it to this incarnation too
     }
     StoredEvent e = msg.event();
-    Optional<WebhookPaths.Match> match = paths.match(e.path());
-    JsonNode payload;
-    try {
-      payload = JSON.readTree(e.body());
-    } catch (IOException ex) {
-      payload = null;
-    }
-    if (match.isEmpty() || payload == null) {
+    Optional<LiveEvent> parsed = paths.liveEvent(e);
+    if (parsed.isEmpty()) {
       // The route only stores JSON for registered paths; this is an event stored by another version.
       getContext().getLog().warn("live event {} on {} has no processor or no JSON body; dropped", e.offset(), e.path());
       deps.log().done(e.offset());
       return this;
     }
-    List<LiveEventProcessor> processors = deps.processors().get(match.get().pattern());
-    LiveEvent live = new LiveEvent(e.offset(), match.get().pattern(), match.get().params(), e.headers(), payload,
-        e.receivedAt());
-    String k = PartitionKey.of(match.get().pattern(), processors, live);
+    LiveEvent live = parsed.get();
+    List<LiveEventProcessor> processors = deps.processors().get(live.path());
+    String k = PartitionKey.of(live.path(), processors, live);
     queues.computeIfAbsent(k, x -> new ArrayDeque<>()).add(new Work(k, e, live, processors));
     queued++;
     if (!active.contains(k)) {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -38,14 +39,16 @@ import org.apache.pekko.cluster.typed.Cluster;
  * for. On every change of that map, and every round, it sets its
  * limiter's {@link WriteLimiter#share share} of the org's budget ({@link BudgetShares}): demand-weighted with a
  * floor of {@code 1 / (2 × members)}, or the static split {@code 1 / members} while a member is unreachable, a
- * publication did not reach every node, or a member's demand is not known yet. Port's {@code x-ratelimit-*} headers, which are org-wide, still shape each limiter.
+ * publication did not reach every node, or a new member's demand is not known yet (a member silent for three rounds
+ * wants nothing). Port's {@code x-ratelimit-*} headers, which are org-wide, still shape each limiter.
  *
  * <p>A 429 pauses the local limiter (the Port client does that) and is published at once; the other nodes pause
  * until the same instant ({@link WriteLimiter#followPause}), so they do not meet the 429 themselves.
  *
  * <p>The map's values are strings ({@code "demand;pausedUntilEpochMillis"}), which Pekko serializes without any
  * serialization binding to configure. Protocol: only its own timer, the replicator's answers and the limiter's
- * pause reports; nobody else sends to it. It stops with its parent (or the system).
+ * pause reports; nobody else sends to it. It stops with its parent (or the system), and then stops listening to the
+ * limiter's pauses.
  */
 public final class ClusterWriteBudget extends AbstractBehavior<ClusterWriteBudget.Command> {
 
@@ -83,6 +86,8 @@ public final class ClusterWriteBudget extends AbstractBehavior<ClusterWriteBudge
   private record MapChanged(Replicator.SubscribeResponse<LWWMap<String, String>> response) implements Command {}
 
   private static final AtomicInteger NAMES = new AtomicInteger();
+  /** Rounds a member may stay silent before it counts as wanting nothing. */
+  private static final int SILENT_ROUNDS = 3;
 
   private final ActorContext<Command> context;
   private final WriteLimiter limiter;
@@ -95,6 +100,7 @@ public final class ClusterWriteBudget extends AbstractBehavior<ClusterWriteBudge
   private Map<String, String> latest = Map.of();
   private long pausedUntilMillis;
   private final Map<String, Long> followedPauses = new HashMap<>();
+  private final Map<String, Long> firstSeen = new HashMap<>();
   private boolean publishFailed;
 
   private ClusterWriteBudget(ActorContext<Command> context, TimerScheduler<Command> timers,
@@ -144,12 +150,18 @@ public final class ClusterWriteBudget extends AbstractBehavior<ClusterWriteBudge
         .onMessage(PausedByPort.class, this::onPausedByPort)
         .onMessage(Published.class, this::onPublished)
         .onMessage(MapChanged.class, this::onMapChanged)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
   private Behavior<Command> onTick() {
     publish(limiter.demand().total());
     adjust();
+    return this;
+  }
+
+  private Behavior<Command> onPostStop(PostStop stop) {
+    limiter.onPause(null);
     return this;
   }
 
@@ -183,8 +195,7 @@ public final class ClusterWriteBudget extends AbstractBehavior<ClusterWriteBudge
   /** Sets the limiter's share from what is known now. */
   private void adjust() {
     Set<String> members = members();
-    // Until every member published its demand, a share computed without it could hand out the budget twice.
-    boolean unsure = publishFailed || !cluster.state().getUnreachable().isEmpty() || !latest.keySet().containsAll(members);
+    boolean unsure = publishFailed || !cluster.state().getUnreachable().isEmpty() || awaitingDemand(members);
     double share;
     if (unsure) {
       share = BudgetShares.staticSplit(members.size());
@@ -197,6 +208,25 @@ public final class ClusterWriteBudget extends AbstractBehavior<ClusterWriteBudge
       limiter.share(share);
       context.getLog().debug("write budget of org {}: share {} of {} members", settings.org(), share, members.size());
     }
+  }
+
+  /**
+   * Whether a member that has not published yet may still do so: a share computed without its demand could hand out
+   * the budget twice. A member silent for {@link #SILENT_ROUNDS} rounds wants nothing (a node that writes nothing
+   * to this org has no budget actor for it).
+   */
+  private boolean awaitingDemand(Set<String> members) {
+    long now = System.nanoTime();
+    long grace = settings.interval().toNanos() * SILENT_ROUNDS;
+    firstSeen.keySet().retainAll(members);
+    boolean awaiting = false;
+    for (String m : members) {
+      long seen = firstSeen.computeIfAbsent(m, k -> now);
+      if (!latest.containsKey(m) && now - seen < grace) {
+        awaiting = true;
+      }
+    }
+    return awaiting;
   }
 
   /** Pauses the local limiter until the end of any newer pause another node published. */

@@ -35,6 +35,11 @@ final class OceanEnvironment {
 
   /** The environment as a layer rooted at {@code ocean}; {@code spec} (nullable) names integration settings. */
   static Config toConfig(Map<String, String> env, IntegrationSpec spec) {
+    return toConfig(env, spec, "env ");
+  }
+
+  /** As above, each value's origin {@code originPrefix + variable} (an instance's file names itself). */
+  static Config toConfig(Map<String, String> env, IntegrationSpec spec, String originPrefix) {
     record Entry(String var, List<String> path, Object value) {}
     List<Entry> entries = new ArrayList<>();
     Config application = ConfigFactory.empty();
@@ -44,12 +49,12 @@ final class OceanEnvironment {
       String value = e.getValue() == null ? "" : e.getValue();
       String upper = var.toUpperCase(Locale.ROOT);
       if (upper.equals("APPLICATION__PORT")) {
-        application = application.withValue("ocean.http.port", ConfigValueFactory.fromAnyRef(value, "env " + var));
+        application = application.withValue("ocean.http.port", ConfigValueFactory.fromAnyRef(value, originPrefix + var));
       } else if (upper.equals("APPLICATION__ENABLE_HTTP_LOGGING")) {
         application = application.withValue("ocean.telemetry.http-logging",
-            ConfigValueFactory.fromAnyRef(value, "env " + var));
+            ConfigValueFactory.fromAnyRef(value, originPrefix + var));
       } else if (upper.equals("APPLICATION__LOG_LEVEL")) {
-        application = application.withValue("ocean.log-level", ConfigValueFactory.fromAnyRef(value, "env " + var));
+        application = application.withValue("ocean.log-level", ConfigValueFactory.fromAnyRef(value, originPrefix + var));
       } else if (upper.startsWith(PREFIX) && upper.length() > PREFIX.length()) {
         String[] raw = var.substring(PREFIX.length()).split("__", -1);
         List<String> path = new ArrayList<>();
@@ -66,7 +71,7 @@ final class OceanEnvironment {
         }
         entries.add(new Entry(var, path, parseValue(value, path, spec)));
         if (upper.equals("OCEAN__INTEGRATION__CONFIG__APP_HOST")) {
-          legacy = legacy.withValue("ocean.base-url", ConfigValueFactory.fromAnyRef(value, "env " + var));
+          legacy = legacy.withValue("ocean.base-url", ConfigValueFactory.fromAnyRef(value, originPrefix + var));
         }
       }
     }
@@ -74,7 +79,7 @@ final class OceanEnvironment {
     entries.sort(Comparator.<Entry>comparingInt(en -> -en.path().size()).thenComparing(Entry::var));
     Config layer = ConfigFactory.empty();
     for (Entry en : entries) {
-      Config one = ConfigValueFactory.fromAnyRef(en.value(), "env " + en.var()).atPath(ConfigUtil.joinPath(en.path()));
+      Config one = ConfigValueFactory.fromAnyRef(en.value(), originPrefix + en.var()).atPath(ConfigUtil.joinPath(en.path()));
       layer = layer.withFallback(one);
     }
     return layer.withFallback(application).withFallback(legacy);

@@ -140,7 +140,8 @@ final class OceanKeys {
       List<String> pathList = new ArrayList<>(prefix);
       pathList.add(e.getKey());
       String path = ConfigUtil.joinPath(pathList);
-      if (path.equals(INTEGRATION_CONFIG)) {
+      if (path.equals(INTEGRATION_CONFIG) || path.equals(InstanceSources.LIST) || path.equals(InstanceSources.DEFAULTS)) {
+        // Free-form, or checked per instance (HostSettings).
         continue;
       }
       if (OCEAN_ONLY.stream().anyMatch(k -> path.equals(k) || path.startsWith(k + "."))) {

@@ -51,6 +51,8 @@ import java.util.Set;
  *     ({@code OCEAN__OAUTH_ACCESS_TOKEN_FILE_PATH})
  * @param telemetry sync metrics, heartbeat and log shipping to Port
  * @param timeouts the runtime's own waits
+ * @param instances where host mode's instances come from ({@code ocean.instances-dir}, {@code ocean.instances},
+ *     {@code ocean.defaults}); none in single-instance mode
  * @param isolation how the integrations of the process are kept apart ({@code ocean.host}): time limits on their
  *     calls, the bound on resyncs at once
  * @param cluster cluster mode (off by default)
@@ -80,6 +82,7 @@ public record OceanSettings(
     Optional<Path> oauthAccessTokenFile,
     TelemetrySettings telemetry,
     TimeoutSettings timeouts,
+    InstanceSources instances,
     IsolationSettings isolation,
     ClusterSettings cluster,
     Effective effective,
@@ -102,6 +105,7 @@ public record OceanSettings(
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(isolation, "isolation");
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(effective, "effective");
@@ -232,6 +236,7 @@ public record OceanSettings(
         r.optionalString(o + "oauth-access-token-file-path").map(Path::of),
         TelemetrySettings.read(r),
         TimeoutSettings.read(r),
+        InstanceSources.read(r),
         IsolationSettings.read(r),
         ClusterSettings.read(r, effective.listener()),
         effective,

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -32,8 +33,41 @@ public final class SettingsLoader {
   private Path dotEnv;
   private IntegrationSpec spec;
   private ClassLoader classLoader = SettingsLoader.class.getClassLoader();
+  private InstanceFile instance;
 
   private SettingsLoader() {}
+
+  /**
+   * One host-mode instance's own keys (see {@link HostSettings}).
+   *
+   * @param source what names the instance in messages (the file, or {@code ocean.instances[i]})
+   * @param stem the file stem, which is the identifier; empty for a list element (which must name its own)
+   * @param env the {@code *.env} file's lines (over the process environment)
+   * @param hocon the {@code *.conf} file or the list element, rooted at {@code ocean}
+   */
+  record InstanceFile(String source, Optional<String> stem, Map<String, String> env, Config hocon) {}
+
+  /** A loader with the same sources (environment, properties, file, spec), for one more pass. */
+  SettingsLoader copy() {
+    SettingsLoader c = new SettingsLoader();
+    c.env = env;
+    c.systemProperties = systemProperties;
+    c.configFile = configFile;
+    c.dotEnv = dotEnv;
+    c.spec = spec;
+    c.classLoader = classLoader;
+    c.instance = instance;
+    return c;
+  }
+
+  /**
+   * Loads one host-mode instance: its own keys over the system properties, the environment, {@code ocean.defaults}
+   * and the file; its identifier is the file stem, and its data dir {@code <data-dir>/<identifier>}.
+   */
+  SettingsLoader instance(InstanceFile file) {
+    this.instance = file;
+    return this;
+  }
 
   /** A loader with no environment, no system properties, no file and no spec. */
   public static SettingsLoader create() {
@@ -95,12 +129,30 @@ public final class SettingsLoader {
         ConfigParseOptions.defaults().setOriginDescription("system properties")), spec);
     Map<String, String> environment = withDotEnv(problems);
     Config envLayer = OceanKeys.normalize(OceanEnvironment.toConfig(environment, spec), spec);
-    Config file = OceanKeys.normalize(readFile(problems), spec);
-
-    for (OceanKeys.UnknownKey k : OceanKeys.unknownKeys(envLayer, defaults)) {
-      ignored.add(k.describe() + (k.oceanOnly() ? ": Ocean-only setting, ignored by oceanj" : ": unknown key, ignored"));
+    Config rawFile = readFile(problems);
+    Config file = OceanKeys.normalize(rawFile, spec);
+    // Host mode, one instance: its own keys on top, ocean.defaults under the environment.
+    Config own = ConfigFactory.empty();
+    Config ownEnv = ConfigFactory.empty();
+    Config shared = ConfigFactory.empty();
+    if (instance != null) {
+      Map<String, String> withOwn = new java.util.HashMap<>(environment);
+      withOwn.putAll(instance.env());
+      environment = withOwn;
+      own = OceanKeys.normalize(instance.hocon(), spec);
+      ownEnv = OceanKeys.normalize(OceanEnvironment.toConfig(instance.env(), spec, instance.source() + ": "), spec);
+      ConfigObject defaultsObject = OceanKeys.objectAt(rawFile, InstanceSources.DEFAULTS);
+      if (defaultsObject != null) {
+        shared = OceanKeys.normalize(defaultsObject.toConfig().atPath("ocean"), spec);
+      }
     }
-    for (Config layer : List.of(sys, file)) {
+
+    for (Config layer : List.of(envLayer, ownEnv)) {
+      for (OceanKeys.UnknownKey k : OceanKeys.unknownKeys(layer, defaults)) {
+        ignored.add(k.describe() + (k.oceanOnly() ? ": Ocean-only setting, ignored by oceanj" : ": unknown key, ignored"));
+      }
+    }
+    for (Config layer : List.of(sys, file, own, shared)) {
       for (OceanKeys.UnknownKey k : OceanKeys.unknownKeys(layer, defaults)) {
         if (k.oceanOnly()) {
           ignored.add(k.describe() + ": Ocean-only setting, ignored by oceanj");
@@ -110,7 +162,14 @@ public final class SettingsLoader {
       }
     }
 
-    Config merged = sys.withFallback(envLayer).withFallback(file).withFallback(defaults);
+    Config merged = own.withFallback(ownEnv).withFallback(sys).withFallback(envLayer).withFallback(shared)
+        .withFallback(file);
+    if (instance != null) {
+      for (String key : InstanceSources.KEYS) {
+        merged = merged.withoutPath(key);
+      }
+    }
+    merged = merged.withFallback(defaults);
     Config resolved;
     try {
       // ${?VAR} in a user file sees the given environment only: it is merged in as root keys for resolving,
@@ -132,6 +191,9 @@ public final class SettingsLoader {
           + ": substitutions cannot be resolved (" + e.getClass().getSimpleName() + ")");
       throw new ConfigurationException(problems);
     }
+    if (instance != null) {
+      resolved = ownIdentity(resolved, own.withFallback(ownEnv), problems);
+    }
     ConfigReader reader = new ConfigReader(resolved);
     problems.forEach(reader::problem);
     OceanSettings settings = OceanSettings.read(reader, spec, ignored, environment);
@@ -139,17 +201,54 @@ public final class SettingsLoader {
     return settings;
   }
 
+  /**
+   * The instance's identifier (its own {@code ocean.integration.identifier}, which must equal the file stem, else
+   * the stem) and data dir ({@code <data-dir>/<identifier>}).
+   */
+  private Config ownIdentity(Config resolved, Config ownKeys, List<String> problems) {
+    String key = "ocean.integration.identifier";
+    Optional<String> declared = OceanKeys.hasPathOrNull(ownKeys, key) && resolved.hasPath(key)
+        ? Optional.of(resolved.getValue(key).unwrapped().toString()) : Optional.empty();
+    Optional<String> stem = instance.stem();
+    if (declared.isPresent() && stem.isPresent() && !declared.get().equals(stem.get())) {
+      problems.add(instance.source() + ": " + key + " is \"" + declared.get() + "\" but the file is named \""
+          + stem.get() + "\" (the file name, without its extension, is the identifier: rename the file or drop the"
+          + " key)");
+    }
+    Optional<String> identifier = declared.or(() -> stem);
+    if (identifier.isEmpty() || identifier.get().isBlank()) {
+      problems.add(instance.source() + ": " + key + " is required (each instance names its own identifier)");
+      return resolved;
+    }
+    String id = identifier.get();
+    String dataDir = resolved.hasPath("ocean.data-dir") ? resolved.getString("ocean.data-dir") : ".oceanj";
+    return resolved
+        .withValue(key, ConfigValueFactory.fromAnyRef(id, instance.source()))
+        .withValue("ocean.data-dir", ConfigValueFactory.fromAnyRef(Path.of(dataDir).resolve(id).toString(),
+            instance.source() + " (<data-dir>/<identifier>)"));
+  }
+
   private Map<String, String> withDotEnv(List<String> problems) {
     if (dotEnv == null || !Files.isRegularFile(dotEnv)) {
       return env;
     }
-    Map<String, String> merged = new java.util.HashMap<>();
+    Map<String, String> merged = new java.util.HashMap<>(envFile(dotEnv, problems));
+    merged.putAll(env);
+    return merged;
+  }
+
+  /**
+   * An env file's variables: {@code KEY=VALUE} lines, {@code #} comments and blank lines, optional
+   * {@code export} and quotes; a malformed line is a problem naming the file and line.
+   */
+  static Map<String, String> envFile(Path file, List<String> problems) {
+    Map<String, String> merged = new java.util.LinkedHashMap<>();
     List<String> lines;
     try {
-      lines = Files.readAllLines(dotEnv);
+      lines = Files.readAllLines(file);
     } catch (java.io.IOException e) {
-      problems.add(dotEnv + ": cannot be read: " + e.getMessage());
-      return env;
+      problems.add(file + ": cannot be read: " + e.getMessage());
+      return merged;
     }
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
@@ -161,7 +260,7 @@ public final class SettingsLoader {
       }
       int eq = line.indexOf('=');
       if (eq <= 0) {
-        problems.add(dotEnv + ":" + (i + 1) + ": expected KEY=VALUE");
+        problems.add(file + ":" + (i + 1) + ": expected KEY=VALUE");
         continue;
       }
       String value = line.substring(eq + 1).strip();
@@ -171,7 +270,6 @@ public final class SettingsLoader {
       }
       merged.put(line.substring(0, eq).strip(), value);
     }
-    merged.putAll(env);
     return merged;
   }
 

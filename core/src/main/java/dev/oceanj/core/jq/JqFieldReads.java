@@ -447,8 +447,9 @@ public final class JqFieldReads {
 
   /**
    * {@code name} or {@code name(a; b)}. Followed: {@code map}, {@code select}, {@code first}, {@code last},
-   * {@code limit}, {@code empty}, {@code error}, {@code not}, {@code type}; any other function reads its input
-   * whole (its arguments only see values under it).
+   * {@code limit}, {@code error}, {@code not}, {@code type}, and {@code empty}, {@code now}, {@code infinite},
+   * {@code nan} (which read nothing); any other function reads its input whole (its arguments only see values
+   * under it).
    */
   private Out call(String name, Out ctx) {
     space();
@@ -479,7 +480,7 @@ public final class JqFieldReads {
         whole(args.get(0));
         return args.get(1);
       }
-      case "empty/0" -> {
+      case "empty/0", "now/0", "infinite/0", "nan/0" -> {
         return Out.VALUE;
       }
       case "error/1" -> {

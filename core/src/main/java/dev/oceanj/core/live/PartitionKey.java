@@ -1,10 +1,7 @@
 package dev.oceanj.core.live;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.spi.live.LiveEvent;
 import dev.oceanj.spi.live.LiveEventProcessor;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +12,6 @@ import java.util.Optional;
  * it (after the instance's identifier) as the record key, so one key always lands in one partition.
  */
 public final class PartitionKey {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private PartitionKey() {}
 
@@ -42,21 +37,6 @@ public final class PartitionKey {
    */
   public static Optional<String> of(WebhookPaths paths, Map<String, List<LiveEventProcessor>> processors,
       StoredEvent e) {
-    Optional<WebhookPaths.Match> match = paths.match(e.path());
-    if (match.isEmpty()) {
-      return Optional.empty();
-    }
-    JsonNode payload;
-    try {
-      payload = JSON.readTree(e.body());
-    } catch (IOException ex) {
-      return Optional.empty();
-    }
-    if (payload == null) {
-      return Optional.empty();
-    }
-    LiveEvent live = new LiveEvent(e.offset(), match.get().pattern(), match.get().params(), e.headers(), payload,
-        e.receivedAt());
-    return Optional.of(of(match.get().pattern(), processors.get(match.get().pattern()), live));
+    return paths.liveEvent(e).map(live -> of(live.path(), processors.get(live.path()), live));
   }
 }

@@ -1,5 +1,9 @@
 package dev.oceanj.core.live;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oceanj.spi.live.LiveEvent;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -16,6 +20,8 @@ public final class WebhookPaths {
 
   /** A matched pattern and the values of its parameters. */
   public record Match(String pattern, Map<String, String> params) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<String[]> patterns = new ArrayList<>();
   private final List<String> originals = new ArrayList<>();
@@ -52,6 +58,25 @@ public final class WebhookPaths {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The live event a stored one is for processors: its path matched to a pattern ({@link LiveEvent#path()}) and its
+   * body parsed; empty when no pattern matches or the body is not JSON (an event stored by another version).
+   */
+  public Optional<LiveEvent> liveEvent(StoredEvent e) {
+    Optional<Match> match = match(e.path());
+    if (match.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode payload;
+    try {
+      payload = JSON.readTree(e.body());
+    } catch (IOException ex) {
+      return Optional.empty();
+    }
+    return payload == null ? Optional.empty() : Optional.of(new LiveEvent(e.offset(), match.get().pattern(),
+        match.get().params(), e.headers(), payload, e.receivedAt()));
   }
 
   private static String[] segments(String path) {

@@ -101,6 +101,11 @@ public final class HttpPortClient implements PortClient {
         WriteLimiter.Priority.RESYNC, mapper, true, PortLimits.MAX_BODY_BYTES);
   }
 
+  /** The write limiter this client's writes draw from (shared with every client of its organisation), or null. */
+  public WriteLimiter limiter() {
+    return transport.limiter();
+  }
+
   /** The access tokens this client authenticates with. */
   AccessTokens tokens() {
     return transport.tokens();

@@ -2,11 +2,13 @@ package dev.oceanj.core.port;
 
 import dev.oceanj.core.config.NetworkSettings;
 import dev.oceanj.core.port.PortClient.PortIdentity;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *       a lane of its own, and waiting lanes take turns (weighted fair queuing), so one instance's big resync
  *       cannot starve another's small one; live events keep their reserve.</li>
  * </ul>
- * If the organisation cannot be read (Port unreachable at start), the credential gets a limiter of its own, keyed
- * by base URL and client id, and a warning says so.
+ * If the organisation cannot be read within {@link #ORG_LOOKUP_WAIT} (Port unreachable at start), the credential
+ * gets a limiter of its own, keyed by base URL and client id, and a warning says so.
  *
  * <p>Thread-safe. {@link #client} blocks while it reads a new credential's organisation (once per credential).
  * Closing a client closes its lane; {@link #close()} closes the channels and the limiters.
@@ -33,6 +35,11 @@ import org.slf4j.LoggerFactory;
 public final class PortConnections implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortConnections.class);
+  /**
+   * How long a new credential waits for its organisation (at most the request timeout): a Port that is down at
+   * start delays the start by no more than this, and the start-up's own checks then report it.
+   */
+  static final Duration ORG_LOOKUP_WAIT = Duration.ofSeconds(10);
 
   private final NetworkSettings network;
   private final Map<String, PortChannel> channels = new LinkedHashMap<>();
@@ -120,18 +127,25 @@ public final class PortConnections implements AutoCloseable {
 
   private Credential newCredential(PortClientSettings settings, PortIdentity identity, PortChannel channel) {
     HttpPortClient base = HttpPortClient.shared(settings, identity, null, channel, null);
-    CompletableFuture<String> org = base.organization().toCompletableFuture().thenApply(o -> {
-      if (o.id() == null || o.id().isBlank()) {
-        throw new IllegalStateException("Port's answer to GET /v1/organization holds no organization id");
-      }
-      return o.id();
-    }).exceptionally(e -> {
-      String fallback = settings.baseUrl() + " client " + settings.clientId();
-      LOG.warn("Could not read the Port organization of client id {} at {} ({}); its writes get a write budget of"
-          + " their own, not shared with other credentials of the same organization", settings.clientId(),
-          settings.baseUrl(), dev.oceanj.core.Failures.message(e));
-      return fallback;
-    });
+    String fallback = settings.baseUrl() + " client " + settings.clientId();
+    long waitMillis = Math.min(settings.requestTimeout().toMillis(), ORG_LOOKUP_WAIT.toMillis());
+    CompletableFuture<String> org = base.organization().toCompletableFuture()
+        .thenApply(o -> o.id() == null || o.id().isBlank() ? null : o.id())
+        .completeOnTimeout(null, waitMillis, TimeUnit.MILLISECONDS)
+        .exceptionally(e -> {
+          LOG.debug("reading the organization of client id {} failed", settings.clientId(), e);
+          return null;
+        })
+        .thenApply(id -> {
+          if (id != null) {
+            return id;
+          }
+          LOG.warn("Could not read the Port organization of client id {} at {} (GET /v1/organization gave no id"
+              + " within {} ms); its writes get a write budget of their own, not shared with other credentials of the"
+              + " same organization",
+              settings.clientId(), settings.baseUrl(), waitMillis);
+          return fallback;
+        });
     return new Credential(base, org);
   }
 

@@ -93,6 +93,9 @@ class EveryKeyReachesItsSettingTest {
     key(o + "path-prefix", "\"/x\"", OceanSettings::pathPrefix);
     key(o + "data-dir", "other-dir", s -> List.of(s.dataDir(), s.resync().dataDir()));
     key(o + "log-level", "DEBUG", OceanSettings::logLevel);
+    key(o + "instances-dir", "instances", s -> s.instances().dir());
+    key(o + "instances", "[ { integration.identifier = a } ]", s -> s.instances().list());
+    key(o + "defaults", "{ log-level = DEBUG }", s -> s.instances().defaults());
     key(o + "client-timeout", "5 s", OceanSettings::clientTimeout);
     key(o + "oauth-access-token-file-path", "token.txt", OceanSettings::oauthAccessTokenFile);
     key(o + "network.ca-directory", ConfigUtil.quoteString(cas.toString()), s -> s.network().authoritySources());

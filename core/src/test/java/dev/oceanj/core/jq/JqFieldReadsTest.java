@@ -80,6 +80,7 @@ class JqFieldReadsTest {
     assertEquals("?a ?b", reads(".a and (.b | type == \"string\" | not)"));
     assertEquals("?x", reads("(.x | not) or false"));
     assertEquals("", reads("not"));
+    assertEquals("lastChange", reads("if .lastChange then (.lastChange/1000) else now end | todate"));
     assertEquals("id", reads(".id | split(\"/\") | .[3] |= ascii_downcase | join(\"/\")"));
   }
 

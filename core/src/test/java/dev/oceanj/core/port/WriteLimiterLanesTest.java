@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -36,18 +34,9 @@ class WriteLimiterLanesTest {
     return fs.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
   }
 
-  private interface MovedClockTest {
-    void run(WriteLimiter limiter, AtomicLong clock) throws Exception;
-  }
-
-  private static void onMovedClock(PortSettings.RateLimit settings, MovedClockTest test) throws Exception {
-    AtomicLong clock = new AtomicLong(1_000_000_000L);
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    try (WriteLimiter l = WriteLimiter.create(settings, clock::get, scheduler)) {
-      test.run(l, clock);
-    } finally {
-      scheduler.shutdownNow();
-    }
+  private static void onMovedClock(PortSettings.RateLimit settings, WriteLimiterTest.MovedClockTest test)
+      throws Exception {
+    WriteLimiterTest.onMovedClock(settings, test);
   }
 
   /** Moves the clock one token's refill at a time until {@code tokens} more were handed out. */

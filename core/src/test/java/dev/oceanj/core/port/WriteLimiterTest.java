@@ -41,7 +41,7 @@ class WriteLimiterTest {
   }
 
   /** A limiter on a clock the test moves (nothing refills until it does), with a scheduler of its own. */
-  private static void onMovedClock(PortSettings.RateLimit settings, MovedClockTest test) throws Exception {
+  static void onMovedClock(PortSettings.RateLimit settings, MovedClockTest test) throws Exception {
     AtomicLong clock = new AtomicLong(1_000_000_000L);
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     try (WriteLimiter l = WriteLimiter.create(settings, clock::get, scheduler)) {
@@ -51,7 +51,7 @@ class WriteLimiterTest {
     }
   }
 
-  private interface MovedClockTest {
+  interface MovedClockTest {
     void run(WriteLimiter limiter, AtomicLong clock) throws Exception;
   }
 

@@ -128,6 +128,40 @@ class HelmChartTest {
     assertEquals(8000, service.path("spec").path("ports").get(0).path("targetPort").asInt());
   }
 
+  @Test
+  void clusterModeRendersAClusteredDeploymentWithAHeadlessServiceForItsSeeds() throws Exception {
+    var docs = render(values("https://api.getport.io", "cluster:", "  enabled: true", "  replicas: 3",
+        "  stableAfter: 10 s"));
+    var deployment = find(docs, "Deployment", PREFIX + "-deployment");
+    assertEquals(3, deployment.path("spec").path("replicas").asInt());
+    var container = mainContainer(docs);
+    Map<String, JsonNode> env = new java.util.HashMap<>();
+    container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+    assertEquals("true", env.get("OCEAN__CLUSTER__ENABLED").path("value").asText());
+    assertEquals("status.podIP",
+        env.get("OCEAN__CLUSTER__HOST").path("valueFrom").path("fieldRef").path("fieldPath").asText());
+    assertEquals("metadata.name",
+        env.get("OCEAN__CLUSTER__NODE_NAME").path("valueFrom").path("fieldRef").path("fieldPath").asText());
+    assertEquals("2552", env.get("OCEAN__CLUSTER__PORT").path("value").asText());
+    assertEquals("10 s", env.get("OCEAN__CLUSTER__STABLE_AFTER").path("value").asText());
+    assertEquals("keep-majority", env.get("OCEAN__CLUSTER__SPLIT_BRAIN_STRATEGY").path("value").asText());
+    assertEquals(PREFIX + "-cluster",
+        env.get("OCEAN__CLUSTER__SEED_DNS_NAME").path("value").asText());
+    assertTrue(java.util.stream.StreamSupport.stream(container.path("ports").spliterator(), false)
+        .anyMatch(p -> p.path("containerPort").asInt() == 2552), container.path("ports").toString());
+
+    var headless = find(docs, "Service", PREFIX + "-cluster");
+    assertEquals("None", headless.path("spec").path("clusterIP").asText());
+    assertTrue(headless.path("spec").path("publishNotReadyAddresses").asBoolean());
+    assertEquals(PREFIX + "-deployment", headless.path("spec").path("selector").path("app").asText());
+    assertEquals(2552, headless.path("spec").path("ports").get(0).path("port").asInt());
+
+    var off = render(values("https://api.getport.io"));
+    assertEquals(1, find(off, "Deployment", PREFIX + "-deployment").path("spec").path("replicas").asInt());
+    assertFalse(off.stream().anyMatch(d -> d.path("metadata").path("name").asText().equals(PREFIX + "-cluster")));
+    assertFalse(mainContainer(off).path("env").toString().contains("OCEAN__CLUSTER__"));
+  }
+
   static List<Integer> probeNumbers(JsonNode probe) {
     return List.of(probe.path("initialDelaySeconds").asInt(), probe.path("periodSeconds").asInt(),
         probe.path("timeoutSeconds").asInt(), probe.path("successThreshold").asInt(),

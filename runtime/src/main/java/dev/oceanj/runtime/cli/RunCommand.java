@@ -1,6 +1,7 @@
 package dev.oceanj.runtime.cli;
 
 import dev.oceanj.core.config.ConfigurationException;
+import dev.oceanj.core.config.HostSettings;
 import dev.oceanj.core.config.IntegrationSpec;
 import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.config.SettingsLoader;
@@ -37,17 +38,20 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OceanSettings settings;
+    HostSettings host;
     try {
-      settings = load(overrides);
+      host = loadHost(overrides);
     } catch (ConfigurationException | IllegalArgumentException e) {
       io.err().println("oceanj: invalid configuration: " + e.getMessage());
       return 2;
     }
-    settings.ignoredKeys().forEach(k -> io.err().println("oceanj: warning: " + k));
+    for (HostSettings.InstanceSettings instance : host.instances()) {
+      String who = host.hostMode() ? instance.source() + ": " : "";
+      instance.settings().ignoredKeys().forEach(k -> io.err().println("oceanj: warning: " + who + k));
+    }
     OceanRuntime runtime;
     try {
-      runtime = OceanRuntime.start(settings, io.out()::println);
+      runtime = OceanRuntime.start(host, () -> loadHost(overrides), io.out()::println);
     } catch (ConfigurationException e) {
       io.err().println("oceanj: invalid configuration: " + e.getMessage());
       return 2;
@@ -75,6 +79,18 @@ public final class RunCommand implements Callable<Integer> {
     OceanSettings untyped = loader(props).load();
     Optional<IntegrationSpec> spec = StartupChecks.spec(untyped.integration().type(), untyped.resourcesPath());
     return loader(props).spec(spec.orElse(null)).load();
+  }
+
+  /**
+   * The process's settings and its instances (host mode: {@code ocean.instances-dir}, {@code ocean.instances}),
+   * each typed by its integration's spec as {@link #load(Properties)} does.
+   */
+  public static HostSettings loadHost(Properties overrides) {
+    Properties props = new Properties();
+    System.getProperties().stringPropertyNames().forEach(k -> props.setProperty(k, System.getProperty(k)));
+    overrides.stringPropertyNames().forEach(k -> props.setProperty(k, overrides.getProperty(k)));
+    return HostSettings.load(loader(props),
+        untyped -> StartupChecks.spec(untyped.integration().type(), untyped.resourcesPath()));
   }
 
   private static SettingsLoader loader(Properties props) {

@@ -90,7 +90,7 @@ public final class ClusterMode {
 
   private static Instance.Wiring activation(Instance.Wiring w) {
     return new Instance.Wiring(w.settings(), w.port(), w.supervisor(), w.metrics(), w.readiness(), w.info(),
-        w.pollingWatermark(), Optional.empty(), w.telemetry().map(t -> t.renewed()), w.print());
+        w.pollingWatermark(), Optional.empty(), w.telemetry().map(t -> t.renewed()), w.print(), w.release());
   }
 
   /** The routes of {@code identifier} when it runs on this node. */

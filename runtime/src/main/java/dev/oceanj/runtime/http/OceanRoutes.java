@@ -45,17 +45,31 @@ public final class OceanRoutes {
   private final Optional<Route> extra;
   private final Optional<AccessToken> adminToken;
   private final Optional<Route> adminExtra;
+  /** Host mode: every instance's routes (and the list) instead of one instance's resync and status. */
+  private final Optional<HostRoutes> host;
 
   /** @param pathPrefix {@code ocean.path-prefix} ({@code /x}, no trailing slash), if any */
   public OceanRoutes(ResyncRoutes resync, HealthRoutes health, MetricsRoutes metricsRoutes, StatusRoutes status,
       Optional<String> pathPrefix, OceanMetrics metrics) {
     this(resync, health, metricsRoutes, status, pathPrefix.map(p -> p.replaceAll("^/+|/+$", "")).filter(p -> !p.isEmpty()),
-        metrics, Optional.empty(), Optional.empty(), Optional.empty());
+        metrics, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Host mode: {@code /docs} at the root, and under the path prefix {@code /health/*}, {@code /metrics} and
+   * {@code host}'s routes ({@code /status}, {@code /instances/reload}, {@code /<identifier>/...}), which check
+   * the admin token themselves.
+   */
+  public static OceanRoutes host(HostRoutes host, HealthRoutes health, MetricsRoutes metricsRoutes,
+      Optional<String> pathPrefix, OceanMetrics metrics) {
+    return new OceanRoutes(null, health, metricsRoutes, null,
+        pathPrefix.map(p -> p.replaceAll("^/+|/+$", "")).filter(p -> !p.isEmpty()), metrics, Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.of(host));
   }
 
   private OceanRoutes(ResyncRoutes resync, HealthRoutes health, MetricsRoutes metricsRoutes, StatusRoutes status,
       Optional<String> pathPrefix, OceanMetrics metrics, Optional<Route> extra, Optional<AccessToken> adminToken,
-      Optional<Route> adminExtra) {
+      Optional<Route> adminExtra, Optional<HostRoutes> host) {
     this.resync = resync;
     this.health = health;
     this.metricsRoutes = metricsRoutes;
@@ -65,18 +79,19 @@ public final class OceanRoutes {
     this.extra = extra;
     this.adminToken = adminToken;
     this.adminExtra = adminExtra;
+    this.host = host;
   }
 
   /** These routes plus {@code more} under the path prefix (live events: {@code /integration/...}). */
   public OceanRoutes withPrefixedRoutes(Route more) {
     return new OceanRoutes(resync, health, metricsRoutes, status, pathPrefix, metrics, Optional.of(plus(extra, more)),
-        adminToken, adminExtra);
+        adminToken, adminExtra, host);
   }
 
   /** These routes plus the admin routes {@code more}, all under {@code /live-events/} (the dead letters). */
   public OceanRoutes withAdminRoutes(Route more) {
     return new OceanRoutes(resync, health, metricsRoutes, status, pathPrefix, metrics, extra, adminToken,
-        Optional.of(plus(adminExtra, more)));
+        Optional.of(plus(adminExtra, more)), host);
   }
 
   /**
@@ -86,7 +101,7 @@ public final class OceanRoutes {
    */
   public OceanRoutes withAdminToken(Optional<Secret> token) {
     return new OceanRoutes(resync, health, metricsRoutes, status, pathPrefix, metrics, extra, AccessToken.of(token),
-        adminExtra);
+        adminExtra, host);
   }
 
   private static Route plus(Optional<Route> routes, Route more) {
@@ -94,6 +109,11 @@ public final class OceanRoutes {
   }
 
   public Route routes() {
+    if (host.isPresent()) {
+      Route base = concat(health.routes(), metricsRoutes.routes(), host.get().routes());
+      return wrapped(concat(new DocsRoutes(pathPrefix).routes(), pathPrefix.isPresent()
+          ? pathPrefix(PathMatchers.separateOnSlashes(pathPrefix.get()), () -> base) : base));
+    }
     // Scoped to the admin paths, so any other path still gets its own answer (404 ...) without a token.
     Route admin = pathPrefixTest(PathMatchers.segment("status"), () -> AccessToken.require(adminToken, ADMIN_TOKEN,
         status::routes));
@@ -105,6 +125,11 @@ public final class OceanRoutes {
     Route prefixed = extra.map(e -> concat(base, e)).orElse(base);
     Route all = concat(resync.routes(), new DocsRoutes(pathPrefix).routes(),
         pathPrefix.isPresent() ? pathPrefix(PathMatchers.separateOnSlashes(pathPrefix.get()), () -> prefixed) : prefixed);
+    return wrapped(all);
+  }
+
+  /** Timed, every failure and rejection answered as JSON. */
+  private Route wrapped(Route all) {
     return timed(withRequestTimeoutResponse(OceanRoutes::timedOut,
         () -> handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> all))));
   }
@@ -125,13 +150,25 @@ public final class OceanRoutes {
   private String routeLabel(String path) {
     String p = pathPrefix.map(prefix -> path.startsWith("/" + prefix) ? path.substring(prefix.length() + 1) : path)
         .orElse(path);
+    String label = knownRoute(p);
+    int slash = p.indexOf('/', 1);
+    if (host.isPresent() && label.equals("other") && slash > 0) {
+      // An instance's route, its identifier left out (an unknown one would create series at will).
+      String inner = knownRoute(p.substring(slash));
+      return inner.equals("other") ? inner : "/{identifier}" + inner;
+    }
+    return label;
+  }
+
+  private static String knownRoute(String p) {
     if (p.startsWith("/integration/")) {
       return "/integration/*";
     }
     if (p.startsWith("/live-events/dead-letters")) {
       return "/live-events/dead-letters";
     }
-    for (String known : new String[] {"/resync", "/docs", "/health/live", "/health/ready", "/metrics", "/status"}) {
+    for (String known : new String[] {"/resync", "/docs", "/health/live", "/health/ready", "/metrics", "/status",
+        "/instances/reload"}) {
       if (p.equals(known) || p.equals(known + "/")) {
         return known;
       }

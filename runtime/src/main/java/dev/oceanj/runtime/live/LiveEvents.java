@@ -87,6 +87,17 @@ public final class LiveEvents implements AutoCloseable {
   public static LiveEvents start(ActorContext<?> parent, DefinedIntegration integration, PortClient port,
       MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
       MeterRegistry registry, LiveWrites written) {
+    return start(parent, integration, port, compiler, settings, mappingTtl, dataDir, inMemory, registry, written,
+        parent.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+  }
+
+  /**
+   * As above, calling the integration's processors on {@code processorThreads} (the process's bounded threads for
+   * integrations' calls, each call within its time limit).
+   */
+  public static LiveEvents start(ActorContext<?> parent, DefinedIntegration integration, PortClient port,
+      MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
+      MeterRegistry registry, LiveWrites written, Executor processorThreads) {
     ActorSystem<?> system = parent.getSystem();
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     LiveEventIntake log = openIntake(integration, port.identity().identifier(), settings, dataDir, inMemory, blocking);
@@ -118,7 +129,7 @@ public final class LiveEvents implements AutoCloseable {
 
     LiveMapping mapping = new LiveMapping(port, compiler, mappingTtl, Clock.systemUTC());
     LiveEventDispatcher.Deps deps = new LiveEventDispatcher.Deps(log, integration.liveEventProcessors(), mapping,
-        new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, blocking,
+        new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, processorThreads,
         integration.sources());
     // A child of the caller (the instance), restarted after a failure: see LiveEventDispatcher.supervised.
     ActorRef<LiveEventDispatcher.Command> actor = parent.spawn(LiveEventDispatcher.supervised(deps), ACTOR_NAME);

@@ -135,13 +135,15 @@ class ClusterModeTest {
     long killedAt = System.currentTimeMillis();
     NODES.get(killed).kill9();
 
-    Await.until("writes from another node", STABLE_AFTER.plusSeconds(60), () -> writes(mark).stream()
+    Await.until("a resync started on another node", STABLE_AFTER.plusSeconds(60), () -> resyncStarted(mark)
         .anyMatch(e -> !killed.equals(e.node())));
-    RequestLog.Entry first = writes(mark).stream().filter(e -> !killed.equals(e.node())).findFirst().orElseThrow();
-    survivor = first.node();
-    long took = first.atMillis() - killedAt;
-    assertTrue(took <= STABLE_AFTER.plusSeconds(15).toMillis(), "the new resync's first write came " + took + " ms"
-        + " after the kill");
+    RequestLog.Entry started = resyncStarted(mark).filter(e -> !killed.equals(e.node())).findFirst().orElseThrow();
+    survivor = started.node();
+    long took = started.atMillis() - killedAt;
+    assertTrue(took <= STABLE_AFTER.plusSeconds(15).toMillis(), "the new resync started " + took + " ms after the"
+        + " kill");
+    System.out.printf("kill -9 of %s: %s started a new resync %d ms later%n", killed, survivor, took);
+    Await.until("writes from " + survivor, START, () -> writes(mark).stream().anyMatch(e -> survivor.equals(e.node())));
 
     Await.until("the new resync completed", START, () -> completedBy(survivor, mark));
     List<RequestLog.Entry> after = port.requestLog().since(mark);
@@ -178,6 +180,7 @@ class ClusterModeTest {
         .anyMatch(e -> last.equals(e.node())));
     RequestLog.Entry first = writes(mark).stream().filter(e -> last.equals(e.node())).findFirst().orElseThrow();
     assertTrue(first.atMillis() - leftAt <= 20_000, "handed over in " + (first.atMillis() - leftAt) + " ms");
+    System.out.printf("SIGTERM of %s: %s wrote %d ms later%n", leaving, last, first.atMillis() - leftAt);
     // 143: the JVM's status after SIGTERM, once its shutdown hooks (CoordinatedShutdown: leave, hand over) ran.
     int exit = NODES.get(leaving).awaitExit(Duration.ofSeconds(60));
     assertTrue(exit == 0 || exit == 143, "the leaving node's exit code: " + exit);
@@ -242,6 +245,12 @@ class ClusterModeTest {
 
   private static boolean isResyncState(RequestLog.Entry e) {
     return e.route().equals("/v1/integration/{id}/resync-state");
+  }
+
+  /** The resync-state reports {@code running} (a resync starting) after {@code since}. */
+  private static java.util.stream.Stream<RequestLog.Entry> resyncStarted(long since) {
+    return port.requestLog().since(since).stream().filter(e -> isResyncState(e) && e.node() != null
+        && e.body() != null && e.body().contains("\"running\""));
   }
 
   private static boolean completedBy(String node, long since) {

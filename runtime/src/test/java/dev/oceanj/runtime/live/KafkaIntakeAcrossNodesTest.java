@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Scale-out criterion 11 with real processes: three runtimes ({@link Main} in WEBHOOKS_ONLY mode, the fake integration,
  * {@code ocean.live-events.intake = kafka}) in child JVMs, one embedded KRaft broker and the Port emulator in this
  * JVM. {@value #EVENTS} webhook events over {@value #KEYS} persons go round-robin to the three nodes, each person's
- * events one after another with a sequence number as its {@code age}; halfway, while Port is slow and acknowledged
- * events wait, one node is killed with SIGKILL. Every acknowledged event must be applied, and per person the emulator
+ * events one after another with a sequence number as its {@code age}; halfway, while Port is slow and the node
+ * holds events not yet written to Port, one node is killed with SIGKILL. Every acknowledged event must be applied, and per person the emulator
  * (its request log, with bodies) must have seen the updates in send order, the last value being the last sent.
  */
 class KafkaIntakeAcrossNodesTest {
@@ -119,6 +119,9 @@ class KafkaIntakeAcrossNodesTest {
           // A slow Port from now on, so acknowledged events still wait in the killed node's partitions.
           emulator.faults().slowDown("POST", Duration.ofMillis(150));
           Await.until("half of the events acknowledged", remaining(deadline), () -> acks.get() >= EVENTS / 2);
+          // The witness that the kill loses work in progress: node-0 holds events it has not written to Port yet.
+          Await.until("node-0 holding events not yet processed", remaining(deadline),
+              () -> status(http, ports[0]).path("liveEvents").path("depth").asInt() > 0);
           dead.set(0, 1);
           nodes.get(0).kill9();
           acknowledgedAtKill = acks.get();

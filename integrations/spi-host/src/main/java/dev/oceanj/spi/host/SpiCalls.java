@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -135,6 +136,21 @@ public final class SpiCalls implements AutoCloseable {
     var task = new Task<T>(what, limit, call);
     submit(task);
     return task.result;
+  }
+
+  /**
+   * An executor running each task as a {@link #call} within {@code limit}: for code that hands integration calls to an
+   * {@link Executor} (live-event processors). A task past its limit is interrupted and gives its place up.
+   *
+   * @param what what its tasks call, for the error (e.g. {@code integration 'fake-03': a live-event processor})
+   */
+  public Executor executor(String what, Limit limit) {
+    Objects.requireNonNull(what, "what");
+    Objects.requireNonNull(limit, "limit");
+    return task -> call(what, limit, () -> {
+      task.run();
+      return null;
+    });
   }
 
   /**

@@ -86,6 +86,24 @@ class SpiCallsTest {
   }
 
   @Test
+  void theExecutorViewInterruptsATaskPastItsLimit() throws Exception {
+    var interrupted = new CountDownLatch(1);
+    var stage = CompletableFuture.supplyAsync(() -> {
+      try {
+        Thread.sleep(60_000);
+        return "never";
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }, calls.executor("integration 'x': a live-event processor", SHORT));
+    assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the task was not interrupted at its limit");
+    assertEquals("interrupted", failure(stage).getMessage());
+    assertEquals("ran", CompletableFuture.supplyAsync(() -> "ran", calls.executor("next", SHORT))
+        .get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   void aCallsOwnExceptionFailsTheCallUnwrapped() {
     var boom = new IllegalStateException("onStart failed: no token");
     Throwable cause = failure(calls.call("start", LONG, () -> {

@@ -1,0 +1,132 @@
+package dev.oceanj.runtime.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefixTest;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oceanj.core.config.Secret;
+import dev.oceanj.runtime.Instance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Host mode's routes, one HTTP server for every instance: {@code /<identifier>/resync},
+ * {@code /<identifier>/status}, {@code /<identifier>/integration/...} (live events) and
+ * {@code /<identifier>/live-events/...} (dead letters); {@code GET /status} lists every instance (its state and its
+ * own status document), and {@code POST /instances/reload} re-reads the instance set. An identifier no instance has
+ * is a 404 saying so. With {@code ocean.http.admin-token} set, the status, dead-letter and reload routes need it.
+ */
+public final class HostRoutes {
+
+  private static final String ADMIN_TOKEN = "ocean.http.admin-token";
+
+  /**
+   * An instance as the routes see it.
+   *
+   * @param identifier its identifier
+   * @param state {@code starting}, {@code running}, {@code stopping} or {@code failed}
+   * @param routes its routes, once it started
+   */
+  public record Mounted(String identifier, String state, Optional<Instance.Routes> routes) {}
+
+  /** The instances the routes serve; read on the server's threads. */
+  public interface Directory {
+    Optional<Mounted> find(String identifier);
+
+    /** Every instance, in start order. */
+    List<Mounted> all();
+
+    /** Re-reads the instance set; the answer says what was added, removed, changed and left alone. */
+    CompletionStage<ObjectNode> reload();
+  }
+
+  private final Directory directory;
+  private final Optional<AccessToken> adminToken;
+  private final Duration askTimeout;
+
+  public HostRoutes(Directory directory, Optional<Secret> adminToken, Duration askTimeout) {
+    this.directory = directory;
+    this.adminToken = AccessToken.of(adminToken);
+    this.askTimeout = askTimeout;
+  }
+
+  public Route routes() {
+    Route list = path("status", () -> get(() -> admin(() -> completeWithFuture(
+        status().thenApply(body -> HttpJson.response(StatusCodes.OK, body))))));
+    Route reload = pathPrefix("instances", () -> path("reload", () -> post(() -> admin(() -> completeWithFuture(
+        directory.reload().thenApply(body -> HttpJson.response(
+            body.has("error") ? StatusCodes.CONFLICT : StatusCodes.OK, body)))))));
+    return concat(list, reload, pathPrefix(PathMatchers.segment(), this::instance));
+  }
+
+  private Route admin(java.util.function.Supplier<Route> inner) {
+    return AccessToken.require(adminToken, ADMIN_TOKEN, inner);
+  }
+
+  private Route instance(String identifier) {
+    Optional<Mounted> found = directory.find(identifier);
+    if (found.isEmpty()) {
+      return complete(HttpJson.error(StatusCodes.NOT_FOUND, "not_found", "no integration instance \"" + identifier
+          + "\" runs here; GET /status lists the instances"));
+    }
+    if (found.get().routes().isEmpty()) {
+      return complete(HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "integration instance \""
+          + identifier + "\" is " + found.get().state() + "; try again later"));
+    }
+    Instance.Routes routes = found.get().routes().get();
+    List<Route> all = new ArrayList<>();
+    all.add(routes.resync().routes());
+    all.add(pathPrefixTest("status", () -> admin(routes.status()::routes)));
+    routes.liveEvents().ifPresent(live -> {
+      all.add(live.webhooks());
+      all.add(pathPrefixTest("live-events", () -> admin(live::deadLetters)));
+    });
+    return concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
+  }
+
+  /** {@code {"instances": [ {identifier, state, ...its own status document}, ... ]}}. */
+  private CompletionStage<ObjectNode> status() {
+    List<Mounted> instances = directory.all();
+    List<CompletableFuture<ObjectNode>> docs = new ArrayList<>();
+    for (Mounted m : instances) {
+      CompletableFuture<ObjectNode> doc = m.routes()
+          .map(r -> r.status().status().toCompletableFuture()
+              .exceptionally(e -> error("did not report its status within " + askTimeout)))
+          .orElseGet(() -> CompletableFuture.completedFuture(JsonNodeFactory.instance.objectNode()));
+      docs.add(doc.thenApply(body -> {
+        ObjectNode entry = JsonNodeFactory.instance.objectNode();
+        entry.put("identifier", m.identifier());
+        entry.put("state", m.state());
+        entry.setAll(body);
+        return entry;
+      }));
+    }
+    return CompletableFuture.allOf(docs.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      ObjectNode body = JsonNodeFactory.instance.objectNode();
+      ArrayNode list = body.putArray("instances");
+      docs.forEach(d -> list.add(d.join()));
+      return body;
+    });
+  }
+
+  private static ObjectNode error(String message) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("error", message);
+    return node;
+  }
+}
