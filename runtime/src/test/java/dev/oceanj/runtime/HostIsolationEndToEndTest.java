@@ -69,28 +69,17 @@ class HostIsolationEndToEndTest {
     port.close();
   }
 
-  /** {@code <id>.env}: the fake integration, 20 persons mapped to {@code <id>-<person id>}, resynced when asked. */
+  /**
+   * {@code <id>.env}, written as {@link HostModeEndToEndTest} writes it (the fake integration, 20 persons mapped to
+   * {@code <id>-<person id>}), resynced when asked (WEBHOOK), with {@code lines} added.
+   */
   void instance(String id, String... lines) throws Exception {
-    Path resources = Files.createDirectories(dir.resolve("resources").resolve(id).resolve(".port").resolve("resources"));
-    Files.writeString(resources.resolve("port-app-config.yml"), String.join("\n",
-        "resources:",
-        "  - kind: fake-person",
-        "    selector:",
-        "      query: 'true'",
-        "    port:",
-        "      entity:",
-        "        mappings:",
-        "          identifier: '\"" + id + "-\" + .id'",
-        "          title: .name",
-        "          blueprint: '\"fake-person\"'",
-        "          properties:",
-        "            name: .name",
-        ""));
-    Files.writeString(instances.resolve(id + ".env"), String.join("\n", List.of(
-        "OCEAN__INTEGRATION__TYPE=fake",
-        "OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=4",
-        "OCEAN__EVENT_LISTENER__TYPE=WEBHOOK",
-        "OCEAN__RESOURCES_PATH=" + resources)) + "\n" + String.join("\n", lines) + "\n");
+    var writer = new HostModeEndToEndTest();
+    writer.dir = dir;
+    writer.instances = instances;
+    List<String> all = new java.util.ArrayList<>(List.of("OCEAN__EVENT_LISTENER__TYPE=WEBHOOK"));
+    all.addAll(List.of(lines));
+    writer.instance(id, all.toArray(String[]::new));
   }
 
   HttpResponse<String> call(String method, String path) throws Exception {
