@@ -18,31 +18,7 @@ AMOUNT=${1:-2000}
 COUNTS=${2:-1 2 3}
 INSTANCES=6
 FLAGS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
-for jar in runtime/target/oceanj-runtime.jar port-emulator/target/oceanj-port-emulator.jar; do
-  [ -f "$jar" ] || { echo "$jar is missing: mvn -B -pl runtime,port-emulator -am -DskipTests package" >&2; exit 2; }
-done
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$KEEP_LOGS"/; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-await() {
-  local deadline=$((SECONDS + $1))
-  until eval "$2"; do
-    if [ $SECONDS -ge $deadline ]; then echo "timed out after $1 s waiting for $3" >&2; return 1; fi
-    sleep 1
-  done
-}
+source benchmarks/cluster-common.sh
 cpu_s() { awk -v t="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / t}' "/proc/$1/stat"; }
 hwm_mb() { awk '$1 == "VmHWM:" {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 

@@ -17,31 +17,7 @@ AMOUNT=${1:-100}
 STABLE_AFTER=${STABLE_AFTER:-7}
 INSTANCES=(fake-01 fake-02 fake-03 fake-04 fake-05 fake-06)
 FLAGS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
-for jar in runtime/target/oceanj-runtime.jar port-emulator/target/oceanj-port-emulator.jar; do
-  [ -f "$jar" ] || { echo "$jar is missing: mvn -B -pl runtime,port-emulator -am -DskipTests package" >&2; exit 2; }
-done
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$KEEP_LOGS"/; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-await() {
-  local deadline=$((SECONDS + $1))
-  until eval "$2"; do
-    if [ $SECONDS -ge $deadline ]; then echo "timed out after $1 s waiting for $3" >&2; return 1; fi
-    sleep 1
-  done
-}
+source benchmarks/cluster-common.sh
 say() { printf '\n$ %s\n' "$*"; }
 
 emu_port=$(free_port)
@@ -113,19 +89,24 @@ requests() {
   curl -s "$emu/_emulator/request-log?since=${1:-0}" | jq -r '.requests | map(select(.method != "GET"))
     | group_by([.node, .method, .route])[] | "  node=\(.[0].node // "-") \(.[0].method) \(.[0].route): \(length) requests (statuses \(map(.status) | unique | map(tostring) | join(",")))"'
 }
+tails() { local n; for n in "$@"; do echo "--- $n"; tail -30 "$work/$n.log"; done >&2; }
+print_status() {
+  local node
+  for node in "$@"; do
+    say "curl -s localhost:${HTTP[$node]}/status | jq -c .cluster        # $node"
+    curl -s "http://127.0.0.1:${HTTP[$node]}/status" | jq -c .cluster
+  done
+}
 last_seq() { curl -s "$emu/_emulator/request-log" | jq '[.requests[].seq] | max // 0'; }
 
 all=(node-1 node-2 node-3)
 started=$SECONDS
 await 400 "[ \"\$(completed ${all[*]})\" -ge ${#INSTANCES[@]} ] && [ \"\$(placed node-1)\" = ${#INSTANCES[@]} ]" \
   "${#INSTANCES[@]} first resyncs completed" \
-  || { for n in "${all[@]}"; do echo "--- $n"; tail -30 "$work/$n.log"; done >&2; exit 1; }
+  || { tails "${all[@]}"; exit 1; }
 echo
 echo "every instance's first resync completed ($((SECONDS - started)) s after the nodes started)"
-for node in "${all[@]}"; do
-  say "curl -s localhost:${HTTP[$node]}/status | jq -c .cluster        # $node"
-  curl -s "http://127.0.0.1:${HTTP[$node]}/status" | jq -c .cluster
-done
+print_status "${all[@]}"
 say "catalog before (GET /_emulator/entities?blueprint=…)"
 catalog
 say "writes and deletes so far, per node tag (GET /_emulator/request-log)"
@@ -147,13 +128,10 @@ for n in "${all[@]}"; do [ "$n" = "$victim" ] || survivors+=("$n"); done
 want=$(( $(completed "${survivors[@]}") + $(wc -w <<<"$moved") ))
 await 400 "[ \"\$(completed ${survivors[*]})\" -ge $want ]" \
   "a new completed resync of each of the killed node's instances on the survivors" \
-  || { for n in "${survivors[@]}"; do echo "--- $n"; tail -30 "$work/$n.log"; done >&2; exit 1; }
+  || { tails "${survivors[@]}"; exit 1; }
 echo
 echo "the killed node's instances ($moved) resynced again on the survivors ($((SECONDS - killed_at)) s after the kill)"
-for node in "${survivors[@]}"; do
-  say "curl -s localhost:${HTTP[$node]}/status | jq -c .cluster        # $node"
-  curl -s "http://127.0.0.1:${HTTP[$node]}/status" | jq -c .cluster
-done
+print_status "${survivors[@]}"
 say "catalog after"
 catalog
 say "writes and deletes since the kill, per node tag"
