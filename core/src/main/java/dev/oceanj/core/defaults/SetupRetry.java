@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * pass is retried: no answer (a dropped connection, a refused one), 408, 429 and 5xx, each time with the reason
  * logged. Before a create is sent again, {@code done} asks Port whether the previous attempt took effect after all
  * (Port may have written before the connection dropped): if so, that answer ends the step, so nothing is created
- * twice.
+ * twice. A create answered 409 (another process, e.g. a cluster node starting at the same time, created it first) asks
+ * {@code done} once too, and what it finds ends the step.
  *
  * @param attempts sends of one step, the first included (at least 1)
  * @param firstDelay wait before the second attempt; doubled for each next one
@@ -79,6 +80,18 @@ public record SetupRetry(int attempts, Duration firstDelay, Duration maxDelay) {
         return;
       }
       Throwable cause = Failures.unwrap(failure);
+      if (done != null && cause instanceof PortApiException p && p.status() == 409) {
+        // Another process (a cluster node, a second replica) created it first: what it created ends the step.
+        invoke(done).whenComplete((found, notFound) -> {
+          if (notFound == null && found.isPresent()) {
+            LOG.info("Port setup: {}: created meanwhile by another process; using it", what);
+            result.complete(found.get());
+          } else {
+            result.completeExceptionally(cause);
+          }
+        });
+        return;
+      }
       if (n >= attempts || !isTransient(cause)) {
         result.completeExceptionally(cause);
         return;
