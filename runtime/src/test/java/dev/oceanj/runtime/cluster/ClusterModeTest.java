@@ -50,9 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * within stable-after + 15 s and nothing is deleted before that new resync's own delete phase), then a graceful leave
  * (SIGTERM on the new owner mid-resync: the last node takes over within 20 s, no resync reported {@code failed}).
  *
- * <p>Until a process can run several instances (host mode's instance list), each node runs one integration, so the
- * cluster has one instance; the balance of several instances over nodes is {@code InstanceShardingTest}'s (cluster
- * module).
+ * <p>Each node here runs one integration (the single-instance form), so the cluster has one instance; the balance of
+ * host mode's instance set over nodes is {@code ClusterHostModeTest}'s.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterModeTest {
@@ -222,7 +221,7 @@ class ClusterModeTest {
 
   // ---- helpers ---------------------------------------------------------------------------------------------
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (var socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
@@ -276,7 +275,7 @@ class ClusterModeTest {
     }
   }
 
-  private static boolean isBulkWrite(RequestLog.Entry e) {
+  static boolean isBulkWrite(RequestLog.Entry e) {
     return e.method().equals("POST") && e.route().equals("/v1/blueprints/{bp}/entities/bulk") && e.status() < 300;
   }
 
