@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.emulator.RequestLog;
 import dev.oceanj.runtime.Main;
@@ -12,10 +11,6 @@ import dev.oceanj.testsupport.Await;
 import dev.oceanj.testsupport.TestPort;
 import dev.oceanj.testsupport.process.ChildJvm;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +40,6 @@ class ClusterHostModeTest {
   private static final List<String> IDS = IntStream.rangeClosed(1, 6).mapToObj(i -> "fake-h" + i).toList();
   private static final Duration START = Duration.ofSeconds(120);
   private static final Duration SETTLE = Duration.ofSeconds(30);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
   private PortEmulator port;
@@ -226,18 +219,7 @@ class ClusterHostModeTest {
   }
 
   private JsonNode status(String node) {
-    try {
-      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts.get(node) + "/status"))
-          .timeout(Duration.ofSeconds(20)).build();
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, response.statusCode(), response.body());
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new AssertionError("GET /status on " + node + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return ClusterModeTest.status(node, httpPorts.get(node));
   }
 
   /** The {@code cluster} section of a host-mode {@code /status} (each instance's document carries it). */
@@ -262,16 +244,6 @@ class ClusterHostModeTest {
   }
 
   private int post(String node, String path, String json) {
-    try {
-      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts.get(node) + path))
-          .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
-          .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-    } catch (IOException e) {
-      throw new AssertionError("POST " + path + " on " + node + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return ClusterModeTest.post(node, httpPorts.get(node), path, json);
   }
 }

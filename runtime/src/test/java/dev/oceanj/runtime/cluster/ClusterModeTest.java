@@ -228,8 +228,13 @@ class ClusterModeTest {
   }
 
   private static JsonNode status(String node) {
+    return status(node, HTTP_PORTS.get(node));
+  }
+
+  /** {@code GET /status} of the node serving HTTP on {@code httpPort}, answered 200. */
+  static JsonNode status(String node, int httpPort) {
     try {
-      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORTS.get(node) + "/status"))
+      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/status"))
           .timeout(Duration.ofSeconds(20)).build();
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), response.body());
@@ -262,8 +267,13 @@ class ClusterModeTest {
   }
 
   private static int post(String node, String path, String json) {
+    return post(node, HTTP_PORTS.get(node), path, json);
+  }
+
+  /** {@code POST path} with a JSON body to the node serving HTTP on {@code httpPort}: the answer's status code. */
+  static int post(String node, int httpPort, String path, String json) {
     try {
-      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORTS.get(node) + path))
+      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
           .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
           .POST(HttpRequest.BodyPublishers.ofString(json)).build();
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
