@@ -61,9 +61,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * each next failure up to {@code restart-max-backoff}; the server binds and the other instances run meanwhile. A
  * ONCE instance is not started again: its failure fails the run's exit code.
  *
- * <p>Cluster mode ({@code ocean.cluster.enabled}): the instances are Cluster Sharding entities instead of children,
- * each running as an {@link Instance} on the node that owns it ({@link ClusterMode}); the server binds at once, and
- * its {@code /status} says where each instance runs.
+ * <p>Cluster mode ({@code ocean.cluster.enabled}): the instances (one, or host mode's whole set) are Cluster
+ * Sharding entities instead of children, each running as an {@link Instance} on the node that owns it
+ * ({@link ClusterMode}); the server binds at once, every node serves every instance's routes, and {@code /status}
+ * says where each instance runs. A reload is refused in cluster mode (every node must run the same set).
  */
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
@@ -230,6 +231,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     if (wiring.settings().cluster().enabled()) {
       cluster = Optional.of(ClusterMode.start(getContext(), wiring.settings(),
           wiring.instances().stream().map(Hosted::wiring).toList()));
+      // Every node serves every instance; the routes are set once each instance's live events started here.
+      wiring.instances().forEach(h -> entries.put(h.wiring().identifier(), new Entry(h.fingerprint(), h.wiring(),
+          null)));
       startHttp();
       return;
     }
@@ -326,10 +330,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       return;
     }
     var system = getContext().getSystem();
-    if (cluster.isPresent()) {
-      startClusteredHttp(cluster.get());
-      return;
-    }
+    cluster.ifPresent(this::mountClustered);
     var health = new HealthRoutes(wiring.coreVersion());
     OceanRoutes all;
     if (wiring.hostMode()) {
@@ -386,8 +387,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       return all;
     }
 
+    /** In cluster mode an instance is {@code running} on the node that runs it and {@code elsewhere} on the others. */
     private HostRoutes.Mounted mounted(String identifier, Entry e) {
-      return new HostRoutes.Mounted(identifier, e.state, Optional.ofNullable(e.routes));
+      String state = e.routes == null ? e.state
+          : cluster.map(c -> c.local(identifier).isPresent() ? "running" : "elsewhere").orElse(e.state);
+      return new HostRoutes.Mounted(identifier, state, Optional.ofNullable(e.routes));
     }
 
     private static HostRoutes.Mounted mounted(Failed f) {
@@ -415,34 +419,45 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   /**
-   * Cluster mode's server: {@code /status} as {@link ClusterMode} makes it, {@code /metrics} refreshed from the
-   * instance where it runs here, no {@code POST /resync} (WEBHOOK is refused in cluster mode), and the live events
-   * on every node: processing one needs only the instance's definition, which every node has (the Kafka intake
-   * shares them out over the nodes; the local log processes what its own node acknowledged).
+   * Cluster mode: every node serves every instance: {@code /status} as {@link ClusterMode} makes it (the instance's
+   * own where it runs here, the {@code cluster} section everywhere), {@code /metrics} refreshed from the instance
+   * where it runs here, no {@code POST /resync} (WEBHOOK is refused in cluster mode), and the live events on every
+   * node: processing one needs only the instance's definition, which every node has (the Kafka intake shares them
+   * out over the nodes; the local log processes what its own node acknowledged). The single instance's routes are
+   * made here; in host mode each instance's by a small actor of its own (each parent holds one live-event
+   * dispatcher), and its routes answer 503 until then.
    */
-  private void startClusteredHttp(ClusterMode cluster) {
+  private void mountClustered(ClusterMode cluster) {
+    if (!wiring.hostMode()) {
+      Entry entry = entries.values().iterator().next();
+      entry.routes = clusteredRoutes(getContext(), cluster, entry.wiring);
+      return;
+    }
+    for (Entry entry : List.copyOf(entries.values())) {
+      getContext().spawn(Behaviors.<Void>setup(context -> {
+        entry.routes = clusteredRoutes(context, cluster, entry.wiring);
+        return Behaviors.empty();
+      }), "routes-" + actorName(entry.wiring.identifier(), 0));
+    }
+  }
+
+  private Instance.Routes clusteredRoutes(ActorContext<?> context, ClusterMode cluster, Instance.Wiring instance) {
     OceanSettings settings = wiring.settings();
-    var system = getContext().getSystem();
-    Instance.Wiring instance = wiring.instances().get(0).wiring();
+    var system = context.getSystem();
     var timeouts = settings.timeouts();
+    String id = instance.identifier();
     var resync = new ResyncRoutes(Optional.empty(), instance.settings().effective().listener().name(),
         settings.eventListener().webhook().token(), settings.http().adminToken(), timeouts.ask(),
         timeouts.resyncWait(), settings.http().maxRequestBodySize(), system.scheduler());
-    var metrics = new MetricsRoutes(wiring.metrics(), () -> cluster.local(instance.identifier())
-        .map(r -> r.refreshMetrics().get()).orElseGet(() -> CompletableFuture.completedFuture(null)));
-    Optional<LiveEvents> live = clusteredLiveEvents(instance);
-    var status = StatusRoutes.of(() -> cluster.status(instance.identifier()).thenApply(body -> {
+    Optional<LiveEvents> live = clusteredLiveEvents(context, instance);
+    var status = StatusRoutes.of(() -> cluster.status(id).thenApply(body -> {
       live.ifPresent(events -> body.set("liveEvents", events.status()));
       return body;
     }), timeouts.ask());
-    var all = new OceanRoutes(resync, new HealthRoutes(wiring.coreVersion()), metrics, status, settings.pathPrefix(),
-        wiring.metrics()).withAdminToken(settings.http().adminToken());
-    if (live.isPresent()) {
-      all = all.withPrefixedRoutes(live.get().routes().webhookRoutes())
-          .withAdminRoutes(live.get().routes().deadLetterRoutes());
-    }
-    getContext().pipeToSelf(OceanServer.start(all.routes(), settings.http(), timeouts.httpDrain(), system),
-        (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
+    return new Instance.Routes(resync, status,
+        live.map(e -> new Instance.LiveRoutes(e.routes().webhookRoutes(), e.routes().deadLetterRoutes())),
+        () -> cluster.local(id).map(r -> r.refreshMetrics().get())
+            .orElseGet(() -> CompletableFuture.completedFuture(null)));
   }
 
   /**
@@ -450,18 +465,18 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * processes its share of the shared topic (a consumer group over all nodes, whoever owns the instance); with the
    * local intake every node keeps what it acknowledged in its own log (lost with the node: a warning says so).
    */
-  private Optional<LiveEvents> clusteredLiveEvents(Instance.Wiring instance) {
+  private Optional<LiveEvents> clusteredLiveEvents(ActorContext<?> context, Instance.Wiring instance) {
     if (instance.liveEvents().isEmpty()) {
       return Optional.empty();
     }
     if (instance.settings().liveEvents().intake() != LiveEventSettings.Intake.KAFKA) {
-      getContext().getLog().warn("Cluster mode with ocean.live-events.intake = local: each node keeps the events it"
+      context.getLog().warn("Cluster mode with ocean.live-events.intake = local: each node keeps the events it"
           + " acknowledged in its own log, which is lost with the node; set it to kafka to share one log");
     }
-    LiveEvents events = instance.liveEvents().get().apply(getContext());
+    LiveEvents events = instance.liveEvents().get().apply(context);
     // After the server unbound: nothing appends any more; the consumer commits and leaves the group.
-    CoordinatedShutdown.get(getContext().getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-        "close-live-events", () -> {
+    CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-live-events-" + actorName(instance.identifier(), 0), () -> {
           events.close();
           return CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
         });
@@ -526,6 +541,13 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private Behavior<Command> onReload(Reload reload) {
     if (wiring.reloader().isEmpty()) {
       reload.replyTo().tell(failed("not in host mode: there is no instance set to reload (set ocean.instances-dir)"));
+      return this;
+    }
+    if (cluster.isPresent()) {
+      String refused = "cluster mode does not reload the instance set yet: change the instances on every node and"
+          + " restart the nodes one at a time";
+      getContext().getLog().warn("Reload ({}) refused: {}", reload.reason(), refused);
+      reload.replyTo().tell(failed(refused));
       return this;
     }
     if (reloading) {

@@ -39,7 +39,8 @@ public final class HostRoutes {
    * An instance as the routes see it.
    *
    * @param identifier its identifier
-   * @param state {@code starting}, {@code running}, {@code stopping} or {@code failed}
+   * @param state {@code starting}, {@code running}, {@code stopping} or {@code failed}; in cluster mode
+   *     {@code running} on the node that runs it and {@code elsewhere} on the others
    * @param routes its routes, once it started
    * @param failure why it is {@code failed}, and when it is started again
    */

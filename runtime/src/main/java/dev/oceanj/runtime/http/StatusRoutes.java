@@ -72,7 +72,7 @@ public final class StatusRoutes {
     this.clock = clock;
     this.liveEvents = liveEvents;
     this.checks = checks;
-    this.document = document != null ? document : this::status;
+    this.document = document != null ? document : this::own;
   }
 
   /**
@@ -103,14 +103,18 @@ public final class StatusRoutes {
   }
 
   public Route routes() {
-    return path("status", () -> get(() -> completeWithFuture(document.get()
+    return path("status", () -> get(() -> completeWithFuture(status()
         .thenApply(body -> HttpJson.response(StatusCodes.OK, body))
         .exceptionally(e -> HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
             "the integration did not report its status within " + askTimeout)))));
   }
 
-  /** The status document. */
+  /** The status document (as {@link #of} was given it, or the instance's own). */
   public CompletionStage<ObjectNode> status() {
+    return document.get();
+  }
+
+  private CompletionStage<ObjectNode> own() {
     CompletionStage<Status> status = AskPattern.ask(supervisor, ResyncProtocol.GetStatus::new, askTimeout, scheduler);
     CompletableFuture<Optional<TriggerInfo>> listenerInfo = optional(listener);
     CompletableFuture<Optional<TriggerInfo>> scheduleInfo = optional(schedule);

@@ -49,9 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * within stable-after + 15 s and nothing is deleted before that new resync's own delete phase), then a graceful leave
  * (SIGTERM on the new owner mid-resync: the last node takes over within 20 s, no resync reported {@code failed}).
  *
- * <p>Until a process can run several instances (host mode's instance list), each node runs one integration, so the
- * cluster has one instance; the balance of several instances over nodes is {@code InstanceShardingTest}'s (cluster
- * module).
+ * <p>Each node here runs one integration (the single-instance form), so the cluster has one instance; the balance of
+ * host mode's instance set over nodes is {@code ClusterHostModeTest}'s.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterModeTest {
@@ -210,13 +209,18 @@ class ClusterModeTest {
 
   // ---- helpers ---------------------------------------------------------------------------------------------
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     return ClusterNodes.freePort();
   }
 
   private static JsonNode status(String node) {
+    return status(node, HTTP_PORTS.get(node));
+  }
+
+  /** {@code GET /status} of the node serving HTTP on {@code httpPort}, answered 200. */
+  static JsonNode status(String node, int httpPort) {
     try {
-      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORTS.get(node) + "/status"))
+      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/status"))
           .timeout(Duration.ofSeconds(20)).build();
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), response.body());
@@ -249,8 +253,13 @@ class ClusterModeTest {
   }
 
   private static int post(String node, String path, String json) {
+    return post(node, HTTP_PORTS.get(node), path, json);
+  }
+
+  /** {@code POST path} with a JSON body to the node serving HTTP on {@code httpPort}: the answer's status code. */
+  static int post(String node, int httpPort, String path, String json) {
     try {
-      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORTS.get(node) + path))
+      var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
           .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
           .POST(HttpRequest.BodyPublishers.ofString(json)).build();
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
@@ -262,7 +271,7 @@ class ClusterModeTest {
     }
   }
 
-  private static boolean isBulkWrite(RequestLog.Entry e) {
+  static boolean isBulkWrite(RequestLog.Entry e) {
     return e.method().equals("POST") && e.route().equals("/v1/blueprints/{bp}/entities/bulk") && e.status() < 300;
   }
 
