@@ -86,7 +86,8 @@ record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClien
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
     PortConnections connections = sharedConnections.orElseGet(() -> PortConnections.create(network));
     HttpPortClient client = connections.client(clientSettings, identity);
-    IngestClient ingest = new IngestClient(client, new IngestTransport(network, settings.timeouts().ingest()));
+    IngestClient ingest = new IngestClient(client, new IngestTransport(network, settings.timeouts().ingest(),
+        identity.node().orElse(null)));
     return new PortSide(emulator, emulator.isPresent() && shared.isEmpty(), clientSettings, identity, client,
         client.limiter(), ingest, connections, sharedConnections.isEmpty());
   }

@@ -42,6 +42,8 @@ public final class IngestTransport implements AutoCloseable {
 
   private final NetworkSettings network;
   private final Duration timeout;
+  /** Cluster mode's node tag, sent as {@code X-Oceanj-Node} like the Port client's; null outside cluster mode. */
+  private final String node;
   private final Map<String, Http1Pool> pools = new ConcurrentHashMap<>();
   private final AtomicInteger threads = new AtomicInteger();
   private ExecutorService io;
@@ -53,8 +55,18 @@ public final class IngestTransport implements AutoCloseable {
    * @param timeout of opening a connection, and of each exchange
    */
   public IngestTransport(NetworkSettings network, Duration timeout) {
+    this(network, timeout, null);
+  }
+
+  /**
+   * @param network proxies and the trust used for Port ({@link NetworkSettings#portTls()})
+   * @param timeout of opening a connection, and of each exchange
+   * @param node cluster mode's node tag, sent as {@code X-Oceanj-Node}; null for none
+   */
+  public IngestTransport(NetworkSettings network, Duration timeout, String node) {
     this.network = network;
     this.timeout = timeout;
+    this.node = node;
   }
 
   /**
@@ -77,7 +89,7 @@ public final class IngestTransport implements AutoCloseable {
     try {
       io().execute(() -> {
         try {
-          PortTransport.Reply r = pool.exchange(method, target, userAgent, authorization, body, true);
+          PortTransport.Reply r = pool.exchange(method, target, userAgent, authorization, body, true, node);
           answer.complete(new Answer(r.status(), new String(r.body(), StandardCharsets.UTF_8)));
         } catch (IOException | RuntimeException e) {
           answer.completeExceptionally(e);

@@ -57,6 +57,16 @@ class IngestTransportTest {
   }
 
   @Test
+  void inClusterModeEachRequestCarriesTheNodeTag() throws Exception {
+    metrics = new RawServer(echo());
+    try (var tagged = new IngestTransport(NetworkSettings.DEFAULTS, Duration.ofSeconds(5), "node-2")) {
+      assertEquals(200, tagged.send("POST", metrics.baseUrl() + "/v1/ingest/metrics/heartbeat", UA, AUTH,
+          "{}".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS).status());
+    }
+    assertEquals("node-2", metrics.requests.get(0).header("X-Oceanj-Node"));
+  }
+
+  @Test
   void sendsToEachOriginWithPathQueryHeadersAndBodyReusingItsConnection() throws Exception {
     metrics = new RawServer(echo());
     logs = new RawServer(echo());
@@ -74,6 +84,7 @@ class IngestTransportTest {
     assertEquals("POST", first.method());
     assertEquals(AUTH, first.header("Authorization"));
     assertEquals(UA, first.header("User-Agent"));
+    assertEquals(null, first.header("X-Oceanj-Node"), "no node tag outside cluster mode");
     assertEquals("application/json", first.header("Content-Type"));
     assertEquals("{\"eventId\":\"e1\"}", new String(first.body(), StandardCharsets.UTF_8));
     RawServer.Request second = metrics.requests.get(1);
