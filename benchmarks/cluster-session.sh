@@ -75,7 +75,7 @@ completed() {
 }
 placed() {
   curl -s "http://127.0.0.1:${HTTP[$1]}/status" 2>/dev/null \
-    | jq '[.cluster.instances[]? | select(.node != null)] | length' 2>/dev/null || echo 0
+    | jq '[(.cluster // .instances[0].cluster).instances[]? | select(.node != null)] | length' 2>/dev/null || echo 0
 }
 catalog() {
   local bp
@@ -93,8 +93,8 @@ tails() { local n; for n in "$@"; do echo "--- $n"; tail -30 "$work/$n.log"; don
 print_status() {
   local node
   for node in "$@"; do
-    say "curl -s localhost:${HTTP[$node]}/status | jq -c .cluster        # $node"
-    curl -s "http://127.0.0.1:${HTTP[$node]}/status" | jq -c .cluster
+    say "curl -s localhost:${HTTP[$node]}/status | jq -c '.cluster // .instances[0].cluster'        # $node"
+    curl -s "http://127.0.0.1:${HTTP[$node]}/status" | jq -c '.cluster // .instances[0].cluster'
   done
 }
 last_seq() { curl -s "$emu/_emulator/request-log" | jq '[.requests[].seq] | max // 0'; }
@@ -113,12 +113,12 @@ say "writes and deletes so far, per node tag (GET /_emulator/request-log)"
 requests 0
 mark=$(last_seq)
 
-victim=$(curl -s "http://127.0.0.1:${HTTP[node-1]}/status" | jq -r --arg id "${INSTANCES[0]}" '.cluster.instances[$id].node')
+victim=$(curl -s "http://127.0.0.1:${HTTP[node-1]}/status" | jq -r --arg id "${INSTANCES[0]}" '(.cluster // .instances[0].cluster).instances[$id].node')
 victim=${victim##*node-}
 victim=node-${victim%%[^0-9]*}
 [ -n "${PID[$victim]:-}" ] || { echo "cannot tell which node runs ${INSTANCES[0]}" >&2; exit 1; }
 moved=$(curl -s "http://127.0.0.1:${HTTP[node-1]}/status" | jq -r --arg v "$victim" \
-  '[.cluster.instances | to_entries[] | select(.value.node | tostring | test($v + "\\b")) | .key] | join(" ")')
+  '[(.cluster // .instances[0].cluster).instances | to_entries[] | select(.value.node | tostring | test($v + "\\b")) | .key] | join(" ")')
 say "kill -9 ${PID[$victim]}        # $victim, running ${INSTANCES[0]} (and: $moved)"
 kill -9 "${PID[$victim]}"
 wait "${PID[$victim]}" 2>/dev/null || true
