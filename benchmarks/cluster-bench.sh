@@ -3,7 +3,8 @@
 # POLLING: each resyncs once when it starts on its node) on 1, then 2, then 3 nodes of the runtime JAR, into one
 # Port emulator JAR on loopback with its rate limits off (the emulator's default: this measures the runtime, not
 # Port's budget). The fake's identifiers do not depend on its seed: the 6 instances upsert the same entities, each
-# write a real upsert. Per run: entities upserted (the resyncs' own count), the span from the first to the last write the emulator answered (its
+# write a real upsert. RATE_LIMITS=port turns on the emulator's Port limits (bulk upserts: 35,000 requests per 5 min,
+# burst 3,500) and the last column counts its 429s. Per run: entities upserted (the resyncs' own count), the span from the first to the last write the emulator answered (its
 # request log), entities/s over that span, and per node its CPU seconds (/proc utime + stime) from its HTTP server's
 # start to the last resync's end, "(+s)" being what it took before (JVM start, the instances' set-up in Port, joining),
 # and its peak RSS (VmHWM); cpu_ms/1k is the nodes' resync CPU (the first figures) per 1,000 entities.
@@ -25,7 +26,7 @@ hwm_mb() { awk '$1 == "VmHWM:" {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 emu_port=$(free_port)
 emu="http://127.0.0.1:$emu_port"
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx1g -jar port-emulator/target/oceanj-port-emulator.jar \
-  --port "$emu_port" --rate-limits off >"$work/emulator.log" 2>&1 &
+  --port "$emu_port" --rate-limits "${RATE_LIMITS:-off}" >"$work/emulator.log" 2>&1 &
 emu_pid=$!
 pids+=($emu_pid)
 await 60 "curl -s -o /dev/null $emu/_emulator/counters" "the Port emulator"
@@ -35,7 +36,7 @@ for i in $(seq 1 $INSTANCES); do
     >"$work/instances/$(printf 'fake-%02d' "$i").env"
 done
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs); $INSTANCES fake instances, entityAmount $AMOUNT;" \
-  "runtime JVM: ${FLAGS[*]}; emulator rate limits off"
+  "runtime JVM: ${FLAGS[*]}; emulator rate limits ${RATE_LIMITS:-off}"
 printf '%-6s %-9s %-8s %-10s %-12s %-40s %-28s %s\n' nodes entities span_s entities/s cpu_ms/1k "cpu_s per node" "peak RSS MB per node" "writes per node tag"
 
 run() {
@@ -85,7 +86,8 @@ run() {
   total_cpu=$(printf '%s\n' "${cpus[@]}" | awk '{s += $1} END {print s}')   # "12.3(+20.1)" counts as 12.3
   local stats
   stats=$(curl -s "$emu/_emulator/request-log" | jq -r '[.requests[] | select(.method == "POST" and (.route | test("entities")))]
-    | "\((map(.at) | max) - (map(.at) | min)) \(group_by(.node) | map("\(.[0].node // "-")=\(length)") | join(","))"')
+    | "\((map(.at) | max) - (map(.at) | min)) \(group_by(.node) | map("\(.[0].node // "-")=\(length)") | join(","))\(
+      if any(.[]; .status == 429) then " 429s=\(map(select(.status == 429)) | length)" else " 429s=0" end)"')
   local entities   # upserted, summed over the nodes' "Resync … COMPLETED in … ms: N upserted" lines
   entities=$(cat "$work"/run"$n"-node-*.log | sed -n 's/.*Resync [0-9a-f-]* COMPLETED in [0-9]* ms: \([0-9]*\) upserted.*/\1/p' \
     | awk '{s += $1} END {print s}')
