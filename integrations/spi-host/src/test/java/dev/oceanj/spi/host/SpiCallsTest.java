@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.oceanj.spi.Page;
 import dev.oceanj.spi.ResyncSource;
+import dev.oceanj.testsupport.Await;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,7 +69,7 @@ class SpiCallsTest {
     long t0 = System.nanoTime();
     var result = calls.call("integration 'fake-03': start hooks", SHORT, () -> {
       try {
-        Thread.sleep(60_000);
+        hang();
       } catch (InterruptedException e) {
         interrupted.countDown();
         throw e;
@@ -90,7 +91,7 @@ class SpiCallsTest {
     var interrupted = new CountDownLatch(1);
     var stage = CompletableFuture.supplyAsync(() -> {
       try {
-        Thread.sleep(60_000);
+        hang();
         return "never";
       } catch (InterruptedException e) {
         interrupted.countDown();
@@ -293,12 +294,15 @@ class SpiCallsTest {
     };
   }
 
-  private int waitForNoStuck() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (calls.stuck() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+  /** Waits until no interrupted call still holds its thread (deadline 5 s), and returns how many still do. */
+  private int waitForNoStuck() {
+    Await.until("every interrupted call gave its thread back", Duration.ofSeconds(5), () -> calls.stuck() == 0);
     return calls.stuck();
+  }
+
+  /** A hung 3rd party: blocks until interrupted, never returns otherwise. */
+  private static void hang() throws InterruptedException {
+    new CountDownLatch(1).await();
   }
 
   private static Throwable failure(CompletionStage<?> stage) {
