@@ -20,9 +20,13 @@ class LeafFastPathTest {
 
   private static final List<String> FAST = List.of(".", ".a", ".a.b", ".a.b.c", ".a[0]", ".[0]", ".a[1].b", ".[2]",
       ".a_b", "._x9", ".a[0][1]", " .a ", "\"fake-person\"", "'fake-person'", "\"\"", "\"with space\"", "true", "false",
-      "null", ".department.name", ".address.lines[0]");
+      "null", ".department.name", ".address.lines[0]", ".a | tostring", ".a.b|tostring", ".name | tostring",
+      ".a | map(.b)", ".a|map( .b.c )", ".lines | map(.a[0])", ".a | map(.b) ", "if .a != null then .a.b else null end",
+      "if .a.b != null then .c else null end", "if .department!=null then .department.name else null end");
 
-  private static final List<String> SLOW = List.of(".a?", ".[\"a\"]", ".a | tostring", "\"a\\nb\"", "\"x\\(.a)\"", "1",
+  private static final List<String> SLOW = List.of(".a?", ".[\"a\"]", ".a | tostring | ascii_downcase",
+      ".a | map(.b) | length", "if .a == null then .b else null end", "if .a != null then .b else .c end",
+      ".a | map(.b?)", ". | tostring", "\"a\\nb\"", "\"x\\(.a)\"", "1",
       ".[-1]", ".a[]", ".a.b?", "not", "..", ".a // \"d\"");
 
   private static final List<String> INPUTS = List.of("null", "true", "false", "0", "-1.5", "12345678901234567890",
@@ -34,6 +38,9 @@ class LeafFastPathTest {
 
   /** Cheap pre-filter of the shapes a fast path can have, so that the test does not compile every case. */
   private static final java.util.regex.Pattern FAST_SHAPE = java.util.regex.Pattern.compile("\\s*[.\"'a-z][^|()\\\\]*");
+  /** The same for the native forms built on paths ({@code tostring}, {@code map}, {@code if}). */
+  private static final java.util.regex.Pattern FORM_SHAPE =
+      java.util.regex.Pattern.compile("\\s*(?:\\.[^|]*\\|\\s*(?:tostring|map\\(.*)|if .* end)\\s*");
 
   @Test
   void fastPathsAreRecognised() {
@@ -124,7 +131,7 @@ class LeafFastPathTest {
       JsonNode c = mapper.readTree(line);
       String expr = c.get("expr").asText();
       all++;
-      if (!FAST_SHAPE.matcher(expr).matches()) {
+      if (!FAST_SHAPE.matcher(expr).matches() && !FORM_SHAPE.matcher(expr).matches()) {
         continue;
       }
       java.util.Optional<Leaf> compiled = leaves.computeIfAbsent(expr, e -> {
