@@ -116,3 +116,49 @@ c, f = [float(x) for x in open(sys.argv[1]).read().split()]
 print(f"{sys.argv[2]} CPU per entity / fake CPU per entity = {c / f:.2f}")' "$work/per-entity" "$name"
   fi
 }
+
+# marginal_compare <integration> <start-up> <N> <3N> <fake's start-up> <fake's N> <fake's 3N>: each side (ONLY= as
+# compare) at three sizes; the rows of N and 3N against start-up, and CPU per entity between N and 3N (the
+# difference of two long runs, free of start-up and of the compiler's warm-up) with the ratio of the two sides.
+marginal_compare() {
+  local name=$1 s m b
+  : >"$work/marginal"
+  : >"$work/per-entity"
+  if [ "${ONLY:-both}" != fake ]; then
+    s=$(resync "$name" "$2" 3>&1)
+    m=$(resync "$name" "$3" 3>&1)
+    b=$(resync "$name" "$4" 3>&1)
+    report "$name" "$s" "$m"
+    report "$name" "$s" "$b"
+    marginal "$name" "$m" "$b"
+  fi
+  if [ "${ONLY:-both}" != "$name" ]; then
+    s=$(resync fake "$5" 3>&1)
+    m=$(resync fake "$6" 3>&1)
+    b=$(resync fake "$7" 3>&1)
+    report fake "$s" "$m"
+    report fake "$s" "$b"
+    marginal fake "$m" "$b"
+  fi
+  if [ "${ONLY:-both}" = both ]; then
+    python3 -c '
+import sys
+(n, c), (_, f) = [l.split() for l in open(sys.argv[1]).read().splitlines()]
+per = [float(x) for x in open(sys.argv[2]).read().split()]
+print(f"{n} CPU per entity / fake CPU per entity, N -> 3N: {float(c) / float(f):.2f}"
+      f"   (3N against start-up: {per[1] / per[3]:.2f}; N against start-up: {per[0] / per[2]:.2f})")' \
+      "$work/marginal" "$work/per-entity"
+  fi
+}
+
+# marginal <name> <run of N> <run of 3N>: CPU per entity between the two runs; appended to $work/marginal.
+marginal() {
+  local name=$1 mid=$2 big=$3
+  python3 -c '
+import sys
+name = sys.argv[1]
+m, b = sys.argv[2].split(), sys.argv[3].split()
+per = (float(b[3]) - float(m[3])) / (int(b[0]) - int(m[0])) * 1000
+print(f"{name:<9} {int(m[0]):>,} -> {int(b[0]):,} entities: {float(m[3]):.2f}s -> {float(b[3]):.2f}s of CPU, {per:.4f} ms per entity")
+print(name, per, file=open(sys.argv[4], "a"))' "$name" "$mid" "$big" "$work/marginal"
+}

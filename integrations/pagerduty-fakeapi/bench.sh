@@ -6,45 +6,52 @@
 # machine.
 #
 #   integrations/pagerduty-fakeapi/bench.sh [incidents] [runtime JVM options…]
-#   integrations/pagerduty-fakeapi/bench.sh 30000          # the figure in BENCHMARKS.md, with the footprint options
+#   integrations/pagerduty-fakeapi/bench.sh 30000          # the figures in BENCHMARKS.md, with the footprint options
 #
-# CPU per entity is marginal: (CPU of a run against a fake PagerDuty with `incidents` − CPU of a run against one with
-# 30) ÷ (the difference in entities), so the JVM's start-up, Port set-up and the compiler's first work cancel out. The
-# fake PagerDuty's sizes are fixed at start, so two fakes run side by side, a small and a big one. Each run is a new
-# runtime process with a fresh data-dir (no digest store) against an emptied emulator; its CPU (user + sys) and peak
-# RSS come from /usr/bin/time, the rate from the runtime's own summary line. ONLY=pagerduty or ONLY=fake runs one
-# side; SKIP_BUILD=1 skips the build; WARM_PORT=0 skips warming the emulator. The fake integration's big run makes
-# FAKE_ENTITIES entities (default 100,000, at least as many as the pagerduty run: its run is then long enough for a
-# second of the shared machine's noise not to move its figure). The machine is shared.
-# RUNTIME_JAR=<path> runs another build of the runtime JAR (e.g. the main branch's, for a before/after).
+# Each side runs at three sizes: start-up (30 incidents; 20 fake departments' worth), N and 3N entities (N =
+# `incidents`, 30,000 by default; the fake integration makes the same numbers of entities). The headline CPU per
+# entity is N -> 3N: (CPU of the 3N run − CPU of the N run) ÷ (the difference in entities), so the JVM's start-up,
+# Port's set-up and the compiler's warm-up (larger for the side with more code on its hot path: an HTTP client, a
+# parser, jq) cancel out and only what each further entity costs is left. The rows against start-up (N and 3N
+# each minus the start-up run, the figure of earlier runs) are printed too. One fake PagerDuty per size (its size is
+# fixed at start). Each run is a new runtime process with a fresh data-dir (no digest store) against an emptied
+# emulator; its CPU (user + sys) and peak RSS come from /usr/bin/time, the rate from the runtime's own summary line.
+# ONLY=pagerduty or ONLY=fake runs one side; SKIP_BUILD=1 skips the build; WARM_PORT=0 skips warming the emulator.
+# RUNTIME_JAR=<path> runs another build of the runtime JAR (e.g. the main branch's, for a before/after). The machine
+# is shared: compare figures of one script run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../resync-bench.sh
 . integrations/resync-bench.sh
 items=${1:-30000}
 small_items=30
+big_items=$(( 3 * items ))
 shift $(( $# > 1 ? 1 : $# )) || true
 jvm=("$@")
 [ ${#jvm[@]} -eq 0 ] && jvm=("${footprint[@]}")
 
 setup integrations/pagerduty-fakeapi
-small_port=$(free_port)
-big_port=$(free_port)
+# One fake PagerDuty per size (their sizes are fixed at start): start-up (30 incidents), N and 3N.
+declare -A api_port api_pids
+for n in "$small_items" "$items" "$big_items"; do
+  api_port[$n]=$(free_port)
+done
 
 # Both stand-ins take as little of the shared CPU as they can: C1 only, the serial collector (as actors/bench.sh).
 # No rate limit and no request log in the fakes: the runtime is measured, not PagerDuty's budget.
-stand_in=(-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
-[ "$items" -gt 60000 ] && stand_in=(-Xmx3g)
 fake_pd=(--rate-limit 100000000 --analytics-daily-limit 100000000 --request-log-size 0)
-java "${stand_in[@]}" -jar integrations/pagerduty-fakeapi/target/oceanj-pagerduty-fakeapi.jar --port "$small_port" \
-  --incidents "$small_items" "${fake_pd[@]}" >"$work/fake-small.log" 2>&1 &
-small_pid=$!
-pids+=("$small_pid")
-java "${stand_in[@]}" -jar integrations/pagerduty-fakeapi/target/oceanj-pagerduty-fakeapi.jar --port "$big_port" \
-  --incidents "$items" "${fake_pd[@]}" >"$work/fake-big.log" 2>&1 &
-big_pid=$!
-pids+=("$big_pid")
-start_emulator "http://127.0.0.1:$small_port/_control/subscriptions" "http://127.0.0.1:$big_port/_control/subscriptions"
+for n in "$small_items" "$items" "$big_items"; do
+  stand_in=(-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+  [ "$n" -gt 60000 ] && stand_in=(-Xmx3g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+  java "${stand_in[@]}" -jar integrations/pagerduty-fakeapi/target/oceanj-pagerduty-fakeapi.jar \
+    --port "${api_port[$n]}" --incidents "$n" "${fake_pd[@]}" >"$work/fake-$n.log" 2>&1 &
+  api_pids[$n]=$!
+  pids+=("$!")
+done
+stand_in=(-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+start_emulator "http://127.0.0.1:${api_port[$small_items]}/_control/subscriptions" \
+  "http://127.0.0.1:${api_port[$items]}/_control/subscriptions" \
+  "http://127.0.0.1:${api_port[$big_items]}/_control/subscriptions"
 
 # resync <integration> <amount>: one ONCE run; prints "entities seconds rate cpu rss port_cpu api_cpu" on fd 3.
 resync() {
@@ -53,11 +60,11 @@ resync() {
   runtime_env "$type"
   # The shipped mapping of either integration (no .port folder next to the resources path).
   env+=(OCEAN__RESOURCES_PATH="$work/none")
-  local api_pid=$small_pid
+  local api_pid=${api_pids[$small_items]}
   if [ "$type" = pagerduty ]; then
-    local api_port=$small_port
-    [ "$amount" = "$items" ] && api_port=$big_port && api_pid=$big_pid
-    env+=(OCEAN__INTEGRATION__CONFIG__API_URL="http://127.0.0.1:$api_port" OCEAN__INTEGRATION__CONFIG__TOKEN=fake-pd-token)
+    api_pid=${api_pids[$amount]}
+    env+=(OCEAN__INTEGRATION__CONFIG__API_URL="http://127.0.0.1:${api_port[$amount]}"
+      OCEAN__INTEGRATION__CONFIG__TOKEN=fake-pd-token)
   else
     env+=(OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT="$amount")
   fi
@@ -68,7 +75,9 @@ if [ "${WARM_PORT:-1}" = 1 ]; then
   # Port is a warm service: one unmeasured 20,065-entity fake resync warms the emulator's code first.
   resync fake 4000 3>/dev/null
 fi
-echo "incidents $items (small: $small_items), runtime JVM: ${jvm[*]}"
+echo "incidents $small_items, $items and $big_items; runtime JVM: ${jvm[*]}"
 header
-fake_entities=${FAKE_ENTITIES:-$(( items > 100000 ? items : 100000 ))}
-compare pagerduty "$small_items" "$items" $(( fake_entities / 5 ))
+# Each side at start-up size, N and 3N entities (the fake integration makes 5 persons per ENTITY_AMOUNT, plus 65).
+# CPU per entity N -> 3N is the headline: the difference of two long runs, so neither start-up nor the compiler's
+# warm-up (larger for the side with more code on its hot path) is spread over the entities.
+marginal_compare pagerduty "$small_items" "$items" "$big_items" 20 $(( items / 5 )) $(( big_items / 5 ))
