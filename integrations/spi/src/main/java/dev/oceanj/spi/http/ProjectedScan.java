@@ -96,43 +96,25 @@ final class ProjectedScan {
     byte c = b[i];
     if (level == path.size() && c == '[') {
       streamed = true;
-      enter();
-      i++;
-      ws();
-      if (peek() == ']') {
-        i++;
-      } else {
-        while (true) {
+      if (open(']')) {
+        do {
           items.add(item(fields));
           count++;
-          if (afterElement()) {
-            break;
-          }
-        }
+        } while (!afterElement());
       }
-      leave();
       return nodes.arrayNode();
     }
     if (level < path.size() && c == '{') {
       ObjectNode object = nodes.objectNode();
-      enter();
-      i++;
-      ws();
-      if (peek() == '}') {
-        i++;
-      } else {
-        while (true) {
+      if (open('}')) {
+        do {
           String name = name();
           JsonNode value = name.equals(path.get(level)) && !streamed
               ? envelope(path, level + 1, fields, items)
               : value();
           object.set(name, value);
-          if (afterMember()) {
-            break;
-          }
-        }
+        } while (!afterMember());
       }
-      leave();
       return object;
     }
     return value();
@@ -156,51 +138,33 @@ final class ProjectedScan {
     if (c == '{' && elements == null) {
       Names keep = names.computeIfAbsent(node, Names::new);
       ObjectNode object = nodes.objectNode();
-      enter();
-      i++;
-      ws();
-      if (peek() == '}') {
-        i++;
-      } else {
-        while (true) {
+      if (open('}')) {
+        do {
           int k = keptName(keep);
           if (k >= 0) {
-            object.set(keep.strings[k], projected(keep.children[k]));
+        object.set(keep.strings[k], projected(keep.children[k]));
           } else if (k == -1) {
-            skip();
+        skip();
           } else {
-            String name = decodedName;
-            RawFields child = node.field(name);
-            if (child != null) {
-              object.set(name, projected(child));
-            } else {
-              skip();
-            }
-          }
-          if (afterMember()) {
-            break;
-          }
+        String name = decodedName;
+        RawFields child = node.field(name);
+        if (child != null) {
+          object.set(name, projected(child));
+        } else {
+          skip();
         }
+          }
+        } while (!afterMember());
       }
-      leave();
       return object;
     }
     if (c == '[' && elements != null) {
       ArrayNode array = nodes.arrayNode();
-      enter();
-      i++;
-      ws();
-      if (peek() == ']') {
-        i++;
-      } else {
-        while (true) {
+      if (open(']')) {
+        do {
           array.add(projected(elements));
-          if (afterElement()) {
-            break;
-          }
-        }
+        } while (!afterElement());
       }
-      leave();
       return array;
     }
     return value();
@@ -286,27 +250,22 @@ final class ProjectedScan {
     ws();
   }
 
-  /** After an object's member: true at its closing brace (consumed), false after a comma and the next name. */
+  /** After an object's member: true at its closing brace (consumed; the object is left), false after a comma. */
   private boolean afterMember() throws Unsupported {
-    ws();
-    byte c = peek();
-    i++;
-    if (c == '}') {
-      return true;
-    }
-    if (c != ',') {
-      throw UNSUPPORTED;
-    }
-    ws();
-    return false;
+    return after('}');
   }
 
-  /** After an array's element: true at its closing bracket (consumed), false after a comma. */
+  /** After an array's element: true at its closing bracket (consumed; the array is left), false after a comma. */
   private boolean afterElement() throws Unsupported {
+    return after(']');
+  }
+
+  private boolean after(char close) throws Unsupported {
     ws();
     byte c = peek();
     i++;
-    if (c == ']') {
+    if (c == close) {
+      leave();
       return true;
     }
     if (c != ',') {
@@ -322,39 +281,21 @@ final class ProjectedScan {
     switch (c) {
       case '{': {
         ObjectNode object = nodes.objectNode();
-        enter();
-        i++;
-        ws();
-        if (peek() == '}') {
-          i++;
-        } else {
-          while (true) {
+        if (open('}')) {
+          do {
             String name = name();
             object.set(name, value());
-            if (afterMember()) {
-              break;
-            }
-          }
+          } while (!afterMember());
         }
-        leave();
         return object;
       }
       case '[': {
         ArrayNode array = nodes.arrayNode();
-        enter();
-        i++;
-        ws();
-        if (peek() == ']') {
-          i++;
-        } else {
-          while (true) {
+        if (open(']')) {
+          do {
             array.add(value());
-            if (afterElement()) {
-              break;
-            }
-          }
+          } while (!afterElement());
         }
-        leave();
         return array;
       }
       case '"': {
@@ -387,45 +328,27 @@ final class ProjectedScan {
     byte c = peek();
     switch (c) {
       case '{':
-        enter();
-        i++;
-        ws();
-        if (peek() == '}') {
-          i++;
-        } else {
-          while (true) {
+        if (open('}')) {
+          do {
             if (peek() != '"') {
-              throw UNSUPPORTED;
+          throw UNSUPPORTED;
             }
             int close = stringEnd(i + 1);
             if (close - i - 1 > MAX_NAME) {
-              throw UNSUPPORTED;
+          throw UNSUPPORTED;
             }
             i = close + 1;
             colon();
             skip();
-            if (afterMember()) {
-              break;
-            }
-          }
+          } while (!afterMember());
         }
-        leave();
         return;
       case '[':
-        enter();
-        i++;
-        ws();
-        if (peek() == ']') {
-          i++;
-        } else {
-          while (true) {
+        if (open(']')) {
+          do {
             skip();
-            if (afterElement()) {
-              break;
-            }
-          }
+          } while (!afterElement());
         }
-        leave();
         return;
       case '"': {
         int close = stringEnd(i + 1);
@@ -684,6 +607,23 @@ final class ProjectedScan {
       }
       i++;
     }
+  }
+
+  /**
+   * Enters the object or array whose opening bracket is at {@code i}: true when a member or element follows (the
+   * caller reads them, then {@link #afterMember()} or {@link #afterElement()} closes it), false when it was empty
+   * (already closed).
+   */
+  private boolean open(char close) throws Unsupported {
+    enter();
+    i++;
+    ws();
+    if (peek() == close) {
+      i++;
+      leave();
+      return false;
+    }
+    return true;
   }
 
   private void enter() throws Unsupported {
