@@ -45,4 +45,14 @@ public interface DeleteFence {
   default DeleteGuard lastMoment(String resyncId) {
     return DeleteGuard.NONE;
   }
+
+  /**
+   * Told by the integration supervisor when the resync {@code resyncId} starts running on this node ({@code true})
+   * and once it has ended ({@code false}, possibly more than once). Cluster mode marks the instance busy meanwhile,
+   * so that a rebalance does not move it mid-resync. The default does nothing. Called from the supervisor's actor
+   * and from the thread that ends the run; must not block.
+   *
+   * @since 0.9
+   */
+  default void resyncRunning(String resyncId, boolean running) {}
 }

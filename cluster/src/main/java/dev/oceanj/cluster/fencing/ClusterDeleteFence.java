@@ -1,6 +1,7 @@
 package dev.oceanj.cluster.fencing;
 
 import dev.oceanj.actors.resync.DeleteFence;
+import dev.oceanj.cluster.sharding.BusyInstances;
 import dev.oceanj.core.config.FencingSettings;
 import dev.oceanj.core.port.DeleteGuard;
 import java.time.Duration;
@@ -100,6 +101,8 @@ public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
   private final AtomicReference<Owner> mine = new AtomicReference<>();
   private final CompletableFuture<Owner> claimed = new CompletableFuture<>();
   private volatile boolean closed;
+  /** The resync this instance is marked busy with on this node, or null. */
+  private String busyWith;
   /** {@link System#nanoTime()} when the latest positive check began; null before the first. */
   private volatile Long vouchedSince;
 
@@ -194,10 +197,37 @@ public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
     return claimed;
   }
 
-  /** The entity stopped on this node: every later check refuses, and a claim still being retried stops. */
+  /**
+   * The entity stopped on this node: every later check refuses, a claim still being retried stops, and the instance
+   * is no longer marked busy here.
+   */
   @Override
   public void close() {
     closed = true;
+    notBusy(null);
+  }
+
+  /** Marks the instance busy while one of its resyncs runs here, for the rebalance ({@link BusyInstances}). */
+  @Override
+  public void resyncRunning(String resyncId, boolean running) {
+    if (running && !closed) {
+      busy(resyncId);
+    } else {
+      notBusy(resyncId);
+    }
+  }
+
+  private synchronized void busy(String resyncId) {
+    busyWith = resyncId;
+    BusyInstances.mark(system, identifier, true);
+  }
+
+  /** Clears the mark if {@code resyncId} (any, when null) set it: an aborted run may end after the next began. */
+  private synchronized void notBusy(String resyncId) {
+    if (busyWith != null && (resyncId == null || resyncId.equals(busyWith))) {
+      busyWith = null;
+      BusyInstances.mark(system, identifier, false);
+    }
   }
 
   @Override

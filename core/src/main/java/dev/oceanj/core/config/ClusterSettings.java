@@ -27,16 +27,21 @@ import java.util.regex.Pattern;
  *     Pekko role ({@code host:port} when not set)
  * @param keepAliveInterval how often every node asks for each configured instance to be running
  * @param fencing the deletion fence's timeouts ({@code ocean.cluster.fencing})
+ * @param busyMaxAge how long a resync in flight keeps a rebalance from moving its instance, at most (a flag older
+ *     than this, left by a lost clear, no longer counts)
  */
 public record ClusterSettings(boolean enabled, String host, int port, List<String> seedNodes,
     Optional<String> seedDnsName, int minNrOfMembers, Strategy strategy, Duration stableAfter, String nodeName,
-    Duration keepAliveInterval, FencingSettings fencing) {
+    Duration keepAliveInterval, FencingSettings fencing, Duration busyMaxAge) {
 
-  /** With the default {@link FencingSettings}. */
+  /** The default of {@code ocean.cluster.busy-max-age}. */
+  public static final Duration DEFAULT_BUSY_MAX_AGE = Duration.ofHours(1);
+
+  /** With the default {@link FencingSettings} and busy age bound. */
   public ClusterSettings(boolean enabled, String host, int port, List<String> seedNodes, Optional<String> seedDnsName,
       int minNrOfMembers, Strategy strategy, Duration stableAfter, String nodeName, Duration keepAliveInterval) {
     this(enabled, host, port, seedNodes, seedDnsName, minNrOfMembers, strategy, stableAfter, nodeName,
-        keepAliveInterval, FencingSettings.defaults());
+        keepAliveInterval, FencingSettings.defaults(), DEFAULT_BUSY_MAX_AGE);
   }
 
   /** The actor system's name, part of every node's address. */
@@ -97,7 +102,8 @@ public record ClusterSettings(boolean enabled, String host, int port, List<Strin
         stableAfter,
         r.optionalString(c + "node-name").orElse(host + ":" + port),
         r.duration(c + "keep-alive-interval", ChronoUnit.SECONDS, Duration.ofSeconds(3)),
-        FencingSettings.read(r, stableAfter));
+        FencingSettings.read(r, stableAfter),
+        r.duration(c + "busy-max-age", ChronoUnit.SECONDS, DEFAULT_BUSY_MAX_AGE));
     if (enabled && seeds.isEmpty() && seedDns.isEmpty()) {
       r.problem(c + "seed-nodes", "cluster mode needs at least one seed node (host:port; a node may name itself), or"
           + " ocean.cluster.seed-dns-name");
