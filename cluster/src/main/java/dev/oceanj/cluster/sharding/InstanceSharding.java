@@ -19,8 +19,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
 /**
  * Integration instances on Cluster Sharding: {@link #start} initialises the sharding of {@link InstanceEntity} (one
- * shard per instance, {@link InstanceEntity.Handoff} as the stop message) and spawns the {@link KeepAlive}; then
- * {@link #owners()} says which node runs each instance, for {@code /status} on any node.
+ * shard per instance, {@link InstanceEntity.Handoff} as the stop message, {@link ResyncAwareAllocation} so that a
+ * rebalance spares instances mid-resync) and spawns the {@link KeepAlive}; then {@link #owners()} says which node runs
+ * each instance, for {@code /status} on any node.
  */
 public final class InstanceSharding {
 
