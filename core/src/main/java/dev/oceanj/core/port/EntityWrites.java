@@ -65,7 +65,8 @@ public interface EntityWrites {
       return bulkDelete(blueprint, identifiers, deleteDependents);
     }
     return guard.admit().thenCompose(admission -> {
-      Optional<String> refusal = admission.refusal().or(guard::lastLook);
+      Optional<String> refusal = admission.refusal().or(() -> admission.lateAt(System.nanoTime()))
+          .or(guard::lastLook);
       if (refusal.isPresent()) {
         guard.refused(refusal.get());
         return CompletableFuture.failedFuture(new DeleteRefusedException(refusal.get()));
