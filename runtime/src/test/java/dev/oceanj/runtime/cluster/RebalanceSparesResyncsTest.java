@@ -112,23 +112,17 @@ class RebalanceSparesResyncsTest {
   private void start(String node, int i, int[] artery, Path instances) throws IOException {
     int http = ClusterNodes.freePort();
     httpPorts.put(node, http);
-    Map<String, String> env = new LinkedHashMap<>(TestPort.env(port));
+    Map<String, String> env = ClusterNodes.env(port, dir, "unused", i, artery, http);
+    // Host mode: the instances come from the folder, not from the process's integration settings.
+    env.remove("OCEAN__INTEGRATION__TYPE");
+    env.remove("OCEAN__INTEGRATION__IDENTIFIER");
     env.put("OCEAN__INSTANCES_DIR", instances.toString());
     env.put("OCEAN__EVENT_LISTENER__TYPE", "POLLING");
     env.put("OCEAN__EVENT_LISTENER__POLLING__INTERVAL", "300 s");
     env.put("OCEAN__RESYNC__SKIP_UNCHANGED", "false");
     env.put("OCEAN__RESYNC__UPSERT_CONCURRENCY", "1");
-    env.put("OCEAN__HTTP__BIND_ADDRESS", "127.0.0.1");
-    env.put("OCEAN__HTTP__PORT", Integer.toString(http));
-    env.put("OCEAN__DATA_DIR", dir.resolve(node).toString());
-    env.put("OCEAN__CLUSTER__ENABLED", "true");
-    env.put("OCEAN__CLUSTER__HOST", "127.0.0.1");
-    env.put("OCEAN__CLUSTER__PORT", Integer.toString(artery[i]));
-    env.put("OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:" + artery[0]);
     env.put("OCEAN__CLUSTER__MIN_NR_OF_MEMBERS", "1");
     env.put("OCEAN__CLUSTER__STABLE_AFTER", "5 s");
-    env.put("OCEAN__CLUSTER__NODE_NAME", node);
-    env.put("OCEAN__CLUSTER__KEEP_ALIVE_INTERVAL", "1 s");
     nodes.put(node, ChildJvm.builder(node, Main.class.getName(), dir)
         .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m")
         .withoutEnv("OCEAN__").withoutEnv("APPLICATION__").env(env).start());
