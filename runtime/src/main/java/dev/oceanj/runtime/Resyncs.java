@@ -41,7 +41,7 @@ record Resyncs(HostPools pools, JqMappingCompiler compiler, LiveWrites liveWrite
     var liveWrites = new LiveWrites();
     // In cluster mode each activation of the instance on a node has its own deletion fence (ownership epoch).
     var supervisor = settings.cluster().enabled()
-        ? ClusterDeleteFence.fenced(settings.integration().identifier(),
+        ? ClusterDeleteFence.fenced(settings.integration().identifier(), settings.cluster().fencing(),
             fence -> IntegrationSupervisor.create(deps.withDeleteFence(fence), liveWrites))
         : IntegrationSupervisor.create(deps, liveWrites);
     return new Resyncs(pools, compiler, liveWrites, supervisor);

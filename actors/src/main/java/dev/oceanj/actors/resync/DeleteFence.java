@@ -1,5 +1,6 @@
 package dev.oceanj.actors.resync;
 
+import dev.oceanj.core.port.DeleteGuard;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +15,8 @@ import java.util.concurrent.CompletionStage;
  * with the reason as its error, and Port hears {@code aborted}. A check that fails (its stage completes
  * exceptionally) is a refusal too. {@link #OPEN}, the default, always allows: one process owns its integrations,
  * so single-node behaviour is unchanged.
+ *
+ * <p>{@link #lastMoment} adds a check at the Port transport, right before each delete request is written.
  *
  * <p>Called from the resync's actor and from stream threads, possibly concurrently (one call per delete request in
  * flight); implementations must not block.
@@ -30,4 +33,26 @@ public interface DeleteFence {
    * @return empty to allow; a reason (for logs, the resync's errors and {@code /status}) to refuse
    */
   CompletionStage<Optional<String>> check(String resyncId);
+
+  /**
+   * The check the Port transport makes at the last moment before it writes each of {@code resyncId}'s delete
+   * requests: after the write limiter and the connection pool let it through, so a request that waited there while
+   * this node was paused is not sent once the node lost the integration. {@link DeleteGuard#NONE} (the default):
+   * only {@link #check} is asked, before the delete phase and before each request is queued.
+   *
+   * @since 0.9
+   */
+  default DeleteGuard lastMoment(String resyncId) {
+    return DeleteGuard.NONE;
+  }
+
+  /**
+   * Told by the integration supervisor when the resync {@code resyncId} starts running on this node ({@code true})
+   * and once it has ended ({@code false}, possibly more than once). Cluster mode marks the instance busy meanwhile,
+   * so that a rebalance does not move it mid-resync. The default does nothing. Called from the supervisor's actor
+   * and from the thread that ends the run; must not block.
+   *
+   * @since 0.9
+   */
+  default void resyncRunning(String resyncId, boolean running) {}
 }

@@ -264,6 +264,8 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     running = new Run(pending.id(), pending.trigger(), pending.since(), pending.ticket(), pending.waiters(), start,
         child);
     getContext().watchWith(child, new RunStopped(running));
+    deps.deleteFence().resyncRunning(pending.id(), true);
+    start.ended().whenComplete((ended, e) -> deps.deleteFence().resyncRunning(pending.id(), false));
   }
 
   private void leave(ResyncGate.Ticket ticket) {
@@ -312,6 +314,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
 
   private Behavior<ResyncProtocol.Command> onRunStopped(RunStopped msg) {
     running = null;
+    deps.deleteFence().resyncRunning(msg.run().id(), false); // also when the child stopped without ending its run
     // The child completes the promise before it stops (a crash too: its PostStop does), unless it failed to start.
     Resync.Start start = msg.run().start();
     finish(msg.run(), start.ended().getNow(Resync.failedToStart(start, deps.clock().instant())));

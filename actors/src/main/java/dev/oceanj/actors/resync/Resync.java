@@ -8,6 +8,7 @@ import dev.oceanj.actors.resync.ResyncProtocol.Outcome;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncFinished;
 import dev.oceanj.actors.resync.ResyncProtocol.ResyncProgress;
 import dev.oceanj.core.Failures;
+import dev.oceanj.core.port.DeleteGuard;
 import dev.oceanj.core.sync.DigestStore;
 import dev.oceanj.core.sync.FailedEntityRetry;
 import dev.oceanj.core.sync.KindCounters;
@@ -421,8 +422,8 @@ final class Resync {
     if (msg.refusal().isPresent()) {
       return fenced(msg.refusal().get(), Reconciler.Result.skipped(msg.refusal().get()));
     }
-    context.pipeToSelf(call(() -> reconciler.reconcile(run, Optional.empty(), cancelled::get, this::mayDelete)),
-        Reconciled::new);
+    context.pipeToSelf(call(() -> reconciler.reconcile(run, Optional.empty(), cancelled::get, this::mayDelete,
+        lastMoment())), Reconciled::new);
     return reconciling();
   }
 
@@ -435,6 +436,36 @@ final class Resync {
       });
       return refusal.isEmpty();
     });
+  }
+
+  /**
+   * The fence's check at the Port transport, right before each delete request is written; a refusal there stops
+   * every later request like one of {@link #mayDelete}.
+   */
+  private DeleteGuard lastMoment() {
+    DeleteGuard fence = deps.deleteFence().lastMoment(id);
+    if (fence == DeleteGuard.NONE) {
+      return DeleteGuard.NONE;
+    }
+    return new DeleteGuard() {
+      @Override
+      public CompletionStage<Admission> admit() {
+        return call(fence::admit).handle((admission, e) -> e == null ? admission
+            : Admission.refused("the delete fence could not be checked: " + Failures.message(e)));
+      }
+
+      @Override
+      public Optional<String> lastLook() {
+        return fence.lastLook();
+      }
+
+      @Override
+      public void refused(String reason) {
+        fenceRefusal.compareAndSet(null, reason);
+        cancelled.set(true);
+        fence.refused(reason);
+      }
+    };
   }
 
   /** The fence's answer; a check that fails or throws is a refusal. Never completes exceptionally. */

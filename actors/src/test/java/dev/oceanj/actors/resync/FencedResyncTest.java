@@ -242,6 +242,31 @@ class FencedResyncTest {
     assertEquals(List.of("running", "completed"), recorder.states, "Port showed no resync running");
   }
 
+  @Test
+  void theFenceHearsWhenARunStartsAndWhenItHasEnded() {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Boolean> runningAtTheDeletePhase = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var fenced = supervisor(new DeleteFence() {
+      @Override
+      public java.util.concurrent.CompletionStage<Optional<String>> check(String resyncId) {
+        runningAtTheDeletePhase.add(heard.equals(List.of(resyncId + " running")));
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+
+      @Override
+      public void resyncRunning(String resyncId, boolean running) {
+        if (heard.isEmpty() || !heard.get(heard.size() - 1).equals(resyncId + " ended")) {
+          heard.add(resyncId + (running ? " running" : " ended"));
+        }
+      }
+    });
+    ResyncFinished f = resync(fenced);
+    assertEquals(Outcome.COMPLETED, f.outcome(), f.errors().toString());
+    assertEquals(List.of(true), runningAtTheDeletePhase, "marked running while it was about to delete");
+    dev.oceanj.testsupport.Await.until("the fence heard the run end", Duration.ofSeconds(10),
+        () -> heard.equals(List.of(f.resyncId() + " running", f.resyncId() + " ended")));
+  }
+
   static KindResult kind(ResyncFinished f, String kind) {
     return f.kinds().stream().filter(k -> k.kind().equals(kind)).findFirst().orElseThrow();
   }

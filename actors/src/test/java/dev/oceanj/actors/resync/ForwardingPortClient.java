@@ -47,6 +47,12 @@ class ForwardingPortClient implements PortClient {
   }
 
   @Override
+  public CompletionStage<List<String>> bulkDelete(String blueprint, List<String> identifiers, boolean deleteDependents,
+      dev.oceanj.core.port.DeleteGuard guard) {
+    return delegate.bulkDelete(blueprint, identifiers, deleteDependents, guard);
+  }
+
+  @Override
   public CompletionStage<EntityPage> datasourceEntities(DatasourceQuery query, Optional<String> cursor) {
     return delegate.datasourceEntities(query, cursor);
   }

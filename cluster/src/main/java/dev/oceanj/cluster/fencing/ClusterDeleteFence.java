@@ -1,6 +1,9 @@
 package dev.oceanj.cluster.fencing;
 
 import dev.oceanj.actors.resync.DeleteFence;
+import dev.oceanj.cluster.sharding.BusyInstances;
+import dev.oceanj.core.config.FencingSettings;
+import dev.oceanj.core.port.DeleteGuard;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +58,20 @@ import org.slf4j.LoggerFactory;
  * that reaches a node only after a long pause is stale. A zombie cannot pass: after it was downed its status is no longer {@code Up}, the survivors are
  * unreachable to it, it can no longer reach a majority, and the survivors' new owner holds a higher epoch.
  *
+ * <p><b>At the Port transport</b> ({@link #lastMoment}): a delete request that passed {@link #check} may still wait
+ * in the write limiter or for a connection, and a node frozen there must not send it once thawed. The transport asks
+ * the fence again right before it hands the request to its I/O thread: the local conditions always, and a majority
+ * read only when no positive check began within {@link FencingSettings#reuseWindow()} (a positive check is reused
+ * for that long, so a delete phase costs about one majority read per window, not one per request). The admitted
+ * request carries a horizon, the start of the positive check plus {@link FencingSettings#checkDeadline()} by the
+ * monotonic clock, and the I/O thread writes it only before that horizon and while the local conditions hold. The
+ * horizon is safe because another node can own the instance only after this one was downed or handed it over: a
+ * handover closes this fence first, and downing takes the failure detector's acceptable-heartbeat-pause plus the
+ * Split Brain Resolver's {@code stable-after} after this node was last heard, longer than the deadline (the
+ * settings refuse a deadline not below {@code stable-after}). The monotonic clock keeps running while the process
+ * is stopped ({@code SIGSTOP}, GC); it does not see a whole virtual machine suspended, which is what a lease would
+ * add (README, cluster mode).
+ *
  * <p>Every node must answer the majority reads and writes, including nodes that host no instance: call
  * {@link #init} once on each node when it joins. Then give each activation of the instance on this node its own
  * fence: {@link #fenced} wraps the integration supervisor's behaviour (a fence per spawn, closed when the actor
@@ -84,6 +101,10 @@ public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
   private final AtomicReference<Owner> mine = new AtomicReference<>();
   private final CompletableFuture<Owner> claimed = new CompletableFuture<>();
   private volatile boolean closed;
+  /** The resync this instance is marked busy with on this node, or null. */
+  private String busyWith;
+  /** {@link System#nanoTime()} when the latest positive check began; null before the first. */
+  private volatile Long vouchedSince;
 
   private ClusterDeleteFence(ActorSystem<?> system, String identifier, FencingSettings settings) {
     this.system = system;
@@ -130,8 +151,14 @@ public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
    * {@code fenced(identifier, fence -> IntegrationSupervisor.create(deps.withDeleteFence(fence), liveWrites))}.
    */
   public static <T> Behavior<T> fenced(String identifier, Function<DeleteFence, Behavior<T>> behavior) {
+    return fenced(identifier, FencingSettings.defaults(), behavior);
+  }
+
+  /** As {@link #fenced(String, Function)}, with {@code settings} ({@code ocean.cluster.fencing}). */
+  public static <T> Behavior<T> fenced(String identifier, FencingSettings settings,
+      Function<DeleteFence, Behavior<T>> behavior) {
     return Behaviors.setup(context -> {
-      ClusterDeleteFence fence = create(context.getSystem(), identifier);
+      ClusterDeleteFence fence = create(context.getSystem(), identifier, settings);
       return Behaviors.intercept(() -> new ClosedWithTheActor<T>(fence), behavior.apply(fence));
     });
   }
@@ -170,10 +197,37 @@ public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
     return claimed;
   }
 
-  /** The entity stopped on this node: every later check refuses, and a claim still being retried stops. */
+  /**
+   * The entity stopped on this node: every later check refuses, a claim still being retried stops, and the instance
+   * is no longer marked busy here.
+   */
   @Override
   public void close() {
     closed = true;
+    notBusy(null);
+  }
+
+  /** Marks the instance busy while one of its resyncs runs here, for the rebalance ({@link BusyInstances}). */
+  @Override
+  public void resyncRunning(String resyncId, boolean running) {
+    if (running && !closed) {
+      busy(resyncId);
+    } else {
+      notBusy(resyncId);
+    }
+  }
+
+  private synchronized void busy(String resyncId) {
+    busyWith = resyncId;
+    BusyInstances.mark(system, identifier, true);
+  }
+
+  /** Clears the mark if {@code resyncId} (any, when null) set it: an aborted run may end after the next began. */
+  private synchronized void notBusy(String resyncId) {
+    if (busyWith != null && (resyncId == null || resyncId.equals(busyWith))) {
+      busyWith = null;
+      BusyInstances.mark(system, identifier, false);
+    }
   }
 
   @Override
@@ -205,8 +259,54 @@ public final class ClusterDeleteFence implements DeleteFence, AutoCloseable {
         return Optional.of(identifier + " is owned by " + current.get() + ", not by this node's claim " + me);
       }
       // The world may have changed while the majority answered.
-      return localRefusal();
+      Optional<String> now = localRefusal();
+      if (now.isEmpty()) {
+        vouch(began);
+      }
+      return now;
     });
+  }
+
+  /** Remembers the start of a positive check, if it is the latest. */
+  private synchronized void vouch(long began) {
+    Long last = vouchedSince;
+    if (last == null || began - last > 0) {
+      vouchedSince = began;
+    }
+  }
+
+  /**
+   * The check at the Port transport, right before each delete request of {@code resyncId} is written (see the class
+   * comment): the local conditions, a positive check reused within the reuse window or a new one, and a horizon for
+   * the I/O thread.
+   */
+  @Override
+  public DeleteGuard lastMoment(String resyncId) {
+    return new DeleteGuard() {
+      @Override
+      public CompletionStage<Admission> admit() {
+        return ClusterDeleteFence.this.admit(resyncId);
+      }
+
+      @Override
+      public Optional<String> lastLook() {
+        return localRefusal();
+      }
+    };
+  }
+
+  CompletionStage<DeleteGuard.Admission> admit(String resyncId) {
+    Optional<String> local = localRefusal();
+    if (local.isPresent()) {
+      return CompletableFuture.completedFuture(DeleteGuard.Admission.refused(local.get()));
+    }
+    Long since = vouchedSince;
+    if (since != null && System.nanoTime() - since < settings.reuseWindow().toNanos()) {
+      return CompletableFuture.completedFuture(DeleteGuard.Admission.until(since + settings.checkDeadline().toNanos()));
+    }
+    return check(resyncId).thenApply(refusal -> refusal.isPresent() ? DeleteGuard.Admission.refused(refusal.get())
+        // A positive check has just vouched: the latest start of one is at least as late as this one's.
+        : DeleteGuard.Admission.until(vouchedSince + settings.checkDeadline().toNanos()));
   }
 
   /** The conditions this node can see alone: its entity alive, itself Up, no member unreachable. */

@@ -19,19 +19,23 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
 /**
  * Integration instances on Cluster Sharding: {@link #start} initialises the sharding of {@link InstanceEntity} (one
- * shard per instance, {@link InstanceEntity.Handoff} as the stop message) and spawns the {@link KeepAlive}; then
- * {@link #owners()} says which node runs each instance, for {@code /status} on any node.
+ * shard per instance, {@link InstanceEntity.Handoff} as the stop message, {@link ResyncAwareAllocation} so that a
+ * rebalance spares instances mid-resync) and spawns the {@link KeepAlive}; then {@link #owners()} says which node runs
+ * each instance, for {@code /status} on any node.
  */
 public final class InstanceSharding {
 
   private final ClusterSharding sharding;
   private final Supplier<Set<String>> identifiers;
   private final Duration askTimeout;
+  private final ResyncAwareAllocation allocation;
 
-  private InstanceSharding(ClusterSharding sharding, Supplier<Set<String>> identifiers, Duration askTimeout) {
+  private InstanceSharding(ClusterSharding sharding, Supplier<Set<String>> identifiers, Duration askTimeout,
+      ResyncAwareAllocation allocation) {
     this.sharding = sharding;
     this.identifiers = identifiers;
     this.askTimeout = askTimeout;
+    this.allocation = allocation;
   }
 
   /**
@@ -47,13 +51,28 @@ public final class InstanceSharding {
       Supplier<Set<String>> identifiers, InstanceFactory factory, Duration askTimeout) {
     ClusterSharding sharding = ClusterSharding.get(parent.getSystem());
     String node = settings.nodeName();
+    ResyncAwareAllocation allocation = resyncAware(parent, settings);
     sharding.init(Entity.of(InstanceEntity.TYPE_KEY,
             ctx -> InstanceEntity.create(ctx.getEntityId(), node, factory, askTimeout))
         .withStopMessage(InstanceEntity.Handoff.INSTANCE)
         .withRole(ClusterConfig.INSTANCES_ROLE)
-        .withMessageExtractor(new OneShardPerInstance()));
+        .withMessageExtractor(new OneShardPerInstance())
+        .withAllocationStrategy(allocation));
     parent.spawn(KeepAlive.create(sharding, identifiers, settings.keepAliveInterval()), "cluster-keep-alive");
-    return new InstanceSharding(sharding, identifiers, askTimeout);
+    return new InstanceSharding(sharding, identifiers, askTimeout, allocation);
+  }
+
+  /** This node's allocation strategy (used while the shard coordinator runs here). */
+  ResyncAwareAllocation allocation() {
+    return allocation;
+  }
+
+  /** The least-shard strategy with its configured limits, sparing instances mid-resync at a rebalance. */
+  private static ResyncAwareAllocation resyncAware(ActorContext<?> parent, ClusterSettings settings) {
+    var least = parent.getSystem().settings().config()
+        .getConfig("pekko.cluster.sharding.least-shard-allocation-strategy");
+    return new ResyncAwareAllocation(least.getInt("rebalance-absolute-limit"),
+        least.getDouble("rebalance-relative-limit"), settings.busyMaxAge());
   }
 
   /**

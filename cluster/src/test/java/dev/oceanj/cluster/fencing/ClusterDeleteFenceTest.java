@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.oceanj.core.config.FencingSettings;
 import dev.oceanj.testsupport.Await;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,5 +175,43 @@ class ClusterDeleteFenceTest {
     Await.until("b leaving", WITHIN, () -> Cluster.get(b).selfMember().status() != MemberStatus.up());
     Optional<String> refused = await(onB.check("r1"));
     assertTrue(refused.isPresent() && refused.get().contains("not Up"), refused.toString());
+  }
+
+  @Test
+  void atTheTransportAPositiveCheckIsReusedWithinItsWindowAndBoundsTheSendByItsDeadline() {
+    ActorSystem<Void> a = nodes.get(0);
+    ActorSystem<Void> b = nodes.get(1);
+    var settings = FencingSettings.defaults().withCheckDeadline(Duration.ofSeconds(2))
+        .withReuseWindow(Duration.ofMillis(1500));
+    ClusterDeleteFence onA = ClusterDeleteFence.create(a, "fake-06", settings);
+    await(onA.claimed());
+    var guard = onA.lastMoment("r1");
+
+    long before = System.nanoTime();
+    var first = await(guard.admit());
+    long after = System.nanoTime();
+    assertEquals(Optional.empty(), first.refusal());
+    long twoSeconds = Duration.ofSeconds(2).toNanos();
+    assertTrue(first.sendByNanos() - (before + twoSeconds) >= 0 && first.sendByNanos() - (after + twoSeconds) <= 0,
+        "the horizon is the check's start plus the deadline");
+    assertEquals(Optional.empty(), guard.lastLook());
+
+    // Within the window the same positive check admits again, with the same horizon (no new majority read).
+    var again = await(guard.admit());
+    assertEquals(first.sendByNanos(), again.sendByNanos(), "reused");
+
+    // b takes the instance over: a reused admission cannot see that, but it expires with its check's deadline; once
+    // the window has passed a new check is made, and refuses.
+    await(ClusterDeleteFence.create(b, "fake-06").claimed());
+    Await.until("the reuse window passed", WITHIN, () -> System.nanoTime() - first.sendByNanos()
+        + Duration.ofMillis(500).toNanos() > 0);
+    var refused = await(guard.admit());
+    assertTrue(refused.refusal().isPresent() && refused.refusal().get().contains("not by this node's claim"),
+        refused.toString());
+
+    // The entity stops here: the I/O thread's last look refuses at once.
+    onA.close();
+    assertTrue(guard.lastLook().orElse("").contains("no longer runs on this node"), guard.lastLook().toString());
+    assertTrue(await(guard.admit()).refusal().isPresent());
   }
 }

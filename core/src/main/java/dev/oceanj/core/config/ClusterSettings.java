@@ -26,10 +26,23 @@ import java.util.regex.Pattern;
  * @param nodeName this node's tag: in {@code /status}, in the {@code X-Oceanj-Node} header of Port requests and a
  *     Pekko role ({@code host:port} when not set)
  * @param keepAliveInterval how often every node asks for each configured instance to be running
+ * @param fencing the deletion fence's timeouts ({@code ocean.cluster.fencing})
+ * @param busyMaxAge how long a resync in flight keeps a rebalance from moving its instance, at most (a flag older
+ *     than this, left by a lost clear, no longer counts)
  */
 public record ClusterSettings(boolean enabled, String host, int port, List<String> seedNodes,
     Optional<String> seedDnsName, int minNrOfMembers, Strategy strategy, Duration stableAfter, String nodeName,
-    Duration keepAliveInterval) {
+    Duration keepAliveInterval, FencingSettings fencing, Duration busyMaxAge) {
+
+  /** The default of {@code ocean.cluster.busy-max-age}. */
+  public static final Duration DEFAULT_BUSY_MAX_AGE = Duration.ofHours(1);
+
+  /** With the default {@link FencingSettings} and busy age bound. */
+  public ClusterSettings(boolean enabled, String host, int port, List<String> seedNodes, Optional<String> seedDnsName,
+      int minNrOfMembers, Strategy strategy, Duration stableAfter, String nodeName, Duration keepAliveInterval) {
+    this(enabled, host, port, seedNodes, seedDnsName, minNrOfMembers, strategy, stableAfter, nodeName,
+        keepAliveInterval, FencingSettings.defaults(), DEFAULT_BUSY_MAX_AGE);
+  }
 
   /** The actor system's name, part of every node's address. */
   public static final String SYSTEM_NAME = "oceanj";
@@ -81,13 +94,16 @@ public record ClusterSettings(boolean enabled, String host, int port, List<Strin
       address.ifPresent(seeds::add);
     }
     Optional<String> seedDns = r.optionalString(c + "seed-dns-name");
+    Duration stableAfter = r.duration(c + "stable-after", ChronoUnit.SECONDS, Duration.ofSeconds(20));
     var settings = new ClusterSettings(enabled, host, port, seeds, seedDns,
         r.integer(c + "min-nr-of-members", 1, 1000, 1),
         r.choice(c + "split-brain-strategy", Strategy::parse, List.of("keep-majority", "keep-oldest"),
             Strategy.KEEP_MAJORITY),
-        r.duration(c + "stable-after", ChronoUnit.SECONDS, Duration.ofSeconds(20)),
+        stableAfter,
         r.optionalString(c + "node-name").orElse(host + ":" + port),
-        r.duration(c + "keep-alive-interval", ChronoUnit.SECONDS, Duration.ofSeconds(3)));
+        r.duration(c + "keep-alive-interval", ChronoUnit.SECONDS, Duration.ofSeconds(3)),
+        FencingSettings.read(r, stableAfter),
+        r.duration(c + "busy-max-age", ChronoUnit.SECONDS, DEFAULT_BUSY_MAX_AGE));
     if (enabled && seeds.isEmpty() && seedDns.isEmpty()) {
       r.problem(c + "seed-nodes", "cluster mode needs at least one seed node (host:port; a node may name itself), or"
           + " ocean.cluster.seed-dns-name");

@@ -5,6 +5,8 @@ import dev.oceanj.core.port.PortClient.BulkUpsertResult;
 import dev.oceanj.core.port.PortClient.SerializedEntity;
 import dev.oceanj.core.port.PortClient.UpsertOptions;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -50,4 +52,26 @@ public interface EntityWrites {
 
   /** Deletes up to 100 entities of one blueprint; completes with the identifiers Port reports deleted. */
   CompletionStage<List<String>> bulkDelete(String blueprint, List<String> identifiers, boolean deleteDependents);
+
+  /**
+   * {@link #bulkDelete(String, List, boolean)}, each request asking {@code guard} at the last moment before it is
+   * written (see {@link DeleteGuard}); a refused request is not sent and the stage fails with
+   * {@link DeleteRefusedException}. The default, for clients with no transport of their own (test doubles), asks
+   * the guard once, right before it delegates.
+   */
+  default CompletionStage<List<String>> bulkDelete(String blueprint, List<String> identifiers, boolean deleteDependents,
+      DeleteGuard guard) {
+    if (guard == DeleteGuard.NONE) {
+      return bulkDelete(blueprint, identifiers, deleteDependents);
+    }
+    return guard.admit().thenCompose(admission -> {
+      Optional<String> refusal = admission.refusal().or(() -> admission.lateAt(System.nanoTime()))
+          .or(guard::lastLook);
+      if (refusal.isPresent()) {
+        guard.refused(refusal.get());
+        return CompletableFuture.failedFuture(new DeleteRefusedException(refusal.get()));
+      }
+      return bulkDelete(blueprint, identifiers, deleteDependents);
+    });
+  }
 }

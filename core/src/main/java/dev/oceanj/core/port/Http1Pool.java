@@ -12,10 +12,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -122,6 +124,26 @@ final class Http1Pool implements AutoCloseable {
   /** As above, with an {@code X-Oceanj-Node} header when {@code node} (cluster mode's node tag) is not null. */
   Reply exchange(String method, String target, String userAgent, String authorization, byte[] body,
       boolean idempotent, String node) throws IOException {
+    return exchange(method, target, userAgent, authorization, body, idempotent, node, null);
+  }
+
+  /**
+   * A request stopped by its veto: nothing of it was written. Not an {@link IOException}, so nothing retries it.
+   */
+  static final class Vetoed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Vetoed(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /**
+   * As above; {@code veto} (null: none) is read with a connection in hand, right before the request's bytes are
+   * written, and a reason it gives stops the request unsent ({@link Vetoed}).
+   */
+  Reply exchange(String method, String target, String userAgent, String authorization, byte[] body,
+      boolean idempotent, String node, Supplier<Optional<String>> veto) throws IOException {
     long deadline = System.nanoTime() + requestTimeoutNanos;
     String fullTarget = pathPrefix + target;
     String what = method + " " + fullTarget;
@@ -130,20 +152,25 @@ final class Http1Pool implements AutoCloseable {
     boolean head = method.equals("HEAD");
     Http1Connection c = acquire(false, deadline, what);
     try {
-      return exchange(c, request, head, deadline, what);
+      return exchange(c, request, head, deadline, what, veto);
     } catch (StaleConnectionException e) {
       if (!idempotent) {
         throw e;
       }
       // The server most likely closed the pooled connection while it was idle and did not see the request.
-      return exchange(acquire(true, deadline, what), request, head, deadline, what);
+      return exchange(acquire(true, deadline, what), request, head, deadline, what, veto);
     }
   }
 
-  private Reply exchange(Http1Connection c, byte[] request, boolean head, long deadline, String what)
-      throws IOException {
+  private Reply exchange(Http1Connection c, byte[] request, boolean head, long deadline, String what,
+      Supplier<Optional<String>> veto) throws IOException {
     boolean reusable = false;
     try {
+      Optional<String> vetoed = veto == null ? Optional.empty() : veto.get();
+      if (vetoed.isPresent()) {
+        reusable = true; // nothing was written on it
+        throw new Vetoed(vetoed.get());
+      }
       Http1Connection.Result r = c.exchange(request, head, deadline, what);
       reusable = r.reusable();
       return r.reply();

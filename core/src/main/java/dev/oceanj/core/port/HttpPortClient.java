@@ -331,11 +331,23 @@ public final class HttpPortClient implements PortClient {
    */
   @Override
   public CompletionStage<List<String>> bulkDelete(String blueprint, List<String> identifiers, boolean deleteDependents) {
+    return bulkDelete(blueprint, identifiers, deleteDependents, DeleteGuard.NONE);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The guard is asked by the transport for each request (and each retry of one) once it holds its write-limiter
+   * and connection permits, and read again on its I/O thread right before the bytes are written.
+   */
+  @Override
+  public CompletionStage<List<String>> bulkDelete(String blueprint, List<String> identifiers, boolean deleteDependents,
+      DeleteGuard guard) {
     List<String> deleted = new ArrayList<>();
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     for (int from = 0; from < identifiers.size(); from += PortLimits.MAX_DELETE_IDENTIFIERS) {
       List<String> batch = identifiers.subList(from, Math.min(identifiers.size(), from + PortLimits.MAX_DELETE_IDENTIFIERS));
-      chain = chain.thenCompose(v -> deleteBatch(blueprint, batch, deleteDependents)).thenAccept(d -> {
+      chain = chain.thenCompose(v -> deleteBatch(blueprint, batch, deleteDependents, guard)).thenAccept(d -> {
         synchronized (deleted) {
           deleted.addAll(d);
         }
@@ -348,12 +360,13 @@ public final class HttpPortClient implements PortClient {
     });
   }
 
-  private CompletableFuture<List<String>> deleteBatch(String blueprint, List<String> ids, boolean deleteDependents) {
+  private CompletableFuture<List<String>> deleteBatch(String blueprint, List<String> ids, boolean deleteDependents,
+      DeleteGuard guard) {
     ObjectNode body = mapper.createObjectNode();
     ArrayNode arr = body.putArray("entities");
     ids.forEach(arr::add);
     Call call = write("POST", "/v1/blueprints/" + seg(blueprint) + "/bulk/entities/delete",
-        "delete_dependents=" + deleteDependents, bytes(body));
+        "delete_dependents=" + deleteDependents, bytes(body)).guardedBy(guard);
     return json(call).thenApply(n -> {
       List<String> out = new ArrayList<>();
       for (JsonNode d : n.path("deletedEntities")) {

@@ -3,6 +3,7 @@ package dev.oceanj.core.port;
 import dev.oceanj.core.net.ProxyRules;
 import dev.oceanj.core.port.PortTransport.Reply;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,6 +13,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -69,15 +71,17 @@ final class PortChannel implements AutoCloseable {
    * answer is read.
    *
    * @param node cluster mode's node tag, sent as {@code X-Oceanj-Node}; null outside cluster mode
+   * @param veto read with a connection in hand right before the request is written: a reason stops it unsent
+   *     ({@link Http1Pool.Vetoed}); null for none
    */
   CompletableFuture<Exchanged> exchange(String method, String target, String userAgent, String authorization,
-      byte[] body, boolean idempotent, String node) {
+      byte[] body, boolean idempotent, String node, Supplier<Optional<String>> veto) {
     CompletableFuture<Exchanged> f = new CompletableFuture<>();
     try {
       io.execute(() -> {
         Exchanged o;
         try {
-          o = new Exchanged(http.exchange(method, target, userAgent, authorization, body, idempotent, node), null);
+          o = new Exchanged(http.exchange(method, target, userAgent, authorization, body, idempotent, node, veto), null);
         } catch (Throwable e) {
           o = new Exchanged(null, e);
         }
@@ -89,6 +93,11 @@ final class PortChannel implements AutoCloseable {
       f.complete(new Exchanged(null, e));
     }
     return f;
+  }
+
+  /** Returns a permit taken with {@link #permit()} for an exchange that will not run. */
+  void release() {
+    permits.release();
   }
 
   @Override

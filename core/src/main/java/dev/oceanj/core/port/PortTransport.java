@@ -52,9 +52,22 @@ final class PortTransport implements AutoCloseable {
    * @param write      whether the call draws from the org-wide write budget
    * @param priority   whose budget share it draws from
    * @param exporter   whether the User-Agent carries {@code /exporter} (entity writes: Port's {@code $datasource})
+   * @param guard      asked at the last moment before the request is written ({@link DeleteGuard#NONE}: never)
    */
   record Call(String method, String path, String query, byte[] body, boolean idempotent, boolean write,
-      WriteLimiter.Priority priority, boolean exporter) {
+      WriteLimiter.Priority priority, boolean exporter, DeleteGuard guard) {
+
+    /** A call with no {@link DeleteGuard}. */
+    Call(String method, String path, String query, byte[] body, boolean idempotent, boolean write,
+        WriteLimiter.Priority priority, boolean exporter) {
+      this(method, path, query, body, idempotent, write, priority, exporter, DeleteGuard.NONE);
+    }
+
+    /** This call, guarded by {@code g}. */
+    Call guardedBy(DeleteGuard g) {
+      return new Call(method, path, query, body, idempotent, write, priority, exporter, g);
+    }
+
     String target() {
       return query.isEmpty() ? path : path + "?" + query;
     }
@@ -200,9 +213,12 @@ final class PortTransport implements AutoCloseable {
         : CompletableFuture.completedFuture(null);
     gate.thenCompose(v -> call.authenticated() ? tokens.current() : CompletableFuture.<Token>completedFuture(null))
         .thenCompose(token -> channel.permit().thenApply(v -> token))
-        .thenCompose(token -> exchange(call, token))
+        .thenCompose(token -> call.guard() == DeleteGuard.NONE ? exchange(call, token, DeleteGuard.Admission.UNBOUNDED)
+            : admit(call).thenCompose(admission -> exchange(call, token, admission)))
         .whenComplete((outcome, err) -> {
-          if (err != null) {
+          if (err != null && Failures.unwrap(err) instanceof DeleteRefusedException refused) {
+            result.completeExceptionally(refused);
+          } else if (err != null) {
             // The limiter closed or the token could not be fetched: nothing more to try.
             Throwable cause = Failures.unwrap(err);
             result.completeExceptionally(cause instanceof PortApiException ? cause
@@ -216,16 +232,53 @@ final class PortTransport implements AutoCloseable {
 
   private record Outcome(Token token, Reply reply, Throwable failure) {}
 
+  /**
+   * Asks the call's {@link DeleteGuard} (the permits are taken: nothing but the I/O thread lies between this and the
+   * write). A refusal, or a guard that fails, returns the connection permit, tells the guard and fails with
+   * {@link DeleteRefusedException}: the request is not sent, and not retried.
+   */
+  private CompletableFuture<DeleteGuard.Admission> admit(Call call) {
+    CompletableFuture<DeleteGuard.Admission> asked;
+    try {
+      asked = call.guard().admit().toCompletableFuture();
+    } catch (RuntimeException e) {
+      asked = CompletableFuture.failedFuture(e);
+    }
+    return asked.handle((admission, error) -> {
+      String refusal = error != null
+          ? "the delete guard could not be checked: " + Failures.unwrap(error)
+          : admission == null ? "the delete guard gave no answer" : admission.refusal().orElse(null);
+      if (refusal == null) {
+        return admission;
+      }
+      channel.release();
+      throw refuse(call, refusal);
+    });
+  }
+
+  private DeleteRefusedException refuse(Call call, String reason) {
+    LOG.warn("{} {} not sent: {}", call.method(), call.path(), reason);
+    call.guard().refused(reason);
+    return new DeleteRefusedException(reason);
+  }
+
   /** Runs one exchange on the channel's I/O threads (the permit is taken). */
-  private CompletableFuture<Outcome> exchange(Call call, Token token) {
+  private CompletableFuture<Outcome> exchange(Call call, Token token, DeleteGuard.Admission admission) {
     sent.increment();
+    // Read on the I/O thread with a connection in hand, right before the bytes are written.
+    java.util.function.Supplier<Optional<String>> veto = call.guard() == DeleteGuard.NONE ? null
+        : () -> admission.lateAt(System.nanoTime()).or(call.guard()::lastLook);
     return channel.exchange(call.method(), call.target(), call.exporter() ? exporterUserAgent : userAgent,
-        token == null ? null : token.authorization(), call.body(), call.idempotent(), node)
+        token == null ? null : token.authorization(), call.body(), call.idempotent(), node, veto)
         .thenApply(e -> new Outcome(token, e.reply(), e.failure()));
   }
 
   private void decide(Call call, int retry, Outcome o, CompletableFuture<Reply> result) {
     int max = settings.retry().maxAttempts();
+    if (o.failure() instanceof Http1Pool.Vetoed vetoed) {
+      result.completeExceptionally(refuse(call, vetoed.getMessage()));
+      return;
+    }
     if (o.failure() != null) {
       Throwable cause = o.failure();
       // Http1Pool fails with these only while opening a connection (or waiting for one), before the request left.

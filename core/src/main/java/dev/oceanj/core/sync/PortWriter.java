@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oceanj.core.config.ResyncSettings;
+import dev.oceanj.core.Failures;
 import dev.oceanj.core.port.BulkPacker;
 import dev.oceanj.core.port.BulkPacker.Batch;
+import dev.oceanj.core.port.DeleteGuard;
+import dev.oceanj.core.port.DeleteRefusedException;
 import dev.oceanj.core.port.EntityWrites;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.BulkUpsertResult;
@@ -171,10 +174,11 @@ public final class PortWriter {
    * {@code cancelled} answers true, each started only once {@code mayDelete} (asked anew per request) completes with
    * true: a false or failed answer skips it. Out: per request, how many entities Port reports deleted (they leave
    * {@code run}'s digest store); a failed or skipped request counts 0 and a failure's message joins {@code errors}
-   * (a sample).
+   * (a sample). Each request also asks {@code guard} at the last moment, in the client's transport; a request it
+   * refused counts 0 and is no error here (the guard was told).
    */
   Flow<EntityRef, Long, NotUsed> deletes(ResyncRun run, ResyncSettings settings, boolean deleteDependents,
-      BooleanSupplier cancelled, Supplier<CompletionStage<Boolean>> mayDelete, List<String> errors) {
+      BooleanSupplier cancelled, Supplier<CompletionStage<Boolean>> mayDelete, DeleteGuard guard, List<String> errors) {
     int batchSize = Math.min(settings.deleteBatchSize(), PortLimits.MAX_DELETE_IDENTIFIERS);
     return Flow.<EntityRef>create()
         .statefulMap(
@@ -199,19 +203,22 @@ public final class PortWriter {
         .mapAsyncUnordered(settings.upsertConcurrency(), batch -> mayDelete.get()
             .handle((allowed, error) -> error == null && Boolean.TRUE.equals(allowed) && !cancelled.getAsBoolean())
             .thenCompose(allowed -> allowed
-                ? delete(run, batch.first(), batch.second(), deleteDependents, errors)
+                ? delete(run, batch.first(), batch.second(), deleteDependents, guard, errors)
                 : CompletableFuture.completedFuture(0L)));
   }
 
   private CompletionStage<Long> delete(ResyncRun run, String blueprint, List<String> identifiers,
-      boolean deleteDependents, List<String> errors) {
+      boolean deleteDependents, DeleteGuard guard, List<String> errors) {
     CompletionStage<List<String>> sent;
     try {
-      sent = client.bulkDelete(blueprint, identifiers, deleteDependents);
+      sent = client.bulkDelete(blueprint, identifiers, deleteDependents, guard);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
     return sent.handle((deleted, error) -> {
+      if (error != null && Failures.unwrap(error) instanceof DeleteRefusedException) {
+        return 0L;
+      }
       if (error != null) {
         String msg = "deleting " + identifiers.size() + " " + blueprint + " entities failed: "
             + ResyncPipeline.describe(error);

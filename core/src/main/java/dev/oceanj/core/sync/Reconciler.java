@@ -1,6 +1,7 @@
 package dev.oceanj.core.sync;
 
 import dev.oceanj.core.config.ResyncSettings;
+import dev.oceanj.core.port.DeleteGuard;
 import dev.oceanj.core.port.PortClient;
 import dev.oceanj.core.port.PortClient.EntityRef;
 import dev.oceanj.core.port.ResyncPort;
@@ -117,6 +118,16 @@ public final class Reconciler {
    */
   public CompletionStage<Result> reconcile(ResyncRun run, Optional<String> blockedBecause, BooleanSupplier cancelled,
       Supplier<CompletionStage<Boolean>> mayDelete) {
+    return reconcile(run, blockedBecause, cancelled, mayDelete, DeleteGuard.NONE);
+  }
+
+  /**
+   * As {@link #reconcile(ResyncRun, Optional, BooleanSupplier, Supplier)}, each delete request also asking
+   * {@code guard} at the last moment before the client writes it (after the write limiter, on its I/O thread): a
+   * request refused there is not sent and counts 0; the guard is told, and the caller stops the rest.
+   */
+  public CompletionStage<Result> reconcile(ResyncRun run, Optional<String> blockedBecause, BooleanSupplier cancelled,
+      Supplier<CompletionStage<Boolean>> mayDelete, DeleteGuard guard) {
     if (blockedBecause.isPresent()) {
       return CompletableFuture.completedFuture(Result.skipped(blockedBecause.get(), 0, 0));
     }
@@ -176,7 +187,7 @@ public final class Reconciler {
                 ownedBefore(run, owned.get()), stale.get()));
           }
           return decideAndDelete(run, spool, ownedBefore(run, owned.get()), stale.get(), protectedCount.get(),
-              cancelled, mayDelete);
+              cancelled, mayDelete, guard);
         });
     return result.whenComplete((r, e) -> {
       try {
@@ -197,7 +208,7 @@ public final class Reconciler {
   }
 
   private CompletionStage<Result> decideAndDelete(ResyncRun run, Path spool, long owned, long stale, long prot,
-      BooleanSupplier cancelled, Supplier<CompletionStage<Boolean>> mayDelete) {
+      BooleanSupplier cancelled, Supplier<CompletionStage<Boolean>> mayDelete, DeleteGuard guard) {
     if (stale == 0) {
       return CompletableFuture.completedFuture(new Result(true, Optional.empty(), owned, 0, 0, 0, List.of()));
     }
@@ -213,7 +224,7 @@ public final class Reconciler {
     boolean dependents = run.plan().deleteDependentEntities();
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     return Source.fromIterator(() -> new SpoolIterator(spool))
-        .via(writer.deletes(run, settings, dependents, cancelled, mayDelete, errors))
+        .via(writer.deletes(run, settings, dependents, cancelled, mayDelete, guard, errors))
         .runWith(Sink.fold(0L, Long::sum), mat)
         .thenApply(deleted -> new Result(true, Optional.empty(), owned, stale, prot, deleted, errors));
   }

@@ -62,4 +62,26 @@ class ClusterSettingsTest {
         "OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:2552", "OCEAN__EVENT_LISTENER__TYPE", "WEBHOOK")));
     assertTrue(webhook.getMessage().contains("WEBHOOK event listener is not supported"), webhook.getMessage());
   }
+
+  @Test
+  void theFencingKeysComeFromTheEnvironmentAndAreCheckedAgainstEachOtherAndStableAfter() {
+    FencingSettings fencing = load(Map.of("OCEAN__CLUSTER__FENCING__READ_TIMEOUT", "4 s",
+        "OCEAN__CLUSTER__FENCING__WRITE_TIMEOUT", "5", "OCEAN__CLUSTER__FENCING__CLAIM_RETRY", "500 ms",
+        "OCEAN__CLUSTER__FENCING__CHECK_DEADLINE", "3 s", "OCEAN__CLUSTER__FENCING__REUSE_WINDOW", "250 ms"))
+        .cluster().fencing();
+    assertEquals(new FencingSettings(Duration.ofSeconds(4), Duration.ofSeconds(5), Duration.ofMillis(500),
+        Duration.ofSeconds(3), Duration.ofMillis(250)), fencing);
+    assertEquals(FencingSettings.defaults(), load(Map.of()).cluster().fencing());
+
+    var reuse = assertThrows(ConfigurationException.class, () -> load(Map.of(
+        "OCEAN__CLUSTER__FENCING__REUSE_WINDOW", "2 s")));
+    assertTrue(reuse.getMessage().contains("ocean.cluster.fencing.reuse-window"), reuse.getMessage());
+    var deadline = assertThrows(ConfigurationException.class, () -> load(Map.of(
+        "OCEAN__CLUSTER__STABLE_AFTER", "5 s", "OCEAN__CLUSTER__FENCING__CHECK_DEADLINE", "5 s")));
+    assertTrue(deadline.getMessage().contains("ocean.cluster.fencing.check-deadline")
+        && deadline.getMessage().contains("stable-after"), deadline.getMessage());
+    var negative = assertThrows(ConfigurationException.class, () -> load(Map.of(
+        "OCEAN__CLUSTER__FENCING__READ_TIMEOUT", "-1 s")));
+    assertTrue(negative.getMessage().contains("ocean.cluster.fencing.read-timeout"), negative.getMessage());
+  }
 }

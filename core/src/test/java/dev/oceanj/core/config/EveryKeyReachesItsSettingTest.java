@@ -209,6 +209,12 @@ class EveryKeyReachesItsSettingTest {
     key(c + "stable-after", "7 s", s -> s.cluster().stableAfter());
     key(c + "node-name", "n1", s -> s.cluster().nodeName());
     key(c + "keep-alive-interval", "1 s", s -> s.cluster().keepAliveInterval());
+    key(c + "busy-max-age", "10 m", s -> s.cluster().busyMaxAge());
+    key(c + "fencing.read-timeout", "1 s", s -> s.cluster().fencing().readTimeout());
+    key(c + "fencing.write-timeout", "1 s", s -> s.cluster().fencing().writeTimeout());
+    key(c + "fencing.claim-retry", "1 s", s -> s.cluster().fencing().claimRetry());
+    key(c + "fencing.check-deadline", "3 s", s -> s.cluster().fencing().checkDeadline());
+    key(c + "fencing.reuse-window", "500 ms", s -> s.cluster().fencing().reuseWindow());
   }
 
   private static OceanSettings load(String conf) {

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * emulator in this JVM, its POSTs slowed so the delete phase lasts (bulk deletes are POSTs). The owner of the
  * instance is frozen ({@code SIGSTOP}) during its delete phase; the survivors down it, mark its resync
  * {@code aborted} and run a new one; thawed ({@code SIGCONT}), the old owner issues no further delete (the request
- * log, by {@code X-Oceanj-Node}) and exits because it was downed.
+ * log, by {@code X-Oceanj-Node}), not even the ones that had passed the fence's check and were waiting in its Port
+ * client for the connection when it froze, and exits because it was downed.
  */
 class ZombieFencingTest {
 
@@ -49,7 +50,8 @@ class ZombieFencingTest {
     List<ChildJvm> nodes = new ArrayList<>();
     try (PortEmulator port = TestPort.start()) {
       port.requestLog().enable(true, true);
-      // 200 stale entities, 5 per bulk delete, one at a time, 500 ms each: a delete phase of about 20 s.
+      // 200 stale entities, 5 per bulk delete, one at a time on one connection, 500 ms each: a delete phase of about
+      // 20 s.
       port.faults().slowDown("POST", Duration.ofMillis(500));
       int[] artery = {ClusterNodes.freePort(), ClusterNodes.freePort(), ClusterNodes.freePort()};
       try {
@@ -109,7 +111,11 @@ class ZombieFencingTest {
     env.put("OCEAN__EVENT_LISTENER__TYPE", "POLLING");
     env.put("OCEAN__EVENT_LISTENER__POLLING__INTERVAL", "60 s");
     env.put("OCEAN__RESYNC__SKIP_UNCHANGED", "false");
-    env.put("OCEAN__RESYNC__UPSERT_CONCURRENCY", "1");
+    // Four deletes in flight through one connection: when the owner freezes, three of them have passed the fence's
+    // check and wait in its client for the connection. Only the check at the transport keeps them from going out
+    // after the thaw.
+    env.put("OCEAN__RESYNC__UPSERT_CONCURRENCY", "4");
+    env.put("OCEAN__PORT__MAX_CONNECTIONS", "1");
     env.put("OCEAN__RESYNC__DELETE_BATCH_SIZE", "5");
     // Not 3: a sharding coordinator that moves after its node is downed places no shard until that many regions
     // have registered, so with all three required the instance would never move.
