@@ -123,9 +123,63 @@ public final class ClusterMode {
     return body;
   }
 
-  /** The {@code cluster} section: this node, the members, where each instance runs. */
+  /**
+   * Where the instances run, shared by the {@code /status} calls of one request (host mode's list asks each
+   * instance's document, and each carries the section): a placement in flight, or done less than
+   * {@link #PLACEMENT_REUSE} ago, is reused, so one {@code GET /status} asks each node once.
+   */
+  private CompletionStage<InstanceSharding.Placement> placement() {
+    long now = System.nanoTime();
+    Placement last = placement.get();
+    if (last != null && (!last.answer().isDone() || now - last.doneAt() < PLACEMENT_REUSE.toNanos())) {
+      return last.answer();
+    }
+    Placement next = new Placement(new CompletableFuture<>());
+    if (!placement.compareAndSet(last, next)) {
+      return placement.get().answer();
+    }
+    sharding.placement().whenComplete((p, failure) -> {
+      next.doneAt = System.nanoTime();
+      if (failure != null) {
+        next.answer().completeExceptionally(failure);
+      } else {
+        next.answer().complete(p);
+      }
+    });
+    return next.answer();
+  }
+
+  /** How long a finished placement answers further {@code /status} calls. */
+  static final java.time.Duration PLACEMENT_REUSE = java.time.Duration.ofMillis(250);
+
+  private final java.util.concurrent.atomic.AtomicReference<Placement> placement =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** A placement asked of the nodes, and when it came back. */
+  private static final class Placement {
+    private final CompletableFuture<InstanceSharding.Placement> answer;
+    volatile long doneAt;
+
+    Placement(CompletableFuture<InstanceSharding.Placement> answer) {
+      this.answer = answer;
+    }
+
+    CompletableFuture<InstanceSharding.Placement> answer() {
+      return answer;
+    }
+
+    long doneAt() {
+      return doneAt;
+    }
+  }
+
+  /**
+   * The {@code cluster} section: this node, the members, where each instance runs ({@code node} null when no node
+   * said; {@code unknown} with why when its node did not answer in time).
+   */
   private CompletionStage<ObjectNode> cluster() {
-    return sharding.owners().thenApply(owners -> {
+    return placement().thenApply(placed -> {
+      var owners = placed.owners();
       ObjectNode section = JsonNodeFactory.instance.objectNode();
       section.put("node", settings.nodeName());
       var members = section.putArray("members");
@@ -141,6 +195,7 @@ public final class ClusterMode {
         ObjectNode node = instances.putObject(id);
         node.put("node", owner.map(InstanceEntity.Owner::node).orElse(null));
         node.put("since", owner.map(o -> Instant.ofEpochMilli(o.since()).toString()).orElse(null));
+        Optional.ofNullable(placed.unknown().get(id)).ifPresent(why -> node.put("unknown", why));
       });
       return section;
     });
