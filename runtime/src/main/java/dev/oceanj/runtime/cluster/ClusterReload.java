@@ -119,6 +119,8 @@ final class ClusterReload extends AbstractBehavior<ClusterReload.Command> {
   private final Duration releaseAfter;
   private String pendingId;
   private HostSettings pending;
+  /** Between an {@link Apply} and its {@link Prepared}: a check now would diff against a set about to change. */
+  private boolean applying;
 
   private ClusterReload(ActorContext<Command> context, OceanSettings settings, Guardian.Reloader reloader,
       ClusterMode.InstanceSet set, InstanceSharding sharding, Consumer<ClusterMode.Remount> remount) {
@@ -169,6 +171,11 @@ final class ClusterReload extends AbstractBehavior<ClusterReload.Command> {
   }
 
   private Behavior<Command> onCheck(Check check) {
+    if (applying) {
+      check.replyTo().tell(new Checked(node, Map.of(), "this node is applying another reload; try again when it"
+          + " finished"));
+      return this;
+    }
     getContext().pipeToSelf(CompletableFuture.supplyAsync(reloader::reread, blocking),
         (host, failure) -> new Reread(check, host, failure));
     return this;
@@ -199,6 +206,7 @@ final class ClusterReload extends AbstractBehavior<ClusterReload.Command> {
     HostSettings host = pending;
     pending = null;
     pendingId = null;
+    applying = true;
     Diff diff = diff(host);
     List<HostSettings.InstanceSettings> toPrepare = new ArrayList<>();
     diff.added().forEach(id -> toPrepare.add(diff.wanted().get(id)));
@@ -251,6 +259,7 @@ final class ClusterReload extends AbstractBehavior<ClusterReload.Command> {
    * instances that run here are told: a removed one retires, a changed one restarts (from the new parts).
    */
   private Behavior<Command> onPrepared(Prepared prepared) {
+    applying = false;
     Diff diff = prepared.diff();
     List<Instance.Wiring> replaced = new ArrayList<>();
     List<Guardian.Hosted> mount = new ArrayList<>();
@@ -377,7 +386,7 @@ final class ClusterReload extends AbstractBehavior<ClusterReload.Command> {
             + checkTimeout.toMillis() + " ms; nothing changed on any node"));
       }
       if (!unreadable.isEmpty()) {
-        ObjectNode body = error("a node cannot read its instance files; nothing changed on any node");
+        ObjectNode body = error("a node cannot check its instance files (see nodes); nothing changed on any node");
         unreadable.forEach(body.putObject("nodes")::put);
         return CompletableFuture.completedFuture(body);
       }

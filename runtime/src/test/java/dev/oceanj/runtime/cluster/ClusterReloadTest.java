@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.emulator.RequestLog;
-import dev.oceanj.runtime.Main;
 import dev.oceanj.testsupport.Await;
 import dev.oceanj.testsupport.TestPort;
 import dev.oceanj.testsupport.process.ChildJvm;
@@ -37,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one node: every node answers the same difference; the new set runs exactly once in the cluster; the removed
  * instance's resync is reported {@code aborted} and nothing is deleted; {@code fake-r1} keeps its resync and its
  * owner; {@code fake-r2} restarts on the node that owned it. Then a node whose copy differs makes the reload a 409
- * naming each node's fingerprint, with nothing changed; and a frozen node (SIGSTOP) does not hold up another node's
+ * naming each node's fingerprint, with nothing changed; SIGHUP on a node reloads the same way; and a frozen node
+ * (SIGSTOP) does not hold up another node's
  * {@code /status}: its instances are {@code unknown} there, the others keep their owners, within the ask timeout.
  */
 class ClusterReloadTest {
@@ -55,11 +55,7 @@ class ClusterReloadTest {
   @AfterEach
   void stop() throws IOException {
     nodes.values().forEach(ChildJvm::thaw);
-    nodes.values().forEach(ChildJvm::close);
-    for (Map.Entry<String, ChildJvm> node : nodes.entrySet()) {
-      Files.writeString(Path.of("target", getClass().getSimpleName() + "-" + node.getKey() + ".log"),
-          node.getValue().output());
-    }
+    ClusterNodes.stopAndKeepLogs(nodes, getClass());
     if (port != null) {
       port.close();
     }
@@ -86,6 +82,11 @@ class ClusterReloadTest {
       JsonNode members = cluster("node-1").path("members");
       return members.size() == 3 && members.findValuesAsText("status").stream().allMatch("Up"::equals);
     });
+    // The placement settled (one instance per node: rebalancing after a join is over), so that what moves next is
+    // the reload's doing.
+    Await.until("one instance per node", START, () -> placement("node-1").values().stream()
+        .map(o -> o.path("node").asText("?")).distinct().filter(n -> n.startsWith("node-")).count() == 3
+        && placement("node-1").size() == 3);
     Await.until("fake-r1 and fake-r2 resynced", START,
         () -> completed("fake-r1").isPresent() && completed("fake-r2").isPresent());
     Await.until("fake-r3's resync to run in Port", START, () -> port.integration("fake-r3")
@@ -157,6 +158,16 @@ class ClusterReloadTest {
     assertEquals(placement("node-1").get("fake-r1"), after.get("fake-r1"), "fake-r1 left alone");
     assertEquals(r1Resync, completed("fake-r1").orElseThrow(), "fake-r1 was not restarted");
 
+    // SIGHUP on one node: the same reload (fake-r1 made alike again, fake-r5 added).
+    instance("fake-r1");
+    instance("fake-r5");
+    nodes.get("node-3").hangUp();
+    List<String> withR5 = List.of("fake-r1", "fake-r2", "fake-r4", "fake-r5");
+    Await.until("fake-r5 listed on every node and running on one", START, () -> NODES.stream()
+        .allMatch(n -> listed(n).equals(withR5)) && NODES.stream().filter(n -> state(n, "fake-r5").equals("running"))
+        .count() == 1);
+    assertEquals(after.get("fake-r1"), placement("node-1").get("fake-r1"), "fake-r1 left alone by the SIGHUP");
+
     // A frozen node: another node's /status still answers within the ask timeout, the frozen node's instances
     // unknown, the others with their owners.
     Map<String, JsonNode> placed = placement("node-1");
@@ -193,24 +204,9 @@ class ClusterReloadTest {
   }
 
   private String envFile(String id, String... lines) throws IOException {
-    Path resources = Files.createDirectories(dir.resolve("resources").resolve(id).resolve(".port")
-        .resolve("resources"));
-    Files.writeString(resources.resolve("port-app-config.yml"), String.join("\n",
-        "resources:",
-        "  - kind: fake-person",
-        "    selector:",
-        "      query: 'true'",
-        "    port:",
-        "      entity:",
-        "        mappings:",
-        "          identifier: '\"" + id + "-\" + .id'",
-        "          title: .name",
-        "          blueprint: '\"fake-person\"'",
-        "          properties:",
-        "            name: .name",
-        ""));
     List<String> all = new ArrayList<>(List.of("OCEAN__INTEGRATION__TYPE=fake",
-        "OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=\"200\"", "OCEAN__RESOURCES_PATH=" + resources));
+        "OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=\"200\"",
+        "OCEAN__RESOURCES_PATH=" + ClusterNodes.personMapping(dir, id)));
     all.addAll(List.of(lines));
     return String.join("\n", all) + "\n";
   }
@@ -218,26 +214,10 @@ class ClusterReloadTest {
   private void start(String node, int i, int[] artery) throws IOException {
     int http = ClusterNodes.freePort();
     httpPorts.put(node, http);
-    Map<String, String> env = new LinkedHashMap<>(TestPort.env(port));
-    env.put("OCEAN__INSTANCES_DIR", instances(node).toString());
-    env.put("OCEAN__EVENT_LISTENER__TYPE", "POLLING");
-    env.put("OCEAN__EVENT_LISTENER__POLLING__INTERVAL", "2 s");
-    env.put("OCEAN__RESYNC__SKIP_UNCHANGED", "false");
-    env.put("OCEAN__HTTP__BIND_ADDRESS", "127.0.0.1");
-    env.put("OCEAN__HTTP__PORT", Integer.toString(http));
-    env.put("OCEAN__DATA_DIR", dir.resolve(node).toString());
-    env.put("OCEAN__CLUSTER__ENABLED", "true");
-    env.put("OCEAN__CLUSTER__HOST", "127.0.0.1");
-    env.put("OCEAN__CLUSTER__PORT", Integer.toString(artery[i]));
-    env.put("OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:" + artery[0] + ",127.0.0.1:" + artery[1]);
-    env.put("OCEAN__CLUSTER__MIN_NR_OF_MEMBERS", "2");
+    Map<String, String> env = ClusterNodes.hostEnv(port, dir, node, i, artery, http, instances(node));
     // Longer than the freeze at the end: the frozen node is unreachable, not downed.
     env.put("OCEAN__CLUSTER__STABLE_AFTER", "30 s");
-    env.put("OCEAN__CLUSTER__NODE_NAME", node);
-    env.put("OCEAN__CLUSTER__KEEP_ALIVE_INTERVAL", "1 s");
-    nodes.put(node, ChildJvm.builder(node, Main.class.getName(), dir)
-        .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m")
-        .withoutEnv("OCEAN__").withoutEnv("APPLICATION__").env(env).start());
+    nodes.put(node, ClusterNodes.startNode(node, dir, env));
   }
 
   private HttpResponse<String> reload(String node) throws IOException, InterruptedException {
