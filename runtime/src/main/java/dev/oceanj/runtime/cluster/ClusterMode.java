@@ -96,17 +96,11 @@ public final class ClusterMode {
    *
    * @param guardian the guardian (the keep-alive is its child)
    * @param settings the process's settings (cluster mode on)
-   * @param instances the configured instances; each activation on this node gets a copy with a fresh sync telemetry
-   *     and without live events (in cluster mode every node takes them, not only the owner: see the guardian)
-   */
-  public static ClusterMode start(ActorContext<?> guardian, OceanSettings settings, List<Instance.Wiring> instances) {
-    return start(guardian, settings, instances.stream().map(w -> new Guardian.Hosted("", w)).toList(),
-        Optional.empty(), remount -> { });
-  }
-
-  /**
-   * As above, in host mode with a reload: on every node {@code reloader} re-reads the files, and {@code remount}
-   * (which tells the guardian) changes the routes of the instances a reload added, changed or removed.
+   * @param instances the configured instances with their fingerprints; each activation on this node gets a copy with
+   *     a fresh sync telemetry and without live events (in cluster mode every node takes them, not only the owner:
+   *     see the guardian)
+   * @param reloader host mode: re-reads the files on this node when a reload ({@link #reload}) checks them
+   * @param remount tells the guardian which instances' routes a reload removed, changed or added on this node
    */
   public static ClusterMode start(ActorContext<?> guardian, OceanSettings settings, List<Guardian.Hosted> instances,
       Optional<Guardian.Reloader> reloader, java.util.function.Consumer<Remount> remount) {
