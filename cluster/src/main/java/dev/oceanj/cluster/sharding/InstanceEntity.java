@@ -22,8 +22,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 /**
  * One integration instance as a Cluster Sharding entity (entity id = the instance's identifier, one shard per
  * entity): while it lives on a node, that node runs the instance, spawned from the {@link InstanceFactory} as its
- * child. Started by the first message for it, in practice the {@link KeepAlive}'s {@link EnsureRunning}; answers
- * {@link GetOwner} for {@code /status}.
+ * child. Started by the first message for it, in practice the {@link KeepAlive}'s {@link EnsureRunning}; for
+ * {@code /status} it lists itself with its node's {@link NodeInstances} while it runs the instance.
  *
  * <p>{@link Handoff} is the sharding stop message (the shard moves: rebalance, this node leaving): the instance is
  * told to shut down (a running resync is aborted, nothing deleted) and the entity stops when it answered, or after
@@ -45,9 +45,6 @@ public final class InstanceEntity extends AbstractBehavior<InstanceEntity.Comman
 
   /** Makes sure the instance runs (it does once this is delivered); sent by every node's keep-alive. */
   public record EnsureRunning(String identifier) implements Command {}
-
-  /** Asks where the instance runs. */
-  public record GetOwner(ActorRef<Owner> replyTo) implements Command {}
 
   /**
    * Where an instance runs.
@@ -142,7 +139,6 @@ public final class InstanceEntity extends AbstractBehavior<InstanceEntity.Comman
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(EnsureRunning.class, msg -> this)
-        .onMessage(GetOwner.class, this::onGetOwner)
         .onMessage(Handoff.class, msg -> onHandoff())
         .onMessage(Retire.class, msg -> onRetire())
         .onMessage(Restart.class, msg -> onRestart())
@@ -150,11 +146,6 @@ public final class InstanceEntity extends AbstractBehavior<InstanceEntity.Comman
         .onSignal(Terminated.class, this::onInstanceStopped)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
-  }
-
-  private Behavior<Command> onGetOwner(GetOwner msg) {
-    msg.replyTo().tell(owner());
-    return this;
   }
 
   private Behavior<Command> onRetire() {
