@@ -164,7 +164,7 @@ class ClusterHostModeTest {
   private void start(String node, int i, int[] artery, Path instances) throws IOException {
     int http = ClusterModeTest.freePort();
     httpPorts.put(node, http);
-    Map<String, String> env = ClusterNodes.hostEnv(port, dir, node, i, artery, http, instances);
+    Map<String, String> env = ClusterNodes.hostEnv(port, dir, i, artery, http, instances);
     env.put("OCEAN__RESYNC__UPSERT_CONCURRENCY", "2");
     nodes.put(node, ClusterNodes.startNode(node, dir, env));
   }

@@ -21,33 +21,31 @@ final class ClusterNodes {
    * ports; callers add the resync and listener settings of their scenario.
    */
   static Map<String, String> env(PortEmulator port, Path dir, String identifier, int i, int[] artery, int http) {
-    String node = "node-" + (i + 1);
-    Map<String, String> env = new LinkedHashMap<>(TestPort.env(port));
+    Map<String, String> env = nodeEnv(port, dir, i, artery, http);
     env.put("OCEAN__INTEGRATION__TYPE", "fake");
     env.put("OCEAN__INTEGRATION__IDENTIFIER", identifier);
-    env.put("OCEAN__HTTP__BIND_ADDRESS", "127.0.0.1");
-    env.put("OCEAN__HTTP__PORT", Integer.toString(http));
-    env.put("OCEAN__DATA_DIR", dir.resolve(node).toString());
-    env.put("OCEAN__CLUSTER__ENABLED", "true");
-    env.put("OCEAN__CLUSTER__HOST", "127.0.0.1");
-    env.put("OCEAN__CLUSTER__PORT", Integer.toString(artery[i]));
-    env.put("OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:" + artery[0] + ",127.0.0.1:" + artery[1]);
-    env.put("OCEAN__CLUSTER__NODE_NAME", node);
-    env.put("OCEAN__CLUSTER__KEEP_ALIVE_INTERVAL", "1 s");
     return env;
   }
 
   /**
-   * The environment of a host-mode node ({@code OCEAN__INSTANCES_DIR}) of a cluster whose seeds are the first two
-   * Artery ports: POLLING every 2 s, at least two members, a keep-alive round every second.
+   * The environment of host-mode node {@code i} (its instances in {@code instances}): POLLING every 2 s, at least
+   * two members, the Split Brain Resolver's stable-after 5 s.
    */
-  static Map<String, String> hostEnv(PortEmulator port, Path dir, String node, int i, int[] artery, int http,
-      Path instances) {
-    Map<String, String> env = new LinkedHashMap<>(TestPort.env(port));
+  static Map<String, String> hostEnv(PortEmulator port, Path dir, int i, int[] artery, int http, Path instances) {
+    Map<String, String> env = nodeEnv(port, dir, i, artery, http);
     env.put("OCEAN__INSTANCES_DIR", instances.toString());
     env.put("OCEAN__EVENT_LISTENER__TYPE", "POLLING");
     env.put("OCEAN__EVENT_LISTENER__POLLING__INTERVAL", "2 s");
     env.put("OCEAN__RESYNC__SKIP_UNCHANGED", "false");
+    env.put("OCEAN__CLUSTER__MIN_NR_OF_MEMBERS", "2");
+    env.put("OCEAN__CLUSTER__STABLE_AFTER", "5 s");
+    return env;
+  }
+
+  /** Port, HTTP on loopback, the data dir and the cluster (a keep-alive round every second) of node {@code i}. */
+  private static Map<String, String> nodeEnv(PortEmulator port, Path dir, int i, int[] artery, int http) {
+    String node = "node-" + (i + 1);
+    Map<String, String> env = new LinkedHashMap<>(TestPort.env(port));
     env.put("OCEAN__HTTP__BIND_ADDRESS", "127.0.0.1");
     env.put("OCEAN__HTTP__PORT", Integer.toString(http));
     env.put("OCEAN__DATA_DIR", dir.resolve(node).toString());
@@ -55,8 +53,6 @@ final class ClusterNodes {
     env.put("OCEAN__CLUSTER__HOST", "127.0.0.1");
     env.put("OCEAN__CLUSTER__PORT", Integer.toString(artery[i]));
     env.put("OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:" + artery[0] + ",127.0.0.1:" + artery[1]);
-    env.put("OCEAN__CLUSTER__MIN_NR_OF_MEMBERS", "2");
-    env.put("OCEAN__CLUSTER__STABLE_AFTER", "5 s");
     env.put("OCEAN__CLUSTER__NODE_NAME", node);
     env.put("OCEAN__CLUSTER__KEEP_ALIVE_INTERVAL", "1 s");
     return env;

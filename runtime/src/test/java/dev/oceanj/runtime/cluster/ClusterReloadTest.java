@@ -214,7 +214,7 @@ class ClusterReloadTest {
   private void start(String node, int i, int[] artery) throws IOException {
     int http = ClusterNodes.freePort();
     httpPorts.put(node, http);
-    Map<String, String> env = ClusterNodes.hostEnv(port, dir, node, i, artery, http, instances(node));
+    Map<String, String> env = ClusterNodes.hostEnv(port, dir, i, artery, http, instances(node));
     // Longer than the freeze at the end: the frozen node is unreachable, not downed.
     env.put("OCEAN__CLUSTER__STABLE_AFTER", "30 s");
     nodes.put(node, ClusterNodes.startNode(node, dir, env));
