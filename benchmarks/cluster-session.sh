@@ -9,8 +9,9 @@
 #
 # Builds nothing: expects runtime/target/oceanj-runtime.jar and port-emulator/target/oceanj-port-emulator.jar
 # (mvn -B -pl runtime,port-emulator -am -DskipTests package). Needs curl, jq, python3. STABLE_AFTER (default 7 s)
-# sets the Split Brain Resolver's stable-after; KEEP_LOGS=<dir> keeps the processes' logs. Every process it starts
-# is killed on exit.
+# sets the Split Brain Resolver's stable-after; SETTLE (default 90 s) how long to wait for the placement to settle
+# (every node's /status agrees, each node owns its share) before the "before" /status; KEEP_LOGS=<dir> keeps the
+# processes' logs. Every process it starts is killed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AMOUNT=${1:-100}
@@ -106,6 +107,30 @@ await 400 "[ \"\$(completed ${all[*]})\" -ge ${#INSTANCES[@]} ] && [ \"\$(placed
   || { tails "${all[@]}"; exit 1; }
 echo
 echo "every instance's first resync completed ($((SECONDS - started)) s after the nodes started)"
+# owners <node>: each instance's owner as that node's /status says ("null" for none), one line.
+owners() {
+  curl -s "http://127.0.0.1:${HTTP[$1]}/status" 2>/dev/null \
+    | jq -c '(.cluster // .instances[0].cluster).instances | map_values(.node)' 2>/dev/null || echo '{}'
+}
+# settled <node…>: every node's /status names the same owner for every instance, and each node owns its share
+# (the counts per node differ by at most one).
+settled() {
+  local first node
+  first=$(owners "$1")
+  for node in "$@"; do [ "$(owners "$node")" = "$first" ] || return 1; done
+  jq -e --argjson n "$#" '[.[]] as $o | ($o | all(. != null)) and ($o | length) > 0
+    and ([$o | group_by(.)[] | length] as $c | ($c | length) == $n and (($c | max) - ($c | min)) <= 1)' \
+    <<<"$first" >/dev/null
+}
+# The "before" /status once the placement settled (instances move one per rebalance round after a join).
+SETTLE=${SETTLE:-90}
+settle_started=$SECONDS
+if await "$SETTLE" "settled ${all[*]}" "the placement to settle"; then
+  echo "placement settled: every node's /status agrees, each node owns its share ($((SECONDS - settle_started)) s)"
+else
+  echo "placement NOT settled after $SETTLE s (the nodes' /status disagree or a node owns more than its share):"
+  for node in "${all[@]}"; do echo "  $node sees $(owners "$node")"; done
+fi
 print_status "${all[@]}"
 say "catalog before (GET /_emulator/entities?blueprint=…)"
 catalog

@@ -64,7 +64,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * <p>Cluster mode ({@code ocean.cluster.enabled}): the instances (one, or host mode's whole set) are Cluster
  * Sharding entities instead of children, each running as an {@link Instance} on the node that owns it
  * ({@link ClusterMode}); the server binds at once, every node serves every instance's routes, and {@code /status}
- * says where each instance runs. A reload is refused in cluster mode (every node must run the same set).
+ * says where each instance runs. A reload in cluster mode reloads the set on every node
+ * ({@link ClusterMode#reload}); each node's guardian then remounts the routes of the instances it changed.
  */
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
@@ -92,6 +93,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       implements Command {}
 
   private record InstanceStopped(String identifier, ActorRef<Instance.Command> ref) implements Command {}
+
+  /** Cluster mode: a reload on this node changed these instances' routes. */
+  private record ClusterRemount(ClusterMode.Remount remount) implements Command {}
 
   /** The backoff of a failed instance ran out: prepare it again, unless a later failure or start overtook it. */
   private record RetryStart(String identifier, int attempts) implements Command {}
@@ -184,6 +188,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     final ActorRef<Instance.Command> ref;
     volatile String state = "starting";
     volatile Instance.Routes routes;
+    /** Cluster mode: closes the live events this node takes for the instance (a reload removes or changes it). */
+    volatile Runnable closeLive = () -> { };
+    /** Cluster mode: tells its routes actor from a predecessor's. */
+    int generation;
 
     Entry(String fingerprint, Instance.Wiring wiring, ActorRef<Instance.Command> ref) {
       this.fingerprint = fingerprint;
@@ -229,8 +237,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private void start() {
     if (wiring.settings().cluster().enabled()) {
-      cluster = Optional.of(ClusterMode.start(getContext(), wiring.settings(),
-          wiring.instances().stream().map(Hosted::wiring).toList()));
+      ActorRef<Command> self = getContext().getSelf();
+      cluster = Optional.of(ClusterMode.start(getContext(), wiring.settings(), wiring.instances(),
+          wiring.reloader(), remount -> self.tell(new ClusterRemount(remount))));
       // Every node serves every instance; the routes are set once each instance's live events started here.
       wiring.instances().forEach(h -> entries.put(h.wiring().identifier(), new Entry(h.fingerprint(), h.wiring(),
           null)));
@@ -401,6 +410,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
     @Override
     public CompletionStage<ObjectNode> reload() {
+      if (cluster.isPresent()) {
+        return cluster.get().reload("POST /instances/reload");
+      }
       return org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, Reloaded>ask(getContext().getSelf(),
               replyTo -> new Reload("POST /instances/reload", replyTo),
               wiring.settings().timeouts().ask(), getContext().getSystem().scheduler())
@@ -434,11 +446,50 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       return;
     }
     for (Entry entry : List.copyOf(entries.values())) {
-      getContext().spawn(Behaviors.<Void>setup(context -> {
-        entry.routes = clusteredRoutes(context, cluster, entry.wiring);
-        return Behaviors.empty();
-      }), "routes-" + actorName(entry.wiring.identifier(), 0));
+      mountClustered(cluster, entry, 0);
     }
+  }
+
+  private void mountClustered(ClusterMode cluster, Entry entry, int generation) {
+    getContext().spawn(Behaviors.<Void>setup(context -> {
+      entry.routes = clusteredRoutes(context, cluster, entry.wiring);
+      return Behaviors.empty();
+    }), "routes-" + actorName(entry.wiring.identifier(), generation));
+  }
+
+  /**
+   * Cluster mode: a reload on this node removed or changed instances (their routes and live events go) and added
+   * or changed others (mounted anew with their new parts, once the old live events closed: they share the log).
+   */
+  private Behavior<Command> onClusterRemount(ClusterRemount msg) {
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    ActorRef<Command> self = getContext().getSelf();
+    for (String id : msg.remount().unmount()) {
+      Entry old = entries.remove(id);
+      if (old != null) {
+        closing.add(CompletableFuture.runAsync(old.closeLive, blocking));
+        getContext().getChild("routes-" + actorName(id, old.generation)).ifPresent(getContext()::stop);
+      }
+    }
+    for (Hosted hosted : msg.remount().mount()) {
+      Entry entry = new Entry(hosted.fingerprint(), hosted.wiring(), null);
+      entry.generation = ++generation;
+      entries.put(hosted.wiring().identifier(), entry);
+      CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+          .whenComplete((v, e) -> self.tell(new ClusterMount(entry)));
+    }
+    return this;
+  }
+
+  /** Cluster mode: mount a reloaded instance's routes (its predecessor's live events are closed). */
+  private record ClusterMount(Entry entry) implements Command {}
+
+  private Behavior<Command> onClusterMount(ClusterMount msg) {
+    Entry entry = msg.entry();
+    if (entries.get(entry.wiring.identifier()) == entry) {
+      cluster.ifPresent(c -> mountClustered(c, entry, entry.generation));
+    }
+    return this;
   }
 
   private Instance.Routes clusteredRoutes(ActorContext<?> context, ClusterMode cluster, Instance.Wiring instance) {
@@ -474,6 +525,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
           + " acknowledged in its own log, which is lost with the node; set it to kafka to share one log");
     }
     LiveEvents events = instance.liveEvents().get().apply(context);
+    Optional.ofNullable(entries.get(instance.identifier())).filter(e -> e.wiring == instance)
+        .ifPresent(e -> e.closeLive = events::close);
     // After the server unbound: nothing appends any more; the consumer commits and leaves the group.
     CoordinatedShutdown.get(context.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "close-live-events-" + actorName(instance.identifier(), 0), () -> {
@@ -494,6 +547,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         .onMessage(InstancePrepared.class, this::onInstancePrepared)
         .onMessage(RetryStart.class, this::onRetryStart)
         .onMessage(InstanceStopped.class, this::onInstanceStopped)
+        .onMessage(ClusterRemount.class, this::onClusterRemount)
+        .onMessage(ClusterMount.class, this::onClusterMount)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -544,10 +599,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       return this;
     }
     if (cluster.isPresent()) {
-      String refused = "cluster mode does not reload the instance set yet: change the instances on every node and"
-          + " restart the nodes one at a time";
-      getContext().getLog().warn("Reload ({}) refused: {}", reload.reason(), refused);
-      reload.replyTo().tell(failed(refused));
+      cluster.get().reload(reload.reason()).thenAccept(body -> reload.replyTo().tell(reloaded(body)));
       return this;
     }
     if (reloading) {
@@ -560,6 +612,17 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     getContext().pipeToSelf(CompletableFuture.supplyAsync(reloader::reread, blocking),
         (host, failure) -> new Reread(host, failure, reload.replyTo()));
     return this;
+  }
+
+  /** Cluster mode's answer (per node) as this node's {@link Reloaded}. */
+  private static Reloaded reloaded(ObjectNode body) {
+    java.util.function.Function<String, List<String>> list = key -> {
+      List<String> out = new ArrayList<>();
+      body.path(key).forEach(n -> out.add(n.asText()));
+      return out;
+    };
+    return new Reloaded(list.apply("added"), list.apply("removed"), list.apply("changed"), list.apply("unchanged"),
+        Optional.ofNullable(body.path("error").textValue()));
   }
 
   private static Reloaded failed(String error) {

@@ -10,8 +10,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -20,8 +26,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 /**
  * Integration instances on Cluster Sharding: {@link #start} initialises the sharding of {@link InstanceEntity} (one
  * shard per instance, {@link InstanceEntity.Handoff} as the stop message, {@link ResyncAwareAllocation} so that a
- * rebalance spares instances mid-resync) and spawns the {@link KeepAlive}; then {@link #owners()} says which node runs
- * each instance, for {@code /status} on any node.
+ * rebalance spares instances mid-resync) and spawns the {@link KeepAlive}; then {@link #placement()} says which node
+ * runs each instance, for {@code /status} on any node: one ask per node (its {@link NodeInstances}), not one per
+ * instance, each within the ask timeout; the instances a node that did not answer was last seen running are
+ * {@code unknown}, the rest of the answer stands.
  */
 public final class InstanceSharding {
 
@@ -29,14 +37,33 @@ public final class InstanceSharding {
   private final Supplier<Set<String>> identifiers;
   private final Duration askTimeout;
   private final ResyncAwareAllocation allocation;
+  private final ActorSystem<?> system;
+  /** The entities living on this node, by identifier. */
+  private final Map<String, InstanceEntity.Owner> here;
+  /** Answers this node's {@link NodeInstances} gave. */
+  private final AtomicLong answered;
+  /** What each node last answered, by its actor: its instances turn {@code unknown} when it stops answering. */
+  private final Map<ActorRef<NodeInstances.ListRunning>, NodeInstances.Running> lastAnswers = new ConcurrentHashMap<>();
 
   private InstanceSharding(ClusterSharding sharding, Supplier<Set<String>> identifiers, Duration askTimeout,
-      ResyncAwareAllocation allocation) {
+      ResyncAwareAllocation allocation, ActorSystem<?> system, Map<String, InstanceEntity.Owner> here,
+      AtomicLong answered) {
     this.sharding = sharding;
     this.identifiers = identifiers;
     this.askTimeout = askTimeout;
     this.allocation = allocation;
+    this.system = system;
+    this.here = here;
+    this.answered = answered;
   }
+
+  /**
+   * Where the instances run.
+   *
+   * @param owners every configured instance (sorted): its owner, or empty when none answered for it
+   * @param unknown the instances whose node did not answer in time, with why (also empty in {@code owners})
+   */
+  public record Placement(Map<String, Optional<InstanceEntity.Owner>> owners, Map<String, String> unknown) {}
 
   /**
    * Starts this node's part: its shard region and keep-alive (a child of {@code parent}).
@@ -52,14 +79,18 @@ public final class InstanceSharding {
     ClusterSharding sharding = ClusterSharding.get(parent.getSystem());
     String node = settings.nodeName();
     ResyncAwareAllocation allocation = resyncAware(parent, settings);
+    Map<String, InstanceEntity.Owner> here = new ConcurrentHashMap<>();
+    AtomicLong answered = new AtomicLong();
     sharding.init(Entity.of(InstanceEntity.TYPE_KEY,
-            ctx -> InstanceEntity.create(ctx.getEntityId(), node, factory, askTimeout))
+            ctx -> InstanceEntity.create(ctx.getEntityId(), node, factory, askTimeout,
+                new InstanceEntity.Wiring(ctx.getShard(), identifiers, here)))
         .withStopMessage(InstanceEntity.Handoff.INSTANCE)
         .withRole(ClusterConfig.INSTANCES_ROLE)
         .withMessageExtractor(new OneShardPerInstance())
         .withAllocationStrategy(allocation));
     parent.spawn(KeepAlive.create(sharding, identifiers, settings.keepAliveInterval()), "cluster-keep-alive");
-    return new InstanceSharding(sharding, identifiers, askTimeout, allocation);
+    parent.spawn(NodeInstances.create(node, here, answered), "cluster-node-instances");
+    return new InstanceSharding(sharding, identifiers, askTimeout, allocation, parent.getSystem(), here, answered);
   }
 
   /** This node's allocation strategy (used while the shard coordinator runs here). */
@@ -76,24 +107,74 @@ public final class InstanceSharding {
   }
 
   /**
-   * Where each configured instance runs, by identifier (sorted); empty for one that did not answer in time (its node
-   * is being replaced, or it is starting).
+   * Where each configured instance runs, by identifier (sorted); empty for one no node answered for (its node is
+   * being replaced or did not answer, or it is starting).
    */
   public CompletionStage<Map<String, Optional<InstanceEntity.Owner>>> owners() {
-    List<String> ids = List.copyOf(new TreeSet<>(identifiers.get()));
-    List<CompletableFuture<Optional<InstanceEntity.Owner>>> asks = ids.stream()
-        .map(id -> sharding.entityRefFor(InstanceEntity.TYPE_KEY, id)
-            .<InstanceEntity.Owner>ask(InstanceEntity.GetOwner::new, askTimeout)
-            .handle((owner, failure) -> Optional.ofNullable(failure == null ? owner : null))
-            .toCompletableFuture())
-        .toList();
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      Map<String, Optional<InstanceEntity.Owner>> out = new TreeMap<>();
-      for (int i = 0; i < ids.size(); i++) {
-        out.put(ids.get(i), asks.get(i).join());
-      }
-      return out;
-    });
+    return placement().thenApply(Placement::owners);
+  }
+
+  /** Where each configured instance runs: one ask per node that registered its {@link NodeInstances}. */
+  public CompletionStage<Placement> placement() {
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+            replyTo -> Receptionist.find(NodeInstances.KEY, replyTo), askTimeout, system.scheduler())
+        .thenCompose(listing -> {
+          List<ActorRef<NodeInstances.ListRunning>> nodes = List.copyOf(listing.getServiceInstances(NodeInstances.KEY));
+          List<CompletableFuture<Optional<NodeInstances.Running>>> asks = nodes.stream()
+              .map(ref -> AskPattern.<NodeInstances.ListRunning, NodeInstances.Running>ask(ref,
+                      NodeInstances.ListRunning::new, askTimeout, system.scheduler())
+                  .handle((running, failure) -> Optional.ofNullable(failure == null ? running : null))
+                  .toCompletableFuture())
+              .toList();
+          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            lastAnswers.keySet().retainAll(nodes);
+            Map<String, Optional<InstanceEntity.Owner>> owners = new TreeMap<>();
+            new TreeSet<>(identifiers.get()).forEach(id -> owners.put(id, Optional.empty()));
+            Map<String, String> unknown = new TreeMap<>();
+            for (int i = 0; i < nodes.size(); i++) {
+              Optional<NodeInstances.Running> answer = asks.get(i).join();
+              if (answer.isPresent()) {
+                lastAnswers.put(nodes.get(i), answer.get());
+                answer.get().owners().stream().filter(o -> owners.containsKey(o.identifier()))
+                    .forEach(o -> owners.put(o.identifier(), Optional.of(o)));
+              }
+            }
+            for (int i = 0; i < nodes.size(); i++) {
+              NodeInstances.Running last = lastAnswers.get(nodes.get(i));
+              if (asks.get(i).join().isEmpty() && last != null) {
+                last.owners().stream().filter(o -> owners.containsKey(o.identifier())
+                        && owners.get(o.identifier()).isEmpty())
+                    .forEach(o -> unknown.put(o.identifier(), "node " + last.node() + " did not answer within "
+                        + askTimeout.toMillis() + " ms"));
+              }
+            }
+            return new Placement(owners, unknown);
+          });
+        });
+  }
+
+  /** Answers this node gave to {@link #placement()} asks so far (each {@code /status} asks each node once). */
+  public long placementAnswers() {
+    return answered.get();
+  }
+
+  /** The instances whose entity lives on this node now, by identifier. */
+  public Map<String, InstanceEntity.Owner> here() {
+    return Map.copyOf(here);
+  }
+
+  /** A reload removed {@code identifier}: where it runs on this node, shut it down for good. */
+  public void retire(String identifier) {
+    if (here.containsKey(identifier)) {
+      sharding.entityRefFor(InstanceEntity.TYPE_KEY, identifier).tell(InstanceEntity.Retire.INSTANCE);
+    }
+  }
+
+  /** A reload changed {@code identifier}'s settings: where it runs on this node, restart it here. */
+  public void restart(String identifier) {
+    if (here.containsKey(identifier)) {
+      sharding.entityRefFor(InstanceEntity.TYPE_KEY, identifier).tell(InstanceEntity.Restart.INSTANCE);
+    }
   }
 
   /**

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three cluster nodes in one JVM (distinct Artery ports on loopback) shard six stand-in instances: they settle two
  * per node, every node can say where each runs, each runs on one node at a time, and a node that leaves hands its
- * instances over after shutting them down (the stand-in of "its running resync is aborted").
+ * instances over after shutting them down (the stand-in of "its running resync is aborted"). Where the instances
+ * run costs one ask per node.
  */
 class InstanceShardingTest {
 
@@ -133,6 +134,11 @@ class InstanceShardingTest {
     for (int node = 0; node < 3; node++) {
       assertEquals(placed, owners(node), "owners as node-" + (node + 1) + " sees them");
     }
+    // Where the six run costs one ask per node, not one per instance.
+    long asked = SHARDINGS.stream().mapToLong(s -> s.get().placementAnswers()).sum();
+    owners(0);
+    assertEquals(3, SHARDINGS.stream().mapToLong(s -> s.get().placementAnswers()).sum() - asked,
+        "asks answered for one placement of six instances on three nodes");
 
     Set<String> onThird = placed.entrySet().stream().filter(e -> e.getValue().equals("node-3"))
         .map(Map.Entry::getKey).collect(Collectors.toSet());

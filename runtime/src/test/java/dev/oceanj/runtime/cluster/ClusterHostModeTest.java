@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oceanj.emulator.PortEmulator;
 import dev.oceanj.emulator.RequestLog;
-import dev.oceanj.runtime.Main;
 import dev.oceanj.testsupport.Await;
 import dev.oceanj.testsupport.TestPort;
 import dev.oceanj.testsupport.process.ChildJvm;
@@ -48,12 +47,7 @@ class ClusterHostModeTest {
 
   @AfterEach
   void stop() throws IOException {
-    nodes.values().forEach(ChildJvm::close);
-    // The nodes' logs outlive the temporary directory, for a failure's post-mortem.
-    for (Map.Entry<String, ChildJvm> node : nodes.entrySet()) {
-      Files.writeString(Path.of("target", getClass().getSimpleName() + "-" + node.getKey() + ".log"),
-          node.getValue().output());
-    }
+    ClusterNodes.stopAndKeepLogs(nodes, getClass());
     if (port != null) {
       port.close();
     }
@@ -159,23 +153,7 @@ class ClusterHostModeTest {
 
   /** {@code <id>.env}: the fake integration, its persons mapped to {@code <id>-<person id>}. */
   private void instance(Path instances, String id) throws IOException {
-    Path resources = Files.createDirectories(dir.resolve("resources").resolve(id).resolve(".port")
-        .resolve("resources"));
-    Files.writeString(resources.resolve("port-app-config.yml"), String.join("\n",
-        "resources:",
-        "  - kind: fake-person",
-        "    selector:",
-        "      query: 'true'",
-        "    port:",
-        "      entity:",
-        "        mappings:",
-        "          identifier: '\"" + id + "-\" + .id'",
-        "          title: .name",
-        "          blueprint: '\"fake-person\"'",
-        "          properties:",
-        "            name: .name",
-        "            age: .age",
-        ""));
+    Path resources = ClusterNodes.personMapping(dir, id);
     Files.writeString(instances.resolve(id + ".env"), String.join("\n",
         "OCEAN__INTEGRATION__TYPE=fake",
         "OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT=\"1000\"",
@@ -186,26 +164,9 @@ class ClusterHostModeTest {
   private void start(String node, int i, int[] artery, Path instances) throws IOException {
     int http = ClusterModeTest.freePort();
     httpPorts.put(node, http);
-    Map<String, String> env = new LinkedHashMap<>(TestPort.env(port));
-    env.put("OCEAN__INSTANCES_DIR", instances.toString());
-    env.put("OCEAN__EVENT_LISTENER__TYPE", "POLLING");
-    env.put("OCEAN__EVENT_LISTENER__POLLING__INTERVAL", "2 s");
-    env.put("OCEAN__RESYNC__SKIP_UNCHANGED", "false");
+    Map<String, String> env = ClusterNodes.hostEnv(port, dir, i, artery, http, instances);
     env.put("OCEAN__RESYNC__UPSERT_CONCURRENCY", "2");
-    env.put("OCEAN__HTTP__BIND_ADDRESS", "127.0.0.1");
-    env.put("OCEAN__HTTP__PORT", Integer.toString(http));
-    env.put("OCEAN__DATA_DIR", dir.resolve(node).toString());
-    env.put("OCEAN__CLUSTER__ENABLED", "true");
-    env.put("OCEAN__CLUSTER__HOST", "127.0.0.1");
-    env.put("OCEAN__CLUSTER__PORT", Integer.toString(artery[i]));
-    env.put("OCEAN__CLUSTER__SEED_NODES", "127.0.0.1:" + artery[0] + ",127.0.0.1:" + artery[1]);
-    env.put("OCEAN__CLUSTER__MIN_NR_OF_MEMBERS", "2");
-    env.put("OCEAN__CLUSTER__STABLE_AFTER", "5 s");
-    env.put("OCEAN__CLUSTER__NODE_NAME", node);
-    env.put("OCEAN__CLUSTER__KEEP_ALIVE_INTERVAL", "1 s");
-    nodes.put(node, ChildJvm.builder(node, Main.class.getName(), dir)
-        .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m")
-        .withoutEnv("OCEAN__").withoutEnv("APPLICATION__").env(env).start());
+    nodes.put(node, ClusterNodes.startNode(node, dir, env));
   }
 
   /** The integration a request is from: the identifier in its User-Agent ({@code port-ocean/type/version/id}). */
