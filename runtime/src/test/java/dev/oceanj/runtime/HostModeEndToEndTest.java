@@ -302,4 +302,53 @@ class HostModeEndToEndTest {
         && e.getMessage().contains("unknown integration type 'nope'"), e.getMessage());
     assertTrue(port.integration("fake-01").isEmpty(), "nothing started");
   }
+
+  @Test
+  void anInstancesOwnPathPrefixStillReachesItWhereThePodWas() throws Exception {
+    instance("fake-01");
+    instance("fake-02", "OCEAN__PATH_PREFIX=/legacy/pd/");
+    run("POLLING");
+    for (String id : List.of("fake-01", "fake-02")) {
+      Await.until(id + "'s resync to complete", WAIT, () -> resynced(id));
+    }
+    String person = "{\"action\":\"upsert\",\"person\":{\"id\":\"hook-1\",\"name\":\"Ada\",\"email\":\"a@example.com\","
+        + "\"status\":\"WORKING\",\"age\":36,\"department\":{\"id\":\"eng\",\"name\":\"Engineering\"},\"bio\":\"b\"}}";
+    // The pod's live-event URL: <base-url><prefix>/integration/webhook.
+    HttpResponse<String> accepted = call("POST", "/legacy/pd/integration/webhook", person);
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    Await.until("the webhook's person to reach Port", WAIT, () -> port.entity("fake-person", "fake-02-hook-1").isPresent());
+    assertFalse(port.entity("fake-person", "fake-01-hook-1").isPresent(), "the prefix reaches fake-02 only");
+    HttpResponse<String> one = call("GET", "/legacy/pd/status", null);
+    assertEquals(200, one.statusCode(), one.body());
+    assertEquals("fake-02", JSON.readTree(one.body()).path("integration").path("identifier").asText());
+    // The host's own routes for it still work, and the instance without a prefix is where it always was.
+    assertEquals(202, call("POST", "/fake-02/integration/webhook", person).statusCode());
+    assertEquals(202, call("POST", "/fake-01/integration/webhook", person).statusCode());
+    Await.until("fake-01's webhook person to reach Port", WAIT,
+        () -> port.entity("fake-person", "fake-01-hook-1").isPresent());
+    assertEquals(404, call("POST", "/legacy/integration/webhook", person).statusCode(), "only the whole prefix");
+    assertEquals(404, call("POST", "/integration/webhook", person).statusCode(), "no instance at the root");
+    assertEquals(200, call("GET", "/health/live", null).statusCode());
+  }
+
+  @Test
+  void aPathPrefixThatClashesIsRefusedBeforeStartNamingBothFiles() throws Exception {
+    instance("fake-01", "OCEAN__PATH_PREFIX=/pd");
+    instance("fake-02", "OCEAN__PATH_PREFIX=/pd/eu");
+    instance("fake-03", "OCEAN__PATH_PREFIX=/fake-01");
+    instance("fake-04", "OCEAN__PATH_PREFIX=/metrics");
+    var e = assertThrows(ConfigurationException.class, () -> run("POLLING"));
+    String message = e.getMessage();
+    String f1 = instances.resolve("fake-01.env").toString();
+    String f2 = instances.resolve("fake-02.env").toString();
+    String f3 = instances.resolve("fake-03.env").toString();
+    String f4 = instances.resolve("fake-04.env").toString();
+    assertTrue(message.contains(f2 + ": ocean.path-prefix \"/pd/eu\"") && message.contains("of " + f1), message);
+    assertTrue(message.contains(f3 + ": ocean.path-prefix \"/fake-01\"")
+        && message.contains("the routes of instance \"fake-01\" (" + f1 + ")"), message);
+    assertTrue(message.contains(f4 + ": ocean.path-prefix \"/metrics\"")
+        && message.contains("the process's route /metrics"), message);
+    assertTrue(port.integration("fake-01").isEmpty(), "nothing started");
+    runtime = null;
+  }
 }
