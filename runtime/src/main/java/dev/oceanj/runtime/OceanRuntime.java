@@ -24,6 +24,7 @@ import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.http.PortReadiness;
 import dev.oceanj.runtime.http.StatusRoutes;
 import dev.oceanj.runtime.live.LiveEvents;
+import dev.oceanj.runtime.telemetry.InstanceLogs;
 import dev.oceanj.runtime.telemetry.LogShipper;
 import dev.oceanj.runtime.telemetry.SyncTelemetry;
 import dev.oceanj.spi.host.DefinedIntegration;
@@ -220,6 +221,24 @@ public final class OceanRuntime implements AutoCloseable {
     };
   }
 
+  /** Host mode: an instance's lines shipped to its own integration's logs, when its {@code http-logging} is on. */
+  private static Function<PortSide, Runnable> logShipper(OceanSettings settings, InstanceLogs logs) {
+    return port -> settings.telemetry().httpLogging()
+        ? logs.add(settings.integration().identifier(), port.ingest(), settings.telemetry().logQueueSize(),
+            secrets(settings, port.clientSettings()), settings.timeouts().logFlush())
+        : () -> { };
+  }
+
+  /** {@link #prepare} with the lines it logs (the integration's start, its set-up in Port) attributed to it. */
+  private static Prepared prepare(HostSettings.InstanceSettings instance, Consumer<String> print,
+      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
+      HostPools pools, InstanceLogs logs) throws InterruptedException, TimeoutException {
+    try (var mdc = org.slf4j.MDC.putCloseable(InstanceLogs.MDC_KEY, instance.identifier())) {
+      return prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator,
+          connections, pools, logShipper(instance.settings(), logs));
+    }
+  }
+
   /**
    * One init per feature, in order: each instance's parts ({@link #prepare}), then the actor system, whose guardian
    * starts the instances (triggers, progress reporter, live events) and the HTTP server. Whatever was started is
@@ -240,11 +259,14 @@ public final class OceanRuntime implements AutoCloseable {
     // limiter per organisation); a single instance keeps its own.
     Optional<PortConnections> connections = hostMode ? Optional.of(PortConnections.create(settings.network()))
         : Optional.empty();
+    // Host mode: each instance's log lines to its own integration's logs in Port.
+    Optional<InstanceLogs> logs = hostMode ? Optional.of(InstanceLogs.install()) : Optional.empty();
     List<Guardian.Hosted> instances = new ArrayList<>();
     Runnable cleanup = () -> {
       for (int i = instances.size() - 1; i >= 0; i--) {
         instances.get(i).wiring().release().run();
       }
+      logs.ifPresent(l -> l.close(settings.timeouts().logFlush()));
       pools.close();
       connections.ifPresent(PortConnections::close);
       sharedEmulator.ifPresent(PortEmulator::close);
@@ -258,8 +280,8 @@ public final class OceanRuntime implements AutoCloseable {
         // fails (or hangs until its time limits) is left to the guardian to start again; the others run.
         for (HostSettings.InstanceSettings instance : host.instances()) {
           try {
-            Prepared prepared = prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
-                sharedEmulator, connections, pools, port -> () -> { });
+            Prepared prepared = prepare(instance, print, metrics, sharedEmulator, connections, pools,
+                logs.orElseThrow());
             firstPort = firstPort == null ? prepared.port() : firstPort;
             instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
           } catch (RuntimeException | TimeoutException e) {
@@ -283,7 +305,8 @@ public final class OceanRuntime implements AutoCloseable {
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var timeouts = settings.timeouts();
       Optional<Guardian.Reloader> reloader = hostMode
-          ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools)) : Optional.empty();
+          ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools, logs.orElseThrow()))
+          : Optional.empty();
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
           runtimeVersion(), instances, hostMode, reloader, failedAtStart);
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
@@ -328,7 +351,7 @@ public final class OceanRuntime implements AutoCloseable {
    */
   private static Guardian.Reloader reloader(Supplier<HostSettings> reread, Consumer<String> print,
       OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
-      HostPools pools) {
+      HostPools pools, InstanceLogs logs) {
     return new Guardian.Reloader() {
       @Override
       public HostSettings reread() {
@@ -338,8 +361,7 @@ public final class OceanRuntime implements AutoCloseable {
       @Override
       public Instance.Wiring prepare(HostSettings.InstanceSettings instance) throws Exception {
         StartupChecks.verify(instance.settings());
-        return OceanRuntime.prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
-            sharedEmulator, connections, pools, port -> () -> { }).wiring();
+        return OceanRuntime.prepare(instance, print, metrics, sharedEmulator, connections, pools, logs).wiring();
       }
     };
   }

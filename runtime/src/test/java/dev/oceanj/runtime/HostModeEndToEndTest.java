@@ -351,4 +351,61 @@ class HostModeEndToEndTest {
     assertTrue(port.integration("fake-01").isEmpty(), "nothing started");
     runtime = null;
   }
+
+  /** Every log line Port's ingest received for {@code integration} (its own log URL). */
+  List<JsonNode> shippedLogs(String integration) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode batch : port.ingested().path("logs")) {
+      if (batch.path("integration").asText().equals(integration)) {
+        assertTrue(batch.path("body").path("logs").size() <= 100, "Ocean's batch size");
+        batch.path("body").path("logs").forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  static boolean says(List<JsonNode> lines, String text) {
+    return lines.stream().anyMatch(l -> l.path("message").asText().contains(text));
+  }
+
+  @Test
+  void eachInstancesLogLinesReachItsOwnIntegrationsLogsOnly() throws Exception {
+    instance("fake-01");
+    instance("fake-02");
+    run("POLLING");
+    for (String id : List.of("fake-01", "fake-02")) {
+      Await.until(id + "'s resync to complete", WAIT, () -> resynced(id));
+    }
+    var log = org.slf4j.LoggerFactory.getLogger("dev.oceanj.integrations.fake.FakeOrgClient");
+    try (var mdc = org.slf4j.MDC.putCloseable("integration", "fake-01")) {
+      log.warn("fake-01 calls its API with client secret test-secret");
+    }
+    try (var mdc = org.slf4j.MDC.putCloseable("integration", "fake-02")) {
+      log.warn("fake-02 calls its API");
+    }
+    log.warn("a host line of no instance");
+    Map<String, String> resyncs = new HashMap<>();
+    for (String id : List.of("fake-01", "fake-02")) {
+      resyncs.put(id, "Resync " + instanceStatus(id).orElseThrow().path("last").path("resyncId").asText() + " ");
+      Await.until(id + "'s lines in its logs", WAIT, () -> says(shippedLogs(id), id + " calls its API")
+          && says(shippedLogs(id), resyncs.get(id)));
+    }
+    List<JsonNode> one = shippedLogs("fake-01");
+    List<JsonNode> two = shippedLogs("fake-02");
+    // The resync's own actors' lines (Pekko's actor path) and the lines logged for it: its own logs only.
+    assertFalse(says(one, "fake-02 calls its API") || says(one, resyncs.get("fake-02")), one.toString());
+    assertFalse(says(two, "fake-01 calls its API") || says(two, resyncs.get("fake-01")), two.toString());
+    for (var entry : Map.of("fake-01", one, "fake-02", two).entrySet()) {
+      String other = entry.getKey().equals("fake-01") ? "fake-02" : "fake-01";
+      for (JsonNode line : entry.getValue()) {
+        JsonNode extra = line.path("extra");
+        assertTrue(extra.path("integration").asText().equals(entry.getKey())
+            || extra.path("pekkoSource").asText().contains("/user/instance-" + entry.getKey()), line.toString());
+        assertFalse(line.toString().contains("instance-" + other) || line.toString().contains(other + " "),
+            line.toString());
+      }
+    }
+    assertFalse(says(one, "a host line") || says(two, "a host line"), "host lines go to no instance");
+    assertTrue(says(one, "with client secret [REDACTED]") && !one.toString().contains("test-secret"), one.toString());
+  }
 }
