@@ -13,6 +13,7 @@ import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.IngestTransport;
 import dev.oceanj.cluster.budget.ClusterWriteBudget;
 import dev.oceanj.core.port.PortConnections;
 import dev.oceanj.core.port.PortClient;
@@ -164,11 +165,11 @@ public final class OceanRuntime implements AutoCloseable {
    * The wiring's {@code release} gives everything back (once); it is also run here when preparing fails.
    */
   private static Prepared prepare(OceanSettings settings, Consumer<String> print, OceanMetrics metrics,
-      Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections, HostPools pools,
-      Function<PortSide, Runnable> extras)
+      Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
+      Optional<IngestTransport> sharedIngest, HostPools pools, Function<PortSide, Runnable> extras)
       throws InterruptedException, TimeoutException {
     HostedIntegration integration = HostedIntegration.init(settings);
-    PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator, connections);
+    PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator, connections, sharedIngest);
     Runnable closeExtras = extras.apply(port);
     Resyncs resyncs = Resyncs.init(settings, integration, port.client(), pools);
     Runnable release = once(() -> {
@@ -229,13 +230,29 @@ public final class OceanRuntime implements AutoCloseable {
         : () -> { };
   }
 
+  /**
+   * What host mode's instances share besides Port's connections: the log router and the transport to Port's ingest
+   * URLs (every instance's sync metrics and log lines).
+   */
+  private record HostTelemetry(InstanceLogs logs, IngestTransport ingest) {
+    static HostTelemetry start(OceanSettings process) {
+      return new HostTelemetry(InstanceLogs.install(), new IngestTransport(process.network(),
+          process.timeouts().ingest(), ClusterMode.nodeTag(process).orElse(null)));
+    }
+
+    void close(Duration flush) {
+      logs.close(flush);
+      ingest.close();
+    }
+  }
+
   /** {@link #prepare} with the lines it logs (the integration's start, its set-up in Port) attributed to it. */
   private static Prepared prepare(HostSettings.InstanceSettings instance, Consumer<String> print,
       OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
-      HostPools pools, InstanceLogs logs) throws InterruptedException, TimeoutException {
+      HostPools pools, HostTelemetry telemetry) throws InterruptedException, TimeoutException {
     try (var mdc = org.slf4j.MDC.putCloseable(InstanceLogs.MDC_KEY, instance.identifier())) {
       return prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator,
-          connections, pools, logShipper(instance.settings(), logs));
+          connections, Optional.of(telemetry.ingest()), pools, logShipper(instance.settings(), telemetry.logs()));
     }
   }
 
@@ -260,13 +277,13 @@ public final class OceanRuntime implements AutoCloseable {
     Optional<PortConnections> connections = hostMode ? Optional.of(PortConnections.create(settings.network()))
         : Optional.empty();
     // Host mode: each instance's log lines to its own integration's logs in Port.
-    Optional<InstanceLogs> logs = hostMode ? Optional.of(InstanceLogs.install()) : Optional.empty();
+    Optional<HostTelemetry> telemetry = hostMode ? Optional.of(HostTelemetry.start(settings)) : Optional.empty();
     List<Guardian.Hosted> instances = new ArrayList<>();
     Runnable cleanup = () -> {
       for (int i = instances.size() - 1; i >= 0; i--) {
         instances.get(i).wiring().release().run();
       }
-      logs.ifPresent(l -> l.close(settings.timeouts().logFlush()));
+      telemetry.ifPresent(t -> t.close(settings.timeouts().logFlush()));
       pools.close();
       connections.ifPresent(PortConnections::close);
       sharedEmulator.ifPresent(PortEmulator::close);
@@ -281,7 +298,7 @@ public final class OceanRuntime implements AutoCloseable {
         for (HostSettings.InstanceSettings instance : host.instances()) {
           try {
             Prepared prepared = prepare(instance, print, metrics, sharedEmulator, connections, pools,
-                logs.orElseThrow());
+                telemetry.orElseThrow());
             firstPort = firstPort == null ? prepared.port() : firstPort;
             instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
           } catch (RuntimeException | TimeoutException e) {
@@ -294,7 +311,8 @@ public final class OceanRuntime implements AutoCloseable {
         }
       } else {
         HostSettings.InstanceSettings instance = host.instances().get(0);
-        Prepared prepared = prepare(instance.settings(), print, metrics, Optional.empty(), connections, pools,
+        Prepared prepared = prepare(instance.settings(), print, metrics, Optional.empty(), connections,
+            Optional.empty(), pools,
             logShipper(instance.settings()));
         firstPort = prepared.port();
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
@@ -305,7 +323,8 @@ public final class OceanRuntime implements AutoCloseable {
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var timeouts = settings.timeouts();
       Optional<Guardian.Reloader> reloader = hostMode
-          ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools, logs.orElseThrow()))
+          ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools,
+              telemetry.orElseThrow()))
           : Optional.empty();
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
           runtimeVersion(), instances, hostMode, reloader, failedAtStart);
@@ -351,7 +370,7 @@ public final class OceanRuntime implements AutoCloseable {
    */
   private static Guardian.Reloader reloader(Supplier<HostSettings> reread, Consumer<String> print,
       OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
-      HostPools pools, InstanceLogs logs) {
+      HostPools pools, HostTelemetry telemetry) {
     return new Guardian.Reloader() {
       @Override
       public HostSettings reread() {
@@ -361,7 +380,8 @@ public final class OceanRuntime implements AutoCloseable {
       @Override
       public Instance.Wiring prepare(HostSettings.InstanceSettings instance) throws Exception {
         StartupChecks.verify(instance.settings());
-        return OceanRuntime.prepare(instance, print, metrics, sharedEmulator, connections, pools, logs).wiring();
+        return OceanRuntime.prepare(instance, print, metrics, sharedEmulator, connections, pools, telemetry)
+            .wiring();
       }
     };
   }
