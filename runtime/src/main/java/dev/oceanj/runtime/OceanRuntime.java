@@ -164,11 +164,11 @@ public final class OceanRuntime implements AutoCloseable {
    * instance), the resyncs (on the process's shared {@code pools}), the integration's start and its set-up in Port.
    * The wiring's {@code release} gives everything back (once); it is also run here when preparing fails.
    */
-  private static Prepared prepare(OceanSettings settings, Consumer<String> print, OceanMetrics metrics,
-      Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
+  private static Prepared prepare(OceanSettings settings, String routes, Consumer<String> print,
+      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
       Optional<IngestTransport> sharedIngest, HostPools pools, Function<PortSide, Runnable> extras)
       throws InterruptedException, TimeoutException {
-    HostedIntegration integration = HostedIntegration.init(settings);
+    HostedIntegration integration = HostedIntegration.init(settings, routes);
     PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator, connections, sharedIngest);
     Runnable closeExtras = extras.apply(port);
     Resyncs resyncs = Resyncs.init(settings, integration, port.client(), pools);
@@ -231,12 +231,12 @@ public final class OceanRuntime implements AutoCloseable {
   }
 
   /**
-   * What host mode's instances share besides Port's connections: the log router and the transport to Port's ingest
-   * URLs (every instance's sync metrics and log lines).
+   * What host mode's instances share besides Port's connections: the process's settings (its path prefix), the log
+   * router and the transport to Port's ingest URLs (every instance's sync metrics and log lines).
    */
-  private record HostTelemetry(InstanceLogs logs, IngestTransport ingest) {
+  private record HostTelemetry(OceanSettings process, InstanceLogs logs, IngestTransport ingest) {
     static HostTelemetry start(OceanSettings process) {
-      return new HostTelemetry(InstanceLogs.install(), new IngestTransport(process.network(),
+      return new HostTelemetry(process, InstanceLogs.install(), new IngestTransport(process.network(),
           process.timeouts().ingest(), ClusterMode.nodeTag(process).orElse(null)));
     }
 
@@ -250,9 +250,13 @@ public final class OceanRuntime implements AutoCloseable {
   private static Prepared prepare(HostSettings.InstanceSettings instance, Consumer<String> print,
       OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
       HostPools pools, HostTelemetry telemetry) throws InterruptedException, TimeoutException {
+    // Its routes: /<identifier> under the process's prefix, and its own prefix as their alias (its public URL).
+    String routes = HostSettings.pathPrefixAlias(telemetry.process(), instance.settings())
+        .orElse(telemetry.process().pathPrefix().orElse("") + "/" + instance.identifier());
     try (var mdc = org.slf4j.MDC.putCloseable(InstanceLogs.MDC_KEY, instance.identifier())) {
-      return prepare(instance.settings(), print, metrics.forInstance(instance.identifier()), sharedEmulator,
-          connections, Optional.of(telemetry.ingest()), pools, logShipper(instance.settings(), telemetry.logs()));
+      return prepare(instance.settings(), routes, print, metrics.forInstance(instance.identifier()),
+          sharedEmulator, connections, Optional.of(telemetry.ingest()), pools,
+          logShipper(instance.settings(), telemetry.logs()));
     }
   }
 
@@ -311,8 +315,8 @@ public final class OceanRuntime implements AutoCloseable {
         }
       } else {
         HostSettings.InstanceSettings instance = host.instances().get(0);
-        Prepared prepared = prepare(instance.settings(), print, metrics, Optional.empty(), connections,
-            Optional.empty(), pools,
+        Prepared prepared = prepare(instance.settings(), instance.settings().pathPrefix().orElse(""), print,
+            metrics, Optional.empty(), connections, Optional.empty(), pools,
             logShipper(instance.settings()));
         firstPort = prepared.port();
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
