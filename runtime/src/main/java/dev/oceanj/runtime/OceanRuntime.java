@@ -163,12 +163,15 @@ public final class OceanRuntime implements AutoCloseable {
    * One instance's parts, in order: the integration, the Port side, {@code extras} (the log shipper of a single
    * instance), the resyncs (on the process's shared {@code pools}), the integration's start and its set-up in Port.
    * The wiring's {@code release} gives everything back (once); it is also run here when preparing fails.
+   *
+   * @param hostRoutes host mode: the path its routes are served under ({@code /<identifier>} or its own prefix)
    */
-  private static Prepared prepare(OceanSettings settings, String routes, Consumer<String> print,
+  private static Prepared prepare(OceanSettings settings, Optional<String> hostRoutes, Consumer<String> print,
       OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
       Optional<IngestTransport> sharedIngest, HostPools pools, Function<PortSide, Runnable> extras)
       throws InterruptedException, TimeoutException {
-    HostedIntegration integration = HostedIntegration.init(settings, routes);
+    HostedIntegration integration = HostedIntegration.init(settings,
+        hostRoutes.orElse(settings.pathPrefix().orElse("")));
     PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator, connections, sharedIngest);
     Runnable closeExtras = extras.apply(port);
     Resyncs resyncs = Resyncs.init(settings, integration, port.client(), pools);
@@ -180,7 +183,7 @@ public final class OceanRuntime implements AutoCloseable {
     });
     try {
       resyncs.startIntegration(integration, settings);
-      Optional<Instant> watermark = setUpInPort(settings, port);
+      Optional<Instant> watermark = setUpInPort(settings, port, hostRoutes.orElse(""));
       metrics.bindPort(port.client()::stats, port.limiter()::stats);
       port.connections().onLimiter(metrics::bindLimiter);
       PortIdentity identity = port.identity();
@@ -254,7 +257,7 @@ public final class OceanRuntime implements AutoCloseable {
     String routes = HostSettings.pathPrefixAlias(telemetry.process(), instance.settings())
         .orElse(telemetry.process().pathPrefix().orElse("") + "/" + instance.identifier());
     try (var mdc = org.slf4j.MDC.putCloseable(InstanceLogs.MDC_KEY, instance.identifier())) {
-      return prepare(instance.settings(), routes, print, metrics.forInstance(instance.identifier()),
+      return prepare(instance.settings(), Optional.of(routes), print, metrics.forInstance(instance.identifier()),
           sharedEmulator, connections, Optional.of(telemetry.ingest()), pools,
           logShipper(instance.settings(), telemetry.logs()));
     }
@@ -315,8 +318,8 @@ public final class OceanRuntime implements AutoCloseable {
         }
       } else {
         HostSettings.InstanceSettings instance = host.instances().get(0);
-        Prepared prepared = prepare(instance.settings(), instance.settings().pathPrefix().orElse(""), print,
-            metrics, Optional.empty(), connections, Optional.empty(), pools,
+        Prepared prepared = prepare(instance.settings(), Optional.empty(), print, metrics, Optional.empty(),
+            connections, Optional.empty(), pools,
             logShipper(instance.settings()));
         firstPort = prepared.port();
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
@@ -395,9 +398,10 @@ public final class OceanRuntime implements AutoCloseable {
    * integration and its default resources, registers where Port sends resync requests, and for POLLING without
    * resync-on-start reads the last request already handled.
    *
+   * @param routes the path the instance's routes are under in host mode ({@code ""} alone: Port calls the root)
    * @return the polling watermark, if any
    */
-  private static Optional<Instant> setUpInPort(OceanSettings settings, PortSide port)
+  private static Optional<Instant> setUpInPort(OceanSettings settings, PortSide port, String routes)
       throws InterruptedException, TimeoutException {
     Duration timeout = settings.timeouts().setup();
     HttpPortClient client = port.client();
@@ -406,8 +410,10 @@ public final class OceanRuntime implements AutoCloseable {
     }
     EventListenerType listener = settings.effective().listener();
     IntegrationResources resources = StartupChecks.resources(settings.integration().type(), settings.resourcesPath());
-    Map<String, Object> destination = ChangelogDestination.of(listener,
-        settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
+    // Port calls <app-host>/resync, at the root as Ocean's; in host mode the instance's /resync is under its routes.
+    Map<String, Object> destination = ChangelogDestination.of(listener, settings.eventListener().webhook().appHost()
+        .map(u -> java.net.URI.create(u.toString().replaceAll("/+$", "") + routes)),
+        settings.eventListener().webhook().token());
     JsonNode destinationJson = JSON.valueToTree(destination);
     var defaults = new DefaultsInitializer(client, DefaultsInitializer.Resources.from(resources),
         settings.initializePortResources(), Optional.of(destinationJson), settings.createPortResourcesOrigin(),

@@ -408,4 +408,21 @@ class HostModeEndToEndTest {
     assertFalse(says(one, "a host line") || says(two, "a host line"), "host lines go to no instance");
     assertTrue(says(one, "with client secret [REDACTED]") && !one.toString().contains("test-secret"), one.toString());
   }
+
+  @Test
+  void portCallsEachWebhookInstanceWhereItIsServed() throws Exception {
+    String base = "https://oceanj.example.test";
+    instance("fake-01", "OCEAN__EVENT_LISTENER__TYPE=WEBHOOK", "OCEAN__BASE_URL=" + base);
+    instance("fake-02", "OCEAN__EVENT_LISTENER__TYPE=WEBHOOK", "OCEAN__BASE_URL=" + base, "OCEAN__PATH_PREFIX=/legacy");
+    run("POLLING");
+    Map<String, String> paths = Map.of("fake-01", "/fake-01/resync", "fake-02", "/legacy/resync");
+    for (var entry : paths.entrySet()) {
+      String url = port.integration(entry.getKey()).orElseThrow().path("changelogDestination").path("url").asText();
+      assertEquals(base + entry.getValue(), url, "where Port sends " + entry.getKey() + "'s resync requests");
+      HttpResponse<String> resync = call("POST", entry.getValue(), null);
+      assertEquals(2, resync.statusCode() / 100, resync.body());
+      Await.until(entry.getKey() + "'s requested resync", WAIT, () -> resynced(entry.getKey()));
+      assertEquals(PERSONS, owned(entry.getKey()));
+    }
+  }
 }
