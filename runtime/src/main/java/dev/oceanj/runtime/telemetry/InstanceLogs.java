@@ -2,7 +2,7 @@ package dev.oceanj.runtime.telemetry;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * identifier is another's followed by {@code -<digits>}) is shipped to neither.
  *
  * <p>Every shipper masks the sensitive values of every instance, so no instance's secret reaches any log in Port.
+ * The router itself takes no lock (logging threads of different instances do not wait for each other here); each
+ * shipper only puts the line in its bounded queue.
  */
-public final class InstanceLogs extends AppenderBase<ILoggingEvent> {
+public final class InstanceLogs extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
   /** MDC key naming the integration instance a line belongs to. */
   public static final String MDC_KEY = "integration";
