@@ -46,8 +46,9 @@ public final class PagerDutyIntegration implements Integration {
         return;
       }
       // OCEAN__BASE_URL (else appHost) and the path the host serves this instance under (its path prefix, or
-      // /<identifier> in host mode): the URL that reaches this instance.
-      Optional<String> publicUrl = ocean.publicUrl();
+      // /<identifier> in host mode): the URL that reaches this instance. A host that says nothing: appHost.
+      Optional<String> publicUrl = ocean.publicUrl()
+          .or(() -> Optional.ofNullable(settings.appHost()).map(url -> url.replaceAll("/+$", "")));
       if (publicUrl.isEmpty()) {
         LOG.warn("No OCEAN__BASE_URL (nor appHost): PagerDuty's webhook subscription is not created");
         return;
