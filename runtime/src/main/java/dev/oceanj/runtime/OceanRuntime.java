@@ -319,8 +319,7 @@ public final class OceanRuntime implements AutoCloseable {
       } else {
         HostSettings.InstanceSettings instance = host.instances().get(0);
         Prepared prepared = prepare(instance.settings(), Optional.empty(), print, metrics, Optional.empty(),
-            connections, Optional.empty(), pools,
-            logShipper(instance.settings()));
+            connections, Optional.empty(), pools, logShipper(instance.settings()));
         firstPort = prepared.port();
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
       }

@@ -144,12 +144,20 @@ class HostSettingsTest {
     assertTrue(none.getMessage().contains("no *.env or *.conf file"), none.getMessage());
   }
 
+  /** A fake instance's file for each {@code <identifier>=<OCEAN__PATH_PREFIX>} (nothing after {@code =}: none). */
+  private Path withPrefixes(String... instances) throws Exception {
+    Path folder = instances();
+    for (String instance : instances) {
+      String[] idAndPrefix = instance.split("=", 2);
+      Files.writeString(folder.resolve(idAndPrefix[0] + ".env"), "OCEAN__INTEGRATION__TYPE=fake\n"
+          + (idAndPrefix[1].isEmpty() ? "" : "OCEAN__PATH_PREFIX=" + idAndPrefix[1] + "\n"));
+    }
+    return folder;
+  }
+
   @Test
   void anInstancesOwnPathPrefixIsItsAliasAndThePrefixEveryInstanceInheritsIsNot() throws Exception {
-    Path folder = instances();
-    Files.writeString(folder.resolve("a.env"), "OCEAN__INTEGRATION__TYPE=fake\nOCEAN__PATH_PREFIX=/pods/a/\n");
-    Files.writeString(folder.resolve("b.env"), "OCEAN__INTEGRATION__TYPE=fake\n");
-    Files.writeString(folder.resolve("c.env"), "OCEAN__INTEGRATION__TYPE=fake\nOCEAN__PATH_PREFIX=/oceanj/c\n");
+    Path folder = withPrefixes("a=/pods/a/", "b=", "c=/oceanj/c");
     HostSettings host = load(Map.of("OCEAN__INSTANCES_DIR", folder.toString(), "OCEAN__PATH_PREFIX", "oceanj"), "");
     OceanSettings process = host.process();
     List<Optional<String>> aliases = host.instances().stream()
@@ -160,12 +168,7 @@ class HostSettingsTest {
 
   @Test
   void aPathPrefixSharingAPathWithAnotherInstanceOrAProcessRouteIsRefused() throws Exception {
-    Path folder = instances();
-    Files.writeString(folder.resolve("a.env"), "OCEAN__INTEGRATION__TYPE=fake\nOCEAN__PATH_PREFIX=/x\n");
-    Files.writeString(folder.resolve("b.env"), "OCEAN__INTEGRATION__TYPE=fake\nOCEAN__PATH_PREFIX=/x\n");
-    Files.writeString(folder.resolve("c.env"), "OCEAN__INTEGRATION__TYPE=fake\nOCEAN__PATH_PREFIX=/a/hooks\n");
-    Files.writeString(folder.resolve("d.env"), "OCEAN__INTEGRATION__TYPE=fake\nOCEAN__PATH_PREFIX=/health/d\n");
-    Files.writeString(folder.resolve("e.env"), "OCEAN__INTEGRATION__TYPE=fake\nOCEAN__PATH_PREFIX=/e-legacy\n");
+    Path folder = withPrefixes("a=/x", "b=/x", "c=/a/hooks", "d=/health/d", "e=/e-legacy");
     var e = assertThrows(ConfigurationException.class,
         () -> load(Map.of("OCEAN__INSTANCES_DIR", folder.toString()), ""));
     String a = folder.resolve("a.env").toString();
