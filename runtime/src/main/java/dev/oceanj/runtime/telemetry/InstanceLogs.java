@@ -48,14 +48,18 @@ public final class InstanceLogs extends UnsynchronizedAppenderBase<ILoggingEvent
 
   private InstanceLogs() {}
 
-  /** Attaches a router (shipping nothing until an instance is added) to the root logger. */
+  /**
+   * Attaches a router (shipping nothing until an instance is added) to the root logger; with a logging backend other
+   * than logback, a router that is attached nowhere (and ships nothing).
+   */
   public static InstanceLogs install() {
     InstanceLogs logs = new InstanceLogs();
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    logs.setContext(context);
-    logs.setName("oceanj-port-logs-per-instance");
-    logs.start();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logs);
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      logs.setContext(context);
+      logs.setName("oceanj-port-logs-per-instance");
+      logs.start();
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logs);
+    }
     return logs;
   }
 
@@ -66,6 +70,9 @@ public final class InstanceLogs extends UnsynchronizedAppenderBase<ILoggingEvent
    * @return stops it: sends what is queued (within {@code flush}), then ships nothing more of that instance
    */
   public Runnable add(String identifier, IngestClient ingest, int queueSize, Set<String> secrets, Duration flush) {
+    if (!isStarted()) {
+      return () -> { };
+    }
     this.secrets.put(identifier, Set.copyOf(secrets));
     refreshSecrets();
     LogShipper shipper = new LogShipper(ingest, queueSize, () -> allSecrets);
@@ -133,7 +140,9 @@ public final class InstanceLogs extends UnsynchronizedAppenderBase<ILoggingEvent
 
   /** Detaches from the root logger and closes every shipper (each sends what it holds within {@code flush}). */
   public void close(Duration flush) {
-    ((LoggerContext) getContext()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(this);
+    if (getContext() instanceof LoggerContext context) {
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(this);
+    }
     stop();
     shippers.values().forEach(s -> s.close(flush));
     shippers.clear();
