@@ -3,6 +3,7 @@ package dev.oceanj.runtime.telemetry;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import dev.oceanj.cluster.sharding.InstanceEntity;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *   <li>with the MDC key {@value #MDC_KEY} set to its identifier (the host sets it while it prepares an instance:
  *       the integration's start hooks, its set-up in Port), or</li>
  *   <li>by an actor of the instance's subtree: Pekko's {@code pekkoSource} MDC is a path under
- *       {@code /user/instance-<identifier>[-<generation>]} (the guardian's names for instance actors), which covers
- *       the supervisor, the resyncs, the kind workers, the triggers and the live-event dispatcher.</li>
+ *       {@code /user/instance-<identifier>[-<generation>]} (the guardian's names for instance actors), or in cluster
+ *       mode under its sharded entity {@code /system/sharding/integration-instance/<shard>/<identifier>}, which
+ *       covers the supervisor, the resyncs, the kind workers, the triggers and the live-event dispatcher.</li>
  * </ul>
  * Every other line (the HTTP server, reloads, Pekko itself, a stream or pool thread that carries no instance) is a
  * host line and goes to no instance: it may concern any one of them or none, and shipping it to all would put one
@@ -41,6 +43,8 @@ public final class InstanceLogs extends UnsynchronizedAppenderBase<ILoggingEvent
   public static final String MDC_KEY = "integration";
   private static final String ACTOR_PREFIX = "instance-";
   private static final String USER = "/user/";
+  /** Cluster mode: an instance runs under its sharded entity, {@code <this>/<shard>/<identifier>/...}. */
+  private static final String SHARDED = "/system/sharding/" + InstanceEntity.TYPE_KEY.name() + "/";
 
   private final Map<String, LogShipper> shippers = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> secrets = new ConcurrentHashMap<>();
@@ -111,6 +115,12 @@ public final class InstanceLogs extends UnsynchronizedAppenderBase<ILoggingEvent
       return identifiers.contains(named) ? Optional.of(named) : Optional.empty();
     }
     String source = mdc.get("pekkoSource");
+    int sharded = source == null ? -1 : source.indexOf(SHARDED);
+    if (sharded >= 0) {
+      String[] shardAndEntity = source.substring(sharded + SHARDED.length()).split("/", 3);
+      return shardAndEntity.length < 2 ? Optional.empty() : identifiers.stream()
+          .filter(id -> URLEncoder.encode(id, StandardCharsets.UTF_8).equals(shardAndEntity[1])).findFirst();
+    }
     int user = source == null ? -1 : source.indexOf(USER);
     if (user < 0) {
       return Optional.empty();

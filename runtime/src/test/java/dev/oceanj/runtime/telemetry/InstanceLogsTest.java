@@ -29,6 +29,8 @@ class InstanceLogsTest {
     assertEquals(Optional.of("pd-eu"), fromActor("pekko://oceanj/user/instance-pd-eu-3/supervisor/resync-7/kind-0"));
     assertEquals(Optional.of("pd eu"), fromActor("pekko://oceanj/user/instance-pd+eu/triggers"));
     assertEquals(Optional.of("github"), fromActor("pekko://oceanj/user/instance-github-12"));
+    assertEquals(Optional.of("pd eu"), fromActor(
+        "pekko://oceanj@127.0.0.1:25520/system/sharding/integration-instance/7/pd+eu/instance/instance/supervisor"));
   }
 
   @Test
@@ -36,6 +38,7 @@ class InstanceLogsTest {
     assertEquals(Optional.empty(), InstanceLogs.owner(Map.of(), IDS), "no MDC");
     assertEquals(Optional.empty(), fromActor("pekko://oceanj/user"), "the guardian");
     assertEquals(Optional.empty(), fromActor("pekko://oceanj/system/sharding/instance/pd-eu"));
+    assertEquals(Optional.empty(), fromActor("pekko://oceanj/system/sharding/integration-instance/7"), "a shard");
     assertEquals(Optional.empty(), fromActor("pekko://oceanj/user/instance-pd-eux"));
     assertEquals(Optional.empty(), fromActor("pekko://oceanj/user/instance-github-x"));
     // "a-2" is instance a's third actor or instance a-2's first: shipped to neither.
