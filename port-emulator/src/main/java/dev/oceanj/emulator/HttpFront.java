@@ -436,6 +436,10 @@ final class HttpFront implements Function<HttpRequest, CompletionStage<HttpRespo
     if (post && is(s, "v1", "ingest", "logs")) {
       return new Route("/v1/ingest/logs", o, true, c -> Answer.ok(api.ingest().logs(c.json())));
     }
+    if (post && is(s, "v1", "ingest", "logs", "*")) {
+      return new Route("/v1/ingest/logs/{integration}", o, true,
+          c -> Answer.ok(api.ingest().logs(c.seg(3), c.json())));
+    }
     if (post && is(s, "v1", "integration")) {
       return new Route("/v1/integration", o, true, c -> Answer.ok(api.createIntegration(c.json())));
     }

@@ -55,10 +55,22 @@ final class Ingest {
 
   /** {@code POST} of a log batch: {@code {"logs": [{message, level, timestamp, extra}, …]}}. */
   ObjectNode logs(JsonNode body) {
+    return logs(null, body);
+  }
+
+  /**
+   * {@code POST} of a log batch to one integration's URL ({@code logAttributes.ingestUrl} ends with its
+   * identifier): recorded with {@code "integration": <identifier>}.
+   */
+  synchronized ObjectNode logs(String integration, JsonNode body) {
     if (!body.path("logs").isArray()) {
       throw PortError.invalid("body must be {\"logs\": [...]}");
     }
-    return record(logs, "POST", "", body);
+    ObjectNode ok = record(logs, "POST", integration == null ? "" : "/" + integration, body);
+    if (integration != null) {
+      logs.get(logs.size() - 1).put("integration", integration);
+    }
+    return ok;
   }
 
   private synchronized ObjectNode record(List<ObjectNode> channel, String method, String path, JsonNode body) {

@@ -955,7 +955,9 @@ final class PortApi {
       rec.putObject("metricAttributes").put("ingestUrl", ingestBase + "/v1/ingest/metrics");
     }
     if (!rec.has("logAttributes") && !ingestBase.isEmpty()) {
-      rec.putObject("logAttributes").put("ingestUrl", ingestBase + "/v1/ingest/logs");
+      // One URL per integration, as Port's: the batches say whose lines they carry.
+      rec.putObject("logAttributes").put("ingestUrl", ingestBase + "/v1/ingest/logs/"
+          + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
     }
     out.set("integration", rec);
     return out;

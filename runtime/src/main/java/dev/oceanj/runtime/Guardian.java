@@ -380,7 +380,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       if (e != null) {
         return Optional.of(mounted(identifier, e));
       }
-      return Optional.ofNullable(failed.get(identifier)).map(Directory::mounted);
+      return Optional.ofNullable(failed.get(identifier)).map(this::mounted);
     }
 
     @Override
@@ -400,12 +400,14 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     private HostRoutes.Mounted mounted(String identifier, Entry e) {
       String state = e.routes == null ? e.state
           : cluster.map(c -> c.local(identifier).isPresent() ? "running" : "elsewhere").orElse(e.state);
-      return new HostRoutes.Mounted(identifier, state, Optional.ofNullable(e.routes));
+      return new HostRoutes.Mounted(identifier, state, Optional.ofNullable(e.routes))
+          .withPathPrefix(HostSettings.pathPrefixAlias(wiring.settings(), e.wiring.settings()));
     }
 
-    private static HostRoutes.Mounted mounted(Failed f) {
+    private HostRoutes.Mounted mounted(Failed f) {
       return new HostRoutes.Mounted(f.instance.identifier(), "failed", Optional.empty(),
-          Optional.of(new HostRoutes.StartFailure(f.error, f.attempts, f.nextAttempt)));
+          Optional.of(new HostRoutes.StartFailure(f.error, f.attempts, f.nextAttempt)))
+          .withPathPrefix(HostSettings.pathPrefixAlias(wiring.settings(), f.instance.settings()));
     }
 
     @Override

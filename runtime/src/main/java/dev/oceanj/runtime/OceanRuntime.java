@@ -13,6 +13,7 @@ import dev.oceanj.core.config.OceanSettings;
 import dev.oceanj.core.defaults.DefaultsInitializer;
 import dev.oceanj.core.defaults.SetupRetry;
 import dev.oceanj.core.port.HttpPortClient;
+import dev.oceanj.core.port.IngestTransport;
 import dev.oceanj.cluster.budget.ClusterWriteBudget;
 import dev.oceanj.core.port.PortConnections;
 import dev.oceanj.core.port.PortClient;
@@ -24,6 +25,7 @@ import dev.oceanj.runtime.cluster.ClusterMode;
 import dev.oceanj.runtime.http.PortReadiness;
 import dev.oceanj.runtime.http.StatusRoutes;
 import dev.oceanj.runtime.live.LiveEvents;
+import dev.oceanj.runtime.telemetry.InstanceLogs;
 import dev.oceanj.runtime.telemetry.LogShipper;
 import dev.oceanj.runtime.telemetry.SyncTelemetry;
 import dev.oceanj.spi.host.DefinedIntegration;
@@ -161,13 +163,16 @@ public final class OceanRuntime implements AutoCloseable {
    * One instance's parts, in order: the integration, the Port side, {@code extras} (the log shipper of a single
    * instance), the resyncs (on the process's shared {@code pools}), the integration's start and its set-up in Port.
    * The wiring's {@code release} gives everything back (once); it is also run here when preparing fails.
+   *
+   * @param hostRoutes host mode: the path its routes are served under ({@code /<identifier>} or its own prefix)
    */
-  private static Prepared prepare(OceanSettings settings, Consumer<String> print, OceanMetrics metrics,
-      Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections, HostPools pools,
-      Function<PortSide, Runnable> extras)
+  private static Prepared prepare(OceanSettings settings, Optional<String> hostRoutes, Consumer<String> print,
+      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
+      Optional<IngestTransport> sharedIngest, HostPools pools, Function<PortSide, Runnable> extras)
       throws InterruptedException, TimeoutException {
-    HostedIntegration integration = HostedIntegration.init(settings);
-    PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator, connections);
+    HostedIntegration integration = HostedIntegration.init(settings,
+        hostRoutes.orElse(settings.pathPrefix().orElse("")));
+    PortSide port = PortSide.init(settings, integration.hasLiveEvents(), sharedEmulator, connections, sharedIngest);
     Runnable closeExtras = extras.apply(port);
     Resyncs resyncs = Resyncs.init(settings, integration, port.client(), pools);
     Runnable release = once(() -> {
@@ -178,7 +183,7 @@ public final class OceanRuntime implements AutoCloseable {
     });
     try {
       resyncs.startIntegration(integration, settings);
-      Optional<Instant> watermark = setUpInPort(settings, port);
+      Optional<Instant> watermark = setUpInPort(settings, port, hostRoutes.orElse(""));
       metrics.bindPort(port.client()::stats, port.limiter()::stats);
       port.connections().onLimiter(metrics::bindLimiter);
       PortIdentity identity = port.identity();
@@ -220,6 +225,44 @@ public final class OceanRuntime implements AutoCloseable {
     };
   }
 
+  /** Host mode: an instance's lines shipped to its own integration's logs, when its {@code http-logging} is on. */
+  private static Function<PortSide, Runnable> logShipper(OceanSettings settings, InstanceLogs logs) {
+    return port -> settings.telemetry().httpLogging()
+        ? logs.add(settings.integration().identifier(), port.ingest(), settings.telemetry().logQueueSize(),
+            secrets(settings, port.clientSettings()), settings.timeouts().logFlush())
+        : () -> { };
+  }
+
+  /**
+   * What host mode's instances share besides Port's connections: the process's settings (its path prefix), the log
+   * router and the transport to Port's ingest URLs (every instance's sync metrics and log lines).
+   */
+  private record HostTelemetry(OceanSettings process, InstanceLogs logs, IngestTransport ingest) {
+    static HostTelemetry start(OceanSettings process) {
+      return new HostTelemetry(process, InstanceLogs.install(), new IngestTransport(process.network(),
+          process.timeouts().ingest(), ClusterMode.nodeTag(process).orElse(null)));
+    }
+
+    void close(Duration flush) {
+      logs.close(flush);
+      ingest.close();
+    }
+  }
+
+  /** {@link #prepare} with the lines it logs (the integration's start, its set-up in Port) attributed to it. */
+  private static Prepared prepare(HostSettings.InstanceSettings instance, Consumer<String> print,
+      OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
+      HostPools pools, HostTelemetry telemetry) throws InterruptedException, TimeoutException {
+    // Its routes: /<identifier> under the process's prefix, and its own prefix as their alias (its public URL).
+    String routes = HostSettings.pathPrefixAlias(telemetry.process(), instance.settings())
+        .orElse(telemetry.process().pathPrefix().orElse("") + "/" + instance.identifier());
+    try (var mdc = org.slf4j.MDC.putCloseable(InstanceLogs.MDC_KEY, instance.identifier())) {
+      return prepare(instance.settings(), Optional.of(routes), print, metrics.forInstance(instance.identifier()),
+          sharedEmulator, connections, Optional.of(telemetry.ingest()), pools,
+          logShipper(instance.settings(), telemetry.logs()));
+    }
+  }
+
   /**
    * One init per feature, in order: each instance's parts ({@link #prepare}), then the actor system, whose guardian
    * starts the instances (triggers, progress reporter, live events) and the HTTP server. Whatever was started is
@@ -240,11 +283,14 @@ public final class OceanRuntime implements AutoCloseable {
     // limiter per organisation); a single instance keeps its own.
     Optional<PortConnections> connections = hostMode ? Optional.of(PortConnections.create(settings.network()))
         : Optional.empty();
+    // Host mode: each instance's log lines to its own integration's logs in Port.
+    Optional<HostTelemetry> telemetry = hostMode ? Optional.of(HostTelemetry.start(settings)) : Optional.empty();
     List<Guardian.Hosted> instances = new ArrayList<>();
     Runnable cleanup = () -> {
       for (int i = instances.size() - 1; i >= 0; i--) {
         instances.get(i).wiring().release().run();
       }
+      telemetry.ifPresent(t -> t.close(settings.timeouts().logFlush()));
       pools.close();
       connections.ifPresent(PortConnections::close);
       sharedEmulator.ifPresent(PortEmulator::close);
@@ -258,8 +304,8 @@ public final class OceanRuntime implements AutoCloseable {
         // fails (or hangs until its time limits) is left to the guardian to start again; the others run.
         for (HostSettings.InstanceSettings instance : host.instances()) {
           try {
-            Prepared prepared = prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
-                sharedEmulator, connections, pools, port -> () -> { });
+            Prepared prepared = prepare(instance, print, metrics, sharedEmulator, connections, pools,
+                telemetry.orElseThrow());
             firstPort = firstPort == null ? prepared.port() : firstPort;
             instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
           } catch (RuntimeException | TimeoutException e) {
@@ -272,8 +318,8 @@ public final class OceanRuntime implements AutoCloseable {
         }
       } else {
         HostSettings.InstanceSettings instance = host.instances().get(0);
-        Prepared prepared = prepare(instance.settings(), print, metrics, Optional.empty(), connections, pools,
-            logShipper(instance.settings()));
+        Prepared prepared = prepare(instance.settings(), Optional.empty(), print, metrics, Optional.empty(),
+            connections, Optional.empty(), pools, logShipper(instance.settings()));
         firstPort = prepared.port();
         instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
       }
@@ -283,7 +329,9 @@ public final class OceanRuntime implements AutoCloseable {
       var httpPort = new CompletableFuture<Optional<Integer>>();
       var timeouts = settings.timeouts();
       Optional<Guardian.Reloader> reloader = hostMode
-          ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools)) : Optional.empty();
+          ? Optional.of(reloader(reread, print, metrics, sharedEmulator, connections, pools,
+              telemetry.orElseThrow()))
+          : Optional.empty();
       var wiring = new Guardian.Wiring(settings, metrics, new Guardian.Reports(print, exitCode, httpPort),
           runtimeVersion(), instances, hostMode, reloader, failedAtStart);
       ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(wiring), "oceanj",
@@ -328,7 +376,7 @@ public final class OceanRuntime implements AutoCloseable {
    */
   private static Guardian.Reloader reloader(Supplier<HostSettings> reread, Consumer<String> print,
       OceanMetrics metrics, Optional<PortEmulator> sharedEmulator, Optional<PortConnections> connections,
-      HostPools pools) {
+      HostPools pools, HostTelemetry telemetry) {
     return new Guardian.Reloader() {
       @Override
       public HostSettings reread() {
@@ -338,8 +386,8 @@ public final class OceanRuntime implements AutoCloseable {
       @Override
       public Instance.Wiring prepare(HostSettings.InstanceSettings instance) throws Exception {
         StartupChecks.verify(instance.settings());
-        return OceanRuntime.prepare(instance.settings(), print, metrics.forInstance(instance.identifier()),
-            sharedEmulator, connections, pools, port -> () -> { }).wiring();
+        return OceanRuntime.prepare(instance, print, metrics, sharedEmulator, connections, pools, telemetry)
+            .wiring();
       }
     };
   }
@@ -349,9 +397,10 @@ public final class OceanRuntime implements AutoCloseable {
    * integration and its default resources, registers where Port sends resync requests, and for POLLING without
    * resync-on-start reads the last request already handled.
    *
+   * @param routes the path the instance's routes are under in host mode ({@code ""} alone: Port calls the root)
    * @return the polling watermark, if any
    */
-  private static Optional<Instant> setUpInPort(OceanSettings settings, PortSide port)
+  private static Optional<Instant> setUpInPort(OceanSettings settings, PortSide port, String routes)
       throws InterruptedException, TimeoutException {
     Duration timeout = settings.timeouts().setup();
     HttpPortClient client = port.client();
@@ -360,8 +409,10 @@ public final class OceanRuntime implements AutoCloseable {
     }
     EventListenerType listener = settings.effective().listener();
     IntegrationResources resources = StartupChecks.resources(settings.integration().type(), settings.resourcesPath());
-    Map<String, Object> destination = ChangelogDestination.of(listener,
-        settings.eventListener().webhook().appHost(), settings.eventListener().webhook().token());
+    // Port calls <app-host>/resync, at the root as Ocean's; in host mode the instance's /resync is under its routes.
+    Map<String, Object> destination = ChangelogDestination.of(listener, settings.eventListener().webhook().appHost()
+        .map(u -> java.net.URI.create(u.toString().replaceAll("/+$", "") + routes)),
+        settings.eventListener().webhook().token());
     JsonNode destinationJson = JSON.valueToTree(destination);
     var defaults = new DefaultsInitializer(client, DefaultsInitializer.Resources.from(resources),
         settings.initializePortResources(), Optional.of(destinationJson), settings.createPortResourcesOrigin(),

@@ -48,16 +48,17 @@ record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClien
    *     reserve depends on it)
    */
   static PortSide init(OceanSettings settings, boolean integrationHasLiveEvents) {
-    return init(settings, integrationHasLiveEvents, Optional.empty(), Optional.empty());
+    return init(settings, integrationHasLiveEvents, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /**
    * As above; without credentials, {@code shared} (the host's emulator) is used when present, else one started; the
    * client comes from {@code sharedConnections} (host mode's, shared by every instance) when present, else from a
-   * registry of its own, closed with this side.
+   * registry of its own, closed with this side; telemetry goes through {@code sharedIngest} (host mode's, left open)
+   * when present, else through a transport of its own.
    */
   static PortSide init(OceanSettings settings, boolean integrationHasLiveEvents, Optional<PortEmulator> shared,
-      Optional<PortConnections> sharedConnections) {
+      Optional<PortConnections> sharedConnections, Optional<IngestTransport> sharedIngest) {
     Optional<PortEmulator> emulator = Optional.empty();
     PortClientSettings clientSettings;
     if (settings.port().usesEmbeddedEmulator()) {
@@ -86,8 +87,8 @@ record PortSide(Optional<PortEmulator> emulator, boolean ownsEmulator, PortClien
     NetworkSettings network = emulator.isPresent() ? NetworkSettings.DEFAULTS : settings.network();
     PortConnections connections = sharedConnections.orElseGet(() -> PortConnections.create(network));
     HttpPortClient client = connections.client(clientSettings, identity);
-    IngestClient ingest = new IngestClient(client, new IngestTransport(network, settings.timeouts().ingest(),
-        identity.node().orElse(null)));
+    IngestClient ingest = sharedIngest.map(t -> new IngestClient(client, t, false)).orElseGet(() -> new IngestClient(
+        client, new IngestTransport(network, settings.timeouts().ingest(), identity.node().orElse(null))));
     return new PortSide(emulator, emulator.isPresent() && shared.isEmpty(), clientSettings, identity, client,
         client.limiter(), ingest, connections, sharedConnections.isEmpty());
   }

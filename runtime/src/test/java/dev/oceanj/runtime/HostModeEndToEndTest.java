@@ -302,4 +302,127 @@ class HostModeEndToEndTest {
         && e.getMessage().contains("unknown integration type 'nope'"), e.getMessage());
     assertTrue(port.integration("fake-01").isEmpty(), "nothing started");
   }
+
+  @Test
+  void anInstancesOwnPathPrefixStillReachesItWhereThePodWas() throws Exception {
+    instance("fake-01");
+    instance("fake-02", "OCEAN__PATH_PREFIX=/legacy/pd/");
+    run("POLLING");
+    for (String id : List.of("fake-01", "fake-02")) {
+      Await.until(id + "'s resync to complete", WAIT, () -> resynced(id));
+    }
+    String person = "{\"action\":\"upsert\",\"person\":{\"id\":\"hook-1\",\"name\":\"Ada\",\"email\":\"a@example.com\","
+        + "\"status\":\"WORKING\",\"age\":36,\"department\":{\"id\":\"eng\",\"name\":\"Engineering\"},\"bio\":\"b\"}}";
+    // The pod's live-event URL: <base-url><prefix>/integration/webhook.
+    HttpResponse<String> accepted = call("POST", "/legacy/pd/integration/webhook", person);
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    Await.until("the webhook's person to reach Port", WAIT, () -> port.entity("fake-person", "fake-02-hook-1").isPresent());
+    assertFalse(port.entity("fake-person", "fake-01-hook-1").isPresent(), "the prefix reaches fake-02 only");
+    HttpResponse<String> one = call("GET", "/legacy/pd/status", null);
+    assertEquals(200, one.statusCode(), one.body());
+    assertEquals("fake-02", JSON.readTree(one.body()).path("integration").path("identifier").asText());
+    // The host's own routes for it still work, and the instance without a prefix is where it always was.
+    assertEquals(202, call("POST", "/fake-02/integration/webhook", person).statusCode());
+    assertEquals(202, call("POST", "/fake-01/integration/webhook", person).statusCode());
+    Await.until("fake-01's webhook person to reach Port", WAIT,
+        () -> port.entity("fake-person", "fake-01-hook-1").isPresent());
+    assertEquals(404, call("POST", "/legacy/integration/webhook", person).statusCode(), "only the whole prefix");
+    assertEquals(404, call("POST", "/integration/webhook", person).statusCode(), "no instance at the root");
+    assertEquals(200, call("GET", "/health/live", null).statusCode());
+  }
+
+  @Test
+  void aPathPrefixThatClashesIsRefusedBeforeStartNamingBothFiles() throws Exception {
+    instance("fake-01", "OCEAN__PATH_PREFIX=/pd");
+    instance("fake-02", "OCEAN__PATH_PREFIX=/pd/eu");
+    instance("fake-03", "OCEAN__PATH_PREFIX=/fake-01");
+    instance("fake-04", "OCEAN__PATH_PREFIX=/metrics");
+    var e = assertThrows(ConfigurationException.class, () -> run("POLLING"));
+    String message = e.getMessage();
+    String f1 = instances.resolve("fake-01.env").toString();
+    String f2 = instances.resolve("fake-02.env").toString();
+    String f3 = instances.resolve("fake-03.env").toString();
+    String f4 = instances.resolve("fake-04.env").toString();
+    assertTrue(message.contains(f2 + ": ocean.path-prefix \"/pd/eu\"") && message.contains("of " + f1), message);
+    assertTrue(message.contains(f3 + ": ocean.path-prefix \"/fake-01\"")
+        && message.contains("the routes of instance \"fake-01\" (" + f1 + ")"), message);
+    assertTrue(message.contains(f4 + ": ocean.path-prefix \"/metrics\"")
+        && message.contains("the process's route /metrics"), message);
+    assertTrue(port.integration("fake-01").isEmpty(), "nothing started");
+    runtime = null;
+  }
+
+  /** Every log line Port's ingest received for {@code integration} (its own log URL). */
+  List<JsonNode> shippedLogs(String integration) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode batch : port.ingested().path("logs")) {
+      if (batch.path("integration").asText().equals(integration)) {
+        assertTrue(batch.path("body").path("logs").size() <= 100, "Ocean's batch size");
+        batch.path("body").path("logs").forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  static boolean says(List<JsonNode> lines, String text) {
+    return lines.stream().anyMatch(l -> l.path("message").asText().contains(text));
+  }
+
+  @Test
+  void eachInstancesLogLinesReachItsOwnIntegrationsLogsOnly() throws Exception {
+    instance("fake-01");
+    instance("fake-02");
+    run("POLLING");
+    for (String id : List.of("fake-01", "fake-02")) {
+      Await.until(id + "'s resync to complete", WAIT, () -> resynced(id));
+    }
+    var log = org.slf4j.LoggerFactory.getLogger("dev.oceanj.integrations.fake.FakeOrgClient");
+    try (var mdc = org.slf4j.MDC.putCloseable("integration", "fake-01")) {
+      log.warn("fake-01 calls its API with client secret test-secret");
+    }
+    try (var mdc = org.slf4j.MDC.putCloseable("integration", "fake-02")) {
+      log.warn("fake-02 calls its API");
+    }
+    log.warn("a host line of no instance");
+    Map<String, String> resyncs = new HashMap<>();
+    for (String id : List.of("fake-01", "fake-02")) {
+      resyncs.put(id, "Resync " + instanceStatus(id).orElseThrow().path("last").path("resyncId").asText() + " ");
+      Await.until(id + "'s lines in its logs", WAIT, () -> says(shippedLogs(id), id + " calls its API")
+          && says(shippedLogs(id), resyncs.get(id)));
+    }
+    List<JsonNode> one = shippedLogs("fake-01");
+    List<JsonNode> two = shippedLogs("fake-02");
+    // The resync's own actors' lines (Pekko's actor path) and the lines logged for it: its own logs only.
+    assertFalse(says(one, "fake-02 calls its API") || says(one, resyncs.get("fake-02")), one.toString());
+    assertFalse(says(two, "fake-01 calls its API") || says(two, resyncs.get("fake-01")), two.toString());
+    for (var entry : Map.of("fake-01", one, "fake-02", two).entrySet()) {
+      String other = entry.getKey().equals("fake-01") ? "fake-02" : "fake-01";
+      for (JsonNode line : entry.getValue()) {
+        JsonNode extra = line.path("extra");
+        assertTrue(extra.path("integration").asText().equals(entry.getKey())
+            || extra.path("pekkoSource").asText().contains("/user/instance-" + entry.getKey()), line.toString());
+        assertFalse(line.toString().contains("instance-" + other) || line.toString().contains(other + " "),
+            line.toString());
+      }
+    }
+    assertFalse(says(one, "a host line") || says(two, "a host line"), "host lines go to no instance");
+    assertTrue(says(one, "with client secret [REDACTED]") && !one.toString().contains("test-secret"), one.toString());
+  }
+
+  @Test
+  void portCallsEachWebhookInstanceWhereItIsServed() throws Exception {
+    String base = "https://oceanj.example.test";
+    instance("fake-01", "OCEAN__EVENT_LISTENER__TYPE=WEBHOOK", "OCEAN__BASE_URL=" + base);
+    instance("fake-02", "OCEAN__EVENT_LISTENER__TYPE=WEBHOOK", "OCEAN__BASE_URL=" + base, "OCEAN__PATH_PREFIX=/legacy");
+    run("POLLING");
+    Map<String, String> paths = Map.of("fake-01", "/fake-01/resync", "fake-02", "/legacy/resync");
+    for (var entry : paths.entrySet()) {
+      String url = port.integration(entry.getKey()).orElseThrow().path("changelogDestination").path("url").asText();
+      assertEquals(base + entry.getValue(), url, "where Port sends " + entry.getKey() + "'s resync requests");
+      HttpResponse<String> resync = call("POST", entry.getValue(), null);
+      assertEquals(2, resync.statusCode() / 100, resync.body());
+      Await.until(entry.getKey() + "'s requested resync", WAIT, () -> resynced(entry.getKey()));
+      assertEquals(PERSONS, owned(entry.getKey()));
+    }
+  }
 }

@@ -212,4 +212,56 @@ class PagerDutyEndToEndTest {
     }
     throw new AssertionError("no analytics row for " + incidentId + ": " + response.body());
   }
+
+  /** {@code <id>.env} in {@code instances}: a pagerduty instance of {@code account}, reached at {@code baseUrl}. */
+  static void pagerDutyInstance(Path instances, String id, FakePagerDuty account, String baseUrl, String... more)
+      throws Exception {
+    List<String> lines = new java.util.ArrayList<>(List.of("OCEAN__INTEGRATION__TYPE=pagerduty",
+        "OCEAN__INTEGRATION__CONFIG__TOKEN=" + account.settings().token(),
+        "OCEAN__INTEGRATION__CONFIG__API_URL=" + account.baseUri(), "OCEAN__BASE_URL=" + baseUrl));
+    lines.addAll(List.of(more));
+    java.nio.file.Files.writeString(instances.resolve(id + ".env"), String.join("\n", lines) + "\n");
+  }
+
+  /** {@code account}'s incident {@code id} resolved and delivered: it reaches Port through its subscription. */
+  void resolvedLive(FakePagerDuty account, String id) throws Exception {
+    account.setIncidentStatus(id, "resolved");
+    var deliveries = account.deliver("incident.resolved", id);
+    assertEquals(1, deliveries.size());
+    assertEquals(2, deliveries.get(0).status() / 100, deliveries.toString());
+    ModesEndToEndTest.await("the incident written live", () -> port.entity("pagerdutyIncident", id)
+        .map(i -> i.at("/properties/status").asText().equals("resolved")).orElse(false));
+  }
+
+  @Test
+  void inHostModeEachInstanceSubscribesTheUrlThatReachesIt() throws Exception {
+    try (FakePagerDuty other = FakePagerDuty.start(FakePagerDutySettings.builder().seed(77).build())) {
+      int httpPort = freePort();
+      String base = "http://127.0.0.1:" + httpPort;
+      Path instances = java.nio.file.Files.createDirectories(dataDir.resolve("instances"));
+      pagerDutyInstance(instances, "pd-eu", pd, base);
+      pagerDutyInstance(instances, "pd-us", other, base + "/", "OCEAN__PATH_PREFIX=legacy/pd");
+      Map<String, String> env = new HashMap<>(Map.of("OCEAN__PORT__CLIENT_ID", "id",
+          "OCEAN__PORT__CLIENT_SECRET", "secret", "OCEAN__PORT__BASE_URL", port.baseUrl(),
+          "OCEAN__EVENT_LISTENER__TYPE", "WEBHOOKS_ONLY", "OCEAN__HTTP__PORT", Integer.toString(httpPort),
+          "OCEAN__DATA_DIR", dataDir.resolve("state").toString(), "OCEAN__INSTANCES_DIR", instances.toString()));
+      var host = dev.oceanj.core.config.HostSettings.load(
+          SettingsLoader.create().environment(env).systemProperties(new Properties()),
+          s -> StartupChecks.spec(s.integration().type(), s.resourcesPath()));
+      try (OceanRuntime runtime = OceanRuntime.start(host, line -> { })) {
+        ModesEndToEndTest.await("both subscriptions", () -> pd.subscriptions().size() == 1
+            && other.subscriptions().size() == 1);
+        // pd-eu is served under /pd-eu; pd-us under its own prefix, where its pod was.
+        assertEquals(base + "/pd-eu/integration/webhook", pd.subscriptions().get(0).at("/delivery_method/url").asText());
+        assertEquals(base + "/legacy/pd/integration/webhook",
+            other.subscriptions().get(0).at("/delivery_method/url").asText());
+        String eu = triggeredIncident();
+        String us = other.ids("incidents").stream()
+            .filter(i -> other.incident(i).get("status").asText().equals("triggered"))
+            .filter(i -> !pd.ids("incidents").contains(i)).findFirst().orElseThrow();
+        resolvedLive(pd, eu);
+        resolvedLive(other, us);
+      }
+    }
+  }
 }

@@ -27,7 +27,9 @@ import java.util.stream.Stream;
  * ({@link SettingsLoader}); the identifier is the file stem and the data dir {@code <data-dir>/<identifier>}.
  *
  * <p>Everything is checked before anything starts: every problem of every instance is reported at once, each
- * naming its file; identifiers are unique (the error names both files).
+ * naming its file; identifiers are unique (the error names both files). An instance's own {@code ocean.path-prefix}
+ * ({@link #pathPrefixAlias}) is mounted as an alias of its routes, so it must not share a path with another
+ * instance's prefix or routes, nor with a route of the process (the error names both files).
  *
  * @param process the process's settings (HTTP server, data dir, log level, timeouts); in single mode also the one
  *     instance's
@@ -109,6 +111,7 @@ public record HostSettings(OceanSettings process, List<InstanceSettings> instanc
         problems.add(file.source() + ": " + e.getMessage());
       }
     }
+    problems.addAll(prefixClashes(untyped, byId.values()));
     if (files.isEmpty() && problems.isEmpty()) {
       problems.add(InstanceSources.DIR + " (" + untyped.instances().dir().map(Path::toString).orElse("") + "): no"
           + " *.env or *.conf file, so no integration instance to run");
@@ -117,6 +120,44 @@ public record HostSettings(OceanSettings process, List<InstanceSettings> instanc
       throw new ConfigurationException(problems);
     }
     return new HostSettings(untyped, List.copyOf(byId.values()));
+  }
+
+  /**
+   * Host mode: the instance's own {@code ocean.path-prefix} (an Ocean pod's {@code OCEAN__PATH_PREFIX}), which the
+   * host mounts as an alias of {@code <process prefix>/<identifier>/}, so the URLs a migrated pod gave out (its
+   * 3rd party's webhook subscription: {@code <base-url><prefix>/integration/...}) still reach it. Empty when the
+   * instance has no prefix, when its prefix is the process's (which every instance inherits from the process's
+   * environment) or when it is its own route ({@code /<identifier>}).
+   */
+  public static Optional<String> pathPrefixAlias(OceanSettings process, OceanSettings instance) {
+    String own = process.pathPrefix().orElse("") + "/" + instance.integration().identifier();
+    return instance.pathPrefix().filter(p -> !p.equals(process.pathPrefix().orElse("")) && !p.equals(own));
+  }
+
+  /**
+   * Paths two owners would share: an instance's prefix alias against the process's routes, every instance's
+   * {@code /<identifier>/} and the other aliases; a path and one under it clash too.
+   */
+  private static List<String> prefixClashes(OceanSettings process, java.util.Collection<InstanceSettings> instances) {
+    String root = process.pathPrefix().orElse("");
+    record Claim(String path, String owner) {}
+    List<Claim> claims = new ArrayList<>();
+    RESERVED.forEach(r -> claims.add(new Claim(root + "/" + r, "the process's route " + root + "/" + r)));
+    instances.forEach(i -> claims.add(new Claim(root + "/" + i.identifier(), "the routes of instance \""
+        + i.identifier() + "\" (" + i.source() + ")")));
+    List<String> problems = new ArrayList<>();
+    for (InstanceSettings i : instances) {
+      Optional<String> alias = pathPrefixAlias(process, i.settings());
+      if (alias.isEmpty()) {
+        continue;
+      }
+      String a = alias.get();
+      claims.stream().filter(c -> a.equals(c.path()) || a.startsWith(c.path() + "/") || c.path().startsWith(a + "/"))
+          .findFirst().ifPresent(c -> problems.add(i.source() + ": ocean.path-prefix \"" + a + "\" (mounted as an"
+              + " alias of the instance's routes) clashes with " + c.owner() + "; give each instance its own prefix"));
+      claims.add(new Claim(a, "ocean.path-prefix \"" + a + "\" of " + i.source()));
+    }
+    return problems;
   }
 
   /** The folder's {@code *.env} and {@code *.conf} files, by name; anything else there is left alone. */

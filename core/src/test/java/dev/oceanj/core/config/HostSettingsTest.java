@@ -143,4 +143,42 @@ class HostSettingsTest {
         () -> load(Map.of("OCEAN__INSTANCES_DIR", empty.toString()), ""));
     assertTrue(none.getMessage().contains("no *.env or *.conf file"), none.getMessage());
   }
+
+  /** A fake instance's file for each {@code <identifier>=<OCEAN__PATH_PREFIX>} (nothing after {@code =}: none). */
+  private Path withPrefixes(String... instances) throws Exception {
+    Path folder = instances();
+    for (String instance : instances) {
+      String[] idAndPrefix = instance.split("=", 2);
+      Files.writeString(folder.resolve(idAndPrefix[0] + ".env"), "OCEAN__INTEGRATION__TYPE=fake\n"
+          + (idAndPrefix[1].isEmpty() ? "" : "OCEAN__PATH_PREFIX=" + idAndPrefix[1] + "\n"));
+    }
+    return folder;
+  }
+
+  @Test
+  void anInstancesOwnPathPrefixIsItsAliasAndThePrefixEveryInstanceInheritsIsNot() throws Exception {
+    Path folder = withPrefixes("a=/pods/a/", "b=", "c=/oceanj/c");
+    HostSettings host = load(Map.of("OCEAN__INSTANCES_DIR", folder.toString(), "OCEAN__PATH_PREFIX", "oceanj"), "");
+    OceanSettings process = host.process();
+    List<Optional<String>> aliases = host.instances().stream()
+        .map(i -> HostSettings.pathPrefixAlias(process, i.settings())).toList();
+    // b inherits the process's prefix (its routes are /oceanj/b); c's prefix is its own route.
+    assertEquals(List.of(Optional.of("/pods/a"), Optional.empty(), Optional.empty()), aliases);
+  }
+
+  @Test
+  void aPathPrefixSharingAPathWithAnotherInstanceOrAProcessRouteIsRefused() throws Exception {
+    Path folder = withPrefixes("a=/x", "b=/x", "c=/a/hooks", "d=/health/d", "e=/e-legacy");
+    var e = assertThrows(ConfigurationException.class,
+        () -> load(Map.of("OCEAN__INSTANCES_DIR", folder.toString()), ""));
+    String a = folder.resolve("a.env").toString();
+    assertTrue(e.problems().contains(folder.resolve("b.env") + ": ocean.path-prefix \"/x\" (mounted as an alias of"
+        + " the instance's routes) clashes with ocean.path-prefix \"/x\" of " + a + "; give each instance its own"
+        + " prefix"), e.problems().toString());
+    assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(folder.resolve("c.env") + ": ocean.path-prefix")
+        && p.contains("the routes of instance \"a\" (" + a + ")")), e.problems().toString());
+    assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(folder.resolve("d.env") + ": ocean.path-prefix")
+        && p.contains("the process's route /health")), e.problems().toString());
+    assertEquals(3, e.problems().size(), "e's prefix is its own: " + e.problems());
+  }
 }

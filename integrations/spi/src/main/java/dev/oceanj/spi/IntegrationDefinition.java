@@ -157,4 +157,33 @@ public interface IntegrationDefinition {
   default Jq jq() {
     throw new UnsupportedOperationException("this host does not provide a jq engine (SPI 0.2)");
   }
+
+  /**
+   * Where this integration instance is reached from outside, without a trailing slash: the base of the URLs it
+   * registers with its 3rd party (Ocean's {@code ocean.app.base_url} with the path prefix). A live event of path
+   * {@code p} ({@link #onLiveEvent(String, LiveEventProcessor)}) arrives at {@code publicUrl() + "/integration" + p}.
+   *
+   * <p>It is {@code OCEAN__BASE_URL} (else the deprecated {@code appHost} setting) followed by the path the host
+   * serves this instance under: {@code OCEAN__PATH_PREFIX} when it runs alone; in host mode the instance's own path
+   * prefix when it has one, else {@code /<identifier>} (under the process's prefix). Read it in a start hook (it is
+   * known during {@code define} too, and does not change).
+   *
+   * @return empty when no base URL is configured, or when the host does not say (the default)
+   * @since 0.3
+   */
+  default java.util.Optional<String> publicUrl() {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The event listener this instance runs with ({@code ONCE}, {@code POLLING}, {@code WEBHOOK}, {@code KAFKA},
+   * {@code WEBHOOKS_ONLY}; Ocean's {@code ocean.event_listener_type}): an integration registers nothing with its
+   * 3rd party for a {@code ONCE} run, which ends after one resync.
+   *
+   * @return empty when the host does not say (the default)
+   * @since 0.3
+   */
+  default java.util.Optional<String> eventListenerType() {
+    return java.util.Optional.empty();
+  }
 }

@@ -3,11 +3,13 @@ package dev.oceanj.runtime.http;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractUnmatchedPath;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefixTest;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.reject;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -30,6 +32,11 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code /<identifier>/live-events/...} (dead letters); {@code GET /status} lists every instance (its state and its
  * own status document), and {@code POST /instances/reload} re-reads the instance set. An identifier no instance has
  * is a 404 saying so. With {@code ocean.http.admin-token} set, the status, dead-letter and reload routes need it.
+ *
+ * <p>An instance with its own {@code ocean.path-prefix} (a migrated pod's {@code OCEAN__PATH_PREFIX}) is also
+ * served under that prefix, at the root of the server ({@link #aliases}): {@code <prefix>/integration/...} is
+ * {@code /<identifier>/integration/...}, so the webhook URLs the pod registered with its 3rd party keep working.
+ * Host validation refuses a prefix that shares a path with another instance or a route of the process.
  */
 public final class HostRoutes {
 
@@ -43,12 +50,24 @@ public final class HostRoutes {
    *     {@code running} on the node that runs it and {@code elsewhere} on the others
    * @param routes its routes, once it started
    * @param failure why it is {@code failed}, and when it is started again
+   * @param pathPrefix its own {@code ocean.path-prefix} ({@code /x}), mounted as an alias of its routes
+   *     ({@code HostSettings.pathPrefixAlias}), if any
    */
   public record Mounted(String identifier, String state, Optional<Instance.Routes> routes,
-      Optional<StartFailure> failure) {
+      Optional<StartFailure> failure, Optional<String> pathPrefix) {
 
     public Mounted(String identifier, String state, Optional<Instance.Routes> routes) {
       this(identifier, state, routes, Optional.empty());
+    }
+
+    public Mounted(String identifier, String state, Optional<Instance.Routes> routes,
+        Optional<StartFailure> failure) {
+      this(identifier, state, routes, failure, Optional.empty());
+    }
+
+    /** This instance with its path prefix alias. */
+    public Mounted withPathPrefix(Optional<String> prefix) {
+      return new Mounted(identifier, state, routes, failure, prefix);
     }
   }
 
@@ -91,6 +110,25 @@ public final class HostRoutes {
     return concat(list, reload, pathPrefix(PathMatchers.segment(), this::instance));
   }
 
+  /**
+   * Each instance's routes under its own path prefix, at the server's root (outside the process's prefix, as the
+   * pod served them); a path under no instance's prefix is left to the other routes.
+   */
+  public Route aliases() {
+    return extractUnmatchedPath(path -> {
+      for (Mounted m : directory.all()) {
+        if (m.pathPrefix().isPresent() && under(path, m.pathPrefix().get())) {
+          return pathPrefix(PathMatchers.separateOnSlashes(m.pathPrefix().get().substring(1)), () -> mounted(m));
+        }
+      }
+      return reject();
+    });
+  }
+
+  private static boolean under(String path, String prefix) {
+    return path.equals(prefix) || path.startsWith(prefix + "/");
+  }
+
   private Route admin(java.util.function.Supplier<Route> inner) {
     return AccessToken.require(adminToken, ADMIN_TOKEN, inner);
   }
@@ -101,11 +139,15 @@ public final class HostRoutes {
       return complete(HttpJson.error(StatusCodes.NOT_FOUND, "not_found", "no integration instance \"" + identifier
           + "\" runs here; GET /status lists the instances"));
     }
-    if (found.get().routes().isEmpty()) {
+    return mounted(found.get());
+  }
+
+  private Route mounted(Mounted found) {
+    if (found.routes().isEmpty()) {
       return complete(HttpJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "integration instance \""
-          + identifier + "\" is " + found.get().state() + "; try again later"));
+          + found.identifier() + "\" is " + found.state() + "; try again later"));
     }
-    Instance.Routes routes = found.get().routes().get();
+    Instance.Routes routes = found.routes().get();
     List<Route> all = new ArrayList<>();
     all.add(routes.resync().routes());
     all.add(pathPrefixTest("status", () -> admin(routes.status()::routes)));

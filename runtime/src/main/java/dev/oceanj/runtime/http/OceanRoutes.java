@@ -111,7 +111,7 @@ public final class OceanRoutes {
   public Route routes() {
     if (host.isPresent()) {
       Route base = concat(health.routes(), metricsRoutes.routes(), host.get().routes());
-      return wrapped(concat(new DocsRoutes(pathPrefix).routes(), pathPrefix.isPresent()
+      return wrapped(concat(new DocsRoutes(pathPrefix).routes(), host.get().aliases(), pathPrefix.isPresent()
           ? pathPrefix(PathMatchers.separateOnSlashes(pathPrefix.get()), () -> base) : base));
     }
     // Scoped to the admin paths, so any other path still gets its own answer (404 ...) without a token.

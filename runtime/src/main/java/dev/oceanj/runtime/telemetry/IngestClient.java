@@ -29,13 +29,20 @@ public final class IngestClient implements AutoCloseable {
 
   private final HttpPortClient port;
   private final IngestTransport http;
+  private final boolean ownsTransport;
   private final AtomicReference<CompletableFuture<Urls>> urls = new AtomicReference<>();
   private final AtomicBoolean warned = new AtomicBoolean();
 
   /** Sends through {@code http}, which it closes with itself. */
   public IngestClient(HttpPortClient port, IngestTransport http) {
+    this(port, http, true);
+  }
+
+  /** Sends through {@code http} (host mode: the transport every instance shares), closed with itself if it owns it. */
+  public IngestClient(HttpPortClient port, IngestTransport http, boolean ownsTransport) {
     this.port = port;
     this.http = http;
+    this.ownsTransport = ownsTransport;
   }
 
   HttpPortClient port() {
@@ -92,9 +99,11 @@ public final class IngestClient implements AutoCloseable {
         });
   }
 
-  /** Closes the connections to the ingest URLs. */
+  /** Closes the connections to the ingest URLs, unless they are shared. */
   @Override
   public void close() {
-    http.close();
+    if (ownsTransport) {
+      http.close();
+    }
   }
 }

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -51,7 +52,7 @@ public final class LogShipper extends AppenderBase<ILoggingEvent> {
 
   private final IngestClient ingest;
   private final ArrayBlockingQueue<Line> queue;
-  private final Set<String> secrets;
+  private final Supplier<Set<String>> secrets;
   private final String hostname;
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong dropped = new AtomicLong();
@@ -64,9 +65,17 @@ public final class LogShipper extends AppenderBase<ILoggingEvent> {
    * @param secrets values masked wherever they appear (Port's client id and secret, sensitive integration settings)
    */
   public LogShipper(IngestClient ingest, int queueSize, Set<String> secrets) {
+    this(ingest, queueSize, constant(Set.copyOf(secrets)));
+  }
+
+  /**
+   * @param queueSize lines held at most
+   * @param secrets values masked wherever they appear, read for each batch (host mode: every instance's)
+   */
+  LogShipper(IngestClient ingest, int queueSize, Supplier<Set<String>> secrets) {
     this.ingest = ingest;
     this.queue = new ArrayBlockingQueue<>(queueSize);
-    this.secrets = Set.copyOf(secrets);
+    this.secrets = secrets;
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
@@ -76,13 +85,21 @@ public final class LogShipper extends AppenderBase<ILoggingEvent> {
     this.hostname = host;
   }
 
+  private static Supplier<Set<String>> constant(Set<String> secrets) {
+    return () -> secrets;
+  }
+
   /** Attaches to the root logger and starts sending. */
   public void install() {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    setContext(context);
-    setName("oceanj-port-logs");
+    open("oceanj-port-logs");
+    ((LoggerContext) getContext()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(this);
+  }
+
+  /** Starts sending what is appended to it, attached to no logger ({@link InstanceLogs} hands it its lines). */
+  void open(String name) {
+    setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+    setName(name);
     start();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(this);
   }
 
   /** Lines dropped because the queue was full. */
@@ -187,7 +204,7 @@ public final class LogShipper extends AppenderBase<ILoggingEvent> {
     while (text.endsWith("\n") || text.endsWith("\r")) {
       text = text.substring(0, text.length() - 1);
     }
-    r.put("message", SecretMasker.maskText(text, secrets));
+    r.put("message", SecretMasker.maskText(text, secrets.get()));
     r.put("level", level(level));
     r.put("timestamp", MICROS.format(Instant.ofEpochMilli(millis)));
     ObjectNode extra = r.putObject("extra");

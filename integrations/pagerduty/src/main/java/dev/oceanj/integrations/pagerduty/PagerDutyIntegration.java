@@ -42,37 +42,18 @@ public final class PagerDutyIntegration implements Integration {
     PagerDutyWebhooks webhooks = new PagerDutyWebhooks(api, kinds, settings.webhookSecret(), Duration.ofSeconds(1));
     ocean.onLiveEvent(PagerDutyWebhooks.PATH, webhooks);
     ocean.onStart(() -> {
-      Optional<String> baseUrl = baseUrl(settings);
-      if ("ONCE".equalsIgnoreCase(System.getenv("OCEAN__EVENT_LISTENER__TYPE"))) {
+      if (ocean.eventListenerType().filter("ONCE"::equalsIgnoreCase).isPresent()) {
         return;
       }
-      if (baseUrl.isEmpty()) {
+      // OCEAN__BASE_URL (else appHost) and the path the host serves this instance under (its path prefix, or
+      // /<identifier> in host mode): the URL that reaches this instance. A host that says nothing: appHost.
+      Optional<String> publicUrl = ocean.publicUrl()
+          .or(() -> Optional.ofNullable(settings.appHost()).map(url -> url.replaceAll("/+$", "")));
+      if (publicUrl.isEmpty()) {
         LOG.warn("No OCEAN__BASE_URL (nor appHost): PagerDuty's webhook subscription is not created");
         return;
       }
-      webhooks.register(baseUrl.get() + pathPrefix(System.getenv("OCEAN__PATH_PREFIX")))
-          .toCompletableFuture().get(2, TimeUnit.MINUTES);
+      webhooks.register(publicUrl.get()).toCompletableFuture().get(2, TimeUnit.MINUTES);
     });
-  }
-
-  /** {@code OCEAN__PATH_PREFIX} as {@code /x} (no trailing slash), or empty. */
-  static String pathPrefix(String prefix) {
-    if (prefix == null || prefix.isBlank()) {
-      return "";
-    }
-    String p = prefix.trim().replaceAll("/+$", "");
-    return p.isEmpty() || p.startsWith("/") ? p : "/" + p;
-  }
-
-  /** Where PagerDuty reaches this integration: {@code OCEAN__BASE_URL}, else the deprecated {@code appHost}. */
-  static Optional<String> baseUrl(PagerDutySettings settings) {
-    String env = System.getenv("OCEAN__BASE_URL");
-    if (env != null && !env.isBlank()) {
-      return Optional.of(env.trim().replaceAll("/+$", ""));
-    }
-    if (settings.appHost() != null) {
-      LOG.warn("appHost is deprecated: set OCEAN__BASE_URL to the integration's public URL");
-    }
-    return Optional.ofNullable(settings.appHost());
   }
 }

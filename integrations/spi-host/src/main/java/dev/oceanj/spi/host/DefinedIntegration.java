@@ -158,6 +158,17 @@ public final class DefinedIntegration {
    */
   public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
       Jq jq, Optional<AccessToken> oauthToken, HostTls tls) {
+    return define(integration, settings, httpClient, jq, oauthToken, tls, InstanceInfo.NONE);
+  }
+
+  /**
+   * As {@link #define(Integration, ObjectNode, HttpClient, Jq, Optional, HostTls)}, also telling the integration
+   * where its instance is reached and which event listener it runs ({@code instance}).
+   *
+   * @since 0.3
+   */
+  public static DefinedIntegration define(Integration integration, ObjectNode settings, HttpClient httpClient,
+      Jq jq, Optional<AccessToken> oauthToken, HostTls tls, InstanceInfo instance) {
     Objects.requireNonNull(integration, "integration");
     Objects.requireNonNull(oauthToken, "oauthToken");
     Objects.requireNonNull(httpClient, "httpClient");
@@ -167,7 +178,7 @@ public final class DefinedIntegration {
     }
     ObjectNode ownSettings = settings == null ? JsonNodeFactory.instance.objectNode() : settings.deepCopy();
     Recorder recorder = new Recorder(type, ownSettings, httpClient, jq, oauthToken,
-        Objects.requireNonNull(tls, "tls"));
+        Objects.requireNonNull(tls, "tls"), Objects.requireNonNull(instance, "instance"));
     try {
       integration.define(recorder);
     } catch (InvalidSettingsException e) {
@@ -433,15 +444,17 @@ public final class DefinedIntegration {
     private final Jq jq;
     private final Optional<AccessToken> oauthToken;
     private final HostTls tls;
+    private final InstanceInfo instance;
     private HttpClient unverified;
     // Body readers block on the network, so they get their own daemon threads, never the client's executor.
     private final ExecutorService httpReaders;
     private volatile boolean closed;
 
     Recorder(String type, ObjectNode settings, HttpClient httpClient, Jq jq, Optional<AccessToken> oauthToken,
-        HostTls tls) {
+        HostTls tls, InstanceInfo instance) {
       this.type = type;
       this.tls = tls;
+      this.instance = instance;
       this.settings = settings;
       this.httpClient = httpClient;
       this.jq = jq;
@@ -506,6 +519,16 @@ public final class DefinedIntegration {
     @Override
     public Optional<AccessToken> oauthToken() {
       return oauthToken;
+    }
+
+    @Override
+    public Optional<String> publicUrl() {
+      return instance.publicUrl();
+    }
+
+    @Override
+    public Optional<String> eventListenerType() {
+      return instance.eventListenerType();
     }
 
     @Override
