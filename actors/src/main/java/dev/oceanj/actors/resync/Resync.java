@@ -22,6 +22,7 @@ import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.spi.Resync.MappedResource;
 import dev.oceanj.spi.ResyncSource;
 import dev.oceanj.spi.host.ResyncScope;
+import dev.oceanj.spi.host.SpiTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,8 +84,15 @@ final class Resync {
    * How a run ended.
    *
    * @param run the run's state once the kinds started (its seen set and skip-unchanged store); empty before
+   * @param hungCall the first call into the integration that exceeded its time limit during the run (a hung 3rd
+   *     party), naming the integration, what was called and the setting; empty when none did
    */
-  record Ended(ResyncFinished result, Optional<ResyncRun> run) {}
+  record Ended(ResyncFinished result, Optional<ResyncRun> run, Optional<String> hungCall) {
+
+    Ended(ResyncFinished result, Optional<ResyncRun> run) {
+      this(result, run, Optional.empty());
+    }
+  }
 
   /**
    * What starts a run.
@@ -154,6 +162,8 @@ final class Resync {
   private int running;
   private Reconciler.Result reconciliation = Reconciler.Result.skipped("the resync did not get that far");
   private String abortReason = "the resync stopped unexpectedly";
+  /** The first call into the integration that exceeded its time limit, if one did. */
+  private String hungCall;
 
   static Behavior<Command> create(ResyncDependencies deps, Start start) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -261,6 +271,9 @@ final class Resync {
 
   private Behavior<Command> onHooksStarted(HooksStarted msg) {
     if (msg.error() != null) {
+      if (Failures.unwrap(msg.error()) instanceof SpiTimeoutException hung) {
+        hungCall = hung.getMessage();
+      }
       return fail(Failures.message(msg.error()));
     }
     // The listing may fail without harm: the resync then writes everything.
@@ -350,6 +363,9 @@ final class Resync {
       Slot slot = slots.get(failed.slot());
       slot.attempts++;
       slot.error = failed.message();
+      if (failed.timedOut() && hungCall == null) {
+        hungCall = failed.message();
+      }
       // A page that timed out is not asked again: a hung 3rd party fails the kind within the page timeout.
       if (failed.timedOut() || deps.settings().kindRestart().exhausted(slot.attempts)) {
         context.stop(slot.worker);
@@ -520,7 +536,7 @@ final class Resync {
               .forEach(f -> hookLog.warn("Resync {}: a resync complete hook failed: {}", ending.id(), f.toString())));
     }
     log.info("Resync {} {} in {} ms: {}", id, outcome, result.duration().toMillis(), summary(result));
-    start.ended().complete(new Ended(result, Optional.ofNullable(run)));
+    start.ended().complete(new Ended(result, Optional.ofNullable(run), Optional.ofNullable(hungCall)));
   }
 
   /** The end of a run whose actor stopped before it could run at all. */
