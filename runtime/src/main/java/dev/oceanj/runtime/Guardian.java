@@ -56,10 +56,14 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * CoordinatedShutdown tasks (reported {@code aborted}, nothing deleted).
  *
  * <p>Host mode keeps a failing instance from holding the others: an instance that could not start (its start hook
- * threw or hung past {@code ocean.host.spi-call-timeout}, its set-up in Port failed) is listed {@code failed} in
- * {@code /status} with its error and prepared again after {@code ocean.host.restart-min-backoff}, doubled after
- * each next failure up to {@code restart-max-backoff}; the server binds and the other instances run meanwhile. A
- * ONCE instance is not started again: its failure fails the run's exit code.
+ * threw or hung past {@code ocean.host.spi-call-timeout}, its set-up in Port failed), that crashed while running
+ * (its actor stopped unasked: an exception escaped it or a child it does not restart), or whose resync ended on a
+ * hung call into its integration ({@link Instance.Hung}, {@code ocean.host.restart-on-hang}: the guardian stops it,
+ * aborting its running work) is listed {@code failed} in {@code /status} with its error and prepared again after
+ * {@code ocean.host.restart-min-backoff}, doubled after each next failure up to {@code restart-max-backoff}; the
+ * failures count in a row until the instance reports a completed resync. The server binds and the other instances
+ * run meanwhile. A ONCE instance is not started again: its failure fails the run's exit code. Instances stopped on
+ * purpose (a reload removed or changed them, a shutdown) are not started again.
  *
  * <p>Cluster mode ({@code ocean.cluster.enabled}): the instances (one, or host mode's whole set) are Cluster
  * Sharding entities instead of children, each running as an {@link Instance} on the node that owns it

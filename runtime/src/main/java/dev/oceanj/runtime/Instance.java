@@ -63,6 +63,11 @@ import org.apache.pekko.http.javadsl.server.Route;
  * nothing deleted) and stops. A graceful shutdown of the system does the same through CoordinatedShutdown tasks
  * this actor registers (and cancels when it stops first): the abort before the server unbinds, the last sync
  * figures and the live-event log's checkpoint after.
+ *
+ * <p>Failures: it watches its children, and one that fails for good (a trigger, the progress reporter; the
+ * supervisor and the live-event dispatcher restart after their own failures) fails the instance, whose host sees it
+ * stop. It subscribes to its supervisor's ended resyncs and reports {@link ResyncCompleted} and {@link Hung} (a
+ * resync ended on a call into the integration past its time limit); the host decides what follows.
  */
 public final class Instance extends AbstractBehavior<Instance.Command> {
 
