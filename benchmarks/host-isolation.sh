@@ -10,7 +10,8 @@
 #     100 persons: the kind restarts with backoff until it gives up). Their resyncs are asked first, then the K
 #     healthy ones; the hanging one is asked again each time it was started again, so it keeps failing.
 # Each healthy resync is timed from its POST /<id>/resync?wait=true to the answer (the wait at the resync gate
-# included); all K are asked at once. /health/live is probed every 100 ms throughout.
+# included); all K are asked together, 0.3 s apart in the same order in both runs (so each instance has the same
+# place in line at the resync gate). /health/live is probed every 100 ms throughout.
 #
 #   benchmarks/host-isolation.sh [K] [entities]      defaults: 4 2000
 #
@@ -40,7 +41,7 @@ cleanup() {
   for p in "${pids[@]}"; do
     wait "$p" 2>/dev/null || true
   done
-  rm -rf "$work"
+  if [ "${KEEP_WORK:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -131,6 +132,7 @@ run() {
     curl -s -o "$work/$name-$id.json" -w '%{time_total}\n' -X POST "$base/$id/resync?wait=true" \
       >"$work/$name-$id.time" &
     waits+=($!)
+    sleep 0.3 # the same order at the gate in both runs
   done
   for w in "${waits[@]}"; do
     wait "$w"

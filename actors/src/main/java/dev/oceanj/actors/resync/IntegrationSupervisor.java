@@ -266,8 +266,10 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     Instant started = deps.clock().instant();
     getContext().getLog().info("Resync {} started ({})", pending.id(), pending.trigger());
     state.report("running", started, null);
+    ResyncGate.Ticket ticket = pending.ticket();
+    // Thread-safe and idempotent: the run's end leaves (again) as always.
     var start = new Resync.Start(pending.id(), pending.trigger(), started, digests.forNextResync(),
-        new CompletableFuture<>());
+        new CompletableFuture<>(), ticket::leave);
     ActorRef<Resync.Command> child = getContext().spawn(Resync.create(deps, start), "resync-" + ++sequence);
     running = new Run(pending.id(), pending.trigger(), pending.since(), pending.ticket(), pending.waiters(), start,
         child);

@@ -99,9 +99,17 @@ final class Resync {
    *
    * @param digests the integration's skip-unchanged store, completed with null when skip-unchanged is off
    * @param ended completed once, when the run ends (normally or aborted)
+   * @param leaveGate gives the run's place at the resync gate to the next in line (called at most once, when the
+   *     run received nothing from its integration for {@code ocean.host.gate-release-after})
    */
   record Start(String id, String trigger, Instant started, CompletionStage<DigestStore> digests,
-      CompletableFuture<Ended> ended) {}
+      CompletableFuture<Ended> ended, Runnable leaveGate) {
+
+    Start(String id, String trigger, Instant started, CompletionStage<DigestStore> digests,
+        CompletableFuture<Ended> ended) {
+      this(id, trigger, started, digests, ended, () -> { });
+    }
+  }
 
   private record MappingFetched(Optional<ObjectNode> integration, Throwable error) implements Command {}
 
@@ -121,6 +129,8 @@ final class Resync {
   private record Reconciled(Reconciler.Result result, Throwable error) implements Command {}
 
   private enum ProgressTick implements Command { INSTANCE }
+
+  private enum StallCheck implements Command { INSTANCE }
 
   /** Per kind of the run. */
   private static final class Slot {
@@ -164,10 +174,19 @@ final class Resync {
   private String abortReason = "the resync stopped unexpectedly";
   /** The first call into the integration that exceeded its time limit, if one did. */
   private String hungCall;
+  /** Items fetched, written or skipped so far, and when that last changed ({@code gate-release-after}). */
+  private long progress = -1;
+  private Instant progressAt;
+  private boolean leftGate;
 
   static Behavior<Command> create(ResyncDependencies deps, Start start) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, deps.settings().progressInterval());
+      Duration release = deps.isolation().gateReleaseAfter();
+      if (!release.isZero() && !release.isNegative()) {
+        Duration every = release.dividedBy(5);
+        timers.startTimerWithFixedDelay(StallCheck.INSTANCE, every.toMillis() < 50 ? Duration.ofMillis(50) : every);
+      }
       return new Resync(context, deps, start).fetchingMapping();
     }));
   }
@@ -194,6 +213,7 @@ final class Resync {
         .onMessage(GetProgress.class, this::onGetProgress)
         .onMessage(Abort.class, this::onAbort)
         .onMessage(ProgressTick.class, this::onProgressTick)
+        .onMessage(StallCheck.class, this::onStallCheck)
         .onSignal(PostStop.class, this::onPostStop);
   }
 
@@ -573,6 +593,35 @@ final class Resync {
   }
 
   /** Per kind in mapping order: final or so far, with the kind's error or a line on its mapping errors. */
+  /**
+   * A run that received nothing from its integration for {@code ocean.host.gate-release-after} (a hung 3rd party
+   * until its page times out, a slow hook) gives its place at the gate to the next run in line: waiting on the 3rd
+   * party costs no CPU, and the others must not wait for its time limit. Phases count as progress.
+   */
+  private Behavior<Command> onStallCheck(StallCheck tick) {
+    if (leftGate) {
+      return Behaviors.same();
+    }
+    long now = nextSlot;
+    for (Slot s : slots) {
+      KindResult r = s.result != null ? s.result : s.counters.snapshot();
+      now += r.fetched() + r.upserted() + r.unchanged() + r.failedTotal() + (s.done ? 1 : 0);
+    }
+    now += (plan == null ? 0 : 1) + (scope == null ? 0 : 1) + (run == null ? 0 : 1);
+    Instant at = deps.clock().instant();
+    if (now != progress) {
+      progress = now;
+      progressAt = at;
+    } else if (Duration.between(progressAt, at).compareTo(deps.isolation().gateReleaseAfter()) >= 0) {
+      leftGate = true;
+      log.info("Resync {} received nothing from its integration for {} ms: its place among the resyncs that run at"
+          + " once goes to the next in line (ocean.host.gate-release-after)", id,
+          deps.isolation().gateReleaseAfter().toMillis());
+      start.leaveGate().run();
+    }
+    return Behaviors.same();
+  }
+
   private List<KindResult> kindResults() {
     List<KindResult> out = new ArrayList<>();
     for (Slot s : slots) {

@@ -22,9 +22,14 @@ import java.time.temporal.ChronoUnit;
  * @param restartOnHang host mode: an instance whose resync ended because a call into its integration exceeded its
  *     time limit (a hung 3rd party) is stopped, listed failed and started again with the restart backoff; off, only
  *     that resync fails and the instance keeps running
+ * @param gateReleaseAfter a running resync that received nothing from its integration (no item fetched, written or
+ *     skipped) for this long gives its place among {@code maxConcurrentResyncs} to the next resync in line, so a
+ *     hung 3rd party does not hold a place until its time limit; when its items come again it goes on beside the
+ *     others. Zero: never
  */
 public record IsolationSettings(Duration spiCallTimeout, Duration pageTimeout, int spiThreads,
-    int maxConcurrentResyncs, Duration restartMinBackoff, Duration restartMaxBackoff, boolean restartOnHang) {
+    int maxConcurrentResyncs, Duration restartMinBackoff, Duration restartMaxBackoff, boolean restartOnHang,
+    Duration gateReleaseAfter) {
 
   /** The wait before start {@code attempt + 1} after {@code attempt} failed starts (1 = the first failure). */
   public Duration restartBackoff(int attempt) {
@@ -50,6 +55,7 @@ public record IsolationSettings(Duration spiCallTimeout, Duration pageTimeout, i
         resyncs == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : resyncs,
         minBackoff,
         maxBackoff,
-        r.bool(h + "restart-on-hang", true));
+        r.bool(h + "restart-on-hang", true),
+        r.duration(h + "gate-release-after", ChronoUnit.MILLIS, Duration.ofSeconds(2)));
   }
 }
