@@ -178,6 +178,8 @@ final class Resync {
   private long progress = -1;
   private Instant progressAt;
   private boolean leftGate;
+  /** In the phases that wait on the integration (its resync start hooks, the kinds): stalls are watched. */
+  private boolean awaitingIntegration;
 
   static Behavior<Command> create(ResyncDependencies deps, Start start) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -286,10 +288,12 @@ final class Resync {
           hooks.start();
           return null;
         }), (v, e) -> new HooksStarted(e));
+    awaitIntegration(true);
     return startingHooks();
   }
 
   private Behavior<Command> onHooksStarted(HooksStarted msg) {
+    awaitIntegration(false);
     if (msg.error() != null) {
       if (Failures.unwrap(msg.error()) instanceof SpiTimeoutException hung) {
         hungCall = hung.getMessage();
@@ -322,6 +326,7 @@ final class Resync {
       all.add(new Slot(all.size(), r));
     }
     slots = all;
+    awaitIntegration(true);
     return startKinds(runningKinds());
   }
 
@@ -413,6 +418,7 @@ final class Resync {
   // ---- retry and deletion ------------------------------------------------------------------------------------
 
   private Behavior<Command> afterKinds() {
+    awaitIntegration(false);
     List<ResyncRun.FailedEntity> failed = run.failedEntities();
     if (plan.createMissingRelatedEntities() || failed.isEmpty()) {
       return reconcile();
@@ -595,11 +601,18 @@ final class Resync {
   /** Per kind in mapping order: final or so far, with the kind's error or a line on its mapping errors. */
   /**
    * A run that received nothing from its integration for {@code ocean.host.gate-release-after} (a hung 3rd party
-   * until its page times out, a slow hook) gives its place at the gate to the next run in line: waiting on the 3rd
-   * party costs no CPU, and the others must not wait for its time limit. Phases count as progress.
+   * until its page times out, a kind waiting to restart, a slow resync start hook) gives its place at the gate to
+   * the next run in line: waiting on the 3rd party costs no CPU, and the others must not wait for its time limit.
+   * Only the phases that wait on the integration are watched (not the listing of Port's entities, the retries or
+   * the deletions, which wait on Port).
    */
+  private void awaitIntegration(boolean on) {
+    awaitingIntegration = on;
+    progress = -1;
+  }
+
   private Behavior<Command> onStallCheck(StallCheck tick) {
-    if (leftGate) {
+    if (leftGate || !awaitingIntegration) {
       return Behaviors.same();
     }
     long now = nextSlot;
@@ -607,7 +620,6 @@ final class Resync {
       KindResult r = s.result != null ? s.result : s.counters.snapshot();
       now += r.fetched() + r.upserted() + r.unchanged() + r.failedTotal() + (s.done ? 1 : 0);
     }
-    now += (plan == null ? 0 : 1) + (scope == null ? 0 : 1) + (run == null ? 0 : 1);
     Instant at = deps.clock().instant();
     if (now != progress) {
       progress = now;
