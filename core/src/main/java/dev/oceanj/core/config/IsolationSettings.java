@@ -25,7 +25,7 @@ import java.time.temporal.ChronoUnit;
  * @param gateReleaseAfter a running resync that received nothing from its integration (no item fetched, written or
  *     skipped) for this long gives its place among {@code maxConcurrentResyncs} to the next resync in line, so a
  *     hung 3rd party does not hold a place until its time limit; when its items come again it goes on beside the
- *     others. Zero: never
+ *     others. A value above {@code pageTimeout} keeps the place until the resync ends
  */
 public record IsolationSettings(Duration spiCallTimeout, Duration pageTimeout, int spiThreads,
     int maxConcurrentResyncs, Duration restartMinBackoff, Duration restartMaxBackoff, boolean restartOnHang,
