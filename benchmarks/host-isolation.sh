@@ -9,18 +9,19 @@
 #     is failed and started again, ocean.host.restart-on-hang) and bad-fail (its 3rd party answers HTTP 500 after
 #     100 persons: the kind restarts with backoff until it gives up). Their resyncs are asked first, then the K
 #     healthy ones; the hanging one is asked again each time it was started again, so it keeps failing.
-# The alone run is made before and after the one with neighbours; the faster counts. Each healthy resync is timed from its POST /<id>/resync?wait=true to the answer (the wait at the resync gate
-# included); all K are asked together, 0.3 s apart in the same order in both runs (so each instance has the same
-# place in line at the resync gate). /health/live is probed every 100 ms throughout.
+# The alone run is made before and after the one with neighbours; the faster counts. Each healthy resync is timed
+# from its POST /<id>/resync?wait=true to the answer (the wait at the resync gate included); all K are asked
+# together, 0.3 s apart in the same order in every run (the same place in line at the resync gate). /health/live is
+# probed every 100 ms throughout.
 #
 #   benchmarks/host-isolation.sh [K] [entities]      defaults: 4 4000
 #
-# Prints each healthy instance's time alone and with neighbours, the worst ratio (target <= 1.5), the restarts of
-# the bad instances, whether /health/live ever failed, and the DELETE requests the emulator received (none
+# Prints each healthy instance's time alone and with neighbours, the worst ratio (target <= 1.5), the bad instances'
+# state and starts, whether /health/live ever failed, and the DELETE requests each run's emulator received (none
 # expected). MAX_CONCURRENT sets ocean.host.max-concurrent-resyncs (default 2), PAGE_TIMEOUT ocean.host.page-timeout
-# (default 10 s), GATE_RELEASE ocean.host.gate-release-after (default 2 s; 1 h = a resync holds its place until it
-# ends, as before that setting). Builds the runtime and emulator JARs first (nothing installed); SKIP_BUILD=1 skips that. Needs curl
-# and jq.
+# (default 10 s), GATE_RELEASE ocean.host.gate-release-after (default 2 s; 1 h keeps a resync's place until it ends,
+# as before that setting). Builds the runtime and emulator JARs first (nothing installed); SKIP_BUILD=1 skips that,
+# KEEP_WORK=1 keeps the logs. Needs curl and jq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 K=${1:-4}
@@ -28,40 +29,8 @@ ENTITIES=${2:-4000}
 MAX_CONCURRENT=${MAX_CONCURRENT:-2}
 PAGE_TIMEOUT=${PAGE_TIMEOUT:-10 s}
 GATE_RELEASE=${GATE_RELEASE:-2 s}
-FLAGS=(-Xmx256m -Xms96m -Xmn48m -XX:SurvivorRatio=3 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k)
-
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -o -q -pl runtime,port-emulator -am -DskipTests package >/dev/null
-fi
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do
-    kill "$p" 2>/dev/null || true
-  done
-  for p in "${pids[@]}"; do
-    wait "$p" 2>/dev/null || true
-  done
-  if [ "${KEEP_WORK:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# Waits until "$2" (a shell condition) holds, at most $1 seconds; fails naming "$3".
-await() {
-  local deadline=$((SECONDS + $1))
-  until eval "$2"; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "timed out after $1 s waiting for $3" >&2
-      return 1
-    fi
-    sleep 0.5
-  done
-}
+# shellcheck source=host-common.sh
+. benchmarks/host-common.sh
 
 # start_emulator <name>: a fresh Port emulator (each run starts from an empty catalog), its request log on.
 start_emulator() {
