@@ -174,7 +174,7 @@ final class Resync {
   private String abortReason = "the resync stopped unexpectedly";
   /** The first call into the integration that exceeded its time limit, if one did. */
   private String hungCall;
-  /** Items fetched, written or skipped so far, and when that last changed ({@code gate-release-after}). */
+  /** The most items fetched, written or skipped so far, and when that grew ({@code gate-release-after}). */
   private long progress = -1;
   private Instant progressAt;
   private boolean leftGate;
@@ -621,7 +621,8 @@ final class Resync {
       now += r.fetched() + r.upserted() + r.unchanged() + r.failedTotal() + (s.done ? 1 : 0);
     }
     Instant at = deps.clock().instant();
-    if (now != progress) {
+    // Only new progress counts: a kind that restarts reads (and writes) its first items again from zero.
+    if (now > progress) {
       progress = now;
       progressAt = at;
     } else if (Duration.between(progressAt, at).compareTo(deps.isolation().gateReleaseAfter()) >= 0) {
