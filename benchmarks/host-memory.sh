@@ -14,40 +14,8 @@ cd "$(dirname "$0")/.."
 N=${1:-21}
 IDLE=${2:-30}
 MAX_CONCURRENT=${MAX_CONCURRENT:-2}
-FLAGS=(-Xmx256m -Xms96m -Xmn48m -XX:SurvivorRatio=3 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k)
-
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -o -q -pl runtime,port-emulator -am -DskipTests package >/dev/null
-fi
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do
-    kill "$p" 2>/dev/null || true
-  done
-  for p in "${pids[@]}"; do
-    wait "$p" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# Waits until "$2" (a shell condition) holds, at most $1 seconds; fails naming "$3".
-await() {
-  local deadline=$((SECONDS + $1))
-  until eval "$2"; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "timed out after $1 s waiting for $3" >&2
-      return 1
-    fi
-    sleep 0.5
-  done
-}
+# shellcheck source=host-common.sh
+. benchmarks/host-common.sh
 
 kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 

@@ -56,10 +56,14 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * CoordinatedShutdown tasks (reported {@code aborted}, nothing deleted).
  *
  * <p>Host mode keeps a failing instance from holding the others: an instance that could not start (its start hook
- * threw or hung past {@code ocean.host.spi-call-timeout}, its set-up in Port failed) is listed {@code failed} in
- * {@code /status} with its error and prepared again after {@code ocean.host.restart-min-backoff}, doubled after
- * each next failure up to {@code restart-max-backoff}; the server binds and the other instances run meanwhile. A
- * ONCE instance is not started again: its failure fails the run's exit code.
+ * threw or hung past {@code ocean.host.spi-call-timeout}, its set-up in Port failed), that crashed while running
+ * (its actor stopped unasked: an exception escaped it or a child it does not restart), or whose resync ended on a
+ * hung call into its integration ({@link Instance.Hung}, {@code ocean.host.restart-on-hang}: the guardian stops it,
+ * aborting its running work) is listed {@code failed} in {@code /status} with its error and prepared again after
+ * {@code ocean.host.restart-min-backoff}, doubled after each next failure up to {@code restart-max-backoff}; the
+ * failures count in a row until the instance reports a completed resync. The server binds and the other instances
+ * run meanwhile. A ONCE instance is not started again: its failure fails the run's exit code. Instances stopped on
+ * purpose (a reload removed or changed them, a shutdown) are not started again.
  *
  * <p>Cluster mode ({@code ocean.cluster.enabled}): the instances (one, or host mode's whole set) are Cluster
  * Sharding entities instead of children, each running as an {@link Instance} on the node that owns it
@@ -92,8 +96,6 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private record InstancePrepared(HostSettings.InstanceSettings instance, Instance.Wiring wiring, Throwable failure)
       implements Command {}
 
-  private record InstanceStopped(String identifier, ActorRef<Instance.Command> ref) implements Command {}
-
   /** Cluster mode: a reload on this node changed these instances' routes. */
   private record ClusterRemount(ClusterMode.Remount remount) implements Command {}
 
@@ -110,8 +112,16 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   /**
    * An instance to run: its settings' fingerprint (a reload restarts it only when that changes) and its parts.
+   *
+   * @param instance host mode: its settings, to prepare it again when it fails while running
    */
-  public record Hosted(String fingerprint, Instance.Wiring wiring) {}
+  public record Hosted(String fingerprint, Instance.Wiring wiring, Optional<HostSettings.InstanceSettings> instance) {
+
+    /** An instance the guardian does not prepare again. */
+    public Hosted(String fingerprint, Instance.Wiring wiring) {
+      this(fingerprint, wiring, Optional.empty());
+    }
+  }
 
   /** Host mode's reload, which reads files and sets instances up in Port: the guardian calls it off its thread. */
   public interface Reloader {
@@ -186,12 +196,16 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     final String fingerprint;
     final Instance.Wiring wiring;
     final ActorRef<Instance.Command> ref;
+    /** Host mode: its settings, to prepare it again after a failure; null when it is not prepared again. */
+    HostSettings.InstanceSettings instance;
     volatile String state = "starting";
     volatile Instance.Routes routes;
     /** Cluster mode: closes the live events this node takes for the instance (a reload removes or changes it). */
     volatile Runnable closeLive = () -> { };
     /** Cluster mode: tells its routes actor from a predecessor's. */
     int generation;
+    /** Why the guardian is stopping it to start it again (a hung 3rd party); null otherwise. */
+    volatile String failure;
 
     Entry(String fingerprint, Instance.Wiring wiring, ActorRef<Instance.Command> ref) {
       this.fingerprint = fingerprint;
@@ -207,6 +221,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   private final Map<String, Entry> entries = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
   /** Host mode: instances that failed to start, by identifier, until they start or are removed. */
   private final Map<String, Failed> failed = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  /**
+   * Host mode: failures in a row by identifier (failed starts, crashes, hung 3rd parties), for the restart backoff;
+   * cleared when the instance completes a resync or a reload removes or changes it.
+   */
+  private final Map<String, Integer> strikes = new ConcurrentHashMap<>();
   /** Instances a reload restarts: the new settings, started once the old actor stopped. */
   private final Map<String, HostSettings.InstanceSettings> restarts = new ConcurrentHashMap<>();
   /** ONCE instances whose resync has not ended yet. */
@@ -255,7 +274,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       if (once) {
         onceRunning.add(instance.identifier());
       }
-      spawn(hosted.fingerprint(), instance);
+      spawn(hosted.fingerprint(), instance, hosted.instance().orElse(null));
     }
     for (FailedStart f : wiring.failedAtStart()) {
       boolean once = f.instance().settings().effective().listener() == EventListenerType.ONCE
@@ -281,28 +300,36 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
    * backoff of its failures so far.
    */
   private void fail(HostSettings.InstanceSettings instance, Throwable cause) {
+    fail(instance, cause, "could not start");
+  }
+
+  /**
+   * {@link #fail(HostSettings.InstanceSettings, Throwable)} for any failure: a failed start, a crash, a hung 3rd
+   * party ({@code what} says which in the log). The failures count in a row until the instance completes a resync.
+   */
+  private void fail(HostSettings.InstanceSettings instance, Throwable cause, String what) {
     String id = instance.identifier();
     Failed f = failed.computeIfAbsent(id, k -> new Failed(instance));
-    f.attempts++;
+    f.attempts = strikes.merge(id, 1, Integer::sum);
     f.error = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     boolean once = instance.settings().effective().listener() == EventListenerType.ONCE;
     if (once || wiring.reloader().isEmpty()) {
       f.nextAttempt = Optional.empty();
-      getContext().getLog().error("Integration instance {} ({}) could not start: {}", id, instance.source(), f.error);
+      getContext().getLog().error("Integration instance {} ({}) {}: {}", id, instance.source(), what, f.error);
       return;
     }
     java.time.Duration backoff = wiring.settings().isolation().restartBackoff(f.attempts);
     f.nextAttempt = Optional.of(java.time.Instant.now().plus(backoff));
-    getContext().getLog().error("Integration instance {} ({}) could not start ({} failed start{} in a row): {};"
-        + " starting it again in {} s", id, instance.source(), f.attempts, f.attempts == 1 ? "" : "s", f.error,
-        backoff.toSeconds());
+    getContext().getLog().error("Integration instance {} ({}) {} ({} failure{} in a row): {};"
+        + " starting it again in {} ms", id, instance.source(), what, f.attempts, f.attempts == 1 ? "" : "s", f.error,
+        backoff.toMillis());
     getContext().scheduleOnce(backoff, getContext().getSelf(), new RetryStart(id, f.attempts));
   }
 
   private Behavior<Command> onRetryStart(RetryStart retry) {
     Failed f = failed.get(retry.identifier());
     if (f != null && f.attempts == retry.attempts() && !entries.containsKey(retry.identifier())) {
-      getContext().getLog().info("Starting integration instance {} again (after {} failed start{})",
+      getContext().getLog().info("Starting integration instance {} again (after {} failure{} in a row)",
           retry.identifier(), f.attempts, f.attempts == 1 ? "" : "s");
       f.nextAttempt = Optional.empty();
       prepare(f.instance);
@@ -310,11 +337,14 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     return this;
   }
 
-  private void spawn(String fingerprint, Instance.Wiring instance) {
+  private void spawn(String fingerprint, Instance.Wiring instance, HostSettings.InstanceSettings settings) {
     ActorRef<Instance.Command> ref = getContext().spawn(Instance.create(instance, reports),
         actorName(instance.identifier(), generation++));
-    getContext().watchWith(ref, new InstanceStopped(instance.identifier(), ref));
-    entries.put(instance.identifier(), new Entry(fingerprint, instance, ref));
+    // Watched, not watchWith: a crash's cause (ChildFailed) is what /status shows.
+    getContext().watch(ref);
+    Entry entry = new Entry(fingerprint, instance, ref);
+    entry.instance = settings;
+    entries.put(instance.identifier(), entry);
   }
 
   /** A valid actor name for an instance; {@code generation} tells a restarted instance from its predecessor. */
@@ -398,6 +428,12 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
     /** In cluster mode an instance is {@code running} on the node that runs it and {@code elsewhere} on the others. */
     private HostRoutes.Mounted mounted(String identifier, Entry e) {
+      String failure = e.failure;
+      if (failure != null) {
+        // Being stopped to be started again: failed already, and it takes no request.
+        return new HostRoutes.Mounted(identifier, "failed", Optional.empty(), Optional.of(new HostRoutes.StartFailure(
+            failure, strikes.getOrDefault(identifier, 0) + 1, Optional.empty())));
+      }
       String state = e.routes == null ? e.state
           : cluster.map(c -> c.local(identifier).isPresent() ? "running" : "elsewhere").orElse(e.state);
       return new HostRoutes.Mounted(identifier, state, Optional.ofNullable(e.routes))
@@ -548,9 +584,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         .onMessage(Reread.class, this::onReread)
         .onMessage(InstancePrepared.class, this::onInstancePrepared)
         .onMessage(RetryStart.class, this::onRetryStart)
-        .onMessage(InstanceStopped.class, this::onInstanceStopped)
         .onMessage(ClusterRemount.class, this::onClusterRemount)
         .onMessage(ClusterMount.class, this::onClusterMount)
+        .onSignal(org.apache.pekko.actor.typed.Terminated.class, this::onInstanceStopped)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -573,8 +609,30 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       initialStarted();
     } else if (report instanceof Instance.OnceFinished finished) {
       onOnceFinished(finished);
+    } else if (report instanceof Instance.ResyncCompleted) {
+      strikes.remove(report.identifier());
+    } else if (report instanceof Instance.Hung hung && entry != null) {
+      onHung(entry, hung);
     }
     return this;
+  }
+
+  /**
+   * Host mode, {@code ocean.host.restart-on-hang}: an instance whose resync ended on a hung call into its integration
+   * is stopped (its running work aborted, nothing deleted), listed failed naming the call, and started again after
+   * the restart backoff. A ONCE run's resync already failed its exit code.
+   */
+  private void onHung(Entry entry, Instance.Hung hung) {
+    boolean once = entry.wiring.listenerType() == EventListenerType.ONCE;
+    if (!wiring.settings().isolation().restartOnHang() || entry.instance == null || wiring.reloader().isEmpty()
+        || once || entry.failure != null || !"running".equals(entry.state) || cluster.isPresent()) {
+      return;
+    }
+    entry.failure = "a call into the integration hung, so the instance is started again: " + hung.hungCall();
+    getContext().getLog().error("Integration instance {}: {}; stopping it (ocean.host.restart-on-hang)",
+        hung.identifier(), entry.failure);
+    entry.state = "failed";
+    entry.ref.tell(new Instance.Stop("a call into the integration hung", getContext().getSystem().ignoreRef()));
   }
 
   private void initialStarted() {
@@ -663,6 +721,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       if (!wanted.containsKey(id) && !entries.containsKey(id)) {
         removed.add(id);
         failed.remove(id); // its pending start finds nothing to do
+        strikes.remove(id);
       }
     }
     for (HostSettings.InstanceSettings next : wanted.values()) {
@@ -673,6 +732,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       } else if (!entries.containsKey(next.identifier())) {
         if (waiting != null) {
           failed.remove(next.identifier());
+          strikes.remove(next.identifier());
           changed.add(next.identifier());
         } else {
           added.add(next.identifier());
@@ -688,6 +748,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   private void stop(Entry entry, String reason) {
     entry.state = "stopping";
+    entry.failure = null; // stopped on purpose: not started again
+    strikes.remove(entry.wiring.identifier());
     entry.ref.tell(new Instance.Stop(reason, getContext().getSystem().ignoreRef()));
   }
 
@@ -713,7 +775,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
     Failed before = failed.remove(id);
     if (before != null) {
-      getContext().getLog().info("Integration instance {} started after {} failed start{}", id, before.attempts,
+      getContext().getLog().info("Integration instance {} started after {} failure{} in a row", id, before.attempts,
           before.attempts == 1 ? "" : "s");
     }
     if (entries.containsKey(id)) {
@@ -722,22 +784,62 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       return this;
     }
     getContext().getLog().info("Starting integration instance {} ({})", id, prepared.instance().source());
-    spawn(prepared.instance().fingerprint(), prepared.wiring());
+    spawn(prepared.instance().fingerprint(), prepared.wiring(), prepared.instance());
     return this;
   }
 
-  private Behavior<Command> onInstanceStopped(InstanceStopped stopped) {
-    Entry entry = entries.get(stopped.identifier());
-    if (entry == null || !entry.ref.equals(stopped.ref())) {
+  /**
+   * An instance stopped: on purpose (a reload removed or changed it), to be started again (a hung 3rd party), or
+   * unasked (it crashed: an exception escaped it or a child it does not restart). Host mode lists a crashed instance
+   * failed with the cause and starts it again with the backoff; a ONCE run's crash fails its exit code.
+   */
+  private Behavior<Command> onInstanceStopped(org.apache.pekko.actor.typed.Terminated stopped) {
+    String id = null;
+    Entry entry = null;
+    synchronized (entries) {
+      for (Map.Entry<String, Entry> e : entries.entrySet()) {
+        if (stopped.getRef().equals(e.getValue().ref)) {
+          id = e.getKey();
+          entry = e.getValue();
+        }
+      }
+    }
+    if (entry == null) {
       return this;
     }
-    entries.remove(stopped.identifier());
+    boolean crashed = entry.failure == null && !"stopping".equals(entry.state);
+    boolean neverStarted = "starting".equals(entry.state);
+    entries.remove(id);
     entry.wiring.release().run();
-    onceRunning.remove(stopped.identifier());
-    getContext().getLog().info("Integration instance {} stopped", stopped.identifier());
-    HostSettings.InstanceSettings restart = restarts.remove(stopped.identifier());
+    getContext().getLog().info("Integration instance {} stopped", id);
+    HostSettings.InstanceSettings restart = restarts.remove(id);
     if (restart != null) {
+      onceRunning.remove(id);
       prepare(restart);
+    } else if (entry.failure != null) {
+      fail(entry.instance, new IllegalStateException(entry.failure), "failed");
+    } else if (crashed) {
+      Throwable cause = stopped instanceof org.apache.pekko.actor.typed.ChildFailed f ? f.getCause()
+          : new IllegalStateException("it stopped unexpectedly");
+      Throwable shown = new IllegalStateException("the instance crashed: "
+          + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+      if (entry.instance != null) {
+        fail(entry.instance, shown, "crashed");
+      } else {
+        getContext().getLog().error("Integration instance {}: {}", id, shown.getMessage());
+      }
+      if (onceRunning.remove(id)) {
+        onceFailed = true;
+        if (onceRunning.isEmpty()) {
+          wiring.reports().exitCode().complete(1);
+          CoordinatedShutdown.get(getContext().getSystem()).run(Stop.ONCE_RESYNC_FINISHED);
+        }
+      }
+      if (neverStarted) {
+        initialStarted(); // it never reported Started: the server does not wait for it
+      }
+    } else {
+      onceRunning.remove(id);
     }
     return this;
   }

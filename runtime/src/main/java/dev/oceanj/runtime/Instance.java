@@ -35,8 +35,10 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -61,6 +63,11 @@ import org.apache.pekko.http.javadsl.server.Route;
  * nothing deleted) and stops. A graceful shutdown of the system does the same through CoordinatedShutdown tasks
  * this actor registers (and cancels when it stops first): the abort before the server unbinds, the last sync
  * figures and the live-event log's checkpoint after.
+ *
+ * <p>Failures: it watches its children, and one that fails for good (a trigger, the progress reporter; the
+ * supervisor and the live-event dispatcher restart after their own failures) fails the instance, whose host sees it
+ * stop. It subscribes to its supervisor's ended resyncs and reports {@link ResyncCompleted} and {@link Hung} (a
+ * resync ended on a call into the integration past its time limit); the host decides what follows.
  */
 public final class Instance extends AbstractBehavior<Instance.Command> {
 
@@ -88,6 +95,17 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
   /** ONCE: the one resync ended. */
   public record OnceFinished(String identifier, ResyncFinished finished) implements Report {}
 
+  /**
+   * A resync ended because a call into the integration exceeded its time limit (a hung 3rd party); the instance
+   * keeps running until its host stops it ({@code ocean.host.restart-on-hang}).
+   *
+   * @param hungCall the call, naming the integration, what was called and the setting that bounds it
+   */
+  public record Hung(String identifier, String hungCall) implements Report {}
+
+  /** A resync completed: the host counts the instance's failures in a row from zero again. */
+  public record ResyncCompleted(String identifier) implements Report {}
+
   private record Prepared(Wiring wiring) implements Command {}
 
   private record PrepareFailed(Throwable cause) implements Command {}
@@ -95,6 +113,8 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
   private record Aborted(ActorRef<Done> replyTo) implements Command {}
 
   private record OnceResync(ResyncFinished finished) implements Command {}
+
+  private record Ended(ResyncProtocol.ResyncEnded ended) implements Command {}
 
   /**
    * What the instance's HTTP surface needs, for the host to mount.
@@ -211,12 +231,16 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
     }));
   }
 
-  /** One init per feature, in order. */
+  /**
+   * One init per feature, in order; then every child is watched: one that fails (the supervisor, which restarts
+   * after its own failures, only when it cannot) fails the instance, so its host sees it and can start it again.
+   */
   private void start() {
     supervisor = initSupervisor();
     Triggers triggers = initTriggers();
     initProgress();
     Routes routes = initRoutes(triggers);
+    getContext().getChildren().forEach(child -> getContext().watch(child));
     reports.tell(new Started(wiring.identifier(), routes));
   }
 
@@ -224,8 +248,14 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
   private ActorRef<ResyncProtocol.Command> initSupervisor() {
     ActorContext<Command> context = getContext();
     var system = context.getSystem();
+    ActorRef<ResyncProtocol.ResyncEnded> ends = context.messageAdapter(ResyncProtocol.ResyncEnded.class, Ended::new);
+    // Subscribed again by each incarnation: a restarted supervisor starts with no subscriber.
+    Behavior<ResyncProtocol.Command> watched = Behaviors.setup(self -> {
+      self.getSelf().tell(new ResyncProtocol.WatchResyncs(ends));
+      return wiring.supervisor();
+    });
     ActorRef<ResyncProtocol.Command> spawned = context.spawn(
-        Behaviors.supervise(wiring.supervisor()).onFailure(SupervisorStrategy.restart()), "supervisor");
+        Behaviors.supervise(watched).onFailure(SupervisorStrategy.restart()), "supervisor");
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     wiring.telemetry().ifPresent(telemetry -> {
       telemetry.start(system, spawned);
@@ -355,10 +385,37 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(OnceResync.class, this::onOnceResync)
+        .onMessage(Ended.class, this::onEnded)
         .onMessage(Stop.class, this::onStop)
         .onMessage(Aborted.class, this::onAborted)
+        .onSignal(ChildFailed.class, this::onChildFailed)
+        .onSignal(Terminated.class, this::onChildStopped)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
+  }
+
+  private Behavior<Command> onEnded(Ended msg) {
+    ResyncProtocol.ResyncEnded ended = msg.ended();
+    if (ended.finished().outcome() == ResyncProtocol.Outcome.COMPLETED) {
+      reports.tell(new ResyncCompleted(wiring.identifier()));
+    }
+    ended.hungCall().ifPresent(call -> reports.tell(new Hung(wiring.identifier(), call)));
+    return this;
+  }
+
+  /** A child failed and was not restarted: the instance fails with it (its host decides what follows). */
+  private Behavior<Command> onChildFailed(ChildFailed failed) {
+    throw new IllegalStateException("its " + failed.getRef().path().name() + " actor failed: "
+        + (failed.getCause().getMessage() == null ? failed.getCause().toString() : failed.getCause().getMessage()),
+        failed.getCause());
+  }
+
+  /** A trigger may end on its own (ONCE); the supervisor never does while the instance runs. */
+  private Behavior<Command> onChildStopped(Terminated stopped) {
+    if (stopped.getRef().equals(supervisor)) {
+      throw new IllegalStateException("its supervisor actor stopped");
+    }
+    return this;
   }
 
   private Behavior<Command> onOnceResync(OnceResync msg) {
@@ -382,6 +439,8 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
   private Behavior<Command> onPostStop() {
     shutdownTasks.forEach(Cancellable::cancel);
     onStop.forEach(Runnable::run);
+    // A crashed instance was not stopped through Stop: its telemetry must not keep polling a supervisor that is gone.
+    flushTelemetry();
     return this;
   }
 }

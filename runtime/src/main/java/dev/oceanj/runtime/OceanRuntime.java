@@ -307,7 +307,7 @@ public final class OceanRuntime implements AutoCloseable {
             Prepared prepared = prepare(instance, print, metrics, sharedEmulator, connections, pools,
                 telemetry.orElseThrow());
             firstPort = firstPort == null ? prepared.port() : firstPort;
-            instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring()));
+            instances.add(new Guardian.Hosted(instance.fingerprint(), prepared.wiring(), Optional.of(instance)));
           } catch (RuntimeException | TimeoutException e) {
             failedAtStart.add(new Guardian.FailedStart(instance, e));
           }

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Isolation in host mode, end to end against the Port emulator: five fake instances in one process, {@code fake-03}
  * with a start hook that throws and {@code fake-04} with a 3rd party that never answers its persons. The three
  * others resync; {@code fake-03} is listed failed with its error and started again with backoff; {@code fake-04}'s
- * resync fails within the page timeout naming it; {@code /health/live} answers throughout.
+ * resync fails within the page timeout, and the instance is listed failed naming the hung call and started again
+ * with backoff; {@code /health/live} answers throughout and nothing is deleted. A running instance that crashes
+ * (Pekko's {@code Kill} to it or to a child it does not restart) is listed failed and started again too.
  */
 class HostIsolationEndToEndTest {
 
@@ -97,22 +99,32 @@ class HostIsolationEndToEndTest {
         }
       }
     } catch (Exception e) {
-      // not answering yet
+      System.err.println("GET /status: " + e); // not answering yet
     }
     return Optional.empty();
+  }
+
+  /** Waits until {@code id}'s entry in {@code /status} satisfies {@code condition}, and returns it. */
+  JsonNode awaitInstance(String what, String id, java.util.function.Predicate<JsonNode> condition) {
+    var seen = new java.util.concurrent.atomic.AtomicReference<JsonNode>();
+    Await.until(what, WAIT, () -> instanceStatus(id).filter(condition).map(s -> {
+      seen.set(s);
+      return true;
+    }).orElse(false));
+    return seen.get();
+  }
+
+  static boolean failedWith(JsonNode s, String error, int failures) {
+    return s.path("state").asText().equals("failed") && s.path("error").asText().contains(error)
+        && s.path("failedStarts").asInt() == failures;
   }
 
   String lastOutcome(String id) {
     return instanceStatus(id).map(s -> s.path("last").path("outcome").asText()).orElse("");
   }
 
-  @Test
-  void aFailingAndAHangingInstanceDoNotHoldTheOthersAndTheFailedOneIsStartedAgainWithBackoff() throws Exception {
-    for (String id : List.of("fake-01", "fake-02", "fake-05")) {
-      instance(id);
-    }
-    instance("fake-03", "OCEAN__INTEGRATION__CONFIG__FAIL_ON_START=true");
-    instance("fake-04", "OCEAN__INTEGRATION__CONFIG__HANG_KIND=fake-person");
+  /** Starts the runtime on the instances written so far, with {@code backoff} as the restart backoff, and probes. */
+  void startRuntime(String minBackoff, String maxBackoff) throws Exception {
     Map<String, String> env = new HashMap<>(TestPort.env(port));
     env.put("OCEAN__HTTP__PORT", "0");
     env.put("OCEAN__BASE_URL", "http://127.0.0.1:1"); // where Port would call WEBHOOK resyncs (not used here)
@@ -120,10 +132,13 @@ class HostIsolationEndToEndTest {
     env.put("OCEAN__INSTANCES_DIR", instances.toString());
     env.put("OCEAN__HOST__PAGE_TIMEOUT", "2 s");
     env.put("OCEAN__HOST__MAX_CONCURRENT_RESYNCS", "2");
-    env.put("OCEAN__HOST__RESTART_MIN_BACKOFF", "1 s");
-    env.put("OCEAN__HOST__RESTART_MAX_BACKOFF", "2 s");
+    env.put("OCEAN__HOST__RESTART_MIN_BACKOFF", minBackoff);
+    env.put("OCEAN__HOST__RESTART_MAX_BACKOFF", maxBackoff);
+    // A status asked of an instance that is just stopping answers within this, well inside a failed instance's wait.
+    env.put("OCEAN__TIMEOUTS__ASK", "1 s");
     HostSettings host = HostSettings.load(SettingsLoader.create().environment(env),
         s -> StartupChecks.spec(s.integration().type(), s.resourcesPath()));
+    port.requestLog().enable(true, false);
     runtime = OceanRuntime.start(host, () -> host, printed::add);
 
     prober = Executors.newSingleThreadScheduledExecutor();
@@ -139,6 +154,25 @@ class HostIsolationEndToEndTest {
         liveFailures.add(e.toString());
       }
     }, 0, 100, TimeUnit.MILLISECONDS);
+  }
+
+  /** The paths of every DELETE the emulator received. */
+  List<String> deletes() {
+    return port.requestLog().since(0).stream().filter(e -> e.method().equals("DELETE")).map(e -> e.path()).toList();
+  }
+
+  String state(String id) {
+    return instanceStatus(id).map(s -> s.path("state").asText()).orElse("");
+  }
+
+  @Test
+  void aFailingAndAHangingInstanceDoNotHoldTheOthersAndBothAreStartedAgainWithBackoff() throws Exception {
+    for (String id : List.of("fake-01", "fake-02", "fake-05")) {
+      instance(id);
+    }
+    instance("fake-03", "OCEAN__INTEGRATION__CONFIG__FAIL_ON_START=true");
+    instance("fake-04", "OCEAN__INTEGRATION__CONFIG__HANG_KIND=fake-person");
+    startRuntime("3 s", "6 s");
 
     JsonNode failed = instanceStatus("fake-03").orElseThrow();
     assertEquals("failed", failed.path("state").asText(), failed.toString());
@@ -153,14 +187,21 @@ class HostIsolationEndToEndTest {
     for (String id : List.of("fake-01", "fake-02", "fake-05")) {
       Await.until(id + "'s resync to complete", WAIT, () -> lastOutcome(id).equals("completed"));
     }
-    Await.until("fake-04's resync to fail", WAIT, () -> lastOutcome("fake-04").equals("failed"));
-    JsonNode hung = instanceStatus("fake-04").orElseThrow();
-    assertTrue(hung.path("last").toString().contains("integration 'fake-04', kind 'fake-person': page 1 did not"
-        + " finish within 2 s (ocean.host.page-timeout)"), hung.toString());
-    assertEquals("running", hung.path("state").asText(), "a failed resync is no failed instance");
+    // The hung 3rd party fails its resync, and with it the instance: listed failed naming the hung call.
+    String timeout = "integration 'fake-04', kind 'fake-person': page 1 did not finish within 2 s"
+        + " (ocean.host.page-timeout)";
+    awaitInstance("fake-04 to be failed by its hung 3rd party", "fake-04", s -> failedWith(s, timeout, 1));
+    assertEquals(503, call("POST", "/fake-04/resync").statusCode(), "a failed instance takes no request");
+    // Started again after the backoff; its WEBHOOK trigger resyncs when asked, and the hang fails it once more,
+    // two failures in a row now (no resync completed in between).
+    Await.until("fake-04 to be started again", WAIT, () -> state("fake-04").equals("running"));
+    assertEquals(202, call("POST", "/fake-04/resync").statusCode());
+    awaitInstance("fake-04 to fail a second time in a row", "fake-04", s -> failedWith(s, timeout, 2));
+    Await.until("fake-04 to be started again", WAIT, () -> state("fake-04").equals("running"));
     assertEquals(3 * 20, port.entities("fake-person").size(), "the persons of the three healthy instances");
+    assertEquals(List.of(), deletes(), "nothing deleted");
 
-    // Started again with backoff (1 s, 2 s, 2 s ...): the failures in a row grow, the error stays.
+    // Started again with backoff (3 s, 6 s, 6 s ...): the failures in a row grow, the error stays.
     Await.until("fake-03 to fail its third start", WAIT,
         () -> instanceStatus("fake-03").map(s -> s.path("failedStarts").asInt()).orElse(0) >= 3);
     JsonNode again = instanceStatus("fake-03").orElseThrow();
@@ -169,6 +210,48 @@ class HostIsolationEndToEndTest {
     assertTrue(printed.stream().noneMatch(l -> l.contains("fake-03") && l.contains("completed")));
 
     assertTrue(liveAnswers.get() > 0, "/health/live never answered");
+    assertEquals(List.of(), liveFailures, "/health/live stopped answering");
+  }
+
+  /** Pekko's {@code Kill} to the actors at {@code path} (under the guardian): they fail as if a bug had thrown. */
+  void kill(String path) {
+    org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(runtime.system()).actorSelection("/user/" + path)
+        .tell(org.apache.pekko.actor.Kill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
+  }
+
+  @Test
+  void aRunningInstanceThatCrashesIsListedFailedAndStartedAgainWithBackoff() throws Exception {
+    instance("fake-01");
+    instance("fake-06");
+    startRuntime("3 s", "6 s");
+    Await.until("fake-06 to run", WAIT, () -> state("fake-06").equals("running"));
+
+    // A child the instance does not restart (its WEBHOOK trigger) fails: the instance fails with it.
+    kill("instance-fake-06*/webhook");
+    JsonNode crashed = awaitInstance("fake-06 to be listed failed", "fake-06",
+        s -> s.path("state").asText().equals("failed"));
+    assertTrue(failedWith(crashed, "the instance crashed: its webhook actor failed", 1), crashed.toString());
+    assertTrue(crashed.path("nextStart").isTextual(), crashed.toString());
+    Await.until("fake-06 to be started again", WAIT, () -> state("fake-06").equals("running"));
+
+    // The instance actor itself fails: a second failure in a row, as no resync completed since.
+    kill("instance-fake-06*");
+    awaitInstance("fake-06 to fail a second time in a row", "fake-06",
+        s -> failedWith(s, "the instance crashed: ", 2));
+    Await.until("fake-06 to be started again", WAIT, () -> state("fake-06").equals("running"));
+
+    // A completed resync counts its failures from zero again.
+    assertEquals(202, call("POST", "/fake-06/resync").statusCode());
+    Await.until("fake-06's resync to complete", WAIT, () -> lastOutcome("fake-06").equals("completed"));
+    kill("instance-fake-06*");
+    awaitInstance("fake-06 to fail once after its completed resync", "fake-06",
+        s -> failedWith(s, "the instance crashed: ", 1));
+    Await.until("fake-06 to be started again", WAIT, () -> state("fake-06").equals("running"));
+
+    assertEquals("running", state("fake-01"), "the other instance is not touched");
+    assertEquals(202, call("POST", "/fake-01/resync").statusCode());
+    Await.until("fake-01's resync to complete", WAIT, () -> lastOutcome("fake-01").equals("completed"));
+    assertEquals(List.of(), deletes(), "nothing deleted");
     assertEquals(List.of(), liveFailures, "/health/live stopped answering");
   }
 }

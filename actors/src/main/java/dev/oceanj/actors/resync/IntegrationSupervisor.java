@@ -86,6 +86,8 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
   private final SkipUnchangedStore digests;
   /** Places taken at the gate and not yet given back (the running run's, and aborted runs' until they stop). */
   private final Set<ResyncGate.Ticket> held = new HashSet<>();
+  /** Told of every resync that ends ({@link ResyncProtocol.WatchResyncs}). */
+  private final List<ActorRef<ResyncProtocol.ResyncEnded>> watchers = new ArrayList<>();
   private Run running;
   private Queued queued;
   private ResyncFinished last;
@@ -122,6 +124,7 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     return newReceiveBuilder()
         .onMessage(StartResync.class, this::onStartResync)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(ResyncProtocol.WatchResyncs.class, this::onWatchResyncs)
         .onMessage(AbortResync.class, this::onAbortResync)
         .onMessage(RunStopped.class, this::onRunStopped)
         .onMessage(AbortedRunEnded.class, this::onAbortedRunEnded)
@@ -213,6 +216,11 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     return this;
   }
 
+  private Behavior<ResyncProtocol.Command> onWatchResyncs(ResyncProtocol.WatchResyncs cmd) {
+    watchers.add(cmd.subscriber());
+    return this;
+  }
+
   private Behavior<ResyncProtocol.Command> onProgressAnswered(ProgressAnswered msg) {
     msg.replyTo().tell(new Status(Optional.ofNullable(msg.progress()), Optional.ofNullable(last)));
     return this;
@@ -258,8 +266,10 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     Instant started = deps.clock().instant();
     getContext().getLog().info("Resync {} started ({})", pending.id(), pending.trigger());
     state.report("running", started, null);
+    ResyncGate.Ticket ticket = pending.ticket();
+    // Thread-safe and idempotent: the run's end leaves (again) as always.
     var start = new Resync.Start(pending.id(), pending.trigger(), started, digests.forNextResync(),
-        new CompletableFuture<>());
+        new CompletableFuture<>(), ticket::leave);
     ActorRef<Resync.Command> child = getContext().spawn(Resync.create(deps, start), "resync-" + ++sequence);
     running = new Run(pending.id(), pending.trigger(), pending.since(), pending.ticket(), pending.waiters(), start,
         child);
@@ -339,8 +349,13 @@ public final class IntegrationSupervisor extends AbstractBehavior<ResyncProtocol
     CompletionStage<Void> saved = digests.save(result.outcome(), ended.run());
     last = result;
     // A ONCE run that exits on this answer leaves both Port's state and the skip-unchanged store up to date.
+    var ends = new ResyncProtocol.ResyncEnded(result, ended.hungCall());
+    List<ActorRef<ResyncProtocol.ResyncEnded>> told = List.copyOf(watchers);
     state.sent().thenCombine(saved.exceptionally(e -> null), (a, b) -> null)
-        .whenComplete((v, e) -> run.waiters().forEach(w -> w.tell(result)));
+        .whenComplete((v, e) -> {
+          run.waiters().forEach(w -> w.tell(result));
+          told.forEach(w -> w.tell(ends));
+        });
   }
 
   private static <T> void reply(ActorRef<T> to, T message) {

@@ -23,6 +23,7 @@ import dev.oceanj.core.config.ResyncSettings;
 import dev.oceanj.spi.Resync.MappedResource;
 import dev.oceanj.spi.ResyncSource;
 import dev.oceanj.spi.host.ResyncScope;
+import dev.oceanj.spi.host.SpiTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,17 +85,32 @@ final class Resync {
    * How a run ended.
    *
    * @param run the run's state once the kinds started (its seen set and skip-unchanged store); empty before
+   * @param hungCall the first call into the integration that exceeded its time limit during the run (a hung 3rd
+   *     party), naming the integration, what was called and the setting; empty when none did
    */
-  record Ended(ResyncFinished result, Optional<ResyncRun> run) {}
+  record Ended(ResyncFinished result, Optional<ResyncRun> run, Optional<String> hungCall) {
+
+    Ended(ResyncFinished result, Optional<ResyncRun> run) {
+      this(result, run, Optional.empty());
+    }
+  }
 
   /**
    * What starts a run.
    *
    * @param digests the integration's skip-unchanged store, completed with null when skip-unchanged is off
    * @param ended completed once, when the run ends (normally or aborted)
+   * @param leaveGate gives the run's place at the resync gate to the next in line (called at most once, when the
+   *     run received nothing from its integration for {@code ocean.host.gate-release-after})
    */
   record Start(String id, String trigger, Instant started, CompletionStage<DigestStore> digests,
-      CompletableFuture<Ended> ended) {}
+      CompletableFuture<Ended> ended, Runnable leaveGate) {
+
+    Start(String id, String trigger, Instant started, CompletionStage<DigestStore> digests,
+        CompletableFuture<Ended> ended) {
+      this(id, trigger, started, digests, ended, () -> { });
+    }
+  }
 
   private record MappingFetched(Optional<ObjectNode> integration, Throwable error) implements Command {}
 
@@ -114,6 +130,8 @@ final class Resync {
   private record Reconciled(Reconciler.Result result, Throwable error) implements Command {}
 
   private enum ProgressTick implements Command { INSTANCE }
+
+  private enum StallCheck implements Command { INSTANCE }
 
   /** Per kind of the run. */
   private static final class Slot {
@@ -155,10 +173,23 @@ final class Resync {
   private int running;
   private Reconciler.Result reconciliation = Reconciler.Result.skipped("the resync did not get that far");
   private String abortReason = "the resync stopped unexpectedly";
+  /** The first call into the integration that exceeded its time limit, if one did. */
+  private String hungCall;
+  /** The most items fetched, written or skipped so far, and when that grew ({@code gate-release-after}). */
+  private long progress = -1;
+  private Instant progressAt;
+  private boolean leftGate;
+  /** In the phases that wait on the integration (its resync start hooks, the kinds): stalls are watched. */
+  private boolean awaitingIntegration;
 
   static Behavior<Command> create(ResyncDependencies deps, Start start) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, deps.settings().progressInterval());
+      Duration release = deps.isolation().gateReleaseAfter();
+      if (!release.isZero() && !release.isNegative()) {
+        Duration every = release.dividedBy(5);
+        timers.startTimerWithFixedDelay(StallCheck.INSTANCE, every.toMillis() < 50 ? Duration.ofMillis(50) : every);
+      }
       return new Resync(context, deps, start).fetchingMapping();
     }));
   }
@@ -185,6 +216,7 @@ final class Resync {
         .onMessage(GetProgress.class, this::onGetProgress)
         .onMessage(Abort.class, this::onAbort)
         .onMessage(ProgressTick.class, this::onProgressTick)
+        .onMessage(StallCheck.class, this::onStallCheck)
         .onSignal(PostStop.class, this::onPostStop);
   }
 
@@ -257,11 +289,16 @@ final class Resync {
           hooks.start();
           return null;
         }), (v, e) -> new HooksStarted(e));
+    awaitIntegration(true);
     return startingHooks();
   }
 
   private Behavior<Command> onHooksStarted(HooksStarted msg) {
+    awaitIntegration(false);
     if (msg.error() != null) {
+      if (Failures.unwrap(msg.error()) instanceof SpiTimeoutException hung) {
+        hungCall = hung.getMessage();
+      }
       return fail(Failures.message(msg.error()));
     }
     // The listing may fail without harm: the resync then writes everything.
@@ -290,6 +327,7 @@ final class Resync {
       all.add(new Slot(all.size(), r));
     }
     slots = all;
+    awaitIntegration(true);
     return startKinds(runningKinds());
   }
 
@@ -351,6 +389,9 @@ final class Resync {
       Slot slot = slots.get(failed.slot());
       slot.attempts++;
       slot.error = failed.message();
+      if (failed.timedOut() && hungCall == null) {
+        hungCall = failed.message();
+      }
       // A page that timed out is not asked again: a hung 3rd party fails the kind within the page timeout.
       if (failed.timedOut() || deps.settings().kindRestart().exhausted(slot.attempts)) {
         context.stop(slot.worker);
@@ -378,6 +419,7 @@ final class Resync {
   // ---- retry and deletion ------------------------------------------------------------------------------------
 
   private Behavior<Command> afterKinds() {
+    awaitIntegration(false);
     List<ResyncRun.FailedEntity> failed = run.failedEntities();
     if (plan.createMissingRelatedEntities() || failed.isEmpty()) {
       return reconcile();
@@ -551,7 +593,7 @@ final class Resync {
               .forEach(f -> hookLog.warn("Resync {}: a resync complete hook failed: {}", ending.id(), f.toString())));
     }
     log.info("Resync {} {} in {} ms: {}", id, outcome, result.duration().toMillis(), summary(result));
-    start.ended().complete(new Ended(result, Optional.ofNullable(run)));
+    start.ended().complete(new Ended(result, Optional.ofNullable(run), Optional.ofNullable(hungCall)));
   }
 
   /** The end of a run whose actor stopped before it could run at all. */
@@ -588,6 +630,42 @@ final class Resync {
   }
 
   /** Per kind in mapping order: final or so far, with the kind's error or a line on its mapping errors. */
+  /**
+   * A run that received nothing from its integration for {@code ocean.host.gate-release-after} (a hung 3rd party
+   * until its page times out, a kind waiting to restart, a slow resync start hook) gives its place at the gate to
+   * the next run in line: waiting on the 3rd party costs no CPU, and the others must not wait for its time limit.
+   * Only the phases that wait on the integration are watched (not the listing of Port's entities, the retries or
+   * the deletions, which wait on Port).
+   */
+  private void awaitIntegration(boolean on) {
+    awaitingIntegration = on;
+    progress = -1;
+  }
+
+  private Behavior<Command> onStallCheck(StallCheck tick) {
+    if (leftGate || !awaitingIntegration) {
+      return Behaviors.same();
+    }
+    long now = nextSlot;
+    for (Slot s : slots) {
+      KindResult r = s.result != null ? s.result : s.counters.snapshot();
+      now += r.fetched() + r.upserted() + r.unchanged() + r.failedTotal() + (s.done ? 1 : 0);
+    }
+    Instant at = deps.clock().instant();
+    // Only new progress counts: a kind that restarts reads (and writes) its first items again from zero.
+    if (now > progress) {
+      progress = now;
+      progressAt = at;
+    } else if (Duration.between(progressAt, at).compareTo(deps.isolation().gateReleaseAfter()) >= 0) {
+      leftGate = true;
+      log.info("Resync {} received nothing from its integration for {} ms: its place among the resyncs that run at"
+          + " once goes to the next in line (ocean.host.gate-release-after)", id,
+          deps.isolation().gateReleaseAfter().toMillis());
+      start.leaveGate().run();
+    }
+    return Behaviors.same();
+  }
+
   private List<KindResult> kindResults() {
     List<KindResult> out = new ArrayList<>();
     for (Slot s : slots) {

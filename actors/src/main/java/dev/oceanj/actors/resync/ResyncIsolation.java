@@ -13,21 +13,29 @@ import java.util.Objects;
  * @param hookTimeout {@code ocean.host.spi-call-timeout}: each resync start or complete hook call
  * @param pageTimeout {@code ocean.host.page-timeout}: each page (or batch) of a kind's source
  * @param gate {@code ocean.host.max-concurrent-resyncs}
+ * @param gateReleaseAfter {@code ocean.host.gate-release-after}: a run that received nothing from its integration
+ *     for this long leaves the gate (zero: never)
  */
 public record ResyncIsolation(SpiCalls calls, SpiCalls.Limit hookTimeout, SpiCalls.Limit pageTimeout,
-    ResyncGate gate) {
+    ResyncGate gate, Duration gateReleaseAfter) {
+
+  /** A run never leaves the gate before it ends. */
+  public ResyncIsolation(SpiCalls calls, SpiCalls.Limit hookTimeout, SpiCalls.Limit pageTimeout, ResyncGate gate) {
+    this(calls, hookTimeout, pageTimeout, gate, Duration.ZERO);
+  }
 
   public ResyncIsolation {
     Objects.requireNonNull(calls, "calls");
     Objects.requireNonNull(hookTimeout, "hookTimeout");
     Objects.requireNonNull(pageTimeout, "pageTimeout");
     Objects.requireNonNull(gate, "gate");
+    Objects.requireNonNull(gateReleaseAfter, "gateReleaseAfter");
   }
 
   /** From {@code ocean.host}, with the process's threads and gate. */
   public static ResyncIsolation of(IsolationSettings settings, SpiCalls calls, ResyncGate gate) {
     return new ResyncIsolation(calls, hookTimeout(settings.spiCallTimeout()), pageTimeout(settings.pageTimeout()),
-        gate);
+        gate, settings.gateReleaseAfter());
   }
 
   /** {@code ocean.host.spi-call-timeout} as a limit. */

@@ -58,6 +58,22 @@ public final class ResyncProtocol {
   /** Aborts the running resync, if any (graceful shutdown); answers when it has stopped. */
   public record AbortResync(String reason, ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * Tells {@code subscriber} of every resync that ends from now on ({@link ResyncEnded}), once Port knows its final
+   * state; the instance that runs the supervisor subscribes (a hung 3rd party fails the instance, a completed resync
+   * resets its restart backoff). A restarted supervisor forgets its subscribers.
+   */
+  public record WatchResyncs(ActorRef<ResyncEnded> subscriber) implements Command {}
+
+  /**
+   * A resync ended, told to {@link WatchResyncs} subscribers.
+   *
+   * @param hungCall the first call into the integration that exceeded its time limit during the resync
+   *     ({@code ocean.host.spi-call-timeout} or {@code page-timeout}: a hung 3rd party), naming the integration,
+   *     what was called and the setting; empty when none did
+   */
+  public record ResyncEnded(ResyncFinished finished, Optional<String> hungCall) {}
+
   /** Acknowledgement without content. */
   public enum Done { INSTANCE }
 

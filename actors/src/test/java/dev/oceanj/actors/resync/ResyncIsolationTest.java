@@ -214,6 +214,32 @@ class ResyncIsolationTest {
   }
 
   @Test
+  void aResyncThatReceivesNothingForGateReleaseAfterGivesItsPlaceToTheNextInLine() {
+    var gate = ResyncGate.of(1);
+    var spans = new Spans();
+    var held = new TestCatalog();
+    held.gate = new CompletableFuture<>();
+    var release = new ResyncIsolation(calls, ResyncIsolation.hookTimeout(WAIT), ResyncIsolation.pageTimeout(WAIT),
+        gate, Duration.ofMillis(300));
+    var a = supervisor(spans.around("a", held), release);
+    var b = supervisor(spans.around("b", new TestCatalog()), release);
+    var aDone = testKit.<ResyncFinished>createTestProbe();
+    var bDone = testKit.<ResyncFinished>createTestProbe();
+    a.tell(new StartResync("schedule", WhenRunning.QUEUE, null, aDone.getRef()));
+    Await.until("a's resync to reach its second page", Duration.ofSeconds(30), () -> held.pagesServed.get() >= 1);
+    b.tell(new StartResync("schedule", WhenRunning.QUEUE, null, bDone.getRef()));
+
+    // a's 3rd party does not answer (well within its page timeout): b is let in and completes meanwhile.
+    assertEquals(Outcome.COMPLETED, bDone.receiveMessage(Duration.ofSeconds(30)).outcome());
+    assertTrue(status(a, s -> true).running().isPresent(), "a still runs");
+    held.gate.complete(null);
+    assertEquals(Outcome.COMPLETED, aDone.receiveMessage(WAIT).outcome());
+    assertEquals(List.of("a start", "b start", "b end", "a end"), spans.events);
+    assertEquals(0, gate.running());
+    assertEquals(0, gate.waiting());
+  }
+
+  @Test
   void aThirdPartyThatNeverAnswersAPageFailsTheKindWithinThePageTimeoutNamingIntegrationAndKind() {
     var catalog = new TestCatalog();
     var supervisor = supervisor(catalog::source, isolation(ResyncGate.unbounded(), WAIT, Duration.ofMillis(500)));

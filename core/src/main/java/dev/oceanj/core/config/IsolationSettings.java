@@ -19,9 +19,17 @@ import java.time.temporal.ChronoUnit;
  * @param restartMinBackoff host mode: the wait before an instance that failed to start is started again; each next
  *     failure doubles it
  * @param restartMaxBackoff host mode: the longest wait between two starts of a failing instance
+ * @param restartOnHang host mode: an instance whose resync ended because a call into its integration exceeded its
+ *     time limit (a hung 3rd party) is stopped, listed failed and started again with the restart backoff; off, only
+ *     that resync fails and the instance keeps running
+ * @param gateReleaseAfter a running resync that received nothing from its integration (no item fetched, written or
+ *     skipped) for this long gives its place among {@code maxConcurrentResyncs} to the next resync in line, so a
+ *     hung 3rd party does not hold a place until its time limit; when its items come again it goes on beside the
+ *     others. A value above {@code pageTimeout} keeps the place until the resync ends
  */
 public record IsolationSettings(Duration spiCallTimeout, Duration pageTimeout, int spiThreads,
-    int maxConcurrentResyncs, Duration restartMinBackoff, Duration restartMaxBackoff) {
+    int maxConcurrentResyncs, Duration restartMinBackoff, Duration restartMaxBackoff, boolean restartOnHang,
+    Duration gateReleaseAfter) {
 
   /** The wait before start {@code attempt + 1} after {@code attempt} failed starts (1 = the first failure). */
   public Duration restartBackoff(int attempt) {
@@ -46,6 +54,8 @@ public record IsolationSettings(Duration spiCallTimeout, Duration pageTimeout, i
         r.integer(h + "spi-threads", 1, 1024, 16),
         resyncs == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : resyncs,
         minBackoff,
-        maxBackoff);
+        maxBackoff,
+        r.bool(h + "restart-on-hang", true),
+        r.duration(h + "gate-release-after", ChronoUnit.MILLIS, Duration.ofSeconds(2)));
   }
 }

@@ -128,6 +128,8 @@ class EveryKeyReachesItsSettingTest {
     key(hs + "max-concurrent-resyncs", "1000", s -> s.isolation().maxConcurrentResyncs());
     key(hs + "restart-min-backoff", "1 s", s -> s.isolation().restartMinBackoff());
     key(hs + "restart-max-backoff", "1 h", s -> s.isolation().restartMaxBackoff());
+    key(hs + "restart-on-hang", "false", s -> s.isolation().restartOnHang());
+    key(hs + "gate-release-after", "7 s", s -> s.isolation().gateReleaseAfter());
 
     String e = o + "event-listener.";
     key(e + "type", "ONCE", s -> List.of(s.eventListener().type(), s.effective().listener()));
