@@ -6,10 +6,11 @@
 # machine.
 #
 #   integrations/pagerduty-fakeapi/bench.sh [incidents] [runtime JVM options…]
-#   integrations/pagerduty-fakeapi/bench.sh 30000          # the figures in BENCHMARKS.md, with the footprint options
+#   integrations/pagerduty-fakeapi/bench.sh                # N = 90,000: the figures in BENCHMARKS.md (footprint options)
+#   integrations/pagerduty-fakeapi/bench.sh 30000          # a shorter run; its N -> 3N window is noisier
 #
 # Each side runs at three sizes: start-up (30 incidents; 20 fake departments' worth), N and 3N entities (N =
-# `incidents`, 30,000 by default; the fake integration makes the same numbers of entities). The headline CPU per
+# `incidents`, 90,000 by default; the fake integration makes the same numbers of entities). The headline CPU per
 # entity is N -> 3N: (CPU of the 3N run − CPU of the N run) ÷ (the difference in entities), so the JVM's start-up,
 # Port's set-up and the compiler's warm-up (larger for the side with more code on its hot path: an HTTP client, a
 # parser, jq) cancel out and only what each further entity costs is left. The rows against start-up (N and 3N
@@ -23,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../resync-bench.sh
 . integrations/resync-bench.sh
-items=${1:-30000}
+items=${1:-90000}
 small_items=30
 big_items=$(( 3 * items ))
 shift $(( $# > 1 ? 1 : $# )) || true

@@ -69,22 +69,7 @@ class HostModeEndToEndTest {
 
   /** Writes {@code <id>.env}: the fake integration with 20 persons mapped to {@code <id>-<person id>}. */
   void instance(String id, String... moreLines) throws Exception {
-    Path resources = Files.createDirectories(dir.resolve("resources").resolve(id).resolve(".port").resolve("resources"));
-    Files.writeString(resources.resolve("port-app-config.yml"), String.join("\n",
-        "resources:",
-        "  - kind: fake-person",
-        "    selector:",
-        "      query: 'true'",
-        "    port:",
-        "      entity:",
-        "        mappings:",
-        "          identifier: '\"" + id + "-\" + .id'",
-        "          title: .name",
-        "          blueprint: '\"fake-person\"'",
-        "          properties:",
-        "            name: .name",
-        "            age: .age",
-        ""));
+    Path resources = dev.oceanj.runtime.cluster.ClusterNodes.personMapping(dir, id);
     List<String> lines = new ArrayList<>(List.of(
         "# " + id + "'s pod environment",
         "OCEAN__INTEGRATION__TYPE=fake",

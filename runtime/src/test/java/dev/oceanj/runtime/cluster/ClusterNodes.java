@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What the multi-JVM cluster tests give each node: Port, the fake integration, HTTP, its data dir and the cluster. */
-final class ClusterNodes {
+public final class ClusterNodes {
 
   private ClusterNodes() {}
 
@@ -78,7 +78,7 @@ final class ClusterNodes {
    * {@code <dir>/resources/<id>/.port/resources/port-app-config.yml}: the fake integration's persons mapped to
    * {@code <id>-<person id>}; returns the resources path for {@code OCEAN__RESOURCES_PATH}.
    */
-  static Path personMapping(Path dir, String id) throws IOException {
+  public static Path personMapping(Path dir, String id) throws IOException {
     Path resources = Files.createDirectories(dir.resolve("resources").resolve(id).resolve(".port")
         .resolve("resources"));
     Files.writeString(resources.resolve("port-app-config.yml"), String.join("\n",
