@@ -19,7 +19,7 @@
 # Prints each healthy instance's time alone and with neighbours, the worst ratio (target <= 1.5), the bad instances'
 # state and starts, whether /health/live ever failed, and the DELETE requests each run's emulator received (none
 # expected). MAX_CONCURRENT sets ocean.host.max-concurrent-resyncs (default 2), PAGE_TIMEOUT ocean.host.page-timeout
-# (default 10 s), GATE_RELEASE ocean.host.gate-release-after (default 2 s; 1 h keeps a resync's place until it ends,
+# (default 10 s), GATE_RELEASE ocean.host.gate-release-after (default 1 s; 1 h keeps a resync's place until it ends,
 # as before that setting). Builds the runtime and emulator JARs first (nothing installed); SKIP_BUILD=1 skips that,
 # KEEP_WORK=1 keeps the logs. Needs curl and jq.
 set -euo pipefail
@@ -28,7 +28,7 @@ K=${1:-4}
 ENTITIES=${2:-4000}
 MAX_CONCURRENT=${MAX_CONCURRENT:-2}
 PAGE_TIMEOUT=${PAGE_TIMEOUT:-10 s}
-GATE_RELEASE=${GATE_RELEASE:-2 s}
+GATE_RELEASE=${GATE_RELEASE:-1 s}
 # shellcheck source=host-common.sh
 . benchmarks/host-common.sh
 

@@ -99,6 +99,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   /** Cluster mode: a reload on this node changed these instances' routes. */
   private record ClusterRemount(ClusterMode.Remount remount) implements Command {}
 
+  /** An instance actor stopped ({@link org.apache.pekko.actor.typed.ChildFailed} when it crashed). */
+  private record InstanceStopped(org.apache.pekko.actor.typed.Terminated signal) implements Command {}
+
   /** The backoff of a failed instance ran out: prepare it again, unless a later failure or start overtook it. */
   private record RetryStart(String identifier, int attempts) implements Command {}
 
@@ -586,7 +589,13 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         .onMessage(RetryStart.class, this::onRetryStart)
         .onMessage(ClusterRemount.class, this::onClusterRemount)
         .onMessage(ClusterMount.class, this::onClusterMount)
-        .onSignal(org.apache.pekko.actor.typed.Terminated.class, this::onInstanceStopped)
+        // Handled behind what is already in the mailbox: a report the instance sent before it died (a completed
+        // resync resets its failures in a row) is read before its death, which arrives as a system message first.
+        .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> {
+          getContext().getSelf().tell(new InstanceStopped(t));
+          return this;
+        })
+        .onMessage(InstanceStopped.class, stopped -> onInstanceStopped(stopped.signal()))
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -809,23 +818,30 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
     boolean crashed = entry.failure == null && !"stopping".equals(entry.state);
     boolean neverStarted = "starting".equals(entry.state);
+    HostSettings.InstanceSettings restart = restarts.remove(id);
+    Throwable shown = null;
+    if (restart == null && crashed) {
+      Throwable cause = stopped instanceof org.apache.pekko.actor.typed.ChildFailed f ? f.getCause()
+          : new IllegalStateException("it stopped unexpectedly");
+      shown = new IllegalStateException("the instance crashed: "
+          + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+    }
+    // Listed failed before it leaves the entries: a request in between finds it failed (503), never unknown (404).
+    if (restart == null && entry.failure != null) {
+      fail(entry.instance, new IllegalStateException(entry.failure), "failed");
+    } else if (shown != null && entry.instance != null) {
+      fail(entry.instance, shown, "crashed");
+    }
     entries.remove(id);
     entry.wiring.release().run();
     getContext().getLog().info("Integration instance {} stopped", id);
-    HostSettings.InstanceSettings restart = restarts.remove(id);
     if (restart != null) {
       onceRunning.remove(id);
       prepare(restart);
     } else if (entry.failure != null) {
-      fail(entry.instance, new IllegalStateException(entry.failure), "failed");
+      // listed failed above; started again after its backoff
     } else if (crashed) {
-      Throwable cause = stopped instanceof org.apache.pekko.actor.typed.ChildFailed f ? f.getCause()
-          : new IllegalStateException("it stopped unexpectedly");
-      Throwable shown = new IllegalStateException("the instance crashed: "
-          + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
-      if (entry.instance != null) {
-        fail(entry.instance, shown, "crashed");
-      } else {
+      if (entry.instance == null) {
         getContext().getLog().error("Integration instance {}: {}", id, shown.getMessage());
       }
       if (onceRunning.remove(id)) {

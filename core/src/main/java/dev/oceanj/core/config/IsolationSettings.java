@@ -56,6 +56,6 @@ public record IsolationSettings(Duration spiCallTimeout, Duration pageTimeout, i
         minBackoff,
         maxBackoff,
         r.bool(h + "restart-on-hang", true),
-        r.duration(h + "gate-release-after", ChronoUnit.MILLIS, Duration.ofSeconds(2)));
+        r.duration(h + "gate-release-after", ChronoUnit.MILLIS, Duration.ofSeconds(1)));
   }
 }
