@@ -58,7 +58,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * <p>Host mode keeps a failing instance from holding the others: an instance that could not start (its start hook
  * threw or hung past {@code ocean.host.spi-call-timeout}, its set-up in Port failed), that crashed while running
  * (its actor stopped unasked: an exception escaped it or a child it does not restart), or whose resync ended on a
- * hung call into its integration ({@link Instance.Hung}, {@code ocean.host.restart-on-hang}: the guardian stops it,
+ * hung call into its integration, or whose live event ran out of time inside one ({@link Instance.Hung},
+ * {@code ocean.host.restart-on-hang}: the guardian stops it,
  * aborting its running work) is listed {@code failed} in {@code /status} with its error and prepared again after
  * {@code ocean.host.restart-min-backoff}, doubled after each next failure up to {@code restart-max-backoff}; the
  * failures count in a row until the instance reports a completed resync. The server binds and the other instances
@@ -565,7 +566,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       context.getLog().warn("Cluster mode with ocean.live-events.intake = local: each node keeps the events it"
           + " acknowledged in its own log, which is lost with the node; set it to kafka to share one log");
     }
-    LiveEvents events = instance.liveEvents().get().apply(context);
+    // Each node runs its share of every instance's events, not the instance: a hung call dead-letters its event only.
+    LiveEvents events = instance.liveEvents().get().apply(context, call -> { });
     Optional.ofNullable(entries.get(instance.identifier())).filter(e -> e.wiring == instance)
         .ifPresent(e -> e.closeLive = events::close);
     // After the server unbound: nothing appends any more; the consumer commits and leaves the group.
@@ -627,8 +629,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
   }
 
   /**
-   * Host mode, {@code ocean.host.restart-on-hang}: an instance whose resync ended on a hung call into its integration
-   * is stopped (its running work aborted, nothing deleted), listed failed naming the call, and started again after
+   * Host mode, {@code ocean.host.restart-on-hang}: an instance whose resync ended on a hung call into its integration,
+   * or whose live event ran out of time inside one (already dead-lettered), is stopped (its running work aborted, nothing deleted), listed failed naming the call, and started again after
    * the restart backoff. A ONCE run's resync already failed its exit code.
    */
   private void onHung(Entry entry, Instance.Hung hung) {
@@ -838,8 +840,6 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     if (restart != null) {
       onceRunning.remove(id);
       prepare(restart);
-    } else if (entry.failure != null) {
-      // listed failed above; started again after its backoff
     } else if (crashed) {
       if (entry.instance == null) {
         getContext().getLog().error("Integration instance {}: {}", id, shown.getMessage());
@@ -854,7 +854,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
       if (neverStarted) {
         initialStarted(); // it never reported Started: the server does not wait for it
       }
-    } else {
+    } else if (entry.failure == null) { // a failed one was listed above and starts again after its backoff
       onceRunning.remove(id);
     }
     return this;

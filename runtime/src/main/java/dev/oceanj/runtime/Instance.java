@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -96,8 +97,8 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
   public record OnceFinished(String identifier, ResyncFinished finished) implements Report {}
 
   /**
-   * A resync ended because a call into the integration exceeded its time limit (a hung 3rd party); the instance
-   * keeps running until its host stops it ({@code ocean.host.restart-on-hang}).
+   * A resync ended, or a live event was given up, because a call into the integration exceeded its time limit (a hung
+   * 3rd party); the instance keeps running until its host stops it ({@code ocean.host.restart-on-hang}).
    *
    * @param hungCall the call, naming the integration, what was called and the setting that bounds it
    */
@@ -115,6 +116,8 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
   private record OnceResync(ResyncFinished finished) implements Command {}
 
   private record Ended(ResyncProtocol.ResyncEnded ended) implements Command {}
+
+  private record LiveEventHung(String hungCall) implements Command {}
 
   /**
    * What the instance's HTTP surface needs, for the host to mount.
@@ -143,7 +146,8 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
    * @param info fixed facts for {@code /status}
    * @param pollingWatermark the resync request already handled, for POLLING without resync-on-start
    * @param liveEvents starts live events (log, draining actor, routes) when the integration registered
-   *     live-event processors, the draining actor as this actor's supervised child
+   *     live-event processors, the draining actor as this actor's supervised child; the second argument is told
+   *     (from any thread) a live event's hung call into the integration
    * @param telemetry reports each resync's sync metrics and a heartbeat to Port (off: empty)
    * @param print where user-facing lines go (the progress of a ONCE run)
    * @param release gives the instance's resources back (its Port client, integration, pools), once; the host runs
@@ -157,7 +161,7 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
       Readiness readiness,
       StatusRoutes.RuntimeInfo info,
       Optional<Instant> pollingWatermark,
-      Optional<Function<ActorContext<?>, LiveEvents>> liveEvents,
+      Optional<BiFunction<ActorContext<?>, Consumer<String>, LiveEvents>> liveEvents,
       Optional<SyncTelemetry> telemetry,
       Consumer<String> print,
       Runnable release) {
@@ -350,7 +354,9 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
         askTimeout, system.scheduler(), Clock.systemUTC()).withChecks(wiring.readiness());
     Optional<LiveRoutes> liveRoutes = Optional.empty();
     if (settings.effective().serveHttp() && wiring.liveEvents().isPresent()) {
-      LiveEvents events = wiring.liveEvents().get().apply(context);
+      ActorRef<Command> self = context.getSelf();
+      // Through this actor, so that a stopped instance's late timeouts reach no one (its successor is another actor).
+      LiveEvents events = wiring.liveEvents().get().apply(context, call -> self.tell(new LiveEventHung(call)));
       // After the server unbound: nothing appends any more, and a last checkpoint is written.
       shutdownTasks.add(CoordinatedShutdown.get(system).addCancellableTask(
           CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-live-events", () -> {
@@ -386,6 +392,10 @@ public final class Instance extends AbstractBehavior<Instance.Command> {
     return newReceiveBuilder()
         .onMessage(OnceResync.class, this::onOnceResync)
         .onMessage(Ended.class, this::onEnded)
+        .onMessage(LiveEventHung.class, msg -> {
+          reports.tell(new Hung(wiring.identifier(), msg.hungCall()));
+          return this;
+        })
         .onMessage(Stop.class, this::onStop)
         .onMessage(Aborted.class, this::onAborted)
         .onSignal(ChildFailed.class, this::onChildFailed)

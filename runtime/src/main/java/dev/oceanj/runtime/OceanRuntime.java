@@ -44,6 +44,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -109,14 +110,15 @@ public final class OceanRuntime implements AutoCloseable {
   }
 
   /** How live events start, when the integration registered processors (the instance calls it). */
-  private static Optional<Function<ActorContext<?>, LiveEvents>> liveEvents(OceanSettings settings,
+  private static Optional<BiFunction<ActorContext<?>, Consumer<String>, LiveEvents>> liveEvents(OceanSettings settings,
       DefinedIntegration defined, HttpPortClient port, Resyncs resyncs, OceanMetrics metrics) {
     if (defined.liveEventProcessors().isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(guardian -> LiveEvents.start(guardian, defined, port, resyncs.compiler(), settings.liveEvents(),
-        settings.port().portAppConfigCacheTtl(), settings.dataDir(), settings.liveEvents().inMemory(),
-        metrics.registry(), resyncs.liveWrites(), resyncs.liveEventProcessorThreads(settings)));
+    return Optional.of((instance, hung) -> LiveEvents.start(instance, defined, port, resyncs.compiler(),
+        settings.liveEvents(), settings.port().portAppConfigCacheTtl(), settings.dataDir(),
+        settings.liveEvents().inMemory(), metrics.registry(), resyncs.liveWrites(),
+        resyncs.liveEventProcessorThreads(settings), hung));
   }
 
   /**

@@ -90,6 +90,13 @@ class HostIsolationEndToEndTest {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> post(String path, String json) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.httpPort().orElseThrow() + path))
+        .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   Optional<JsonNode> instanceStatus(String id) {
     try {
       HttpResponse<String> r = call("GET", "/status");
@@ -247,6 +254,42 @@ class HostIsolationEndToEndTest {
     awaitInstance("fake-06 to fail once after its completed resync", "fake-06",
         s -> failedWith(s, "the instance crashed: ", 1));
     Await.until("fake-06 to be started again", WAIT, () -> state("fake-06").equals("running"));
+
+    assertEquals("running", state("fake-01"), "the other instance is not touched");
+    assertEquals(202, call("POST", "/fake-01/resync").statusCode());
+    Await.until("fake-01's resync to complete", WAIT, () -> lastOutcome("fake-01").equals("completed"));
+    assertEquals(List.of(), deletes(), "nothing deleted");
+    assertEquals(List.of(), liveFailures, "/health/live stopped answering");
+  }
+
+  @Test
+  void anInstanceWhoseLiveEventWaitsOnAHungThirdPartyIsListedFailedAndStartedAgain() throws Exception {
+    instance("fake-01");
+    // Its live-event processor asks a 3rd party that never answers (HungLiveEventsTestIntegration).
+    Files.writeString(instances.resolve("hung-01.env"), String.join("\n",
+        "OCEAN__INTEGRATION__TYPE=hung-live-test",
+        "OCEAN__EVENT_LISTENER__TYPE=WEBHOOK",
+        "OCEAN__LIVE_EVENTS__MAX_EVENT_PROCESSING=2 s",
+        ""));
+    startRuntime("3 s", "6 s");
+    Await.until("hung-01 to run", WAIT, () -> state("hung-01").equals("running"));
+
+    assertEquals(202, post("/hung-01/integration/webhook", "{\"id\":\"item-1\"}").statusCode());
+    String hung = "integration 'hung-01': the live-event processor of /integration/webhook (event ";
+    JsonNode failed = awaitInstance("hung-01 to be failed by its hung live event", "hung-01",
+        s -> failedWith(s, hung, 1));
+    assertTrue(failed.path("error").asText().contains("did not finish within 2 s"
+        + " (ocean.live-events.max-event-processing)"), failed.toString());
+    Await.until("hung-01 to be started again", WAIT, () -> state("hung-01").equals("running"));
+    // The hung event was dead-lettered before the instance stopped, so the next incarnation is not handed it again;
+    // the next event hangs it as well: a second failure in a row, naming that event.
+    assertEquals(202, post("/hung-01/integration/webhook", "{\"id\":\"item-2\"}").statusCode());
+    JsonNode again = awaitInstance("hung-01 to fail a second time in a row", "hung-01", s -> failedWith(s, hung, 2));
+    assertTrue(!again.path("error").asText().equals(failed.path("error").asText()),
+        "the second failure names another event: " + again.path("error").asText());
+    Await.until("hung-01 to be started again", WAIT, () -> state("hung-01").equals("running"));
+    JsonNode letters = JSON.readTree(call("GET", "/hung-01/live-events/dead-letters").body()).path("deadLetters");
+    assertEquals(2, letters.size(), letters.toString());
 
     assertEquals("running", state("fake-01"), "the other instance is not touched");
     assertEquals(202, call("POST", "/fake-01/resync").statusCode());

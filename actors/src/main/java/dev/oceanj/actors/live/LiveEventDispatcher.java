@@ -19,6 +19,7 @@ import dev.oceanj.spi.Resource;
 import dev.oceanj.spi.Resync;
 import dev.oceanj.spi.ResyncSource;
 import dev.oceanj.spi.host.ResyncScope;
+import dev.oceanj.spi.host.SpiCalls;
 import dev.oceanj.spi.live.LiveEvent;
 import dev.oceanj.spi.live.LiveEventProcessor;
 import dev.oceanj.spi.live.LiveEventResult;
@@ -36,6 +37,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -60,7 +63,10 @@ import org.slf4j.LoggerFactory;
  * 429, {@link LiveEventWriter#permanent}) are not retried: the event goes to the dead letters at once, with Port's
  * message. An event that still fails is
  * moved to the log's dead letters with its error; only then, or on success, is it marked done, so a crash
- * at any point leaves it to be handled again after the restart.
+ * at any point leaves it to be handled again after the restart. An event that ran out of {@code max-event-processing}
+ * while a call into the integration (its processor's {@code validate}, {@code kinds} or {@code handle}, or the stage
+ * {@code handle} returned) was still pending is also reported to {@code hung}: its 3rd party hangs (the host may
+ * start the instance again, {@code ocean.host.restart-on-hang}). One that ran out while writing to Port is not.
  *
  * <p>Protocol: the log's subscription sends {@code EventStored}; processing outcomes come back as a private
  * {@code Finished}; {@link GetProgress} asks how much work is in the actor. The actor never blocks: processors run
@@ -109,6 +115,9 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
    * @param executor where processors are called (they may block)
    * @param sources the integration's sources ({@code DefinedIntegration.sources()}), which bind the selectors a
    *     processor handling each resource sees ({@link LiveEventProcessor#handle(LiveEvent, Resource)})
+   * @param hung told, from any thread, what hung when an event ran out of {@code max-event-processing} inside a call
+   *     into the integration (e.g. {@code the live-event processor of /integration/webhook (event 12) did not
+   *     finish within 90 s (ocean.live-events.max-event-processing)})
    */
   public record Deps(
       LiveEventIntake log,
@@ -120,14 +129,22 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
       int parallelism,
       LiveEventCounters counters,
       Executor executor,
-      Function<String, Optional<ResyncSource<?>>> sources) {
+      Function<String, Optional<ResyncSource<?>>> sources,
+      Consumer<String> hung) {
+
+    /** With the integration's sources, reporting no hung call. */
+    public Deps(LiveEventIntake log, Map<String, List<LiveEventProcessor>> processors, LiveMapping mapping,
+        LiveEventWriter writer, Function<Object, JsonNode> toJson, LiveEventSettings settings, int parallelism,
+        LiveEventCounters counters, Executor executor, Function<String, Optional<ResyncSource<?>>> sources) {
+      this(log, processors, mapping, writer, toJson, settings, parallelism, counters, executor, sources, call -> { });
+    }
 
     /** Without the integration's sources: processors handling each resource see raw selectors. */
     public Deps(LiveEventIntake log, Map<String, List<LiveEventProcessor>> processors, LiveMapping mapping,
         LiveEventWriter writer, Function<Object, JsonNode> toJson, LiveEventSettings settings, int parallelism,
         LiveEventCounters counters, Executor executor) {
       this(log, processors, mapping, writer, toJson, settings, parallelism, counters, executor,
-          kind -> Optional.empty());
+          kind -> Optional.empty(), call -> { });
     }
   }
 
@@ -242,27 +259,38 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
 
   /** Handles one event; completes with the error that dead-lettered it, or empty on success. */
   private CompletionStage<Optional<String>> process(Work w) {
+    // Calls into the integration for this event not finished yet: at the time limit, more than 0 means it hangs.
+    AtomicInteger inIntegration = new AtomicInteger();
     CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
     for (LiveEventProcessor p : w.processors()) {
-      all = all.thenCompose(v -> processWith(p, w.live()));
+      all = all.thenCompose(v -> processWith(p, w.live(), inIntegration));
     }
     long budget = deps.settings().maxEventProcessing().toMillis();
     return all.orTimeout(budget, TimeUnit.MILLISECONDS)
-        .handle((v, failure) -> failure == null ? Optional.<String>empty() : Optional.of(describe(failure)))
-        .thenCompose(error -> {
-          if (error.isEmpty()) {
-            return CompletableFuture.completedFuture(error);
+        .handle((v, failure) -> Optional.ofNullable(failure))
+        .thenCompose(failure -> {
+          if (failure.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.<String>empty());
           }
-          LOG.warn("live event {} on {} dead-lettered: {}", w.event().offset(),
-              w.event().path(), error.get());
+          String error = describe(failure.get());
+          boolean hung = Failures.unwrap(failure.get()) instanceof TimeoutException && inIntegration.get() > 0;
+          LOG.warn("live event {} on {} dead-lettered: {}", w.event().offset(), w.event().path(), error);
           deps.counters().deadLettered.increment();
-          return deps.log().deadLetter(w.event(), error.get()).thenApply(d -> error);
+          // Reported once the event is out of the way: an instance started again is not handed it again.
+          return deps.log().deadLetter(w.event(), error).thenApply(d -> {
+            if (hung) {
+              deps.hung().accept(new SpiCalls.Limit(deps.settings().maxEventProcessing(),
+                  "ocean.live-events.max-event-processing").exceeded("the live-event processor of /integration"
+                  + w.event().path() + " (event " + w.event().offset() + ")"));
+            }
+            return Optional.of(error);
+          });
         });
   }
 
-  private CompletableFuture<Void> processWith(LiveEventProcessor p, LiveEvent event) {
-    return CompletableFuture.supplyAsync(() -> p.validate(event.payload()) ? p.kinds(event) : Set.<String>of(),
-            deps.executor())
+  private CompletableFuture<Void> processWith(LiveEventProcessor p, LiveEvent event, AtomicInteger inIntegration) {
+    return integrationCall(inIntegration, () -> CompletableFuture.completedFuture(
+            p.validate(event.payload()) ? p.kinds(event) : Set.<String>of()))
         .thenCompose(kinds -> {
           if (kinds.isEmpty()) {
             return CompletableFuture.completedFuture(null);
@@ -276,7 +304,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
                 continue;
               }
               if (!perResource.contains(p)) {
-                perKind.add(attempt(() -> p.handle(event, kind), kind, plan, 0));
+                perKind.add(attempt(() -> p.handle(event, kind), kind, plan, 0, inIntegration));
                 continue;
               }
               // Each resource sees its own selector and maps only what was handled for it (as Ocean).
@@ -286,7 +314,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
                 Resource<?> resource = scope.resource(r.index());
                 MappingPlan one = new MappingPlan(List.of(r), plan.merge(), plan.createMissingRelatedEntities(),
                     plan.deleteDependentEntities(), plan.entityDeletionThreshold());
-                perKind.add(attempt(() -> p.handle(event, resource), kind, one, 0));
+                perKind.add(attempt(() -> p.handle(event, resource), kind, one, 0, inIntegration));
               }
             }
             return CompletableFuture.allOf(perKind.toArray(new CompletableFuture[0]));
@@ -310,10 +338,22 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
         ? o : JSON.createObjectNode());
   }
 
+  /**
+   * Calls into the integration on the processors' threads, counted in {@code inIntegration} until the stage it
+   * returned completes.
+   */
+  private <T> CompletableFuture<T> integrationCall(AtomicInteger inIntegration,
+      Supplier<? extends CompletionStage<T>> call) {
+    inIntegration.incrementAndGet();
+    CompletableFuture<T> result = CompletableFuture.supplyAsync(call, deps.executor())
+        .thenCompose(stage -> stage);
+    result.whenComplete((v, failure) -> inIntegration.decrementAndGet());
+    return result;
+  }
+
   private CompletableFuture<Void> attempt(Supplier<CompletionStage<LiveEventResult>> handle, String kind,
-      MappingPlan plan, int retry) {
-    CompletableFuture<Void> once = CompletableFuture.supplyAsync(handle, deps.executor())
-        .thenCompose(CompletionStage::toCompletableFuture)
+      MappingPlan plan, int retry, AtomicInteger inIntegration) {
+    CompletableFuture<Void> once = integrationCall(inIntegration, handle)
         .thenCompose(result -> apply(plan, kind, result));
     return once.handle((v, failure) -> failure)
         .thenCompose(failure -> {
@@ -329,7 +369,7 @@ public final class LiveEventDispatcher extends AbstractBehavior<LiveEventDispatc
               deps.settings().retryBaseDelay().toMillis() << Math.min(retry, 20));
           Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, deps.executor());
           return CompletableFuture.supplyAsync(() -> null, later)
-              .thenCompose(x -> attempt(handle, kind, plan, retry + 1));
+              .thenCompose(x -> attempt(handle, kind, plan, retry + 1, inIntegration));
         });
   }
 

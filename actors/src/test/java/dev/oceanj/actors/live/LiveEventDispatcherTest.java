@@ -268,6 +268,47 @@ class LiveEventDispatcherTest {
     assertEquals(List.of(), log.deadLetters());
   }
 
+  @Test
+  void anEventOutOfTimeInsideTheIntegrationIsReportedHungAndOneOutOfTimeWritingToPortIsNot() {
+    LiveEventSettings quick = new LiveEventSettings(Duration.ofMillis(500), 0, Duration.ofMillis(10),
+        Duration.ofMillis(40), 8, 1 << 20, Duration.ofSeconds(1));
+    List<String> hung = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LiveEventProcessor waitsForever = new LiveEventProcessor() {
+      @Override
+      public Set<String> kinds(LiveEvent event) {
+        return Set.of("fake-person");
+      }
+
+      @Override
+      public CompletionStage<LiveEventResult> handle(LiveEvent event, String kind) {
+        return new CompletableFuture<>(); // a 3rd party that never answers
+      }
+    };
+    LiveEventDispatcher.Deps base = deps(Map.of("/hangs", List.of(waitsForever),
+        "/slow-port", List.of(processor(event -> LiveEventResult.upsert(List.of(event.payload().get("person")))))),
+        pool);
+    testKit.spawn(LiveEventDispatcher.create(new LiveEventDispatcher.Deps(base.log(), base.processors(),
+        base.mapping(), base.writer(), base.toJson(), quick, base.parallelism(), base.counters(), base.executor(),
+        base.sources(), hung::add)));
+
+    send("/hangs", person("hung-" + integrations, 1));
+    await(() -> log.deadLetters().size() == 1, "the hung event dead-lettered");
+    await(() -> hung.size() == 1, "the hung call reported");
+    assertEquals("the live-event processor of /integration/hangs (event " + log.deadLetters().get(0).id()
+        + ") did not finish within 500 ms (ocean.live-events.max-event-processing)", hung.get(0));
+
+    // Port slower than the budget: the event runs out of time in the write, not in the integration.
+    emulator.faults().slowDown("POST", Duration.ofSeconds(2));
+    try {
+      send("/slow-port", person("slow-" + integrations, 2));
+      await(() -> log.deadLetters().size() == 2, "the slow write's event dead-lettered");
+    } finally {
+      emulator.faults().slowDown("POST", Duration.ZERO);
+    }
+    assertTrue(log.deadLetters().get(1).error().contains("max-event-processing"), log.deadLetters().get(1).error());
+    assertEquals(1, hung.size(), "a slow Port is not a hung 3rd party: " + hung);
+  }
+
   private static LiveEventProcessor processor(java.util.function.Function<LiveEvent, LiveEventResult> handle) {
     return new LiveEventProcessor() {
       @Override

@@ -20,8 +20,9 @@ import java.time.temporal.ChronoUnit;
  *     failure doubles it
  * @param restartMaxBackoff host mode: the longest wait between two starts of a failing instance
  * @param restartOnHang host mode: an instance whose resync ended because a call into its integration exceeded its
- *     time limit (a hung 3rd party) is stopped, listed failed and started again with the restart backoff; off, only
- *     that resync fails and the instance keeps running
+ *     time limit (a hung 3rd party), or whose live event ran out of time inside such a call, is stopped, listed failed
+ *     and started again with the restart backoff; off, only that resync fails (or that event is dead-lettered) and the
+ *     instance keeps running
  * @param gateReleaseAfter a running resync that received nothing from its integration (no item fetched, written or
  *     skipped) for this long gives its place among {@code maxConcurrentResyncs} to the next resync in line, so a
  *     hung 3rd party does not hold a place until its time limit; when its items come again it goes on beside the

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -98,6 +99,17 @@ public final class LiveEvents implements AutoCloseable {
   public static LiveEvents start(ActorContext<?> parent, DefinedIntegration integration, PortClient port,
       MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
       MeterRegistry registry, LiveWrites written, Executor processorThreads) {
+    return start(parent, integration, port, compiler, settings, mappingTtl, dataDir, inMemory, registry, written,
+        processorThreads, call -> { });
+  }
+
+  /**
+   * As above, telling {@code hung} (from any thread) the hung call, prefixed with the integration's identifier, when an
+   * event ran out of {@code ocean.live-events.max-event-processing} inside a call into the integration.
+   */
+  public static LiveEvents start(ActorContext<?> parent, DefinedIntegration integration, PortClient port,
+      MappingPlan.Compiler compiler, LiveEventSettings settings, Duration mappingTtl, Path dataDir, boolean inMemory,
+      MeterRegistry registry, LiveWrites written, Executor processorThreads, Consumer<String> hung) {
     ActorSystem<?> system = parent.getSystem();
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     LiveEventIntake log = openIntake(integration, port.identity().identifier(), settings, dataDir, inMemory, blocking);
@@ -129,8 +141,9 @@ public final class LiveEvents implements AutoCloseable {
 
     LiveMapping mapping = new LiveMapping(port, compiler, mappingTtl, Clock.systemUTC());
     LiveEventDispatcher.Deps deps = new LiveEventDispatcher.Deps(log, integration.liveEventProcessors(), mapping,
-        new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters, processorThreads,
-        integration.sources());
+        new LiveEventWriter(port, written), integration::toJson, settings, Math.max(1, settings.workers()), counters,
+        processorThreads, integration.sources(),
+        call -> hung.accept("integration '" + port.identity().identifier() + "': " + call));
     // A child of the caller (the instance), restarted after a failure: see LiveEventDispatcher.supervised.
     ActorRef<LiveEventDispatcher.Command> actor = parent.spawn(LiveEventDispatcher.supervised(deps), ACTOR_NAME);
     LiveEventRoutes routes = new LiveEventRoutes(log, integration.liveEventProcessors(), settings.maxBodySize(),

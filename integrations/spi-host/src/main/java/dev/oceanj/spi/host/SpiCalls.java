@@ -56,6 +56,21 @@ public final class SpiCalls implements AutoCloseable {
     boolean bounded() {
       return !duration.isZero() && !duration.isNegative();
     }
+
+    /** What a call that exceeded this limit failed with: {@code <what> did not finish within 2 s (<setting>)}. */
+    public String exceeded(String what) {
+      return what + " did not finish within " + human(duration) + " (" + setting + ")";
+    }
+
+    private static String human(Duration d) {
+      if (d.toMillis() % 60_000 == 0 && d.toMinutes() > 0) {
+        return d.toMinutes() + " min";
+      }
+      if (d.toMillis() % 1000 == 0) {
+        return d.toSeconds() + " s";
+      }
+      return d.toMillis() + " ms";
+    }
   }
 
   /** A call of an integration's code that may throw anything. */

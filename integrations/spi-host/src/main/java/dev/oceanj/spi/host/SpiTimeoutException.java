@@ -15,22 +15,12 @@ public final class SpiTimeoutException extends RuntimeException {
   private final Duration limit;
 
   SpiTimeoutException(String what, SpiCalls.Limit limit) {
-    super(what + " did not finish within " + human(limit.duration()) + " (" + limit.setting() + ")");
+    super(limit.exceeded(what));
     this.limit = limit.duration();
   }
 
   /** The limit that was exceeded. */
   public Duration limit() {
     return limit;
-  }
-
-  private static String human(Duration d) {
-    if (d.toMillis() % 60_000 == 0 && d.toMinutes() > 0) {
-      return d.toMinutes() + " min";
-    }
-    if (d.toMillis() % 1000 == 0) {
-      return d.toSeconds() + " s";
-    }
-    return d.toMillis() + " ms";
   }
 }
