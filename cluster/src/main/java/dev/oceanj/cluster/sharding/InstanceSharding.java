@@ -102,8 +102,10 @@ public final class InstanceSharding {
   private static ResyncAwareAllocation resyncAware(ActorContext<?> parent, ClusterSettings settings) {
     var least = parent.getSystem().settings().config()
         .getConfig("pekko.cluster.sharding.least-shard-allocation-strategy");
+    // Regions register with a new coordinator within a few of their retry intervals (2 s by default).
+    Duration retry = parent.getSystem().settings().config().getDuration("pekko.cluster.sharding.retry-interval");
     return new ResyncAwareAllocation(least.getInt("rebalance-absolute-limit"),
-        least.getDouble("rebalance-relative-limit"), settings.busyMaxAge());
+        least.getDouble("rebalance-relative-limit"), settings.busyMaxAge(), retry.multipliedBy(5));
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
@@ -18,6 +19,8 @@ import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +36,16 @@ import scala.jdk.javaapi.FutureConverters;
  * head of a region's list), so it picks idle ones where it can; a busy shard it still picks is left out of the
  * answer and moves at a later rebalance, once its resync ended.
  *
- * <p>Not affected: where a shard without a home goes ({@link #allocateShard} is the least-shard strategy's), and the
- * handover of a node's shards when it leaves or is downed (that is not a rebalance). A flag counts only while younger
+ * <p>The first placement waits for every member's region: the shard coordinator allocates as soon as one region asks
+ * (the instances' role needs no minimum of regions, see {@link ClusterConfig#INSTANCES_ROLE}), and the other members'
+ * regions register with it up to a retry interval later, so at a cluster's start the first node would take every
+ * instance and a rebalance would then move them one by one, aborting the resyncs they had started. Until as many
+ * regions as members up with the role have registered, and for at most {@code firstPlacementWait} after the
+ * coordinator started, a shard's allocation is answered late (with the least-shard choice among the regions known
+ * then); the region asks again meanwhile, and the first answer given with every region known places it. After that
+ * window, and once every region is known, where a shard without a home goes is the least-shard strategy's.
+ *
+ * <p>Not affected: the handover of a node's shards when it leaves or is downed (that is not a rebalance). A flag counts only while younger
  * than {@code busyMaxAge} and only for the node that holds the shard now, so a flag left behind (a crashed node, a
  * lost clear) pins no shard for longer than that.
  *
@@ -48,7 +59,13 @@ public final class ResyncAwareAllocation implements ShardCoordinator.ActorSystem
 
   private final ShardCoordinator.ShardAllocationStrategy leastShard;
   private final Duration busyMaxAge;
+  private final Duration firstPlacementWait;
   private final LongSupplier clock;
+  /** Members up with the instances' role (the cluster's view on this node); set by {@link #start}. */
+  private volatile IntSupplier members = () -> 0;
+  private volatile org.apache.pekko.actor.ActorSystem system;
+  private volatile long startedAt;
+  private final AtomicLong deferred = new AtomicLong();
   private final AtomicReference<Map<String, String>> flags = new AtomicReference<>(Map.of());
   private final AtomicBoolean following = new AtomicBoolean();
   private final AtomicLong rebalances = new AtomicLong();
@@ -58,15 +75,19 @@ public final class ResyncAwareAllocation implements ShardCoordinator.ActorSystem
    * @param absoluteLimit the least-shard strategy's {@code rebalance-absolute-limit}
    * @param relativeLimit its {@code rebalance-relative-limit}
    * @param busyMaxAge how long a busy flag counts after it was set
+   * @param firstPlacementWait how long after the coordinator started an allocation waits for every member's region
    */
-  public ResyncAwareAllocation(int absoluteLimit, double relativeLimit, Duration busyMaxAge) {
+  public ResyncAwareAllocation(int absoluteLimit, double relativeLimit, Duration busyMaxAge,
+      Duration firstPlacementWait) {
     this(ShardCoordinator.ShardAllocationStrategy$.MODULE$.leastShardAllocationStrategy(absoluteLimit, relativeLimit),
-        busyMaxAge, System::currentTimeMillis);
+        busyMaxAge, firstPlacementWait, System::currentTimeMillis);
   }
 
-  ResyncAwareAllocation(ShardCoordinator.ShardAllocationStrategy leastShard, Duration busyMaxAge, LongSupplier clock) {
+  ResyncAwareAllocation(ShardCoordinator.ShardAllocationStrategy leastShard, Duration busyMaxAge,
+      Duration firstPlacementWait, LongSupplier clock) {
     this.leastShard = leastShard;
     this.busyMaxAge = busyMaxAge;
+    this.firstPlacementWait = firstPlacementWait;
     this.clock = clock;
   }
 
@@ -77,7 +98,19 @@ public final class ResyncAwareAllocation implements ShardCoordinator.ActorSystem
     } else if (leastShard instanceof ShardCoordinator.StartableAllocationStrategy s) {
       s.start();
     }
-    self = Cluster.get(system).selfAddress();
+    Cluster cluster = Cluster.get(system);
+    self = cluster.selfAddress();
+    this.system = system;
+    this.startedAt = clock.getAsLong();
+    this.members = () -> {
+      int up = 0;
+      for (Member m : cluster.state().getMembers()) {
+        if (m.status() == MemberStatus.up() && m.hasRole(ClusterConfig.INSTANCES_ROLE)) {
+          up++;
+        }
+      }
+      return up;
+    };
     if (following.compareAndSet(false, true)) {
       // The user guardian is oceanj's own: a system actor, as Pekko's own helpers use.
       Adapter.toTyped(system).systemActorOf(BusyInstances.follower(flags),
@@ -90,6 +123,11 @@ public final class ResyncAwareAllocation implements ShardCoordinator.ActorSystem
     return rebalances.get();
   }
 
+  /** Allocations answered late because a member's region had not registered yet (for tests). */
+  long deferredAllocations() {
+    return deferred.get();
+  }
+
   /** The flags as this node's replica last told them. */
   Map<String, String> flags() {
     return flags.get();
@@ -98,6 +136,17 @@ public final class ResyncAwareAllocation implements ShardCoordinator.ActorSystem
   @Override
   public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
       scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> currentShardAllocations) {
+    long left = startedAt + firstPlacementWait.toMillis() - clock.getAsLong();
+    org.apache.pekko.actor.ActorSystem sys = system;
+    if (sys != null && left > 0 && currentShardAllocations.size() < members.getAsInt()) {
+      // A region is missing: answer at the window's end; the requester asks again before that.
+      deferred.incrementAndGet();
+      log.debug("Shard {}: {} of {} regions registered; its allocation waits", shardId,
+          currentShardAllocations.size(), members.getAsInt());
+      return org.apache.pekko.pattern.Patterns.after(scala.concurrent.duration.FiniteDuration.apply(left,
+              java.util.concurrent.TimeUnit.MILLISECONDS), sys.scheduler(), sys.dispatcher(),
+          () -> leastShard.allocateShard(requester, shardId, currentShardAllocations));
+    }
     return leastShard.allocateShard(requester, shardId, currentShardAllocations);
   }
 

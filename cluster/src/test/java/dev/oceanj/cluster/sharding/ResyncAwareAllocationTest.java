@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The allocation guard with real Cluster Sharding in one JVM: node-1 runs four stand-in instances, three of them
  * resyncing (marked busy as a resync marks its instance); node-2 joins. The rebalance moves the idle instance and
- * leaves the busy ones where they are, round after round; once one's resync ends, it moves too.
+ * leaves the busy ones where they are, round after round; once one's resync ends, it moves too. And two nodes started
+ * together place two instances each at once, none moved after (the first placement waits for both regions).
  */
 class ResyncAwareAllocationTest {
 
@@ -42,6 +43,8 @@ class ResyncAwareAllocationTest {
 
   /** Instance id → node it runs on. */
   private final Map<String, String> running = new ConcurrentHashMap<>();
+  /** Instance id → the nodes it started on, in order. */
+  private final Map<String, List<String>> starts = new ConcurrentHashMap<>();
   /** Instances whose stand-in marks them busy when it starts (a resync starts at once). */
   private final Set<String> resyncing = ConcurrentHashMap.newKeySet();
   private final List<ActorSystem<Void>> nodes = new ArrayList<>();
@@ -52,6 +55,7 @@ class ResyncAwareAllocationTest {
   private InstanceFactory.Instance<ShutDown> standIn(String id, String node) {
     Behavior<ShutDown> behavior = Behaviors.setup(context -> {
       running.put(id, node);
+      starts.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(node);
       if (resyncing.contains(id)) {
         BusyInstances.mark(context.getSystem(), id, true);
       }
@@ -70,8 +74,12 @@ class ResyncAwareAllocationTest {
   }
 
   private void startNode(int port, int seedPort, String node) {
+    startNode(port, seedPort, node, 1);
+  }
+
+  private void startNode(int port, int seedPort, String node, int minMembers) {
     var settings = new ClusterSettings(true, "127.0.0.1", port, List.of("pekko://oceanj@127.0.0.1:" + seedPort),
-        Optional.empty(), 1, ClusterSettings.Strategy.KEEP_MAJORITY, Duration.ofSeconds(7), node,
+        Optional.empty(), minMembers, ClusterSettings.Strategy.KEEP_MAJORITY, Duration.ofSeconds(7), node,
         Duration.ofMillis(300));
     var sharding = new AtomicReference<InstanceSharding>();
     Behavior<Void> guardian = Behaviors.setup(context -> {
@@ -125,6 +133,25 @@ class ResyncAwareAllocationTest {
     Await.until("fake-1 moved to node-2 once its resync ended", WITHIN,
         () -> "node-2".equals(running.get("fake-1")) && running.size() == 4);
     assertEquals(Map.of("fake-1", "node-2", "fake-2", "node-1", "fake-3", "node-1", "fake-4", "node-2"), placement());
+  }
+
+  @Test
+  void theFirstPlacementWaitsForEveryMembersRegionSoNoInstanceMovesAtStart() throws IOException {
+    // Two nodes started together (min-nr-of-members 2): node-1's region reaches the coordinator (on node-1) at once,
+    // node-2's up to a retry interval later. Without waiting for it, node-1 would take all four and a rebalance would
+    // then move two, each started twice.
+    int first = freePort();
+    startNode(first, first, "node-1", 2);
+    startNode(freePort(), first, "node-2", 2);
+    Await.until("four instances running", WITHIN, () -> running.size() == 4);
+    // The coordinator runs on the oldest node, either one here (both became up together).
+    long rounds = shardings.stream().mapToLong(n -> n.allocation().rebalances()).sum();
+    Await.until("three rebalance rounds after the placement", WITHIN,
+        () -> shardings.stream().mapToLong(n -> n.allocation().rebalances()).sum() >= rounds + 3);
+    Map<String, Integer> perNode = new TreeMap<>();
+    starts.values().forEach(nodes -> perNode.merge(nodes.get(0), 1, Integer::sum));
+    assertEquals(Map.of("node-1", 2, "node-2", 2), perNode, "where each instance first started: " + starts);
+    starts.forEach((id, nodes) -> assertEquals(1, nodes.size(), id + " started once, then stayed: " + nodes));
   }
 
   @Test
