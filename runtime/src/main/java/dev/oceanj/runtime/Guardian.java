@@ -630,8 +630,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
   /**
    * Host mode, {@code ocean.host.restart-on-hang}: an instance whose resync ended on a hung call into its integration,
-   * or whose live event ran out of time inside one (already dead-lettered), is stopped (its running work aborted, nothing deleted), listed failed naming the call, and started again after
-   * the restart backoff. A ONCE run's resync already failed its exit code.
+   * or whose live event ran out of time inside one (already dead-lettered), is stopped (its running work aborted,
+   * nothing deleted), listed failed naming the call, and started again after the restart backoff. A ONCE run's resync
+   * already failed its exit code.
    */
   private void onHung(Entry entry, Instance.Hung hung) {
     boolean once = entry.wiring.listenerType() == EventListenerType.ONCE;

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
@@ -45,9 +44,9 @@ import scala.jdk.javaapi.FutureConverters;
  * then); the region asks again meanwhile, and the first answer given with every region known places it. After that
  * window, and once every region is known, where a shard without a home goes is the least-shard strategy's.
  *
- * <p>Not affected: the handover of a node's shards when it leaves or is downed (that is not a rebalance). A flag counts only while younger
- * than {@code busyMaxAge} and only for the node that holds the shard now, so a flag left behind (a crashed node, a
- * lost clear) pins no shard for longer than that.
+ * <p>Not affected: the handover of a node's shards when it leaves or is downed (that is not a rebalance). A flag
+ * counts only while younger than {@code busyMaxAge} and only for the node that holds the shard now, so a flag left
+ * behind (a crashed node, a lost clear) pins no shard for longer than that.
  *
  * <p>Runs in the shard coordinator (on the oldest node); reads the flags from that node's replica, kept current by a
  * subscription started with the coordinator.
@@ -61,11 +60,9 @@ public final class ResyncAwareAllocation implements ShardCoordinator.ActorSystem
   private final Duration busyMaxAge;
   private final Duration firstPlacementWait;
   private final LongSupplier clock;
-  /** Members up with the instances' role (the cluster's view on this node); set by {@link #start}. */
-  private volatile IntSupplier members = () -> 0;
-  private volatile org.apache.pekko.actor.ActorSystem system;
+  /** Set by {@link #start}, when the coordinator starts on this node. */
+  private volatile ActorSystem system;
   private volatile long startedAt;
-  private final AtomicLong deferred = new AtomicLong();
   private final AtomicReference<Map<String, String>> flags = new AtomicReference<>(Map.of());
   private final AtomicBoolean following = new AtomicBoolean();
   private final AtomicLong rebalances = new AtomicLong();
@@ -98,19 +95,9 @@ public final class ResyncAwareAllocation implements ShardCoordinator.ActorSystem
     } else if (leastShard instanceof ShardCoordinator.StartableAllocationStrategy s) {
       s.start();
     }
-    Cluster cluster = Cluster.get(system);
-    self = cluster.selfAddress();
+    self = Cluster.get(system).selfAddress();
     this.system = system;
     this.startedAt = clock.getAsLong();
-    this.members = () -> {
-      int up = 0;
-      for (Member m : cluster.state().getMembers()) {
-        if (m.status() == MemberStatus.up() && m.hasRole(ClusterConfig.INSTANCES_ROLE)) {
-          up++;
-        }
-      }
-      return up;
-    };
     if (following.compareAndSet(false, true)) {
       // The user guardian is oceanj's own: a system actor, as Pekko's own helpers use.
       Adapter.toTyped(system).systemActorOf(BusyInstances.follower(flags),
@@ -123,11 +110,6 @@ public final class ResyncAwareAllocation implements ShardCoordinator.ActorSystem
     return rebalances.get();
   }
 
-  /** Allocations answered late because a member's region had not registered yet (for tests). */
-  long deferredAllocations() {
-    return deferred.get();
-  }
-
   /** The flags as this node's replica last told them. */
   Map<String, String> flags() {
     return flags.get();
@@ -137,17 +119,28 @@ public final class ResyncAwareAllocation implements ShardCoordinator.ActorSystem
   public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
       scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> currentShardAllocations) {
     long left = startedAt + firstPlacementWait.toMillis() - clock.getAsLong();
-    org.apache.pekko.actor.ActorSystem sys = system;
-    if (sys != null && left > 0 && currentShardAllocations.size() < members.getAsInt()) {
+    ActorSystem sys = system;
+    int members = sys == null || left <= 0 ? 0 : upMembers(sys);
+    if (currentShardAllocations.size() < members) {
       // A region is missing: answer at the window's end; the requester asks again before that.
-      deferred.incrementAndGet();
       log.debug("Shard {}: {} of {} regions registered; its allocation waits", shardId,
-          currentShardAllocations.size(), members.getAsInt());
+          currentShardAllocations.size(), members);
       return org.apache.pekko.pattern.Patterns.after(scala.concurrent.duration.FiniteDuration.apply(left,
               java.util.concurrent.TimeUnit.MILLISECONDS), sys.scheduler(), sys.dispatcher(),
           () -> leastShard.allocateShard(requester, shardId, currentShardAllocations));
     }
     return leastShard.allocateShard(requester, shardId, currentShardAllocations);
+  }
+
+  /** Members up with the instances' role, as this node sees the cluster. */
+  private static int upMembers(ActorSystem system) {
+    int up = 0;
+    for (Member m : Cluster.get(system).state().getMembers()) {
+      if (m.status() == MemberStatus.up() && m.hasRole(ClusterConfig.INSTANCES_ROLE)) {
+        up++;
+      }
+    }
+    return up;
   }
 
   @Override
