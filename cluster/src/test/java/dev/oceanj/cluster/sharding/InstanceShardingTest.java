@@ -131,6 +131,10 @@ class InstanceShardingTest {
     Await.until("six instances running, two per node", Duration.ofSeconds(60), () -> RUNNING.size() == 6
         && perNode(RUNNING.values()).equals(Map.of("node-1", 2L, "node-2", 2L, "node-3", 2L)));
     Map<String, String> placed = new TreeMap<>(RUNNING);
+    // Right after the first placement a node may not know the others' placement actors yet (the receptionist
+    // replicates them): their instances show as unknown ("?") until it does.
+    Await.until("every node to see the owners " + placed, Duration.ofSeconds(30),
+        () -> owners(0).equals(placed) && owners(1).equals(placed) && owners(2).equals(placed));
     for (int node = 0; node < 3; node++) {
       assertEquals(placed, owners(node), "owners as node-" + (node + 1) + " sees them");
     }
