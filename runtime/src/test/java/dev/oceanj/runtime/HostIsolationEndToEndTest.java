@@ -267,7 +267,7 @@ class HostIsolationEndToEndTest {
     instance("fake-01");
     // Its live-event processor asks a 3rd party that never answers (HungLiveEventsTestIntegration).
     Files.writeString(instances.resolve("hung-01.env"), String.join("\n",
-        "OCEAN__INTEGRATION__TYPE=hung-live-test",
+        "OCEAN__INTEGRATION__TYPE=stalled-live-test",
         "OCEAN__EVENT_LISTENER__TYPE=WEBHOOK",
         "OCEAN__LIVE_EVENTS__MAX_EVENT_PROCESSING=2 s",
         ""));
