@@ -36,3 +36,9 @@ await() {
     sleep 0.5
   done
 }
+
+# Waits (up to 180 s) until the runtime at "$1" lists "$2" instances running; else prints the end of log "$3" and exits.
+await_running() {
+  await 180 "[ \"\$(curl -s $1/status | jq '[.instances[]? | select(.state == \"running\")] | length')\" = $2 ]" \
+    "$2 instances running" || { tail -20 "$3" >&2; exit 1; }
+}

@@ -95,8 +95,7 @@ run() {
   local pid=$!
   pids+=("$pid")
   local base="http://127.0.0.1:$port"
-  await 180 "[ \"\$(curl -s $base/status | jq '[.instances[]? | select(.state == \"running\")] | length')\" = $n ]" \
-    "$n instances running" || { tail -20 "$work/runtime-$name.log" >&2; exit 1; }
+  await_running "$base" "$n" "$work/runtime-$name.log"
 
   # /health/live every 100 ms until this run ends.
   (while :; do

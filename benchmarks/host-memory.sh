@@ -44,8 +44,7 @@ run() {
   local pid=$!
   pids+=("$pid")
   local base="http://127.0.0.1:$port"
-  await 180 "[ \"\$(curl -s $base/status | jq '[.instances[]? | select(.state == \"running\")] | length')\" = $n ]" \
-    "$n instances running" || { tail -20 "$work/runtime-$n.log" >&2; exit 1; }
+  await_running "$base" "$n" "$work/runtime-$n.log"
   local started=$SECONDS
   for id in "${ids[@]}"; do
     curl -s -o /dev/null -X POST "$base/$id/resync"

@@ -1,6 +1,7 @@
 package dev.oceanj.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * others resync; {@code fake-03} is listed failed with its error and started again with backoff; {@code fake-04}'s
  * resync fails within the page timeout, and the instance is listed failed naming the hung call and started again
  * with backoff; {@code /health/live} answers throughout and nothing is deleted. A running instance that crashes
- * (Pekko's {@code Kill} to it or to a child it does not restart) is listed failed and started again too.
+ * (Pekko's {@code Kill} to it or to a child it does not restart) is listed failed and started again too, and so is
+ * one whose live event waits on a 3rd party past {@code max-event-processing} (the event dead-lettered first).
  */
 class HostIsolationEndToEndTest {
 
@@ -85,16 +87,18 @@ class HostIsolationEndToEndTest {
   }
 
   HttpResponse<String> call(String method, String path) throws Exception {
-    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.httpPort().orElseThrow() + path))
-        .timeout(Duration.ofSeconds(5)).method(method, HttpRequest.BodyPublishers.noBody());
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(request(path).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> post(String path, String json) throws Exception {
-    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.httpPort().orElseThrow() + path))
-        .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json));
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.httpPort().orElseThrow() + path))
+        .timeout(Duration.ofSeconds(5));
   }
 
   Optional<JsonNode> instanceStatus(String id) {
@@ -265,7 +269,7 @@ class HostIsolationEndToEndTest {
   @Test
   void anInstanceWhoseLiveEventWaitsOnAHungThirdPartyIsListedFailedAndStartedAgain() throws Exception {
     instance("fake-01");
-    // Its live-event processor asks a 3rd party that never answers (HungLiveEventsTestIntegration).
+    // Its live-event processor asks a 3rd party that never answers (StalledLiveEventsTestIntegration).
     Files.writeString(instances.resolve("hung-01.env"), String.join("\n",
         "OCEAN__INTEGRATION__TYPE=stalled-live-test",
         "OCEAN__EVENT_LISTENER__TYPE=WEBHOOK",
@@ -285,8 +289,8 @@ class HostIsolationEndToEndTest {
     // the next event hangs it as well: a second failure in a row, naming that event.
     assertEquals(202, post("/hung-01/integration/webhook", "{\"id\":\"item-2\"}").statusCode());
     JsonNode again = awaitInstance("hung-01 to fail a second time in a row", "hung-01", s -> failedWith(s, hung, 2));
-    assertTrue(!again.path("error").asText().equals(failed.path("error").asText()),
-        "the second failure names another event: " + again.path("error").asText());
+    assertNotEquals(failed.path("error").asText(), again.path("error").asText(),
+        "the second failure names another event");
     Await.until("hung-01 to be started again", WAIT, () -> state("hung-01").equals("running"));
     JsonNode letters = JSON.readTree(call("GET", "/hung-01/live-events/dead-letters").body()).path("deadLetters");
     assertEquals(2, letters.size(), letters.toString());

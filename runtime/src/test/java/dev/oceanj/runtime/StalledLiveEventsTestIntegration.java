@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
  * once, and every webhook on {@code /webhook} asks the 3rd party for the item and never hears back (the stage its
  * processor returns never completes), as a processor calling a hung API asynchronously would.
  */
-public final class HungLiveEventsTestIntegration implements Integration {
+public final class StalledLiveEventsTestIntegration implements Integration {
 
   /** Sorted after the shipped types, so listings of the class path's types start as a user's do. */
   @Override
